@@ -1,0 +1,77 @@
+export interface Config {
+  /** The MaaS for Backstage suite. */
+  maas?: {
+    /**
+     * Namespace where models, their routes and their key Secrets live.
+     * @default llm
+     * @visibility frontend
+     */
+    namespace?: string;
+    /**
+     * The Gateway API Gateway that models' HTTPRoutes attach to.
+     * @visibility frontend
+     */
+    gateway?: {
+      /** @default inference-gateway */
+      name?: string;
+      /** @default llm */
+      namespace?: string;
+    };
+    /**
+     * Host names of models are `<model>.<domainSuffix>`.
+     * @default maas.local
+     * @visibility frontend
+     */
+    domainSuffix?: string;
+    /**
+     * Public URL scheme of model endpoints, for the examples shown to users.
+     * @default http
+     * @visibility frontend
+     */
+    scheme?: 'http' | 'https';
+    /** Where the suite reaches the cluster. */
+    cluster?: {
+      /**
+       * Path of a kubeconfig file. Default: in-cluster service account when running in a pod,
+       * else $KUBECONFIG, else ~/.kube/config; none of them means "no cluster connected".
+       */
+      kubeconfig?: string;
+      /** Timeout of one call to the API server, in milliseconds. @default 10000 */
+      requestTimeoutMs?: number;
+    };
+    /** Prometheus that scrapes Limitador and the model servers. */
+    prometheus?: {
+      /** Base URL of Prometheus' HTTP API, e.g. http://prometheus.monitoring:9090 */
+      url?: string;
+      /** Timeout of one query, in milliseconds. @default 5000 */
+      timeoutMs?: number;
+      /** How long an answer is reused, in seconds. @default 30 */
+      cacheTtlSeconds?: number;
+    };
+    /**
+     * Tiers of service: request and token limits per user, and whether a key needs an approver.
+     * Windows use Kuadrant's units: h, m, s, ms (no days).
+     * @visibility frontend
+     */
+    tiers?: Array<{
+      /** @visibility frontend */
+      name: string;
+      /** @visibility frontend */
+      requests: {
+        /** @visibility frontend */
+        limit: number;
+        /** @visibility frontend */
+        window: string;
+      };
+      /** @visibility frontend */
+      tokens: {
+        /** @visibility frontend */
+        limit: number;
+        /** @visibility frontend */
+        window: string;
+      };
+      /** @visibility frontend */
+      approval: 'auto' | 'manual';
+    }>;
+  };
+}

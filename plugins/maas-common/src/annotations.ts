@@ -1,0 +1,41 @@
+/**
+ * Annotation keys, label keys and catalog type strings of the MaaS suite. Every other package
+ * reads them from here, so that renaming one touches one place.
+ */
+
+/** Catalog annotation: `<namespace>/<name>` of the model's KServe InferenceService. */
+export const MAAS_INFERENCE_SERVICE_ANNOTATION = 'maas.kuadrant.io/inference-service';
+/** Catalog annotation: `<namespace>/<name>` of the model's Gateway API HTTPRoute. */
+export const MAAS_HTTP_ROUTE_ANNOTATION = 'maas.kuadrant.io/http-route';
+/** Catalog annotation: the model's public host name, e.g. `qwen3.maas.local`. */
+export const MAAS_HOSTNAME_ANNOTATION = 'maas.kuadrant.io/hostname';
+/** Catalog annotation: how clients authenticate, `api-key` or `oidc`. */
+export const MAAS_AUTH_MODE_ANNOTATION = 'maas.kuadrant.io/auth-mode';
+
+/** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
+export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';
+/** API `spec.type` of the OpenAI-compatible endpoint a model server provides. */
+export const OPENAI_API_TYPE = 'openai';
+/** Resource `spec.type` of a model (weights) in the catalog. */
+export const AI_MODEL_RESOURCE_TYPE = 'ai-model';
+
+/** Field manager and `app.kubernetes.io/managed-by` value of everything the suite writes. */
+export const MAAS_FIELD_MANAGER = 'maas-backstage';
+
+/** Labels the suite puts on API-key Secrets, so that it can find its own. */
+export const MAAS_KEY_LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  model: 'maas.kuadrant.io/model',
+  owner: 'maas.kuadrant.io/owner',
+  requestId: 'maas.kuadrant.io/key-request',
+} as const;
+
+/** What Kuadrant's Authorino reads on an API-key Secret (see the suite's FACTS). */
+export const KUADRANT_KEY_SECRET = {
+  dataKey: 'api_key',
+  appLabel: 'app',
+  authSecretLabel: 'kuadrant.io/auth-secret',
+  managedByAuthorinoLabel: 'authorino.kuadrant.io/managed-by',
+  groupsAnnotation: 'kuadrant.io/groups',
+  userIdAnnotation: 'secret.kuadrant.io/user-id',
+} as const;

@@ -1,0 +1,9 @@
+/**
+ * Common types, permissions, annotation keys and entity guards of the MaaS plugin suite.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './entity';
+export * from './permissions';
+export * from './tiers';

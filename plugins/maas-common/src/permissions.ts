@@ -1,0 +1,43 @@
+import {
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/**
+ * The suite's permissions. Those about one model are resource permissions on the model's catalog
+ * entity, so that a permission policy can decide per model (its owner, a group, ...).
+ */
+type CatalogEntityPermission = ResourcePermission<'catalog-entity'>;
+
+const onEntity = (name: string, action: 'read' | 'create' | 'update' | 'delete') =>
+  createPermission({ name, attributes: { action }, resourceType: 'catalog-entity' }) as CatalogEntityPermission;
+
+/** See a model's health, endpoint, tiers and one's own usage. */
+export const maasModelReadPermission = onEntity('maas.model.read', 'read');
+/** Ask for an API key for a model. */
+export const maasKeyRequestPermission = onEntity('maas.key.request', 'create');
+/** See every user's keys and key requests of a model (one's own are always visible). */
+export const maasKeyReadPermission = onEntity('maas.key.read', 'read');
+/** Approve or reject key requests for a model. */
+export const maasKeyApprovePermission = onEntity('maas.key.approve', 'update');
+/** Revoke anybody's key of a model (one's own can always be revoked). */
+export const maasKeyRevokePermission = onEntity('maas.key.revoke', 'delete');
+
+/** See every user's usage of a model (top users), not only one's own. */
+export const maasUsageReadAllPermission = onEntity('maas.usage.read-all', 'read');
+
+/** Read the audit history of key changes. */
+export const maasAuditReadPermission = createPermission({
+  name: 'maas.audit.read',
+  attributes: { action: 'read' },
+});
+
+export const maasPermissions = [
+  maasModelReadPermission,
+  maasKeyRequestPermission,
+  maasKeyReadPermission,
+  maasKeyApprovePermission,
+  maasKeyRevokePermission,
+  maasUsageReadAllPermission,
+  maasAuditReadPermission,
+];
