@@ -1,11 +1,6 @@
 /*
- * Hi!
- *
- * Note that this is an EXAMPLE Backstage backend. Please check the README.
- *
- * Happy hacking!
+ * The MaaS portal's backend: a stock Backstage backend plus the MaaS plugins.
  */
-
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
@@ -56,8 +51,12 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
-// kubernetes plugin
+// kubernetes plugin: the standard Kubernetes tab beside the MaaS Usage tab
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// MaaS for Backstage: models, tiers, usage and API keys, and the "Create model" actions
+backend.add(import('@maas-portal/plugin-maas-backend'));
+backend.add(import('@maas-portal/plugin-scaffolder-backend-module-maas'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

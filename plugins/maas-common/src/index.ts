@@ -7,3 +7,4 @@ export * from './annotations';
 export * from './entity';
 export * from './permissions';
 export * from './tiers';
+export * from './api/status';

@@ -1,0 +1,64 @@
+import { ConfigReader } from '@backstage/config';
+import { DEFAULT_TIERS, readMaasConfig } from './MaasConfig';
+
+const tier = (overrides: object = {}) => ({
+  name: 'free',
+  requests: { limit: 5, window: '2m' },
+  tokens: { limit: 100000, window: '1m' },
+  approval: 'auto',
+  ...overrides,
+});
+
+describe('readMaasConfig', () => {
+  it('applies the documented defaults to an empty config', () => {
+    const config = readMaasConfig(new ConfigReader({}));
+    expect(config).toEqual({
+      namespace: 'llm',
+      gateway: { name: 'inference-gateway', namespace: 'llm' },
+      domainSuffix: 'maas.local',
+      scheme: 'http',
+      cluster: { kubeconfig: undefined, requestTimeoutMs: 10000 },
+      prometheus: { url: undefined, timeoutMs: 5000, cacheTtlSeconds: 30 },
+      tiers: DEFAULT_TIERS,
+    });
+    expect(config.tiers.map(t => [t.name, t.requests.limit, t.approval])).toEqual([
+      ['free', 5, 'auto'],
+      ['premium', 20, 'manual'],
+      ['enterprise', 100, 'manual'],
+    ]);
+  });
+
+  it('reads configured tiers and trims the Prometheus URL', () => {
+    const config = readMaasConfig(
+      new ConfigReader({
+        maas: {
+          namespace: 'models',
+          prometheus: { url: 'http://prometheus:9090/' },
+          tiers: [tier({ name: 'gold', approval: 'manual' })],
+        },
+      }),
+    );
+    expect(config.gateway).toEqual({ name: 'inference-gateway', namespace: 'models' });
+    expect(config.prometheus.url).toBe('http://prometheus:9090');
+    expect(config.tiers).toEqual([tier({ name: 'gold', approval: 'manual' })]);
+  });
+
+  it.each([
+    [[tier({ requests: { limit: 5, window: '1d' } })], /maas\.tiers\[0\]\.requests\.window: window "1d" is not a Kuadrant window/],
+    [[tier({ tokens: { limit: 0, window: '1m' } })], /maas\.tiers\[0\]\.tokens\.limit: limit 0 must be a whole number above 0/],
+    [[tier(), tier()], /maas\.tiers\[1\]\.name: tier "free" appears twice/],
+    [[tier({ approval: 'sometimes' })], /maas\.tiers\[0\]\.approval/],
+    [[tier({ name: 'Free Tier' })], /maas\.tiers\[0\]\.name/],
+  ])('stops start-up on bad tiers, naming the key (%#)', (tiers, message) => {
+    expect(() => readMaasConfig(new ConfigReader({ maas: { tiers } }))).toThrow(message);
+  });
+
+  it.each([
+    [{ namespace: 'LLM' }, /maas\.namespace: "LLM" is not a valid Kubernetes name/],
+    [{ prometheus: { url: 'prometheus:9090' } }, /maas\.prometheus\.url: "prometheus:9090" is not an http\(s\) URL/],
+    [{ cluster: { requestTimeoutMs: 0 } }, /maas\.cluster\.requestTimeoutMs: 0 must be above 0/],
+    [{ scheme: 'ftp' }, /maas\.scheme/],
+  ])('stops start-up on a bad value, naming the key (%#)', (maas, message) => {
+    expect(() => readMaasConfig(new ConfigReader({ maas }))).toThrow(message);
+  });
+});

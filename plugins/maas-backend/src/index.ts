@@ -1,0 +1,8 @@
+/**
+ * The MaaS backend plugin for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { maasPlugin as default } from './plugin';
+export { readMaasConfig, DEFAULT_TIERS, MaasConfigError } from './config/MaasConfig';
+export type { MaasConfig } from './config/MaasConfig';

@@ -1,0 +1,92 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { maasPlugin } from './plugin';
+
+/** A port that nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+function kubeconfigFor(server: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'maas-kubeconfig-')), 'config');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 'not-a-real-token' } }],
+      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'ctx',
+    }),
+  );
+  return path;
+}
+
+describe('maas backend plugin', () => {
+  it('rejects requests without credentials', async () => {
+    const { server } = await startTestBackend({
+      features: [maasPlugin, mockServices.rootConfig.factory({ data: {} })],
+    });
+    const res = await request(server)
+      .get('/api/maas/status')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('says plainly when the cluster and Prometheus cannot be reached', async () => {
+    const port = await closedPort();
+    const { server } = await startTestBackend({
+      features: [
+        maasPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            maas: {
+              cluster: { kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`), requestTimeoutMs: 2000 },
+              prometheus: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
+            },
+          },
+        }),
+      ],
+    });
+    const res = await request(server)
+      .get('/api/maas/status')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.cluster).toMatchObject({
+      state: 'unreachable',
+      server: `https://127.0.0.1:${port}`,
+    });
+    expect(res.body.cluster.message).toMatch(/unreachable: connection refused/);
+    expect(res.body.prometheus.state).toBe('unreachable');
+    expect(res.body.prometheus.message).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/);
+    expect(res.body.tiers.map((t: { name: string }) => t.name)).toEqual(['free', 'premium', 'enterprise']);
+  });
+
+  it('refuses to start on an invalid tier window', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          maasPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              maas: {
+                tiers: [
+                  { name: 'free', requests: { limit: 5, window: '1d' }, tokens: { limit: 10, window: '1m' }, approval: 'auto' },
+                ],
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/maas\.tiers\[0\]\.requests\.window/);
+  });
+});

@@ -1,0 +1,21 @@
+import { TierDefinition } from '../tiers';
+import { ObjectRef } from '../entity';
+
+/** How the portal reaches one outside piece (the cluster, Prometheus). */
+export type ConnectionState = 'connected' | 'not-configured' | 'unreachable';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** One sentence for a person: what is wrong and what to do next, or what is connected. */
+  message: string;
+}
+
+/** `GET /api/maas/status`: what the suite is connected to and how it is configured. */
+export interface MaasStatus {
+  cluster: ConnectionStatus & { server?: string; version?: string };
+  prometheus: ConnectionStatus & { url?: string };
+  namespace: string;
+  gateway: ObjectRef;
+  domainSuffix: string;
+  tiers: TierDefinition[];
+}

@@ -1,0 +1,1 @@
+export { ConnectionAlert } from './ConnectionAlert';

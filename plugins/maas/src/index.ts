@@ -1,0 +1,10 @@
+/**
+ * The MaaS frontend plugin: the Usage tab on model entities, My API keys and Approvals.
+ *
+ * @packageDocumentation
+ */
+export { maasPlugin, EntityMaasUsageContent } from './plugin';
+export { maasApiRef } from './api/MaasApi';
+export type { MaasApi } from './api/MaasApi';
+export { MaasClient } from './api/MaasClient';
+export { isMaasAvailable } from '@maas-portal/plugin-maas-common';

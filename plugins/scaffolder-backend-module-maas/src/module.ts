@@ -1,0 +1,28 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createMaasActions } from './actions';
+
+/**
+ * Adds the MaaS actions (`maas:model:*`) to the scaffolder.
+ *
+ * @public
+ */
+export const scaffolderModuleMaas = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'maas',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, logger }) {
+        scaffolder.addActions(...createMaasActions({ config, logger }));
+      },
+    });
+  },
+});
