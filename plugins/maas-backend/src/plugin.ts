@@ -2,11 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { maasPermissions } from '@maas-portal/plugin-maas-common';
 import { readMaasConfig } from './config/MaasConfig';
 import { loadKubeConfig } from './cluster/loadKubeConfig';
 import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
+import { ClusterState } from './cluster/ClusterState';
 import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
+import { ModelService } from './service/models/ModelService';
 import { createRouter } from './router';
 
 /**
@@ -21,11 +24,14 @@ export const maasPlugin = createBackendPlugin({
       deps: {
         rootConfig: coreServices.rootConfig,
         logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
-      async init({ rootConfig, logger, httpAuth, httpRouter, permissionsRegistry }) {
+      async init({ rootConfig, logger, lifecycle, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
 
@@ -33,16 +39,25 @@ export const maasPlugin = createBackendPlugin({
         const cluster = loaded
           ? new KubernetesClusterClient({ ...loaded, timeoutMs: config.cluster.requestTimeoutMs })
           : undefined;
-        logger.info(
-          cluster
-            ? `MaaS uses the cluster at ${cluster.server} from ${cluster.source}`
-            : 'MaaS found no cluster (no maas.cluster.kubeconfig, KUBECONFIG, ~/.kube/config or in-cluster account); model pages will say so',
-        );
+        let models: ModelService | undefined;
+        if (loaded && cluster) {
+          logger.info(`MaaS uses the cluster at ${cluster.server} from ${cluster.source}`);
+          const state = new ClusterState({ kubeConfig: loaded.kubeConfig, logger, timeoutMs: config.cluster.requestTimeoutMs });
+          state.start();
+          lifecycle.addShutdownHook(() => state.stop());
+          models = new ModelService({ config, state });
+        } else {
+          logger.info(
+            'MaaS found no cluster (no maas.cluster.kubeconfig, KUBECONFIG, ~/.kube/config or in-cluster account); model pages will say so',
+          );
+        }
         const prometheus = config.prometheus.url
           ? new HttpPrometheusClient({ url: config.prometheus.url, timeoutMs: config.prometheus.timeoutMs })
           : undefined;
 
-        httpRouter.use(await createRouter({ httpAuth, config, cluster, prometheus }));
+        httpRouter.use(
+          await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models }),
+        );
       },
     });
   },

@@ -8,3 +8,4 @@ export * from './entity';
 export * from './permissions';
 export * from './tiers';
 export * from './api/status';
+export * from './api/models';

@@ -12,6 +12,12 @@ type CatalogEntityPermission = ResourcePermission<'catalog-entity'>;
 const onEntity = (name: string, action: 'read' | 'create' | 'update' | 'delete') =>
   createPermission({ name, attributes: { action }, resourceType: 'catalog-entity' }) as CatalogEntityPermission;
 
+/** List every model the cluster serves (the InferenceServices), entity or not. */
+export const maasModelListPermission = createPermission({
+  name: 'maas.model.list',
+  attributes: { action: 'read' },
+});
+
 /** See a model's health, endpoint, tiers and one's own usage. */
 export const maasModelReadPermission = onEntity('maas.model.read', 'read');
 /** Ask for an API key for a model. */
@@ -33,6 +39,7 @@ export const maasAuditReadPermission = createPermission({
 });
 
 export const maasPermissions = [
+  maasModelListPermission,
   maasModelReadPermission,
   maasKeyRequestPermission,
   maasKeyReadPermission,

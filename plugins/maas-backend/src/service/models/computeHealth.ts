@@ -1,0 +1,148 @@
+import { HealthReason, HealthVerdict } from '@maas-portal/plugin-maas-common';
+import { Condition, HTTPRoute, InferenceService, Named, ParentRef } from '../../cluster/objects';
+
+/** A policy with the level it is attached at, for the verdict. */
+export interface AttachedPolicy {
+  kind: string;
+  object: Named & { status?: { conditions?: Condition[] } };
+  attachedTo: 'route' | 'gateway';
+}
+
+const label = (kind: string, o: { metadata: { namespace?: string; name: string } }) =>
+  `${kind} ${o.metadata.namespace}/${o.metadata.name}`;
+
+function condition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+  return conditions?.find(c => c.type === type);
+}
+
+function explain(c: Condition): string {
+  return [c.reason, c.message].filter(Boolean).join(': ');
+}
+
+function inferenceServiceReasons(isvc: InferenceService): HealthReason[] {
+  const object = label('InferenceService', isvc);
+  const reasons: HealthReason[] = [];
+  const ready = condition(isvc.status?.conditions, 'Ready');
+  const modelState = isvc.status?.modelStatus?.states?.activeModelState;
+  if (modelState === 'FailedToLoad') {
+    const failure = isvc.status?.modelStatus?.lastFailureInfo;
+    reasons.push({
+      severity: 'unhealthy',
+      object,
+      message: `The model failed to load${failure ? `: ${[failure.reason, failure.message].filter(Boolean).join(': ')}` : ''}`,
+    });
+  } else if (modelState && modelState !== 'Loaded') {
+    reasons.push({ severity: 'degraded', object, message: `The model is ${modelState.toLowerCase()}, not loaded yet` });
+  }
+  if (!ready) {
+    reasons.push({ severity: 'degraded', object, message: 'KServe has not reported readiness yet' });
+  } else if (ready.status !== 'True') {
+    reasons.push({ severity: 'unhealthy', object, message: `Not ready${ready.reason || ready.message ? `: ${explain(ready)}` : ''}` });
+  }
+  return reasons;
+}
+
+function sameParent(spec: ParentRef, status: ParentRef, routeNamespace: string): boolean {
+  return (
+    spec.name === status.name &&
+    (spec.namespace ?? routeNamespace) === (status.namespace ?? routeNamespace) &&
+    (spec.sectionName ?? '') === (status.sectionName ?? '')
+  );
+}
+
+function routeReasons(route: HTTPRoute): HealthReason[] {
+  const object = label('HTTPRoute', route);
+  const reasons: HealthReason[] = [];
+  const namespace = route.metadata.namespace ?? '';
+  const parents = route.spec?.parentRefs ?? [];
+  if (parents.length === 0) {
+    reasons.push({ severity: 'unhealthy', object, message: 'The route names no Gateway in parentRefs, so no traffic reaches the model' });
+  }
+  for (const parent of parents) {
+    const gateway = `Gateway ${parent.namespace ?? namespace}/${parent.name}`;
+    const status = route.status?.parents?.find(p => sameParent(parent, p.parentRef, namespace));
+    if (!status) {
+      reasons.push({ severity: 'degraded', object, message: `${gateway} has not accepted the route yet (no status from its controller)` });
+      continue;
+    }
+    for (const type of ['Accepted', 'ResolvedRefs']) {
+      const c = condition(status.conditions, type);
+      if (!c) {
+        reasons.push({ severity: 'degraded', object, message: `${gateway} reports no ${type} condition yet` });
+      } else if (c.status !== 'True') {
+        reasons.push({
+          severity: 'unhealthy',
+          object,
+          message: `${type} is ${c.status} on ${gateway}${c.reason || c.message ? `: ${explain(c)}` : ''}`,
+        });
+      }
+    }
+  }
+  return reasons;
+}
+
+function policyReasons(policy: AttachedPolicy): HealthReason[] {
+  const object = `${label(policy.kind, policy.object)} (on the ${policy.attachedTo})`;
+  const reasons: HealthReason[] = [];
+  for (const type of ['Accepted', 'Enforced']) {
+    const c = condition(policy.object.status?.conditions, type);
+    if (!c) {
+      reasons.push({ severity: 'degraded', object, message: `Kuadrant reports no ${type} condition yet` });
+    } else if (c.status !== 'True') {
+      reasons.push({
+        severity: type === 'Accepted' ? 'unhealthy' : 'degraded',
+        object,
+        message: `${type === 'Accepted' ? 'Not accepted' : 'Not enforced'}${c.reason || c.message ? `: ${explain(c)}` : ''}`,
+      });
+    }
+  }
+  return reasons;
+}
+
+/**
+ * One verdict for a model: unhealthy if anything stops traffic or protection, degraded if
+ * something is pending or partial, healthy otherwise. Every reason names its object.
+ */
+export function computeHealth(options: {
+  inferenceService?: InferenceService;
+  inferenceServiceName: string;
+  route?: HTTPRoute;
+  routeName?: string;
+  policies: AttachedPolicy[];
+}): HealthVerdict {
+  const reasons: HealthReason[] = [];
+  if (!options.inferenceService) {
+    reasons.push({
+      severity: 'unhealthy',
+      object: `InferenceService ${options.inferenceServiceName}`,
+      message: 'Not found in the cluster: it was deleted, or the entity annotation names the wrong object',
+    });
+  } else {
+    reasons.push(...inferenceServiceReasons(options.inferenceService));
+  }
+  if (!options.route) {
+    reasons.push({
+      severity: 'unhealthy',
+      object: `HTTPRoute ${options.routeName ?? '(none)'}`,
+      message: options.routeName
+        ? 'Not found in the cluster, so the model is not reachable through the Gateway'
+        : 'No HTTPRoute is linked to this model, so it is not reachable through the Gateway',
+    });
+  } else {
+    reasons.push(...routeReasons(options.route));
+  }
+  if (options.route && !options.policies.some(p => p.kind === 'AuthPolicy')) {
+    reasons.push({
+      severity: 'unhealthy',
+      object: label('HTTPRoute', options.route),
+      message: 'No AuthPolicy applies to the route or its Gateway: the model is not protected',
+    });
+  }
+  options.policies.forEach(p => reasons.push(...policyReasons(p)));
+  const state = reasons.some(r => r.severity === 'unhealthy')
+    ? 'unhealthy'
+    : reasons.length > 0
+      ? 'degraded'
+      : 'healthy';
+  return { state, reasons };
+}

@@ -1,0 +1,105 @@
+import { ObjectRef } from '../entity';
+import { RateLimit, TierApproval } from '../tiers';
+
+/** The health of a model, rolled up from its InferenceService, HTTPRoute and policies. */
+export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthReason {
+  severity: 'degraded' | 'unhealthy';
+  /** The object the reason is about, e.g. `HTTPRoute llm/qwen3`. */
+  object: string;
+  /** What is wrong, with the controller's own reason and message when it gave one. */
+  message: string;
+}
+
+export interface HealthVerdict {
+  state: HealthState;
+  reasons: HealthReason[];
+}
+
+/** A Kuadrant policy that applies to a model's route, directly or through its Gateway. */
+export interface PolicySummary {
+  kind: 'AuthPolicy' | 'RateLimitPolicy' | 'TokenRateLimitPolicy' | 'TelemetryPolicy';
+  namespace: string;
+  name: string;
+  attachedTo: 'route' | 'gateway';
+  accepted?: boolean;
+  enforced?: boolean;
+}
+
+/** Ready-to-run calls to a model, filled in with its name, host and auth scheme. */
+export interface ModelExamples {
+  curl: string;
+  python: string;
+  javascript: string;
+}
+
+/** How fresh the cluster data behind an answer is. */
+export interface CacheAge {
+  /** 0 while every watch is up; otherwise seconds since the oldest one was lost. */
+  ageSeconds: number;
+  syncedAt?: string;
+}
+
+/** `GET /models` and `GET /models/by-entity`: one model as the portal sees it. */
+export interface ModelView {
+  entityRef?: string;
+  /** The name clients send as `model` in OpenAI requests. */
+  modelName: string;
+  inferenceService: ObjectRef & { found: boolean; modelState?: string };
+  route?: ObjectRef & { found: boolean; hostnames: string[] };
+  gateway?: ObjectRef;
+  policies: PolicySummary[];
+  health: HealthVerdict;
+  /** The public URL, through the Gateway. */
+  url?: string;
+  authMode: 'api-key' | 'oidc' | 'none' | 'unknown';
+  examples?: ModelExamples;
+  cache: CacheAge;
+}
+
+export interface ModelList {
+  items: ModelView[];
+  warnings: string[];
+  cache: CacheAge;
+}
+
+/** Where a live limit comes from. */
+export interface LimitSource {
+  kind: 'RateLimitPolicy' | 'TokenRateLimitPolicy';
+  namespace: string;
+  name: string;
+  /** The key of the limit in the policy, e.g. `free-user-requests`. */
+  limitName: string;
+  attachedTo: 'route' | 'gateway';
+  section: 'limits' | 'defaults' | 'overrides';
+}
+
+/** One limit that is in force for a model's route. */
+export interface LiveLimit {
+  rates: RateLimit[];
+  counters: string[];
+  /** The CEL predicates of the limit, as written in the policy. */
+  predicates: string[];
+  source: LimitSource;
+}
+
+export interface TierView {
+  name: string;
+  /** From the `maas.tiers` config; undefined for a tier found only in the cluster. */
+  approval?: TierApproval;
+  configured: boolean;
+  requests: LiveLimit[];
+  tokens: LiveLimit[];
+}
+
+/** `GET /models/by-entity/tiers`: the live limits of a model, per tier. */
+export interface ModelTiers {
+  tiers: TierView[];
+  /** Limits without a predicate: they apply to every caller. */
+  everyone: LiveLimit[];
+  /** Limits whose predicates name no tier in a known form: shown as they are. */
+  other: LiveLimit[];
+  warnings: string[];
+  cache: CacheAge;
+}
