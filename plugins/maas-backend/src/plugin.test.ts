@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { maasPlugin } from './plugin';
 
 /** A port that nothing listens on: bound, then closed. */
@@ -34,7 +35,7 @@ function kubeconfigFor(server: string): string {
 describe('maas backend plugin', () => {
   it('rejects requests without credentials', async () => {
     const { server } = await startTestBackend({
-      features: [maasPlugin, mockServices.rootConfig.factory({ data: {} })],
+      features: [maasPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data: {} })],
     });
     const res = await request(server)
       .get('/api/maas/status')
@@ -47,6 +48,7 @@ describe('maas backend plugin', () => {
     const { server } = await startTestBackend({
       features: [
         maasPlugin,
+        catalogServiceMock.factory(),
         mockServices.rootConfig.factory({
           data: {
             maas: {
@@ -76,6 +78,7 @@ describe('maas backend plugin', () => {
       startTestBackend({
         features: [
           maasPlugin,
+          catalogServiceMock.factory(),
           mockServices.rootConfig.factory({
             data: {
               maas: {

@@ -10,6 +10,7 @@ import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
 import { ClusterState } from './cluster/ClusterState';
 import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
 import { ModelService } from './service/models/ModelService';
+import { UsageService } from './service/usage/UsageService';
 import { createRouter } from './router';
 
 /**
@@ -52,11 +53,12 @@ export const maasPlugin = createBackendPlugin({
           );
         }
         const prometheus = config.prometheus.url
-          ? new HttpPrometheusClient({ url: config.prometheus.url, timeoutMs: config.prometheus.timeoutMs })
+          ? new HttpPrometheusClient(config.prometheus as { url: string; timeoutMs: number; cacheTtlSeconds: number })
           : undefined;
+        const usage = new UsageService({ prometheus });
 
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models }),
+          await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models, usage }),
         );
       },
     });

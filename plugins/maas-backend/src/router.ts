@@ -1,11 +1,14 @@
 import { HttpAuthService, PermissionsService, BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   maasModelListPermission,
   maasModelReadPermission,
+  maasUsageReadAllPermission,
+  USAGE_RANGES,
+  UsageRange,
 } from '@maas-portal/plugin-maas-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -15,6 +18,8 @@ import { PrometheusClient } from './prometheus/PrometheusClient';
 import { readStatus } from './service/readStatus';
 import { ModelService } from './service/models/ModelService';
 import { parseEntityRefParam, resolveModelEntity } from './service/models/resolveModelEntity';
+import { UsageService } from './service/usage/UsageService';
+import { gatewayUserId } from './service/identity/gatewayUserId';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -24,28 +29,37 @@ export interface RouterOptions {
   cluster?: ClusterClient;
   prometheus?: PrometheusClient;
   models?: ModelService;
+  usage: UsageService;
 }
 
 const NO_CLUSTER =
   'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG), or run the backend in the cluster, then restart it.';
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, config, cluster, prometheus, models } = options;
+  const { httpAuth, permissions, catalog, config, cluster, prometheus, models, usage } = options;
   const router = Router();
   router.use(express.json());
 
   const userCredentials = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  async function isAllowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission | ResourcePermission,
+    resourceRef?: string,
+  ): Promise<boolean> {
+    const [decision] = await permissions.authorize(
+      [resourceRef ? { permission: permission as ResourcePermission, resourceRef } : { permission: permission as BasicPermission }],
+      { credentials },
+    );
+    return decision.result === AuthorizeResult.ALLOW;
+  }
 
   async function authorize(
     credentials: BackstageCredentials,
     permission: BasicPermission | ResourcePermission,
     resourceRef?: string,
   ) {
-    const [decision] = await permissions.authorize(
-      [resourceRef ? { permission: permission as ResourcePermission, resourceRef } : { permission: permission as BasicPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    if (!(await isAllowed(credentials, permission, resourceRef))) {
       throw new NotAllowedError(`You lack the ${permission.name} permission${resourceRef ? ` on ${resourceRef}` : ''}`);
     }
   }
@@ -82,6 +96,38 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get('/models/by-entity/tiers', async (req, res) => {
     const { service, ref } = await entityModel(req);
     res.json(service.getTiers(ref));
+  });
+
+  router.get('/models/by-entity/usage', async (req, res) => {
+    const { service, credentials, ref } = await entityModel(req);
+    const range = (req.query.range ?? '24h') as UsageRange;
+    if (!USAGE_RANGES.includes(range)) {
+      throw new InputError(`range must be one of ${USAGE_RANGES.join(', ')}`);
+    }
+    const scopeParam = req.query.scope;
+    if (scopeParam !== undefined && scopeParam !== 'user' && scopeParam !== 'all') {
+      throw new InputError('scope must be "user" or "all"');
+    }
+    const mayReadAll = await isAllowed(credentials, maasUsageReadAllPermission, ref.entityRef);
+    if (scopeParam === 'all' && !mayReadAll) {
+      throw new NotAllowedError(`You lack the ${maasUsageReadAllPermission.name} permission on ${ref.entityRef}`);
+    }
+    const scope = scopeParam ?? (mayReadAll ? 'all' : 'user');
+    const principal = credentials.principal as { type: string; userEntityRef?: string };
+    const userId = principal.userEntityRef ? gatewayUserId(principal.userEntityRef) : undefined;
+    if (scope === 'user' && !userId) {
+      throw new InputError('Only a signed-in user has usage of their own; ask for scope=all');
+    }
+    const model = service.getModel(ref);
+    res.json(
+      await usage.getUsage({
+        range,
+        scope,
+        userId,
+        modelName: model.modelName,
+        limitadorNamespace: model.route ? `${model.route.namespace}/${model.route.name}` : undefined,
+      }),
+    );
   });
 
   return router;

@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './tiers';
 export * from './api/status';
 export * from './api/models';
+export * from './api/usage';
