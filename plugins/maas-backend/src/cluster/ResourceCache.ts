@@ -25,15 +25,22 @@ export interface CacheStatus {
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 
+type CacheInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
 /**
  * A watch-based cache of one kind across all namespaces: one LIST at start, then a WATCH that
- * keeps it current. Dropped watches reconnect; an expired resourceVersion (410) makes it list
- * again; errors are kept as a status and retried with backoff. Reads never call the API server.
+ * keeps it current. An expired resourceVersion (410) makes it list again; any other error is kept
+ * as a status and retried with backoff by a fresh LIST and WATCH. Until that LIST succeeds, reads
+ * are served from the last good data, whose age the status reports. Reads never call the API server.
  */
 export class ResourceCache<T extends KubernetesObject> {
   readonly kind: ResourceKind;
-  readonly #informer: Informer<T> & ObjectCache<T>;
   readonly #logger: LoggerService;
+  readonly #spawnInformer: () => CacheInformer<T>;
+  /** The informer reads are served from: the last one whose LIST succeeded. */
+  #serving?: CacheInformer<T>;
+  /** The informer currently listing or watching: the serving one, or its replacement. */
+  #trying?: CacheInformer<T>;
   #state: CacheStatus['state'] = 'starting';
   #syncedAt?: number;
   #lostAt?: number;
@@ -54,35 +61,45 @@ export class ResourceCache<T extends KubernetesObject> {
     this.kind = kind;
     this.#logger = options.logger;
     const list = listFunction<T>(kubeConfig, kind, labelSelector);
-    const listFn = async () => {
-      const result = await withTimeout(list(), timeoutMs, `Listing ${kind.plural}`);
-      this.#markSynced();
-      return result;
+    this.#spawnInformer = () => {
+      const informer: CacheInformer<T> = makeInformer<T>(
+        kubeConfig,
+        clusterPath(kind),
+        async () => {
+          const result = await withTimeout(list(), timeoutMs, `Listing ${kind.plural}`);
+          // The informer stores the listed items right after this resolves.
+          setImmediate(() => this.#onListed(informer));
+          return result;
+        },
+        labelSelector,
+      );
+      informer.on('error', error => this.#onError(informer, error));
+      for (const verb of ['add', 'update', 'delete'] as const) {
+        informer.on(verb, () => informer === this.#serving && this.#notify());
+      }
+      return informer;
     };
-    this.#informer = makeInformer<T>(kubeConfig, clusterPath(kind), listFn, labelSelector);
-    this.#informer.on('error', error => this.#onError(error));
-    for (const verb of ['add', 'update', 'delete'] as const) {
-      this.#informer.on(verb, () => this.#notify());
-    }
   }
 
   start(): void {
     this.#stopped = false;
-    this.#informer.start().catch(error => this.#onError(error));
+    const informer = this.#spawnInformer();
+    this.#trying = informer;
+    informer.start().catch(error => this.#onError(informer, error));
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#retry);
-    await this.#informer.stop();
+    await Promise.all([this.#serving?.stop(), this.#trying?.stop()]);
   }
 
   list(namespace?: string): readonly T[] {
-    return this.#informer.list(namespace);
+    return this.#serving?.list(namespace) ?? [];
   }
 
   get(namespace: string, name: string): T | undefined {
-    return this.#informer.get(name, namespace);
+    return this.#serving?.get(name, namespace);
   }
 
   status(now = Date.now()): CacheStatus {
@@ -117,31 +134,31 @@ export class ResourceCache<T extends KubernetesObject> {
     return () => this.#listeners.delete(listener);
   }
 
-  #markSynced() {
-    // The informer stores the listed items right after this resolves.
-    setImmediate(() => {
-      const recovered = this.#state === 'failed';
-      this.#state = 'synced';
-      this.#syncedAt = Date.now();
-      this.#lostAt = undefined;
-      this.#failure = undefined;
-      this.#backoffMs = MIN_BACKOFF_MS;
-      if (recovered) this.#logger.info(`Cache of ${this.kind.plural} recovered`);
-      this.#notify();
-    });
+  #onListed(informer: CacheInformer<T>) {
+    if (informer !== this.#trying || this.#stopped) return;
+    if (this.#serving && this.#serving !== informer) this.#serving.stop().catch(() => undefined);
+    this.#serving = informer;
+    const recovered = this.#state === 'failed';
+    this.#state = 'synced';
+    this.#syncedAt = Date.now();
+    this.#lostAt = undefined;
+    this.#failure = undefined;
+    this.#backoffMs = MIN_BACKOFF_MS;
+    if (recovered) this.#logger.info(`Cache of ${this.kind.plural} recovered`);
+    this.#notify();
   }
 
-  #onError(error: unknown) {
-    if (this.#stopped) return;
+  #onError(informer: CacheInformer<T>, error: unknown) {
+    if (this.#stopped || informer !== this.#trying) return;
     const failure = describeKubeError(error, this.kind, 'list and watch');
     if (this.#state === 'synced' || this.#failure?.message !== failure.message) {
       this.#logger.warn(`Cache of ${this.kind.plural}: ${failure.message}; retrying in ${this.#backoffMs} ms`);
     }
-    if (this.#state === 'synced') this.#lostAt = Date.now();
     this.#lostAt ??= Date.now();
     this.#state = 'failed';
     this.#failure = failure;
     this.#notify();
+    if (informer !== this.#serving) informer.stop().catch(() => undefined);
     clearTimeout(this.#retry);
     this.#retry = setTimeout(() => this.start(), this.#backoffMs);
     this.#retry.unref?.();

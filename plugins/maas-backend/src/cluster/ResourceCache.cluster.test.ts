@@ -1,0 +1,198 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { createServer, Server, Socket, connect } from 'node:net';
+import { AddressInfo } from 'node:net';
+import { adminKubeConfig, eventually, harnessEnv } from '../__testUtils__/harness';
+import { ResourceCache } from './ResourceCache';
+import { INFERENCE_SERVICE, ResourceKind } from './kinds';
+
+const logger = mockServices.logger.mock();
+
+/** A kind of our own, so that deleting its CRD disturbs no other test. */
+function testKind(): ResourceKind {
+  const suffix = randomBytes(3).toString('hex');
+  return { kind: `Fault${suffix}`, group: 'faults.maas.test', version: 'v1', plural: `faults${suffix}`, providedBy: 'The test CRD' };
+}
+
+async function createCrd(kc: KubeConfig, kind: ResourceKind) {
+  await kc.makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
+    body: {
+      metadata: { name: `${kind.plural}.${kind.group}` },
+      spec: {
+        group: kind.group,
+        scope: 'Namespaced',
+        names: { kind: kind.kind, plural: kind.plural, singular: kind.plural.replace(/s$/, ''), listKind: `${kind.kind}List` },
+        versions: [{ name: kind.version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    },
+  });
+  await eventually(async () => {
+    const crd = await kc.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: `${kind.plural}.${kind.group}` });
+    expect(crd.status?.conditions?.find(c => c.type === 'Established')?.status).toBe('True');
+  });
+}
+
+async function createItem(kc: KubeConfig, kind: ResourceKind, name: string) {
+  await eventually(() =>
+    kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: kind.group, version: kind.version, plural: kind.plural, namespace: 'default',
+      body: { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name, namespace: 'default' } },
+    }),
+  );
+}
+
+const names = (cache: ResourceCache<KubernetesObject>) => cache.list().map(o => o.metadata!.name).sort();
+
+/** A TCP relay to the API server that can drop every connection and refuse new ones, as a restart does. */
+class Relay {
+  #server?: Server;
+  #sockets = new Set<Socket>();
+  #down = false;
+  constructor(readonly target: { host: string; port: number }) {}
+  async start(): Promise<number> {
+    this.#server = createServer(client => {
+      if (this.#down) return client.destroy();
+      const upstream = connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on('close', () => this.#sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>(r => this.#server!.listen(0, '127.0.0.1', r));
+    return (this.#server.address() as AddressInfo).port;
+  }
+  down() {
+    this.#down = true;
+    for (const s of this.#sockets) s.destroy();
+  }
+  up() {
+    this.#down = false;
+  }
+  close() {
+    this.down();
+    this.#server?.close();
+  }
+}
+
+describe('ResourceCache against the real API server', () => {
+  const kc = () => adminKubeConfig();
+
+  it('lists, then follows changes through its watch', async () => {
+    const kind = testKind();
+    await createCrd(kc(), kind);
+    await createItem(kc(), kind, 'a');
+    const cache = new ResourceCache({ kubeConfig: kc(), kind, logger, timeoutMs: 5000 });
+    cache.start();
+    try {
+      expect((await cache.ready(10_000)).state).toBe('synced');
+      expect(names(cache)).toEqual(['a']);
+      await createItem(kc(), kind, 'b');
+      await eventually(() => expect(names(cache)).toEqual(['a', 'b']));
+      expect(cache.status().ageSeconds).toBe(0);
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('says the CRD is missing when it is deleted, and recovers when it is back', async () => {
+    const kind = testKind();
+    await createCrd(kc(), kind);
+    await createItem(kc(), kind, 'a');
+    const cache = new ResourceCache({ kubeConfig: kc(), kind, logger, timeoutMs: 5000 });
+    cache.start();
+    try {
+      await cache.ready(10_000);
+      await kc().makeApiClient(ApiextensionsV1Api).deleteCustomResourceDefinition({ name: `${kind.plural}.${kind.group}` });
+      await eventually(() => {
+        const status = cache.status();
+        expect(status.state).toBe('failed');
+        expect(status.failure).toEqual({
+          type: 'crd-missing',
+          message: `The test CRD is not installed in the cluster: the API server does not know ${kind.kind} (${kind.group}/${kind.version})`,
+        });
+      }, 20_000);
+      await createCrd(kc(), kind);
+      await createItem(kc(), kind, 'c');
+      await eventually(() => {
+        expect(cache.status().state).toBe('synced');
+        expect(names(cache)).toEqual(['c']);
+      }, 40_000);
+    } finally {
+      await cache.stop();
+    }
+  }, 90_000);
+
+  it('names the missing RBAC permission, and recovers once it is granted', async () => {
+    const limited = new KubeConfig();
+    limited.loadFromFile(harnessEnv('MAAS_HARNESS_LIMITED_KUBECONFIG'));
+    const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
+    const cache = new ResourceCache({ kubeConfig: limited, kind: INFERENCE_SERVICE, logger, timeoutMs: 5000 });
+    const rbac = kc().makeApiClient(RbacAuthorizationV1Api);
+    const name = `maas-test-read-isvc-${randomBytes(3).toString('hex')}`;
+    cache.start();
+    try {
+      const status = await cache.ready(10_000);
+      expect(status.state).toBe('failed');
+      expect(status.failure?.type).toBe('forbidden');
+      expect(status.failure?.message).toMatch(
+        /^The portal's Kubernetes account may not list and watch inferenceservices\.serving\.kserve\.io \(.*cannot list resource "inferenceservices"/,
+      );
+      await rbac.createClusterRole({
+        body: { metadata: { name }, rules: [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['list', 'watch'] }] },
+      });
+      await rbac.createClusterRoleBinding({
+        body: {
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+          subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }],
+        },
+      });
+      await eventually(() => expect(cache.status().state).toBe('synced'), 40_000);
+    } finally {
+      await cache.stop();
+      await rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
+      await rbac.deleteClusterRole({ name }).catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('survives the API server going away mid-watch, reports its age meanwhile, and catches up', async () => {
+    const kind = testKind();
+    await createCrd(kc(), kind);
+    await createItem(kc(), kind, 'before');
+    const server = new URL(kc().getCurrentCluster()!.server);
+    const relay = new Relay({ host: server.hostname, port: Number(server.port) });
+    const port = await relay.start();
+    const relayed = kc();
+    const cluster = relayed.getCurrentCluster()!;
+    relayed.clusters = relayed.clusters.map(c => (c.name === cluster.name ? { ...c, server: `https://127.0.0.1:${port}` } : c));
+    const cache = new ResourceCache({ kubeConfig: relayed, kind, logger, timeoutMs: 2000 });
+    cache.start();
+    try {
+      expect((await cache.ready(10_000)).state).toBe('synced');
+      relay.down();
+      await eventually(() => expect(cache.status().failure?.type).toBe('unreachable'), 20_000);
+      await createItem(kc(), kind, 'during');
+      await new Promise(r => setTimeout(r, 1500));
+      expect(cache.status().ageSeconds).toBeGreaterThanOrEqual(1);
+      expect(names(cache)).toEqual(['before']);
+      relay.up();
+      await eventually(() => {
+        expect(cache.status().state).toBe('synced');
+        expect(names(cache)).toEqual(['before', 'during']);
+      }, 40_000);
+      expect(cache.status().ageSeconds).toBe(0);
+    } finally {
+      await cache.stop();
+      relay.close();
+    }
+  }, 90_000);
+});
