@@ -10,3 +10,4 @@ export * from './tiers';
 export * from './api/status';
 export * from './api/models';
 export * from './api/usage';
+export * from './api/keys';

@@ -1,0 +1,95 @@
+/** Where a key request stands. */
+export type KeyRequestState = 'pending' | 'approved' | 'issued' | 'rejected' | 'cancelled';
+
+/** A new key, or a tier change of an existing key. */
+export type KeyRequestKind = 'new-key' | 'tier-change';
+
+export interface KeyRequest {
+  id: string;
+  kind: KeyRequestKind;
+  entityRef: string;
+  /** `<namespace>/<name>` of the model's InferenceService. */
+  model: string;
+  userEntityRef: string;
+  tier: string;
+  reason: string;
+  state: KeyRequestState;
+  /** For a tier change: the key it changes. For an issued new key: the key it made. */
+  keyId?: string;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionComment?: string;
+}
+
+export type ApiKeyState = 'active' | 'rotating' | 'revoked' | 'expired' | 'rotated';
+
+/** An API key as the portal shows it: never its value, except once at issue. */
+export interface ApiKey {
+  id: string;
+  entityRef: string;
+  model: string;
+  userEntityRef: string;
+  tier: string;
+  /** The first characters of the key, to tell keys apart, e.g. `maas_k3Fz…`. */
+  displayPrefix: string;
+  state: ApiKeyState;
+  createdAt: string;
+  expiresAt?: string;
+  /** While rotating: the old key still works until then. */
+  overlapUntil?: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  /** The key that replaced this one, after a rotation. */
+  replacedBy?: string;
+  /** Whether the owner has seen the value; a key is shown once. */
+  revealed: boolean;
+  /** Last use seen in the metrics (the user's last call on the model), when they allow it. */
+  lastUsedAt?: string;
+}
+
+/** The value of a key, returned exactly once. */
+export interface IssuedKey {
+  key: ApiKey;
+  value: string;
+}
+
+export interface CreateKeyRequest {
+  entityRef: string;
+  tier: string;
+  reason: string;
+  /** Days until the key expires; the config caps it. */
+  expiresInDays?: number;
+}
+
+/** `POST /keys/requests`: the request, and the key when its tier is approved automatically. */
+export interface CreateKeyRequestResponse {
+  request: KeyRequest;
+  issued?: IssuedKey;
+}
+
+export interface DecideKeyRequests {
+  ids: string[];
+  decision: 'approve' | 'reject';
+  comment?: string;
+}
+
+/** One result per request of a bulk decision: some may fail while others succeed. */
+export interface DecisionResult {
+  id: string;
+  ok: boolean;
+  request?: KeyRequest;
+  error?: string;
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: { type: 'key-request' | 'key'; id: string };
+  entityRef: string;
+  fromState?: string;
+  toState?: string;
+  details?: Record<string, unknown>;
+}
