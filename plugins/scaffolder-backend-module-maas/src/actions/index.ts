@@ -1,11 +1,33 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  readKubeconfigPath,
+  readModelDefaults,
+} from '../config/readModelDefaults';
+import { loadKubeConfig } from '../cluster/loadKubeConfig';
+import { createModelApplyAction } from './modelApply';
+import { createModelCheckNameAction } from './modelCheckName';
+import { createModelRenderAction } from './modelRender';
+
+export { createModelApplyAction } from './modelApply';
+export { createModelCheckNameAction } from './modelCheckName';
+export { createModelRenderAction } from './modelRender';
 
 /** Every action of the MaaS module, built from the app's config. */
-export function createMaasActions(_options: {
+export function createMaasActions(options: {
   config: Config;
   logger: LoggerService;
 }): TemplateAction<any, any, any>[] {
-  return [];
+  const defaults = readModelDefaults(options.config);
+  const kubeconfigPath = readKubeconfigPath(options.config);
+  // Loaded when an action runs, so that a portal without a cluster still starts.
+  let kubeConfig: KubeConfig | undefined;
+  const getKubeConfig = () => (kubeConfig ??= loadKubeConfig(kubeconfigPath));
+  return [
+    createModelCheckNameAction({ kubeConfig: getKubeConfig, defaults }),
+    createModelRenderAction({ defaults }),
+    createModelApplyAction({ kubeConfig: getKubeConfig }),
+  ];
 }

@@ -1,0 +1,68 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { JsonObject } from '@backstage/types';
+import { KubeConfig } from '@kubernetes/client-node';
+import { applyModelObjects, Step } from '../cluster/applyModelObjects';
+import { examples } from './modelApply.examples';
+
+/**
+ * `maas:model:apply`: server-side applies the objects that `maas:model:render` rendered, after a
+ * dry run of every one; says per object whether it was created, configured or unchanged.
+ *
+ * @public
+ */
+export function createModelApplyAction(options: {
+  kubeConfig: () => KubeConfig;
+}) {
+  return createTemplateAction({
+    id: 'maas:model:apply',
+    description:
+      "Applies a model's objects (from maas:model:render) to the cluster: server-side apply with the MaaS field manager, after a dry run of every object",
+    examples,
+    schema: {
+      input: {
+        manifests: z =>
+          z.array(z.record(z.any()), {
+            description:
+              'The objects to apply, in order: `${{ steps.render.output.manifests }}`',
+          }),
+      },
+      output: {
+        results: z =>
+          z.array(
+            z.object({
+              kind: z.string(),
+              namespace: z.string(),
+              name: z.string(),
+              outcome: z.enum(['created', 'configured', 'unchanged']),
+              resourceVersion: z.string(),
+            }),
+            { description: 'What happened to each object' },
+          ),
+        summary: z =>
+          z.string({
+            description: "One line per object, for the last step's output",
+          }),
+      },
+    },
+    async handler(ctx) {
+      const step: Step = async (key, fn) =>
+        (await ctx.checkpoint({
+          key,
+          fn: async () => (await fn()) as unknown as JsonObject,
+        })) as any;
+      const results = await applyModelObjects({
+        kubeConfig: options.kubeConfig(),
+        objects: ctx.input.manifests,
+        step,
+        log: message => ctx.logger.info(message),
+      });
+      ctx.output('results', results);
+      ctx.output(
+        'summary',
+        results
+          .map(r => `${r.kind} ${r.namespace}/${r.name}: ${r.outcome}`)
+          .join('\n'),
+      );
+    },
+  });
+}

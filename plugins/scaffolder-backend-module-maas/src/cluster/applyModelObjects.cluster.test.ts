@@ -1,0 +1,331 @@
+import {
+  ApiextensionsV1Api,
+  KubeConfig,
+  KubernetesObject,
+  V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { ConflictError } from '@backstage/errors';
+import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
+import { renderModel } from '../manifests/renderModel';
+import { ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
+import {
+  apiKeyAuth,
+  gpuServing,
+  modelInput,
+  oidcAuth,
+  simulatorServing,
+  testDefaults,
+} from '../testing/modelInputs';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  grantLimitedUser,
+  harnessEnv,
+  harnessKubeConfig,
+  waitFor,
+  withClusterLock,
+} from '../testing/harness';
+import {
+  applyModelObjects,
+  MODEL_OBJECT_KINDS,
+  ModelApplyError,
+} from './applyModelObjects';
+import { checkModelNameFree } from './checkModelNameFree';
+import { ModelObjectApi } from './ModelObjectApi';
+
+/** Against the harness's real API server with the real CRDs (see packages/harness). */
+describe('applyModelObjects against the harness', () => {
+  let admin: KubeConfig;
+  let namespace: string;
+
+  beforeAll(async () => {
+    admin = harnessKubeConfig();
+    namespace = await createTestNamespace(admin, 'maas-apply');
+  });
+  afterAll(async () => {
+    if (admin && namespace) await deleteTestNamespace(admin, namespace);
+  });
+
+  function objectsOf(input: ModelInput) {
+    const result = validateModelSpec({ ...input, namespace }, testDefaults);
+    if (!result.spec) throw new Error(JSON.stringify(result.problems));
+    return renderModel(result.spec).objects;
+  }
+
+  it.each([
+    ['GPU with API keys', gpuServing, apiKeyAuth],
+    ['GPU with OIDC', gpuServing, oidcAuth],
+    ['simulator with API keys', simulatorServing, apiKeyAuth],
+    ['simulator with OIDC', simulatorServing, oidcAuth],
+  ])(
+    'has every manifest of %s accepted as written (dry run, nothing pruned)',
+    async (_, serving, auth) => {
+      const api = ModelObjectApi.forConfig(admin);
+      for (const object of objectsOf(
+        modelInput({ name: 'golden', serving, auth }),
+      )) {
+        const accepted = await api.patch(
+          object as KubernetesObject,
+          undefined,
+          'All',
+          MAAS_FIELD_MANAGER,
+          true,
+          'application/apply-patch+yaml' as any,
+        );
+        // The server prunes fields its schema does not know: what comes back must hold all we sent.
+        expect(accepted).toMatchObject(
+          JSON.parse(
+            JSON.stringify({
+              spec: object.spec,
+              metadata: { labels: object.metadata.labels },
+            }),
+          ),
+        );
+      }
+    },
+  );
+
+  it("passes the server's schema message through and applies nothing", async () => {
+    const objects = objectsOf(modelInput({ name: 'broken' }));
+    const policy = objects.find(o => o.kind === 'RateLimitPolicy')!;
+    (policy.spec as any).limits['free-user-requests'].rates[0].window = '1d';
+    const error = await applyModelObjects({ kubeConfig: admin, objects }).catch(
+      e => e,
+    );
+    expect(error).toBeInstanceOf(ModelApplyError);
+    expect(error.message).toContain('Nothing was applied');
+    expect(error.message).toContain(
+      `RateLimitPolicy ${namespace}/broken-rate-limits: the API server rejected it:`,
+    );
+    expect(error.message).toContain('^([0-9]{1,5}(h|m|s|ms)){1,4}$');
+    await expect(
+      checkModelNameFree({ kubeConfig: admin, name: 'broken', namespace }),
+    ).resolves.toBeUndefined();
+  });
+
+  it("creates exactly the model's objects, and a second apply changes nothing", async () => {
+    const objects = objectsOf(modelInput({ name: 'qwen3' }));
+    await expect(
+      checkModelNameFree({ kubeConfig: admin, name: 'qwen3', namespace }),
+    ).resolves.toBeUndefined();
+
+    const first = await applyModelObjects({ kubeConfig: admin, objects });
+    expect(first.map(r => `${r.kind}/${r.name}:${r.outcome}`)).toEqual([
+      'ServingRuntime/qwen3-vllm:created',
+      'InferenceService/qwen3:created',
+      'HTTPRoute/qwen3-route:created',
+      'AuthPolicy/qwen3-auth:created',
+      'RateLimitPolicy/qwen3-rate-limits:created',
+      'TokenRateLimitPolicy/qwen3-token-limits:created',
+    ]);
+
+    const api = ModelObjectApi.forConfig(admin);
+    const inCluster: string[] = [];
+    for (const [kind, apiVersion] of Object.entries(MODEL_OBJECT_KINDS)) {
+      const list = await api.list(apiVersion, kind, namespace);
+      inCluster.push(...list.items.map(o => `${kind}/${o.metadata!.name}`));
+      for (const o of list.items) {
+        expect(o.metadata?.managedFields?.map(f => f.manager)).toEqual([
+          MAAS_FIELD_MANAGER,
+        ]);
+      }
+    }
+    expect(inCluster.sort()).toEqual(
+      first.map(r => `${r.kind}/${r.name}`).sort(),
+    );
+
+    const second = await applyModelObjects({
+      kubeConfig: admin,
+      objects: objectsOf(modelInput({ name: 'qwen3' })),
+    });
+    expect(second.map(r => `${r.kind}:${r.outcome}`)).toEqual(
+      first.map(r => `${r.kind}:unchanged`),
+    );
+    expect(second.map(r => r.resourceVersion)).toEqual(
+      first.map(r => r.resourceVersion),
+    );
+
+    const taken = await checkModelNameFree({
+      kubeConfig: admin,
+      name: 'qwen3',
+      namespace,
+    }).catch(e => e);
+    expect(taken).toBeInstanceOf(ConflictError);
+    expect(taken.message).toBe(
+      `name: the namespace "${namespace}" already has a InferenceService named "qwen3"; choose another model name`,
+    );
+  });
+
+  describe('with the limited account', () => {
+    const allModelResources = [
+      {
+        apiGroups: ['serving.kserve.io'],
+        resources: ['servingruntimes', 'inferenceservices'],
+        verbs: ['get', 'create', 'patch'],
+      },
+      {
+        apiGroups: ['gateway.networking.k8s.io'],
+        resources: ['httproutes'],
+        verbs: ['get', 'create', 'patch'],
+      },
+      {
+        apiGroups: ['kuadrant.io'],
+        resources: ['authpolicies', 'ratelimitpolicies'],
+        verbs: ['get', 'create', 'patch'],
+      },
+    ];
+
+    /** RBAC takes effect a moment after the Role is made: wait until the account may read. */
+    async function limitedAccount(): Promise<KubeConfig> {
+      const limited = harnessKubeConfig('MAAS_HARNESS_LIMITED_KUBECONFIG');
+      const api = ModelObjectApi.forConfig(limited);
+      await waitFor('the grant', async () =>
+        api
+          .read({
+            apiVersion: 'serving.kserve.io/v1beta1',
+            kind: 'InferenceService',
+            metadata: { name: 'none', namespace },
+          })
+          .then(
+            () => true,
+            e => (e.code === 404 ? true : undefined),
+          ),
+      );
+      return limited;
+    }
+
+    it('names the verb and resource the account lacks, and applies nothing', async () => {
+      const revoke = await grantLimitedUser(admin, namespace, [
+        ...allModelResources,
+        {
+          apiGroups: ['kuadrant.io'],
+          resources: ['tokenratelimitpolicies'],
+          verbs: ['get'],
+        },
+      ]);
+      try {
+        const limited = await limitedAccount();
+        const error = await applyModelObjects({
+          kubeConfig: limited,
+          objects: objectsOf(modelInput({ name: 'denied' })),
+        }).catch(e => e);
+        expect(error).toBeInstanceOf(ModelApplyError);
+        const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
+        expect(error.message).toContain(
+          `TokenRateLimitPolicy ${namespace}/denied-token-limits: the portal's Kubernetes account (${user}) is not allowed to patch tokenratelimitpolicies.kuadrant.io in namespace "${namespace}"`,
+        );
+        expect(error.message).toContain('Nothing was applied');
+        await expect(
+          checkModelNameFree({ kubeConfig: admin, name: 'denied', namespace }),
+        ).resolves.toBeUndefined();
+      } finally {
+        await revoke();
+      }
+    });
+
+    it('says which half was applied when it fails midway', async () => {
+      const revoke = await grantLimitedUser(admin, namespace, [
+        ...allModelResources,
+        {
+          apiGroups: ['kuadrant.io'],
+          resources: ['tokenratelimitpolicies'],
+          verbs: ['get', 'create', 'patch'],
+        },
+      ]);
+      const limited = await limitedAccount();
+      let revoked = false;
+      const error = await applyModelObjects({
+        kubeConfig: limited,
+        objects: objectsOf(
+          modelInput({ name: 'half', serving: simulatorServing }),
+        ),
+        // The permission goes away after the dry run, just before the route.
+        step: async (key, fn) => {
+          if (key.startsWith('apply.HTTPRoute.') && !revoked) {
+            revoked = true;
+            await revoke();
+            const api = ModelObjectApi.forConfig(limited);
+            await waitFor('the revocation', async () =>
+              api
+                .read({
+                  apiVersion: 'serving.kserve.io/v1beta1',
+                  kind: 'InferenceService',
+                  metadata: { name: 'half', namespace },
+                })
+                .then(
+                  () => undefined,
+                  e => (e.code === 403 ? true : undefined),
+                ),
+            );
+          }
+          return fn();
+        },
+      }).catch(e => e);
+      expect(error).toBeInstanceOf(ModelApplyError);
+      expect(error.message).toContain(
+        `HTTPRoute ${namespace}/half-route could not be applied: the portal's Kubernetes account`,
+      );
+      expect(error.message).toContain(
+        `Applied: InferenceService ${namespace}/half.`,
+      );
+      expect(error.message).toContain(
+        `Not applied: HTTPRoute ${namespace}/half-route, AuthPolicy ${namespace}/half-auth, RateLimitPolicy ${namespace}/half-rate-limits, TokenRateLimitPolicy ${namespace}/half-token-limits.`,
+      );
+      expect(error.applied.map((a: any) => a.name)).toEqual(['half']);
+    });
+  });
+
+  it('says Kuadrant is not installed when its CRD is missing', async () => {
+    await withClusterLock(async () => {
+      const crds = admin.makeApiClient(ApiextensionsV1Api);
+      const name = 'tokenratelimitpolicies.kuadrant.io';
+      const original: V1CustomResourceDefinition =
+        await crds.readCustomResourceDefinition({ name });
+      await crds.deleteCustomResourceDefinition({ name });
+      try {
+        await waitFor('the CRD to go', async () =>
+          crds.readCustomResourceDefinition({ name }).then(
+            () => undefined,
+            e => (e.code === 404 ? true : undefined),
+          ),
+        );
+        const error = await applyModelObjects({
+          kubeConfig: admin,
+          objects: objectsOf(modelInput({ name: 'nokuadrant' })),
+        }).catch(e => e);
+        expect(error).toBeInstanceOf(ModelApplyError);
+        expect(error.message).toBe(
+          `Nothing was applied; the dry run found: TokenRateLimitPolicy ${namespace}/nokuadrant-token-limits: Kuadrant is not installed in the cluster: the API server does not serve TokenRateLimitPolicy (kuadrant.io/v1alpha1); install its CRDs first`,
+        );
+      } finally {
+        const { metadata, spec } = original;
+        await crds.createCustomResourceDefinition({
+          body: {
+            metadata: {
+              name: metadata!.name,
+              labels: metadata!.labels,
+              annotations: metadata!.annotations,
+            },
+            spec,
+          },
+        });
+        await waitFor('the CRD to be served again', async () => {
+          const crd = await crds.readCustomResourceDefinition({ name });
+          return (
+            crd.status?.conditions?.some(
+              c => c.type === 'Established' && c.status === 'True',
+            ) || undefined
+          );
+        });
+        await waitFor('discovery of the CRD', async () =>
+          (await ModelObjectApi.forConfig(admin).served(
+            'kuadrant.io/v1alpha1',
+            'TokenRateLimitPolicy',
+          ))
+            ? true
+            : undefined,
+        );
+      }
+    });
+  });
+});

@@ -1,0 +1,229 @@
+import { InputError } from '@backstage/errors';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  KubeConfig,
+  KubernetesObject,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
+import {
+  describeObject,
+  explainKubernetesError,
+  httpStatusOf,
+  missingApiMessage,
+  ObjectDescription,
+} from './kubernetesErrors';
+import { ModelObjectApi } from './ModelObjectApi';
+
+/** An object without what every write changes, to tell whether an apply would change anything. */
+function comparable(object: KubernetesObject): unknown {
+  const { managedFields, resourceVersion, generation, ...metadata } =
+    object.metadata ?? {};
+  return JSON.parse(JSON.stringify({ ...object, metadata }));
+}
+
+/** The only kinds `maas:model:apply` writes: a template cannot use the portal's account for more. */
+export const MODEL_OBJECT_KINDS: Record<string, string> = {
+  ServingRuntime: 'serving.kserve.io/v1alpha1',
+  InferenceService: 'serving.kserve.io/v1beta1',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  AuthPolicy: 'kuadrant.io/v1',
+  RateLimitPolicy: 'kuadrant.io/v1',
+  TokenRateLimitPolicy: 'kuadrant.io/v1alpha1',
+};
+
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
+export interface AppliedObject {
+  kind: string;
+  namespace: string;
+  name: string;
+  outcome: ApplyOutcome;
+  resourceVersion: string;
+}
+
+/** A failed apply: names the object, the reason, and which objects were and were not applied. */
+export class ModelApplyError extends Error {
+  name = 'ModelApplyError';
+  constructor(
+    message: string,
+    readonly applied: AppliedObject[],
+    readonly notApplied: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Runs a side effect once; the action passes `ctx.checkpoint` so a resumed task skips done work. */
+export type Step = <T extends object>(
+  key: string,
+  fn: () => Promise<T>,
+) => Promise<T>;
+
+const direct: Step = (_key, fn) => fn();
+
+/** Checks that every object is one of the model kinds, with a name and a namespace. */
+export function checkModelObjects(objects: unknown[]): ObjectDescription[] {
+  if (!Array.isArray(objects) || objects.length === 0) {
+    throw new InputError('manifests: no objects to apply');
+  }
+  return objects.map((o, i) => {
+    const object = o as Partial<ObjectDescription>;
+    const expected = object?.kind ? MODEL_OBJECT_KINDS[object.kind] : undefined;
+    if (!expected || object.apiVersion !== expected) {
+      throw new InputError(
+        `manifests[${i}]: ${object?.apiVersion}/${
+          object?.kind
+        } is not an object of a model; allowed: ${Object.entries(
+          MODEL_OBJECT_KINDS,
+        )
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}`,
+      );
+    }
+    if (!object.metadata?.name || !object.metadata?.namespace) {
+      throw new InputError(
+        `manifests[${i}]: ${object.kind} needs metadata.name and metadata.namespace`,
+      );
+    }
+    return object as ObjectDescription;
+  });
+}
+
+/**
+ * Server-side applies a model's objects with the suite's field manager. First every object is
+ * applied as a dry run (API served, permission, schema), so that bad input changes nothing;
+ * then each is applied in order. Re-running with the same objects changes nothing.
+ */
+export async function applyModelObjects(options: {
+  kubeConfig: KubeConfig;
+  objects: unknown[];
+  step?: Step;
+  log?: (message: string) => void;
+}): Promise<AppliedObject[]> {
+  const { kubeConfig, step = direct, log = () => {} } = options;
+  const objects = checkModelObjects(options.objects);
+  const api = ModelObjectApi.forConfig(kubeConfig);
+  const apply = (object: ObjectDescription, dryRun?: 'All') =>
+    api.patch(
+      object as KubernetesObject,
+      undefined,
+      dryRun,
+      MAAS_FIELD_MANAGER,
+      // The objects are the model's own: take back fields someone else changed.
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+
+  const problems: string[] = [];
+  const before = new Map<
+    ObjectDescription,
+    { resourceVersion?: string; unchanged: boolean }
+  >();
+  for (const object of objects) {
+    try {
+      if (!(await api.served(object.apiVersion, object.kind))) {
+        problems.push(
+          `${describeObject(object)}: ${missingApiMessage(
+            object.apiVersion,
+            object.kind,
+          )}`,
+        );
+        continue;
+      }
+    } catch (error) {
+      problems.push(
+        `${describeObject(object)}: ${explainKubernetesError(error, object)}`,
+      );
+      continue;
+    }
+    try {
+      const existing = await api
+        .read(
+          object as KubernetesObject & {
+            metadata: { name: string; namespace: string };
+          },
+        )
+        .catch(error => {
+          if (httpStatusOf(error) === 404) return undefined;
+          throw error;
+        });
+      const wouldBe = await apply(object, 'All');
+      before.set(object, {
+        resourceVersion: existing?.metadata?.resourceVersion,
+        unchanged:
+          !!existing &&
+          isDeepStrictEqual(comparable(existing), comparable(wouldBe)),
+      });
+    } catch (error) {
+      problems.push(
+        `${describeObject(object)}: ${explainKubernetesError(error, object)}`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new ModelApplyError(
+      `Nothing was applied; the dry run found: ${problems.join('; ')}`,
+      [],
+      objects.map(describeObject),
+    );
+  }
+
+  const applied: AppliedObject[] = [];
+  for (const [i, object] of objects.entries()) {
+    const { kind, metadata } = object;
+    try {
+      const result = await step(
+        `apply.${kind}.${metadata.namespace}.${metadata.name}`,
+        async () => {
+          const previous = before.get(object)!;
+          if (previous.unchanged) {
+            // Nothing to change: skip the write, which some API servers make anyway (managedFields time).
+            return {
+              kind,
+              namespace: metadata.namespace,
+              name: metadata.name,
+              outcome: 'unchanged' as ApplyOutcome,
+              resourceVersion: previous.resourceVersion ?? '',
+            };
+          }
+          const response = await apply(object);
+          const resourceVersion = response.metadata?.resourceVersion ?? '';
+          let outcome: ApplyOutcome = 'created';
+          if (previous.resourceVersion !== undefined) {
+            outcome =
+              previous.resourceVersion === resourceVersion
+                ? 'unchanged'
+                : 'configured';
+          }
+          return {
+            kind,
+            namespace: metadata.namespace,
+            name: metadata.name,
+            outcome,
+            resourceVersion,
+          };
+        },
+      );
+      log(`${describeObject(object)} ${result.outcome}`);
+      applied.push(result);
+    } catch (error) {
+      const notApplied = objects.slice(i).map(describeObject);
+      const done = applied.map(a => `${a.kind} ${a.namespace}/${a.name}`);
+      throw new ModelApplyError(
+        `${describeObject(
+          object,
+        )} could not be applied: ${explainKubernetesError(error, object)}. ` +
+          `The model is half applied. Applied: ${
+            done.length ? done.join(', ') : 'nothing'
+          }. ` +
+          `Not applied: ${notApplied.join(
+            ', ',
+          )}. Fix the cause and run the template again; applying is idempotent.`,
+        applied,
+        notApplied,
+      );
+    }
+  }
+  return applied;
+}

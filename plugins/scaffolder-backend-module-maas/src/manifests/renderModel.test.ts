@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { renderModel, toYamlStream } from './renderModel';
+import { validateModelSpec } from './validateModelSpec';
+import {
+  apiKeyAuth,
+  gpuServing,
+  modelInput,
+  oidcAuth,
+  simulatorServing,
+  testDefaults,
+} from '../testing/modelInputs';
+
+const fixtures = path.join(__dirname, '__fixtures__');
+
+const cases = {
+  'gpu-api-key': modelInput({ serving: gpuServing, auth: apiKeyAuth }),
+  'gpu-oidc': modelInput({ serving: gpuServing, auth: oidcAuth }),
+  'simulator-api-key': modelInput({
+    name: 'sim',
+    serving: simulatorServing,
+    auth: apiKeyAuth,
+  }),
+  'simulator-oidc': modelInput({
+    name: 'sim',
+    serving: simulatorServing,
+    auth: oidcAuth,
+  }),
+};
+
+function render(name: keyof typeof cases) {
+  const result = validateModelSpec(cases[name], testDefaults);
+  if (!result.spec) throw new Error(JSON.stringify(result.problems));
+  return renderModel(result.spec);
+}
+
+describe('renderModel golden files', () => {
+  it.each(Object.keys(cases) as (keyof typeof cases)[])(
+    'renders %s as in its golden file',
+    name => {
+      const rendered = render(name);
+      const documents = [...rendered.objects, ...rendered.catalogEntities];
+      const file = path.join(fixtures, `${name}.yaml`);
+      if (process.env.UPDATE_GOLDEN)
+        fs.writeFileSync(file, toYamlStream(documents));
+      // Compared as data, so that a formatter may restyle the golden files.
+      const golden = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(
+        d => d.toJS(),
+      );
+      expect(JSON.parse(JSON.stringify(documents))).toEqual(golden);
+    },
+  );
+
+  it('renders a ServingRuntime only for vLLM', () => {
+    expect(render('gpu-api-key').objects.map(o => o.kind)).toEqual([
+      'ServingRuntime',
+      'InferenceService',
+      'HTTPRoute',
+      'AuthPolicy',
+      'RateLimitPolicy',
+      'TokenRateLimitPolicy',
+    ]);
+    expect(render('simulator-oidc').objects.map(o => o.kind)).not.toContain(
+      'ServingRuntime',
+    );
+  });
+
+  it('scopes API keys to this model and its namespace', () => {
+    const auth = render('gpu-api-key').objects.find(
+      o => o.kind === 'AuthPolicy',
+    )!;
+    expect(auth.spec).toMatchObject({
+      targetRef: { kind: 'HTTPRoute', name: 'qwen3-route' },
+      rules: {
+        authentication: {
+          'api-key-users': {
+            apiKey: {
+              allNamespaces: false,
+              selector: {
+                matchLabels: {
+                  'maas.kuadrant.io/model': 'qwen3',
+                  'kuadrant.io/auth-secret': 'true',
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it("gives every tier a request and a token limit per user, with the mode's predicate", () => {
+    const byKind = (name: keyof typeof cases, kind: string) =>
+      render(name).objects.find(o => o.kind === kind)!.spec as any;
+    expect(
+      byKind('gpu-api-key', 'RateLimitPolicy').limits['premium-user-requests'],
+    ).toEqual({
+      rates: [{ limit: 20, window: '2m' }],
+      when: [
+        {
+          predicate:
+            'auth.identity.groups.split(",").exists(g, g == "premium")',
+        },
+      ],
+      counters: [{ expression: 'auth.identity.userid' }],
+    });
+    expect(
+      byKind('simulator-oidc', 'TokenRateLimitPolicy').limits[
+        'free-user-tokens'
+      ],
+    ).toEqual({
+      rates: [{ limit: 100000, window: '1m' }],
+      when: [{ predicate: 'auth.identity.tier == "free"' }],
+      counters: [{ expression: 'auth.identity.userid' }],
+    });
+  });
+});

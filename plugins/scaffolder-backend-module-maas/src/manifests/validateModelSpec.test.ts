@@ -1,0 +1,158 @@
+import { validateModelSpec, ModelInput } from './validateModelSpec';
+import {
+  modelInput,
+  simulatorServing,
+  testDefaults,
+  gpuServing,
+  oidcAuth,
+} from '../testing/modelInputs';
+
+const tier = (name: string, requests = { limit: 5, window: '2m' }) => ({
+  name,
+  requests,
+  tokens: { limit: 1000, window: '1m' },
+});
+
+function problemsOf(input: ModelInput) {
+  return validateModelSpec(input, testDefaults).problems ?? [];
+}
+
+describe('validateModelSpec', () => {
+  it('accepts a valid input and applies the config defaults', () => {
+    const { spec } = validateModelSpec(
+      modelInput({ namespace: '', hostname: '' }),
+      testDefaults,
+    );
+    expect(spec).toMatchObject({
+      name: 'qwen3',
+      namespace: 'llm',
+      hostname: 'qwen3.maas.local',
+      gateway: { name: 'inference-gateway', namespace: 'llm' },
+      tiers: testDefaults.tiers,
+      serving: { type: 'vllm', image: 'vllm/vllm-openai:latest', gpus: 1 },
+    });
+  });
+
+  it('takes a subset of the configured tiers with other limits', () => {
+    const { spec } = validateModelSpec(
+      modelInput({ tiers: [tier('premium', { limit: 7, window: '1h30m' })] }),
+      testDefaults,
+    );
+    expect(spec?.tiers).toEqual([
+      tier('premium', { limit: 7, window: '1h30m' }),
+    ]);
+  });
+
+  it.each([
+    ['an upper-case name', { name: 'Qwen3' }, 'name'],
+    ['a name with an underscore', { name: 'qwen_3' }, 'name'],
+    ['a name starting with a digit', { name: '3qwen' }, 'name'],
+    [
+      'a name too long for the derived names',
+      { name: `m${'a'.repeat(50)}` },
+      'name',
+    ],
+    ['an empty name', { name: '' }, 'name'],
+    ['a bad namespace', { namespace: 'LLM' }, 'namespace'],
+    ['a bad host name', { hostname: 'qwen 3.maas.local' }, 'hostname'],
+    ['a bad gateway', { gateway: { name: 'Inference' } }, 'gateway.name'],
+    ['a missing owner', { owner: '' }, 'owner'],
+    [
+      'a limit of 0',
+      { tiers: [tier('free', { limit: 0, window: '2m' })] },
+      'tiers[0].requests.limit',
+    ],
+    [
+      'a negative limit',
+      { tiers: [tier('free', { limit: -5, window: '2m' })] },
+      'tiers[0].requests.limit',
+    ],
+    [
+      'a window of 1d',
+      { tiers: [tier('free', { limit: 5, window: '1d' })] },
+      'tiers[0].requests.window',
+    ],
+    [
+      'a duplicate tier',
+      { tiers: [tier('free'), tier('free')] },
+      'tiers[1].name',
+    ],
+    [
+      'an unknown tier',
+      { tiers: [tier('free'), tier('gold')] },
+      'tiers[1].name',
+    ],
+    [
+      'a GPU count on a simulator',
+      { serving: { ...simulatorServing, gpus: 1 } },
+      'serving.gpus',
+    ],
+    [
+      '0 GPUs for vLLM',
+      { serving: { ...gpuServing, gpus: 0 } },
+      'serving.gpus',
+    ],
+    [
+      'a model source that is no URI',
+      { serving: { ...gpuServing, storageUri: 'Qwen/Qwen3' } },
+      'serving.storageUri',
+    ],
+    [
+      'a bad memory',
+      { serving: { ...gpuServing, memory: '16 GB' } },
+      'serving.memory',
+    ],
+    [
+      'a negative latency',
+      { serving: { ...simulatorServing, interTokenLatencyMs: -1 } },
+      'serving.interTokenLatencyMs',
+    ],
+    [
+      'OIDC without issuer',
+      { auth: { type: 'oidc' as const } },
+      'auth.issuerUrl',
+    ],
+    [
+      'OIDC with a bad claim',
+      { auth: { ...oidcAuth, tierClaim: 'tier.name' } },
+      'auth.tierClaim',
+    ],
+  ] as [string, Partial<ModelInput>, string][])(
+    'rejects %s, naming the field',
+    (_, overrides, field) => {
+      const problems = problemsOf(modelInput(overrides));
+      expect(problems.map(p => p.path)).toEqual([field]);
+      expect(problems[0].message).not.toBe('');
+    },
+  );
+
+  it('explains the window', () => {
+    const [problem] = problemsOf(
+      modelInput({ tiers: [tier('free', { limit: 5, window: '1d' })] }),
+    );
+    expect(problem.message).toMatch(/h, m, s or ms/);
+  });
+
+  it('explains the unknown tier with the known ones', () => {
+    const [problem] = problemsOf(modelInput({ tiers: [tier('gold')] }));
+    expect(problem.message).toBe(
+      'tier "gold" is not one of the portal\'s tiers (free, premium, enterprise)',
+    );
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf(
+      modelInput({
+        name: 'Bad',
+        serving: { ...simulatorServing, gpus: 2 },
+        tiers: [tier('free', { limit: 0, window: '1d' })],
+      }),
+    );
+    expect(problems.map(p => p.path)).toEqual([
+      'name',
+      'serving.gpus',
+      'tiers[0].requests.limit',
+      'tiers[0].requests.window',
+    ]);
+  });
+});

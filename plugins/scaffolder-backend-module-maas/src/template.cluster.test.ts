@@ -1,0 +1,116 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { MODEL_OBJECT_KINDS } from './cluster/applyModelObjects';
+import { ModelObjectApi } from './cluster/ModelObjectApi';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessEnv,
+  harnessKubeConfig,
+  waitFor,
+  withClusterLock,
+} from './testing/harness';
+import { formValues, startScaffolder } from './testing/templateBackend';
+
+jest.setTimeout(120000);
+
+/** The "Create model" template run for real by the scaffolder backend, applying to the harness. */
+describe('Create model template (applied to the harness)', () => {
+  let admin: KubeConfig;
+  let namespace: string;
+  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
+
+  beforeAll(async () => {
+    admin = harnessKubeConfig();
+    namespace = await createTestNamespace(admin, 'maas-template');
+    scaffolder = await startScaffolder({
+      maas: {
+        namespace,
+        domainSuffix: 'maas.local',
+        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+      },
+    });
+  });
+  afterAll(async () => {
+    await scaffolder?.backend.stop();
+    if (admin && namespace) await deleteTestNamespace(admin, namespace);
+  });
+
+  async function run(values: Record<string, unknown>) {
+    return withClusterLock(async () => {
+      const { id } = await scaffolder.call('POST', '/v2/tasks', {
+        templateRef: 'template:default/create-model',
+        values,
+      });
+      const task = await waitFor(
+        'the task to finish',
+        async () => {
+          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
+          return ['completed', 'failed', 'cancelled'].includes(t.status)
+            ? t
+            : undefined;
+        },
+        60000,
+      );
+      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
+      const completion = events.find((e: any) => e.type === 'completion');
+      return {
+        task,
+        output: completion?.body?.output,
+        log: events
+          .map((e: any) => e.body.message)
+          .filter(Boolean)
+          .join('\n'),
+      };
+    });
+  }
+
+  it('applies the model, publishes it, registers it and links it', async () => {
+    const { task, log, output } = await run(formValues());
+    expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
+
+    const api = ModelObjectApi.forConfig(admin);
+    const objects: string[] = [];
+    for (const [kind, apiVersion] of Object.entries(MODEL_OBJECT_KINDS)) {
+      const list = await api.list(apiVersion, kind, namespace);
+      objects.push(...list.items.map(o => `${kind}/${o.metadata!.name}`));
+    }
+    expect(objects.sort()).toEqual([
+      'AuthPolicy/qwen3-auth',
+      'HTTPRoute/qwen3-route',
+      'InferenceService/qwen3',
+      'RateLimitPolicy/qwen3-rate-limits',
+      'TokenRateLimitPolicy/qwen3-token-limits',
+    ]);
+
+    expect(log).toContain(`InferenceService ${namespace}/qwen3 created`);
+    expect(output.links).toEqual([
+      {
+        title: 'Open the model in the catalog',
+        icon: 'catalog',
+        entityRef: 'component:default/qwen3',
+      },
+      { title: 'Model endpoint', url: 'http://qwen3.maas.local' },
+      { title: 'Repository', url: 'https://github.com/acme/qwen3-model' },
+    ]);
+    expect(output.text[0].content).toContain(
+      `InferenceService ${namespace}/qwen3: created`,
+    );
+    expect(
+      scaffolder.published['github.com?owner=acme&repo=qwen3-model'],
+    ).toContain('catalog-info.yaml');
+    expect(new Set(scaffolder.registered)).toEqual(
+      new Set([
+        'https://github.com/acme/qwen3-model/tree/main/catalog-info.yaml',
+      ]),
+    );
+  });
+
+  it('refuses a name already taken in the namespace, before applying anything', async () => {
+    const { task, log } = await run(formValues());
+    expect(task.status).toBe('failed');
+    expect(log).toContain(
+      `name: the namespace "${namespace}" already has a InferenceService named "qwen3"; choose another model name`,
+    );
+    expect(log).not.toContain('Apply to the cluster');
+  });
+});

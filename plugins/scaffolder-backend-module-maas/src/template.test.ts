@@ -1,0 +1,86 @@
+import {
+  formValues,
+  loadCreateModelTemplate,
+  startScaffolder,
+} from './testing/templateBackend';
+
+jest.setTimeout(60000);
+
+/** The "Create model" template through the real scaffolder backend, as a dry run: no cluster. */
+describe('Create model template (dry run)', () => {
+  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
+
+  beforeAll(async () => {
+    scaffolder = await startScaffolder({
+      maas: { namespace: 'llm', domainSuffix: 'maas.local' },
+    });
+  });
+  afterAll(() => scaffolder?.backend.stop());
+
+  async function dryRun(values: Record<string, unknown>) {
+    return scaffolder.call('POST', '/v2/dry-run', {
+      template: loadCreateModelTemplate(),
+      values,
+      secrets: {},
+      directoryContents: [],
+    });
+  }
+
+  it('renders the model, publishes catalog-info.yaml and the manifests, and links the entity', async () => {
+    const result = await dryRun(formValues({ delivery: 'publish' }));
+    const files = result.directoryContents.map((f: any) => f.path).sort();
+    expect(files).toEqual([
+      'catalog-info.yaml',
+      'manifests/authpolicy.yaml',
+      'manifests/httproute.yaml',
+      'manifests/inferenceservice.yaml',
+      'manifests/kustomization.yaml',
+      'manifests/ratelimitpolicy.yaml',
+      'manifests/tokenratelimitpolicy.yaml',
+    ]);
+    expect(result.output.links).toEqual([
+      {
+        title: 'Open the model in the catalog',
+        icon: 'catalog',
+        entityRef: 'component:default/qwen3',
+      },
+      { title: 'Model endpoint', url: 'http://qwen3.maas.local' },
+      { title: 'Repository', url: 'https://github.com/acme/qwen3-model' },
+    ]);
+    const catalogInfo = Buffer.from(
+      result.directoryContents.find((f: any) => f.path === 'catalog-info.yaml')
+        .base64Content,
+      'base64',
+    ).toString('utf8');
+    expect(catalogInfo).toContain('type: model-server');
+    expect(catalogInfo).toContain(
+      'maas.kuadrant.io/inference-service: llm/qwen3',
+    );
+    // The apply step and the name check (cluster side effects, reads) are skipped in a dry run.
+    expect(result.steps.map((s: any) => s.id)).toEqual([
+      'check-name',
+      'render',
+      'apply',
+      'publish',
+      'register',
+    ]);
+  });
+
+  it('stops at the render step with the field named when the input is bad', async () => {
+    await expect(
+      dryRun(
+        formValues({
+          tiers: [
+            {
+              name: 'free',
+              requests: { limit: 5, window: '1d' },
+              tokens: { limit: 1, window: '1m' },
+            },
+          ],
+        }),
+      ),
+    ).rejects.toThrow(
+      '400 {"error":{"name":"InputError","message":"The model cannot be created: tiers[0].requests.window: window \\"1d\\" is not a Kuadrant window',
+    );
+  });
+});

@@ -1,0 +1,158 @@
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  createTemplateAction,
+  scaffolderActionsExtensionPoint,
+} from '@backstage/plugin-scaffolder-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { scaffolderModuleMaas } from '../module';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+
+/** The template as the catalog serves it. */
+export function loadCreateModelTemplate(): Entity {
+  const file = path.resolve(
+    __dirname,
+    '../../../../templates/create-model/template.yaml',
+  );
+  const template = YAML.parse(fs.readFileSync(file, 'utf8')) as Entity;
+  template.metadata.namespace = 'default';
+  return template;
+}
+
+/** The values a developer types into the form. */
+export function formValues(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'qwen3',
+    owner: 'group:default/ml-team',
+    system: 'system:default/maas',
+    serving: {
+      type: 'simulator',
+      timeToFirstTokenMs: 10,
+      interTokenLatencyMs: 5,
+    },
+    auth: { type: 'api-key' },
+    tierMode: 'custom',
+    tiers: [
+      {
+        name: 'free',
+        requests: { limit: 5, window: '2m' },
+        tokens: { limit: 1000, window: '1m' },
+      },
+    ],
+    delivery: 'apply',
+    repoUrl: 'github.com?owner=acme&repo=qwen3-model',
+    ...overrides,
+  };
+}
+
+/**
+ * A scaffolder backend with the MaaS module, a stand-in for `publish:github` (which records the
+ * workspace it would push) and an in-memory catalog that records registered locations.
+ */
+export async function startScaffolder(config: JsonObject) {
+  const published: Record<string, string[]> = {};
+  const registered: string[] = [];
+  const catalog = catalogServiceMock({ entities: [loadCreateModelTemplate()] });
+  catalog.addLocation = async request => {
+    registered.push(request.target);
+    return {
+      location: {
+        id: 'loc-1',
+        type: request.type ?? 'url',
+        target: request.target,
+      },
+      entities: [],
+      exists: false,
+    } as unknown as Awaited<ReturnType<typeof catalog.addLocation>>;
+  };
+
+  const fakeGithub = createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'test-fake-github',
+    register({ registerInit }) {
+      registerInit({
+        deps: { scaffolder: scaffolderActionsExtensionPoint },
+        async init({ scaffolder }) {
+          scaffolder.addActions(
+            createTemplateAction({
+              id: 'publish:github',
+              supportsDryRun: true,
+              schema: {
+                input: {
+                  repoUrl: z => z.string(),
+                  description: z => z.string().optional(),
+                  defaultBranch: z => z.string().optional(),
+                  repoVisibility: z => z.string().optional(),
+                },
+              },
+              async handler(ctx) {
+                published[ctx.input.repoUrl] = listFiles(ctx.workspacePath);
+                ctx.output('remoteUrl', 'https://github.com/acme/qwen3-model');
+                ctx.output(
+                  'repoContentsUrl',
+                  'https://github.com/acme/qwen3-model/blob/main',
+                );
+              },
+            }),
+          );
+        },
+      });
+    },
+  });
+
+  const backend = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModuleMaas,
+      fakeGithub,
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      mockServices.rootConfig.factory({ data: config }),
+    ],
+  });
+  const base = `http://localhost:${backend.server.port()}/api/scaffolder`;
+  const call = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${base}${route}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        authorization: mockCredentials.user.header(),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json().catch(() => undefined);
+    if (!response.ok)
+      throw new Error(
+        `${method} ${route}: ${response.status} ${JSON.stringify(json)}`,
+      );
+    return json;
+  };
+  return { backend, call, published, registered };
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(e =>
+      e.isDirectory()
+        ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`)
+        : [`${prefix}${e.name}`],
+    )
+    .sort();
+}
