@@ -1,8 +1,11 @@
-// Runs every Jest project of the repository once and prints the closing line CI reads:
+// Runs every Jest project of the repository and prints the closing line CI reads:
 // "Tests: N passed, M failed[, K skipped]", computed from Jest's own JSON results.
 // Exits non-zero when a test or a whole suite failed, or when no test ran at all.
+//
+// Two passes: first all test files but `*.exclusive.*`, in parallel; then the exclusive ones, one
+// at a time, because they change what every other test shares (a CRD of the harness cluster).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,30 +15,49 @@ interface JestResults {
   numPendingTests: number;
   numTodoTests: number;
   numRuntimeErrorTestSuites: number;
-  testResults: { name: string; status: string; message: string }[];
+  testResults: { name: string; status: string }[];
 }
 
+const EXCLUSIVE = '\\.exclusive\\.';
 const dir = mkdtempSync(join(tmpdir(), 'maas-tests-'));
-const outputFile = join(dir, 'jest-results.json');
-const args = ['backstage-cli', 'repo', 'test', '--ci', '--watchAll=false', '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)];
-const run = spawnSync('yarn', args, { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
+const extraArgs = process.argv.slice(2);
 
-if (!existsSync(outputFile)) {
-  console.error(`Jest wrote no results (exit ${run.status ?? run.signal}); see its output above.`);
-  console.log('Tests: 0 passed, 1 failed');
-  process.exit(1);
+function runPass(name: string, passArgs: string[]): { results?: JestResults; status: number | null } {
+  const outputFile = join(dir, `${name}.json`);
+  const args = ['backstage-cli', 'repo', 'test', '--ci', '--watchAll=false', '--json', `--outputFile=${outputFile}`, ...passArgs, ...extraArgs];
+  console.error(`\n[tests] ${name}: yarn ${args.join(' ')}`);
+  const run = spawnSync('yarn', args, { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
+  if (!existsSync(outputFile)) {
+    console.error(`[tests] ${name}: Jest wrote no results (exit ${run.status ?? run.signal}); see its output above.`);
+    return { status: run.status ?? 1 };
+  }
+  return { results: JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults, status: run.status };
 }
-const results = JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults;
+
+const passes = [
+  runPass('parallel', ['--testPathIgnorePatterns', '/node_modules/', EXCLUSIVE]),
+  runPass('exclusive', ['--runInBand', '--testPathPatterns', EXCLUSIVE]),
+];
 rmSync(dir, { recursive: true, force: true });
 
-const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-const skipped = results.numPendingTests + results.numTodoTests;
-for (const suite of results.testResults) {
-  if (suite.status === 'failed') console.error(`failed suite: ${suite.name}`);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const { results, status } of passes) {
+  if (!results) {
+    failed += 1;
+    continue;
+  }
+  passed += results.numPassedTests;
+  failed += results.numFailedTests + results.numRuntimeErrorTestSuites;
+  skipped += results.numPendingTests + results.numTodoTests;
+  for (const suite of results.testResults) {
+    if (suite.status === 'failed') console.error(`failed suite: ${suite.name}`);
+  }
+  if (status !== 0 && results.numFailedTests + results.numRuntimeErrorTestSuites === 0) {
+    console.error(`[tests] Jest exited with ${status} without a failed test; counted as one failure.`);
+    failed += 1;
+  }
 }
-const passed = results.numPassedTests;
 console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-if (failed > 0 || passed === 0 || run.status !== 0) {
-  if (failed === 0 && passed > 0) console.error(`Jest exited with ${run.status ?? run.signal}.`);
-  process.exit(1);
-}
+if (failed > 0 || passed === 0) process.exit(1);

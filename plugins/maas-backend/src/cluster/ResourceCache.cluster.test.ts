@@ -29,7 +29,7 @@ async function createCrd(kc: KubeConfig, kind: ResourceKind) {
         group: kind.group,
         scope: 'Namespaced',
         names: { kind: kind.kind, plural: kind.plural, singular: kind.plural.replace(/s$/, ''), listKind: `${kind.kind}List` },
-        versions: [{ name: kind.version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        versions: [{ name: kind.version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } }],
       },
     },
   });
@@ -58,7 +58,10 @@ class Relay {
   constructor(readonly target: { host: string; port: number }) {}
   async start(): Promise<number> {
     this.#server = createServer(client => {
-      if (this.#down) return client.destroy();
+      if (this.#down) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.target.port, this.target.host);
       for (const s of [client, upstream]) {
         this.#sockets.add(s);

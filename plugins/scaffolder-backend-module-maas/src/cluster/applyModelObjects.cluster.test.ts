@@ -1,9 +1,4 @@
-import {
-  ApiextensionsV1Api,
-  KubeConfig,
-  KubernetesObject,
-  V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { ConflictError } from '@backstage/errors';
 import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
 import { renderModel } from '../manifests/renderModel';
@@ -23,7 +18,6 @@ import {
   harnessEnv,
   harnessKubeConfig,
   waitFor,
-  withClusterLock,
 } from '../testing/harness';
 import {
   applyModelObjects,
@@ -272,60 +266,6 @@ describe('applyModelObjects against the harness', () => {
         `Not applied: HTTPRoute ${namespace}/half-route, AuthPolicy ${namespace}/half-auth, RateLimitPolicy ${namespace}/half-rate-limits, TokenRateLimitPolicy ${namespace}/half-token-limits.`,
       );
       expect(error.applied.map((a: any) => a.name)).toEqual(['half']);
-    });
-  });
-
-  it('says Kuadrant is not installed when its CRD is missing', async () => {
-    await withClusterLock(async () => {
-      const crds = admin.makeApiClient(ApiextensionsV1Api);
-      const name = 'tokenratelimitpolicies.kuadrant.io';
-      const original: V1CustomResourceDefinition =
-        await crds.readCustomResourceDefinition({ name });
-      await crds.deleteCustomResourceDefinition({ name });
-      try {
-        await waitFor('the CRD to go', async () =>
-          crds.readCustomResourceDefinition({ name }).then(
-            () => undefined,
-            e => (e.code === 404 ? true : undefined),
-          ),
-        );
-        const error = await applyModelObjects({
-          kubeConfig: admin,
-          objects: objectsOf(modelInput({ name: 'nokuadrant' })),
-        }).catch(e => e);
-        expect(error).toBeInstanceOf(ModelApplyError);
-        expect(error.message).toBe(
-          `Nothing was applied; the dry run found: TokenRateLimitPolicy ${namespace}/nokuadrant-token-limits: Kuadrant is not installed in the cluster: the API server does not serve TokenRateLimitPolicy (kuadrant.io/v1alpha1); install its CRDs first`,
-        );
-      } finally {
-        const { metadata, spec } = original;
-        await crds.createCustomResourceDefinition({
-          body: {
-            metadata: {
-              name: metadata!.name,
-              labels: metadata!.labels,
-              annotations: metadata!.annotations,
-            },
-            spec,
-          },
-        });
-        await waitFor('the CRD to be served again', async () => {
-          const crd = await crds.readCustomResourceDefinition({ name });
-          return (
-            crd.status?.conditions?.some(
-              c => c.type === 'Established' && c.status === 'True',
-            ) || undefined
-          );
-        });
-        await waitFor('discovery of the CRD', async () =>
-          (await ModelObjectApi.forConfig(admin).served(
-            'kuadrant.io/v1alpha1',
-            'TokenRateLimitPolicy',
-          ))
-            ? true
-            : undefined,
-        );
-      }
     });
   });
 });

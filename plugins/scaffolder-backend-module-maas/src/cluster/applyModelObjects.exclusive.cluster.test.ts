@@ -1,0 +1,90 @@
+import { ApiextensionsV1Api, KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { renderModel } from '../manifests/renderModel';
+import { ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
+import { modelInput, testDefaults } from '../testing/modelInputs';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessKubeConfig,
+  waitFor,
+  withClusterLock,
+} from '../testing/harness';
+import { applyModelObjects, ModelApplyError } from './applyModelObjects';
+import { ModelObjectApi } from './ModelObjectApi';
+
+/**
+ * Deletes a shared CRD for a moment, so it runs alone: `*.exclusive.*` test files run after all
+ * the others, one at a time (scripts/lib/run-tests.ts).
+ */
+describe('applyModelObjects on a cluster without Kuadrant', () => {
+  let admin: KubeConfig;
+  let namespace: string;
+
+  beforeAll(async () => {
+    admin = harnessKubeConfig();
+    namespace = await createTestNamespace(admin, 'maas-nokuadrant');
+  });
+  afterAll(async () => {
+    if (admin && namespace) await deleteTestNamespace(admin, namespace);
+  });
+
+  function objectsOf(input: ModelInput) {
+    const result = validateModelSpec({ ...input, namespace }, testDefaults);
+    if (!result.spec) throw new Error(JSON.stringify(result.problems));
+    return renderModel(result.spec).objects;
+  }
+
+  it('says Kuadrant is not installed when its CRD is missing', async () => {
+    await withClusterLock(async () => {
+      const crds = admin.makeApiClient(ApiextensionsV1Api);
+      const name = 'tokenratelimitpolicies.kuadrant.io';
+      const original: V1CustomResourceDefinition =
+        await crds.readCustomResourceDefinition({ name });
+      await crds.deleteCustomResourceDefinition({ name });
+      try {
+        await waitFor('the CRD to go', async () =>
+          crds.readCustomResourceDefinition({ name }).then(
+            () => undefined,
+            e => (e.code === 404 ? true : undefined),
+          ),
+        );
+        const error = await applyModelObjects({
+          kubeConfig: admin,
+          objects: objectsOf(modelInput({ name: 'nokuadrant' })),
+        }).catch(e => e);
+        expect(error).toBeInstanceOf(ModelApplyError);
+        expect(error.message).toBe(
+          `Nothing was applied; the dry run found: TokenRateLimitPolicy ${namespace}/nokuadrant-token-limits: Kuadrant is not installed in the cluster: the API server does not serve TokenRateLimitPolicy (kuadrant.io/v1alpha1); install its CRDs first`,
+        );
+      } finally {
+        const { metadata, spec } = original;
+        await crds.createCustomResourceDefinition({
+          body: {
+            metadata: {
+              name: metadata!.name,
+              labels: metadata!.labels,
+              annotations: metadata!.annotations,
+            },
+            spec,
+          },
+        });
+        await waitFor('the CRD to be served again', async () => {
+          const crd = await crds.readCustomResourceDefinition({ name });
+          return (
+            crd.status?.conditions?.some(
+              c => c.type === 'Established' && c.status === 'True',
+            ) || undefined
+          );
+        });
+        await waitFor('discovery of the CRD', async () =>
+          (await ModelObjectApi.forConfig(admin).served(
+            'kuadrant.io/v1alpha1',
+            'TokenRateLimitPolicy',
+          ))
+            ? true
+            : undefined,
+        );
+      }
+    });
+  });
+});
