@@ -45,6 +45,6 @@ describe('UsageTab', () => {
 
   it('shows the backend error when the status cannot be read', async () => {
     await renderWith({ getStatus: async () => Promise.reject(new Error('backend is down')) });
-    expect(await screen.findByText(/backend is down/)).toBeInTheDocument();
+    expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
   });
 });
