@@ -57,6 +57,7 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // MaaS for Backstage: models, tiers, usage and API keys, and the "Create model" actions
 backend.add(import('@maas-portal/plugin-maas-backend'));
 backend.add(import('@maas-portal/plugin-scaffolder-backend-module-maas'));
+backend.add(import('@maas-portal/plugin-catalog-backend-module-maas'));
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

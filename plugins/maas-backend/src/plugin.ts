@@ -12,6 +12,7 @@ import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
 import { ModelService } from './service/models/ModelService';
 import { UsageService } from './service/usage/UsageService';
 import { createRouter } from './router';
+import { createCatalogRouter } from './catalog/createCatalogRouter';
 
 /**
  * The MaaS backend plugin: the suite's only door to the cluster and to Prometheus.
@@ -41,11 +42,12 @@ export const maasPlugin = createBackendPlugin({
           ? new KubernetesClusterClient({ ...loaded, timeoutMs: config.cluster.requestTimeoutMs })
           : undefined;
         let models: ModelService | undefined;
+        let state: ClusterState | undefined;
         if (loaded && cluster) {
           logger.info(`MaaS uses the cluster at ${cluster.server} from ${cluster.source}`);
-          const state = new ClusterState({ kubeConfig: loaded.kubeConfig, logger, timeoutMs: config.cluster.requestTimeoutMs });
+          state = new ClusterState({ kubeConfig: loaded.kubeConfig, logger, timeoutMs: config.cluster.requestTimeoutMs });
           state.start();
-          lifecycle.addShutdownHook(() => state.stop());
+          lifecycle.addShutdownHook(() => state!.stop());
           models = new ModelService({ config, state });
         } else {
           logger.info(
@@ -57,6 +59,7 @@ export const maasPlugin = createBackendPlugin({
           : undefined;
         const usage = new UsageService({ prometheus });
 
+        httpRouter.use(createCatalogRouter({ httpAuth, state }));
         httpRouter.use(
           await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models, usage }),
         );

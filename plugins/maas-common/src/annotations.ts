@@ -12,6 +12,12 @@ export const MAAS_HOSTNAME_ANNOTATION = 'maas.kuadrant.io/hostname';
 /** Catalog annotation: how clients authenticate, `api-key` or `oidc`. */
 export const MAAS_AUTH_MODE_ANNOTATION = 'maas.kuadrant.io/auth-mode';
 
+/**
+ * InferenceService annotation: the model's catalog entities as JSON, when the portal applied the
+ * model itself (no repository). The catalog module of the suite registers them from the cluster.
+ */
+export const MAAS_CATALOG_ENTITIES_ANNOTATION = 'maas.kuadrant.io/catalog-entities';
+
 /** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
 export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';
 /** API `spec.type` of the OpenAI-compatible endpoint a model server provides. */

@@ -64,7 +64,7 @@ describe('Create model template (applied to the harness)', () => {
     });
   }
 
-  it('applies the model, publishes it, registers it and links it', async () => {
+  it('applies the model, leaves its catalog entities on the InferenceService, and links it', async () => {
     const { task, log, output } = await run(formValues());
     expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
 
@@ -90,18 +90,27 @@ describe('Create model template (applied to the harness)', () => {
         entityRef: 'component:default/qwen3',
       },
       { title: 'Model endpoint', url: 'http://qwen3.maas.local' },
-      { title: 'Repository', url: 'https://github.com/acme/qwen3-model' },
     ]);
     expect(output.text[0].content).toContain(
       `InferenceService ${namespace}/qwen3: created`,
     );
-    expect(
-      scaffolder.published['github.com?owner=acme&repo=qwen3-model'],
-    ).toContain('catalog-info.yaml');
-    expect(new Set(scaffolder.registered)).toEqual(
-      new Set([
-        'https://github.com/acme/qwen3-model/tree/main/catalog-info.yaml',
-      ]),
+    // Applied by the portal: no repository; the catalog module registers the entities from the cluster.
+    expect(scaffolder.published).toEqual({});
+    expect(scaffolder.registered).toEqual([]);
+    const isvc = await api.read({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'qwen3', namespace },
+    });
+    const entities = JSON.parse(
+      isvc.metadata!.annotations!['maas.kuadrant.io/catalog-entities'],
+    );
+    expect(entities.map((e: any) => `${e.kind}:${e.metadata.name}`)).toEqual([
+      'Component:qwen3',
+      'API:qwen3-api',
+    ]);
+    expect(entities[0].metadata.annotations['maas.kuadrant.io/inference-service']).toBe(
+      `${namespace}/qwen3`,
     );
   });
 

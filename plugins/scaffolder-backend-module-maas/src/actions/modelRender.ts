@@ -112,6 +112,13 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
                 'Workspace folder for `manifests/` and `catalog-info.yaml`. Default: the workspace',
             })
             .optional(),
+        catalogSource: z =>
+          z
+            .enum(['repository', 'cluster'], {
+              description:
+                '`repository` (default): register catalog-info.yaml from the published repository; `cluster`: the InferenceService carries the entities and the MaaS catalog module registers them',
+            })
+            .optional(),
       },
       output: {
         manifests: z =>
@@ -136,7 +143,7 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
       },
     },
     async handler(ctx) {
-      const { targetPath = '.', ...input } = ctx.input;
+      const { targetPath = '.', catalogSource, ...input } = ctx.input;
       const result = validateModelSpec(input, defaults);
       if (!result.spec) {
         throw new InputError(
@@ -144,7 +151,7 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
         );
       }
       const { spec } = result;
-      const { objects, catalogEntities } = renderModel(spec);
+      const { objects, catalogEntities } = renderModel(spec, { catalogSource });
 
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const manifestsDir = resolveSafeChildPath(dir, 'manifests');

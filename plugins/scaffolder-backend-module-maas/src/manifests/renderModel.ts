@@ -11,6 +11,7 @@ import { renderRateLimitPolicy } from './rateLimitPolicy';
 import { renderServingRuntime } from './servingRuntime';
 import { renderTokenRateLimitPolicy } from './tokenRateLimitPolicy';
 import { ModelObject, ModelSpec } from './types';
+import { MAAS_CATALOG_ENTITIES_ANNOTATION } from '@maas-portal/plugin-maas-common';
 
 export interface RenderedModel {
   /** Cluster objects in apply order: runtime, InferenceService, route, then its policies. */
@@ -18,19 +19,36 @@ export interface RenderedModel {
   catalogEntities: [ComponentEntityV1alpha1, ApiEntityV1alpha1];
 }
 
-export function renderModel(spec: ModelSpec): RenderedModel {
+/**
+ * Where the catalog learns of the model: from `catalog-info.yaml` in a repository, or from the
+ * cluster, where the InferenceService carries its entities in an annotation.
+ */
+export type CatalogSource = 'repository' | 'cluster';
+
+export function renderModel(
+  spec: ModelSpec,
+  options: { catalogSource?: CatalogSource } = {},
+): RenderedModel {
   const objects: ModelObject[] = [];
   if (spec.serving.type === 'vllm') {
     objects.push(renderServingRuntime({ ...spec, serving: spec.serving }));
   }
+  const catalogEntities = renderCatalogEntities(spec);
+  const inferenceService = renderInferenceService(spec);
+  if (options.catalogSource === 'cluster') {
+    inferenceService.metadata.annotations = {
+      ...inferenceService.metadata.annotations,
+      [MAAS_CATALOG_ENTITIES_ANNOTATION]: JSON.stringify(catalogEntities),
+    };
+  }
   objects.push(
-    renderInferenceService(spec),
+    inferenceService,
     renderHttpRoute(spec),
     renderAuthPolicy(spec),
     renderRateLimitPolicy(spec),
     renderTokenRateLimitPolicy(spec),
   );
-  return { objects, catalogEntities: renderCatalogEntities(spec) };
+  return { objects, catalogEntities };
 }
 
 /** Several documents as one YAML stream, the only place the manifests are serialised. */

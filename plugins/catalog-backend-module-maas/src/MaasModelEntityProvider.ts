@@ -1,0 +1,81 @@
+import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+
+interface ModelEntities {
+  entities: Entity[];
+  rejected: Array<{ inferenceService: string; reason: string }>;
+}
+
+const LOCATION_KEY = 'maas-cluster';
+const TIMEOUT_MS = 10_000;
+
+/**
+ * Provides the catalog entities of models the portal applied itself (no repository): the MaaS
+ * backend reads them from the InferenceServices in its cache. When the backend cannot answer, the
+ * catalog keeps what it had, rather than losing every model for a moment.
+ */
+export class MaasModelEntityProvider implements EntityProvider {
+  readonly #discovery: DiscoveryService;
+  readonly #auth: AuthService;
+  readonly #logger: LoggerService;
+  #connection?: EntityProviderConnection;
+  #lastRejected = '';
+
+  constructor(options: { discovery: DiscoveryService; auth: AuthService; logger: LoggerService }) {
+    this.#discovery = options.discovery;
+    this.#auth = options.auth;
+    this.#logger = options.logger;
+  }
+
+  getProviderName(): string {
+    return 'MaasModelEntityProvider';
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.#connection = connection;
+  }
+
+  /** Reads the entities from the MaaS backend and replaces what this provider had given. */
+  async refresh(): Promise<void> {
+    if (!this.#connection) return;
+    let body: ModelEntities;
+    try {
+      body = await this.#fetchEntities();
+    } catch (error) {
+      this.#logger.warn(`Model entities not refreshed: ${(error as Error).message}`);
+      return;
+    }
+    const rejected = body.rejected.map(r => `${r.inferenceService}: ${r.reason}`).join('; ');
+    if (rejected && rejected !== this.#lastRejected) this.#logger.warn(`Ignored model entities: ${rejected}`);
+    this.#lastRejected = rejected;
+    await this.#connection.applyMutation({
+      type: 'full',
+      entities: body.entities.map(entity => ({ entity, locationKey: LOCATION_KEY })),
+    });
+  }
+
+  async #fetchEntities(): Promise<ModelEntities> {
+    const baseUrl = await this.#discovery.getBaseUrl('maas');
+    const { token } = await this.#auth.getPluginRequestToken({
+      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+      targetPluginId: 'maas',
+    });
+    const response = await fetch(`${baseUrl}/catalog/entities`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      const message = (() => {
+        try {
+          return JSON.parse(text).error.message as string;
+        } catch {
+          return text.slice(0, 200);
+        }
+      })();
+      throw new Error(`the MaaS backend answered ${response.status}: ${message}`);
+    }
+    return (await response.json()) as ModelEntities;
+  }
+}

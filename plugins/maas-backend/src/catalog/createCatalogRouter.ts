@@ -1,0 +1,28 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ClusterState } from '../cluster/ClusterState';
+import { INFERENCE_SERVICE } from '../cluster/kinds';
+import { InferenceService } from '../cluster/objects';
+import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
+
+/**
+ * `GET /catalog/entities`, for the suite's catalog module only (service principals): the entities
+ * of models the portal applied itself, read from the watch-based cache.
+ */
+export function createCatalogRouter(options: { httpAuth: HttpAuthService; state?: ClusterState }): express.Router {
+  const router = Router();
+  router.get('/catalog/entities', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['service'] });
+    const state = options.state;
+    const status = state?.status(INFERENCE_SERVICE);
+    if (!state || !status?.syncedAt) {
+      throw new ServiceUnavailableError(
+        status?.failure?.message ?? 'No cluster is connected, so no model entities can be read from it',
+      );
+    }
+    res.json(modelEntitiesFromCluster(state.list<InferenceService>(INFERENCE_SERVICE)));
+  });
+  return router;
+}
