@@ -2,6 +2,7 @@
 # Installs everything the portal needs and starts it at http://localhost:3000:
 # SQLite, guest sign-in, and the cluster from your kubeconfig ($KUBECONFIG or ~/.kube/config) if
 # there is one. Without a cluster the portal still starts and says so on every model page.
+# Prometheus: set MAAS_PROMETHEUS_URL (the harness's `up` prints it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/toolchain.sh
@@ -9,5 +10,12 @@ source scripts/lib/toolchain.sh
 maas_use_node
 maas_use_yarn
 maas_install_deps "$PWD"
+
+configs=(--config app-config.yaml)
+[ -f app-config.local.yaml ] && configs+=(--config app-config.local.yaml)
+mkdir -p "$MAAS_CACHE_DIR"
+kubernetes_config="$(node scripts/lib/kubernetes-app-config.ts "$MAAS_CACHE_DIR/app-config.kubernetes.json")"
+[ -n "$kubernetes_config" ] && configs+=(--config "$kubernetes_config")
+
 maas_log "starting the portal: app at http://localhost:3000, backend at http://localhost:7007 (Ctrl-C stops both)"
-exec yarn start "$@"
+exec yarn start "${configs[@]}" "$@"

@@ -1,0 +1,609 @@
+/*
+ * The harness's API server, through @kubernetes/client-node: every MaaS CRD kind can be created, read, listed,
+ * watched and server-side applied; schemas are enforced (422); RBAC denies the limited user (403).
+ */
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  RbacAuthorizationV1Api,
+  Watch,
+} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import crypto from 'node:crypto';
+import { harnessEnv } from './testing/harnessEnv.ts';
+
+jest.setTimeout(60_000);
+
+interface KindCase {
+  kind: string;
+  group: string;
+  version: string;
+  plural: string;
+  spec: Record<string, unknown>;
+  /** A changed spec for the apply step, and where to read the change back. */
+  applySpec: Record<string, unknown>;
+  read: (o: any) => unknown;
+  expected: unknown;
+}
+
+const gatewayRef = {
+  group: 'gateway.networking.k8s.io',
+  kind: 'Gateway',
+  name: 'inference-gateway',
+};
+
+const KINDS: KindCase[] = [
+  {
+    kind: 'InferenceService',
+    group: 'serving.kserve.io',
+    version: 'v1beta1',
+    plural: 'inferenceservices',
+    spec: {
+      predictor: {
+        model: {
+          modelFormat: { name: 'vLLM' },
+          runtime: 'vllm-latest',
+          storageUri: 'hf://Qwen/Qwen3-0.6B',
+        },
+      },
+    },
+    applySpec: {
+      predictor: {
+        model: {
+          modelFormat: { name: 'vLLM' },
+          runtime: 'vllm-latest',
+          storageUri: 'hf://Qwen/Qwen3-1.7B',
+        },
+      },
+    },
+    read: o => o.spec.predictor.model.storageUri,
+    expected: 'hf://Qwen/Qwen3-1.7B',
+  },
+  {
+    kind: 'ServingRuntime',
+    group: 'serving.kserve.io',
+    version: 'v1alpha1',
+    plural: 'servingruntimes',
+    spec: {
+      supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
+      containers: [
+        {
+          name: 'kserve-container',
+          image: 'vllm/vllm-openai:latest',
+          args: ['--port=8080', '--model=/mnt/models'],
+        },
+      ],
+    },
+    applySpec: {
+      supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
+      containers: [
+        {
+          name: 'kserve-container',
+          image: 'vllm/vllm-openai:v0.9.0',
+          args: ['--port=8080', '--model=/mnt/models'],
+        },
+      ],
+    },
+    read: o => o.spec.containers[0].image,
+    expected: 'vllm/vllm-openai:v0.9.0',
+  },
+  {
+    kind: 'Gateway',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'gateways',
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
+      ],
+    },
+    applySpec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        {
+          name: 'http',
+          port: 8080,
+          protocol: 'HTTP',
+          hostname: '*.maas.local',
+        },
+      ],
+    },
+    read: o => o.spec.listeners[0].port,
+    expected: 8080,
+  },
+  {
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'httproutes',
+    spec: {
+      parentRefs: [{ name: 'inference-gateway' }],
+      hostnames: ['qwen3.maas.local'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ name: 'qwen3-predictor', port: 80 }],
+        },
+      ],
+    },
+    applySpec: {
+      parentRefs: [{ name: 'inference-gateway' }],
+      hostnames: ['qwen3-b.maas.local'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ name: 'qwen3-predictor', port: 80 }],
+        },
+      ],
+    },
+    read: o => o.spec.hostnames[0],
+    expected: 'qwen3-b.maas.local',
+  },
+  {
+    kind: 'AuthPolicy',
+    group: 'kuadrant.io',
+    version: 'v1',
+    plural: 'authpolicies',
+    spec: {
+      targetRef: gatewayRef,
+      rules: {
+        authentication: {
+          'api-key-users': {
+            apiKey: {
+              allNamespaces: true,
+              selector: { matchLabels: { app: 'llm-gateway' } },
+            },
+            credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+          },
+        },
+      },
+    },
+    applySpec: {
+      targetRef: gatewayRef,
+      rules: {
+        authentication: {
+          'api-key-users': {
+            apiKey: {
+              allNamespaces: true,
+              selector: { matchLabels: { app: 'llm-gateway-v2' } },
+            },
+            credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+          },
+        },
+      },
+    },
+    read: o =>
+      o.spec.rules.authentication['api-key-users'].apiKey.selector.matchLabels
+        .app,
+    expected: 'llm-gateway-v2',
+  },
+  {
+    kind: 'RateLimitPolicy',
+    group: 'kuadrant.io',
+    version: 'v1',
+    plural: 'ratelimitpolicies',
+    spec: {
+      targetRef: gatewayRef,
+      limits: {
+        'free-user-requests': {
+          rates: [{ limit: 5, window: '2m' }],
+          when: [
+            {
+              predicate:
+                'auth.identity.groups.split(",").exists(g, g == "free")',
+            },
+          ],
+          counters: [{ expression: 'auth.identity.userid' }],
+        },
+      },
+    },
+    applySpec: {
+      targetRef: gatewayRef,
+      limits: {
+        'free-user-requests': {
+          rates: [{ limit: 10, window: '24h' }],
+          when: [
+            {
+              predicate:
+                'auth.identity.groups.split(",").exists(g, g == "free")',
+            },
+          ],
+          counters: [{ expression: 'auth.identity.userid' }],
+        },
+      },
+    },
+    read: o => o.spec.limits['free-user-requests'].rates[0].window,
+    expected: '24h',
+  },
+  {
+    kind: 'TokenRateLimitPolicy',
+    group: 'kuadrant.io',
+    version: 'v1alpha1',
+    plural: 'tokenratelimitpolicies',
+    spec: {
+      targetRef: gatewayRef,
+      limits: {
+        'free-user-tokens': {
+          rates: [{ limit: 10000, window: '1m' }],
+          when: [
+            {
+              predicate:
+                'auth.identity.groups.split(",").exists(g, g == "free")',
+            },
+          ],
+          counters: [{ expression: 'auth.identity.userid' }],
+        },
+      },
+    },
+    applySpec: {
+      targetRef: gatewayRef,
+      limits: {
+        'free-user-tokens': {
+          rates: [{ limit: 20000, window: '1m' }],
+          when: [
+            {
+              predicate:
+                'auth.identity.groups.split(",").exists(g, g == "free")',
+            },
+          ],
+          counters: [{ expression: 'auth.identity.userid' }],
+        },
+      },
+    },
+    read: o => o.spec.limits['free-user-tokens'].rates[0].limit,
+    expected: 20000,
+  },
+  {
+    kind: 'TelemetryPolicy',
+    group: 'extensions.kuadrant.io',
+    version: 'v1alpha1',
+    plural: 'telemetrypolicies',
+    spec: {
+      targetRef: gatewayRef,
+      metrics: { default: { labels: { user: 'auth.identity.userid' } } },
+    },
+    applySpec: {
+      targetRef: gatewayRef,
+      metrics: {
+        default: {
+          labels: {
+            user: 'auth.identity.userid',
+            group: 'auth.identity.groups',
+          },
+        },
+      },
+    },
+    read: o => o.spec.metrics.default.labels.group,
+    expected: 'auth.identity.groups',
+  },
+];
+
+/** Status code and Status message of a failed client-node call. */
+function failure(e: unknown): { code: number; message: string } {
+  if (e instanceof ApiException) {
+    let body: any = e.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        // keep the text
+      }
+    }
+    return {
+      code: e.code,
+      message:
+        typeof body === 'string' ? body : body?.message ?? String(e.message),
+    };
+  }
+  throw e;
+}
+
+async function expectFailure(
+  p: Promise<unknown>,
+): Promise<{ code: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return failure(e);
+  }
+  throw new Error(
+    'expected the API server to refuse the request, but it succeeded',
+  );
+}
+
+async function eventually<T>(
+  fn: () => Promise<T>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+}
+
+describe('harness API server', () => {
+  let admin: KubeConfig;
+  let limited: KubeConfig;
+  let custom: CustomObjectsApi;
+  let objects: KubernetesObjectApi;
+  let core: CoreV1Api;
+  const namespace = `harness-test-${crypto.randomBytes(3).toString('hex')}`;
+
+  beforeAll(async () => {
+    admin = new KubeConfig();
+    admin.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
+    limited = new KubeConfig();
+    limited.loadFromFile(harnessEnv('MAAS_HARNESS_LIMITED_KUBECONFIG'));
+    custom = admin.makeApiClient(CustomObjectsApi);
+    objects = KubernetesObjectApi.makeApiClient(admin);
+    core = admin.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+  });
+
+  it('has the namespace llm', async () => {
+    const ns = await core.readNamespace({ name: 'llm' });
+    expect(ns.status?.phase).toBe('Active');
+  });
+
+  describe.each(KINDS)('$kind ($group/$version)', k => {
+    const apiVersion = `${k.group}/${k.version}`;
+    const name = `harness-${k.plural}`;
+    const ref = {
+      group: k.group,
+      version: k.version,
+      namespace,
+      plural: k.plural,
+    };
+
+    it('is created, read and listed', async () => {
+      const created: any = await custom.createNamespacedCustomObject({
+        ...ref,
+        body: {
+          apiVersion,
+          kind: k.kind,
+          metadata: { name, labels: { 'harness-test': k.plural } },
+          spec: k.spec,
+        },
+      });
+      expect(created.metadata.uid).toBeTruthy();
+      const got: any = await custom.getNamespacedCustomObject({ ...ref, name });
+      expect(got.metadata.uid).toBe(created.metadata.uid);
+      expect(got.spec).toMatchObject(k.spec);
+      const list: any = await custom.listNamespacedCustomObject({
+        ...ref,
+        labelSelector: `harness-test=${k.plural}`,
+      });
+      expect(list.items.map((o: any) => o.metadata.name)).toEqual([name]);
+    });
+
+    it('is watched and server-side applied', async () => {
+      const list: any = await custom.listNamespacedCustomObject({ ...ref });
+      const events: Array<{ type: string; obj: any }> = [];
+      let watchError: unknown;
+      const controller = await new Watch(admin).watch(
+        `/apis/${k.group}/${k.version}/namespaces/${namespace}/${k.plural}`,
+        {
+          resourceVersion: list.metadata.resourceVersion,
+          fieldSelector: `metadata.name=${name}`,
+        },
+        (type, obj) => events.push({ type, obj }),
+        err => {
+          watchError = err;
+        },
+      );
+      try {
+        const applied = await objects.patch(
+          {
+            apiVersion,
+            kind: k.kind,
+            metadata: { name, namespace },
+            spec: k.applySpec,
+          } as KubernetesObject,
+          undefined,
+          undefined,
+          'maas-harness-test',
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+        expect(k.read(applied)).toEqual(k.expected);
+        const managers = (applied.metadata?.managedFields ?? []).map(
+          f => `${f.manager}/${f.operation}`,
+        );
+        expect(managers).toContain('maas-harness-test/Apply');
+        const event = await eventually(async () => {
+          const e = events.find(
+            x => x.type === 'MODIFIED' && k.read(x.obj) === k.expected,
+          );
+          if (!e)
+            throw new Error(
+              `no MODIFIED event yet (events: ${events
+                .map(x => x.type)
+                .join(',')}, error: ${watchError})`,
+            );
+          return e;
+        }, 10_000);
+        expect(event.obj.metadata.name).toBe(name);
+      } finally {
+        controller.abort();
+      }
+      // Apply also creates (upsert), with application/apply-patch+yaml.
+      const second = await objects.patch(
+        {
+          apiVersion,
+          kind: k.kind,
+          metadata: { name: `${name}-applied`, namespace },
+          spec: k.spec,
+        } as KubernetesObject,
+        undefined,
+        undefined,
+        'maas-harness-test',
+        false,
+        PatchStrategy.ServerSideApply,
+      );
+      expect(second.metadata?.uid).toBeTruthy();
+    });
+  });
+
+  it('reports a server-side apply conflict between field managers (409), which force resolves', async () => {
+    const rlp = (limit: number) =>
+      ({
+        apiVersion: 'kuadrant.io/v1',
+        kind: 'RateLimitPolicy',
+        metadata: { name: 'harness-ratelimitpolicies', namespace },
+        spec: {
+          targetRef: gatewayRef,
+          limits: {
+            'free-user-requests': {
+              rates: [{ limit, window: '24h' }],
+              when: [
+                {
+                  predicate:
+                    'auth.identity.groups.split(",").exists(g, g == "free")',
+                },
+              ],
+              counters: [{ expression: 'auth.identity.userid' }],
+            },
+          },
+        },
+      } as KubernetesObject);
+    const conflict = await expectFailure(
+      objects.patch(
+        rlp(99),
+        undefined,
+        undefined,
+        'another-manager',
+        false,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+    expect(conflict.code).toBe(409);
+    expect(conflict.message).toMatch(/conflict/i);
+    const forced: any = await objects.patch(
+      rlp(99),
+      undefined,
+      undefined,
+      'another-manager',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(forced.spec.limits['free-user-requests'].rates[0].limit).toBe(99);
+  });
+
+  it('rejects an object that breaks its schema (RateLimitPolicy window 1d -> 422)', async () => {
+    const bad = await expectFailure(
+      custom.createNamespacedCustomObject({
+        group: 'kuadrant.io',
+        version: 'v1',
+        namespace,
+        plural: 'ratelimitpolicies',
+        body: {
+          apiVersion: 'kuadrant.io/v1',
+          kind: 'RateLimitPolicy',
+          metadata: { name: 'harness-bad-window' },
+          spec: {
+            targetRef: gatewayRef,
+            limits: { daily: { rates: [{ limit: 100, window: '1d' }] } },
+          },
+        },
+      }),
+    );
+    expect(bad.code).toBe(422);
+    expect(bad.message).toContain('"harness-bad-window" is invalid');
+    expect(bad.message).toContain('window');
+    expect(bad.message).toContain('"1d"');
+    expect(bad.message).toMatch(/should match/);
+  });
+
+  it('denies the limited user (403) until a Role grants it access', async () => {
+    const limitedUser = harnessEnv('MAAS_HARNESS_LIMITED_USER');
+    const limitedCustom = limited.makeApiClient(CustomObjectsApi);
+    const list = () =>
+      limitedCustom.listNamespacedCustomObject({
+        group: 'kuadrant.io',
+        version: 'v1',
+        namespace,
+        plural: 'ratelimitpolicies',
+      });
+    const denied = await expectFailure(list());
+    expect(denied.code).toBe(403);
+    expect(denied.message).toContain(
+      `User "${limitedUser}" cannot list resource "ratelimitpolicies"`,
+    );
+    const secrets = await expectFailure(
+      limited
+        .makeApiClient(CoreV1Api)
+        .listNamespacedSecret({ namespace: 'llm' }),
+    );
+    expect(secrets.code).toBe(403);
+
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    await rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'policy-reader' },
+        rules: [
+          {
+            apiGroups: ['kuadrant.io'],
+            resources: ['ratelimitpolicies'],
+            verbs: ['get', 'list', 'watch'],
+          },
+        ],
+      },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: 'policy-reader' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name: 'policy-reader',
+        },
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'User',
+            name: limitedUser,
+          },
+        ],
+      },
+    });
+    const granted: any = await eventually(list);
+    expect(granted.items.map((o: any) => o.metadata.name)).toContain(
+      'harness-ratelimitpolicies',
+    );
+    const create = await expectFailure(
+      limitedCustom.createNamespacedCustomObject({
+        group: 'kuadrant.io',
+        version: 'v1',
+        namespace,
+        plural: 'ratelimitpolicies',
+        body: {
+          apiVersion: 'kuadrant.io/v1',
+          kind: 'RateLimitPolicy',
+          metadata: { name: 'nope' },
+          spec: { targetRef: gatewayRef },
+        },
+      }),
+    );
+    expect(create.code).toBe(403);
+  });
+
+  it('deletes a namespace completely (kube-controller-manager runs)', async () => {
+    await core.deleteNamespace({ name: namespace });
+    await eventually(async () => {
+      const gone = await expectFailure(core.readNamespace({ name: namespace }));
+      expect(gone.code).toBe(404);
+    }, 45_000);
+  });
+});

@@ -1,0 +1,189 @@
+import {
+  generateMetricsDataset,
+  increaseBy,
+  ROUTES,
+  selectSeries,
+  toOpenMetrics,
+  USERS,
+  valueAt,
+} from './generator.ts';
+
+const END = 1_764_000_000; // a multiple of 60
+
+describe('generateMetricsDataset', () => {
+  const { summary } = generateMetricsDataset({ seed: 7, endTime: END });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const again = generateMetricsDataset({ seed: 7, endTime: END }).summary;
+    expect(JSON.stringify(again)).toBe(JSON.stringify(summary));
+    expect(toOpenMetrics(again)).toBe(toOpenMetrics(summary));
+    const other = generateMetricsDataset({ seed: 8, endTime: END }).summary;
+    expect(JSON.stringify(other.series)).not.toBe(
+      JSON.stringify(summary.series),
+    );
+  });
+
+  it('spans 6 hours at a 60 s step, ending at endTime (floored to the step)', () => {
+    expect(summary.endTime).toBe(END);
+    expect(summary.startTime).toBe(END - 6 * 3600);
+    expect(summary.stepSeconds).toBe(60);
+    expect(summary.checkpoints).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map(h => END - 6 * 3600 + h * 3600),
+    );
+    expect(
+      generateMetricsDataset({ seed: 7, endTime: END + 59 }).summary.endTime,
+    ).toBe(END);
+  });
+
+  it('has integer, monotonic counters, in the OpenMetrics text too', () => {
+    const problems: string[] = [];
+    const text = toOpenMetrics(summary);
+    const counterNames = new Set(
+      summary.series.filter(x => x.kind === 'counter').map(x => x.metric),
+    );
+    const previous = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const m = line.match(/^([^{\s]+)(\S*) (\d+) (\d+)$/);
+      if (!m) continue;
+      const [, name, , value] = m;
+      const key = `${name}${m[2]}`;
+      const v = Number(value);
+      if (!Number.isInteger(v)) problems.push(`not an integer: ${line}`);
+      if (counterNames.has(name) && v < (previous.get(key) ?? 0)) {
+        problems.push(`counter decreases: ${line}`);
+      }
+      previous.set(key, v);
+    }
+    for (const s of summary.series) {
+      summary.checkpoints.forEach((t, i) => {
+        if (valueAt(summary, s, t) !== s.valuesAtCheckpoints[i]) {
+          problems.push(`${s.metric} ${JSON.stringify(s.labels)} at ${t}`);
+        }
+      });
+      if (
+        s.kind === 'counter' &&
+        s.perStepIncrease.some(x => x < 0 || !Number.isInteger(x))
+      ) {
+        problems.push(`bad increments ${s.metric} ${JSON.stringify(s.labels)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(previous.size).toBe(summary.series.length);
+  });
+
+  it('has the Kuadrant label shapes: per-user labels on some routes, none on the legacy route', () => {
+    const legacy = ROUTES.find(r => !r.perUserLabels)!;
+    expect(legacy.limitadorNamespace).toBe('llm/legacy-domain-route');
+    for (const metric of [
+      'authorized_calls',
+      'authorized_hits',
+      'limited_calls',
+    ]) {
+      const series = selectSeries(summary, metric, {
+        limitador_namespace: legacy.limitadorNamespace,
+      });
+      expect(series).toHaveLength(1);
+      expect(Object.keys(series[0].labels)).toEqual(['limitador_namespace']);
+    }
+    for (const route of ROUTES.filter(r => r.perUserLabels)) {
+      const calls = selectSeries(summary, 'authorized_calls', {
+        limitador_namespace: route.limitadorNamespace,
+      });
+      expect(calls.map(s => s.labels.user).sort()).toEqual(
+        [...route.users].sort(),
+      );
+      for (const s of calls) {
+        expect(s.labels.group).toBe(
+          USERS.find(u => u.user === s.labels.user)!.group,
+        );
+      }
+    }
+    const limited = selectSeries(summary, 'limited_calls', {
+      limit_name: 'free-user-requests',
+    });
+    expect(limited.length).toBeGreaterThan(0);
+    expect(new Set(summary.users.map(u => u.group))).toEqual(
+      new Set(['free', 'premium', 'enterprise']),
+    );
+    expect(
+      selectSeries(summary, 'vllm:prompt_tokens_total')
+        .map(s => s.labels.model_name)
+        .sort(),
+    ).toEqual(ROUTES.map(r => r.model).sort());
+    expect(
+      selectSeries(summary, 'limitador_up')[0].valuesAtCheckpoints.every(
+        v => v === 1,
+      ),
+    ).toBe(true);
+  });
+
+  it('keeps authorized_hits equal to vLLM tokens on token-limited routes', () => {
+    for (const route of ROUTES.filter(r => r.hitsUnit === 'tokens')) {
+      const [t1, t2] = [summary.startTime, summary.endTime];
+      const hits = increaseBy(
+        summary,
+        'authorized_hits',
+        { limitador_namespace: route.limitadorNamespace },
+        'limitador_namespace',
+        t1,
+        t2,
+      );
+      const prompt = increaseBy(
+        summary,
+        'vllm:prompt_tokens_total',
+        { model_name: route.model },
+        'model_name',
+        t1,
+        t2,
+      );
+      const gen = increaseBy(
+        summary,
+        'vllm:generation_tokens_total',
+        { model_name: route.model },
+        'model_name',
+        t1,
+        t2,
+      );
+      expect(hits[route.limitadorNamespace]).toBe(
+        prompt[route.model] + gen[route.model],
+      );
+      expect(
+        summary.totals.authorized_hits[route.limitadorNamespace]._all,
+      ).toBe(hits[route.limitadorNamespace]);
+    }
+  });
+
+  it('writes OpenMetrics for promtool: seconds, time-ordered, ending with # EOF', () => {
+    const text = toOpenMetrics(summary);
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter(l => l === '# EOF')).toHaveLength(1);
+    const last = new Map<string, number>();
+    const problems: string[] = [];
+    let samples = 0;
+    for (const line of lines) {
+      if (line.startsWith('#')) continue;
+      const m = line.match(/^(\S+) (\d+) (\d+)$/);
+      if (!m) {
+        problems.push(`malformed: ${line}`);
+        continue;
+      }
+      const [, series, , ts] = m;
+      const t = Number(ts);
+      // Seconds (not milliseconds), inside the window, increasing per series.
+      if (t < summary.startTime || t > summary.endTime)
+        problems.push(`outside: ${line}`);
+      if (t <= (last.get(series) ?? 0)) problems.push(`out of order: ${line}`);
+      last.set(series, t);
+      samples++;
+    }
+    expect(problems).toEqual([]);
+    expect(last.size).toBe(summary.series.length);
+    expect(samples).toBe(summary.series.length * (6 * 60 + 1));
+    expect([...last.values()].every(t => t === summary.endTime)).toBe(true);
+    expect(text).toContain('# TYPE vllm:prompt_tokens counter\n');
+    expect(text).toMatch(
+      /^authorized_calls\{group="free",limitador_namespace="llm\/simulator-domain-route",user="freeuser1"\} \d+ \d+$/m,
+    );
+  });
+});

@@ -1,0 +1,512 @@
+/*
+ * A seeded, deterministic generator of Prometheus data shaped like a real Kuadrant install:
+ * Limitador counters (no `_total` suffix), vLLM token counters and Limitador gauges.
+ *
+ * Pure: `generateMetricsDataset({ seed, endTime })` returns the same dataset for the same input,
+ * with no clock or I/O. The harness backfills `toOpenMetrics(dataset)` into Prometheus with
+ * `promtool tsdb create-blocks-from openmetrics` and writes `dataset.summary` as JSON to the file
+ * named by MAAS_HARNESS_METRICS.
+ *
+ * Exactness: every counter is an integer that grows by a constant integer per step within each
+ * hour-long segment, and there is a sample at every step from `startTime` to `endTime` inclusive.
+ * So an instant query of a raw counter at any sample timestamp returns exactly `valueAt(series, t)`,
+ * and `x - x offset W` (or `increase(x[W])` on Prometheus 2.x, whose range includes its left edge)
+ * at T returns exactly `valueAt(T) - valueAt(T - W)` whenever T and T - W are sample timestamps
+ * in [startTime, endTime].
+ */
+
+export type Tier = 'free' | 'premium' | 'enterprise';
+
+export interface RouteSpec {
+  /** HTTPRoute name, in namespace `namespace`. */
+  route: string;
+  namespace: string;
+  /** Limitador's `limitador_namespace` label value: `<route-namespace>/<route-name>`. */
+  limitadorNamespace: string;
+  /** vLLM `model_name` of the model behind the route. */
+  model: string;
+  /** Whether Limitador's series carry `user` and `group` labels (a TelemetryPolicy, Kuadrant >= 1.3). */
+  perUserLabels: boolean;
+  /** What `authorized_hits` counts on this route: tokens (TokenRateLimitPolicy) or calls (RateLimitPolicy). */
+  hitsUnit: 'tokens' | 'calls';
+  /** Users (by name) that call this route; empty when the route has no per-user labels. */
+  users: string[];
+}
+
+export interface UserSpec {
+  user: string;
+  group: Tier;
+}
+
+export const TIERS: Tier[] = ['free', 'premium', 'enterprise'];
+
+export const USERS: UserSpec[] = [
+  { user: 'freeuser1', group: 'free' },
+  { user: 'freeuser2', group: 'free' },
+  { user: 'premiumuser1', group: 'premium' },
+  { user: 'premiumuser2', group: 'premium' },
+  { user: 'enterpriseuser1', group: 'enterprise' },
+];
+
+export const ROUTES: RouteSpec[] = [
+  {
+    route: 'simulator-domain-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/simulator-domain-route',
+    model: 'simulator',
+    perUserLabels: true,
+    hitsUnit: 'tokens',
+    users: [
+      'freeuser1',
+      'freeuser2',
+      'premiumuser1',
+      'premiumuser2',
+      'enterpriseuser1',
+    ],
+  },
+  {
+    route: 'qwen3-domain-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/qwen3-domain-route',
+    model: 'qwen3',
+    perUserLabels: true,
+    hitsUnit: 'tokens',
+    users: ['freeuser1', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'],
+  },
+  {
+    route: 'legacy-domain-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/legacy-domain-route',
+    model: 'legacy',
+    perUserLabels: false,
+    hitsUnit: 'calls',
+    users: [],
+  },
+];
+
+export type MetricKind = 'counter' | 'gauge';
+
+export interface SeriesSummary {
+  metric: string;
+  kind: MetricKind;
+  labels: Record<string, string>;
+  /** Value of the sample at `startTime`. */
+  initialValue: number;
+  /** Increase per step within each segment (segment i covers sample times in (checkpoints[i], checkpoints[i+1]]); 0 for gauges. */
+  perStepIncrease: number[];
+  /** Exact value at each of `checkpoints` (same order). */
+  valuesAtCheckpoints: number[];
+}
+
+export interface MetricsDatasetSummary {
+  schemaVersion: 1;
+  description: string;
+  seed: number;
+  /** Unix seconds of the first and the last sample of every series (the last is the harness start, floored to the step). */
+  startTime: number;
+  endTime: number;
+  stepSeconds: number;
+  segmentSeconds: number;
+  /** startTime, startTime + segmentSeconds, ..., endTime: segment boundaries, all sample timestamps. */
+  checkpoints: number[];
+  tiers: Tier[];
+  users: UserSpec[];
+  routes: RouteSpec[];
+  metrics: Record<
+    string,
+    { kind: MetricKind; labelNames: string[]; help: string }
+  >;
+  series: SeriesSummary[];
+  /** Increase from startTime to endTime: totals[metric][limitador_namespace or model_name][user or "_all"]. */
+  totals: Record<string, Record<string, Record<string, number>>>;
+}
+
+export interface MetricsDataset {
+  summary: MetricsDatasetSummary;
+}
+
+export interface MetricsDatasetOptions {
+  /** PRNG seed; default 42. */
+  seed?: number;
+  /** Unix seconds of the last sample; floored to a multiple of stepSeconds. */
+  endTime: number;
+  /** Length of the data, in hours; default 6. */
+  hours?: number;
+  /** Seconds between samples; must divide 3600; default 60. */
+  stepSeconds?: number;
+}
+
+const HELP: Record<
+  string,
+  { kind: MetricKind; labelNames: string[]; help: string }
+> = {
+  authorized_calls: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'user', 'group'],
+    help: 'Authorized calls (Limitador). user/group only on routes with a TelemetryPolicy.',
+  },
+  limited_calls: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'limit_name', 'user', 'group'],
+    help: 'Rate-limited calls (Limitador). limit_name/user/group only on routes with a TelemetryPolicy.',
+  },
+  authorized_hits: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'user', 'group'],
+    help: 'Authorized hits (Limitador): tokens under a TokenRateLimitPolicy, 1 per call under a RateLimitPolicy.',
+  },
+  'vllm:prompt_tokens_total': {
+    kind: 'counter',
+    labelNames: ['model_name', 'namespace'],
+    help: 'Prompt tokens processed (vLLM).',
+  },
+  'vllm:generation_tokens_total': {
+    kind: 'counter',
+    labelNames: ['model_name', 'namespace'],
+    help: 'Generation tokens produced (vLLM).',
+  },
+  limitador_up: { kind: 'gauge', labelNames: [], help: 'Limitador is up (1).' },
+  datastore_partitioned: {
+    kind: 'gauge',
+    labelNames: [],
+    help: 'Limitador datastore partitioned (0).',
+  },
+};
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function intBetween(rnd: () => number, min: number, max: number): number {
+  return min + Math.floor(rnd() * (max - min + 1));
+}
+
+/** Calls per step (min, max) by tier; free users are the ones that hit their limits. */
+const CALLS_PER_STEP: Record<Tier | 'legacy', [number, number]> = {
+  free: [0, 2],
+  premium: [1, 6],
+  enterprise: [3, 15],
+  legacy: [2, 10],
+};
+const LIMITED_PER_STEP: Record<Tier | 'legacy', [number, number]> = {
+  free: [0, 3],
+  premium: [0, 1],
+  enterprise: [0, 0],
+  legacy: [0, 2],
+};
+
+export function generateMetricsDataset(
+  options: MetricsDatasetOptions,
+): MetricsDataset {
+  const seed = options.seed ?? 42;
+  const hours = options.hours ?? 6;
+  const step = options.stepSeconds ?? 60;
+  if (!Number.isInteger(step) || step <= 0 || 3600 % step !== 0) {
+    throw new Error(
+      `stepSeconds must be a positive divisor of 3600, got ${step}`,
+    );
+  }
+  if (!Number.isInteger(hours) || hours < 1)
+    throw new Error(`hours must be a positive integer, got ${hours}`);
+  const endTime = Math.floor(options.endTime / step) * step;
+  const segmentSeconds = 3600;
+  const startTime = endTime - hours * segmentSeconds;
+  const stepsPerSegment = segmentSeconds / step;
+  const checkpoints = Array.from(
+    { length: hours + 1 },
+    (_, i) => startTime + i * segmentSeconds,
+  );
+  const rnd = prng(seed);
+  const series: SeriesSummary[] = [];
+
+  const addCounter = (
+    metric: string,
+    labels: Record<string, string>,
+    initialValue: number,
+    perStep: number[],
+  ) => {
+    const values = [initialValue];
+    for (let i = 0; i < hours; i++)
+      values.push(values[i] + perStep[i] * stepsPerSegment);
+    series.push({
+      metric,
+      kind: 'counter',
+      labels,
+      initialValue,
+      perStepIncrease: perStep,
+      valuesAtCheckpoints: values,
+    });
+  };
+
+  const tierOf = (user: string): Tier => {
+    const u = USERS.find(x => x.user === user);
+    if (!u) throw new Error(`unknown user ${user}`);
+    return u.group;
+  };
+
+  // Per model: tokens per step, per segment, summed over the route's callers.
+  const promptPerStep = new Map<string, number[]>();
+  const generationPerStep = new Map<string, number[]>();
+
+  for (const route of ROUTES) {
+    const callers: Array<{ user?: UserSpec; profile: Tier | 'legacy' }> =
+      route.perUserLabels
+        ? route.users.map(u => ({
+            user: { user: u, group: tierOf(u) },
+            profile: tierOf(u),
+          }))
+        : [{ profile: 'legacy' }];
+    const prompt = new Array<number>(hours).fill(0);
+    const generation = new Array<number>(hours).fill(0);
+    for (const caller of callers) {
+      const base: Record<string, string> = {
+        limitador_namespace: route.limitadorNamespace,
+      };
+      if (caller.user) {
+        base.user = caller.user.user;
+        base.group = caller.user.group;
+      }
+      const [cMin, cMax] = CALLS_PER_STEP[caller.profile];
+      const [lMin, lMax] = LIMITED_PER_STEP[caller.profile];
+      const calls: number[] = [];
+      const limited: number[] = [];
+      const hits: number[] = [];
+      // One idle hour per per-user series, so that "no traffic in this window" is tested too.
+      const idle = caller.user ? intBetween(rnd, 0, hours - 1) : -1;
+      for (let s = 0; s < hours; s++) {
+        let c = intBetween(rnd, cMin, cMax);
+        let l = intBetween(rnd, lMin, lMax);
+        const promptPerCall = intBetween(rnd, 20, 200);
+        const completionPerCall = intBetween(rnd, 10, 400);
+        if (s === idle) {
+          c = 0;
+          l = 0;
+        } else if (c === 0) {
+          c = 1;
+        }
+        calls.push(c);
+        limited.push(l);
+        hits.push(
+          route.hitsUnit === 'tokens'
+            ? c * (promptPerCall + completionPerCall)
+            : c,
+        );
+        prompt[s] += c * promptPerCall;
+        generation[s] += c * completionPerCall;
+      }
+      addCounter(
+        'authorized_calls',
+        { ...base },
+        intBetween(rnd, 0, 500),
+        calls,
+      );
+      addCounter(
+        'authorized_hits',
+        { ...base },
+        intBetween(rnd, 0, 50000),
+        hits,
+      );
+      if (lMax > 0) {
+        const limitedLabels: Record<string, string> = {
+          limitador_namespace: route.limitadorNamespace,
+        };
+        if (caller.user) {
+          limitedLabels.limit_name = `${caller.user.group}-user-requests`;
+          limitedLabels.user = caller.user.user;
+          limitedLabels.group = caller.user.group;
+        }
+        addCounter(
+          'limited_calls',
+          limitedLabels,
+          intBetween(rnd, 0, 100),
+          limited,
+        );
+      }
+    }
+    promptPerStep.set(route.model, prompt);
+    generationPerStep.set(route.model, generation);
+  }
+
+  for (const route of ROUTES) {
+    const labels = { model_name: route.model, namespace: route.namespace };
+    addCounter(
+      'vllm:prompt_tokens_total',
+      { ...labels },
+      intBetween(rnd, 0, 100000),
+      promptPerStep.get(route.model)!,
+    );
+    addCounter(
+      'vllm:generation_tokens_total',
+      { ...labels },
+      intBetween(rnd, 0, 100000),
+      generationPerStep.get(route.model)!,
+    );
+  }
+  for (const [metric, value] of [
+    ['limitador_up', 1],
+    ['datastore_partitioned', 0],
+  ] as const) {
+    series.push({
+      metric,
+      kind: 'gauge',
+      labels: {},
+      initialValue: value,
+      perStepIncrease: new Array<number>(hours).fill(0),
+      valuesAtCheckpoints: new Array<number>(hours + 1).fill(value),
+    });
+  }
+
+  const totals: MetricsDatasetSummary['totals'] = {};
+  for (const s of series) {
+    if (s.kind !== 'counter') continue;
+    const key = s.labels.limitador_namespace ?? s.labels.model_name;
+    const who = s.labels.user ?? '_all';
+    const inc = s.valuesAtCheckpoints[hours] - s.valuesAtCheckpoints[0];
+    const byKey = (totals[s.metric] ??= {});
+    const byWho = (byKey[key] ??= {});
+    byWho[who] = (byWho[who] ?? 0) + inc;
+    if (who !== '_all') byWho._all = (byWho._all ?? 0) + inc;
+  }
+
+  return {
+    summary: {
+      schemaVersion: 1,
+      description:
+        'Synthetic Kuadrant/vLLM metrics backfilled into the harness Prometheus. Every series has a sample every ' +
+        'stepSeconds from startTime to endTime inclusive. Counters are integers; within segment i ' +
+        '(checkpoints[i] < t <= checkpoints[i+1]) a counter grows by perStepIncrease[i] at each step. ' +
+        'value(t) = initialValue + sum of increments up to t; valuesAtCheckpoints[i] = value(checkpoints[i]).',
+      seed,
+      startTime,
+      endTime,
+      stepSeconds: step,
+      segmentSeconds,
+      checkpoints,
+      tiers: [...TIERS],
+      users: USERS.map(u => ({ ...u })),
+      routes: ROUTES.map(r => ({ ...r, users: [...r.users] })),
+      metrics: HELP,
+      series,
+      totals,
+    },
+  };
+}
+
+/** Exact value of a series at sample time t (startTime <= t <= endTime, t on the step grid). */
+export function valueAt(
+  summary: MetricsDatasetSummary,
+  s: SeriesSummary,
+  t: number,
+): number {
+  if (
+    t < summary.startTime ||
+    t > summary.endTime ||
+    (t - summary.startTime) % summary.stepSeconds !== 0
+  ) {
+    throw new Error(
+      `t=${t} is not a sample time of the dataset (${summary.startTime}..${summary.endTime} step ${summary.stepSeconds})`,
+    );
+  }
+  const stepsPerSegment = summary.segmentSeconds / summary.stepSeconds;
+  const steps = (t - summary.startTime) / summary.stepSeconds;
+  const seg = Math.min(
+    Math.floor(steps / stepsPerSegment),
+    s.perStepIncrease.length - 1,
+  );
+  const within = steps - seg * stepsPerSegment;
+  return s.valuesAtCheckpoints[seg] + within * s.perStepIncrease[seg];
+}
+
+/** Series matching every given label (a value of null means: the label must be absent). */
+export function selectSeries(
+  summary: MetricsDatasetSummary,
+  metric: string,
+  match: Record<string, string | null> = {},
+): SeriesSummary[] {
+  return summary.series.filter(
+    s =>
+      s.metric === metric &&
+      Object.entries(match).every(([k, v]) =>
+        v === null ? !(k in s.labels) : s.labels[k] === v,
+      ),
+  );
+}
+
+/**
+ * Expected result of `sum by (<by>) (x - x offset <(t2 - t1)>)` at t2, or of `increase(x[t2 - t1])` at t2 on
+ * Prometheus 2.x: exact integer increases between two sample times, grouped by one label ('' when absent).
+ */
+export function increaseBy(
+  summary: MetricsDatasetSummary,
+  metric: string,
+  match: Record<string, string | null>,
+  by: string,
+  t1: number,
+  t2: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of selectSeries(summary, metric, match)) {
+    const key = s.labels[by] ?? '';
+    out[key] =
+      (out[key] ?? 0) + valueAt(summary, s, t2) - valueAt(summary, s, t1);
+  }
+  return out;
+}
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function seriesName(s: SeriesSummary): string {
+  const labels = Object.keys(s.labels)
+    .sort()
+    .map(k => `${k}="${escapeLabelValue(s.labels[k])}"`)
+    .join(',');
+  return labels ? `${s.metric}{${labels}}` : s.metric;
+}
+
+/**
+ * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`: families contiguous, each series'
+ * samples in time order, timestamps in seconds, `# EOF` at the end. Limitador's counters have no `_total`
+ * suffix, which OpenMetrics requires of a `counter` family, so they are typed `unknown` (TSDB blocks keep no
+ * metric type anyway); vLLM's `..._total` counters are typed `counter`.
+ */
+export function toOpenMetrics(summary: MetricsDatasetSummary): string {
+  const lines: string[] = [];
+  const families = [...new Set(summary.series.map(s => s.metric))];
+  for (const metric of families) {
+    const meta = summary.metrics[metric];
+    let family = metric;
+    let type: string = meta.kind;
+    if (meta.kind === 'counter') {
+      if (metric.endsWith('_total')) family = metric.slice(0, -'_total'.length);
+      else type = 'unknown';
+    }
+    lines.push(`# TYPE ${family} ${type}`);
+    lines.push(
+      `# HELP ${family} ${meta.help
+        .replace(/\\/g, '\\\\')
+        .replace(/\n/g, '\\n')}`,
+    );
+    for (const s of summary.series.filter(x => x.metric === metric)) {
+      const name = seriesName(s);
+      for (
+        let t = summary.startTime;
+        t <= summary.endTime;
+        t += summary.stepSeconds
+      ) {
+        lines.push(`${name} ${valueAt(summary, s, t)} ${t}`);
+      }
+    }
+  }
+  lines.push('# EOF');
+  return `${lines.join('\n')}\n`;
+}

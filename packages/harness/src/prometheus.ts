@@ -1,0 +1,95 @@
+/* Prometheus (Debian's /usr/bin/prometheus) on backfilled synthetic data. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateMetricsDataset, toOpenMetrics } from './metrics/generator.ts';
+import type { MetricsDatasetSummary } from './metrics/generator.ts';
+import { runToCompletion, spawnManaged } from './processes.ts';
+import type { ManagedProcess } from './processes.ts';
+import { INSTALL_PREREQUISITES } from './kube.ts';
+import { freePort, waitFor } from './util.ts';
+
+export interface PrometheusInstance {
+  url: string;
+  process: ManagedProcess;
+  metricsFile: string;
+  summary: MetricsDatasetSummary;
+}
+
+export async function startPrometheus(options: {
+  dir: string;
+  seed: number;
+  endTime: number;
+  track: (p: ManagedProcess) => void;
+  timing: (what: string, startMs: number) => void;
+}): Promise<PrometheusInstance> {
+  const { dir, seed, endTime, track, timing } = options;
+  const pdir = path.join(dir, 'prometheus');
+  const dataDir = path.join(pdir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  let t = Date.now();
+  const { summary } = generateMetricsDataset({ seed, endTime });
+  const omFile = path.join(pdir, 'dataset.om.txt');
+  fs.writeFileSync(omFile, toOpenMetrics(summary));
+  const metricsFile = path.join(dir, 'metrics.json');
+  fs.writeFileSync(metricsFile, `${JSON.stringify(summary, null, 2)}\n`);
+  const promtool = process.env.MAAS_HARNESS_PROMTOOL || '/usr/bin/promtool';
+  await runToCompletion(
+    'promtool',
+    promtool,
+    ['tsdb', 'create-blocks-from', 'openmetrics', omFile, dataDir],
+    {
+      log: path.join(pdir, 'promtool.log'),
+      installHint: INSTALL_PREREQUISITES,
+    },
+  );
+  timing('metrics generated + backfilled', t);
+
+  t = Date.now();
+  const config = path.join(pdir, 'prometheus.yml');
+  fs.writeFileSync(
+    config,
+    'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\nscrape_configs: []\n',
+  );
+  const port = await freePort();
+  const binary = process.env.MAAS_HARNESS_PROMETHEUS || '/usr/bin/prometheus';
+  const proc = spawnManaged(
+    'prometheus',
+    binary,
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+      '--log.level=warn',
+    ],
+    {
+      log: path.join(pdir, 'prometheus.log'),
+      installHint: INSTALL_PREREQUISITES,
+    },
+  );
+  track(proc);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'prometheus /-/ready',
+    async () => (await fetch(`${url}/-/ready`)).ok,
+    {
+      timeoutMs: 60000,
+      alive: () => proc.deadMessage(),
+    },
+  );
+  // The backfilled blocks are loaded before /-/ready; check that the data is queryable at endTime.
+  await waitFor(
+    'prometheus to serve the backfilled data',
+    async () => {
+      const res = await fetch(
+        `${url}/api/v1/query?query=limitador_up&time=${summary.endTime}`,
+      );
+      const body: any = await res.json();
+      return body?.data?.result?.length > 0;
+    },
+    { timeoutMs: 30000, alive: () => proc.deadMessage() },
+  );
+  timing('prometheus', t);
+  return { url, process: proc, metricsFile, summary };
+}
