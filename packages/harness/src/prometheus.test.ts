@@ -103,7 +103,7 @@ describe('harness Prometheus', () => {
   });
 
   it('returns exact per-tier totals over the whole window and per-hour series from query_range', async () => {
-    const ns = 'llm/simulator-domain-route';
+    const ns = 'llm/simulator-route';
     const window = m.endTime - m.startTime;
     const expected = increaseBy(
       m,
@@ -155,7 +155,7 @@ describe('harness Prometheus', () => {
   });
 
   it('has no user labels on the legacy route, and limit_name on limited_calls of per-user routes', async () => {
-    const legacy = 'llm/legacy-domain-route';
+    const legacy = 'llm/legacy-route';
     expect(
       await instant(
         `authorized_calls{limitador_namespace="${legacy}",user!=""}`,

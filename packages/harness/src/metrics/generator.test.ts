@@ -73,7 +73,7 @@ describe('generateMetricsDataset', () => {
 
   it('has the Kuadrant label shapes: per-user labels on some routes, none on the legacy route', () => {
     const legacy = ROUTES.find(r => !r.perUserLabels)!;
-    expect(legacy.limitadorNamespace).toBe('llm/legacy-domain-route');
+    expect(legacy.limitadorNamespace).toBe('llm/legacy-route');
     for (const metric of [
       'authorized_calls',
       'authorized_hits',
@@ -183,7 +183,7 @@ describe('generateMetricsDataset', () => {
     expect([...last.values()].every(t => t === summary.endTime)).toBe(true);
     expect(text).toContain('# TYPE vllm:prompt_tokens counter\n');
     expect(text).toMatch(
-      /^authorized_calls\{group="free",limitador_namespace="llm\/simulator-domain-route",user="freeuser1"\} \d+ \d+$/m,
+      /^authorized_calls\{group="free",limitador_namespace="llm\/simulator-route",user="freeuser1"\} \d+ \d+$/m,
     );
   });
 });

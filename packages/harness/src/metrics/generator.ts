@@ -48,11 +48,13 @@ export const USERS: UserSpec[] = [
   { user: 'enterpriseuser1', group: 'enterprise' },
 ];
 
+/** Routes named as the "Create model" template names them (`<model>-route`), so a model created in
+ * namespace `llm` with one of these names shows this data. */
 export const ROUTES: RouteSpec[] = [
   {
-    route: 'simulator-domain-route',
+    route: 'simulator-route',
     namespace: 'llm',
-    limitadorNamespace: 'llm/simulator-domain-route',
+    limitadorNamespace: 'llm/simulator-route',
     model: 'simulator',
     perUserLabels: true,
     hitsUnit: 'tokens',
@@ -65,18 +67,18 @@ export const ROUTES: RouteSpec[] = [
     ],
   },
   {
-    route: 'qwen3-domain-route',
+    route: 'qwen3-route',
     namespace: 'llm',
-    limitadorNamespace: 'llm/qwen3-domain-route',
+    limitadorNamespace: 'llm/qwen3-route',
     model: 'qwen3',
     perUserLabels: true,
     hitsUnit: 'tokens',
     users: ['freeuser1', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'],
   },
   {
-    route: 'legacy-domain-route',
+    route: 'legacy-route',
     namespace: 'llm',
-    limitadorNamespace: 'llm/legacy-domain-route',
+    limitadorNamespace: 'llm/legacy-route',
     model: 'legacy',
     perUserLabels: false,
     hitsUnit: 'calls',

@@ -66,12 +66,12 @@ describe('UsageService against the real Prometheus with the generated data', () 
     const { client, counter } = counting(prometheus);
     const usage = await new UsageService({ prometheus: client }).getUsage({
       range: '1h',
-      limitadorNamespace: 'llm/simulator-domain-route',
+      limitadorNamespace: 'llm/simulator-route',
       modelName: 'simulator',
       scope: 'all',
       nowSeconds: summary.endTime,
     });
-    const ns = { limitador_namespace: 'llm/simulator-domain-route' };
+    const ns = { limitador_namespace: 'llm/simulator-route' };
     expect(usage.perUserLabels).toBe(true);
     expect(usage.warnings).toEqual([]);
     expect(usage.stepSeconds).toBe(60);
@@ -97,7 +97,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     const { client, counter } = counting(prometheus);
     const usage = await new UsageService({ prometheus: client }).getUsage({
       range: '24h',
-      limitadorNamespace: 'llm/qwen3-domain-route',
+      limitadorNamespace: 'llm/qwen3-route',
       modelName: 'qwen3',
       scope: 'user',
       userId: 'premiumuser1',
@@ -108,7 +108,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     // The range reaches back past the data, which starts at startTime: the increase since then.
     const own = (metric: string) => {
       const series = summary.series.find(
-        x => x.metric === metric && x.labels.limitador_namespace === 'llm/qwen3-domain-route' && x.labels.user === 'premiumuser1',
+        x => x.metric === metric && x.labels.limitador_namespace === 'llm/qwen3-route' && x.labels.user === 'premiumuser1',
       )!;
       return valueAt(series, usage.end) - valueAt(series, summary.startTime);
     };
@@ -123,7 +123,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
 
   it('says so, rather than showing zeros, when the metrics have no per-user labels', async () => {
     const service = new UsageService({ prometheus });
-    const request = { range: '1h' as const, limitadorNamespace: 'llm/legacy-domain-route', modelName: 'legacy', nowSeconds: summary.endTime };
+    const request = { range: '1h' as const, limitadorNamespace: 'llm/legacy-route', modelName: 'legacy', nowSeconds: summary.endTime };
     const mine = await service.getUsage({ ...request, scope: 'user', userId: 'freeuser1' });
     expect(mine.perUserLabels).toBe(false);
     expect(mine.authorized).toEqual([]);
@@ -131,7 +131,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(mine.warnings).toEqual([NO_USER_LABELS]);
     const all = await service.getUsage({ ...request, scope: 'all' });
     expect(all.authorized.map(s => [s.tier, s.total])).toEqual([
-      [null, lastHour('authorized_calls', { limitador_namespace: 'llm/legacy-domain-route' }).all],
+      [null, lastHour('authorized_calls', { limitador_namespace: 'llm/legacy-route' }).all],
     ]);
     expect(all.topUsers).toBeUndefined();
   });
