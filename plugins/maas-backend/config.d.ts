@@ -73,5 +73,42 @@ export interface Config {
       /** @visibility frontend */
       approval: 'auto' | 'manual';
     }>;
+    /** API keys requested through the portal. */
+    keys?: {
+      /**
+       * Keys in use plus open new-key requests one user may have per model.
+       * @default 3
+       */
+      maxActivePerUserAndModel?: number;
+      /**
+       * Lifetime of a key when the request names none, in days.
+       * @default 90
+       * @visibility frontend
+       */
+      defaultTtlDays?: number;
+      /**
+       * The longest lifetime a request may ask for, in days.
+       * @default 365
+       * @visibility frontend
+       */
+      maxTtlDays?: number;
+      /**
+       * How long a rotated key keeps working next to its replacement, in minutes.
+       * @default 60
+       * @visibility frontend
+       */
+      rotationOverlapMinutes?: number;
+      /**
+       * The longest reason a request may give, in characters.
+       * @default 500
+       * @visibility frontend
+       */
+      reasonMaxLength?: number;
+      /**
+       * Start of every key value (letters, digits, `_`, `-`), so that a leaked key is recognisable.
+       * @default maas_
+       */
+      prefix?: string;
+    };
   };
 }

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { maasPermissions } from '@maas-portal/plugin-maas-common';
 import { readMaasConfig } from './config/MaasConfig';
 import { loadKubeConfig } from './cluster/loadKubeConfig';
@@ -12,6 +13,11 @@ import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
 import { ModelService } from './service/models/ModelService';
 import { UsageService } from './service/usage/UsageService';
 import { createRouter } from './router';
+import { KeyStore } from './keys/store/KeyStore';
+import { KeySecrets } from './keys/KeySecrets';
+import { KeyService } from './keys/KeyService';
+import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
+import { createKeysRouter } from './keys/createKeysRouter';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 
 /**
@@ -32,8 +38,25 @@ export const maasPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
-      async init({ rootConfig, logger, lifecycle, httpAuth, httpRouter, permissions, permissionsRegistry, catalog }) {
+      async init({
+        rootConfig,
+        logger,
+        lifecycle,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        catalog,
+        database,
+        scheduler,
+        auditor,
+        notifications,
+      }) {
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
 
@@ -63,6 +86,16 @@ export const maasPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models, usage }),
         );
+
+        const store = await KeyStore.create({ database });
+        const secrets = loaded
+          ? new KeySecrets({ kubeConfig: loaded.kubeConfig, timeoutMs: config.cluster.requestTimeoutMs })
+          : undefined;
+        const keys = new KeyService({ store, secrets, config, logger, auditor, notifications });
+        if (secrets) {
+          await scheduleKeyTasks({ scheduler, service: keys, store, secrets, logger, namespaces: [config.namespace] });
+        }
+        httpRouter.use(await createKeysRouter({ httpAuth, permissions, catalog, keys }));
       },
     });
   },

@@ -17,7 +17,8 @@ import { ClusterClient } from './cluster/ClusterClient';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { readStatus } from './service/readStatus';
 import { ModelService } from './service/models/ModelService';
-import { parseEntityRefParam, resolveModelEntity } from './service/models/resolveModelEntity';
+import { parseEntityRefParam } from './service/models/resolveModelEntity';
+import { ModelEntityResolver } from './service/models/ModelEntityResolver';
 import { UsageService } from './service/usage/UsageService';
 import { gatewayUserId } from './service/identity/gatewayUserId';
 
@@ -40,6 +41,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   const router = Router();
   router.use(express.json());
 
+  // Entity lookups are reused for a few seconds: a page load asks for the same entity several times.
+  const entities = new ModelEntityResolver({ catalog, ttlSeconds: 10 });
   const userCredentials = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   async function isAllowed(
@@ -75,7 +78,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entityRef = parseEntityRefParam(req.query.entityRef);
     await authorize(credentials, maasModelReadPermission, stringifyEntityRef(entityRef));
     const service = modelService();
-    return { service, credentials, ref: await resolveModelEntity(catalog, entityRef, credentials) };
+    return { service, credentials, ref: await entities.resolve(entityRef, credentials) };
   }
 
   router.get('/status', async (req, res) => {

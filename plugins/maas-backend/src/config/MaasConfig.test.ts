@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_TIERS, readMaasConfig } from './MaasConfig';
+import { DEFAULT_KEYS_CONFIG, DEFAULT_TIERS, readMaasConfig } from './MaasConfig';
 
 const tier = (overrides: object = {}) => ({
   name: 'free',
@@ -20,6 +20,7 @@ describe('readMaasConfig', () => {
       cluster: { kubeconfig: undefined, requestTimeoutMs: 10000 },
       prometheus: { url: undefined, timeoutMs: 5000, cacheTtlSeconds: 30 },
       tiers: DEFAULT_TIERS,
+      keys: DEFAULT_KEYS_CONFIG,
     });
     expect(config.tiers.map(t => [t.name, t.requests.limit, t.approval])).toEqual([
       ['free', 5, 'auto'],
@@ -60,5 +61,21 @@ describe('readMaasConfig', () => {
     [{ scheme: 'ftp' }, /maas\.scheme/],
   ])('stops start-up on a bad value, naming the key (%#)', (maas, message) => {
     expect(() => readMaasConfig(new ConfigReader({ maas }))).toThrow(message);
+  });
+
+  it('reads maas.keys', () => {
+    const config = readMaasConfig(
+      new ConfigReader({ maas: { keys: { maxActivePerUserAndModel: 1, defaultTtlDays: 7, maxTtlDays: 30, rotationOverlapMinutes: 5, reasonMaxLength: 50, prefix: 'acme_' } } }),
+    );
+    expect(config.keys).toEqual({ maxActivePerUserAndModel: 1, defaultTtlDays: 7, maxTtlDays: 30, rotationOverlapMinutes: 5, reasonMaxLength: 50, prefix: 'acme_' });
+  });
+
+  it.each([
+    [{ maxActivePerUserAndModel: 0 }, /maas\.keys\.maxActivePerUserAndModel: 0 must be above 0/],
+    [{ defaultTtlDays: 1.5 }, /maas\.keys\.defaultTtlDays: 1\.5 must be a whole number/],
+    [{ defaultTtlDays: 400 }, /maas\.keys\.defaultTtlDays: 400 is above maas\.keys\.maxTtlDays \(365\)/],
+    [{ prefix: 'has space' }, /maas\.keys\.prefix: "has space" must be 1 to 16 letters/],
+  ])('stops start-up on a bad maas.keys value, naming the key (%#)', (keys, message) => {
+    expect(() => readMaasConfig(new ConfigReader({ maas: { keys } }))).toThrow(message);
   });
 });

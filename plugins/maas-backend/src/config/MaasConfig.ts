@@ -16,7 +16,30 @@ export interface MaasConfig {
   cluster: { kubeconfig?: string; requestTimeoutMs: number };
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   tiers: TierDefinition[];
+  keys: KeysConfig;
 }
+
+/** The `maas.keys` section: how API keys are issued, capped, rotated and expired. */
+export interface KeysConfig {
+  /** Keys plus open new-key requests one user may have per model. */
+  maxActivePerUserAndModel: number;
+  defaultTtlDays: number;
+  maxTtlDays: number;
+  /** How long a rotated key keeps working next to its replacement. */
+  rotationOverlapMinutes: number;
+  reasonMaxLength: number;
+  /** Start of every key value, so that a leaked key is recognisable. */
+  prefix: string;
+}
+
+export const DEFAULT_KEYS_CONFIG: KeysConfig = {
+  maxActivePerUserAndModel: 3,
+  defaultTtlDays: 90,
+  maxTtlDays: 365,
+  rotationOverlapMinutes: 60,
+  reasonMaxLength: 500,
+  prefix: 'maas_',
+};
 
 /** The seed's tiers, used when `maas.tiers` is not configured. */
 export const DEFAULT_TIERS: TierDefinition[] = [
@@ -70,6 +93,37 @@ function readTiers(config: Config): TierDefinition[] {
   return tiers;
 }
 
+function positiveInteger(config: Config, key: string, fallback: number): number {
+  const value = positive(config, key, fallback);
+  if (!Number.isInteger(value)) {
+    throw new MaasConfigError(`maas.${key}: ${value} must be a whole number`);
+  }
+  return value;
+}
+
+function readKeys(config: Config): KeysConfig {
+  const d = DEFAULT_KEYS_CONFIG;
+  const keys: KeysConfig = {
+    maxActivePerUserAndModel: positiveInteger(config, 'keys.maxActivePerUserAndModel', d.maxActivePerUserAndModel),
+    defaultTtlDays: positiveInteger(config, 'keys.defaultTtlDays', d.defaultTtlDays),
+    maxTtlDays: positiveInteger(config, 'keys.maxTtlDays', d.maxTtlDays),
+    rotationOverlapMinutes: positiveInteger(config, 'keys.rotationOverlapMinutes', d.rotationOverlapMinutes),
+    reasonMaxLength: positiveInteger(config, 'keys.reasonMaxLength', d.reasonMaxLength),
+    prefix: config.getOptionalString('keys.prefix') ?? d.prefix,
+  };
+  if (keys.defaultTtlDays > keys.maxTtlDays) {
+    throw new MaasConfigError(
+      `maas.keys.defaultTtlDays: ${keys.defaultTtlDays} is above maas.keys.maxTtlDays (${keys.maxTtlDays})`,
+    );
+  }
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(keys.prefix)) {
+    throw new MaasConfigError(
+      `maas.keys.prefix: "${keys.prefix}" must be 1 to 16 letters, digits, "_" or "-"`,
+    );
+  }
+  return keys;
+}
+
 function readUrl(config: Config, key: string): string | undefined {
   const value = config.getOptionalString(key);
   if (value === undefined || value === '') return undefined;
@@ -111,5 +165,6 @@ export function readMaasConfig(root: Config): MaasConfig {
       cacheTtlSeconds: positive(config, 'prometheus.cacheTtlSeconds', 30),
     },
     tiers: readTiers(config),
+    keys: readKeys(config),
   };
 }

@@ -80,6 +80,8 @@ export interface DecisionResult {
   ok: boolean;
   request?: KeyRequest;
   error?: string;
+  /** The approval stands but the key is not out yet (e.g. the cluster is unreachable); it is retried. */
+  warning?: string;
 }
 
 export interface AuditEvent {

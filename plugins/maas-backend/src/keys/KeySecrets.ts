@@ -1,0 +1,219 @@
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, V1Secret } from '@kubernetes/client-node';
+import {
+  KUADRANT_KEY_SECRET,
+  MAAS_FIELD_MANAGER,
+  MAAS_KEY_LABELS,
+} from '@maas-portal/plugin-maas-common';
+import { describeKubeError } from '../cluster/describeKubeError';
+import { SECRET } from '../cluster/kinds';
+import { withTimeout } from '../cluster/withTimeout';
+import { gatewayUserId } from '../service/identity/gatewayUserId';
+
+/** Label with the key's id, so that a Secret leads to its database row. */
+export const KEY_ID_LABEL = 'maas.kuadrant.io/key-id';
+/** Annotation with the owner's full user entity ref (the user-id annotation has only its name). */
+export const USER_ENTITY_REF_ANNOTATION = 'maas.kuadrant.io/user-entity-ref';
+/** Annotation with the model's catalog entity ref. */
+export const ENTITY_REF_ANNOTATION = 'maas.kuadrant.io/entity-ref';
+
+/** What a key Secret is made from. */
+export interface KeySecretSpec {
+  keyId: string;
+  /** The new-key request the key came from; for a rotated key, its predecessor's. */
+  requestId: string;
+  namespace: string;
+  /** The InferenceService name: the value of the label the model's AuthPolicy selects. */
+  modelName: string;
+  entityRef: string;
+  userEntityRef: string;
+  tier: string;
+  value: string;
+}
+
+/** Where a key's Secret is and what the suite reads back from it. */
+export interface KeySecretInfo {
+  namespace: string;
+  name: string;
+  keyId?: string;
+  requestId?: string;
+  createdAt?: string;
+  tier?: string;
+}
+
+/** The Secret name of a key: deterministic, so that a retried issue hits AlreadyExists. */
+export function keySecretName(keyId: string): string {
+  return `maas-key-${keyId}`;
+}
+
+/** A label value from any string: allowed characters only, at most 63, alphanumeric at both ends. */
+export function labelSafe(value: string): string {
+  return value
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/**
+ * The Secret of a key, as the model's AuthPolicy selects it (model label + auth-secret label,
+ * in the model's namespace), as Authorino watches it (managed-by label) and as the rate limits
+ * read it (groups = tier, user-id = the gateway user id), plus the suite's own labels.
+ */
+export function renderKeySecret(spec: KeySecretSpec): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: keySecretName(spec.keyId),
+      namespace: spec.namespace,
+      labels: {
+        [MAAS_KEY_LABELS.model]: spec.modelName,
+        [KUADRANT_KEY_SECRET.authSecretLabel]: 'true',
+        [KUADRANT_KEY_SECRET.managedByAuthorinoLabel]: 'authorino',
+        [MAAS_KEY_LABELS.managedBy]: MAAS_FIELD_MANAGER,
+        [MAAS_KEY_LABELS.owner]: labelSafe(gatewayUserId(spec.userEntityRef)),
+        [MAAS_KEY_LABELS.requestId]: spec.requestId,
+        [KEY_ID_LABEL]: spec.keyId,
+      },
+      annotations: {
+        [KUADRANT_KEY_SECRET.groupsAnnotation]: spec.tier,
+        [KUADRANT_KEY_SECRET.userIdAnnotation]: gatewayUserId(spec.userEntityRef),
+        [USER_ENTITY_REF_ANNOTATION]: spec.userEntityRef,
+        [ENTITY_REF_ANNOTATION]: spec.entityRef,
+      },
+    },
+    stringData: { [KUADRANT_KEY_SECRET.dataKey]: spec.value },
+  };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function infoOf(secret: V1Secret): KeySecretInfo {
+  const labels = secret.metadata?.labels ?? {};
+  return {
+    namespace: secret.metadata!.namespace!,
+    name: secret.metadata!.name!,
+    keyId: labels[KEY_ID_LABEL],
+    requestId: labels[MAAS_KEY_LABELS.requestId],
+    createdAt: secret.metadata?.creationTimestamp
+      ? new Date(secret.metadata.creationTimestamp).toISOString()
+      : undefined,
+    tier: secret.metadata?.annotations?.[KUADRANT_KEY_SECRET.groupsAnnotation],
+  };
+}
+
+/** Key Secrets in the cluster, through the Core API. Never logs a key value. */
+export class KeySecrets {
+  readonly #api: CoreV1Api;
+  readonly #timeoutMs: number;
+
+  constructor(options: { kubeConfig: KubeConfig; timeoutMs: number }) {
+    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  async #call<T>(verb: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(call(), this.#timeoutMs, 'The Kubernetes API server');
+    } catch (error) {
+      if (statusOf(error) !== undefined && [404, 409].includes(statusOf(error)!)) throw error;
+      const failure = describeKubeError(error, SECRET, verb);
+      throw new ServiceUnavailableError(`Could not ${verb} a key Secret: ${failure.message}`);
+    }
+  }
+
+  /**
+   * Creates the Secret of a key.
+   * @returns `exists` when a Secret of that key was there already (a retried issue)
+   */
+  async create(spec: KeySecretSpec): Promise<'created' | 'exists'> {
+    try {
+      await this.#call('create', () =>
+        this.#api.createNamespacedSecret({
+          namespace: spec.namespace,
+          body: renderKeySecret(spec),
+          fieldManager: MAAS_FIELD_MANAGER,
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (statusOf(error) === 409) return 'exists';
+      if (statusOf(error) === 404) {
+        throw new ServiceUnavailableError(
+          `Could not create a key Secret: namespace ${spec.namespace} of model ${spec.modelName} does not exist`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #read(namespace: string, name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.#call('read', () => this.#api.readNamespacedSecret({ namespace, name }));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async get(namespace: string, name: string): Promise<KeySecretInfo | undefined> {
+    const secret = await this.#read(namespace, name);
+    return secret ? infoOf(secret) : undefined;
+  }
+
+  /** The key value stored in a Secret: the only place it is kept. */
+  async readValue(namespace: string, name: string): Promise<string | undefined> {
+    const secret = await this.#read(namespace, name);
+    const data = secret?.data?.[KUADRANT_KEY_SECRET.dataKey];
+    return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+  }
+
+  /** Sets the tier the gateway reads (`kuadrant.io/groups`); the value stays. */
+  async setTier(namespace: string, name: string, tier: string): Promise<void> {
+    await this.#call('patch', () =>
+      this.#api.patchNamespacedSecret(
+        {
+          namespace,
+          name,
+          fieldManager: MAAS_FIELD_MANAGER,
+          body: { metadata: { annotations: { [KUADRANT_KEY_SECRET.groupsAnnotation]: tier } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    ).catch(error => {
+      if (statusOf(error) === 404) {
+        throw new NotFoundError(`The key Secret ${namespace}/${name} is missing; the portal repairs it within minutes`);
+      }
+      throw error;
+    });
+  }
+
+  /**
+   * Deletes a key Secret; one that is gone already counts as deleted.
+   * @returns whether this call deleted it
+   */
+  async delete(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.#call('delete', () => this.#api.deleteNamespacedSecret({ namespace, name }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Every key Secret the suite made in `namespace`. */
+  async listManaged(namespace: string): Promise<KeySecretInfo[]> {
+    const list = await this.#call('list', () =>
+      this.#api.listNamespacedSecret({
+        namespace,
+        labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${KEY_ID_LABEL}`,
+      }),
+    );
+    return list.items.map(infoOf);
+  }
+}
