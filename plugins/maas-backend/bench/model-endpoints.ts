@@ -98,7 +98,8 @@ async function createCluster() {
   return names;
 }
 
-async function apiServerRequests(): Promise<number> {
+/** LIST and GET requests the API server has served for the suite's kinds, by verb and resource. */
+async function apiServerRequests(): Promise<Map<string, number>> {
   const server = new URL(`${kc.getCurrentCluster()!.server}/metrics`);
   const options: https.RequestOptions = { hostname: server.hostname, port: server.port, path: server.pathname };
   await kc.applyToHTTPSOptions(options);
@@ -110,13 +111,16 @@ async function apiServerRequests(): Promise<number> {
     }).on('error', fail);
   });
   const kinds = /resource="(inferenceservices|httproutes|gateways|authpolicies|ratelimitpolicies|tokenratelimitpolicies|telemetrypolicies|secrets)"/;
-  let total = 0;
+  const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
-    if (line.startsWith('apiserver_request_total{') && /verb="(LIST|GET)"/.test(line) && kinds.test(line)) {
-      total += Number(line.split(' ').pop());
+    const verb = /verb="(LIST|GET)"/.exec(line)?.[1];
+    const resource = kinds.exec(line)?.[1];
+    if (line.startsWith('apiserver_request_total{') && verb && resource) {
+      const key = `${verb} ${resource}`;
+      counts.set(key, (counts.get(key) ?? 0) + Number(line.split(' ').pop()));
     }
   }
-  return total;
+  return counts;
 }
 
 async function startBackend(): Promise<{ stop: () => void; baseUrl: string }> {
@@ -194,7 +198,12 @@ async function main() {
     }
     const after = await apiServerRequests();
     console.log(results.join('\n'));
-    console.log(`API server LIST/GET requests on the suite's kinds during ${pageLoads} requests: ${after - before}`);
+    const delta = [...after].map(([key, n]) => [key, n - (before.get(key) ?? 0)] as const).filter(([, n]) => n > 0);
+    const total = delta.reduce((sum, [, n]) => sum + n, 0);
+    console.log(
+      `API server LIST/GET requests on the suite's kinds during ${pageLoads} requests: ${total}` +
+        (delta.length ? ` (${delta.map(([key, n]) => `${n} ${key}`).join(', ')})` : ''),
+    );
   } finally {
     backend.stop();
   }
