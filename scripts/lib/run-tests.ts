@@ -5,7 +5,7 @@
 // Two passes: first all test files but `*.exclusive.*`, in parallel; then the exclusive ones, one
 // at a time, because they change what every other test shares (a CRD of the harness cluster).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,5 +59,7 @@ for (const { results, status } of passes) {
     failed += 1;
   }
 }
-console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+const closing = `Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+console.log(closing);
+if (process.env.MAAS_TESTS_SUMMARY_FILE) writeFileSync(process.env.MAAS_TESTS_SUMMARY_FILE, closing);
 if (failed > 0 || passed === 0) process.exit(1);
