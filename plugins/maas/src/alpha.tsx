@@ -3,9 +3,13 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { Content } from '@backstage/core-components';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isMaasAvailable } from '@maas-portal/plugin-maas-common';
+import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { maasApiRef } from './api/MaasApi';
 import { MaasClient } from './api/MaasClient';
 
@@ -28,6 +32,37 @@ const usageEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** My API keys; a page with a title and an icon shows in the app's nav. */
+const keysPage = PageBlueprint.make({
+  name: 'keys',
+  params: {
+    path: '/maas/keys',
+    title: 'My API keys',
+    icon: <VpnKeyIcon />,
+    loader: () =>
+      import('./components/KeysPage').then(m => (
+        <Content>
+          <m.KeysContent />
+        </Content>
+      )),
+  },
+});
+
+const approvalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/maas/approvals',
+    title: 'Approvals',
+    icon: <AssignmentTurnedInIcon />,
+    loader: () =>
+      import('./components/ApprovalsPage').then(m => (
+        <Content>
+          <m.ApprovalsContent />
+        </Content>
+      )),
+  },
+});
+
 /**
  * The MaaS frontend plugin for apps on the new frontend system.
  *
@@ -35,5 +70,7 @@ const usageEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'maas',
-  extensions: [maasApi, usageEntityContent],
+  title: 'Models as a Service',
+  icon: <VpnKeyIcon />,
+  extensions: [maasApi, usageEntityContent, keysPage, approvalsPage],
 });

@@ -3,8 +3,20 @@
  *
  * @packageDocumentation
  */
-export { maasPlugin, EntityMaasUsageContent } from './plugin';
+export {
+  maasPlugin,
+  EntityMaasUsageContent,
+  MaasKeysPage,
+  MaasApprovalsPage,
+} from './plugin';
 export { maasApiRef } from './api/MaasApi';
-export type { MaasApi } from './api/MaasApi';
+export type {
+  MaasApi,
+  ModelDetails,
+  UsageQuery,
+  KeyQuery,
+  KeyRequestQuery,
+  AuditQuery,
+} from './api/MaasApi';
 export { MaasClient } from './api/MaasClient';
 export { isMaasAvailable } from '@maas-portal/plugin-maas-common';

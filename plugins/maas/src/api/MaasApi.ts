@@ -1,9 +1,74 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { MaasStatus } from '@maas-portal/plugin-maas-common';
+import {
+  ApiKey,
+  AuditEvent,
+  CreateKeyRequest,
+  CreateKeyRequestResponse,
+  DecideKeyRequests,
+  DecisionResult,
+  IssuedKey,
+  KeyRequest,
+  KeyRequestState,
+  MaasStatus,
+  ModelTiers,
+  ModelUsage,
+  ModelView,
+  UsageRange,
+} from '@maas-portal/plugin-maas-common';
+
+/** `GET /models/by-entity`: one model, with what the backend could not work out. */
+export type ModelDetails = ModelView & { warnings: string[] };
+
+export interface UsageQuery {
+  entityRef: string;
+  range: UsageRange;
+  /** Left out, the backend picks `all` for holders of `maas.usage.read-all`, else `user`. */
+  scope?: 'user' | 'all';
+}
+
+export interface KeyRequestQuery {
+  entityRef?: string;
+  state?: KeyRequestState;
+  /** Only the signed-in user's own requests. */
+  mine?: boolean;
+}
+
+export interface KeyQuery {
+  entityRef?: string;
+  /** Only the signed-in user's own keys. */
+  mine?: boolean;
+}
+
+export interface AuditQuery {
+  entityRef?: string;
+  limit?: number;
+}
 
 /** The frontend's view of the MaaS backend (`/api/maas`). */
 export interface MaasApi {
   getStatus(): Promise<MaasStatus>;
+  getModel(entityRef: string): Promise<ModelDetails>;
+  getModelTiers(entityRef: string): Promise<ModelTiers>;
+  getModelUsage(query: UsageQuery): Promise<ModelUsage>;
+
+  createKeyRequest(
+    request: CreateKeyRequest,
+  ): Promise<CreateKeyRequestResponse>;
+  listKeyRequests(query: KeyRequestQuery): Promise<KeyRequest[]>;
+  decideKeyRequests(decision: DecideKeyRequests): Promise<DecisionResult[]>;
+  cancelKeyRequest(id: string): Promise<KeyRequest>;
+
+  listKeys(query: KeyQuery): Promise<ApiKey[]>;
+  /** The value of an approved key, once; the backend answers 409 after that. */
+  revealKey(id: string): Promise<IssuedKey>;
+  revokeKey(id: string): Promise<ApiKey>;
+  rotateKey(id: string): Promise<IssuedKey>;
+  requestTierChange(
+    id: string,
+    change: { tier: string; reason: string },
+  ): Promise<KeyRequest>;
+
+  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
 }
 
 export const maasApiRef = createApiRef<MaasApi>({ id: 'plugin.maas.service' });

@@ -1,7 +1,28 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { MaasStatus } from '@maas-portal/plugin-maas-common';
-import { MaasApi } from './MaasApi';
+import {
+  ApiKey,
+  AuditEvent,
+  CreateKeyRequest,
+  CreateKeyRequestResponse,
+  DecideKeyRequests,
+  DecisionResult,
+  IssuedKey,
+  KeyRequest,
+  MaasStatus,
+  ModelTiers,
+  ModelUsage,
+} from '@maas-portal/plugin-maas-common';
+import {
+  AuditQuery,
+  KeyQuery,
+  KeyRequestQuery,
+  MaasApi,
+  ModelDetails,
+  UsageQuery,
+} from './MaasApi';
+
+type Query = Record<string, string | number | boolean | undefined>;
 
 /** {@link MaasApi} over HTTP, with the signed-in user's credentials. */
 export class MaasClient implements MaasApi {
@@ -14,12 +35,100 @@ export class MaasClient implements MaasApi {
   }
 
   getStatus(): Promise<MaasStatus> {
-    return this.#get('/status');
+    return this.#request('GET', '/status');
   }
 
-  async #get<T>(path: string): Promise<T> {
+  getModel(entityRef: string): Promise<ModelDetails> {
+    return this.#request('GET', '/models/by-entity', { query: { entityRef } });
+  }
+
+  getModelTiers(entityRef: string): Promise<ModelTiers> {
+    return this.#request('GET', '/models/by-entity/tiers', {
+      query: { entityRef },
+    });
+  }
+
+  getModelUsage(query: UsageQuery): Promise<ModelUsage> {
+    return this.#request('GET', '/models/by-entity/usage', {
+      query: { ...query },
+    });
+  }
+
+  createKeyRequest(
+    request: CreateKeyRequest,
+  ): Promise<CreateKeyRequestResponse> {
+    return this.#request('POST', '/keys/requests', { body: request });
+  }
+
+  listKeyRequests(query: KeyRequestQuery): Promise<KeyRequest[]> {
+    return this.#request('GET', '/keys/requests', { query: { ...query } });
+  }
+
+  decideKeyRequests(decision: DecideKeyRequests): Promise<DecisionResult[]> {
+    return this.#request('POST', '/keys/requests/decisions', {
+      body: decision,
+    });
+  }
+
+  cancelKeyRequest(id: string): Promise<KeyRequest> {
+    return this.#request(
+      'POST',
+      `/keys/requests/${encodeURIComponent(id)}/cancel`,
+    );
+  }
+
+  listKeys(query: KeyQuery): Promise<ApiKey[]> {
+    return this.#request('GET', '/keys', { query: { ...query } });
+  }
+
+  revealKey(id: string): Promise<IssuedKey> {
+    return this.#request('POST', `/keys/${encodeURIComponent(id)}/reveal`);
+  }
+
+  revokeKey(id: string): Promise<ApiKey> {
+    return this.#request('POST', `/keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  rotateKey(id: string): Promise<IssuedKey> {
+    return this.#request('POST', `/keys/${encodeURIComponent(id)}/rotate`);
+  }
+
+  requestTierChange(
+    id: string,
+    change: { tier: string; reason: string },
+  ): Promise<KeyRequest> {
+    return this.#request(
+      'POST',
+      `/keys/${encodeURIComponent(id)}/tier-change`,
+      { body: change },
+    );
+  }
+
+  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]> {
+    return this.#request('GET', '/audit', { query: { ...query } });
+  }
+
+  async #request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { query?: Query; body?: unknown } = {},
+  ): Promise<T> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('maas');
-    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`);
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) params.set(name, String(value));
+    }
+    const search = params.toString();
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}${path}${search ? `?${search}` : ''}`,
+      {
+        method,
+        ...(options.body !== undefined && {
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(options.body),
+        }),
+      },
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

@@ -1,50 +1,134 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { MaasStatus } from '@maas-portal/plugin-maas-common';
-import { MaasApi, maasApiRef } from '../../api/MaasApi';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MaasApi } from '../../api/MaasApi';
+import { apiKey, model, tiers, usage } from '../../__testUtils__/fixtures';
+import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
+import { rejectWith } from '../../__testUtils__/responseError';
 import { UsageTab } from './UsageTab';
 
-const status = (overrides: Partial<MaasStatus>): MaasStatus => ({
-  cluster: { state: 'connected', message: 'Connected to https://k8s (Kubernetes v1.20.2).' },
-  prometheus: { state: 'connected', message: 'Connected to Prometheus.' },
-  namespace: 'llm',
-  gateway: { namespace: 'llm', name: 'inference-gateway' },
-  domainSuffix: 'maas.local',
-  tiers: [],
+const api = (overrides: Partial<MaasApi> = {}): Partial<MaasApi> => ({
+  getModel: async () => model(),
+  getModelTiers: async () => tiers(),
+  getModelUsage: async () => usage(),
+  listKeys: async () => [apiKey()],
+  listKeyRequests: async () => [],
   ...overrides,
 });
 
-function renderWith(api: Partial<MaasApi>) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[maasApiRef, api]]}>
-      <UsageTab />
-    </TestApiProvider>,
-  );
-}
+const render = (overrides: Partial<MaasApi> = {}, deny: string[] = []) =>
+  renderWithApis(<UsageTab />, api(overrides), { withEntity: true, deny });
 
 describe('UsageTab', () => {
-  it('says plainly that no cluster is connected, and what to do', async () => {
-    await renderWith({
-      getStatus: async () =>
-        status({
-          cluster: { state: 'not-configured', message: 'No cluster is connected. Set maas.cluster.kubeconfig.' },
-        }),
-    });
-    expect(await screen.findByText('No cluster connected')).toBeInTheDocument();
-    expect(screen.getByText(/Set maas\.cluster\.kubeconfig/)).toBeInTheDocument();
+  it('shows progress while the model loads', async () => {
+    await render({ getModel: never });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
-  it('names an unreachable Prometheus', async () => {
-    await renderWith({
-      getStatus: async () =>
-        status({ prometheus: { state: 'unreachable', message: 'Prometheus at http://p:9090 is unreachable.' } }),
-    });
-    expect(await screen.findByText('Prometheus is unreachable')).toBeInTheDocument();
-    expect(screen.queryByText('No cluster connected')).not.toBeInTheDocument();
+  it('shows health, endpoint, tiers, keys and usage once loaded', async () => {
+    await render();
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    expect(screen.getByLabelText('Endpoint URL')).toHaveTextContent(
+      'https://qwen3.maas.local/v1',
+    );
+    expect(screen.getByRole('table', { name: 'Tiers' })).toBeInTheDocument();
+    expect(await screen.findByText('maas_k3Fz')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('figure', {
+        name: 'Authorized and limited calls',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Tokens' })).toBeInTheDocument();
   });
 
-  it('shows the backend error when the status cannot be read', async () => {
-    await renderWith({ getStatus: async () => Promise.reject(new Error('backend is down')) });
-    expect((await screen.findAllByText(/backend is down/)).length).toBeGreaterThan(0);
+  it('shows health and endpoint without waiting for the usage', async () => {
+    await render({
+      getModelUsage: never,
+      getModelTiers: never,
+      listKeys: never,
+    });
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    expect(screen.getByLabelText('Endpoint URL')).toBeInTheDocument();
+    expect(screen.getAllByTestId('progress').length).toBeGreaterThan(0);
+  });
+
+  it('says that no cluster is connected, with what to do', async () => {
+    await render({
+      getModel: () =>
+        rejectWith(
+          503,
+          'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG).',
+        ),
+    });
+    expect(
+      await screen.findByText('No cluster is connected'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Set maas\.cluster\.kubeconfig/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('figure')).not.toBeInTheDocument();
+  });
+
+  it('says what the user may not do when the model is not theirs to see', async () => {
+    await render({}, ['maas.model.read']);
+    expect(
+      await screen.findByText('You may not see this model'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/maas\.model\.read/)).toBeInTheDocument();
+  });
+
+  it('says what the user may not do when the backend refuses', async () => {
+    await render({
+      getModel: () =>
+        rejectWith(
+          403,
+          'You lack the maas.model.read permission on resource:default/qwen3',
+        ),
+    });
+    expect(
+      await screen.findByText('You may not see this model'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/You lack the maas\.model\.read permission/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows other errors in full', async () => {
+    await render({ getModel: () => rejectWith(500, 'the cache exploded') });
+    expect(
+      (await screen.findAllByText(/the cache exploded/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('hides "Request key" from users who may not ask for keys', async () => {
+    await render({}, ['maas.key.request']);
+    expect(
+      await screen.findByText(/You may not ask for keys for this model/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Request key' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers the configured tiers in "Request key"', async () => {
+    await render();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Request key' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: /Tier/ }));
+    expect(
+      await screen.findByRole('option', { name: /free \(automatic\)/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('option', { name: /premium \(needs approval\)/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('offers the scope switch only to holders of maas.usage.read-all', async () => {
+    await render({}, ['maas.usage.read-all']);
+    await screen.findByRole('figure', { name: 'Tokens' });
+    expect(
+      screen.queryByRole('button', { name: 'Everyone' }),
+    ).not.toBeInTheDocument();
   });
 });

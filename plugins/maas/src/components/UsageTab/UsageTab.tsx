@@ -1,25 +1,116 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { Progress } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import { Grid } from '@material-ui/core';
-import useAsync from 'react-use/esm/useAsync';
-import { maasApiRef } from '../../api/MaasApi';
-import { ConnectionAlert } from '../ConnectionAlert';
+import { Alert, AlertTitle } from '@material-ui/lab';
+import {
+  maasModelReadPermission,
+  maasUsageReadAllPermission,
+  ModelTiers,
+} from '@maas-portal/plugin-maas-common';
+import { useMemo } from 'react';
+import { formatRates } from '../../format/limits';
+import { useModel } from '../../hooks/useModel';
+import { useModelTiers } from '../../hooks/useModelTiers';
+import { ErrorAlert } from '../ErrorAlert';
+import { TierChoice } from '../RequestKeyDialog';
+import { EndpointCard } from './EndpointCard';
+import { HealthCard } from './HealthCard';
+import { ModelKeysCard } from './ModelKeysCard';
+import { TiersCard } from './TiersCard';
+import { UsageCharts } from './UsageCharts';
 
-/** The Usage tab of a model entity. */
+/** The tiers one may ask a key for: those the portal's config knows, with their approval. */
+function tierChoices(tiers: ModelTiers | undefined): TierChoice[] {
+  return (tiers?.tiers ?? []).flatMap(t =>
+    t.approval
+      ? [
+          {
+            name: t.name,
+            approval: t.approval,
+            summary: `${formatRates(
+              t.requests.flatMap(l => l.rates),
+            )} requests, ${formatRates(t.tokens.flatMap(l => l.rates))} tokens`,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The Usage tab of a model entity. Health and endpoint come from one fetch and show first;
+ * tiers, keys and usage load on their own, so that a slow Prometheus does not hold the page.
+ */
 export function UsageTab() {
-  const api = useApi(maasApiRef);
-  const status = useAsync(() => api.getStatus(), [api]);
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const mayRead = usePermission({
+    permission: maasModelReadPermission,
+    resourceRef: entityRef,
+  });
+  const mayReadAll = usePermission({
+    permission: maasUsageReadAllPermission,
+    resourceRef: entityRef,
+  });
+  const model = useModel(entityRef);
+  const tiers = useModelTiers(entityRef);
+  const choices = useMemo(
+    () => (tiers.loading ? undefined : tierChoices(tiers.value)),
+    [tiers.loading, tiers.value],
+  );
 
-  if (status.loading) return <Progress />;
-  if (status.error) return <ResponseErrorPanel error={status.error} />;
-  const { cluster, prometheus } = status.value!;
-  return (
-    <Grid container spacing={2} direction="column">
-      <Grid item>
-        <ConnectionAlert what="Cluster" status={cluster} />
+  if (!mayRead.loading && !mayRead.allowed) {
+    return (
+      <Alert severity="warning">
+        <AlertTitle>You may not see this model</AlertTitle>
+        Its health, endpoint and usage need the maas.model.read permission. Ask
+        the model's owner or a portal administrator for access.
+      </Alert>
+    );
+  }
+  if (model.loading && !model.value) return <Progress />;
+  if (model.error || !model.value) {
+    return (
+      <Grid container spacing={2} direction="column">
+        <Grid item>
+          {model.error && (
+            <ErrorAlert
+              error={model.error}
+              action="see this model"
+              unavailableTitle="No cluster is connected"
+            />
+          )}
+        </Grid>
       </Grid>
-      <Grid item>
-        <ConnectionAlert what="Prometheus" status={prometheus} />
+    );
+  }
+
+  const tierNames = (tiers.value?.tiers ?? []).map(t => t.name);
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={5}>
+        <HealthCard model={model.value} />
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <EndpointCard model={model.value} />
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <TiersCard tiers={tiers} />
+      </Grid>
+      <Grid item xs={12} lg={7}>
+        <ModelKeysCard
+          entityRef={entityRef}
+          modelName={model.value.modelName}
+          tiers={choices}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <UsageCharts
+          entityRef={entityRef}
+          tiers={tierNames}
+          mayReadAll={mayReadAll.allowed}
+        />
       </Grid>
     </Grid>
   );

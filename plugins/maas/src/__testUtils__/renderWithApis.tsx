@@ -1,0 +1,54 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
+import { MaasApi, maasApiRef } from '../api/MaasApi';
+import { entity } from './fixtures';
+
+export interface RenderOptions {
+  /** Permission names to deny; everything else is allowed. */
+  deny?: string[];
+  /** Wrap in an EntityProvider with the test model entity. */
+  withEntity?: boolean;
+}
+
+/** Renders an element in a test app with a fake MaasApi and a permission API. */
+export function renderWithApis(
+  element: ReactElement,
+  api: Partial<MaasApi>,
+  options: RenderOptions = {},
+) {
+  const deny = new Set(options.deny ?? []);
+  const permissionApi = mockApis.permission({
+    authorize: request =>
+      deny.has(request.permission.name)
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  });
+  // usePermission caches decisions in SWR's global cache; each render gets its own.
+  return renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={[
+          [maasApiRef, api],
+          [permissionApiRef, permissionApi],
+        ]}
+      >
+        {options.withEntity ? (
+          <EntityProvider entity={entity}>{element}</EntityProvider>
+        ) : (
+          element
+        )}
+      </TestApiProvider>
+    </SWRConfig>,
+  );
+}
+
+/** A promise that never settles: the component stays loading. */
+export const never = <T,>(): Promise<T> => new Promise<T>(() => {});

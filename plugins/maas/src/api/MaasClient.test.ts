@@ -1,0 +1,127 @@
+import { ResponseError } from '@backstage/errors';
+import { MaasClient } from './MaasClient';
+
+const BASE = 'http://localhost:7007/api/maas';
+
+function setup(answer: { status?: number; body?: unknown } = {}) {
+  const { status = 200, body = {} } = answer;
+  const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
+    ok: status < 400,
+    status,
+    statusText: status < 400 ? 'OK' : 'Service Unavailable',
+    url: BASE,
+    headers: {
+      get: (h: string) =>
+        h.toLowerCase() === 'content-type' ? 'application/json' : null,
+    },
+    json: async () => body,
+    text: async () => JSON.stringify(body),
+  }));
+  const client = new MaasClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch: fetch as any },
+  });
+  return { client, fetch };
+}
+
+describe('MaasClient', () => {
+  it.each([
+    ['getStatus', [], 'GET', '/status'],
+    [
+      'getModel',
+      ['resource:default/qwen3'],
+      'GET',
+      '/models/by-entity?entityRef=resource%3Adefault%2Fqwen3',
+    ],
+    [
+      'getModelTiers',
+      ['resource:default/qwen3'],
+      'GET',
+      '/models/by-entity/tiers?entityRef=resource%3Adefault%2Fqwen3',
+    ],
+    [
+      'getModelUsage',
+      [{ entityRef: 'resource:default/qwen3', range: '7d', scope: 'all' }],
+      'GET',
+      '/models/by-entity/usage?entityRef=resource%3Adefault%2Fqwen3&range=7d&scope=all',
+    ],
+    [
+      'getModelUsage',
+      [{ entityRef: 'r:x/y', range: '1h' }],
+      'GET',
+      '/models/by-entity/usage?entityRef=r%3Ax%2Fy&range=1h',
+    ],
+    [
+      'listKeyRequests',
+      [{ state: 'pending', mine: true }],
+      'GET',
+      '/keys/requests?state=pending&mine=true',
+    ],
+    ['listKeyRequests', [{}], 'GET', '/keys/requests'],
+    ['cancelKeyRequest', ['req 1'], 'POST', '/keys/requests/req%201/cancel'],
+    ['listKeys', [{ mine: true }], 'GET', '/keys?mine=true'],
+    ['revealKey', ['k1'], 'POST', '/keys/k1/reveal'],
+    ['revokeKey', ['k1'], 'POST', '/keys/k1/revoke'],
+    ['rotateKey', ['k1'], 'POST', '/keys/k1/rotate'],
+    ['listAuditEvents', [{ limit: 50 }], 'GET', '/audit?limit=50'],
+  ])('%s calls %s %s', async (method, args, verb, path) => {
+    const { client, fetch } = setup();
+    await (client as any)[method](...args);
+    expect(fetch).toHaveBeenCalledWith(`${BASE}${path}`, { method: verb });
+  });
+
+  it.each([
+    [
+      'createKeyRequest',
+      [{ entityRef: 'r:x/y', tier: 'free', reason: 'r' }],
+      '/keys/requests',
+      { entityRef: 'r:x/y', tier: 'free', reason: 'r' },
+    ],
+    [
+      'decideKeyRequests',
+      [{ ids: ['a'], decision: 'approve', comment: 'ok' }],
+      '/keys/requests/decisions',
+      { ids: ['a'], decision: 'approve', comment: 'ok' },
+    ],
+    [
+      'requestTierChange',
+      ['k1', { tier: 'premium', reason: 'more' }],
+      '/keys/k1/tier-change',
+      { tier: 'premium', reason: 'more' },
+    ],
+  ])('%s posts JSON to %s', async (method, args, path, body) => {
+    const { client, fetch } = setup();
+    await (client as any)[method](...args);
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe(`${BASE}${path}`);
+    expect(init).toMatchObject({
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(JSON.parse(init!.body as string)).toEqual(body);
+  });
+
+  it('returns the parsed answer', async () => {
+    const { client } = setup({ body: [{ id: 'k1' }] });
+    await expect(client.listKeys({ mine: true })).resolves.toEqual([
+      { id: 'k1' },
+    ]);
+  });
+
+  it("throws a ResponseError carrying the backend's message", async () => {
+    const { client } = setup({
+      status: 503,
+      body: {
+        error: {
+          name: 'ServiceUnavailableError',
+          message: 'No cluster is connected',
+        },
+        response: { statusCode: 503 },
+      },
+    });
+    const error = await client.getModel('r:x/y').catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(503);
+    expect(error.cause.message).toBe('No cluster is connected');
+  });
+});

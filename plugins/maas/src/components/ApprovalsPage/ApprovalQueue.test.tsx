@@ -1,0 +1,194 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MaasApi } from '../../api/MaasApi';
+import { keyRequest } from '../../__testUtils__/fixtures';
+import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
+import { rejectWith } from '../../__testUtils__/responseError';
+import { ApprovalQueue } from './ApprovalQueue';
+
+const REQUESTS = [
+  keyRequest({ id: 'r1', userEntityRef: 'user:default/alice' }),
+  keyRequest({
+    id: 'r2',
+    userEntityRef: 'user:default/bob',
+    model: 'llm/llama',
+    tier: 'enterprise',
+  }),
+  keyRequest({ id: 'r3', userEntityRef: 'user:default/carol' }),
+];
+
+function render(api: Partial<MaasApi>) {
+  const onDecided = jest.fn();
+  return renderWithApis(<ApprovalQueue onDecided={onDecided} />, api).then(
+    () => onDecided,
+  );
+}
+
+const select = (user: string) =>
+  screen.getByRole('checkbox', {
+    name: new RegExp(`^Select request of user:default/${user} `),
+  });
+
+describe('ApprovalQueue', () => {
+  it('shows progress while loading', async () => {
+    await render({ listKeyRequests: never });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('says when nothing waits for a decision', async () => {
+    await render({ listKeyRequests: async () => [] });
+    expect(
+      await screen.findByText('No key requests wait for a decision.'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Approve (0)' })).toBeDisabled();
+  });
+
+  it('says what the user may not do', async () => {
+    await render({
+      listKeyRequests: () =>
+        rejectWith(403, 'You lack the maas.key.approve permission'),
+    });
+    expect(
+      await screen.findByText('You may not review key requests'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows other errors', async () => {
+    await render({
+      listKeyRequests: () => rejectWith(500, 'the database is locked'),
+    });
+    expect(
+      (await screen.findAllByText(/the database is locked/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('lists pending requests, asking the backend for the chosen state', async () => {
+    const listKeyRequests = jest.fn(async () => REQUESTS);
+    await render({ listKeyRequests });
+    expect(await screen.findByText('user:default/alice')).toBeInTheDocument();
+    expect(screen.getByText('user:default/bob')).toBeInTheDocument();
+    expect(listKeyRequests).toHaveBeenCalledWith({
+      state: 'pending',
+      entityRef: undefined,
+      mine: undefined,
+    });
+
+    await userEvent.click(screen.getByRole('button', { name: /^State / }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'rejected' }),
+    );
+    expect(listKeyRequests).toHaveBeenLastCalledWith({
+      state: 'rejected',
+      entityRef: undefined,
+      mine: undefined,
+    });
+  });
+
+  it('filters by model and tier', async () => {
+    await render({ listKeyRequests: async () => REQUESTS });
+    await screen.findByText('user:default/alice');
+    await userEvent.click(screen.getByRole('button', { name: /^Model / }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'llm/llama' }),
+    );
+    expect(screen.queryByText('user:default/alice')).not.toBeInTheDocument();
+    expect(screen.getByText('user:default/bob')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: /^Tier / }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'premium' }),
+    );
+    expect(
+      await screen.findByText('No key requests match these filters.'),
+    ).toBeInTheDocument();
+  });
+
+  it('approves the chosen requests at once, with a comment', async () => {
+    const decideKeyRequests = jest.fn(async () => [
+      { id: 'r1', ok: true },
+      { id: 'r3', ok: true },
+    ]);
+    const onDecided = await render({
+      listKeyRequests: async () => REQUESTS,
+      decideKeyRequests,
+    });
+    await screen.findByText('user:default/alice');
+    await userEvent.click(select('alice'));
+    await userEvent.click(select('carol'));
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Comment' }),
+      'ok for the pilot',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Approve (2)' }));
+    expect(decideKeyRequests).toHaveBeenCalledWith({
+      ids: ['r1', 'r3'],
+      decision: 'approve',
+      comment: 'ok for the pilot',
+    });
+    expect(await screen.findByText('2 approved')).toBeInTheDocument();
+    expect(onDecided).toHaveBeenCalled();
+  });
+
+  it('selects all shown requests and lists each failure of a rejection', async () => {
+    const decideKeyRequests = jest.fn(async () => [
+      { id: 'r1', ok: true },
+      { id: 'r2', ok: false, error: 'The request was cancelled by its owner' },
+      {
+        id: 'r3',
+        ok: true,
+        warning: 'The cluster is unreachable; the key will be issued later',
+      },
+    ]);
+    await render({ listKeyRequests: async () => REQUESTS, decideKeyRequests });
+    await screen.findByText('user:default/alice');
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'Select all 3 pending shown' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Reject (3)' }));
+    expect(decideKeyRequests).toHaveBeenCalledWith({
+      ids: ['r1', 'r2', 'r3'],
+      decision: 'reject',
+      comment: undefined,
+    });
+    expect(await screen.findByText('2 rejected, 1 failed')).toBeInTheDocument();
+    const failures = screen.getByRole('list', { name: 'Failed decisions' });
+    expect(
+      within(failures).getByText('user:default/bob · llm/llama · enterprise'),
+    ).toBeInTheDocument();
+    expect(
+      within(failures).getByText('The request was cancelled by its owner'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'The cluster is unreachable; the key will be issued later',
+      ),
+    ).toBeInTheDocument();
+    // The failed one stays selected for another try.
+    expect(select('bob')).toBeChecked();
+    expect(select('alice')).not.toBeChecked();
+  });
+
+  it('shows why a whole decision failed', async () => {
+    await render({
+      listKeyRequests: async () => REQUESTS,
+      decideKeyRequests: () =>
+        rejectWith(403, 'You lack the maas.key.approve permission'),
+    });
+    await screen.findByText('user:default/alice');
+    await userEvent.click(select('alice'));
+    await userEvent.click(screen.getByRole('button', { name: 'Approve (1)' }));
+    expect(
+      await screen.findByText(
+        'Could not approve the requests: You lack the maas.key.approve permission',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('does not offer decided requests for a decision', async () => {
+    await render({
+      listKeyRequests: async () => [keyRequest({ state: 'issued' })],
+    });
+    expect(await screen.findByText('user:default/alice')).toBeInTheDocument();
+    expect(select('alice')).toBeDisabled();
+  });
+});

@@ -1,0 +1,63 @@
+import { List, ListItem, ListItemText } from '@material-ui/core';
+import { Alert, AlertTitle } from '@material-ui/lab';
+import { DecisionResult, KeyRequest } from '@maas-portal/plugin-maas-common';
+
+export interface DecisionOutcome {
+  decision: 'approve' | 'reject';
+  results: DecisionResult[];
+  /** The requests as they were when decided, to name the failed ones. */
+  requests: Map<string, KeyRequest>;
+}
+
+/** What a bulk decision did: how many went through, and each one that failed with its reason. */
+export function DecisionResults(props: {
+  outcome: DecisionOutcome;
+  onClose: () => void;
+}) {
+  const { outcome, onClose } = props;
+  const failed = outcome.results.filter(r => !r.ok);
+  const warned = outcome.results.filter(r => r.ok && r.warning);
+  const done = outcome.results.length - failed.length;
+  const name = (id: string) => {
+    const request = outcome.requests.get(id);
+    return request
+      ? `${request.userEntityRef} · ${request.model} · ${request.tier}`
+      : `Request ${id}`;
+  };
+  const verb = outcome.decision === 'approve' ? 'approved' : 'rejected';
+  let severity: 'success' | 'warning' | 'error' = 'warning';
+  if (done === 0) severity = 'error';
+  else if (failed.length === 0 && warned.length === 0) severity = 'success';
+  return (
+    <Alert severity={severity} onClose={onClose} aria-label="Decision results">
+      <AlertTitle>
+        {done} {verb}
+        {failed.length > 0 && `, ${failed.length} failed`}
+      </AlertTitle>
+      {failed.length > 0 && (
+        <List dense disablePadding aria-label="Failed decisions">
+          {failed.map(result => (
+            <ListItem key={result.id} disableGutters>
+              <ListItemText
+                primary={name(result.id)}
+                secondary={result.error ?? 'failed without a reason'}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+      {warned.length > 0 && (
+        <List dense disablePadding aria-label="Decisions with warnings">
+          {warned.map(result => (
+            <ListItem key={result.id} disableGutters>
+              <ListItemText
+                primary={name(result.id)}
+                secondary={result.warning}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}

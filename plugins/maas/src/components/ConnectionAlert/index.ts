@@ -1,1 +1,0 @@
-export { ConnectionAlert } from './ConnectionAlert';

@@ -1,0 +1,2 @@
+export { ErrorAlert, errorMessage, errorStatus } from './ErrorAlert';
+export type { ErrorAlertProps } from './ErrorAlert';

@@ -1,0 +1,113 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { KeyRequest } from '@maas-portal/plugin-maas-common';
+import { useState } from 'react';
+import { maasApiRef } from '../../api/MaasApi';
+import { formatDateTime } from '../../format/dates';
+import { errorMessage } from '../ErrorAlert';
+
+export interface KeyRequestsTableProps {
+  title: string;
+  requests: KeyRequest[];
+  showModel?: boolean;
+  /** Called after a request was cancelled. */
+  onChanged: () => void;
+}
+
+/** The signed-in user's own key requests, with their decision; pending ones can be cancelled. */
+export function KeyRequestsTable(props: KeyRequestsTableProps) {
+  const { title, requests, showModel = true, onChanged } = props;
+  const api = useApi(maasApiRef);
+  const [busyId, setBusyId] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+
+  const cancel = async (request: KeyRequest) => {
+    setBusyId(request.id);
+    setActionError(undefined);
+    try {
+      await api.cancelKeyRequest(request.id);
+      onChanged();
+    } catch (e) {
+      setActionError(
+        `Could not cancel the request: ${errorMessage(e as Error)}`,
+      );
+    } finally {
+      setBusyId(undefined);
+    }
+  };
+
+  const columns: TableColumn<KeyRequest>[] = [
+    ...(showModel
+      ? [{ title: 'Model', field: 'model' } as TableColumn<KeyRequest>]
+      : []),
+    {
+      title: 'Request',
+      field: 'kind',
+      render: r => (r.kind === 'new-key' ? 'new key' : 'tier change'),
+    },
+    { title: 'Tier', field: 'tier' },
+    { title: 'State', field: 'state' },
+    { title: 'Reason', field: 'reason' },
+    {
+      title: 'Asked',
+      field: 'createdAt',
+      render: r => formatDateTime(r.createdAt),
+    },
+    {
+      title: 'Decision',
+      field: 'decisionComment',
+      render: r =>
+        r.decidedAt ? (
+          <>
+            <Typography variant="body2">{r.decisionComment || '—'}</Typography>
+            <Typography variant="caption">
+              {r.decidedBy} · {formatDateTime(r.decidedAt)}
+            </Typography>
+          </>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Actions',
+      sorting: false,
+      render: r =>
+        r.state === 'pending' && (
+          <Button
+            size="small"
+            aria-label={`Cancel request for ${r.model} at tier ${r.tier}`}
+            disabled={busyId === r.id}
+            onClick={() => cancel(r)}
+          >
+            Cancel
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      {actionError && (
+        <Box mb={2}>
+          <Alert severity="error" onClose={() => setActionError(undefined)}>
+            {actionError}
+          </Alert>
+        </Box>
+      )}
+      <Table<KeyRequest>
+        title={title}
+        columns={columns}
+        data={requests}
+        options={{
+          paging: requests.length > 10,
+          pageSize: 10,
+          pageSizeOptions: [10, 50, 100],
+          padding: 'dense',
+          search: false,
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+export { KeyRequestsTable } from './KeyRequestsTable';
+export type { KeyRequestsTableProps } from './KeyRequestsTable';

@@ -1,0 +1,74 @@
+import { CopyTextButton } from '@backstage/core-components';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { IssuedKey } from '@maas-portal/plugin-maas-common';
+
+/** The value of a new key, shown once: monospace, a copy button and a plain warning. */
+export function KeyReveal(props: { issued: IssuedKey }) {
+  const { key, value } = props.issued;
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      <Alert severity="warning">
+        This key will not be shown again. Store it now.
+      </Alert>
+      <Typography variant="body2">
+        Key for <strong>{key.model}</strong> at tier <strong>{key.tier}</strong>
+      </Typography>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Box
+          component="code"
+          aria-label="API key value"
+          fontFamily="monospace"
+          fontSize="1rem"
+          padding={1}
+          bgcolor="action.hover"
+          borderRadius={4}
+          flexGrow={1}
+          style={{ wordBreak: 'break-all' }}
+        >
+          {value}
+        </Box>
+        <CopyTextButton
+          text={value}
+          tooltipText="Key copied"
+          aria-label="Copy key"
+        />
+      </Box>
+    </Box>
+  );
+}
+
+/**
+ * {@link KeyReveal} in a dialog that only the confirmation closes, so that the key is not lost
+ * by a stray click outside.
+ */
+export function KeyRevealDialog(props: {
+  issued?: IssuedKey;
+  onDone: () => void;
+}) {
+  const { issued, onDone } = props;
+  return (
+    <Dialog
+      open={!!issued}
+      aria-labelledby="maas-key-reveal-title"
+      maxWidth="sm"
+      fullWidth
+    >
+      <DialogTitle id="maas-key-reveal-title">Your new API key</DialogTitle>
+      <DialogContent>{issued && <KeyReveal issued={issued} />}</DialogContent>
+      <DialogActions>
+        <Button color="primary" variant="contained" onClick={onDone}>
+          I have stored it
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,1 @@
+export { KeyReveal, KeyRevealDialog } from './KeyReveal';

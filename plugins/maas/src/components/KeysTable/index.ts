@@ -1,0 +1,3 @@
+export { KeysTable } from './KeysTable';
+export type { KeysTableProps } from './KeysTable';
+export { KeyStateLabel } from './KeyStateLabel';

@@ -1,0 +1,2 @@
+export { RequestKeyDialog } from './RequestKeyDialog';
+export type { RequestKeyDialogProps, TierChoice } from './RequestKeyDialog';

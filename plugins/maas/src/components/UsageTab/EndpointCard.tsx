@@ -1,0 +1,98 @@
+import {
+  CodeSnippet,
+  CopyTextButton,
+  InfoCard,
+} from '@backstage/core-components';
+import { Box, Tab, Tabs, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { ModelExamples } from '@maas-portal/plugin-maas-common';
+import { useState } from 'react';
+import { ModelDetails } from '../../api/MaasApi';
+
+const EXAMPLES: Array<{
+  key: keyof ModelExamples;
+  label: string;
+  language: string;
+}> = [
+  { key: 'curl', label: 'curl', language: 'bash' },
+  { key: 'python', label: 'Python', language: 'python' },
+  { key: 'javascript', label: 'JavaScript', language: 'javascript' },
+];
+
+const AUTH_HINT: Record<ModelDetails['authMode'], string> = {
+  'api-key': 'Send your API key as a Bearer token in the Authorization header.',
+  oidc: 'Send an OIDC access token as a Bearer token in the Authorization header.',
+  none: 'The model asks for no credentials.',
+  unknown: 'The portal could not tell how the model authenticates callers.',
+};
+
+/** Where to call a model, and ready-to-run calls filled in with its name and host. */
+export function EndpointCard(props: { model: ModelDetails }) {
+  const { model } = props;
+  const [tab, setTab] = useState(0);
+  const example = EXAMPLES[tab];
+  return (
+    <InfoCard title="Endpoint">
+      {!model.url ? (
+        <Alert severity="info">
+          This model has no public URL yet: its HTTPRoute is missing or names no
+          hostname. Attach an HTTPRoute with a hostname to the Gateway to reach
+          the model.
+        </Alert>
+      ) : (
+        <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <Typography
+              variant="body1"
+              component="code"
+              aria-label="Endpoint URL"
+            >
+              {model.url}
+            </Typography>
+            <CopyTextButton
+              text={model.url}
+              aria-label="Copy URL"
+              tooltipText="URL copied"
+            />
+          </Box>
+          <Typography variant="body2">
+            Model name: <code>{model.modelName}</code>.{' '}
+            {AUTH_HINT[model.authMode]}
+          </Typography>
+          {model.examples && (
+            <>
+              <Tabs
+                value={tab}
+                onChange={(_, value: number) => setTab(value)}
+                aria-label="Examples"
+                indicatorColor="primary"
+              >
+                {EXAMPLES.map(e => (
+                  <Tab key={e.key} label={e.label} />
+                ))}
+              </Tabs>
+              <Box
+                position="relative"
+                role="tabpanel"
+                aria-label={`${example.label} example`}
+              >
+                <CodeSnippet
+                  text={model.examples[example.key]}
+                  language={example.language}
+                  customStyle={{ margin: 0 }}
+                />
+                <Box position="absolute" top={4} right={4}>
+                  <CopyTextButton
+                    text={model.examples[example.key]}
+                    aria-label={`Copy ${example.label} example`}
+                    tooltipText="Example copied"
+                  />
+                </Box>
+              </Box>
+            </>
+          )}
+        </Box>
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,80 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MaasApi } from '../../api/MaasApi';
+import { apiKey, entityRef, keyRequest } from '../../__testUtils__/fixtures';
+import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
+import { rejectWith } from '../../__testUtils__/responseError';
+import { ModelKeysCard } from './ModelKeysCard';
+
+const tiers = [{ name: 'free', approval: 'auto' as const }];
+
+const render = (api: Partial<MaasApi>, deny: string[] = []) =>
+  renderWithApis(
+    <ModelKeysCard entityRef={entityRef} modelName="qwen3" tiers={tiers} />,
+    { listKeyRequests: async () => [], ...api },
+    { deny },
+  );
+
+describe('ModelKeysCard', () => {
+  it('shows progress while the keys load', async () => {
+    await render({ listKeys: never });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it("lists the user's keys of this model, asking only for their own", async () => {
+    const listKeys = jest.fn(async () => [
+      apiKey(),
+      apiKey({ id: 'key-2', displayPrefix: 'maas_Q9aa', state: 'revoked' }),
+    ]);
+    await render({ listKeys });
+    expect(await screen.findByText('maas_k3Fz')).toBeInTheDocument();
+    expect(screen.getByText('maas_Q9aa')).toBeInTheDocument();
+    expect(screen.getByText('revoked')).toBeInTheDocument();
+    expect(listKeys).toHaveBeenCalledWith({ entityRef, mine: true });
+  });
+
+  it('invites to request a key when there is none', async () => {
+    await render({ listKeys: async () => [] });
+    expect(
+      await screen.findByText(
+        /You have no key for this model yet\. Use "Request key"/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Request key' })).toBeEnabled();
+  });
+
+  it('shows pending requests, which can be cancelled', async () => {
+    const cancelKeyRequest = jest.fn(async () =>
+      keyRequest({ state: 'cancelled' }),
+    );
+    await render({
+      listKeys: async () => [],
+      listKeyRequests: async () => [keyRequest()],
+      cancelKeyRequest,
+    });
+    expect(await screen.findByText('Your requests')).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Cancel request for llm/qwen3 at tier premium',
+      }),
+    );
+    expect(cancelKeyRequest).toHaveBeenCalledWith('req-1');
+  });
+
+  it('shows an error when the keys cannot be read', async () => {
+    await render({ listKeys: () => rejectWith(500, 'database is down') });
+    expect(
+      (await screen.findAllByText(/database is down/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('hides "Request key" without the permission', async () => {
+    await render({ listKeys: async () => [] }, ['maas.key.request']);
+    expect(
+      await screen.findByText(/You may not ask for keys for this model/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Request key' }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,108 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import { Box, Button, Typography } from '@material-ui/core';
+import { maasKeyRequestPermission } from '@maas-portal/plugin-maas-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { useState } from 'react';
+import { useKeyRequests } from '../../hooks/useKeyRequests';
+import { useKeys } from '../../hooks/useKeys';
+import { ErrorAlert } from '../ErrorAlert';
+import { KeyRequestsTable } from '../KeyRequestsTable';
+import { KeysTable } from '../KeysTable';
+import { RequestKeyDialog, TierChoice } from '../RequestKeyDialog';
+
+export interface ModelKeysCardProps {
+  entityRef: string;
+  modelName: string;
+  /** The tiers one may ask for; undefined while they load. */
+  tiers?: TierChoice[];
+}
+
+/** The signed-in user's keys and open requests for one model, and the "Request key" button. */
+export function ModelKeysCard(props: ModelKeysCardProps) {
+  const { entityRef, modelName, tiers } = props;
+  const [open, setOpen] = useState(false);
+  const keys = useKeys({ entityRef, mine: true });
+  const requests = useKeyRequests({ entityRef, mine: true });
+  const mayRequest = usePermission({
+    permission: maasKeyRequestPermission,
+    resourceRef: entityRef,
+  });
+  const openRequests = (requests.value ?? []).filter(
+    r => r.state === 'pending' || r.state === 'rejected',
+  );
+  const reload = () => {
+    keys.retry();
+    requests.retry();
+  };
+
+  return (
+    <InfoCard
+      title="Your keys"
+      action={
+        mayRequest.allowed && (
+          <Box pt={1}>
+            <Button
+              color="primary"
+              variant="contained"
+              disabled={!tiers}
+              onClick={() => setOpen(true)}
+            >
+              Request key
+            </Button>
+          </Box>
+        )
+      }
+    >
+      {!mayRequest.loading && !mayRequest.allowed && (
+        <Typography variant="body2" paragraph>
+          You may not ask for keys for this model. Ask its owner for the
+          maas.key.request permission.
+        </Typography>
+      )}
+      {keys.loading && <Progress />}
+      {keys.error && <ErrorAlert error={keys.error} action="see your keys" />}
+      {keys.value && (
+        <KeysTable
+          title="Keys"
+          keys={keys.value}
+          showModel={false}
+          onChanged={reload}
+          emptyContent={
+            <Box p={2}>
+              <Typography variant="body2">
+                You have no key for this model yet.
+                {mayRequest.allowed && ' Use "Request key" to ask for one.'}
+              </Typography>
+            </Box>
+          }
+        />
+      )}
+      {openRequests.length > 0 && (
+        <Box mt={2}>
+          <KeyRequestsTable
+            title="Your requests"
+            requests={openRequests}
+            showModel={false}
+            onChanged={reload}
+          />
+        </Box>
+      )}
+      {requests.error && (
+        <ErrorAlert error={requests.error} action="see your key requests" />
+      )}
+      {tiers && (
+        <RequestKeyDialog
+          open={open}
+          entityRef={entityRef}
+          modelName={modelName}
+          tiers={tiers}
+          onClose={() => {
+            setOpen(false);
+            reload();
+          }}
+          onRequested={reload}
+        />
+      )}
+    </InfoCard>
+  );
+}

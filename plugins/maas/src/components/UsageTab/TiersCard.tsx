@@ -1,0 +1,110 @@
+import { InfoCard, Progress } from '@backstage/core-components';
+import {
+  Box,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { LiveLimit, ModelTiers } from '@maas-portal/plugin-maas-common';
+import { formatRates } from '../../format/limits';
+import { ErrorAlert } from '../ErrorAlert';
+
+const rates = (limits: LiveLimit[]) =>
+  formatRates(limits.flatMap(l => l.rates));
+
+function LimitRows(props: { label: string; limits: LiveLimit[] }) {
+  return (
+    <>
+      {props.limits.map(limit => (
+        <TableRow
+          key={`${limit.source.namespace}/${limit.source.name}/${limit.source.limitName}`}
+        >
+          <TableCell>
+            {props.label}
+            <Typography variant="caption" display="block">
+              {limit.source.kind} {limit.source.namespace}/{limit.source.name} ·{' '}
+              {limit.source.limitName}
+            </Typography>
+          </TableCell>
+          <TableCell>—</TableCell>
+          <TableCell>
+            {limit.source.kind === 'RateLimitPolicy'
+              ? formatRates(limit.rates)
+              : '—'}
+          </TableCell>
+          <TableCell>
+            {limit.source.kind === 'TokenRateLimitPolicy'
+              ? formatRates(limit.rates)
+              : '—'}
+          </TableCell>
+        </TableRow>
+      ))}
+    </>
+  );
+}
+
+/** The limits in force on a model, per tier, as the cluster's policies state them. */
+export function TiersCard(props: {
+  tiers: { loading: boolean; error?: Error; value?: ModelTiers };
+}) {
+  const { loading, error, value } = props.tiers;
+  return (
+    <InfoCard title="Tiers">
+      {loading && <Progress />}
+      {error && <ErrorAlert error={error} action="see this model's tiers" />}
+      {value && (
+        <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
+          {value.tiers.length === 0 && value.everyone.length === 0 ? (
+            <Alert severity="info">
+              No rate limit applies to this model. Attach a RateLimitPolicy and
+              a TokenRateLimitPolicy to its route or Gateway to set tiers.
+            </Alert>
+          ) : (
+            <Table size="small" aria-label="Tiers">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Tier</TableCell>
+                  <TableCell>Approval</TableCell>
+                  <TableCell>Requests</TableCell>
+                  <TableCell>Tokens</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {value.tiers.map(tier => (
+                  <TableRow key={tier.name}>
+                    <TableCell>
+                      {tier.name}
+                      {!tier.configured && (
+                        <Typography variant="caption" display="block">
+                          found only in the cluster
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      {tier.approval === 'auto' && 'automatic'}
+                      {tier.approval === 'manual' && 'by an approver'}
+                      {!tier.approval && '—'}
+                    </TableCell>
+                    <TableCell>{rates(tier.requests)}</TableCell>
+                    <TableCell>{rates(tier.tokens)}</TableCell>
+                  </TableRow>
+                ))}
+                <LimitRows label="everyone" limits={value.everyone} />
+                <LimitRows label="other" limits={value.other} />
+              </TableBody>
+            </Table>
+          )}
+          {value.warnings.map(w => (
+            <Alert key={w} severity="info">
+              {w}
+            </Alert>
+          ))}
+        </Box>
+      )}
+    </InfoCard>
+  );
+}
