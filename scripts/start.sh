@@ -11,10 +11,10 @@ maas_use_node
 maas_use_yarn
 maas_install_deps "$PWD"
 
-configs=(--config app-config.yaml)
-[ -f app-config.local.yaml ] && configs+=(--config app-config.local.yaml)
+configs=(--config "$PWD/app-config.yaml")
+[ -f app-config.local.yaml ] && configs+=(--config "$PWD/app-config.local.yaml")
 mkdir -p "$MAAS_CACHE_DIR"
-kubernetes_config="$(node scripts/lib/kubernetes-app-config.ts "$MAAS_CACHE_DIR/app-config.kubernetes.json")"
+kubernetes_config="$(node scripts/lib/kubernetes-app-config.mts "$MAAS_CACHE_DIR/app-config.kubernetes.json")"
 [ -n "$kubernetes_config" ] && configs+=(--config "$kubernetes_config")
 
 maas_log "starting the portal: app at http://localhost:3000, backend at http://localhost:7007 (Ctrl-C stops both)"

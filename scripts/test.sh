@@ -18,4 +18,4 @@ maas_install_deps "$PWD"
 bash packages/harness/scripts/install-prerequisites.sh
 bash packages/harness/scripts/build-kube.sh >/dev/null
 maas_log "toolchain and servers ready in $((SECONDS - started)) s"
-node packages/harness/src/cli.ts run -- node scripts/lib/run-tests.ts "$@"
+node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON packages/harness/src/cli.ts run -- node scripts/lib/run-tests.mts "$@"

@@ -1,7 +1,7 @@
 // Writes an app-config fragment that shows the cluster of the user's kubeconfig in the standard
 // Kubernetes tab, when its current context authenticates with a token (the Kubernetes plugin's
 // `config` cluster locator needs one). Prints the file's path, or nothing when there is no such
-// cluster; says why on stderr. Usage: node scripts/lib/kubernetes-app-config.ts <output.yaml>
+// cluster; says why on stderr. Usage: node scripts/lib/kubernetes-app-config.mts <output.yaml>
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';

@@ -1,5 +1,5 @@
 // Benchmark of the model pages' endpoints, run on demand inside the harness:
-//   yarn bench:models     (= node packages/harness/src/cli.ts run -- node plugins/maas-backend/bench/model-endpoints.ts)
+//   yarn bench:models     (= node packages/harness/src/cli.ts run -- node plugins/maas-backend/bench/model-endpoints.mts)
 // Creates 100 models and 5,000 key Secrets in the harness cluster, starts the real backend on
 // them, waits until the catalog holds the models, then prints p50/p95 latency and requests/s of
 // GET /models/by-entity and /models/by-entity/tiers with a warm cache, and how many LIST/GET
