@@ -10,6 +10,7 @@ import { loadKubeConfig } from '../cluster/loadKubeConfig';
 import { createModelApplyAction } from './modelApply';
 import { createModelCheckNameAction } from './modelCheckName';
 import { createModelRenderAction } from './modelRender';
+import { withPlainErrors } from './withPlainErrors';
 
 export { createModelApplyAction } from './modelApply';
 export { createModelCheckNameAction } from './modelCheckName';
@@ -29,5 +30,5 @@ export function createMaasActions(options: {
     createModelCheckNameAction({ kubeConfig: getKubeConfig, defaults }),
     createModelRenderAction({ defaults }),
     createModelApplyAction({ kubeConfig: getKubeConfig }),
-  ];
+  ].map(withPlainErrors);
 }
