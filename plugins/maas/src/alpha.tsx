@@ -4,6 +4,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
+  createRouteRef,
 } from '@backstage/frontend-plugin-api';
 import { Content } from '@backstage/core-components';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
@@ -32,11 +33,15 @@ const usageEntityContent = EntityContentBlueprint.make({
   },
 });
 
-/** My API keys; a page with a title and an icon shows in the app's nav. */
+const keysRouteRef = createRouteRef();
+const approvalsRouteRef = createRouteRef();
+
+/** My API keys; a page with a route, a title and an icon shows in the app's nav. */
 const keysPage = PageBlueprint.make({
   name: 'keys',
   params: {
     path: '/maas/keys',
+    routeRef: keysRouteRef,
     title: 'My API keys',
     icon: <VpnKeyIcon />,
     loader: () =>
@@ -52,6 +57,7 @@ const approvalsPage = PageBlueprint.make({
   name: 'approvals',
   params: {
     path: '/maas/approvals',
+    routeRef: approvalsRouteRef,
     title: 'Approvals',
     icon: <AssignmentTurnedInIcon />,
     loader: () =>
@@ -72,5 +78,6 @@ export default createFrontendPlugin({
   pluginId: 'maas',
   title: 'Models as a Service',
   icon: <VpnKeyIcon />,
+  routes: { keys: keysRouteRef, approvals: approvalsRouteRef },
   extensions: [maasApi, usageEntityContent, keysPage, approvalsPage],
 });

@@ -8,7 +8,7 @@ import {
   valueAt,
 } from './generator.ts';
 
-const END = 1_764_000_000; // a multiple of 60
+const END = 1_764_000_000; // a multiple of 300
 
 describe('generateMetricsDataset', () => {
   const { summary } = generateMetricsDataset({ seed: 7, endTime: END });
@@ -23,7 +23,7 @@ describe('generateMetricsDataset', () => {
     );
   });
 
-  it('spans 6 hours at a 60 s step, ending at endTime (floored to the step)', () => {
+  it('spans 6 hours at a 60 s step, ending at endTime floored to 5 minutes', () => {
     expect(summary.endTime).toBe(END);
     expect(summary.startTime).toBe(END - 6 * 3600);
     expect(summary.stepSeconds).toBe(60);
@@ -31,7 +31,7 @@ describe('generateMetricsDataset', () => {
       [0, 1, 2, 3, 4, 5, 6].map(h => END - 6 * 3600 + h * 3600),
     );
     expect(
-      generateMetricsDataset({ seed: 7, endTime: END + 59 }).summary.endTime,
+      generateMetricsDataset({ seed: 7, endTime: END + 299 }).summary.endTime,
     ).toBe(END);
   });
 

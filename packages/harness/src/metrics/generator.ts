@@ -38,6 +38,9 @@ export interface UserSpec {
   group: Tier;
 }
 
+/** What the last sample's time is a multiple of. */
+export const ALIGN_SECONDS = 300;
+
 export const TIERS: Tier[] = ['free', 'premium', 'enterprise'];
 
 export const USERS: UserSpec[] = [
@@ -218,7 +221,10 @@ export function generateMetricsDataset(
   }
   if (!Number.isInteger(hours) || hours < 1)
     throw new Error(`hours must be a positive integer, got ${hours}`);
-  const endTime = Math.floor(options.endTime / step) * step;
+  // Ends on a multiple of 5 minutes, the step of the portal's 24h charts: their windows then start
+  // exactly on samples, so that Prometheus never extrapolates and totals are exact.
+  const align = Math.max(step, ALIGN_SECONDS);
+  const endTime = Math.floor(options.endTime / align) * align;
   const segmentSeconds = 3600;
   const startTime = endTime - hours * segmentSeconds;
   const stepsPerSegment = segmentSeconds / step;

@@ -60,7 +60,7 @@ export function createModelApplyAction(options: {
       ctx.output(
         'summary',
         results
-          .map(r => `${r.kind} ${r.namespace}/${r.name}: ${r.outcome}`)
+          .map(r => `- ${r.kind} ${r.namespace}/${r.name}: ${r.outcome}`)
           .join('\n'),
       );
     },

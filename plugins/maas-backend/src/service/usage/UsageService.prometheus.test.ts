@@ -121,6 +121,25 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(counter.queries).toBe(4);
   });
 
+  it('gives top users exactly even where the range reaches past the data (no extrapolation)', async () => {
+    const usage = await new UsageService({ prometheus }).getUsage({
+      range: '24h',
+      limitadorNamespace: 'llm/simulator-route',
+      modelName: 'simulator',
+      scope: 'all',
+      nowSeconds: summary.endTime,
+    });
+    const expected: Record<string, [number, number]> = {};
+    for (const s of summary.series) {
+      if (s.labels.limitador_namespace !== 'llm/simulator-route' || !s.labels.user) continue;
+      const delta = valueAt(s, usage.end) - valueAt(s, summary.startTime);
+      const entry = (expected[s.labels.user] ??= [0, 0]);
+      if (s.metric === 'authorized_calls') entry[0] += delta;
+      if (s.metric === 'authorized_hits') entry[1] += delta;
+    }
+    expect(Object.fromEntries(usage.topUsers!.map(u => [u.user, [u.calls, u.tokens]]))).toEqual(expected);
+  });
+
   it('says so, rather than showing zeros, when the metrics have no per-user labels', async () => {
     const service = new UsageService({ prometheus });
     const request = { range: '1h' as const, limitadorNamespace: 'llm/legacy-route', modelName: 'legacy', nowSeconds: summary.endTime };

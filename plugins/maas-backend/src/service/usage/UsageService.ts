@@ -126,7 +126,7 @@ export class UsageService {
         );
       }
       if (ns && perUserLabels) {
-        jobs.push(attempt('top users', () => this.#topUsers(prometheus, ns, rangeSeconds, end)).then(r => r && (base.topUsers = r)));
+        jobs.push(attempt('top users', () => this.#topUsers(prometheus, ns, window)).then(r => r && (base.topUsers = r)));
       }
     }
     await Promise.all(jobs);
@@ -139,13 +139,21 @@ export class UsageService {
     return base;
   }
 
-  async #topUsers(prometheus: PrometheusClient, ns: string, rangeSeconds: number, end: number): Promise<TopUser[]> {
+  /**
+   * Sums each user's increases per step over the range (a subquery) rather than one increase over
+   * the whole range, which Prometheus extrapolates where the data starts or stops inside it.
+   */
+  async #topUsers(prometheus: PrometheusClient, ns: string, window: UsageWindow): Promise<TopUser[]> {
     const sel = selector([['limitador_namespace', '=', ns], ['user', '!=', '']]);
+    const { rangeSeconds, stepSeconds: step, end } = window;
+    const overRange = (metric: string) =>
+      `sum by (user, group) (sum_over_time(increase(${metric}${sel}[${step}s])[${rangeSeconds - step}s:${step}s]))`;
     const [calls, tokens] = await Promise.all([
-      prometheus.query(`topk(${TOP_USERS}, sum by (user, group) (increase(authorized_calls${sel}[${rangeSeconds}s])))`, end),
-      prometheus.query(`sum by (user) (increase(authorized_hits${sel}[${rangeSeconds}s]))`, end),
+      prometheus.query(`topk(${TOP_USERS}, ${overRange('authorized_calls')})`, end),
+      prometheus.query(overRange('authorized_hits'), end),
     ]);
-    const tokensByUser = new Map(tokens.map(s => [s.metric.user, s.value]));
+    const tokensByUser = new Map<string, number>();
+    for (const s of tokens) tokensByUser.set(s.metric.user, (tokensByUser.get(s.metric.user) ?? 0) + s.value);
     return calls
       .map(s => ({ user: s.metric.user, tier: s.metric.group ?? '', calls: s.value, tokens: tokensByUser.get(s.metric.user) ?? 0 }))
       .sort((a, b) => b.calls - a.calls || a.user.localeCompare(b.user));

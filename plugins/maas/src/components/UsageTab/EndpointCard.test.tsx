@@ -14,7 +14,7 @@ describe('EndpointCard', () => {
       screen.getByRole('button', { name: 'Copy URL' }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/Send your API key as a Bearer token/),
+      screen.getByText(/Send your API key in the Authorization header as "APIKEY <key>"/),
     ).toBeInTheDocument();
   });
 

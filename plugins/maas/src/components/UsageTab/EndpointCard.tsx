@@ -20,8 +20,8 @@ const EXAMPLES: Array<{
 ];
 
 const AUTH_HINT: Record<ModelDetails['authMode'], string> = {
-  'api-key': 'Send your API key as a Bearer token in the Authorization header.',
-  oidc: 'Send an OIDC access token as a Bearer token in the Authorization header.',
+  'api-key': 'Send your API key in the Authorization header as "APIKEY <key>".',
+  oidc: 'Send an OIDC access token in the Authorization header as "Bearer <token>".',
   none: 'The model asks for no credentials.',
   unknown: 'The portal could not tell how the model authenticates callers.',
 };
