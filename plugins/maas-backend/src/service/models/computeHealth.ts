@@ -84,8 +84,12 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
 function policyReasons(policy: AttachedPolicy): HealthReason[] {
   const object = `${label(policy.kind, policy.object)} (on the ${policy.attachedTo})`;
   const reasons: HealthReason[] = [];
+  const conditions = policy.object.status?.conditions;
+  if (!condition(conditions, 'Accepted') && !condition(conditions, 'Enforced')) {
+    return [{ severity: 'degraded', object, message: 'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)' }];
+  }
   for (const type of ['Accepted', 'Enforced']) {
-    const c = condition(policy.object.status?.conditions, type);
+    const c = condition(conditions, type);
     if (!c) {
       reasons.push({ severity: 'degraded', object, message: `Kuadrant reports no ${type} condition yet` });
     } else if (c.status !== 'True') {
