@@ -1,0 +1,2 @@
+export { startPortal } from './startPortal';
+export type { Portal } from './startPortal';

@@ -1,0 +1,102 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface Portal {
+  appUrl: string;
+  backendUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+const root = resolve(__dirname, '..', '..', '..');
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logFile: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) {
+      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
+      throw new Error(`${what} did not come up within ${timeoutMs / 1000} s; the portal's log ends with:\n${tail}`);
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/** The environment of a developer's shell: not the test runner's (NODE_ENV=test, Jest's own). */
+function portalEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', BROWSER: 'none' };
+  for (const name of Object.keys(env)) if (name.startsWith('JEST_')) delete env[name];
+  return env;
+}
+
+/**
+ * Starts the portal as a developer does (`yarn start`: the app's dev server and the backend) on
+ * ports of its own, with the harness's cluster for the MaaS plugins and the Kubernetes tab, its
+ * Prometheus, and a fresh SQLite directory.
+ */
+export async function startPortal(options: { kubeconfig: string; prometheusUrl: string; appPort: number; backendPort: number }): Promise<Portal> {
+  const dir = mkdtempSync(join(tmpdir(), 'maas-e2e-portal-'));
+  const appUrl = `http://127.0.0.1:${options.appPort}`;
+  const backendUrl = `http://127.0.0.1:${options.backendPort}`;
+  const kc = new KubeConfig();
+  kc.loadFromFile(options.kubeconfig);
+  const cluster = kc.getCurrentCluster()!;
+  const config = join(dir, 'app-config.e2e.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      app: { baseUrl: appUrl, listen: { host: '127.0.0.1', port: options.appPort } },
+      backend: {
+        baseUrl: backendUrl,
+        listen: { host: '127.0.0.1', port: options.backendPort },
+        cors: { origin: appUrl },
+        database: { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } },
+      },
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'harness',
+                url: cluster.server,
+                authProvider: 'serviceAccount',
+                serviceAccountToken: kc.getCurrentUser()!.token,
+                caData: cluster.caData,
+              },
+            ],
+          },
+        ],
+      },
+      maas: { cluster: { kubeconfig: options.kubeconfig }, prometheus: { url: options.prometheusUrl } },
+    }),
+  );
+  const logFile = join(dir, 'portal.log');
+  const child: ChildProcess = spawn(
+    'yarn',
+    ['start', '--config', join(root, 'app-config.yaml'), '--config', config],
+    { cwd: root, detached: true, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')], env: portalEnv() },
+  );
+  const exited = new Promise<void>(r => child.once('exit', () => r()));
+  const stop = async () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const killed = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killed);
+  };
+  try {
+    await waitFor('The backend', async () => (await fetch(`${backendUrl}/api/maas/status`)).status === 401, 180_000, logFile);
+    await waitFor('The app', async () => (await fetch(appUrl)).ok, 180_000, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { appUrl, backendUrl, logFile, stop };
+}
