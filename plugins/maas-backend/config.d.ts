@@ -29,6 +29,13 @@ export interface Config {
      * @visibility frontend
      */
     scheme?: 'http' | 'https';
+    /**
+     * Groups whose members may do everything in the suite (approve keys, see all usage and the
+     * audit history). Read by the portal's example permission policy (packages/backend); a
+     * Backstage app with its own policy decides for itself.
+     * @default ["group:default/platform-team"]
+     */
+    adminGroups?: string[];
     /** Where the suite reaches the cluster. */
     cluster?: {
       /**

@@ -2,6 +2,7 @@
  * The MaaS portal's backend: a stock Backstage backend plus the MaaS plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyModule';
 
 const backend = createBackend();
 
@@ -36,9 +37,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The portal's policy: everything allowed outside the MaaS suite; in it, admins (maas.adminGroups)
+// and each model's owners approve keys. See src/permissions/MaasPermissionPolicy.ts.
+backend.add(maasPermissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
