@@ -18,6 +18,7 @@ import { KeySecrets } from './keys/KeySecrets';
 import { KeyService } from './keys/KeyService';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
 import { createKeysRouter } from './keys/createKeysRouter';
+import { createLastUseLookup } from './keys/withLastUse';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 
 /**
@@ -95,7 +96,8 @@ export const maasPlugin = createBackendPlugin({
         if (secrets) {
           await scheduleKeyTasks({ scheduler, service: keys, store, secrets, logger, namespaces: [config.namespace] });
         }
-        httpRouter.use(await createKeysRouter({ httpAuth, permissions, catalog, keys }));
+        const lastUse = createLastUseLookup({ models, usage, logger });
+        httpRouter.use(await createKeysRouter({ httpAuth, permissions, catalog, keys, lastUse }));
       },
     });
   },

@@ -25,6 +25,8 @@ export interface KeysRouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   keys: KeyService;
+  /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
+  lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
 
 const createRequestBody = z.object({
@@ -199,7 +201,8 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
     const list: ApiKey[] = await keys.listKeys({ entityRef, userEntityRef: mine ? userRef : undefined });
-    res.json(await visible(credentials, userRef, list, [maasKeyReadPermission]));
+    const shown = await visible(credentials, userRef, list, [maasKeyReadPermission]);
+    res.json(options.lastUse ? await options.lastUse(shown) : shown);
   });
 
   router.post('/keys/:id/reveal', async (req, res) => {

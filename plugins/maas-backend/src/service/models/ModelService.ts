@@ -90,6 +90,12 @@ export class ModelService {
     };
   }
 
+  /** Limitador's namespace of a model's route (`<route namespace>/<route name>`), if it has one. */
+  limitadorNamespaceOf(inferenceService: ObjectRef): string | undefined {
+    const { route } = this.#resolveRoute({ inferenceService });
+    return route ? `${route.metadata.namespace}/${route.metadata.name}` : undefined;
+  }
+
   /** Throws 503 when the essential caches have no data; returns warnings for partial data. */
   #checkAvailable(): string[] {
     const warnings: string[] = [];

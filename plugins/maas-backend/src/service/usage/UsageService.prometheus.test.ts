@@ -140,6 +140,24 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(Object.fromEntries(usage.topUsers!.map(u => [u.user, [u.calls, u.tokens]]))).toEqual(expected);
   });
 
+  it('tells when each user last called a route, in one query', async () => {
+    const { client, counter } = counting(prometheus);
+    const users = ['freeuser1', 'freeuser2', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'];
+    const lastCalls = await new UsageService({ prometheus: client }).lastCalls(
+      users.map(user => ({ user, limitadorNamespace: 'llm/simulator-route' })),
+      summary.endTime,
+    );
+    const expected = new Map<string, number>();
+    for (const s of summary.series) {
+      if (s.metric !== 'authorized_calls' || s.labels.limitador_namespace !== 'llm/simulator-route') continue;
+      // The end of the last hour in which the user made calls.
+      const lastActive = s.perStepIncrease.map((inc, i) => (inc > 0 ? i : -1)).reduce((a, b) => Math.max(a, b));
+      expected.set(`${s.labels.user}|llm/simulator-route`, summary.checkpoints[lastActive + 1]);
+    }
+    expect(new Map(lastCalls)).toEqual(expected);
+    expect(counter.queries).toBe(1);
+  });
+
   it('says so, rather than showing zeros, when the metrics have no per-user labels', async () => {
     const service = new UsageService({ prometheus });
     const request = { range: '1h' as const, limitadorNamespace: 'llm/legacy-route', modelName: 'legacy', nowSeconds: summary.endTime };

@@ -1,7 +1,7 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { ModelUsage, TopUser, UsageRange, UsageSeries } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient, RangeSeries } from '../../prometheus/PrometheusClient';
-import { selector } from './promql';
+import { promString, selector } from './promql';
 import { usageWindow, UsageWindow } from './usageWindow';
 
 export interface UsageRequest {
@@ -137,6 +137,25 @@ export class UsageService {
     }
     base.warnings.push(...failures.map(f => `Left out ${f}`));
     return base;
+  }
+
+  /**
+   * When each user last called each route, as far as Limitador's metrics tell (within the last
+   * 7 days, to 5 minutes): one query for any number of users and routes. Empty without Prometheus
+   * or per-user labels; keys are `<user>|<limitador namespace>`, values unix seconds.
+   */
+  async lastCalls(pairs: Array<{ user: string; limitadorNamespace: string }>, nowSeconds = Date.now() / 1000): Promise<Map<string, number>> {
+    const prometheus = this.#prometheus;
+    const result = new Map<string, number>();
+    if (!prometheus || pairs.length === 0) return result;
+    const regex = (values: string[]) => [...new Set(values)].map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    const sel = `{limitador_namespace=~${promString(regex(pairs.map(p => p.limitadorNamespace)))},user=~${promString(regex(pairs.map(p => p.user)))}}`;
+    const samples = await prometheus.query(
+      `max by (user, limitador_namespace) (last_over_time((timestamp(increase(authorized_calls${sel}[5m]) > 0))[7d:5m]))`,
+      Math.floor(nowSeconds / 300) * 300,
+    );
+    for (const s of samples) result.set(`${s.metric.user}|${s.metric.limitador_namespace}`, s.value);
+    return result;
   }
 
   /**
