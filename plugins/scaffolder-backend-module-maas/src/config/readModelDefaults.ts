@@ -1,59 +1,26 @@
 import { Config } from '@backstage/config';
+import { maasSection, readPlatformConfig } from '@maas-portal/plugin-maas-common';
 import { ModelDefaults } from '../manifests/validateModelSpec';
-import { TierLimits } from '../manifests/types';
-
-/** The seed's tiers, as the backend uses them when `maas.tiers` is not configured. */
-const DEFAULT_TIERS: TierLimits[] = [
-  {
-    name: 'free',
-    requests: { limit: 5, window: '2m' },
-    tokens: { limit: 100000, window: '1m' },
-  },
-  {
-    name: 'premium',
-    requests: { limit: 20, window: '2m' },
-    tokens: { limit: 500000, window: '1m' },
-  },
-  {
-    name: 'enterprise',
-    requests: { limit: 100, window: '2m' },
-    tokens: { limit: 2000000, window: '1m' },
-  },
-];
 
 /**
- * Reads the same `maas` keys as the backend plugin (namespace, gateway, domainSuffix, scheme,
- * tiers) plus `maas.serving.*`. Values are checked where a model is rendered, so that a wrong
- * one is reported with its key.
+ * The platform settings the backend plugin reads too (namespace, gateway, domainSuffix, scheme,
+ * tiers: one reader in maas-common, so both agree), plus `maas.serving.*`. A bad value stops
+ * start-up with its key named.
  */
 export function readModelDefaults(root: Config): ModelDefaults {
-  const maas = root.getOptionalConfig('maas');
-  const namespace = maas?.getOptionalString('namespace') ?? 'llm';
-  const tiers = maas?.getOptionalConfigArray('tiers')?.map(t => ({
-    name: t.getString('name'),
-    requests: {
-      limit: t.getOptionalNumber('requests.limit') as number,
-      window: t.getOptionalString('requests.window') as string,
-    },
-    tokens: {
-      limit: t.getOptionalNumber('tokens.limit') as number,
-      window: t.getOptionalString('tokens.window') as string,
-    },
-  }));
-  const nodeSelector = maas?.getOptionalConfig('serving.gpuNodeSelector');
+  const platform = readPlatformConfig(root);
+  const maas = maasSection(root);
+  const nodeSelector = maas.getOptionalConfig('serving.gpuNodeSelector');
   return {
-    namespace,
-    gateway: {
-      name: maas?.getOptionalString('gateway.name') ?? 'inference-gateway',
-      namespace: maas?.getOptionalString('gateway.namespace') ?? namespace,
-    },
-    domainSuffix: maas?.getOptionalString('domainSuffix') ?? 'maas.local',
-    scheme: maas?.getOptionalString('scheme') === 'https' ? 'https' : 'http',
-    tiers: tiers ?? DEFAULT_TIERS,
+    namespace: platform.namespace,
+    gateway: platform.gateway,
+    domainSuffix: platform.domainSuffix,
+    scheme: platform.scheme,
+    tiers: platform.tiers.map(({ name, requests, tokens }) => ({ name, requests, tokens })),
     vllmImage:
-      maas?.getOptionalString('serving.vllmImage') ?? 'vllm/vllm-openai:latest',
+      maas.getOptionalString('serving.vllmImage') ?? 'vllm/vllm-openai:latest',
     simulatorImage:
-      maas?.getOptionalString('serving.simulatorImage') ??
+      maas.getOptionalString('serving.simulatorImage') ??
       'ghcr.io/llm-d/llm-d-inference-sim:latest',
     gpuNodeSelector: nodeSelector
       ? Object.fromEntries(
