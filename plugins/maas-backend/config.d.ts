@@ -39,6 +39,12 @@ export interface Config {
     /** Where the suite reaches the cluster. */
     cluster?: {
       /**
+       * The name of a cluster of the Kubernetes plugin's config
+       * (`kubernetes.clusterLocatorMethods[].clusters[]`, type `config`, with a
+       * `serviceAccountToken`): the suite then uses the same cluster as the Kubernetes tab.
+       */
+      name?: string;
+      /**
        * Path of a kubeconfig file. Default: in-cluster service account when running in a pod,
        * else $KUBECONFIG, else ~/.kube/config; none of them means "no cluster connected".
        */

@@ -155,4 +155,32 @@ describe('maas backend routes, end to end on the harness', () => {
     expect(res.body.error.message).toMatch(message);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('can use the Kubernetes plugin\'s cluster config instead of a kubeconfig', async () => {
+    const cluster = kc.getCurrentCluster()!;
+    const { server: other } = await startTestBackend({
+      features: [
+        maasPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    { name: 'harness', url: cluster.server, authProvider: 'serviceAccount', serviceAccountToken: kc.getCurrentUser()!.token, caData: cluster.caData },
+                  ],
+                },
+              ],
+            },
+            maas: { cluster: { name: 'harness' } },
+          },
+        }),
+      ],
+    });
+    const status = await request(other).get('/api/maas/status').set('Authorization', mockCredentials.user.header(USER));
+    expect(status.body.cluster.state).toBe('connected');
+    expect(status.body.cluster.message).toContain('through cluster "harness" of the Kubernetes plugin\'s config');
+  });
 });

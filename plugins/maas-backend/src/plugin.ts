@@ -61,7 +61,7 @@ export const maasPlugin = createBackendPlugin({
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
 
-        const loaded = loadKubeConfig(config.cluster.kubeconfig);
+        const loaded = loadKubeConfig(config.cluster);
         const cluster = loaded
           ? new KubernetesClusterClient({ ...loaded, timeoutMs: config.cluster.requestTimeoutMs })
           : undefined;

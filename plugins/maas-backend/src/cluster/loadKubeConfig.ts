@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +10,36 @@ export interface LoadedKubeConfig {
   source: string;
 }
 
+/** A KubeConfig for a cluster of the Kubernetes plugin's config (`maas.cluster.name`). */
+export function kubeConfigForPluginCluster(cluster: KubernetesPluginCluster): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: cluster.name, server: cluster.url, caData: cluster.caData, skipTLSVerify: cluster.skipTLSVerify }],
+    users: [{ name: 'maas-portal', token: cluster.token }],
+    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'maas-portal' }],
+    currentContext: cluster.name,
+  });
+  return kubeConfig;
+}
+
 /**
- * Finds the cluster the suite talks to, in this order: `maas.cluster.kubeconfig`, the pod's
- * service account when running in a cluster, `$KUBECONFIG`, `~/.kube/config`.
+ * Finds the cluster the suite talks to, in this order: `maas.cluster.name` (a cluster of the
+ * Kubernetes plugin's config), `maas.cluster.kubeconfig`, the pod's service account when running
+ * in a cluster, `$KUBECONFIG`, `~/.kube/config`.
  * Returns undefined when there is none: the portal then runs and says "no cluster connected".
  */
 export function loadKubeConfig(
-  configuredPath: string | undefined,
+  configured: { kubeconfig?: string; pluginCluster?: KubernetesPluginCluster } | string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedKubeConfig | undefined {
+  const { kubeconfig: configuredPath, pluginCluster } =
+    typeof configured === 'object' ? configured : { kubeconfig: configured, pluginCluster: undefined };
+  if (pluginCluster) {
+    return {
+      kubeConfig: kubeConfigForPluginCluster(pluginCluster),
+      source: `cluster "${pluginCluster.name}" of the Kubernetes plugin's config`,
+    };
+  }
   const kubeConfig = new KubeConfig();
   if (configuredPath) {
     if (!existsSync(configuredPath)) {

@@ -1,5 +1,7 @@
 import { Config } from '@backstage/config';
 import {
+  KubernetesPluginCluster,
+  readKubernetesPluginCluster,
   maasSection,
   MaasConfigError,
   PlatformConfig,
@@ -10,7 +12,7 @@ export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-common'
 
 /** The `maas` config section, read once at start-up, with defaults applied and values checked. */
 export interface MaasConfig extends PlatformConfig {
-  cluster: { kubeconfig?: string; requestTimeoutMs: number };
+  cluster: { kubeconfig?: string; pluginCluster?: KubernetesPluginCluster; requestTimeoutMs: number };
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   keys: KeysConfig;
 }
@@ -94,6 +96,7 @@ export function readMaasConfig(root: Config): MaasConfig {
     ...readPlatformConfig(root),
     cluster: {
       kubeconfig: config.getOptionalString('cluster.kubeconfig'),
+      pluginCluster: readKubernetesPluginCluster(root),
       requestTimeoutMs: positive(config, 'cluster.requestTimeoutMs', 10000),
     },
     prometheus: {

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
+import { readKubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 import {
   readKubeconfigPath,
   readModelDefaults,
@@ -23,9 +24,10 @@ export function createMaasActions(options: {
 }): TemplateAction<any, any, any>[] {
   const defaults = readModelDefaults(options.config);
   const kubeconfigPath = readKubeconfigPath(options.config);
+  const pluginCluster = readKubernetesPluginCluster(options.config);
   // Loaded when an action runs, so that a portal without a cluster still starts.
   let kubeConfig: KubeConfig | undefined;
-  const getKubeConfig = () => (kubeConfig ??= loadKubeConfig(kubeconfigPath));
+  const getKubeConfig = () => (kubeConfig ??= loadKubeConfig(kubeconfigPath, pluginCluster));
   return [
     createModelCheckNameAction({ kubeConfig: getKubeConfig, defaults }),
     createModelRenderAction({ defaults }),
