@@ -1,3 +1,4 @@
+import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
@@ -16,9 +17,11 @@ export interface RenderOptions {
   deny?: string[];
   /** Wrap in an EntityProvider with the test model entity. */
   withEntity?: boolean;
+  /** The signed-in user; the fixtures' owner, alice, unless told. */
+  userEntityRef?: string;
 }
 
-/** Renders an element in a test app with a fake MaasApi and a permission API. */
+/** Renders an element in a test app with a fake MaasApi, a permission API and a signed-in user. */
 export function renderWithApis(
   element: ReactElement,
   api: Partial<MaasApi>,
@@ -31,6 +34,11 @@ export function renderWithApis(
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW,
   });
+  const userEntityRef = options.userEntityRef ?? 'user:default/alice';
+  const identityApi = mockApis.identity({
+    userEntityRef,
+    ownershipEntityRefs: [userEntityRef],
+  });
   // usePermission caches decisions in SWR's global cache; each render gets its own.
   return renderInTestApp(
     <SWRConfig value={{ provider: () => new Map() }}>
@@ -38,6 +46,7 @@ export function renderWithApis(
         apis={[
           [maasApiRef, api],
           [permissionApiRef, permissionApi],
+          [identityApiRef, identityApi],
         ]}
       >
         {options.withEntity ? (

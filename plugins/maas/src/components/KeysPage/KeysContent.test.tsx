@@ -191,6 +191,63 @@ describe('KeysContent (My API keys)', () => {
     expect(await screen.findByText('Waiting for approval')).toBeInTheDocument();
     expect(screen.getByText('Evaluating summarisation')).toBeInTheDocument();
   });
+
+  it("changes a key's tier with the portal's configured tiers, then loads keys and requests again", async () => {
+    const listKeys = jest.fn(async () => [apiKey()]);
+    const listKeyRequests = jest.fn(async () => []);
+    const getStatus = jest.fn(async () => ({
+      tiers: [
+        {
+          name: 'free',
+          approval: 'auto' as const,
+          requests: { limit: 5, window: '2m' },
+          tokens: { limit: 100, window: '1h' },
+        },
+        {
+          name: 'standard',
+          approval: 'auto' as const,
+          requests: { limit: 20, window: '2m' },
+          tokens: { limit: 1000, window: '1h' },
+        },
+      ],
+    }));
+    const requestTierChange = jest.fn(async () =>
+      keyRequest({ kind: 'tier-change', tier: 'standard', state: 'issued' }),
+    );
+    await render({
+      listKeys,
+      listKeyRequests,
+      getStatus: getStatus as unknown as MaasApi['getStatus'],
+      requestTierChange,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Change tier of key maas_k3Fz',
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: /New tier/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: /standard/ }),
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Reason/ }),
+      'nightly batch',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Change tier' }));
+    expect(
+      await screen.findByText(
+        'Tier changed to standard; your key keeps working with the new limits.',
+      ),
+    ).toBeInTheDocument();
+    expect(requestTierChange).toHaveBeenCalledWith('key-1', {
+      tier: 'standard',
+      reason: 'nightly batch',
+    });
+    expect(listKeys).toHaveBeenCalledTimes(2);
+    expect(listKeyRequests).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('KeysPage', () => {

@@ -1,14 +1,17 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { Box, Button } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ApiKey, IssuedKey } from '@maas-portal/plugin-maas-common';
 import { ReactNode, useMemo, useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { maasApiRef } from '../../api/MaasApi';
 import { formatDateTime } from '../../format/dates';
+import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { errorMessage } from '../ErrorAlert';
 import { KeyRevealDialog } from '../KeyReveal';
+import { TierChoice } from '../RequestKeyDialog';
 import { KeyStateLabel } from './KeyStateLabel';
 
 export interface KeysTableProps {
@@ -16,9 +19,14 @@ export interface KeysTableProps {
   keys: ApiKey[];
   /** Whether to show the model column (off on a model's own page). */
   showModel?: boolean;
-  /** Called after a key changed (revoked, rotated, revealed), to load the list again. */
+  /** Called after a key changed (revoked, rotated, revealed, tier changed), to load the list again. */
   onChanged: () => void;
   emptyContent?: ReactNode;
+  /**
+   * The tiers a key may move to, when the page has them (a model's Usage tab); left out, the
+   * "Change tier" dialog loads the portal's configured tiers itself.
+   */
+  tiers?: TierChoice[];
 }
 
 type Pending = { kind: 'revoke' | 'rotate'; key: ApiKey };
@@ -27,15 +35,35 @@ const canRevoke = (key: ApiKey) =>
   key.state === 'active' || key.state === 'rotating';
 const canRotate = (key: ApiKey) => key.state === 'active' && key.revealed;
 const canReveal = (key: ApiKey) => key.state === 'active' && !key.revealed;
+/** Only the owner may change a key's tier, and only while it is active. */
+const canChangeTier = (key: ApiKey, userEntityRef: string | undefined) =>
+  key.state === 'active' &&
+  userEntityRef !== undefined &&
+  key.userEntityRef === userEntityRef;
 
 /**
  * Keys with their state and dates, and the owner's actions on them: revoke (after a
- * confirmation), rotate and reveal (both show the new value once). Paginated, so that a
- * thousand keys stay smooth.
+ * confirmation), rotate and reveal (both show the new value once), and change tier (the
+ * signed-in owner's active keys only; the value stays). Paginated, so that a thousand keys
+ * stay smooth.
  */
 export function KeysTable(props: KeysTableProps) {
-  const { title, keys, showModel = true, onChanged, emptyContent } = props;
+  const {
+    title,
+    keys,
+    showModel = true,
+    onChanged,
+    emptyContent,
+    tiers,
+  } = props;
   const api = useApi(maasApiRef);
+  const identityApi = useApi(identityApiRef);
+  const identity = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
+  const userEntityRef = identity.value?.userEntityRef;
+  const [tierKey, setTierKey] = useState<ApiKey>();
   const [pending, setPending] = useState<Pending>();
   const [busy, setBusy] = useState(false);
   const [issued, setIssued] = useState<IssuedKey>();
@@ -122,6 +150,16 @@ export function KeysTable(props: KeysTableProps) {
                 Rotate
               </Button>
             )}
+            {canChangeTier(key, userEntityRef) && (
+              <Button
+                size="small"
+                aria-label={`Change tier of key ${key.displayPrefix}`}
+                disabled={busy}
+                onClick={() => setTierKey(key)}
+              >
+                Change tier
+              </Button>
+            )}
             {canRevoke(key) && (
               <Button
                 size="small"
@@ -137,7 +175,7 @@ export function KeysTable(props: KeysTableProps) {
         ),
       },
     ],
-    [showModel, busy, api],
+    [showModel, busy, api, userEntityRef],
   );
 
   return (
@@ -189,6 +227,15 @@ export function KeysTable(props: KeysTableProps) {
         <code>{pending?.key.displayPrefix}</code> keeps working for a short
         overlap, then stops.
       </ConfirmDialog>
+      {tierKey && (
+        <ChangeTierDialog
+          open
+          apiKey={tierKey}
+          tiers={tiers}
+          onClose={() => setTierKey(undefined)}
+          onChanged={onChanged}
+        />
+      )}
       <KeyRevealDialog
         issued={issued}
         onDone={() => {

@@ -14,7 +14,9 @@ describe('EndpointCard', () => {
       screen.getByRole('button', { name: 'Copy URL' }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/Send your API key in the Authorization header as "APIKEY <key>"/),
+      screen.getByText(
+        /Send your API key in the Authorization header as "APIKEY <key>"/,
+      ),
     ).toBeInTheDocument();
   });
 

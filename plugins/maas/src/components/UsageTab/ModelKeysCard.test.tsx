@@ -68,6 +68,41 @@ describe('ModelKeysCard', () => {
     ).toBeGreaterThan(0);
   });
 
+  it("offers the model's own tiers when changing a key's tier", async () => {
+    const getStatus = jest.fn();
+    await renderWithApis(
+      <ModelKeysCard
+        entityRef={entityRef}
+        modelName="qwen3"
+        tiers={[
+          { name: 'free', approval: 'auto' },
+          {
+            name: 'premium',
+            approval: 'manual',
+            summary: '20 per 2m requests',
+          },
+        ]}
+      />,
+      {
+        listKeyRequests: async () => [],
+        listKeys: async () => [apiKey()],
+        getStatus,
+      },
+    );
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Change tier of key maas_k3Fz',
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: /New tier/ }),
+    );
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['premium (needs approval)']);
+    expect(getStatus).not.toHaveBeenCalled();
+  });
+
   it('hides "Request key" without the permission', async () => {
     await render({ listKeys: async () => [] }, ['maas.key.request']);
     expect(

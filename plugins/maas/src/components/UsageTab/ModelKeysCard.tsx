@@ -67,6 +67,8 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
           keys={keys.value}
           showModel={false}
           onChanged={reload}
+          // None when the model's tiers failed to load: the dialog then asks for the portal's own.
+          tiers={tiers?.length ? tiers : undefined}
           emptyContent={
             <Box p={2}>
               <Typography variant="body2">

@@ -6,8 +6,19 @@ const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 const columns: TableColumn<TopUser>[] = [
   { title: 'User', field: 'user' },
   { title: 'Tier', field: 'tier' },
-  { title: 'Calls', field: 'calls', type: 'numeric', defaultSort: 'desc', render: u => whole(u.calls) },
-  { title: 'Tokens', field: 'tokens', type: 'numeric', render: u => whole(u.tokens) },
+  {
+    title: 'Calls',
+    field: 'calls',
+    type: 'numeric',
+    defaultSort: 'desc',
+    render: u => whole(u.calls),
+  },
+  {
+    title: 'Tokens',
+    field: 'tokens',
+    type: 'numeric',
+    render: u => whole(u.tokens),
+  },
 ];
 
 /** The model's heaviest callers over the range; only for holders of maas.usage.read-all. */

@@ -1,0 +1,2 @@
+export { ChangeTierDialog, configuredTierChoices } from './ChangeTierDialog';
+export type { ChangeTierDialogProps } from './ChangeTierDialog';
