@@ -7,7 +7,6 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  MenuItem,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -23,6 +22,7 @@ import { maasApiRef } from '../../api/MaasApi';
 import { formatRates } from '../../format/limits';
 import { errorMessage } from '../ErrorAlert';
 import { TierChoice } from '../RequestKeyDialog';
+import { TierSelect } from '../TierSelect';
 
 /** The portal's configured tiers (`GET /status`) as choices. */
 export function configuredTierChoices(tiers: TierDefinition[]): TierChoice[] {
@@ -96,8 +96,6 @@ export function ChangeTierDialog(props: ChangeTierDialogProps) {
     onClose();
   };
 
-  const chosen = choices?.find(t => t.name === tier);
-
   return (
     <Dialog
       open={open}
@@ -144,29 +142,18 @@ export function ChangeTierDialog(props: ChangeTierDialogProps) {
                 </Alert>
               )}
               {choices && choices.length > 0 && (
-                <TextField
-                  select
-                  required
+                <TierSelect
                   id="maas-change-tier-tier"
                   label="New tier"
+                  tiers={choices}
                   value={tier}
-                  onChange={e => setTier(e.target.value)}
-                  helperText={
-                    chosen &&
-                    `${chosen.summary ? `${chosen.summary}. ` : ''}${
-                      chosen.approval === 'auto'
-                        ? 'Applied at once.'
-                        : 'An approver decides; until then the key keeps its current tier.'
-                    }`
-                  }
-                >
-                  {choices.map(t => (
-                    <MenuItem key={t.name} value={t.name}>
-                      {t.name} (
-                      {t.approval === 'auto' ? 'automatic' : 'needs approval'})
-                    </MenuItem>
-                  ))}
-                </TextField>
+                  onChange={setTier}
+                  hints={{
+                    auto: 'Applied at once.',
+                    manual:
+                      'An approver decides; until then the key keeps its current tier.',
+                  }}
+                />
               )}
               <TextField
                 required

@@ -6,7 +6,6 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  MenuItem,
   TextField,
   Typography,
 } from '@material-ui/core';
@@ -19,6 +18,7 @@ import { FormEvent, useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { errorMessage } from '../ErrorAlert';
 import { KeyReveal } from '../KeyReveal';
+import { TierSelect } from '../TierSelect';
 
 /** A tier a user may ask for, with what it allows. */
 export interface TierChoice {
@@ -88,8 +88,6 @@ export function RequestKeyDialog(props: RequestKeyDialogProps) {
     }
   };
 
-  const chosen = tiers.find(t => t.name === tier);
-
   return (
     <Dialog
       open={open}
@@ -139,29 +137,17 @@ export function RequestKeyDialog(props: RequestKeyDialogProps) {
                   for. Ask a portal administrator to set maas.tiers.
                 </Alert>
               )}
-              <TextField
-                select
-                required
+              <TierSelect
                 id="maas-request-key-tier"
                 label="Tier"
+                tiers={tiers}
                 value={tier}
-                onChange={e => setTier(e.target.value)}
-                helperText={
-                  chosen &&
-                  `${chosen.summary ? `${chosen.summary}. ` : ''}${
-                    chosen.approval === 'auto'
-                      ? 'Approved at once: the key is shown when you submit.'
-                      : 'An approver decides; the key comes afterwards.'
-                  }`
-                }
-              >
-                {tiers.map(t => (
-                  <MenuItem key={t.name} value={t.name}>
-                    {t.name} (
-                    {t.approval === 'auto' ? 'automatic' : 'needs approval'})
-                  </MenuItem>
-                ))}
-              </TextField>
+                onChange={setTier}
+                hints={{
+                  auto: 'Approved at once: the key is shown when you submit.',
+                  manual: 'An approver decides; the key comes afterwards.',
+                }}
+              />
               <TextField
                 required
                 multiline

@@ -1,0 +1,1 @@
+export { TierSelect } from './TierSelect';
