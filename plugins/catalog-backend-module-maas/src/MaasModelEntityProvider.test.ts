@@ -56,5 +56,7 @@ describe('MaasModelEntityProvider', () => {
     await provider.refresh();
     expect(connection.applyMutation).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledWith('Model entities not refreshed: the MaaS backend answered 503: No cluster is connected');
+    await provider.refresh();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
   });
 });

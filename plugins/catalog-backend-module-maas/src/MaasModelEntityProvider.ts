@@ -21,6 +21,7 @@ export class MaasModelEntityProvider implements EntityProvider {
   readonly #logger: LoggerService;
   #connection?: EntityProviderConnection;
   #lastRejected = '';
+  #lastFailure = '';
 
   constructor(options: { discovery: DiscoveryService; auth: AuthService; logger: LoggerService }) {
     this.#discovery = options.discovery;
@@ -43,9 +44,14 @@ export class MaasModelEntityProvider implements EntityProvider {
     try {
       body = await this.#fetchEntities();
     } catch (error) {
-      this.#logger.warn(`Model entities not refreshed: ${(error as Error).message}`);
+      // Said once per cause, not at every refresh.
+      const message = (error as Error).message;
+      if (message !== this.#lastFailure) this.#logger.warn(`Model entities not refreshed: ${message}`);
+      this.#lastFailure = message;
       return;
     }
+    if (this.#lastFailure) this.#logger.info('Model entities are refreshed again');
+    this.#lastFailure = '';
     const rejected = body.rejected.map(r => `${r.inferenceService}: ${r.reason}`).join('; ');
     if (rejected && rejected !== this.#lastRejected) this.#logger.warn(`Ignored model entities: ${rejected}`);
     this.#lastRejected = rejected;

@@ -33,6 +33,15 @@ function kubeconfigFor(server: string): string {
 }
 
 describe('maas backend plugin', () => {
+  // These tests mean "no cluster": a developer's own kubeconfig must not count.
+  const kubeconfig = process.env.KUBECONFIG;
+  beforeAll(() => {
+    process.env.KUBECONFIG = '/nonexistent/kubeconfig';
+  });
+  afterAll(() => {
+    process.env.KUBECONFIG = kubeconfig;
+  });
+
   it('rejects requests without credentials', async () => {
     const { server } = await startTestBackend({
       features: [maasPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data: {} })],
@@ -41,6 +50,21 @@ describe('maas backend plugin', () => {
       .get('/api/maas/status')
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
+  });
+
+  it('gives the catalog module no model entities when no cluster is configured, and users none at all', async () => {
+    const { server } = await startTestBackend({
+      features: [maasPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data: {} })],
+    });
+    const asService = await request(server)
+      .get('/api/maas/catalog/entities')
+      .set('Authorization', mockCredentials.service.header());
+    expect(asService.status).toBe(200);
+    expect(asService.body).toEqual({ entities: [], rejected: [] });
+    const asUser = await request(server)
+      .get('/api/maas/catalog/entities')
+      .set('Authorization', mockCredentials.user.header());
+    expect(asUser.status).toBe(403);
   });
 
   it('says plainly when the cluster and Prometheus cannot be reached', async () => {

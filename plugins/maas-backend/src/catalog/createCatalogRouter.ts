@@ -16,11 +16,15 @@ export function createCatalogRouter(options: { httpAuth: HttpAuthService; state?
   router.get('/catalog/entities', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['service'] });
     const state = options.state;
-    const status = state?.status(INFERENCE_SERVICE);
-    if (!state || !status?.syncedAt) {
-      throw new ServiceUnavailableError(
-        status?.failure?.message ?? 'No cluster is connected, so no model entities can be read from it',
-      );
+    if (!state) {
+      // No cluster configured: no model comes from one.
+      res.json({ entities: [], rejected: [] });
+      return;
+    }
+    const status = state.status(INFERENCE_SERVICE);
+    if (!status.syncedAt) {
+      // Not read yet, or unreachable: the catalog keeps what it has rather than losing models.
+      throw new ServiceUnavailableError(status.failure?.message ?? 'The cache of InferenceServices is still loading');
     }
     res.json(modelEntitiesFromCluster(state.list<InferenceService>(INFERENCE_SERVICE)));
   });
