@@ -39,7 +39,8 @@ describe('maas backend plugin', () => {
     process.env.KUBECONFIG = '/nonexistent/kubeconfig';
   });
   afterAll(() => {
-    process.env.KUBECONFIG = kubeconfig;
+    if (kubeconfig === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = kubeconfig;
   });
 
   it('rejects requests without credentials', async () => {
