@@ -87,6 +87,8 @@ describe('the MaaS portal in a browser', () => {
     await page.goto(portal.appUrl);
     await page.getByRole('button', { name: /enter/i }).click();
     await page.getByText('MaaS Portal Catalog').waitFor();
+    // Signed in, on the catalog, which app-config.yaml mounts at the root.
+    expect(new URL(page.url()).pathname).toBe('/');
     await screenshot('catalog');
   });
 
@@ -199,6 +201,8 @@ describe('the MaaS portal in a browser', () => {
   it('has the standard Kubernetes tab beside Usage', async () => {
     await page.goto(`${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`);
     await page.getByText('Cluster: harness').waitFor({ state: 'attached', timeout: 60_000 });
+    // Still on the Kubernetes tab's own route: the entity page did not send us elsewhere.
+    expect(new URL(page.url()).pathname).toBe(`/catalog/default/component/${MODEL}/kubernetes`);
     await screenshot('kubernetes-tab');
   });
 });

@@ -1,8 +1,9 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export interface Portal {
   appUrl: string;
@@ -11,7 +12,8 @@ export interface Portal {
   stop(): Promise<void>;
 }
 
-const root = resolve(__dirname, '..', '..', '..');
+/** The repository root: this package lives in packages/e2e. */
+const root = resolvePackagePath('@maas-portal/e2e', '..', '..');
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logFile: string) {
   const deadline = Date.now() + timeoutMs;

@@ -8,8 +8,8 @@ import {
   harnessKubeConfig,
   waitFor,
   withClusterLock,
-} from './testing/harness';
-import { formValues, startScaffolder } from './testing/templateBackend';
+} from './__testUtils__/harness';
+import { formValues, startScaffolder } from './__testUtils__/templateBackend';
 
 jest.setTimeout(120000);
 

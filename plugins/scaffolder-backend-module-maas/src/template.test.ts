@@ -2,7 +2,7 @@ import {
   formValues,
   loadCreateModelTemplate,
   startScaffolder,
-} from './testing/templateBackend';
+} from './__testUtils__/templateBackend';
 
 jest.setTimeout(60000);
 

@@ -3,7 +3,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
 import { createModelRenderAction } from './modelRender';
 import { examples } from './modelRender.examples';
-import { testDefaults } from '../testing/modelInputs';
+import { testDefaults } from '../__testUtils__/modelInputs';
 
 describe('maas:model:render examples', () => {
   const workspace = createMockDirectory();

@@ -7,7 +7,7 @@ import {
   modelInput,
   simulatorServing,
   testDefaults,
-} from '../testing/modelInputs';
+} from '../__testUtils__/modelInputs';
 
 describe('maas:model:render', () => {
   const workspace = createMockDirectory();

@@ -10,7 +10,7 @@ import {
   oidcAuth,
   simulatorServing,
   testDefaults,
-} from '../testing/modelInputs';
+} from '../__testUtils__/modelInputs';
 import {
   createTestNamespace,
   deleteTestNamespace,
@@ -18,7 +18,7 @@ import {
   harnessEnv,
   harnessKubeConfig,
   waitFor,
-} from '../testing/harness';
+} from '../__testUtils__/harness';
 import {
   applyModelObjects,
   MODEL_OBJECT_KINDS,

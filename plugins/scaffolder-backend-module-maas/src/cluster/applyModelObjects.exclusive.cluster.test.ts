@@ -1,14 +1,14 @@
 import { ApiextensionsV1Api, KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { renderModel } from '../manifests/renderModel';
 import { ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
-import { modelInput, testDefaults } from '../testing/modelInputs';
+import { modelInput, testDefaults } from '../__testUtils__/modelInputs';
 import {
   createTestNamespace,
   deleteTestNamespace,
   harnessKubeConfig,
   waitFor,
   withClusterLock,
-} from '../testing/harness';
+} from '../__testUtils__/harness';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { ModelObjectApi } from './ModelObjectApi';
 

@@ -10,7 +10,7 @@ import {
   oidcAuth,
   simulatorServing,
   testDefaults,
-} from '../testing/modelInputs';
+} from '../__testUtils__/modelInputs';
 
 const fixtures = path.join(__dirname, '__fixtures__');
 

@@ -5,7 +5,7 @@ import {
   testDefaults,
   gpuServing,
   oidcAuth,
-} from '../testing/modelInputs';
+} from '../__testUtils__/modelInputs';
 
 const tier = (name: string, requests = { limit: 5, window: '2m' }) => ({
   name,

@@ -9,6 +9,7 @@ import {
   HTTP_ROUTE,
   INFERENCE_SERVICE,
   RATE_LIMIT_POLICY,
+  ResourceKind,
   TOKEN_RATE_LIMIT_POLICY,
 } from '../../cluster/kinds';
 import {
@@ -53,6 +54,13 @@ describe('ModelService against the real API server', () => {
       },
     ],
   });
+
+  /** The status each kind is written back to after a test breaks it. */
+  const healthyStatusOf = (kind: ResourceKind) => {
+    if (kind === INFERENCE_SERVICE) return healthyIsvc;
+    if (kind === HTTP_ROUTE) return routeStatus();
+    return healthyPolicy;
+  };
 
   beforeAll(async () => {
     kc = adminKubeConfig();
@@ -149,7 +157,10 @@ describe('ModelService against the real API server', () => {
     state = new ClusterState({ kubeConfig: kc, logger: mockServices.logger.mock(), timeoutMs: 5000 });
     state.start();
     const statuses = await state.ready(15_000);
-    expect(statuses.map(s => `${s.kind}:${s.state}`)).toEqual(statuses.map(s => `${s.kind}:synced`));
+    const unsynced = statuses.filter(s => s.state !== 'synced');
+    if (unsynced.length > 0) {
+      throw new Error(`The cluster caches did not sync within 15 s: ${unsynced.map(s => `${s.kind}:${s.state}`).join(', ')}`);
+    }
     service = new ModelService({ config, state });
   }, 60_000);
 
@@ -222,13 +233,13 @@ describe('ModelService against the real API server', () => {
     ['route refs unresolved', HTTP_ROUTE, 'qwen3-route', routeStatus('True', 'False'), 'unhealthy', /ResolvedRefs is False .*BackendNotFound: Service qwen3-predictor not found/],
     ['AuthPolicy not accepted', AUTH_POLICY, 'qwen3-auth', { conditions: [condition('Accepted', 'False', 'TargetNotFound', 'route missing'), condition('Enforced', 'False', 'Unknown')] }, 'unhealthy', /Not accepted: TargetNotFound: route missing/],
     ['RateLimitPolicy not enforced', RATE_LIMIT_POLICY, 'gateway-rate-limits', { conditions: [condition('Accepted'), condition('Enforced', 'False', 'Unknown', 'Limitador is not ready')] }, 'degraded', /Not enforced: Unknown: Limitador is not ready/],
-  ])('reports %s', async (_case, kind, name, status, state, reason) => {
-    const healthy = kind === INFERENCE_SERVICE ? healthyIsvc : kind === HTTP_ROUTE ? routeStatus() : healthyPolicy;
+  ])('reports %s', async (_case, kind, name, status, expectedState, reason) => {
+    const healthy = healthyStatusOf(kind);
     await writeStatus(kc, kind, ns, name, status);
     try {
       await eventually(() => {
         const { health } = service.getModel(qwen3());
-        expect(health.state).toBe(state);
+        expect(health.state).toBe(expectedState);
         expect(health.reasons.map(r => `${r.object}: ${r.message}`).join('\n')).toMatch(reason);
       });
     } finally {

@@ -193,11 +193,7 @@ export class ModelService {
       entityRef: ref.entityRef,
       modelName,
       inferenceService: { ...ref.inferenceService, found: !!isvc, modelState: isvc?.status?.modelStatus?.states?.activeModelState },
-      route: route
-        ? { namespace: route.metadata.namespace!, name: route.metadata.name, found: true, hostnames: route.spec?.hostnames ?? [] }
-        : ref.route
-          ? { ...ref.route, found: false, hostnames: [] }
-          : undefined,
+      route: routeView(route, ref.route),
       gateway: gatewayRef,
       policies: summaries,
       health,
@@ -207,6 +203,15 @@ export class ModelService {
       cache: this.#state.age(),
     };
   }
+}
+
+/** The route as found in the cluster; else the one the entity names, marked as missing; else none. */
+function routeView(route: HTTPRoute | undefined, named: ModelRef['route']): ModelView['route'] {
+  if (route) {
+    return { namespace: route.metadata.namespace!, name: route.metadata.name, found: true, hostnames: route.spec?.hostnames ?? [] };
+  }
+  if (named) return { ...named, found: false, hostnames: [] };
+  return undefined;
 }
 
 function authModeOf(policies: AuthPolicy[]): ModelView['authMode'] {

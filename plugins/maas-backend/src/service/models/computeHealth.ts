@@ -143,10 +143,12 @@ export function computeHealth(options: {
     });
   }
   options.policies.forEach(p => reasons.push(...policyReasons(p)));
-  const state = reasons.some(r => r.severity === 'unhealthy')
-    ? 'unhealthy'
-    : reasons.length > 0
-      ? 'degraded'
-      : 'healthy';
-  return { state, reasons };
+  return { state: stateOf(reasons), reasons };
+}
+
+/** Unhealthy if any reason is; degraded if there are only lesser reasons; healthy with none. */
+function stateOf(reasons: HealthReason[]): HealthVerdict['state'] {
+  if (reasons.some(r => r.severity === 'unhealthy')) return 'unhealthy';
+  if (reasons.length > 0) return 'degraded';
+  return 'healthy';
 }

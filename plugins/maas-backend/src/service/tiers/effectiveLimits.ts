@@ -15,6 +15,8 @@ interface Layer {
 
 type Kind = LimitSource['kind'];
 type Section = LimitSource['section'];
+/** The section of a policy that applies at its level, if it has one. */
+type PickedSection = { section: Section; body: KuadrantLimitsSection } | undefined;
 
 function byAge(a: LimitPolicy, b: LimitPolicy): number {
   const ta = a.metadata.creationTimestamp ? new Date(a.metadata.creationTimestamp).getTime() : 0;
@@ -30,7 +32,7 @@ function layerOf(
   kind: Kind,
   policies: LimitPolicy[],
   attachedTo: LimitSource['attachedTo'],
-  pick: (policy: LimitPolicy) => { section: Section; body: KuadrantLimitsSection } | undefined,
+  pick: (policy: LimitPolicy) => PickedSection,
 ): Layer | undefined {
   let layer: Layer | undefined;
   for (const policy of [...policies].sort(byAge)) {
@@ -72,6 +74,21 @@ function overlay(lower: Layer | undefined, upper: Layer | undefined, strategy: '
   return { strategy: upper.strategy, entries: new Map([...lower.entries, ...upper.entries]) };
 }
 
+/** A gateway policy's defaults: its `defaults`, else its plain `limits` (implicit defaults). */
+function gatewayDefaultsOf(p: LimitPolicy): PickedSection {
+  if (p.spec?.defaults) return { section: 'defaults', body: p.spec.defaults };
+  if (p.spec?.limits) return { section: 'limits', body: { limits: p.spec.limits } };
+  return undefined;
+}
+
+/** A route policy's limits: its plain `limits`, else its `defaults`, else its `overrides`. */
+function routeSectionOf(p: LimitPolicy): PickedSection {
+  if (p.spec?.limits) return { section: 'limits', body: { limits: p.spec.limits } };
+  if (p.spec?.defaults) return { section: 'defaults', body: p.spec.defaults };
+  if (p.spec?.overrides) return { section: 'overrides', body: p.spec.overrides };
+  return undefined;
+}
+
 /**
  * The limits of one kind (RateLimitPolicy or TokenRateLimitPolicy) in force for a route, following
  * Gateway API policy attachment as Kuadrant implements it: gateway defaults (and plain `limits` on a
@@ -83,22 +100,8 @@ export function effectiveLimits(
   routePolicies: LimitPolicy[],
   gatewayPolicies: LimitPolicy[],
 ): EffectiveLimit[] {
-  const gatewayDefaults = layerOf(kind, gatewayPolicies, 'gateway', p =>
-    p.spec?.defaults
-      ? { section: 'defaults', body: p.spec.defaults }
-      : p.spec?.limits
-        ? { section: 'limits', body: { limits: p.spec.limits } }
-        : undefined,
-  );
-  const route = layerOf(kind, routePolicies, 'route', p =>
-    p.spec?.limits
-      ? { section: 'limits', body: { limits: p.spec.limits } }
-      : p.spec?.defaults
-        ? { section: 'defaults', body: p.spec.defaults }
-        : p.spec?.overrides
-          ? { section: 'overrides', body: p.spec.overrides }
-          : undefined,
-  );
+  const gatewayDefaults = layerOf(kind, gatewayPolicies, 'gateway', gatewayDefaultsOf);
+  const route = layerOf(kind, routePolicies, 'route', routeSectionOf);
   const gatewayOverrides = layerOf(kind, gatewayPolicies, 'gateway', p =>
     p.spec?.overrides ? { section: 'overrides', body: p.spec.overrides } : undefined,
   );

@@ -27,8 +27,14 @@ function counting(client: PrometheusClient) {
   const wrapped: PrometheusClient = {
     url: client.url,
     probe: () => client.probe(),
-    query: (q, t) => (counter.queries++, client.query(q, t)),
-    queryRange: (q, r) => (counter.queries++, client.queryRange(q, r)),
+    query: (q, t) => {
+      counter.queries++;
+      return client.query(q, t);
+    },
+    queryRange: (q, r) => {
+      counter.queries++;
+      return client.queryRange(q, r);
+    },
   };
   return { client: wrapped, counter };
 }

@@ -1,6 +1,7 @@
 import {
   createBackendModule,
   createServiceFactory,
+  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -23,9 +24,10 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 
 /** The template as the catalog serves it. */
 export function loadCreateModelTemplate(): Entity {
-  const file = path.resolve(
-    __dirname,
-    '../../../../templates/create-model/template.yaml',
+  // The template lives at the repository root, two levels above this package.
+  const file = resolvePackagePath(
+    '@maas-portal/plugin-scaffolder-backend-module-maas',
+    '../../templates/create-model/template.yaml',
   );
   const template = YAML.parse(fs.readFileSync(file, 'utf8')) as Entity;
   template.metadata.namespace = 'default';
