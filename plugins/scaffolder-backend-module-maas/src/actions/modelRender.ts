@@ -85,6 +85,7 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
               type: z.enum(['api-key', 'oidc']),
               issuerUrl: z.string().optional(),
               tierClaim: z.string().optional(),
+              userIdClaim: z.string().optional(),
             },
             {
               description:

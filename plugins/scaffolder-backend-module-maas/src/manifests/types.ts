@@ -36,6 +36,11 @@ export interface OidcAuthSpec {
   issuerUrl: string;
   /** The JWT claim that holds the user's tier (a list, as Keycloak's group attribute mapper gives). */
   tierClaim: string;
+  /**
+   * The JWT claim the gateway counts a user by (`auth.identity.userid`): `sub` as upstream does, or
+   * e.g. `preferred_username` so that it equals the user's Backstage entity name and "my usage" finds it.
+   */
+  userIdClaim: string;
 }
 
 /** The request and token limits of one tier on this model. */

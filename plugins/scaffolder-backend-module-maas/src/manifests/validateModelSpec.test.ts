@@ -117,6 +117,11 @@ describe('validateModelSpec', () => {
       { auth: { ...oidcAuth, tierClaim: 'tier.name' } },
       'auth.tierClaim',
     ],
+    [
+      'OIDC with a bad user id claim',
+      { auth: { ...oidcAuth, userIdClaim: 'a b' } },
+      'auth.userIdClaim',
+    ],
   ] as [string, Partial<ModelInput>, string][])(
     'rejects %s, naming the field',
     (_, overrides, field) => {

@@ -29,7 +29,7 @@ export interface ModelInput {
     timeToFirstTokenMs?: number;
     interTokenLatencyMs?: number;
   };
-  auth: { type: 'api-key' | 'oidc'; issuerUrl?: string; tierClaim?: string };
+  auth: { type: 'api-key' | 'oidc'; issuerUrl?: string; tierClaim?: string; userIdClaim?: string };
   tiers?: TierLimits[];
 }
 
@@ -237,7 +237,14 @@ function validateAuth(
       message: `${JSON.stringify(tierClaim)} is not a JWT claim name`,
     });
   }
-  return { type: 'oidc', issuerUrl: input.issuerUrl ?? '', tierClaim };
+  const userIdClaim = given(input.userIdClaim) ? input.userIdClaim : 'sub';
+  if (!CLAIM.test(userIdClaim)) {
+    problems.push({
+      path: 'auth.userIdClaim',
+      message: `${JSON.stringify(userIdClaim)} is not a JWT claim name`,
+    });
+  }
+  return { type: 'oidc', issuerUrl: input.issuerUrl ?? '', tierClaim, userIdClaim };
 }
 
 function validateTiers(
