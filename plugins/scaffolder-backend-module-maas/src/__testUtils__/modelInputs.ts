@@ -1,4 +1,5 @@
-import { ModelDefaults, ModelInput } from '../manifests/validateModelSpec';
+import { renderModel } from '../manifests/renderModel';
+import { ModelDefaults, ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
 
 /** The portal's config as the tests see it: the seed's gateway and tiers. */
 export const testDefaults: ModelDefaults = {
@@ -63,4 +64,11 @@ export function modelInput(overrides: Partial<ModelInput> = {}): ModelInput {
     auth: apiKeyAuth,
     ...overrides,
   };
+}
+
+/** The cluster objects of a valid model input in `namespace`, as render gives them. */
+export function renderedObjects(input: ModelInput, namespace: string) {
+  const result = validateModelSpec({ ...input, namespace }, testDefaults);
+  if (!result.spec) throw new Error(JSON.stringify(result.problems));
+  return renderModel(result.spec).objects;
 }

@@ -1,15 +1,14 @@
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { ConflictError } from '@backstage/errors';
 import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
-import { renderModel } from '../manifests/renderModel';
-import { ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
+import { ModelInput } from '../manifests/validateModelSpec';
 import {
   apiKeyAuth,
   gpuServing,
   modelInput,
   oidcAuth,
+  renderedObjects,
   simulatorServing,
-  testDefaults,
 } from '../__testUtils__/modelInputs';
 import {
   createTestNamespace,
@@ -40,11 +39,7 @@ describe('applyModelObjects against the harness', () => {
     if (admin && namespace) await deleteTestNamespace(admin, namespace);
   });
 
-  function objectsOf(input: ModelInput) {
-    const result = validateModelSpec({ ...input, namespace }, testDefaults);
-    if (!result.spec) throw new Error(JSON.stringify(result.problems));
-    return renderModel(result.spec).objects;
-  }
+  const objectsOf = (input: ModelInput) => renderedObjects(input, namespace);
 
   it.each([
     ['GPU with API keys', gpuServing, apiKeyAuth],

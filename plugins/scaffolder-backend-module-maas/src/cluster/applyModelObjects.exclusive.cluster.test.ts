@@ -1,7 +1,6 @@
 import { ApiextensionsV1Api, KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { renderModel } from '../manifests/renderModel';
-import { ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
-import { modelInput, testDefaults } from '../__testUtils__/modelInputs';
+import { ModelInput } from '../manifests/validateModelSpec';
+import { modelInput, renderedObjects } from '../__testUtils__/modelInputs';
 import {
   createTestNamespace,
   deleteTestNamespace,
@@ -28,11 +27,7 @@ describe('applyModelObjects on a cluster without Kuadrant', () => {
     if (admin && namespace) await deleteTestNamespace(admin, namespace);
   });
 
-  function objectsOf(input: ModelInput) {
-    const result = validateModelSpec({ ...input, namespace }, testDefaults);
-    if (!result.spec) throw new Error(JSON.stringify(result.problems));
-    return renderModel(result.spec).objects;
-  }
+  const objectsOf = (input: ModelInput) => renderedObjects(input, namespace);
 
   it('says Kuadrant is not installed when its CRD is missing', async () => {
     await withClusterLock(async () => {
