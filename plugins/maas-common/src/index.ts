@@ -13,3 +13,4 @@ export * from './api/usage';
 export * from './api/keys';
 export * from './config/readPlatformConfig';
 export * from './config/kubernetesPluginCluster';
+export { withTimeout } from './withTimeout';

@@ -1,6 +1,6 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { ClusterClient, ClusterProbe } from './ClusterClient';
-import { withTimeout } from './withTimeout';
+import { withTimeout } from '@maas-portal/plugin-maas-common';
 
 /** {@link ClusterClient} on `@kubernetes/client-node`. */
 export class KubernetesClusterClient implements ClusterClient {

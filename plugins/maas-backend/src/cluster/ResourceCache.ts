@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { describeKubeError, KubeFailure } from './describeKubeError';
 import { clusterPath, ResourceKind } from './kinds';
-import { withTimeout } from './withTimeout';
+import { withTimeout } from '@maas-portal/plugin-maas-common';
 
 /** How fresh a cache is: `ageSeconds` is 0 while its watch is up, and grows while it is down. */
 export interface CacheStatus {

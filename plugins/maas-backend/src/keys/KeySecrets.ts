@@ -7,7 +7,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { describeKubeError } from '../cluster/describeKubeError';
 import { SECRET } from '../cluster/kinds';
-import { withTimeout } from '../cluster/withTimeout';
+import { withTimeout } from '@maas-portal/plugin-maas-common';
 import { gatewayUserId } from '../service/identity/gatewayUserId';
 
 /** Label with the key's id, so that a Secret leads to its database row. */

@@ -12,6 +12,8 @@ import { examples } from './modelApply.examples';
  */
 export function createModelApplyAction(options: {
   kubeConfig: () => KubeConfig;
+  /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
+  timeoutMs?: number;
 }) {
   return createTemplateAction({
     id: 'maas:model:apply',
@@ -52,6 +54,7 @@ export function createModelApplyAction(options: {
         })) as any;
       const results = await applyModelObjects({
         kubeConfig: options.kubeConfig(),
+        timeoutMs: options.timeoutMs,
         objects: ctx.input.manifests,
         step,
         log: message => ctx.logger.info(message),

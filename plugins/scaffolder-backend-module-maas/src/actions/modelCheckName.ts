@@ -12,6 +12,8 @@ import { examples } from './modelCheckName.examples';
  */
 export function createModelCheckNameAction(options: {
   kubeConfig: () => KubeConfig;
+  /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
+  timeoutMs?: number;
   defaults: Pick<ModelDefaults, 'namespace'>;
 }) {
   return createTemplateAction({
@@ -32,6 +34,7 @@ export function createModelCheckNameAction(options: {
       const namespace = ctx.input.namespace || options.defaults.namespace;
       await checkModelNameFree({
         kubeConfig: options.kubeConfig(),
+        timeoutMs: options.timeoutMs,
         name: ctx.input.name,
         namespace,
       });

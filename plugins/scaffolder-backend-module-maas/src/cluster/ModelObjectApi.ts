@@ -3,11 +3,26 @@ import {
   KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
+import { withTimeout } from '@maas-portal/plugin-maas-common';
 
-/** The generic object client, plus "does the API server serve this kind?" (its discovery). */
+/** How long one call to the API server may take, unless `maas.cluster.requestTimeoutMs` says. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The generic object client, plus "does the API server serve this kind?" (its discovery). Every
+ * call is bounded by a timeout, so that an unreachable cluster fails a step instead of hanging it.
+ */
 export class ModelObjectApi extends KubernetesObjectApi {
-  static forConfig(kubeConfig: KubeConfig): ModelObjectApi {
-    return kubeConfig.makeApiClient(ModelObjectApi);
+  static forConfig(kubeConfig: KubeConfig, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): ModelObjectApi {
+    const api = kubeConfig.makeApiClient(ModelObjectApi);
+    const bounded = <F extends (...args: any[]) => Promise<any>>(call: F): F =>
+      ((...args: Parameters<F>) =>
+        withTimeout(call(...args), timeoutMs, `The Kubernetes API server at ${kubeConfig.getCurrentCluster()?.server}`)) as F;
+    api.read = bounded(api.read.bind(api));
+    api.patch = bounded(api.patch.bind(api));
+    api.list = bounded(api.list.bind(api));
+    api.served = bounded(api.served.bind(api));
+    return api;
   }
 
   /** Undefined when the group/version is served but not the kind; throws 404 when neither is. */

@@ -100,10 +100,12 @@ export async function applyModelObjects(options: {
   objects: unknown[];
   step?: Step;
   log?: (message: string) => void;
+  /** Bound of one API-server call; default 10 s. */
+  timeoutMs?: number;
 }): Promise<AppliedObject[]> {
   const { kubeConfig, step = direct, log = () => {} } = options;
   const objects = checkModelObjects(options.objects);
-  const api = ModelObjectApi.forConfig(kubeConfig);
+  const api = ModelObjectApi.forConfig(kubeConfig, options.timeoutMs);
   const apply = (object: ObjectDescription, dryRun?: 'All') =>
     api.patch(
       object as KubernetesObject,

@@ -17,9 +17,11 @@ export async function checkModelNameFree(options: {
   kubeConfig: KubeConfig;
   name: string;
   namespace: string;
+  /** Bound of one API-server call; default 10 s. */
+  timeoutMs?: number;
 }): Promise<void> {
   const { name, namespace } = options;
-  const api = ModelObjectApi.forConfig(options.kubeConfig);
+  const api = ModelObjectApi.forConfig(options.kubeConfig, options.timeoutMs);
   const names = modelObjectNames(name);
   const candidates = [
     { kind: 'InferenceService', name: names.inferenceService },

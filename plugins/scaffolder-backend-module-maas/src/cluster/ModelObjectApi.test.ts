@@ -1,0 +1,33 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { createServer, Server, Socket } from 'node:net';
+import { AddressInfo } from 'node:net';
+import { checkModelNameFree } from './checkModelNameFree';
+
+describe('calls to an API server that does not answer', () => {
+  let server: Server;
+  const sockets: Socket[] = [];
+  let kubeConfig: KubeConfig;
+
+  beforeAll(async () => {
+    // Accepts connections and never says a word, as a black-holed cluster does.
+    server = createServer(socket => sockets.push(socket));
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [{ name: 'c', server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+      currentContext: 'c',
+    });
+  });
+  afterAll(() => {
+    sockets.forEach(s => s.destroy());
+    server.close();
+  });
+
+  it('fail the step within the timeout, saying which server did not answer', async () => {
+    await expect(checkModelNameFree({ kubeConfig, name: 'qwen3', namespace: 'llm', timeoutMs: 300 })).rejects.toThrow(
+      /Cannot check whether "qwen3" is free: .*The Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms/,
+    );
+  });
+});
