@@ -106,9 +106,10 @@ describe('keys router', () => {
     expect(created.body.issued).toBeUndefined();
     const id = created.body.request.id;
 
-    expect((await request(server).get('/api/maas/keys/requests').set(as(JANE))).body.map((r: { id: string }) => r.id)).toEqual([id]);
+    // Each listed request says whether the caller may decide it: the owner may not, an approver may.
+    expect((await request(server).get('/api/maas/keys/requests').set(as(JANE))).body.map((r: { id: string; canDecide: boolean }) => [r.id, r.canDecide])).toEqual([[id, false]]);
     expect((await request(server).get('/api/maas/keys/requests').set(as(BOB))).body).toEqual([]);
-    expect((await request(server).get(`/api/maas/keys/requests?entityRef=${QWEN}&state=pending`).set(as(BOSS))).body.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect((await request(server).get(`/api/maas/keys/requests?entityRef=${QWEN}&state=pending`).set(as(BOSS))).body.map((r: { id: string; canDecide: boolean }) => [r.id, r.canDecide])).toEqual([[id, true]]);
     const badState = await request(server).get('/api/maas/keys/requests?state=done').set(as(BOSS));
     expect(badState.status).toBe(400);
     expect(badState.body.error.message).toBe('state must be one of pending, approved, issued, rejected, cancelled');

@@ -157,7 +157,13 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
       state: state as KeyRequest['state'] | undefined,
       userEntityRef: mine ? userRef : undefined,
     });
-    res.json(await visible(credentials, userRef, requests, [maasKeyApprovePermission, maasKeyReadPermission]));
+    const shown = await visible(credentials, userRef, requests, [maasKeyApprovePermission, maasKeyReadPermission]);
+    const decidable = await allowedOn(
+      credentials,
+      maasKeyApprovePermission,
+      shown.filter(r => r.state === 'pending').map(r => r.entityRef),
+    );
+    res.json(shown.map(r => ({ ...r, canDecide: r.state === 'pending' && decidable.has(r.entityRef) })));
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {

@@ -20,6 +20,8 @@ export interface KeyRequest {
   decidedBy?: string;
   decidedAt?: string;
   decisionComment?: string;
+  /** In lists: whether the caller may approve or reject it (maas.key.approve on its model). */
+  canDecide?: boolean;
 }
 
 export type ApiKeyState = 'active' | 'rotating' | 'revoked' | 'expired' | 'rotated';

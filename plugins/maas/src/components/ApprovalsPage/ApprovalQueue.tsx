@@ -95,7 +95,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
     [all, model, tier],
   );
   const selectable = useMemo(
-    () => shown.filter(r => r.state === 'pending'),
+    () => shown.filter(r => r.state === 'pending' && r.canDecide !== false),
     [shown],
   );
   const chosen = selectable.filter(r => selected.has(r.id));
@@ -151,7 +151,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
           <Checkbox
             size="small"
             checked={selected.has(r.id)}
-            disabled={r.state !== 'pending'}
+            disabled={r.state !== 'pending' || r.canDecide === false}
             onChange={() => toggleRef.current(r.id)}
             inputProps={{
               'aria-label': `Select request of ${r.userEntityRef} for ${r.model} at tier ${r.tier}`,
@@ -275,6 +275,12 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
               outcome={outcome}
               onClose={() => setOutcome(undefined)}
             />
+          )}
+          {shown.some(r => r.state === 'pending') && selectable.length === 0 && (
+            <Alert severity="info" style={{ marginBottom: 16 }}>
+              You decide key requests for the models you own, or as a member of a MaaS admin group.
+              None of the pending requests shown here is yours to decide.
+            </Alert>
           )}
           <Table<KeyRequest>
             title="Key requests"
