@@ -195,14 +195,26 @@ describe('ApprovalQueue', () => {
   it('offers only the requests the user may decide, and says why when none', async () => {
     await render({
       listKeyRequests: async () => [
-        keyRequest({ id: 'mine', userEntityRef: 'user:default/alice', canDecide: false }),
-        keyRequest({ id: 'theirs', userEntityRef: 'user:default/bob', canDecide: false }),
+        keyRequest({
+          id: 'mine',
+          userEntityRef: 'user:default/alice',
+          canDecide: false,
+        }),
+        keyRequest({
+          id: 'theirs',
+          userEntityRef: 'user:default/bob',
+          canDecide: false,
+        }),
       ],
     });
     expect(await screen.findByText('user:default/bob')).toBeInTheDocument();
     expect(select('alice')).toBeDisabled();
     expect(select('bob')).toBeDisabled();
-    expect(screen.getByText(/None of the pending requests shown here is yours to decide/)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /None of the pending requests shown here is yours to decide/,
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Approve (0)' })).toBeDisabled();
   });
 });

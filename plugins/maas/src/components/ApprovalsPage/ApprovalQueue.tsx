@@ -276,12 +276,14 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
               onClose={() => setOutcome(undefined)}
             />
           )}
-          {shown.some(r => r.state === 'pending') && selectable.length === 0 && (
-            <Alert severity="info" style={{ marginBottom: 16 }}>
-              You decide key requests for the models you own, or as a member of a MaaS admin group.
-              None of the pending requests shown here is yours to decide.
-            </Alert>
-          )}
+          {shown.some(r => r.state === 'pending') &&
+            selectable.length === 0 && (
+              <Alert severity="info" style={{ marginBottom: 16 }}>
+                You decide key requests for the models you own, or as a member
+                of a MaaS admin group. None of the pending requests shown here
+                is yours to decide.
+              </Alert>
+            )}
           <Table<KeyRequest>
             title="Key requests"
             columns={columns}
