@@ -30,6 +30,8 @@ export interface HarnessOptions {
   crdDir?: string;
   /** Namespaces to create (default: ['llm']). */
   namespaces?: string[];
+  /** Keep the metrics going after the start, for a portal left running (`up`). */
+  liveMetrics?: boolean;
   log?: Logger;
 }
 
@@ -164,7 +166,7 @@ export class Harness {
       this.timing('CRDs + namespaces', t);
     })();
     const promTrack = (async () => {
-      this.prometheus = await startPrometheus({ ...common, seed, endTime });
+      this.prometheus = await startPrometheus({ ...common, seed, endTime, live: this.options.liveMetrics });
     })();
     const pgTrack = (async () => {
       this.postgres = await startPostgres(common);

@@ -7,6 +7,8 @@ import { runToCompletion, spawnManaged } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
 import { INSTALL_PREREQUISITES } from './kube.ts';
 import { freePort, waitFor } from './util.ts';
+import { liveExposition } from './metrics/liveExposition.ts';
+import http from 'node:http';
 
 export interface PrometheusInstance {
   url: string;
@@ -21,6 +23,8 @@ export async function startPrometheus(options: {
   endTime: number;
   track: (p: ManagedProcess) => void;
   timing: (what: string, startMs: number) => void;
+  /** Keep the series going after the start (for `up`): Prometheus scrapes their next values. */
+  live?: boolean;
 }): Promise<PrometheusInstance> {
   const { dir, seed, endTime, track, timing } = options;
   const pdir = path.join(dir, 'prometheus');
@@ -47,9 +51,28 @@ export async function startPrometheus(options: {
 
   t = Date.now();
   const config = path.join(pdir, 'prometheus.yml');
+  let scrapeConfigs = 'scrape_configs: []\n';
+  if (options.live) {
+    const livePort = await freePort();
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(liveExposition(summary, Math.floor(Date.now() / 1000)));
+    });
+    await new Promise<void>(resolve => server.listen(livePort, '127.0.0.1', resolve));
+    server.unref();
+    // job/instance dropped: the scraped samples continue the backfilled series themselves.
+    scrapeConfigs = [
+      'scrape_configs:',
+      '  - job_name: live',
+      `    static_configs: [{ targets: ['127.0.0.1:${livePort}'] }]`,
+      '    metric_relabel_configs:',
+      '      - { action: labeldrop, regex: job|instance }',
+      '',
+    ].join('\n');
+  }
   fs.writeFileSync(
     config,
-    'global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\nscrape_configs: []\n',
+    `global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n${scrapeConfigs}`,
   );
   const port = await freePort();
   const binary = process.env.MAAS_HARNESS_PROMETHEUS || '/usr/bin/prometheus';
