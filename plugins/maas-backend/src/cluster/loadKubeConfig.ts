@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
+import { kubeConfigOptionsFor, KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,7 @@ export interface LoadedKubeConfig {
 /** A KubeConfig for a cluster of the Kubernetes plugin's config (`maas.cluster.name`). */
 export function kubeConfigForPluginCluster(cluster: KubernetesPluginCluster): KubeConfig {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: cluster.name, server: cluster.url, caData: cluster.caData, skipTLSVerify: cluster.skipTLSVerify }],
-    users: [{ name: 'maas-portal', token: cluster.token }],
-    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'maas-portal' }],
-    currentContext: cluster.name,
-  });
+  kubeConfig.loadFromOptions(kubeConfigOptionsFor(cluster));
   return kubeConfig;
 }
 

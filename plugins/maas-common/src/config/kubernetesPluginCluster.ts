@@ -43,3 +43,16 @@ export function readKubernetesPluginCluster(root: Config): KubernetesPluginClust
     skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
   };
 }
+
+/**
+ * The options `KubeConfig.loadFromOptions` (@kubernetes/client-node) takes for such a cluster:
+ * one context that authenticates with its service-account token.
+ */
+export function kubeConfigOptionsFor(cluster: KubernetesPluginCluster) {
+  return {
+    clusters: [{ name: cluster.name, server: cluster.url, caData: cluster.caData, skipTLSVerify: cluster.skipTLSVerify }],
+    users: [{ name: 'maas-portal', token: cluster.token }],
+    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'maas-portal' }],
+    currentContext: cluster.name,
+  };
+}

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
+import { kubeConfigOptionsFor, KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 
 /**
  * The portal's cluster credentials, found as the backend plugin finds them: a cluster of the
@@ -10,12 +10,7 @@ import { KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 export function loadKubeConfig(kubeconfigPath?: string, pluginCluster?: KubernetesPluginCluster): KubeConfig {
   const kc = new KubeConfig();
   if (pluginCluster) {
-    kc.loadFromOptions({
-      clusters: [{ name: pluginCluster.name, server: pluginCluster.url, caData: pluginCluster.caData, skipTLSVerify: pluginCluster.skipTLSVerify }],
-      users: [{ name: 'maas-portal', token: pluginCluster.token }],
-      contexts: [{ name: pluginCluster.name, cluster: pluginCluster.name, user: 'maas-portal' }],
-      currentContext: pluginCluster.name,
-    });
+    kc.loadFromOptions(kubeConfigOptionsFor(pluginCluster));
   } else if (kubeconfigPath) {
     kc.loadFromFile(kubeconfigPath);
   } else if (process.env.KUBERNETES_SERVICE_HOST) {
