@@ -8,24 +8,48 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const output = process.argv[2];
-const path = (process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config')).split(':').find(p => existsSync(p));
+const path = (process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config'))
+  .split(':')
+  .find(p => existsSync(p));
 if (!output || !path) process.exit(0);
 
 const YAML = createRequire(join(process.cwd(), 'package.json'))('yaml');
-interface Named<T> { name: string; [key: string]: T | string }
+interface Named<T> {
+  name: string;
+  [key: string]: T | string;
+}
 const kubeconfig = YAML.parse(readFileSync(path, 'utf8')) as {
   'current-context'?: string;
   contexts?: Array<Named<{ cluster: string; user: string }>>;
-  clusters?: Array<Named<{ server: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean }>>;
+  clusters?: Array<
+    Named<{
+      server: string;
+      'certificate-authority-data'?: string;
+      'insecure-skip-tls-verify'?: boolean;
+    }>
+  >;
   users?: Array<Named<{ token?: string }>>;
 };
-const context = kubeconfig.contexts?.find(c => c.name === kubeconfig['current-context'])?.context as { cluster: string; user: string } | undefined;
-const cluster = kubeconfig.clusters?.find(c => c.name === context?.cluster)?.cluster as
-  | { server: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean }
+const context = kubeconfig.contexts?.find(
+  c => c.name === kubeconfig['current-context'],
+)?.context as { cluster: string; user: string } | undefined;
+const cluster = kubeconfig.clusters?.find(c => c.name === context?.cluster)
+  ?.cluster as
+  | {
+      server: string;
+      'certificate-authority-data'?: string;
+      'insecure-skip-tls-verify'?: boolean;
+    }
   | undefined;
-const token = (kubeconfig.users?.find(u => u.name === context?.user)?.user as { token?: string } | undefined)?.token;
+const token = (
+  kubeconfig.users?.find(u => u.name === context?.user)?.user as
+    | { token?: string }
+    | undefined
+)?.token;
 if (!cluster || !token) {
-  console.error(`[maas] ${path}: its current context has no token, so the Kubernetes tab shows no cluster; add one under kubernetes.clusterLocatorMethods in app-config.local.yaml.`);
+  console.error(
+    `[maas] ${path}: its current context has no token, so the Kubernetes tab shows no cluster; add one under kubernetes.clusterLocatorMethods in app-config.local.yaml.`,
+  );
   process.exit(0);
 }
 const fragment = {
@@ -40,8 +64,12 @@ const fragment = {
             url: cluster.server,
             authProvider: 'serviceAccount',
             serviceAccountToken: token,
-            ...(cluster['certificate-authority-data'] ? { caData: cluster['certificate-authority-data'] } : {}),
-            ...(cluster['insecure-skip-tls-verify'] ? { skipTLSVerify: true } : {}),
+            ...(cluster['certificate-authority-data']
+              ? { caData: cluster['certificate-authority-data'] }
+              : {}),
+            ...(cluster['insecure-skip-tls-verify']
+              ? { skipTLSVerify: true }
+              : {}),
           },
         ],
       },

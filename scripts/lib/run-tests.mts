@@ -5,7 +5,13 @@
 // Two passes: first all test files but `*.exclusive.*`, in parallel; then the exclusive ones, one
 // at a time, because they change what every other test shares (a CRD of the harness cluster).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,20 +28,47 @@ const EXCLUSIVE = '\\.exclusive\\.';
 const dir = mkdtempSync(join(tmpdir(), 'maas-tests-'));
 const extraArgs = process.argv.slice(2);
 
-function runPass(name: string, passArgs: string[]): { results?: JestResults; status: number | null } {
+function runPass(
+  name: string,
+  passArgs: string[],
+): { results?: JestResults; status: number | null } {
   const outputFile = join(dir, `${name}.json`);
-  const args = ['backstage-cli', 'repo', 'test', '--ci', '--watchAll=false', '--json', `--outputFile=${outputFile}`, ...passArgs, ...extraArgs];
+  const args = [
+    'backstage-cli',
+    'repo',
+    'test',
+    '--ci',
+    '--watchAll=false',
+    '--json',
+    `--outputFile=${outputFile}`,
+    ...passArgs,
+    ...extraArgs,
+  ];
   console.error(`\n[tests] ${name}: yarn ${args.join(' ')}`);
-  const run = spawnSync('yarn', args, { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? 'true' } });
+  const run = spawnSync('yarn', args, {
+    stdio: 'inherit',
+    env: { ...process.env, CI: process.env.CI ?? 'true' },
+  });
   if (!existsSync(outputFile)) {
-    console.error(`[tests] ${name}: Jest wrote no results (exit ${run.status ?? run.signal}); see its output above.`);
+    console.error(
+      `[tests] ${name}: Jest wrote no results (exit ${
+        run.status ?? run.signal
+      }); see its output above.`,
+    );
     return { status: run.status ?? 1 };
   }
-  return { results: JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults, status: run.status };
+  return {
+    results: JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults,
+    status: run.status,
+  };
 }
 
 const passes = [
-  runPass('parallel', ['--testPathIgnorePatterns', '/node_modules/', EXCLUSIVE]),
+  runPass('parallel', [
+    '--testPathIgnorePatterns',
+    '/node_modules/',
+    EXCLUSIVE,
+  ]),
   runPass('exclusive', ['--runInBand', '--testPathPatterns', EXCLUSIVE]),
 ];
 rmSync(dir, { recursive: true, force: true });
@@ -54,12 +87,20 @@ for (const { results, status } of passes) {
   for (const suite of results.testResults) {
     if (suite.status === 'failed') console.error(`failed suite: ${suite.name}`);
   }
-  if (status !== 0 && results.numFailedTests + results.numRuntimeErrorTestSuites === 0) {
-    console.error(`[tests] Jest exited with ${status} without a failed test; counted as one failure.`);
+  if (
+    status !== 0 &&
+    results.numFailedTests + results.numRuntimeErrorTestSuites === 0
+  ) {
+    console.error(
+      `[tests] Jest exited with ${status} without a failed test; counted as one failure.`,
+    );
     failed += 1;
   }
 }
-const closing = `Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+const closing = `Tests: ${passed} passed, ${failed} failed${
+  skipped ? `, ${skipped} skipped` : ''
+}`;
 console.log(closing);
-if (process.env.MAAS_TESTS_SUMMARY_FILE) writeFileSync(process.env.MAAS_TESTS_SUMMARY_FILE, closing);
+if (process.env.MAAS_TESTS_SUMMARY_FILE)
+  writeFileSync(process.env.MAAS_TESTS_SUMMARY_FILE, closing);
 if (failed > 0 || passed === 0) process.exit(1);

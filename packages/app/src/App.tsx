@@ -6,5 +6,11 @@ import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 
 export default createApp({
-  features: [catalogPlugin, kubernetesPlugin, maasPlugin, navModule, homeModule],
+  features: [
+    catalogPlugin,
+    kubernetesPlugin,
+    maasPlugin,
+    navModule,
+    homeModule,
+  ],
 });

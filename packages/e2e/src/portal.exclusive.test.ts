@@ -1,7 +1,11 @@
 /**
  * @jest-environment node
  */
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -11,12 +15,17 @@ import { Portal, startPortal } from './startPortal';
 // harness's API server and Prometheus. Runs alone (`*.exclusive.*`): it starts the whole portal.
 jest.setTimeout(600_000);
 
-const ARTIFACTS = process.env.MAAS_E2E_ARTIFACTS ?? resolve(__dirname, '..', '..', '..', 'e2e-test-report');
+const ARTIFACTS =
+  process.env.MAAS_E2E_ARTIFACTS ??
+  resolve(__dirname, '..', '..', '..', 'e2e-test-report');
 const MODEL = 'simulator';
 
 function harnessEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test inside the harness (./scripts/test.sh)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run this test inside the harness (./scripts/test.sh)`,
+    );
   return value;
 }
 
@@ -30,20 +39,33 @@ describe('the MaaS portal in a browser', () => {
 
   async function screenshot(name: string) {
     shot += 1;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
+      fullPage: true,
+    });
   }
 
   async function keySecrets() {
-    const list = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'llm', labelSelector: `maas.kuadrant.io/model=${MODEL}` });
+    const list = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedSecret({
+        namespace: 'llm',
+        labelSelector: `maas.kuadrant.io/model=${MODEL}`,
+      });
     return list.items;
   }
 
-  async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  async function eventually<T>(
+    what: string,
+    check: () => Promise<T | undefined>,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await check().catch(() => undefined);
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`${what} within ${timeoutMs / 1000} s`);
       await new Promise(r => setTimeout(r, 500));
     }
   }
@@ -54,10 +76,25 @@ describe('the MaaS portal in a browser', () => {
     kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
     // The platform: the Gateway that models' routes attach to.
     await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespace: 'llm',
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      plural: 'gateways',
+      namespace: 'llm',
       body: {
-        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'inference-gateway', namespace: 'llm' },
-        spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' }] },
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'inference-gateway', namespace: 'llm' },
+        spec: {
+          gatewayClassName: 'istio',
+          listeners: [
+            {
+              name: 'http',
+              port: 80,
+              protocol: 'HTTP',
+              hostname: '*.maas.local',
+            },
+          ],
+        },
       },
     });
     const started = Date.now();
@@ -70,15 +107,30 @@ describe('the MaaS portal in a browser', () => {
     timings.portalStartMs = Date.now() - started;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {
-    writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2));
-    console.log(`E2E figures (ms): ${JSON.stringify(timings)}; screenshots in ${ARTIFACTS}`);
+    writeFileSync(
+      join(ARTIFACTS, 'timings.json'),
+      JSON.stringify(timings, null, 2),
+    );
+    console.log(
+      `E2E figures (ms): ${JSON.stringify(
+        timings,
+      )}; screenshots in ${ARTIFACTS}`,
+    );
     await browser?.close();
     await portal?.stop();
   });
@@ -105,27 +157,45 @@ describe('the MaaS portal in a browser', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await screenshot('create-model-review');
     await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('link', { name: /Open the model in the catalog/i }).waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('link', { name: /Open the model in the catalog/i })
+      .waitFor({ timeout: 120_000 });
     await screenshot('create-model-done');
-    const isvc = await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
-      group: 'serving.kserve.io', version: 'v1beta1', plural: 'inferenceservices', namespace: 'llm', name: MODEL,
-    });
-    expect((isvc as any).spec.predictor.containers[0].image).toContain('llm-d-inference-sim');
+    const isvc = await kc
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({
+        group: 'serving.kserve.io',
+        version: 'v1beta1',
+        plural: 'inferenceservices',
+        namespace: 'llm',
+        name: MODEL,
+      });
+    expect((isvc as any).spec.predictor.containers[0].image).toContain(
+      'llm-d-inference-sim',
+    );
   });
 
-  it('shows the model\'s Usage tab with its tiers and the seeded usage', async () => {
+  it("shows the model's Usage tab with its tiers and the seeded usage", async () => {
     // The catalog module registers the model from the cluster within seconds.
     const token = await page.evaluate(async url => {
-      const r = await fetch(`${url}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' }, credentials: 'include' });
+      const r = await fetch(`${url}/api/auth/guest/refresh`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+        credentials: 'include',
+      });
       return (await r.json()).backstageIdentity.token as string;
     }, portal.backendUrl);
     await eventually('the model entity to appear in the catalog', async () => {
-      const r = await fetch(`${portal.backendUrl}/api/catalog/entities/by-name/component/default/${MODEL}`, { headers: { authorization: `Bearer ${token}` } });
+      const r = await fetch(
+        `${portal.backendUrl}/api/catalog/entities/by-name/component/default/${MODEL}`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
       return r.ok ? true : undefined;
     });
     // A full page load (the dev server's unminified bundle), then the in-app navigation a user makes.
     let start = Date.now();
-    await page.goto(`${portal.appUrl}/catalog/default/component/${MODEL}/usage`);
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+    );
     await page.getByLabel('Health', { exact: true }).waitFor();
     timings.usageFirstContentFullLoadMs = Date.now() - start;
     await page.locator('.recharts-surface').first().waitFor();
@@ -139,8 +209,13 @@ describe('the MaaS portal in a browser', () => {
     await page.locator('.recharts-surface').first().waitFor();
     timings.usageChartsMs = Date.now() - start;
     await page.getByText('5 per 2m').waitFor();
-    await expect(page.getByText('http://simulator.maas.local').first().isVisible()).resolves.toBe(true);
-    await page.getByText(/authorized calls/).first().waitFor();
+    await expect(
+      page.getByText('http://simulator.maas.local').first().isVisible(),
+    ).resolves.toBe(true);
+    await page
+      .getByText(/authorized calls/)
+      .first()
+      .waitFor();
     await screenshot('usage-tab');
   });
 
@@ -148,39 +223,67 @@ describe('the MaaS portal in a browser', () => {
     await page.getByRole('button', { name: 'Request key' }).click();
     await page.locator('#maas-request-key-tier').click();
     await page.getByRole('option', { name: /^free/ }).click();
-    await page.getByRole('textbox', { name: 'Reason' }).fill('Trying the simulator from a notebook');
-    await page.getByRole('dialog').getByRole('button', { name: 'Request key' }).click();
-    const value = await page.getByLabel('API key value').inputValue().catch(async () => page.getByLabel('API key value').innerText());
+    await page
+      .getByRole('textbox', { name: 'Reason' })
+      .fill('Trying the simulator from a notebook');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Request key' })
+      .click();
+    const value = await page
+      .getByLabel('API key value')
+      .inputValue()
+      .catch(async () => page.getByLabel('API key value').innerText());
     expect(value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
-    await page.getByText('This key will not be shown again. Store it now.').waitFor();
+    await page
+      .getByText('This key will not be shown again. Store it now.')
+      .waitFor();
     await screenshot('key-revealed-once');
     await page.getByRole('button', { name: 'I have stored it' }).click();
 
     const secrets = await keySecrets();
     expect(secrets).toHaveLength(1);
-    expect(Buffer.from(secrets[0].data!.api_key, 'base64').toString()).toBe(value);
-    expect(secrets[0].metadata!.annotations!['kuadrant.io/groups']).toBe('free');
+    expect(Buffer.from(secrets[0].data!.api_key, 'base64').toString()).toBe(
+      value,
+    );
+    expect(secrets[0].metadata!.annotations!['kuadrant.io/groups']).toBe(
+      'free',
+    );
 
     await page.goto(`${portal.appUrl}/maas/keys`);
     const prefix = value.slice(0, 9);
-    const revoke = page.getByRole('button', { name: new RegExp(`^Revoke key ${prefix}`) });
+    const revoke = page.getByRole('button', {
+      name: new RegExp(`^Revoke key ${prefix}`),
+    });
     await revoke.waitFor();
     await expect(page.getByText(value).count()).resolves.toBe(0);
     await screenshot('my-api-keys');
     await revoke.click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Revoke' })
+      .click();
     await page.getByText('revoked').first().waitFor();
-    await eventually('the key Secret to be deleted', async () => ((await keySecrets()).length === 0 ? true : undefined));
+    await eventually('the key Secret to be deleted', async () =>
+      (await keySecrets()).length === 0 ? true : undefined,
+    );
     await screenshot('key-revoked');
   });
 
   it('lets an approver approve a premium request, which issues its key', async () => {
-    await page.goto(`${portal.appUrl}/catalog/default/component/${MODEL}/usage`);
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+    );
     await page.getByRole('button', { name: 'Request key' }).click();
     await page.locator('#maas-request-key-tier').click();
     await page.getByRole('option', { name: /^premium/ }).click();
-    await page.getByRole('textbox', { name: 'Reason' }).fill('Load test of the team chat bot');
-    await page.getByRole('dialog').getByRole('button', { name: 'Request key' }).click();
+    await page
+      .getByRole('textbox', { name: 'Reason' })
+      .fill('Load test of the team chat bot');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Request key' })
+      .click();
     await page.getByText(/waits for an approver/).waitFor();
     await screenshot('premium-request-pending');
     expect(await keySecrets()).toHaveLength(0);
@@ -195,14 +298,22 @@ describe('the MaaS portal in a browser', () => {
       const items = await keySecrets();
       return items.length === 1 ? items : undefined;
     });
-    expect(secrets[0].metadata!.annotations!['kuadrant.io/groups']).toBe('premium');
+    expect(secrets[0].metadata!.annotations!['kuadrant.io/groups']).toBe(
+      'premium',
+    );
   });
 
   it('has the standard Kubernetes tab beside Usage', async () => {
-    await page.goto(`${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`);
-    await page.getByText('Cluster: harness').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
+    );
+    await page
+      .getByText('Cluster: harness')
+      .waitFor({ state: 'attached', timeout: 60_000 });
     // Still on the Kubernetes tab's own route: the entity page did not send us elsewhere.
-    expect(new URL(page.url()).pathname).toBe(`/catalog/default/component/${MODEL}/kubernetes`);
+    expect(new URL(page.url()).pathname).toBe(
+      `/catalog/default/component/${MODEL}/kubernetes`,
+    );
     await screenshot('kubernetes-tab');
   });
 });

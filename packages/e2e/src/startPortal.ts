@@ -15,12 +15,24 @@ export interface Portal {
 /** The repository root: this package lives in packages/e2e. */
 const root = resolvePackagePath('@maas-portal/e2e', '..', '..');
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logFile: string) {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  logFile: string,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) {
-      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-      throw new Error(`${what} did not come up within ${timeoutMs / 1000} s; the portal's log ends with:\n${tail}`);
+      const tail = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .slice(-30)
+        .join('\n');
+      throw new Error(
+        `${what} did not come up within ${
+          timeoutMs / 1000
+        } s; the portal's log ends with:\n${tail}`,
+      );
     }
     await new Promise(r => setTimeout(r, 1000));
   }
@@ -28,8 +40,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 /** The environment of a developer's shell: not the test runner's (NODE_ENV=test, Jest's own). */
 function portalEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', BROWSER: 'none' };
-  for (const name of Object.keys(env)) if (name.startsWith('JEST_')) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    BROWSER: 'none',
+  };
+  for (const name of Object.keys(env))
+    if (name.startsWith('JEST_')) delete env[name];
   return env;
 }
 
@@ -38,7 +55,12 @@ function portalEnv(): NodeJS.ProcessEnv {
  * ports of its own, with the harness's cluster for the MaaS plugins and the Kubernetes tab, its
  * Prometheus, and a fresh SQLite directory.
  */
-export async function startPortal(options: { kubeconfig: string; prometheusUrl: string; appPort: number; backendPort: number }): Promise<Portal> {
+export async function startPortal(options: {
+  kubeconfig: string;
+  prometheusUrl: string;
+  appPort: number;
+  backendPort: number;
+}): Promise<Portal> {
   const dir = mkdtempSync(join(tmpdir(), 'maas-e2e-portal-'));
   const appUrl = `http://127.0.0.1:${options.appPort}`;
   const backendUrl = `http://127.0.0.1:${options.backendPort}`;
@@ -49,12 +71,18 @@ export async function startPortal(options: { kubeconfig: string; prometheusUrl: 
   writeFileSync(
     config,
     JSON.stringify({
-      app: { baseUrl: appUrl, listen: { host: '127.0.0.1', port: options.appPort } },
+      app: {
+        baseUrl: appUrl,
+        listen: { host: '127.0.0.1', port: options.appPort },
+      },
       backend: {
         baseUrl: backendUrl,
         listen: { host: '127.0.0.1', port: options.backendPort },
         cors: { origin: appUrl },
-        database: { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: join(dir, 'sqlite') },
+        },
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
@@ -73,14 +101,22 @@ export async function startPortal(options: { kubeconfig: string; prometheusUrl: 
           },
         ],
       },
-      maas: { cluster: { kubeconfig: options.kubeconfig }, prometheus: { url: options.prometheusUrl } },
+      maas: {
+        cluster: { kubeconfig: options.kubeconfig },
+        prometheus: { url: options.prometheusUrl },
+      },
     }),
   );
   const logFile = join(dir, 'portal.log');
   const child: ChildProcess = spawn(
     'yarn',
     ['start', '--config', join(root, 'app-config.yaml'), '--config', config],
-    { cwd: root, detached: true, stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')], env: portalEnv() },
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
+      env: portalEnv(),
+    },
   );
   const exited = new Promise<void>(r => child.once('exit', () => r()));
   const stop = async () => {
@@ -89,13 +125,26 @@ export async function startPortal(options: { kubeconfig: string; prometheusUrl: 
     } catch {
       return;
     }
-    const killed = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+    const killed = setTimeout(
+      () => process.kill(-child.pid!, 'SIGKILL'),
+      10_000,
+    );
     await exited;
     clearTimeout(killed);
   };
   try {
-    await waitFor('The backend', async () => (await fetch(`${backendUrl}/api/maas/status`)).status === 401, 180_000, logFile);
-    await waitFor('The app', async () => (await fetch(appUrl)).ok, 180_000, logFile);
+    await waitFor(
+      'The backend',
+      async () => (await fetch(`${backendUrl}/api/maas/status`)).status === 401,
+      180_000,
+      logFile,
+    );
+    await waitFor(
+      'The app',
+      async () => (await fetch(appUrl)).ok,
+      180_000,
+      logFile,
+    );
   } catch (error) {
     await stop();
     throw error;

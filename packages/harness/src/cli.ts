@@ -58,7 +58,11 @@ for (let i = 1; i < argv.length; i++) {
 if (mode === 'run' && command.length === 0)
   fail(`run needs a command after --\n${USAGE}`);
 
-const harness = new Harness({ seed, log: stderrLogger, liveMetrics: mode === 'up' });
+const harness = new Harness({
+  seed,
+  log: stderrLogger,
+  liveMetrics: mode === 'up',
+});
 let child: ManagedProcess | undefined;
 let exiting = false;
 

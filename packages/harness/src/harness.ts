@@ -166,7 +166,12 @@ export class Harness {
       this.timing('CRDs + namespaces', t);
     })();
     const promTrack = (async () => {
-      this.prometheus = await startPrometheus({ ...common, seed, endTime, live: this.options.liveMetrics });
+      this.prometheus = await startPrometheus({
+        ...common,
+        seed,
+        endTime,
+        live: this.options.liveMetrics,
+      });
     })();
     const pgTrack = (async () => {
       this.postgres = await startPostgres(common);

@@ -58,7 +58,9 @@ export async function startPrometheus(options: {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
       res.end(liveExposition(summary, Math.floor(Date.now() / 1000)));
     });
-    await new Promise<void>(resolve => server.listen(livePort, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      server.listen(livePort, '127.0.0.1', resolve),
+    );
     server.unref();
     // job/instance dropped: the scraped samples continue the backfilled series themselves.
     scrapeConfigs = [

@@ -26,9 +26,13 @@ describe('MaasModelEntityProvider', () => {
       res.end(JSON.stringify(answer.body));
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/maas`;
+    const baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/maas`;
     provider = new MaasModelEntityProvider({
-      discovery: mockServices.discovery.mock({ getBaseUrl: async () => baseUrl }),
+      discovery: mockServices.discovery.mock({
+        getBaseUrl: async () => baseUrl,
+      }),
       auth: mockServices.auth(),
       logger,
     });
@@ -52,10 +56,20 @@ describe('MaasModelEntityProvider', () => {
   });
 
   it('keeps the catalog as it is when the backend cannot answer, and says why', async () => {
-    answer = { status: 503, body: { error: { name: 'ServiceUnavailableError', message: 'No cluster is connected' } } };
+    answer = {
+      status: 503,
+      body: {
+        error: {
+          name: 'ServiceUnavailableError',
+          message: 'No cluster is connected',
+        },
+      },
+    };
     await provider.refresh();
     expect(connection.applyMutation).not.toHaveBeenCalled();
-    expect(logger.warn).toHaveBeenCalledWith('Model entities not refreshed: the MaaS backend answered 503: No cluster is connected');
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Model entities not refreshed: the MaaS backend answered 503: No cluster is connected',
+    );
     await provider.refresh();
     expect(logger.warn).toHaveBeenCalledTimes(1);
   });

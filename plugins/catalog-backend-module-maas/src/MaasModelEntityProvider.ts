@@ -1,6 +1,13 @@
-import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 
 interface ModelEntities {
   entities: Entity[];
@@ -23,7 +30,11 @@ export class MaasModelEntityProvider implements EntityProvider {
   #lastRejected = '';
   #lastFailure = '';
 
-  constructor(options: { discovery: DiscoveryService; auth: AuthService; logger: LoggerService }) {
+  constructor(options: {
+    discovery: DiscoveryService;
+    auth: AuthService;
+    logger: LoggerService;
+  }) {
     this.#discovery = options.discovery;
     this.#auth = options.auth;
     this.#logger = options.logger;
@@ -46,18 +57,26 @@ export class MaasModelEntityProvider implements EntityProvider {
     } catch (error) {
       // Said once per cause, not at every refresh.
       const message = (error as Error).message;
-      if (message !== this.#lastFailure) this.#logger.warn(`Model entities not refreshed: ${message}`);
+      if (message !== this.#lastFailure)
+        this.#logger.warn(`Model entities not refreshed: ${message}`);
       this.#lastFailure = message;
       return;
     }
-    if (this.#lastFailure) this.#logger.info('Model entities are refreshed again');
+    if (this.#lastFailure)
+      this.#logger.info('Model entities are refreshed again');
     this.#lastFailure = '';
-    const rejected = body.rejected.map(r => `${r.inferenceService}: ${r.reason}`).join('; ');
-    if (rejected && rejected !== this.#lastRejected) this.#logger.warn(`Ignored model entities: ${rejected}`);
+    const rejected = body.rejected
+      .map(r => `${r.inferenceService}: ${r.reason}`)
+      .join('; ');
+    if (rejected && rejected !== this.#lastRejected)
+      this.#logger.warn(`Ignored model entities: ${rejected}`);
     this.#lastRejected = rejected;
     await this.#connection.applyMutation({
       type: 'full',
-      entities: body.entities.map(entity => ({ entity, locationKey: LOCATION_KEY })),
+      entities: body.entities.map(entity => ({
+        entity,
+        locationKey: LOCATION_KEY,
+      })),
     });
   }
 
@@ -80,7 +99,9 @@ export class MaasModelEntityProvider implements EntityProvider {
           return text.slice(0, 200);
         }
       })();
-      throw new Error(`the MaaS backend answered ${response.status}: ${message}`);
+      throw new Error(
+        `the MaaS backend answered ${response.status}: ${message}`,
+      );
     }
     return (await response.json()) as ModelEntities;
   }

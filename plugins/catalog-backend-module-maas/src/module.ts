@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { MaasModelEntityProvider } from './MaasModelEntityProvider';
 
@@ -20,7 +23,11 @@ export const catalogModuleMaasModels = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ catalog, discovery, auth, scheduler, logger }) {
-        const provider = new MaasModelEntityProvider({ discovery, auth, logger });
+        const provider = new MaasModelEntityProvider({
+          discovery,
+          auth,
+          logger,
+        });
         catalog.addEntityProvider(provider);
         await scheduler.scheduleTask({
           id: 'maas-model-entities',

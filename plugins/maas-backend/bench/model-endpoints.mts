@@ -4,7 +4,11 @@
 // them, waits until the catalog holds the models, then prints p50/p95 latency and requests/s of
 // GET /models/by-entity and /models/by-entity/tiers with a warm cache, and how many LIST/GET
 // requests the API server received for the suite's kinds during those page loads.
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -20,7 +24,10 @@ const root = resolve(import.meta.dirname, '..', '..', '..');
 
 function env(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this inside the harness (yarn bench:models)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run this inside the harness (yarn bench:models)`,
+    );
   return value;
 }
 
@@ -29,54 +36,146 @@ kc.loadFromFile(env('MAAS_HARNESS_KUBECONFIG'));
 const custom = kc.makeApiClient(CustomObjectsApi);
 const core = kc.makeApiClient(CoreV1Api);
 
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  fn: (item: T) => Promise<unknown>,
+) {
+  for (let i = 0; i < items.length; i += size)
+    await Promise.all(items.slice(i, i + size).map(fn));
 }
 
-const GW = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'inference-gateway' };
+const GW = {
+  group: 'gateway.networking.k8s.io',
+  kind: 'Gateway',
+  name: 'inference-gateway',
+};
 const tierLimit = (tier: string, limit: number, window: string) => ({
   rates: [{ limit, window }],
-  when: [{ predicate: `auth.identity.groups.split(",").exists(g, g == "${tier}")` }],
+  when: [
+    { predicate: `auth.identity.groups.split(",").exists(g, g == "${tier}")` },
+  ],
   counters: [{ expression: 'auth.identity.userid' }],
 });
 
 async function createCluster() {
   const t0 = Date.now();
-  const create = (group: string, version: string, plural: string, body: object) =>
-    custom.createNamespacedCustomObject({ group, version, plural, namespace: NS, body });
+  const create = (
+    group: string,
+    version: string,
+    plural: string,
+    body: object,
+  ) =>
+    custom.createNamespacedCustomObject({
+      group,
+      version,
+      plural,
+      namespace: NS,
+      body,
+    });
   await create('gateway.networking.k8s.io', 'v1', 'gateways', {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'inference-gateway', namespace: NS },
-    spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' }] },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'inference-gateway', namespace: NS },
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
+      ],
+    },
   });
-  for (const [plural, version, kind, unit] of [['ratelimitpolicies', 'v1', 'RateLimitPolicy', 'requests'], ['tokenratelimitpolicies', 'v1alpha1', 'TokenRateLimitPolicy', 'tokens']] as const) {
+  for (const [plural, version, kind, unit] of [
+    ['ratelimitpolicies', 'v1', 'RateLimitPolicy', 'requests'],
+    ['tokenratelimitpolicies', 'v1alpha1', 'TokenRateLimitPolicy', 'tokens'],
+  ] as const) {
     await create('kuadrant.io', version, plural, {
-      apiVersion: `kuadrant.io/${version}`, kind, metadata: { name: `gateway-${unit}`, namespace: NS },
-      spec: { targetRef: GW, limits: { [`free-user-${unit}`]: tierLimit('free', 5, '2m'), [`premium-user-${unit}`]: tierLimit('premium', 20, '2m') } },
+      apiVersion: `kuadrant.io/${version}`,
+      kind,
+      metadata: { name: `gateway-${unit}`, namespace: NS },
+      spec: {
+        targetRef: GW,
+        limits: {
+          [`free-user-${unit}`]: tierLimit('free', 5, '2m'),
+          [`premium-user-${unit}`]: tierLimit('premium', 20, '2m'),
+        },
+      },
     });
   }
-  const names = Array.from({ length: MODELS }, (_, i) => `model-${String(i).padStart(3, '0')}`);
+  const names = Array.from(
+    { length: MODELS },
+    (_, i) => `model-${String(i).padStart(3, '0')}`,
+  );
   await inBatches(names, 10, async name => {
     const entities = [
       {
-        apiVersion: 'backstage.io/v1alpha1', kind: 'Component',
-        metadata: { name, annotations: { 'maas.kuadrant.io/inference-service': `${NS}/${name}`, 'maas.kuadrant.io/http-route': `${NS}/${name}-route` } },
-        spec: { type: 'model-server', owner: 'group:default/platform-team', lifecycle: 'production' },
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name,
+          annotations: {
+            'maas.kuadrant.io/inference-service': `${NS}/${name}`,
+            'maas.kuadrant.io/http-route': `${NS}/${name}-route`,
+          },
+        },
+        spec: {
+          type: 'model-server',
+          owner: 'group:default/platform-team',
+          lifecycle: 'production',
+        },
       },
     ];
     await create('serving.kserve.io', 'v1beta1', 'inferenceservices', {
-      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService',
-      metadata: { name, namespace: NS, annotations: { 'maas.kuadrant.io/catalog-entities': JSON.stringify(entities) } },
-      spec: { predictor: { containers: [{ name: 'kserve-container', image: 'ghcr.io/llm-d/llm-d-inference-sim:latest', args: ['--model', name, '--port', '8080'] }] } },
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: {
+        name,
+        namespace: NS,
+        annotations: {
+          'maas.kuadrant.io/catalog-entities': JSON.stringify(entities),
+        },
+      },
+      spec: {
+        predictor: {
+          containers: [
+            {
+              name: 'kserve-container',
+              image: 'ghcr.io/llm-d/llm-d-inference-sim:latest',
+              args: ['--model', name, '--port', '8080'],
+            },
+          ],
+        },
+      },
     });
     await create('gateway.networking.k8s.io', 'v1', 'httproutes', {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: `${name}-route`, namespace: NS },
-      spec: { parentRefs: [{ name: 'inference-gateway' }], hostnames: [`${name}.maas.local`], rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }] },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: `${name}-route`, namespace: NS },
+      spec: {
+        parentRefs: [{ name: 'inference-gateway' }],
+        hostnames: [`${name}.maas.local`],
+        rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }],
+      },
     });
     await create('kuadrant.io', 'v1', 'authpolicies', {
-      apiVersion: 'kuadrant.io/v1', kind: 'AuthPolicy', metadata: { name: `${name}-auth`, namespace: NS },
+      apiVersion: 'kuadrant.io/v1',
+      kind: 'AuthPolicy',
+      metadata: { name: `${name}-auth`, namespace: NS },
       spec: {
-        targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: `${name}-route` },
-        rules: { authentication: { keys: { apiKey: { selector: { matchLabels: { 'maas.kuadrant.io/model': name } } }, credentials: { authorizationHeader: { prefix: 'APIKEY' } } } } },
+        targetRef: {
+          group: 'gateway.networking.k8s.io',
+          kind: 'HTTPRoute',
+          name: `${name}-route`,
+        },
+        rules: {
+          authentication: {
+            keys: {
+              apiKey: {
+                selector: { matchLabels: { 'maas.kuadrant.io/model': name } },
+              },
+              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+            },
+          },
+        },
       },
     });
   });
@@ -87,30 +186,49 @@ async function createCluster() {
       body: {
         metadata: {
           name: `bench-key-${i}`,
-          labels: { 'app.kubernetes.io/managed-by': 'maas-backstage', 'maas.kuadrant.io/model': names[i % MODELS], 'kuadrant.io/auth-secret': 'true' },
-          annotations: { 'kuadrant.io/groups': 'free', 'secret.kuadrant.io/user-id': `user-${i % 500}` },
+          labels: {
+            'app.kubernetes.io/managed-by': 'maas-backstage',
+            'maas.kuadrant.io/model': names[i % MODELS],
+            'kuadrant.io/auth-secret': 'true',
+          },
+          annotations: {
+            'kuadrant.io/groups': 'free',
+            'secret.kuadrant.io/user-id': `user-${i % 500}`,
+          },
         },
         stringData: { api_key: `maas_bench_${i}` },
       },
     }),
   );
-  console.log(`created ${MODELS} models and ${SECRETS} key Secrets in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `created ${MODELS} models and ${SECRETS} key Secrets in ${(
+      (Date.now() - t0) /
+      1000
+    ).toFixed(1)} s`,
+  );
   return names;
 }
 
 /** LIST and GET requests the API server has served for the suite's kinds, by verb and resource. */
 async function apiServerRequests(): Promise<Map<string, number>> {
   const server = new URL(`${kc.getCurrentCluster()!.server}/metrics`);
-  const options: https.RequestOptions = { hostname: server.hostname, port: server.port, path: server.pathname };
+  const options: https.RequestOptions = {
+    hostname: server.hostname,
+    port: server.port,
+    path: server.pathname,
+  };
   await kc.applyToHTTPSOptions(options);
   const text = await new Promise<string>((done, fail) => {
-    https.get(options, res => {
-      let body = '';
-      res.on('data', chunk => (body += chunk));
-      res.on('end', () => done(body));
-    }).on('error', fail);
+    https
+      .get(options, res => {
+        let body = '';
+        res.on('data', chunk => (body += chunk));
+        res.on('end', () => done(body));
+      })
+      .on('error', fail);
   });
-  const kinds = /resource="(inferenceservices|httproutes|gateways|authpolicies|ratelimitpolicies|tokenratelimitpolicies|telemetrypolicies|secrets)"/;
+  const kinds =
+    /resource="(inferenceservices|httproutes|gateways|authpolicies|ratelimitpolicies|tokenratelimitpolicies|telemetrypolicies|secrets)"/;
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
     const verb = /verb="(LIST|GET)"/.exec(line)?.[1];
@@ -127,20 +245,51 @@ async function startBackend(): Promise<{ stop: () => void; baseUrl: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'maas-bench-'));
   const port = 7107;
   const config = join(dir, 'app-config.bench.json');
-  writeFileSync(config, JSON.stringify({
-    backend: { baseUrl: `http://127.0.0.1:${port}`, listen: { port, host: '127.0.0.1' }, database: { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } } },
-    maas: { cluster: { kubeconfig: env('MAAS_HARNESS_KUBECONFIG') }, prometheus: { url: env('MAAS_HARNESS_PROMETHEUS_URL') } },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      backend: {
+        baseUrl: `http://127.0.0.1:${port}`,
+        listen: { port, host: '127.0.0.1' },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: join(dir, 'sqlite') },
+        },
+      },
+      maas: {
+        cluster: { kubeconfig: env('MAAS_HARNESS_KUBECONFIG') },
+        prometheus: { url: env('MAAS_HARNESS_PROMETHEUS_URL') },
+      },
+    }),
+  );
   const log = join(dir, 'backend.log');
-  const child = spawn('yarn', ['workspace', 'backend', 'start', '--config', join(root, 'app-config.yaml'), '--config', config], {
-    cwd: root, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')], detached: true,
-  });
+  const child = spawn(
+    'yarn',
+    [
+      'workspace',
+      'backend',
+      'start',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      config,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+      detached: true,
+    },
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const status = await fetch(`${baseUrl}/api/maas/status`).then(r => r.status, () => 0);
+    const status = await fetch(`${baseUrl}/api/maas/status`).then(
+      r => r.status,
+      () => 0,
+    );
     if (status === 401) break;
-    if (Date.now() > deadline) throw new Error(`the backend did not start; see ${log}`);
+    if (Date.now() > deadline)
+      throw new Error(`the backend did not start; see ${log}`);
     await new Promise(r => setTimeout(r, 1000));
   }
   console.log(`backend up (log: ${log})`);
@@ -148,27 +297,55 @@ async function startBackend(): Promise<{ stop: () => void; baseUrl: string }> {
 }
 
 function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 
 async function main() {
   const names = await createCluster();
   const backend = await startBackend();
   try {
-    const guest = await (await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } })).json();
-    const headers = { authorization: `Bearer ${guest.backstageIdentity.token}` };
+    const guest = await (
+      await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      })
+    ).json();
+    const headers = {
+      authorization: `Bearer ${guest.backstageIdentity.token}`,
+    };
     const t0 = Date.now();
     for (;;) {
-      const res = await fetch(`${backend.baseUrl}/api/catalog/entities/by-query?filter=spec.type=model-server&limit=1`, { headers });
+      const res = await fetch(
+        `${backend.baseUrl}/api/catalog/entities/by-query?filter=spec.type=model-server&limit=1`,
+        { headers },
+      );
       const body = await res.json();
       if ((body.totalItems ?? 0) >= MODELS) break;
-      if (Date.now() - t0 > 300_000) throw new Error(`the catalog holds ${body.totalItems} of ${MODELS} models after 5 minutes`);
+      if (Date.now() - t0 > 300_000)
+        throw new Error(
+          `the catalog holds ${body.totalItems} of ${MODELS} models after 5 minutes`,
+        );
       await new Promise(r => setTimeout(r, 2000));
     }
-    console.log(`catalog holds the ${MODELS} models ${((Date.now() - t0) / 1000).toFixed(1)} s after start`);
+    console.log(
+      `catalog holds the ${MODELS} models ${((Date.now() - t0) / 1000).toFixed(
+        1,
+      )} s after start`,
+    );
 
-    const url = (path: string, i: number) => `${backend.baseUrl}/api/maas/models/by-entity${path}?entityRef=component:default/${names[i % MODELS]}`;
-    const warm = async (path: string) => Promise.all(names.map((_, i) => fetch(url(path, i), { headers }).then(r => r.arrayBuffer())));
+    const url = (path: string, i: number) =>
+      `${
+        backend.baseUrl
+      }/api/maas/models/by-entity${path}?entityRef=component:default/${
+        names[i % MODELS]
+      }`;
+    const warm = async (path: string) =>
+      Promise.all(
+        names.map((_, i) =>
+          fetch(url(path, i), { headers }).then(r => r.arrayBuffer()),
+        ),
+      );
     await warm('');
     await warm('/tiers');
 
@@ -181,28 +358,43 @@ async function main() {
         const start = performance.now();
         const res = await fetch(url(path, i), { headers });
         await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${url(path, i)} answered ${res.status}`);
+        if (res.status !== 200)
+          throw new Error(`${url(path, i)} answered ${res.status}`);
         latencies.push(performance.now() - start);
       }
       latencies.sort((a, b) => a - b);
       let done = 0;
       const end = Date.now() + 5000;
-      await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
-        for (let i = w; Date.now() < end; i += CONCURRENCY) {
-          await (await fetch(url(path, i), { headers })).arrayBuffer();
-          done++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async (_, w) => {
+          for (let i = w; Date.now() < end; i += CONCURRENCY) {
+            await (await fetch(url(path, i), { headers })).arrayBuffer();
+            done++;
+          }
+        }),
+      );
       pageLoads += REQUESTS + done;
-      results.push(`GET /models/by-entity${path}: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (${REQUESTS} sequential); ${(done / 5).toFixed(0)} requests/s with ${CONCURRENCY} concurrent`);
+      results.push(
+        `GET /models/by-entity${path}: p50 ${percentile(latencies, 50).toFixed(
+          1,
+        )} ms, p95 ${percentile(latencies, 95).toFixed(
+          1,
+        )} ms (${REQUESTS} sequential); ${(done / 5).toFixed(
+          0,
+        )} requests/s with ${CONCURRENCY} concurrent`,
+      );
     }
     const after = await apiServerRequests();
     console.log(results.join('\n'));
-    const delta = [...after].map(([key, n]) => [key, n - (before.get(key) ?? 0)] as const).filter(([, n]) => n > 0);
+    const delta = [...after]
+      .map(([key, n]) => [key, n - (before.get(key) ?? 0)] as const)
+      .filter(([, n]) => n > 0);
     const total = delta.reduce((sum, [, n]) => sum + n, 0);
     console.log(
       `API server LIST/GET requests on the suite's kinds during ${pageLoads} requests: ${total}` +
-        (delta.length ? ` (${delta.map(([key, n]) => `${n} ${key}`).join(', ')})` : ''),
+        (delta.length
+          ? ` (${delta.map(([key, n]) => `${n} ${key}`).join(', ')})`
+          : ''),
     );
   } finally {
     backend.stop();

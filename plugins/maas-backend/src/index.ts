@@ -4,5 +4,9 @@
  * @packageDocumentation
  */
 export { maasPlugin as default } from './plugin';
-export { readMaasConfig, DEFAULT_TIERS, MaasConfigError } from './config/MaasConfig';
+export {
+  readMaasConfig,
+  DEFAULT_TIERS,
+  MaasConfigError,
+} from './config/MaasConfig';
 export type { MaasConfig } from './config/MaasConfig';

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -37,13 +41,27 @@ describe('maas backend routes, end to end on the harness', () => {
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
       metadata: { name: 'simulator', namespace: ns },
-      spec: { predictor: { containers: [{ name: 'kserve-container', image: 'ghcr.io/llm-d/llm-d-inference-sim:v0.4.0', args: ['--model', 'simulator', '--port', '8080'] }] } },
+      spec: {
+        predictor: {
+          containers: [
+            {
+              name: 'kserve-container',
+              image: 'ghcr.io/llm-d/llm-d-inference-sim:v0.4.0',
+              args: ['--model', 'simulator', '--port', '8080'],
+            },
+          ],
+        },
+      },
     } as any);
     await createObject(kc, HTTP_ROUTE, {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: 'simulator-route', namespace: ns },
-      spec: { parentRefs: [{ name: 'inference-gateway' }], hostnames: ['simulator.maas.local'], rules: [{ backendRefs: [{ name: 'simulator-predictor', port: 80 }] }] },
+      spec: {
+        parentRefs: [{ name: 'inference-gateway' }],
+        hostnames: ['simulator.maas.local'],
+        rules: [{ backendRefs: [{ name: 'simulator-predictor', port: 80 }] }],
+      },
     } as any);
     const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
@@ -56,15 +74,22 @@ describe('maas backend routes, end to end on the harness', () => {
           [MAAS_HTTP_ROUTE_ANNOTATION]: `${ns}/simulator-route`,
         },
       },
-      spec: { type: 'model-server', owner: 'group:default/platform-team', lifecycle: 'production' },
+      spec: {
+        type: 'model-server',
+        owner: 'group:default/platform-team',
+        lifecycle: 'production',
+      },
     };
     entityRef = 'component:default/simulator';
     const permissions = mockServices.permissions.mock({
       authorize: async (requests, options) => {
-        const user = (options.credentials.principal as { userEntityRef?: string }).userEntityRef;
+        const user = (
+          options.credentials.principal as { userEntityRef?: string }
+        ).userEntityRef;
         return requests.map(r => ({
           result:
-            user === ADMIN || (user === USER && !ADMIN_ONLY.has(r.permission.name))
+            user === ADMIN ||
+            (user === USER && !ADMIN_ONLY.has(r.permission.name))
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         })) as any;
@@ -98,7 +123,8 @@ describe('maas backend routes, end to end on the harness', () => {
     `/api/maas/models/by-entity/tiers?entityRef=${entityRef}`,
     `/api/maas/models/by-entity/usage?entityRef=${entityRef}&range=1h`,
   ];
-  const get = (path: string, header: string) => request(server).get(path).set('Authorization', header);
+  const get = (path: string, header: string) =>
+    request(server).get(path).set('Authorization', header);
 
   it('answers each route per caller: 401 without credentials, 403 without the permission, 200 with it', async () => {
     const matrix: Record<string, number[]> = {};
@@ -122,10 +148,16 @@ describe('maas backend routes, end to end on the harness', () => {
   });
 
   it('shows a model with the connection to the harness', async () => {
-    const status = await get('/api/maas/status', mockCredentials.user.header(USER));
+    const status = await get(
+      '/api/maas/status',
+      mockCredentials.user.header(USER),
+    );
     expect(status.body.cluster.state).toBe('connected');
     expect(status.body.prometheus.state).toBe('connected');
-    const model = await get(`/api/maas/models/by-entity?entityRef=${entityRef}`, mockCredentials.user.header(USER));
+    const model = await get(
+      `/api/maas/models/by-entity?entityRef=${entityRef}`,
+      mockCredentials.user.header(USER),
+    );
     expect(model.body).toMatchObject({
       entityRef,
       modelName: 'simulator',
@@ -134,29 +166,58 @@ describe('maas backend routes, end to end on the harness', () => {
     });
   });
 
-  it('gives a user their own usage and an admin everyone\'s', async () => {
-    const mine = await get(`/api/maas/models/by-entity/usage?entityRef=${entityRef}&range=1h`, mockCredentials.user.header(USER));
-    expect(mine.body).toMatchObject({ scope: 'user', userId: 'freeuser1', limitadorNamespace: `${ns}/simulator-route` });
-    const denied = await get(`/api/maas/models/by-entity/usage?entityRef=${entityRef}&scope=all`, mockCredentials.user.header(USER));
+  it("gives a user their own usage and an admin everyone's", async () => {
+    const mine = await get(
+      `/api/maas/models/by-entity/usage?entityRef=${entityRef}&range=1h`,
+      mockCredentials.user.header(USER),
+    );
+    expect(mine.body).toMatchObject({
+      scope: 'user',
+      userId: 'freeuser1',
+      limitadorNamespace: `${ns}/simulator-route`,
+    });
+    const denied = await get(
+      `/api/maas/models/by-entity/usage?entityRef=${entityRef}&scope=all`,
+      mockCredentials.user.header(USER),
+    );
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toMatch(/maas\.usage\.read-all/);
-    const all = await get(`/api/maas/models/by-entity/usage?entityRef=${entityRef}`, mockCredentials.user.header(ADMIN));
+    const all = await get(
+      `/api/maas/models/by-entity/usage?entityRef=${entityRef}`,
+      mockCredentials.user.header(ADMIN),
+    );
     expect(all.body.scope).toBe('all');
   });
 
   it.each([
     ['entityRef=', 400, /entityRef is required/],
-    ['entityRef=component:default/unknown', 404, /No entity component:default\/unknown/],
-    ['entityRef=component:default/simulator&range=1d', 400, /range must be one of 1h, 24h, 7d/],
-  ])('rejects bad input %p with %p and a message', async (query, status, message) => {
-    const path = query.includes('range') ? '/api/maas/models/by-entity/usage' : '/api/maas/models/by-entity';
-    const res = await get(`${path}?${query}`, mockCredentials.user.header(ADMIN));
-    expect(res.status).toBe(status);
-    expect(res.body.error.message).toMatch(message);
-    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
-  });
+    [
+      'entityRef=component:default/unknown',
+      404,
+      /No entity component:default\/unknown/,
+    ],
+    [
+      'entityRef=component:default/simulator&range=1d',
+      400,
+      /range must be one of 1h, 24h, 7d/,
+    ],
+  ])(
+    'rejects bad input %p with %p and a message',
+    async (query, status, message) => {
+      const path = query.includes('range')
+        ? '/api/maas/models/by-entity/usage'
+        : '/api/maas/models/by-entity';
+      const res = await get(
+        `${path}?${query}`,
+        mockCredentials.user.header(ADMIN),
+      );
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+    },
+  );
 
-  it('can use the Kubernetes plugin\'s cluster config instead of a kubeconfig', async () => {
+  it("can use the Kubernetes plugin's cluster config instead of a kubeconfig", async () => {
     const cluster = kc.getCurrentCluster()!;
     const { server: other } = await startTestBackend({
       features: [
@@ -169,7 +230,13 @@ describe('maas backend routes, end to end on the harness', () => {
                 {
                   type: 'config',
                   clusters: [
-                    { name: 'harness', url: cluster.server, authProvider: 'serviceAccount', serviceAccountToken: kc.getCurrentUser()!.token, caData: cluster.caData },
+                    {
+                      name: 'harness',
+                      url: cluster.server,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: kc.getCurrentUser()!.token,
+                      caData: cluster.caData,
+                    },
                   ],
                 },
               ],
@@ -179,8 +246,12 @@ describe('maas backend routes, end to end on the harness', () => {
         }),
       ],
     });
-    const status = await request(other).get('/api/maas/status').set('Authorization', mockCredentials.user.header(USER));
+    const status = await request(other)
+      .get('/api/maas/status')
+      .set('Authorization', mockCredentials.user.header(USER));
     expect(status.body.cluster.state).toBe('connected');
-    expect(status.body.cluster.message).toContain('through cluster "harness" of the Kubernetes plugin\'s config');
+    expect(status.body.cluster.message).toContain(
+      'through cluster "harness" of the Kubernetes plugin\'s config',
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,7 +27,9 @@ function kubeconfigFor(server: string): string {
     JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      clusters: [
+        { name: 'c', cluster: { server, 'insecure-skip-tls-verify': true } },
+      ],
       users: [{ name: 'u', user: { token: 'not-a-real-token' } }],
       contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
       'current-context': 'ctx',
@@ -45,7 +51,11 @@ describe('maas backend plugin', () => {
 
   it('rejects requests without credentials', async () => {
     const { server } = await startTestBackend({
-      features: [maasPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data: {} })],
+      features: [
+        maasPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
     });
     const res = await request(server)
       .get('/api/maas/status')
@@ -55,7 +65,11 @@ describe('maas backend plugin', () => {
 
   it('gives the catalog module no model entities when no cluster is configured, and users none at all', async () => {
     const { server } = await startTestBackend({
-      features: [maasPlugin, catalogServiceMock.factory(), mockServices.rootConfig.factory({ data: {} })],
+      features: [
+        maasPlugin,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
     });
     const asService = await request(server)
       .get('/api/maas/catalog/entities')
@@ -77,7 +91,10 @@ describe('maas backend plugin', () => {
         mockServices.rootConfig.factory({
           data: {
             maas: {
-              cluster: { kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`), requestTimeoutMs: 2000 },
+              cluster: {
+                kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`),
+                requestTimeoutMs: 2000,
+              },
               prometheus: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
             },
           },
@@ -94,8 +111,14 @@ describe('maas backend plugin', () => {
     });
     expect(res.body.cluster.message).toMatch(/unreachable: connection refused/);
     expect(res.body.prometheus.state).toBe('unreachable');
-    expect(res.body.prometheus.message).toMatch(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/);
-    expect(res.body.tiers.map((t: { name: string }) => t.name)).toEqual(['free', 'premium', 'enterprise']);
+    expect(res.body.prometheus.message).toMatch(
+      /Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\)/,
+    );
+    expect(res.body.tiers.map((t: { name: string }) => t.name)).toEqual([
+      'free',
+      'premium',
+      'enterprise',
+    ]);
   });
 
   it('refuses to start on an invalid tier window', async () => {
@@ -108,7 +131,12 @@ describe('maas backend plugin', () => {
             data: {
               maas: {
                 tiers: [
-                  { name: 'free', requests: { limit: 5, window: '1d' }, tokens: { limit: 10, window: '1m' }, approval: 'auto' },
+                  {
+                    name: 'free',
+                    requests: { limit: 5, window: '1d' },
+                    tokens: { limit: 10, window: '1m' },
+                    approval: 'auto',
+                  },
                 ],
               },
             },

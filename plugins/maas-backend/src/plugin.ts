@@ -63,13 +63,22 @@ export const maasPlugin = createBackendPlugin({
 
         const loaded = loadKubeConfig(config.cluster);
         const cluster = loaded
-          ? new KubernetesClusterClient({ ...loaded, timeoutMs: config.cluster.requestTimeoutMs })
+          ? new KubernetesClusterClient({
+              ...loaded,
+              timeoutMs: config.cluster.requestTimeoutMs,
+            })
           : undefined;
         let models: ModelService | undefined;
         let state: ClusterState | undefined;
         if (loaded && cluster) {
-          logger.info(`MaaS uses the cluster at ${cluster.server} from ${cluster.source}`);
-          state = new ClusterState({ kubeConfig: loaded.kubeConfig, logger, timeoutMs: config.cluster.requestTimeoutMs });
+          logger.info(
+            `MaaS uses the cluster at ${cluster.server} from ${cluster.source}`,
+          );
+          state = new ClusterState({
+            kubeConfig: loaded.kubeConfig,
+            logger,
+            timeoutMs: config.cluster.requestTimeoutMs,
+          });
           state.start();
           lifecycle.addShutdownHook(() => state!.stop());
           models = new ModelService({ config, state });
@@ -79,25 +88,65 @@ export const maasPlugin = createBackendPlugin({
           );
         }
         const prometheus = config.prometheus.url
-          ? new HttpPrometheusClient(config.prometheus as { url: string; timeoutMs: number; cacheTtlSeconds: number })
+          ? new HttpPrometheusClient(
+              config.prometheus as {
+                url: string;
+                timeoutMs: number;
+                cacheTtlSeconds: number;
+              },
+            )
           : undefined;
         const usage = new UsageService({ prometheus });
 
         httpRouter.use(createCatalogRouter({ httpAuth, state }));
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, config, cluster, prometheus, models, usage }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            config,
+            cluster,
+            prometheus,
+            models,
+            usage,
+          }),
         );
 
         const store = await KeyStore.create({ database });
         const secrets = loaded
-          ? new KeySecrets({ kubeConfig: loaded.kubeConfig, timeoutMs: config.cluster.requestTimeoutMs })
+          ? new KeySecrets({
+              kubeConfig: loaded.kubeConfig,
+              timeoutMs: config.cluster.requestTimeoutMs,
+            })
           : undefined;
-        const keys = new KeyService({ store, secrets, config, logger, auditor, notifications });
+        const keys = new KeyService({
+          store,
+          secrets,
+          config,
+          logger,
+          auditor,
+          notifications,
+        });
         if (secrets) {
-          await scheduleKeyTasks({ scheduler, service: keys, store, secrets, logger, namespaces: [config.namespace] });
+          await scheduleKeyTasks({
+            scheduler,
+            service: keys,
+            store,
+            secrets,
+            logger,
+            namespaces: [config.namespace],
+          });
         }
         const lastUse = createLastUseLookup({ models, usage, logger });
-        httpRouter.use(await createKeysRouter({ httpAuth, permissions, catalog, keys, lastUse }));
+        httpRouter.use(
+          await createKeysRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            keys,
+            lastUse,
+          }),
+        );
       },
     });
   },

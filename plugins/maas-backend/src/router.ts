@@ -1,8 +1,20 @@
-import { HttpAuthService, PermissionsService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   maasModelListPermission,
   maasModelReadPermission,
@@ -36,14 +48,26 @@ export interface RouterOptions {
 const NO_CLUSTER =
   'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG), or run the backend in the cluster, then restart it.';
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, config, cluster, prometheus, models, usage } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    config,
+    cluster,
+    prometheus,
+    models,
+    usage,
+  } = options;
   const router = Router();
   router.use(express.json());
 
   // Entity lookups are reused for a few seconds: a page load asks for the same entity several times.
   const entities = new ModelEntityResolver({ catalog, ttlSeconds: 10 });
-  const userCredentials = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const userCredentials = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   async function isAllowed(
     credentials: BackstageCredentials,
@@ -51,7 +75,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     resourceRef?: string,
   ): Promise<boolean> {
     const [decision] = await permissions.authorize(
-      [resourceRef ? { permission: permission as ResourcePermission, resourceRef } : { permission: permission as BasicPermission }],
+      [
+        resourceRef
+          ? { permission: permission as ResourcePermission, resourceRef }
+          : { permission: permission as BasicPermission },
+      ],
       { credentials },
     );
     return decision.result === AuthorizeResult.ALLOW;
@@ -63,7 +91,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     resourceRef?: string,
   ) {
     if (!(await isAllowed(credentials, permission, resourceRef))) {
-      throw new NotAllowedError(`You lack the ${permission.name} permission${resourceRef ? ` on ${resourceRef}` : ''}`);
+      throw new NotAllowedError(
+        `You lack the ${permission.name} permission${
+          resourceRef ? ` on ${resourceRef}` : ''
+        }`,
+      );
     }
   }
 
@@ -76,9 +108,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   async function entityModel(req: Request) {
     const credentials = await userCredentials(req);
     const entityRef = parseEntityRefParam(req.query.entityRef);
-    await authorize(credentials, maasModelReadPermission, stringifyEntityRef(entityRef));
+    await authorize(
+      credentials,
+      maasModelReadPermission,
+      stringifyEntityRef(entityRef),
+    );
     const service = modelService();
-    return { service, credentials, ref: await entities.resolve(entityRef, credentials) };
+    return {
+      service,
+      credentials,
+      ref: await entities.resolve(entityRef, credentials),
+    };
   }
 
   router.get('/status', async (req, res) => {
@@ -108,18 +148,35 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       throw new InputError(`range must be one of ${USAGE_RANGES.join(', ')}`);
     }
     const scopeParam = req.query.scope;
-    if (scopeParam !== undefined && scopeParam !== 'user' && scopeParam !== 'all') {
+    if (
+      scopeParam !== undefined &&
+      scopeParam !== 'user' &&
+      scopeParam !== 'all'
+    ) {
       throw new InputError('scope must be "user" or "all"');
     }
-    const mayReadAll = await isAllowed(credentials, maasUsageReadAllPermission, ref.entityRef);
+    const mayReadAll = await isAllowed(
+      credentials,
+      maasUsageReadAllPermission,
+      ref.entityRef,
+    );
     if (scopeParam === 'all' && !mayReadAll) {
-      throw new NotAllowedError(`You lack the ${maasUsageReadAllPermission.name} permission on ${ref.entityRef}`);
+      throw new NotAllowedError(
+        `You lack the ${maasUsageReadAllPermission.name} permission on ${ref.entityRef}`,
+      );
     }
     const scope = scopeParam ?? (mayReadAll ? 'all' : 'user');
-    const principal = credentials.principal as { type: string; userEntityRef?: string };
-    const userId = principal.userEntityRef ? gatewayUserId(principal.userEntityRef) : undefined;
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+    };
+    const userId = principal.userEntityRef
+      ? gatewayUserId(principal.userEntityRef)
+      : undefined;
     if (scope === 'user' && !userId) {
-      throw new InputError('Only a signed-in user has usage of their own; ask for scope=all');
+      throw new InputError(
+        'Only a signed-in user has usage of their own; ask for scope=all',
+      );
     }
     const model = service.getModel(ref);
     res.json(
@@ -128,7 +185,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         scope,
         userId,
         modelName: model.modelName,
-        limitadorNamespace: model.route ? `${model.route.namespace}/${model.route.name}` : undefined,
+        limitadorNamespace: model.route
+          ? `${model.route.namespace}/${model.route.name}`
+          : undefined,
       }),
     );
   });

@@ -4,7 +4,8 @@
  */
 
 /** Catalog annotation: `<namespace>/<name>` of the model's KServe InferenceService. */
-export const MAAS_INFERENCE_SERVICE_ANNOTATION = 'maas.kuadrant.io/inference-service';
+export const MAAS_INFERENCE_SERVICE_ANNOTATION =
+  'maas.kuadrant.io/inference-service';
 /** Catalog annotation: `<namespace>/<name>` of the model's Gateway API HTTPRoute. */
 export const MAAS_HTTP_ROUTE_ANNOTATION = 'maas.kuadrant.io/http-route';
 /** Catalog annotation: the model's public host name, e.g. `qwen3.maas.local`. */
@@ -16,7 +17,8 @@ export const MAAS_AUTH_MODE_ANNOTATION = 'maas.kuadrant.io/auth-mode';
  * InferenceService annotation: the model's catalog entities as JSON, when the portal applied the
  * model itself (no repository). The catalog module of the suite registers them from the cluster.
  */
-export const MAAS_CATALOG_ENTITIES_ANNOTATION = 'maas.kuadrant.io/catalog-entities';
+export const MAAS_CATALOG_ENTITIES_ANNOTATION =
+  'maas.kuadrant.io/catalog-entities';
 
 /** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
 export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';

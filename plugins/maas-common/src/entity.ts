@@ -21,7 +21,9 @@ export function isDnsLabel(value: string): boolean {
  * Parses `<namespace>/<name>`; returns undefined for anything else, so that a mistyped
  * annotation shows as "not a model" rather than as a request for a wrong object.
  */
-export function parseObjectRef(value: string | undefined): ObjectRef | undefined {
+export function parseObjectRef(
+  value: string | undefined,
+): ObjectRef | undefined {
   if (!value) return undefined;
   const parts = value.trim().split('/');
   if (parts.length !== 2) return undefined;
@@ -43,7 +45,9 @@ export function getInferenceServiceRef(entity: Entity): ObjectRef | undefined {
 
 /** The HTTPRoute that exposes an entity's model, from its annotation. */
 export function getHttpRouteRef(entity: Entity): ObjectRef | undefined {
-  return parseObjectRef(entity.metadata.annotations?.[MAAS_HTTP_ROUTE_ANNOTATION]);
+  return parseObjectRef(
+    entity.metadata.annotations?.[MAAS_HTTP_ROUTE_ANNOTATION],
+  );
 }
 
 /** Entity guard: does this entity carry the suite's annotations (and so get a Usage tab)? */

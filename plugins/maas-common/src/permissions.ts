@@ -9,8 +9,15 @@ import {
  */
 type CatalogEntityPermission = ResourcePermission<'catalog-entity'>;
 
-const onEntity = (name: string, action: 'read' | 'create' | 'update' | 'delete') =>
-  createPermission({ name, attributes: { action }, resourceType: 'catalog-entity' }) as CatalogEntityPermission;
+const onEntity = (
+  name: string,
+  action: 'read' | 'create' | 'update' | 'delete',
+) =>
+  createPermission({
+    name,
+    attributes: { action },
+    resourceType: 'catalog-entity',
+  }) as CatalogEntityPermission;
 
 /** List every model the cluster serves (the InferenceServices), entity or not. */
 export const maasModelListPermission = createPermission({
@@ -30,7 +37,10 @@ export const maasKeyApprovePermission = onEntity('maas.key.approve', 'update');
 export const maasKeyRevokePermission = onEntity('maas.key.revoke', 'delete');
 
 /** See every user's usage of a model (top users), not only one's own. */
-export const maasUsageReadAllPermission = onEntity('maas.usage.read-all', 'read');
+export const maasUsageReadAllPermission = onEntity(
+  'maas.usage.read-all',
+  'read',
+);
 
 /** Read the audit history of key changes. */
 export const maasAuditReadPermission = createPermission({

@@ -1,4 +1,9 @@
-import { checkTiers, formatProblems, KUADRANT_WINDOW_PATTERN, TierDefinition } from './tiers';
+import {
+  checkTiers,
+  formatProblems,
+  KUADRANT_WINDOW_PATTERN,
+  TierDefinition,
+} from './tiers';
 
 const free: TierDefinition = {
   name: 'free',
@@ -8,9 +13,12 @@ const free: TierDefinition = {
 };
 
 describe('tiers', () => {
-  it.each(['2m', '24h', '30s', '500ms', '1h30m'])('accepts the Kuadrant window %p', w => {
-    expect(KUADRANT_WINDOW_PATTERN.test(w)).toBe(true);
-  });
+  it.each(['2m', '24h', '30s', '500ms', '1h30m'])(
+    'accepts the Kuadrant window %p',
+    w => {
+      expect(KUADRANT_WINDOW_PATTERN.test(w)).toBe(true);
+    },
+  );
   it.each(['1d', '2 m', 'm', '', '123456s'])('rejects the window %p', w => {
     expect(KUADRANT_WINDOW_PATTERN.test(w)).toBe(false);
   });
@@ -31,10 +39,14 @@ describe('tiers', () => {
       'tiers[1].requests.window',
       'tiers[2].tokens.limit',
     ]);
-    expect(formatProblems(problems)).toContain('tiers[1].name: tier "free" appears twice');
+    expect(formatProblems(problems)).toContain(
+      'tiers[1].name: tier "free" appears twice',
+    );
   });
 
   it('wants at least one tier', () => {
-    expect(checkTiers('tiers', [])).toEqual([{ path: 'tiers', message: 'at least one tier is needed' }]);
+    expect(checkTiers('tiers', [])).toEqual([
+      { path: 'tiers', message: 'at least one tier is needed' },
+    ]);
   });
 });

@@ -48,7 +48,9 @@ export function checkLimit(path: string, limit: unknown): FieldProblem[] {
     return [
       {
         path,
-        message: `limit ${JSON.stringify(limit)} must be a whole number above 0`,
+        message: `limit ${JSON.stringify(
+          limit,
+        )} must be a whole number above 0`,
       },
     ];
   }
@@ -56,7 +58,10 @@ export function checkLimit(path: string, limit: unknown): FieldProblem[] {
 }
 
 /** Checks a list of tiers; returns every problem found, each naming its field. */
-export function checkTiers(path: string, tiers: TierDefinition[]): FieldProblem[] {
+export function checkTiers(
+  path: string,
+  tiers: TierDefinition[],
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (tiers.length === 0) {
     problems.push({ path, message: 'at least one tier is needed' });
@@ -72,17 +77,24 @@ export function checkTiers(path: string, tiers: TierDefinition[]): FieldProblem[
         )} must be lower-case letters, digits and dashes`,
       });
     } else if (seen.has(tier.name)) {
-      problems.push({ path: `${at}.name`, message: `tier "${tier.name}" appears twice` });
+      problems.push({
+        path: `${at}.name`,
+        message: `tier "${tier.name}" appears twice`,
+      });
     }
     seen.add(tier.name);
     problems.push(...checkLimit(`${at}.requests.limit`, tier.requests?.limit));
-    problems.push(...checkWindow(`${at}.requests.window`, tier.requests?.window));
+    problems.push(
+      ...checkWindow(`${at}.requests.window`, tier.requests?.window),
+    );
     problems.push(...checkLimit(`${at}.tokens.limit`, tier.tokens?.limit));
     problems.push(...checkWindow(`${at}.tokens.window`, tier.tokens?.window));
     if (tier.approval !== 'auto' && tier.approval !== 'manual') {
       problems.push({
         path: `${at}.approval`,
-        message: `approval ${JSON.stringify(tier.approval)} must be "auto" or "manual"`,
+        message: `approval ${JSON.stringify(
+          tier.approval,
+        )} must be "auto" or "manual"`,
       });
     }
   });

@@ -109,9 +109,9 @@ describe('Create model template (applied to the harness)', () => {
       'Component:qwen3',
       'API:qwen3-api',
     ]);
-    expect(entities[0].metadata.annotations['maas.kuadrant.io/inference-service']).toBe(
-      `${namespace}/qwen3`,
-    );
+    expect(
+      entities[0].metadata.annotations['maas.kuadrant.io/inference-service'],
+    ).toBe(`${namespace}/qwen3`);
   });
 
   it('refuses a name already taken in the namespace, before applying anything', async () => {

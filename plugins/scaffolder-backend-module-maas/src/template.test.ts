@@ -66,16 +66,24 @@ describe('Create model template (dry run)', () => {
     ]);
   });
 
-  it('passes only the chosen runtime\'s fields, as the form keeps those of the other one', async () => {
+  it("passes only the chosen runtime's fields, as the form keeps those of the other one", async () => {
     // What the form holds after a user opened "vLLM on GPU" and then chose the simulator.
     const result = await dryRun(
       formValues({
         delivery: 'publish',
-        serving: { type: 'simulator', storageUri: 'hf://Qwen/Qwen3-0.6B', gpus: 1, cpu: '4', timeToFirstTokenMs: 10 },
+        serving: {
+          type: 'simulator',
+          storageUri: 'hf://Qwen/Qwen3-0.6B',
+          gpus: 1,
+          cpu: '4',
+          timeToFirstTokenMs: 10,
+        },
       }),
     );
     const isvc = Buffer.from(
-      result.directoryContents.find((f: any) => f.path === 'manifests/inferenceservice.yaml').base64Content,
+      result.directoryContents.find(
+        (f: any) => f.path === 'manifests/inferenceservice.yaml',
+      ).base64Content,
       'base64',
     ).toString('utf8');
     expect(isvc).toContain('llm-d-inference-sim');

@@ -1,4 +1,7 @@
-import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   maasAuditReadPermission,
@@ -10,27 +13,48 @@ import {
 import { MaasPermissionPolicy } from './MaasPermissionPolicy';
 
 const user = (ref: string, ownership: string[]): PolicyQueryUser =>
-  ({ info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...ownership] } }) as unknown as PolicyQueryUser;
+  ({
+    info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...ownership] },
+  } as unknown as PolicyQueryUser);
 
 describe('MaasPermissionPolicy', () => {
-  const policy = new MaasPermissionPolicy({ adminGroups: ['group:default/platform-team'] });
+  const policy = new MaasPermissionPolicy({
+    adminGroups: ['group:default/platform-team'],
+  });
   const jane = user('user:default/jane', ['group:default/ml-team']);
   const admin = user('user:default/ops', ['group:default/platform-team']);
 
-  it('allows what is not the suite\'s, and seeing models and asking for keys to everyone', async () => {
-    const other = createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' }, resourceType: 'catalog-entity' });
-    for (const permission of [other, maasModelReadPermission, maasKeyRequestPermission]) {
-      expect(await policy.handle({ permission }, jane)).toEqual({ result: AuthorizeResult.ALLOW });
+  it("allows what is not the suite's, and seeing models and asking for keys to everyone", async () => {
+    const other = createPermission({
+      name: 'catalog.entity.read',
+      attributes: { action: 'read' },
+      resourceType: 'catalog-entity',
+    });
+    for (const permission of [
+      other,
+      maasModelReadPermission,
+      maasKeyRequestPermission,
+    ]) {
+      expect(await policy.handle({ permission }, jane)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
     }
   });
 
   it('lets admin groups do everything', async () => {
-    expect(await policy.handle({ permission: maasKeyApprovePermission }, admin)).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(await policy.handle({ permission: maasAuditReadPermission }, admin)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: maasKeyApprovePermission }, admin),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle({ permission: maasAuditReadPermission }, admin),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('lets a model\'s owners approve and see everyone\'s usage of their models only', async () => {
-    for (const permission of [maasKeyApprovePermission, maasUsageReadAllPermission]) {
+  it("lets a model's owners approve and see everyone's usage of their models only", async () => {
+    for (const permission of [
+      maasKeyApprovePermission,
+      maasUsageReadAllPermission,
+    ]) {
       expect(await policy.handle({ permission }, jane)).toEqual({
         result: AuthorizeResult.CONDITIONAL,
         pluginId: 'catalog',
@@ -45,6 +69,8 @@ describe('MaasPermissionPolicy', () => {
   });
 
   it('denies the audit history to others', async () => {
-    expect(await policy.handle({ permission: maasAuditReadPermission }, jane)).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle({ permission: maasAuditReadPermission }, jane),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 });

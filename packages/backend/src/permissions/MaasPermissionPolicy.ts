@@ -3,7 +3,11 @@ import {
   isResourcePermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -25,14 +29,21 @@ export class MaasPermissionPolicy implements PermissionPolicy {
     this.#adminGroups = new Set(options.adminGroups);
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
     const name = request.permission.name;
     if (!name.startsWith('maas.')) return { result: AuthorizeResult.ALLOW };
     if (FOR_EVERYONE.has(name)) return { result: AuthorizeResult.ALLOW };
     const claims = user?.info.ownershipEntityRefs ?? [];
-    if (claims.some(ref => this.#adminGroups.has(ref))) return { result: AuthorizeResult.ALLOW };
+    if (claims.some(ref => this.#adminGroups.has(ref)))
+      return { result: AuthorizeResult.ALLOW };
     if (isResourcePermission(request.permission, 'catalog-entity')) {
-      return createCatalogConditionalDecision(request.permission, catalogConditions.isEntityOwner({ claims }));
+      return createCatalogConditionalDecision(
+        request.permission,
+        catalogConditions.isEntityOwner({ claims }),
+      );
     }
     return { result: AuthorizeResult.DENY };
   }

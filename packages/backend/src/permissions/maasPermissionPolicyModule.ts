@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { MaasPermissionPolicy } from './MaasPermissionPolicy';
 
@@ -10,7 +13,9 @@ export const maasPermissionPolicyModule = createBackendModule({
     reg.registerInit({
       deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
       async init({ policy, config }) {
-        const adminGroups = config.getOptionalStringArray('maas.adminGroups') ?? ['group:default/platform-team'];
+        const adminGroups = config.getOptionalStringArray(
+          'maas.adminGroups',
+        ) ?? ['group:default/platform-team'];
         policy.setPolicy(new MaasPermissionPolicy({ adminGroups }));
       },
     });

@@ -5,7 +5,11 @@
 import type { MetricsDatasetSummary, SeriesSummary } from './generator.ts';
 
 /** A series' value at unix seconds `t` ≥ endTime: the last value plus the last hour's rate per step. */
-export function liveValue(summary: MetricsDatasetSummary, s: SeriesSummary, t: number): number {
+export function liveValue(
+  summary: MetricsDatasetSummary,
+  s: SeriesSummary,
+  t: number,
+): number {
   const last = s.valuesAtCheckpoints[s.valuesAtCheckpoints.length - 1];
   if (s.kind !== 'counter' || t <= summary.endTime) return last;
   const steps = Math.floor((t - summary.endTime) / summary.stepSeconds);
@@ -13,18 +17,30 @@ export function liveValue(summary: MetricsDatasetSummary, s: SeriesSummary, t: n
 }
 
 function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n');
 }
 
 /** Prometheus text exposition of every series at `t`, without timestamps (the scrape's time). */
-export function liveExposition(summary: MetricsDatasetSummary, t: number): string {
+export function liveExposition(
+  summary: MetricsDatasetSummary,
+  t: number,
+): string {
   const lines: string[] = [];
   for (const s of summary.series) {
     const labels = Object.keys(s.labels)
       .sort()
       .map(k => `${k}="${escapeLabelValue(s.labels[k])}"`)
       .join(',');
-    lines.push(`${labels ? `${s.metric}{${labels}}` : s.metric} ${liveValue(summary, s, t)}`);
+    lines.push(
+      `${labels ? `${s.metric}{${labels}}` : s.metric} ${liveValue(
+        summary,
+        s,
+        t,
+      )}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

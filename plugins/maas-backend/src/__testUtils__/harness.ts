@@ -1,4 +1,9 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+} from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { ResourceKind } from '../cluster/kinds';
 
@@ -20,24 +25,41 @@ export function adminKubeConfig(): KubeConfig {
 }
 
 /** A fresh namespace per test file, so files can run in parallel on one API server. */
-export async function createTestNamespace(kc: KubeConfig, prefix: string): Promise<string> {
+export async function createTestNamespace(
+  kc: KubeConfig,
+  prefix: string,
+): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name } } });
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name } } });
   return name;
 }
 
-export async function deleteNamespace(kc: KubeConfig, name: string): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).deleteNamespace({ name }).catch(() => undefined);
+export async function deleteNamespace(
+  kc: KubeConfig,
+  name: string,
+): Promise<void> {
+  await kc
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name })
+    .catch(() => undefined);
 }
 
-export async function createObject<T extends KubernetesObject>(kc: KubeConfig, kind: ResourceKind, body: T): Promise<T> {
-  return (await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: kind.group,
-    version: kind.version,
-    plural: kind.plural,
-    namespace: body.metadata!.namespace!,
-    body,
-  })) as T;
+export async function createObject<T extends KubernetesObject>(
+  kc: KubeConfig,
+  kind: ResourceKind,
+  body: T,
+): Promise<T> {
+  return (await kc
+    .makeApiClient(CustomObjectsApi)
+    .createNamespacedCustomObject({
+      group: kind.group,
+      version: kind.version,
+      plural: kind.plural,
+      namespace: body.metadata!.namespace!,
+      body,
+    })) as T;
 }
 
 /** Writes `status` through the status subresource, as the real controllers do. */
@@ -49,13 +71,27 @@ export async function writeStatus(
   status: unknown,
 ): Promise<void> {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const target = { group: kind.group, version: kind.version, plural: kind.plural, namespace, name };
-  const current = (await api.getNamespacedCustomObject(target)) as KubernetesObject;
-  await api.replaceNamespacedCustomObjectStatus({ ...target, body: { ...current, status } });
+  const target = {
+    group: kind.group,
+    version: kind.version,
+    plural: kind.plural,
+    namespace,
+    name,
+  };
+  const current = (await api.getNamespacedCustomObject(
+    target,
+  )) as KubernetesObject;
+  await api.replaceNamespacedCustomObjectStatus({
+    ...target,
+    body: { ...current, status },
+  });
 }
 
 /** Polls `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -67,7 +103,12 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
   }
 }
 
-export const condition = (type: string, status = 'True', reason = type, message = `${type} is ${status}`) => ({
+export const condition = (
+  type: string,
+  status = 'True',
+  reason = type,
+  message = `${type} is ${status}`,
+) => ({
   type,
   status,
   reason,

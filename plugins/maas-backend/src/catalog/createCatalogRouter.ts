@@ -11,7 +11,10 @@ import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
  * `GET /catalog/entities`, for the suite's catalog module only (service principals): the entities
  * of models the portal applied itself, read from the watch-based cache.
  */
-export function createCatalogRouter(options: { httpAuth: HttpAuthService; state?: ClusterState }): express.Router {
+export function createCatalogRouter(options: {
+  httpAuth: HttpAuthService;
+  state?: ClusterState;
+}): express.Router {
   const router = Router();
   router.get('/catalog/entities', async (req, res) => {
     await options.httpAuth.credentials(req, { allow: ['service'] });
@@ -24,9 +27,14 @@ export function createCatalogRouter(options: { httpAuth: HttpAuthService; state?
     const status = state.status(INFERENCE_SERVICE);
     if (!status.syncedAt) {
       // Not read yet, or unreachable: the catalog keeps what it has rather than losing models.
-      throw new ServiceUnavailableError(status.failure?.message ?? 'The cache of InferenceServices is still loading');
+      throw new ServiceUnavailableError(
+        status.failure?.message ??
+          'The cache of InferenceServices is still loading',
+      );
     }
-    res.json(modelEntitiesFromCluster(state.list<InferenceService>(INFERENCE_SERVICE)));
+    res.json(
+      modelEntitiesFromCluster(state.list<InferenceService>(INFERENCE_SERVICE)),
+    );
   });
   return router;
 }

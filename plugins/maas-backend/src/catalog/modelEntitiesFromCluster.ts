@@ -30,7 +30,9 @@ function isEntity(value: unknown): value is Entity {
  * them as JSON in an annotation. Only a Component that names this very InferenceService, and the
  * APIs beside it, are taken, so an annotation cannot claim another model.
  */
-export function modelEntitiesFromCluster(inferenceServices: InferenceService[]): ModelEntities {
+export function modelEntitiesFromCluster(
+  inferenceServices: InferenceService[],
+): ModelEntities {
   const entities: Entity[] = [];
   const rejected: ModelEntities['rejected'] = [];
   for (const isvc of inferenceServices) {
@@ -41,17 +43,28 @@ export function modelEntitiesFromCluster(inferenceServices: InferenceService[]):
     try {
       parsed = JSON.parse(raw);
     } catch {
-      rejected.push({ inferenceService: ref, reason: `${MAAS_CATALOG_ENTITIES_ANNOTATION} is not JSON` });
+      rejected.push({
+        inferenceService: ref,
+        reason: `${MAAS_CATALOG_ENTITIES_ANNOTATION} is not JSON`,
+      });
       continue;
     }
     if (!Array.isArray(parsed) || !parsed.every(isEntity)) {
-      rejected.push({ inferenceService: ref, reason: `${MAAS_CATALOG_ENTITIES_ANNOTATION} is not a list of entities` });
+      rejected.push({
+        inferenceService: ref,
+        reason: `${MAAS_CATALOG_ENTITIES_ANNOTATION} is not a list of entities`,
+      });
       continue;
     }
     const ownComponent = parsed.some(
-      e => e.kind === 'Component' && e.metadata.annotations?.[MAAS_INFERENCE_SERVICE_ANNOTATION] === ref,
+      e =>
+        e.kind === 'Component' &&
+        e.metadata.annotations?.[MAAS_INFERENCE_SERVICE_ANNOTATION] === ref,
     );
-    if (!ownComponent || parsed.some(e => e.kind !== 'Component' && e.kind !== 'API')) {
+    if (
+      !ownComponent ||
+      parsed.some(e => e.kind !== 'Component' && e.kind !== 'API')
+    ) {
       rejected.push({
         inferenceService: ref,
         reason: `${MAAS_CATALOG_ENTITIES_ANNOTATION} must hold a Component annotated with ${MAAS_INFERENCE_SERVICE_ANNOTATION}: ${ref}, and APIs`,

@@ -11,11 +11,21 @@ import { ResourceKind, WATCHED_KINDS } from './kinds';
 export class ClusterState {
   readonly #caches = new Map<string, ResourceCache<KubernetesObject>>();
 
-  constructor(options: { kubeConfig: KubeConfig; logger: LoggerService; timeoutMs: number; kinds?: ResourceKind[] }) {
+  constructor(options: {
+    kubeConfig: KubeConfig;
+    logger: LoggerService;
+    timeoutMs: number;
+    kinds?: ResourceKind[];
+  }) {
     for (const kind of options.kinds ?? WATCHED_KINDS) {
       this.#caches.set(
         kind.kind,
-        new ResourceCache({ kubeConfig: options.kubeConfig, kind, logger: options.logger, timeoutMs: options.timeoutMs }),
+        new ResourceCache({
+          kubeConfig: options.kubeConfig,
+          kind,
+          logger: options.logger,
+          timeoutMs: options.timeoutMs,
+        }),
       );
     }
   }
@@ -33,11 +43,18 @@ export class ClusterState {
     return Promise.all([...this.#caches.values()].map(c => c.ready(timeoutMs)));
   }
 
-  list<T extends KubernetesObject>(kind: ResourceKind, namespace?: string): T[] {
+  list<T extends KubernetesObject>(
+    kind: ResourceKind,
+    namespace?: string,
+  ): T[] {
     return [...this.#cache(kind).list(namespace)] as T[];
   }
 
-  get<T extends KubernetesObject>(kind: ResourceKind, namespace: string, name: string): T | undefined {
+  get<T extends KubernetesObject>(
+    kind: ResourceKind,
+    namespace: string,
+    name: string,
+  ): T | undefined {
     return this.#cache(kind).get(namespace, name) as T | undefined;
   }
 
@@ -53,7 +70,10 @@ export class ClusterState {
   age(kinds?: ResourceKind[]): CacheAge {
     const statuses = kinds ? kinds.map(k => this.status(k)) : this.statuses();
     const ageSeconds = Math.max(0, ...statuses.map(s => s.ageSeconds));
-    const synced = statuses.map(s => s.syncedAt).filter((s): s is string => !!s).sort();
+    const synced = statuses
+      .map(s => s.syncedAt)
+      .filter((s): s is string => !!s)
+      .sort();
     return { ageSeconds, syncedAt: synced[0] };
   }
 

@@ -8,7 +8,11 @@ export class KubernetesClusterClient implements ClusterClient {
   readonly #kubeConfig: KubeConfig;
   readonly #timeoutMs: number;
 
-  constructor(options: { kubeConfig: KubeConfig; source: string; timeoutMs: number }) {
+  constructor(options: {
+    kubeConfig: KubeConfig;
+    source: string;
+    timeoutMs: number;
+  }) {
     this.#kubeConfig = options.kubeConfig;
     this.source = options.source;
     this.#timeoutMs = options.timeoutMs;
@@ -34,7 +38,11 @@ export class KubernetesClusterClient implements ClusterClient {
 }
 
 function describeError(error: unknown): string {
-  const e = error as { code?: string; message?: string; cause?: { code?: string } };
+  const e = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+  };
   const code = e.code ?? e.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND') return 'host name not found';

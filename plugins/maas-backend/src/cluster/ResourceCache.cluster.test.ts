@@ -9,7 +9,11 @@ import {
 import { randomBytes } from 'node:crypto';
 import { createServer, Server, Socket, connect } from 'node:net';
 import { AddressInfo } from 'node:net';
-import { adminKubeConfig, eventually, harnessEnv } from '../__testUtils__/harness';
+import {
+  adminKubeConfig,
+  eventually,
+  harnessEnv,
+} from '../__testUtils__/harness';
 import { ResourceCache } from './ResourceCache';
 import { INFERENCE_SERVICE, ResourceKind } from './kinds';
 
@@ -18,7 +22,13 @@ const logger = mockServices.logger.mock();
 /** A kind of our own, so that deleting its CRD disturbs no other test. */
 function testKind(): ResourceKind {
   const suffix = randomBytes(3).toString('hex');
-  return { kind: `Fault${suffix}`, group: 'faults.maas.test', version: 'v1', plural: `faults${suffix}`, providedBy: 'The test CRD' };
+  return {
+    kind: `Fault${suffix}`,
+    group: 'faults.maas.test',
+    version: 'v1',
+    plural: `faults${suffix}`,
+    providedBy: 'The test CRD',
+  };
 }
 
 async function createCrd(kc: KubeConfig, kind: ResourceKind) {
@@ -28,27 +38,59 @@ async function createCrd(kc: KubeConfig, kind: ResourceKind) {
       spec: {
         group: kind.group,
         scope: 'Namespaced',
-        names: { kind: kind.kind, plural: kind.plural, singular: kind.plural.replace(/s$/, ''), listKind: `${kind.kind}List` },
-        versions: [{ name: kind.version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } }],
+        names: {
+          kind: kind.kind,
+          plural: kind.plural,
+          singular: kind.plural.replace(/s$/, ''),
+          listKind: `${kind.kind}List`,
+        },
+        versions: [
+          {
+            name: kind.version,
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                x_kubernetes_preserve_unknown_fields: true,
+              },
+            },
+          },
+        ],
       },
     },
   });
   await eventually(async () => {
-    const crd = await kc.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: `${kind.plural}.${kind.group}` });
-    expect(crd.status?.conditions?.find(c => c.type === 'Established')?.status).toBe('True');
+    const crd = await kc
+      .makeApiClient(ApiextensionsV1Api)
+      .readCustomResourceDefinition({ name: `${kind.plural}.${kind.group}` });
+    expect(
+      crd.status?.conditions?.find(c => c.type === 'Established')?.status,
+    ).toBe('True');
   });
 }
 
 async function createItem(kc: KubeConfig, kind: ResourceKind, name: string) {
   await eventually(() =>
     kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: kind.group, version: kind.version, plural: kind.plural, namespace: 'default',
-      body: { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, metadata: { name, namespace: 'default' } },
+      group: kind.group,
+      version: kind.version,
+      plural: kind.plural,
+      namespace: 'default',
+      body: {
+        apiVersion: `${kind.group}/${kind.version}`,
+        kind: kind.kind,
+        metadata: { name, namespace: 'default' },
+      },
     }),
   );
 }
 
-const names = (cache: ResourceCache<KubernetesObject>) => cache.list().map(o => o.metadata!.name).sort();
+const names = (cache: ResourceCache<KubernetesObject>) =>
+  cache
+    .list()
+    .map(o => o.metadata!.name)
+    .sort();
 
 /** A TCP relay to the API server that can drop every connection and refuse new ones, as a restart does. */
 class Relay {
@@ -93,7 +135,12 @@ describe('ResourceCache against the real API server', () => {
     const kind = testKind();
     await createCrd(kc(), kind);
     await createItem(kc(), kind, 'a');
-    const cache = new ResourceCache({ kubeConfig: kc(), kind, logger, timeoutMs: 5000 });
+    const cache = new ResourceCache({
+      kubeConfig: kc(),
+      kind,
+      logger,
+      timeoutMs: 5000,
+    });
     cache.start();
     try {
       expect((await cache.ready(10_000)).state).toBe('synced');
@@ -110,11 +157,20 @@ describe('ResourceCache against the real API server', () => {
     const kind = testKind();
     await createCrd(kc(), kind);
     await createItem(kc(), kind, 'a');
-    const cache = new ResourceCache({ kubeConfig: kc(), kind, logger, timeoutMs: 5000 });
+    const cache = new ResourceCache({
+      kubeConfig: kc(),
+      kind,
+      logger,
+      timeoutMs: 5000,
+    });
     cache.start();
     try {
       await cache.ready(10_000);
-      await kc().makeApiClient(ApiextensionsV1Api).deleteCustomResourceDefinition({ name: `${kind.plural}.${kind.group}` });
+      await kc()
+        .makeApiClient(ApiextensionsV1Api)
+        .deleteCustomResourceDefinition({
+          name: `${kind.plural}.${kind.group}`,
+        });
       await eventually(() => {
         const status = cache.status();
         expect(status.state).toBe('failed');
@@ -138,7 +194,12 @@ describe('ResourceCache against the real API server', () => {
     const limited = new KubeConfig();
     limited.loadFromFile(harnessEnv('MAAS_HARNESS_LIMITED_KUBECONFIG'));
     const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
-    const cache = new ResourceCache({ kubeConfig: limited, kind: INFERENCE_SERVICE, logger, timeoutMs: 5000 });
+    const cache = new ResourceCache({
+      kubeConfig: limited,
+      kind: INFERENCE_SERVICE,
+      logger,
+      timeoutMs: 5000,
+    });
     const rbac = kc().makeApiClient(RbacAuthorizationV1Api);
     const name = `maas-test-read-isvc-${randomBytes(3).toString('hex')}`;
     cache.start();
@@ -150,16 +211,34 @@ describe('ResourceCache against the real API server', () => {
         /^The portal's Kubernetes account may not list and watch inferenceservices\.serving\.kserve\.io \(.*cannot list resource "inferenceservices"/,
       );
       await rbac.createClusterRole({
-        body: { metadata: { name }, rules: [{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['list', 'watch'] }] },
+        body: {
+          metadata: { name },
+          rules: [
+            {
+              apiGroups: ['serving.kserve.io'],
+              resources: ['inferenceservices'],
+              verbs: ['list', 'watch'],
+            },
+          ],
+        },
       });
       await rbac.createClusterRoleBinding({
         body: {
           metadata: { name },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-          subjects: [{ kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' }],
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name,
+          },
+          subjects: [
+            { kind: 'User', name: user, apiGroup: 'rbac.authorization.k8s.io' },
+          ],
         },
       });
-      await eventually(() => expect(cache.status().state).toBe('synced'), 40_000);
+      await eventually(
+        () => expect(cache.status().state).toBe('synced'),
+        40_000,
+      );
     } finally {
       await cache.stop();
       await rbac.deleteClusterRoleBinding({ name }).catch(() => undefined);
@@ -172,17 +251,32 @@ describe('ResourceCache against the real API server', () => {
     await createCrd(kc(), kind);
     await createItem(kc(), kind, 'before');
     const server = new URL(kc().getCurrentCluster()!.server);
-    const relay = new Relay({ host: server.hostname, port: Number(server.port) });
+    const relay = new Relay({
+      host: server.hostname,
+      port: Number(server.port),
+    });
     const port = await relay.start();
     const relayed = kc();
     const cluster = relayed.getCurrentCluster()!;
-    relayed.clusters = relayed.clusters.map(c => (c.name === cluster.name ? { ...c, server: `https://127.0.0.1:${port}` } : c));
-    const cache = new ResourceCache({ kubeConfig: relayed, kind, logger, timeoutMs: 2000 });
+    relayed.clusters = relayed.clusters.map(c =>
+      c.name === cluster.name
+        ? { ...c, server: `https://127.0.0.1:${port}` }
+        : c,
+    );
+    const cache = new ResourceCache({
+      kubeConfig: relayed,
+      kind,
+      logger,
+      timeoutMs: 2000,
+    });
     cache.start();
     try {
       expect((await cache.ready(10_000)).state).toBe('synced');
       relay.down();
-      await eventually(() => expect(cache.status().failure?.type).toBe('unreachable'), 20_000);
+      await eventually(
+        () => expect(cache.status().failure?.type).toBe('unreachable'),
+        20_000,
+      );
       await createItem(kc(), kind, 'during');
       await new Promise(r => setTimeout(r, 1500));
       expect(cache.status().ageSeconds).toBeGreaterThanOrEqual(1);

@@ -66,7 +66,11 @@ export class ResourceCache<T extends KubernetesObject> {
         kubeConfig,
         clusterPath(kind),
         async () => {
-          const result = await withTimeout(list(), timeoutMs, `Listing ${kind.plural}`);
+          const result = await withTimeout(
+            list(),
+            timeoutMs,
+            `Listing ${kind.plural}`,
+          );
           // The informer stores the listed items right after this resolves.
           setImmediate(() => this.#onListed(informer));
           return result;
@@ -103,11 +107,16 @@ export class ResourceCache<T extends KubernetesObject> {
   }
 
   status(now = Date.now()): CacheStatus {
-    const ageMs = this.#state === 'synced' || this.#lostAt === undefined ? 0 : now - this.#lostAt;
+    const ageMs =
+      this.#state === 'synced' || this.#lostAt === undefined
+        ? 0
+        : now - this.#lostAt;
     return {
       kind: this.kind.kind,
       state: this.#state,
-      syncedAt: this.#syncedAt ? new Date(this.#syncedAt).toISOString() : undefined,
+      syncedAt: this.#syncedAt
+        ? new Date(this.#syncedAt).toISOString()
+        : undefined,
       ageSeconds: Math.round(ageMs / 1000),
       failure: this.#state === 'synced' ? undefined : this.#failure,
     };
@@ -117,7 +126,9 @@ export class ResourceCache<T extends KubernetesObject> {
   async ready(timeoutMs: number): Promise<CacheStatus> {
     if (this.#state !== 'starting') return this.status();
     await new Promise<void>(resolve => {
-      const unsubscribe = this.onChange(() => this.#state !== 'starting' && finish());
+      const unsubscribe = this.onChange(
+        () => this.#state !== 'starting' && finish(),
+      );
       const timer = setTimeout(finish, timeoutMs);
       function finish() {
         clearTimeout(timer);
@@ -136,7 +147,8 @@ export class ResourceCache<T extends KubernetesObject> {
 
   #onListed(informer: CacheInformer<T>) {
     if (informer !== this.#trying || this.#stopped) return;
-    if (this.#serving && this.#serving !== informer) this.#serving.stop().catch(() => undefined);
+    if (this.#serving && this.#serving !== informer)
+      this.#serving.stop().catch(() => undefined);
     this.#serving = informer;
     const recovered = this.#state === 'failed';
     this.#state = 'synced';
@@ -151,8 +163,15 @@ export class ResourceCache<T extends KubernetesObject> {
   #onError(informer: CacheInformer<T>, error: unknown) {
     if (this.#stopped || informer !== this.#trying) return;
     const failure = describeKubeError(error, this.kind, 'list and watch');
-    if (this.#state === 'synced' || this.#failure?.message !== failure.message) {
-      this.#logger.warn(`Cache of ${this.kind.plural}: ${failure.message}; retrying in ${this.#backoffMs} ms`);
+    if (
+      this.#state === 'synced' ||
+      this.#failure?.message !== failure.message
+    ) {
+      this.#logger.warn(
+        `Cache of ${this.kind.plural}: ${failure.message}; retrying in ${
+          this.#backoffMs
+        } ms`,
+      );
     }
     this.#lostAt ??= Date.now();
     this.#state = 'failed';
@@ -177,8 +196,12 @@ function listFunction<T extends KubernetesObject>(
 ): () => Promise<KubernetesListObject<T>> {
   if (!kind.group) {
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    if (kind.plural !== 'secrets') throw new Error(`No list function for core kind ${kind.kind}`);
-    return () => core.listSecretForAllNamespaces({ labelSelector }) as Promise<KubernetesListObject<T>>;
+    if (kind.plural !== 'secrets')
+      throw new Error(`No list function for core kind ${kind.kind}`);
+    return () =>
+      core.listSecretForAllNamespaces({ labelSelector }) as Promise<
+        KubernetesListObject<T>
+      >;
   }
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   return () =>

@@ -38,22 +38,43 @@ function safeJson(text: string): unknown {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * Sorts an error from `@kubernetes/client-node` into unreachable / CRD missing / forbidden /
  * invalid, with a sentence that names the kind and the verb.
  */
-export function describeKubeError(error: unknown, kind: ResourceKind, verb: string): KubeFailure {
+export function describeKubeError(
+  error: unknown,
+  kind: ResourceKind,
+  verb: string,
+): KubeFailure {
   const e = (error ?? {}) as ApiErrorLike;
   const status = statusOf(e);
-  const networkCode = [e.cause?.code, typeof e.code === 'string' ? e.code : undefined].find(
-    c => c && NETWORK_CODES.has(c),
-  );
+  const networkCode = [
+    e.cause?.code,
+    typeof e.code === 'string' ? e.code : undefined,
+  ].find(c => c && NETWORK_CODES.has(c));
   const serverMessage = kubeStatusMessage(error);
   const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
-  if (networkCode || /ECONNREFUSED|socket hang up|fetch failed|network/i.test(e.message ?? '')) {
-    return { type: 'unreachable', message: `The Kubernetes API server is unreachable (${networkCode ?? e.message})` };
+  if (
+    networkCode ||
+    /ECONNREFUSED|socket hang up|fetch failed|network/i.test(e.message ?? '')
+  ) {
+    return {
+      type: 'unreachable',
+      message: `The Kubernetes API server is unreachable (${
+        networkCode ?? e.message
+      })`,
+    };
   }
   if (status === 404) {
     return {
@@ -64,11 +85,21 @@ export function describeKubeError(error: unknown, kind: ResourceKind, verb: stri
   if (status === 403) {
     return {
       type: 'forbidden',
-      message: `The portal's Kubernetes account may not ${verb} ${resource}${serverMessage ? ` (${serverMessage})` : ''}`,
+      message: `The portal's Kubernetes account may not ${verb} ${resource}${
+        serverMessage ? ` (${serverMessage})` : ''
+      }`,
     };
   }
   if (status === 422 || status === 400 || status === 409) {
-    return { type: 'invalid', status, message: serverMessage ?? e.message ?? `HTTP ${status}` };
+    return {
+      type: 'invalid',
+      status,
+      message: serverMessage ?? e.message ?? `HTTP ${status}`,
+    };
   }
-  return { type: 'other', status, message: serverMessage ?? e.message ?? String(error) };
+  return {
+    type: 'other',
+    status,
+    message: serverMessage ?? e.message ?? String(error),
+  };
 }

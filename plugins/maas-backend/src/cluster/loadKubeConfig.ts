@@ -1,5 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeConfigOptionsFor, KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
+import {
+  kubeConfigOptionsFor,
+  KubernetesPluginCluster,
+} from '@maas-portal/plugin-maas-common';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +14,9 @@ export interface LoadedKubeConfig {
 }
 
 /** A KubeConfig for a cluster of the Kubernetes plugin's config (`maas.cluster.name`). */
-export function kubeConfigForPluginCluster(cluster: KubernetesPluginCluster): KubeConfig {
+export function kubeConfigForPluginCluster(
+  cluster: KubernetesPluginCluster,
+): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions(kubeConfigOptionsFor(cluster));
   return kubeConfig;
@@ -24,11 +29,16 @@ export function kubeConfigForPluginCluster(cluster: KubernetesPluginCluster): Ku
  * Returns undefined when there is none: the portal then runs and says "no cluster connected".
  */
 export function loadKubeConfig(
-  configured: { kubeconfig?: string; pluginCluster?: KubernetesPluginCluster } | string | undefined,
+  configured:
+    | { kubeconfig?: string; pluginCluster?: KubernetesPluginCluster }
+    | string
+    | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedKubeConfig | undefined {
   const { kubeconfig: configuredPath, pluginCluster } =
-    typeof configured === 'object' ? configured : { kubeconfig: configured, pluginCluster: undefined };
+    typeof configured === 'object'
+      ? configured
+      : { kubeconfig: configured, pluginCluster: undefined };
   if (pluginCluster) {
     return {
       kubeConfig: kubeConfigForPluginCluster(pluginCluster),
@@ -54,5 +64,8 @@ export function loadKubeConfig(
   if (!path) return undefined;
   kubeConfig.loadFromFile(path);
   if (!kubeConfig.getCurrentCluster()) return undefined;
-  return { kubeConfig, source: `kubeconfig ${path} (context ${kubeConfig.getCurrentContext()})` };
+  return {
+    kubeConfig,
+    source: `kubeconfig ${path} (context ${kubeConfig.getCurrentContext()})`,
+  };
 }

@@ -10,13 +10,20 @@ export interface Condition {
 }
 
 export interface Named extends KubernetesObject {
-  metadata: NonNullable<KubernetesObject['metadata']> & { name: string; namespace?: string };
+  metadata: NonNullable<KubernetesObject['metadata']> & {
+    name: string;
+    namespace?: string;
+  };
 }
 
 export interface InferenceService extends Named {
   spec?: {
     predictor?: {
-      model?: { modelFormat?: { name?: string }; runtime?: string; storageUri?: string };
+      model?: {
+        modelFormat?: { name?: string };
+        runtime?: string;
+        storageUri?: string;
+      };
       containers?: Array<{ name?: string; image?: string; args?: string[] }>;
     };
   };
@@ -44,15 +51,29 @@ export interface HTTPRoute extends Named {
   spec?: {
     parentRefs?: ParentRef[];
     hostnames?: string[];
-    rules?: Array<{ backendRefs?: Array<{ name: string; namespace?: string; port?: number }> }>;
+    rules?: Array<{
+      backendRefs?: Array<{ name: string; namespace?: string; port?: number }>;
+    }>;
   };
   status?: {
-    parents?: Array<{ parentRef: ParentRef; controllerName?: string; conditions?: Condition[] }>;
+    parents?: Array<{
+      parentRef: ParentRef;
+      controllerName?: string;
+      conditions?: Condition[];
+    }>;
   };
 }
 
 export interface Gateway extends Named {
-  spec?: { gatewayClassName?: string; listeners?: Array<{ name: string; hostname?: string; port: number; protocol: string }> };
+  spec?: {
+    gatewayClassName?: string;
+    listeners?: Array<{
+      name: string;
+      hostname?: string;
+      port: number;
+      protocol: string;
+    }>;
+  };
   status?: { conditions?: Condition[]; addresses?: Array<{ value: string }> };
 }
 
@@ -92,7 +113,10 @@ export interface AuthRules {
   authentication?: Record<
     string,
     {
-      apiKey?: { selector?: { matchLabels?: Record<string, string> }; allNamespaces?: boolean };
+      apiKey?: {
+        selector?: { matchLabels?: Record<string, string> };
+        allNamespaces?: boolean;
+      };
       jwt?: { issuerUrl?: string; jwksUrl?: string };
       credentials?: { authorizationHeader?: { prefix?: string } };
     }

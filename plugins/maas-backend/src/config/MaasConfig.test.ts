@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_KEYS_CONFIG, DEFAULT_TIERS, readMaasConfig } from './MaasConfig';
+import {
+  DEFAULT_KEYS_CONFIG,
+  DEFAULT_TIERS,
+  readMaasConfig,
+} from './MaasConfig';
 
 const tier = (overrides: object = {}) => ({
   name: 'free',
@@ -22,7 +26,9 @@ describe('readMaasConfig', () => {
       tiers: DEFAULT_TIERS,
       keys: DEFAULT_KEYS_CONFIG,
     });
-    expect(config.tiers.map(t => [t.name, t.requests.limit, t.approval])).toEqual([
+    expect(
+      config.tiers.map(t => [t.name, t.requests.limit, t.approval]),
+    ).toEqual([
       ['free', 5, 'auto'],
       ['premium', 20, 'manual'],
       ['enterprise', 100, 'manual'],
@@ -39,25 +45,45 @@ describe('readMaasConfig', () => {
         },
       }),
     );
-    expect(config.gateway).toEqual({ name: 'inference-gateway', namespace: 'models' });
+    expect(config.gateway).toEqual({
+      name: 'inference-gateway',
+      namespace: 'models',
+    });
     expect(config.prometheus.url).toBe('http://prometheus:9090');
     expect(config.tiers).toEqual([tier({ name: 'gold', approval: 'manual' })]);
   });
 
   it.each([
-    [[tier({ requests: { limit: 5, window: '1d' } })], /maas\.tiers\[0\]\.requests\.window: window "1d" is not a Kuadrant window/],
-    [[tier({ tokens: { limit: 0, window: '1m' } })], /maas\.tiers\[0\]\.tokens\.limit: limit 0 must be a whole number above 0/],
+    [
+      [tier({ requests: { limit: 5, window: '1d' } })],
+      /maas\.tiers\[0\]\.requests\.window: window "1d" is not a Kuadrant window/,
+    ],
+    [
+      [tier({ tokens: { limit: 0, window: '1m' } })],
+      /maas\.tiers\[0\]\.tokens\.limit: limit 0 must be a whole number above 0/,
+    ],
     [[tier(), tier()], /maas\.tiers\[1\]\.name: tier "free" appears twice/],
     [[tier({ approval: 'sometimes' })], /maas\.tiers\[0\]\.approval/],
     [[tier({ name: 'Free Tier' })], /maas\.tiers\[0\]\.name/],
   ])('stops start-up on bad tiers, naming the key (%#)', (tiers, message) => {
-    expect(() => readMaasConfig(new ConfigReader({ maas: { tiers } }))).toThrow(message);
+    expect(() => readMaasConfig(new ConfigReader({ maas: { tiers } }))).toThrow(
+      message,
+    );
   });
 
   it.each([
-    [{ namespace: 'LLM' }, /maas\.namespace: "LLM" is not a valid Kubernetes name/],
-    [{ prometheus: { url: 'prometheus:9090' } }, /maas\.prometheus\.url: "prometheus:9090" is not an http\(s\) URL/],
-    [{ cluster: { requestTimeoutMs: 0 } }, /maas\.cluster\.requestTimeoutMs: 0 must be above 0/],
+    [
+      { namespace: 'LLM' },
+      /maas\.namespace: "LLM" is not a valid Kubernetes name/,
+    ],
+    [
+      { prometheus: { url: 'prometheus:9090' } },
+      /maas\.prometheus\.url: "prometheus:9090" is not an http\(s\) URL/,
+    ],
+    [
+      { cluster: { requestTimeoutMs: 0 } },
+      /maas\.cluster\.requestTimeoutMs: 0 must be above 0/,
+    ],
     [{ scheme: 'ftp' }, /maas\.scheme/],
   ])('stops start-up on a bad value, naming the key (%#)', (maas, message) => {
     expect(() => readMaasConfig(new ConfigReader({ maas }))).toThrow(message);
@@ -65,17 +91,52 @@ describe('readMaasConfig', () => {
 
   it('reads maas.keys', () => {
     const config = readMaasConfig(
-      new ConfigReader({ maas: { keys: { maxActivePerUserAndModel: 1, defaultTtlDays: 7, maxTtlDays: 30, rotationOverlapMinutes: 5, reasonMaxLength: 50, prefix: 'acme_' } } }),
+      new ConfigReader({
+        maas: {
+          keys: {
+            maxActivePerUserAndModel: 1,
+            defaultTtlDays: 7,
+            maxTtlDays: 30,
+            rotationOverlapMinutes: 5,
+            reasonMaxLength: 50,
+            prefix: 'acme_',
+          },
+        },
+      }),
     );
-    expect(config.keys).toEqual({ maxActivePerUserAndModel: 1, defaultTtlDays: 7, maxTtlDays: 30, rotationOverlapMinutes: 5, reasonMaxLength: 50, prefix: 'acme_' });
+    expect(config.keys).toEqual({
+      maxActivePerUserAndModel: 1,
+      defaultTtlDays: 7,
+      maxTtlDays: 30,
+      rotationOverlapMinutes: 5,
+      reasonMaxLength: 50,
+      prefix: 'acme_',
+    });
   });
 
   it.each([
-    [{ maxActivePerUserAndModel: 0 }, /maas\.keys\.maxActivePerUserAndModel: 0 must be above 0/],
-    [{ defaultTtlDays: 1.5 }, /maas\.keys\.defaultTtlDays: 1\.5 must be a whole number/],
-    [{ defaultTtlDays: 400 }, /maas\.keys\.defaultTtlDays: 400 is above maas\.keys\.maxTtlDays \(365\)/],
-    [{ prefix: 'has space' }, /maas\.keys\.prefix: "has space" must be 1 to 16 letters/],
-  ])('stops start-up on a bad maas.keys value, naming the key (%#)', (keys, message) => {
-    expect(() => readMaasConfig(new ConfigReader({ maas: { keys } }))).toThrow(message);
-  });
+    [
+      { maxActivePerUserAndModel: 0 },
+      /maas\.keys\.maxActivePerUserAndModel: 0 must be above 0/,
+    ],
+    [
+      { defaultTtlDays: 1.5 },
+      /maas\.keys\.defaultTtlDays: 1\.5 must be a whole number/,
+    ],
+    [
+      { defaultTtlDays: 400 },
+      /maas\.keys\.defaultTtlDays: 400 is above maas\.keys\.maxTtlDays \(365\)/,
+    ],
+    [
+      { prefix: 'has space' },
+      /maas\.keys\.prefix: "has space" must be 1 to 16 letters/,
+    ],
+  ])(
+    'stops start-up on a bad maas.keys value, naming the key (%#)',
+    (keys, message) => {
+      expect(() =>
+        readMaasConfig(new ConfigReader({ maas: { keys } })),
+      ).toThrow(message);
+    },
+  );
 });

@@ -8,11 +8,18 @@ import {
   readPlatformConfig,
 } from '@maas-portal/plugin-maas-common';
 
-export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-common';
+export {
+  DEFAULT_TIERS,
+  MaasConfigError,
+} from '@maas-portal/plugin-maas-common';
 
 /** The `maas` config section, read once at start-up, with defaults applied and values checked. */
 export interface MaasConfig extends PlatformConfig {
-  cluster: { kubeconfig?: string; pluginCluster?: KubernetesPluginCluster; requestTimeoutMs: number };
+  cluster: {
+    kubeconfig?: string;
+    pluginCluster?: KubernetesPluginCluster;
+    requestTimeoutMs: number;
+  };
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   keys: KeysConfig;
 }
@@ -47,7 +54,11 @@ function positive(config: Config, key: string, fallback: number): number {
   return value;
 }
 
-function positiveInteger(config: Config, key: string, fallback: number): number {
+function positiveInteger(
+  config: Config,
+  key: string,
+  fallback: number,
+): number {
   const value = positive(config, key, fallback);
   if (!Number.isInteger(value)) {
     throw new MaasConfigError(`maas.${key}: ${value} must be a whole number`);
@@ -58,11 +69,27 @@ function positiveInteger(config: Config, key: string, fallback: number): number 
 function readKeys(config: Config): KeysConfig {
   const d = DEFAULT_KEYS_CONFIG;
   const keys: KeysConfig = {
-    maxActivePerUserAndModel: positiveInteger(config, 'keys.maxActivePerUserAndModel', d.maxActivePerUserAndModel),
-    defaultTtlDays: positiveInteger(config, 'keys.defaultTtlDays', d.defaultTtlDays),
+    maxActivePerUserAndModel: positiveInteger(
+      config,
+      'keys.maxActivePerUserAndModel',
+      d.maxActivePerUserAndModel,
+    ),
+    defaultTtlDays: positiveInteger(
+      config,
+      'keys.defaultTtlDays',
+      d.defaultTtlDays,
+    ),
     maxTtlDays: positiveInteger(config, 'keys.maxTtlDays', d.maxTtlDays),
-    rotationOverlapMinutes: positiveInteger(config, 'keys.rotationOverlapMinutes', d.rotationOverlapMinutes),
-    reasonMaxLength: positiveInteger(config, 'keys.reasonMaxLength', d.reasonMaxLength),
+    rotationOverlapMinutes: positiveInteger(
+      config,
+      'keys.rotationOverlapMinutes',
+      d.rotationOverlapMinutes,
+    ),
+    reasonMaxLength: positiveInteger(
+      config,
+      'keys.reasonMaxLength',
+      d.reasonMaxLength,
+    ),
     prefix: config.getOptionalString('keys.prefix') ?? d.prefix,
   };
   if (keys.defaultTtlDays > keys.maxTtlDays) {
@@ -83,7 +110,8 @@ function readUrl(config: Config, key: string): string | undefined {
   if (value === undefined || value === '') return undefined;
   try {
     const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error();
   } catch {
     throw new MaasConfigError(`maas.${key}: "${value}" is not an http(s) URL`);
   }

@@ -1,5 +1,11 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, V1Secret } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  V1Secret,
+} from '@kubernetes/client-node';
 import {
   KUADRANT_KEY_SECRET,
   MAAS_FIELD_MANAGER,
@@ -78,7 +84,9 @@ export function renderKeySecret(spec: KeySecretSpec): V1Secret {
       },
       annotations: {
         [KUADRANT_KEY_SECRET.groupsAnnotation]: spec.tier,
-        [KUADRANT_KEY_SECRET.userIdAnnotation]: gatewayUserId(spec.userEntityRef),
+        [KUADRANT_KEY_SECRET.userIdAnnotation]: gatewayUserId(
+          spec.userEntityRef,
+        ),
         [USER_ENTITY_REF_ANNOTATION]: spec.userEntityRef,
         [ENTITY_REF_ANNOTATION]: spec.entityRef,
       },
@@ -118,11 +126,21 @@ export class KeySecrets {
 
   async #call<T>(verb: string, call: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(call(), this.#timeoutMs, 'The Kubernetes API server');
+      return await withTimeout(
+        call(),
+        this.#timeoutMs,
+        'The Kubernetes API server',
+      );
     } catch (error) {
-      if (statusOf(error) !== undefined && [404, 409].includes(statusOf(error)!)) throw error;
+      if (
+        statusOf(error) !== undefined &&
+        [404, 409].includes(statusOf(error)!)
+      )
+        throw error;
       const failure = describeKubeError(error, SECRET, verb);
-      throw new ServiceUnavailableError(`Could not ${verb} a key Secret: ${failure.message}`);
+      throw new ServiceUnavailableError(
+        `Could not ${verb} a key Secret: ${failure.message}`,
+      );
     }
   }
 
@@ -153,23 +171,33 @@ export class KeySecrets {
 
   async #read(namespace: string, name: string): Promise<V1Secret | undefined> {
     try {
-      return await this.#call('read', () => this.#api.readNamespacedSecret({ namespace, name }));
+      return await this.#call('read', () =>
+        this.#api.readNamespacedSecret({ namespace, name }),
+      );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async get(namespace: string, name: string): Promise<KeySecretInfo | undefined> {
+  async get(
+    namespace: string,
+    name: string,
+  ): Promise<KeySecretInfo | undefined> {
     const secret = await this.#read(namespace, name);
     return secret ? infoOf(secret) : undefined;
   }
 
   /** The key value stored in a Secret: the only place it is kept. */
-  async readValue(namespace: string, name: string): Promise<string | undefined> {
+  async readValue(
+    namespace: string,
+    name: string,
+  ): Promise<string | undefined> {
     const secret = await this.#read(namespace, name);
     const data = secret?.data?.[KUADRANT_KEY_SECRET.dataKey];
-    return data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8');
+    return data === undefined
+      ? undefined
+      : Buffer.from(data, 'base64').toString('utf8');
   }
 
   /** Sets the tier the gateway reads (`kuadrant.io/groups`); the value stays. */
@@ -180,13 +208,19 @@ export class KeySecrets {
           namespace,
           name,
           fieldManager: MAAS_FIELD_MANAGER,
-          body: { metadata: { annotations: { [KUADRANT_KEY_SECRET.groupsAnnotation]: tier } } },
+          body: {
+            metadata: {
+              annotations: { [KUADRANT_KEY_SECRET.groupsAnnotation]: tier },
+            },
+          },
         },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     ).catch(error => {
       if (statusOf(error) === 404) {
-        throw new NotFoundError(`The key Secret ${namespace}/${name} is missing; the portal repairs it within minutes`);
+        throw new NotFoundError(
+          `The key Secret ${namespace}/${name} is missing; the portal repairs it within minutes`,
+        );
       }
       throw error;
     });
@@ -198,7 +232,9 @@ export class KeySecrets {
    */
   async delete(namespace: string, name: string): Promise<boolean> {
     try {
-      await this.#call('delete', () => this.#api.deleteNamespacedSecret({ namespace, name }));
+      await this.#call('delete', () =>
+        this.#api.deleteNamespacedSecret({ namespace, name }),
+      );
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;

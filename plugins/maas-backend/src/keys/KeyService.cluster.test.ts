@@ -4,7 +4,12 @@ import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { readMaasConfig } from '../config/MaasConfig';
-import { adminKubeConfig, createTestNamespace, deleteNamespace, harnessEnv } from '../__testUtils__/harness';
+import {
+  adminKubeConfig,
+  createTestNamespace,
+  deleteNamespace,
+  harnessEnv,
+} from '../__testUtils__/harness';
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { KeyModel, KeyService } from './KeyService';
@@ -19,7 +24,11 @@ const BOSS = 'user:default/boss';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-async function expectError(promise: Promise<unknown>, type: new (...args: any[]) => Error, message: RegExp | string) {
+async function expectError(
+  promise: Promise<unknown>,
+  type: new (...args: any[]) => Error,
+  message: RegExp | string,
+) {
   let thrown: unknown;
   try {
     await promise;
@@ -27,7 +36,8 @@ async function expectError(promise: Promise<unknown>, type: new (...args: any[])
     thrown = error;
   }
   expect(thrown).toBeInstanceOf(type);
-  if (typeof message === 'string') expect((thrown as Error).message).toBe(message);
+  if (typeof message === 'string')
+    expect((thrown as Error).message).toBe(message);
   else expect((thrown as Error).message).toMatch(message);
 }
 
@@ -50,13 +60,17 @@ describe('KeyService against the real API server', () => {
     const logger = mockServices.logger.mock();
     const notifications = { send: jest.fn(async () => undefined) };
     const auditor = mockServices.auditor.mock({
-      createEvent: jest.fn(async () => ({ success: jest.fn(async () => undefined), fail: jest.fn(async () => undefined) })),
+      createEvent: jest.fn(async () => ({
+        success: jest.fn(async () => undefined),
+        fail: jest.fn(async () => undefined),
+      })),
     });
     /** Every key value seen in this file: none may reach the logger. */
     const values: string[] = [];
     let model: KeyModel;
 
-    const readSecret = (name: string) => core.readNamespacedSecret({ namespace: ns, name });
+    const readSecret = (name: string) =>
+      core.readNamespacedSecret({ namespace: ns, name });
     const secretExists = async (name: string) => {
       try {
         await readSecret(name);
@@ -67,14 +81,23 @@ describe('KeyService against the real API server', () => {
       }
     };
     const listManagedSecrets = async () =>
-      (await core.listNamespacedSecret({ namespace: ns, labelSelector: 'app.kubernetes.io/managed-by=maas-backstage' })).items;
-    const apiKeyOf = (secret: V1Secret) => Buffer.from(secret.data!.api_key, 'base64').toString('utf8');
+      (
+        await core.listNamespacedSecret({
+          namespace: ns,
+          labelSelector: 'app.kubernetes.io/managed-by=maas-backstage',
+        })
+      ).items;
+    const apiKeyOf = (secret: V1Secret) =>
+      Buffer.from(secret.data!.api_key, 'base64').toString('utf8');
 
     beforeAll(async () => {
       kc = adminKubeConfig();
       core = kc.makeApiClient(CoreV1Api);
       ns = await createTestNamespace(kc, 'keys');
-      model = { entityRef: 'component:default/qwen3', inferenceService: { namespace: ns, name: 'qwen3' } };
+      model = {
+        entityRef: 'component:default/qwen3',
+        inferenceService: { namespace: ns, name: 'qwen3' },
+      };
       const knex = await databases.init(databaseId);
       await KeyStore.migrate(knex);
       store = new KeyStore(knex);
@@ -83,7 +106,13 @@ describe('KeyService against the real API server', () => {
       service = new KeyService({
         store,
         secrets,
-        config: readMaasConfig(new ConfigReader({ maas: { keys: { maxActivePerUserAndModel: 2, rotationOverlapMinutes: 5 } } })),
+        config: readMaasConfig(
+          new ConfigReader({
+            maas: {
+              keys: { maxActivePerUserAndModel: 2, rotationOverlapMinutes: 5 },
+            },
+          }),
+        ),
         logger,
         auditor,
         notifications,
@@ -100,13 +129,34 @@ describe('KeyService against the real API server', () => {
 
     it('issues an automatic tier at once, shows the key once, and writes exactly the Secret the gateway needs', async () => {
       const owner = user();
-      const { request, issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'trying the model' });
+      const { request, issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'trying the model',
+      });
       expect(issued).toBeDefined();
       values.push(issued!.value);
       expect(issued!.value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
-      expect(request).toMatchObject({ kind: 'new-key', state: 'issued', tier: 'free', keyId: issued!.key.id, decidedBy: 'maas:auto-approval', model: `${ns}/qwen3` });
-      expect(issued!.key).toMatchObject({ state: 'active', tier: 'free', revealed: true, userEntityRef: owner, displayPrefix: `${issued!.value.slice(0, 9)}…` });
-      expect(new Date(issued!.key.expiresAt!).getTime() - new Date(issued!.key.createdAt).getTime()).toBe(90 * DAY);
+      expect(request).toMatchObject({
+        kind: 'new-key',
+        state: 'issued',
+        tier: 'free',
+        keyId: issued!.key.id,
+        decidedBy: 'maas:auto-approval',
+        model: `${ns}/qwen3`,
+      });
+      expect(issued!.key).toMatchObject({
+        state: 'active',
+        tier: 'free',
+        revealed: true,
+        userEntityRef: owner,
+        displayPrefix: `${issued!.value.slice(0, 9)}…`,
+      });
+      expect(
+        new Date(issued!.key.expiresAt!).getTime() -
+          new Date(issued!.key.createdAt).getTime(),
+      ).toBe(90 * DAY);
 
       const secret = await readSecret(keySecretName(issued!.key.id));
       const name = owner.split('/')[1];
@@ -129,221 +179,598 @@ describe('KeyService against the real API server', () => {
       expect(Object.keys(secret.data!)).toEqual(['api_key']);
       expect(apiKeyOf(secret)).toBe(issued!.value);
       // The model's AuthPolicy selects key Secrets by these labels in the model's namespace.
-      const selected = await core.listNamespacedSecret({ namespace: ns, labelSelector: 'maas.kuadrant.io/model=qwen3,kuadrant.io/auth-secret=true' });
-      expect(selected.items.map(s => s.metadata!.name)).toContain(keySecretName(issued!.key.id));
+      const selected = await core.listNamespacedSecret({
+        namespace: ns,
+        labelSelector:
+          'maas.kuadrant.io/model=qwen3,kuadrant.io/auth-secret=true',
+      });
+      expect(selected.items.map(s => s.metadata!.name)).toContain(
+        keySecretName(issued!.key.id),
+      );
 
       // The database has the hash, never the value.
       const stored = await store.getKey(issued!.key.id);
       expect(stored!.hash).toBe(hashApiKey(issued!.value));
-      expect(JSON.stringify(await store.listKeys())).not.toContain(issued!.value);
-      expect(JSON.stringify(await store.listAudit({ limit: 100 }))).not.toContain(issued!.value);
+      expect(JSON.stringify(await store.listKeys())).not.toContain(
+        issued!.value,
+      );
+      expect(
+        JSON.stringify(await store.listAudit({ limit: 100 })),
+      ).not.toContain(issued!.value);
 
-      await expectError(service.reveal(issued!.key.id, owner), ConflictError, `Key ${issued!.key.id} was already shown once; rotate the key to get a new one`);
-      const actions = (await store.listAudit({ limit: 100 })).filter(e => [request.id, issued!.key.id].includes(e.subject.id)).map(e => e.action);
-      expect(actions.sort()).toEqual(['key.issued', 'request.approved', 'request.created', 'request.issued']);
-      expect(auditor.createEvent).toHaveBeenCalledWith(expect.objectContaining({ eventId: 'key-key-issued', meta: expect.objectContaining({ subject: { type: 'key', id: issued!.key.id } }) }));
+      await expectError(
+        service.reveal(issued!.key.id, owner),
+        ConflictError,
+        `Key ${
+          issued!.key.id
+        } was already shown once; rotate the key to get a new one`,
+      );
+      const actions = (await store.listAudit({ limit: 100 }))
+        .filter(e => [request.id, issued!.key.id].includes(e.subject.id))
+        .map(e => e.action);
+      expect(actions.sort()).toEqual([
+        'key.issued',
+        'request.approved',
+        'request.created',
+        'request.issued',
+      ]);
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'key-key-issued',
+          meta: expect.objectContaining({
+            subject: { type: 'key', id: issued!.key.id },
+          }),
+        }),
+      );
     });
 
     it('keeps a manual tier pending until approved, then shows the key once to its owner only', async () => {
       const owner = user();
-      const { request, issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'premium', reason: 'production use', expiresInDays: 30 });
+      const { request, issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'premium',
+        reason: 'production use',
+        expiresInDays: 30,
+      });
       expect(issued).toBeUndefined();
       expect(request.state).toBe('pending');
       expect(await secretExists(keySecretName(request.id))).toBe(false);
 
-      const { request: decided, warning } = await service.decide(request.id, 'approve', BOSS, 'fine');
+      const { request: decided, warning } = await service.decide(
+        request.id,
+        'approve',
+        BOSS,
+        'fine',
+      );
       expect(warning).toBeUndefined();
-      expect(decided).toMatchObject({ state: 'issued', decidedBy: BOSS, decisionComment: 'fine', keyId: request.id });
-      expect(notifications.send).toHaveBeenCalledWith(expect.objectContaining({
-        recipients: { type: 'entity', entityRef: owner, excludeEntityRef: BOSS },
-        payload: expect.objectContaining({ title: `API key request (premium) for ${ns}/qwen3 approved`, description: `${BOSS}: fine` }),
-      }));
+      expect(decided).toMatchObject({
+        state: 'issued',
+        decidedBy: BOSS,
+        decisionComment: 'fine',
+        keyId: request.id,
+      });
+      expect(notifications.send).toHaveBeenCalledWith(
+        expect.objectContaining({
+          recipients: {
+            type: 'entity',
+            entityRef: owner,
+            excludeEntityRef: BOSS,
+          },
+          payload: expect.objectContaining({
+            title: `API key request (premium) for ${ns}/qwen3 approved`,
+            description: `${BOSS}: fine`,
+          }),
+        }),
+      );
       const key = await service.getKey(decided.keyId!);
-      expect(key).toMatchObject({ state: 'active', tier: 'premium', revealed: false });
-      expect(new Date(key.expiresAt!).getTime() - new Date(key.createdAt).getTime()).toBe(30 * DAY);
-      expect((await readSecret(keySecretName(key.id))).metadata!.annotations!['kuadrant.io/groups']).toBe('premium');
+      expect(key).toMatchObject({
+        state: 'active',
+        tier: 'premium',
+        revealed: false,
+      });
+      expect(
+        new Date(key.expiresAt!).getTime() - new Date(key.createdAt).getTime(),
+      ).toBe(30 * DAY);
+      expect(
+        (await readSecret(keySecretName(key.id))).metadata!.annotations![
+          'kuadrant.io/groups'
+        ],
+      ).toBe('premium');
 
-      await expectError(service.reveal(key.id, BOB), NotAllowedError, `Only ${owner}, its owner, can see key ${key.id}`);
+      await expectError(
+        service.reveal(key.id, BOB),
+        NotAllowedError,
+        `Only ${owner}, its owner, can see key ${key.id}`,
+      );
       const shown = await service.reveal(key.id, owner);
       values.push(shown.value);
-      expect(shown.value).toBe(apiKeyOf(await readSecret(keySecretName(key.id))));
+      expect(shown.value).toBe(
+        apiKeyOf(await readSecret(keySecretName(key.id))),
+      );
       expect(hashApiKey(shown.value)).toBe(key.hash);
       expect(shown.key.revealed).toBe(true);
-      await expectError(service.reveal(key.id, owner), ConflictError, `Key ${key.id} was already shown once; rotate the key to get a new one`);
+      await expectError(
+        service.reveal(key.id, owner),
+        ConflictError,
+        `Key ${key.id} was already shown once; rotate the key to get a new one`,
+      );
 
-      await expectError(service.decide(request.id, 'approve', BOSS), ConflictError, `Key request ${request.id} is already decided: issued`);
+      await expectError(
+        service.decide(request.id, 'approve', BOSS),
+        ConflictError,
+        `Key request ${request.id} is already decided: issued`,
+      );
     });
 
     it('rejects, notifies, and refuses a second decision; a failing notification does not fail it', async () => {
       const owner = user();
-      const { request } = await service.createRequest({ model, userEntityRef: owner, tier: 'enterprise', reason: 'big batch' });
-      notifications.send.mockRejectedValueOnce(new Error('notifications backend is not installed'));
-      const { request: decided } = await service.decide(request.id, 'reject', BOSS, 'use premium');
-      expect(decided).toMatchObject({ state: 'rejected', decidedBy: BOSS, decisionComment: 'use premium' });
-      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(`Could not notify ${owner} about key request ${request.id}: notifications backend is not installed`));
-      await expectError(service.decide(request.id, 'approve', BOSS), ConflictError, `Key request ${request.id} is already decided: rejected`);
+      const { request } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'enterprise',
+        reason: 'big batch',
+      });
+      notifications.send.mockRejectedValueOnce(
+        new Error('notifications backend is not installed'),
+      );
+      const { request: decided } = await service.decide(
+        request.id,
+        'reject',
+        BOSS,
+        'use premium',
+      );
+      expect(decided).toMatchObject({
+        state: 'rejected',
+        decidedBy: BOSS,
+        decisionComment: 'use premium',
+      });
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `Could not notify ${owner} about key request ${request.id}: notifications backend is not installed`,
+        ),
+      );
+      await expectError(
+        service.decide(request.id, 'approve', BOSS),
+        ConflictError,
+        `Key request ${request.id} is already decided: rejected`,
+      );
       expect(await store.getKey(request.id)).toBeUndefined();
       expect(await secretExists(keySecretName(request.id))).toBe(false);
     });
 
     it('lets only the owner cancel a pending request', async () => {
       const owner = user();
-      const { request } = await service.createRequest({ model, userEntityRef: owner, tier: 'premium', reason: 'maybe' });
-      await expectError(service.cancel(request.id, BOB), NotAllowedError, `Only ${owner} can cancel key request ${request.id}`);
+      const { request } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'premium',
+        reason: 'maybe',
+      });
+      await expectError(
+        service.cancel(request.id, BOB),
+        NotAllowedError,
+        `Only ${owner} can cancel key request ${request.id}`,
+      );
       expect((await service.cancel(request.id, owner)).state).toBe('cancelled');
-      await expectError(service.cancel(request.id, owner), ConflictError, `Key request ${request.id} is already decided: cancelled`);
+      await expectError(
+        service.cancel(request.id, owner),
+        ConflictError,
+        `Key request ${request.id} is already decided: cancelled`,
+      );
     });
 
     it('refuses bad input and requests over the cap, changing nothing', async () => {
       const owner = user();
       const before = (await store.listRequests()).length;
-      await expectError(service.createRequest({ model, userEntityRef: owner, tier: 'gold', reason: 'x' }), InputError, 'Unknown tier "gold"; this portal\'s tiers are free, premium, enterprise');
-      await expectError(service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'y'.repeat(501) }), InputError, 'The reason is 501 characters long; at most 500 are allowed');
-      await expectError(service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: '   ' }), InputError, /A reason is required/);
-      await expectError(service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'ok', expiresInDays: 400 }), InputError, 'expiresInDays must be a whole number from 1 to 365; got 400');
+      await expectError(
+        service.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'gold',
+          reason: 'x',
+        }),
+        InputError,
+        'Unknown tier "gold"; this portal\'s tiers are free, premium, enterprise',
+      );
+      await expectError(
+        service.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'free',
+          reason: 'y'.repeat(501),
+        }),
+        InputError,
+        'The reason is 501 characters long; at most 500 are allowed',
+      );
+      await expectError(
+        service.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'free',
+          reason: '   ',
+        }),
+        InputError,
+        /A reason is required/,
+      );
+      await expectError(
+        service.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'free',
+          reason: 'ok',
+          expiresInDays: 400,
+        }),
+        InputError,
+        'expiresInDays must be a whole number from 1 to 365; got 400',
+      );
       expect((await store.listRequests()).length).toBe(before);
 
-      const first = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'one' });
+      const first = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'one',
+      });
       values.push(first.issued!.value);
-      await service.createRequest({ model, userEntityRef: owner, tier: 'premium', reason: 'two' });
+      await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'premium',
+        reason: 'two',
+      });
       const count = (await store.listRequests()).length;
       await expectError(
-        service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'three' }),
+        service.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'free',
+          reason: 'three',
+        }),
         ConflictError,
         `You already have 2 active keys or open requests for ${ns}/qwen3; the limit is 2. Revoke a key or cancel a request first.`,
       );
       expect((await store.listRequests()).length).toBe(count);
-      expect((await listManagedSecrets()).filter(s => s.metadata!.labels!['maas.kuadrant.io/owner'] === owner.split('/')[1])).toHaveLength(1);
+      expect(
+        (await listManagedSecrets()).filter(
+          s =>
+            s.metadata!.labels!['maas.kuadrant.io/owner'] ===
+            owner.split('/')[1],
+        ),
+      ).toHaveLength(1);
     });
 
-    it('revokes one\'s own key (Secret gone, record kept) and refuses someone else\'s without the permission', async () => {
+    it("revokes one's own key (Secret gone, record kept) and refuses someone else's without the permission", async () => {
       const owner = user();
-      const { issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'short test' });
+      const { issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'short test',
+      });
       values.push(issued!.value);
       const name = keySecretName(issued!.key.id);
 
-      await expectError(service.revoke(issued!.key.id, BOB), NotAllowedError, `Key ${issued!.key.id} belongs to ${owner}; revoking it takes the maas.key.revoke permission on component:default/qwen3`);
+      await expectError(
+        service.revoke(issued!.key.id, BOB),
+        NotAllowedError,
+        `Key ${
+          issued!.key.id
+        } belongs to ${owner}; revoking it takes the maas.key.revoke permission on component:default/qwen3`,
+      );
       expect(await secretExists(name)).toBe(true);
       expect((await service.getKey(issued!.key.id)).state).toBe('active');
 
       const revoked = await service.revoke(issued!.key.id, owner);
-      expect(revoked).toMatchObject({ state: 'revoked', revokedBy: owner, revokedAt: new Date(clock).toISOString() });
+      expect(revoked).toMatchObject({
+        state: 'revoked',
+        revokedBy: owner,
+        revokedAt: new Date(clock).toISOString(),
+      });
       expect(await secretExists(name)).toBe(false);
       expect(await store.getKey(issued!.key.id)).toBeDefined();
-      await expectError(service.revoke(issued!.key.id, owner), ConflictError, `Key ${issued!.key.id} is revoked; only active or rotating keys can be revoked`);
+      await expectError(
+        service.revoke(issued!.key.id, owner),
+        ConflictError,
+        `Key ${
+          issued!.key.id
+        } is revoked; only active or rotating keys can be revoked`,
+      );
 
-      const other = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'admin revokes' });
+      const other = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'admin revokes',
+      });
       values.push(other.issued!.value);
-      expect((await service.revoke(other.issued!.key.id, BOSS, { mayRevokeOthers: true })).revokedBy).toBe(BOSS);
-      expect(await secretExists(keySecretName(other.issued!.key.id))).toBe(false);
+      expect(
+        (
+          await service.revoke(other.issued!.key.id, BOSS, {
+            mayRevokeOthers: true,
+          })
+        ).revokedBy,
+      ).toBe(BOSS);
+      expect(await secretExists(keySecretName(other.issued!.key.id))).toBe(
+        false,
+      );
     });
 
     it('issues one key and one Secret when the same request is approved twice at once', async () => {
       const owner = user();
-      const { request } = await service.createRequest({ model, userEntityRef: owner, tier: 'premium', reason: 'race' });
+      const { request } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'premium',
+        reason: 'race',
+      });
       const results = await Promise.allSettled([
         service.decide(request.id, 'approve', BOSS),
         service.decide(request.id, 'approve', 'user:default/other-boss'),
       ]);
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
-      const rejected = results.find(r => r.status === 'rejected') as PromiseRejectedResult;
+      const rejected = results.find(
+        r => r.status === 'rejected',
+      ) as PromiseRejectedResult;
       expect(rejected.reason).toBeInstanceOf(ConflictError);
-      expect(rejected.reason.message).toMatch(new RegExp(`Key request ${request.id} is already decided: (approved|issued)`));
-      expect((await store.listKeys({ userEntityRef: owner }))).toHaveLength(1);
-      expect((await listManagedSecrets()).filter(s => s.metadata!.labels!['maas.kuadrant.io/key-request'] === request.id)).toHaveLength(1);
+      expect(rejected.reason.message).toMatch(
+        new RegExp(
+          `Key request ${request.id} is already decided: (approved|issued)`,
+        ),
+      );
+      expect(await store.listKeys({ userEntityRef: owner })).toHaveLength(1);
+      expect(
+        (await listManagedSecrets()).filter(
+          s =>
+            s.metadata!.labels!['maas.kuadrant.io/key-request'] === request.id,
+        ),
+      ).toHaveLength(1);
       expect((await store.getRequest(request.id))!.state).toBe('issued');
     });
 
     it('reconcile adopts a Secret whose key row a crash lost, and issues for an approved request without one', async () => {
       const adoptOwner = user();
-      const lost = await service.createRequest({ model, userEntityRef: adoptOwner, tier: 'premium', reason: 'crash after Secret' });
+      const lost = await service.createRequest({
+        model,
+        userEntityRef: adoptOwner,
+        tier: 'premium',
+        reason: 'crash after Secret',
+      });
       // The crash: approved and its Secret made, but no key row.
-      expect(await store.transitionRequest(lost.request.id, 'pending', 'approved', { decidedBy: BOSS, decidedAt: new Date(clock) })).toBe(true);
+      expect(
+        await store.transitionRequest(lost.request.id, 'pending', 'approved', {
+          decidedBy: BOSS,
+          decidedAt: new Date(clock),
+        }),
+      ).toBe(true);
       const value = `maas_${'A'.repeat(43)}`;
       values.push(value);
-      await secrets.create({ keyId: lost.request.id, requestId: lost.request.id, namespace: ns, modelName: 'qwen3', entityRef: model.entityRef, userEntityRef: adoptOwner, tier: 'premium', value });
+      await secrets.create({
+        keyId: lost.request.id,
+        requestId: lost.request.id,
+        namespace: ns,
+        modelName: 'qwen3',
+        entityRef: model.entityRef,
+        userEntityRef: adoptOwner,
+        tier: 'premium',
+        value,
+      });
 
       const issueOwner = user();
-      const approved = await service.createRequest({ model, userEntityRef: issueOwner, tier: 'premium', reason: 'crash before Secret' });
-      expect(await store.transitionRequest(approved.request.id, 'pending', 'approved', { decidedBy: BOSS, decidedAt: new Date(clock) })).toBe(true);
+      const approved = await service.createRequest({
+        model,
+        userEntityRef: issueOwner,
+        tier: 'premium',
+        reason: 'crash before Secret',
+      });
+      expect(
+        await store.transitionRequest(
+          approved.request.id,
+          'pending',
+          'approved',
+          { decidedBy: BOSS, decidedAt: new Date(clock) },
+        ),
+      ).toBe(true);
 
-      const report = await reconcileKeys({ service, store, secrets, logger, namespaces: [ns], now: new Date(clock), graceMs: 0 });
+      const report = await reconcileKeys({
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: new Date(clock),
+        graceMs: 0,
+      });
       expect(report.failures).toEqual([]);
-      expect(report.completed.sort()).toEqual([lost.request.id, approved.request.id].sort());
+      expect(report.completed.sort()).toEqual(
+        [lost.request.id, approved.request.id].sort(),
+      );
 
       const adopted = await service.getKey(lost.request.id);
-      expect(adopted).toMatchObject({ state: 'active', revealed: false, userEntityRef: adoptOwner });
+      expect(adopted).toMatchObject({
+        state: 'active',
+        revealed: false,
+        userEntityRef: adoptOwner,
+      });
       expect(adopted.hash).toBe(hashApiKey(value));
       expect((await store.getRequest(lost.request.id))!.state).toBe('issued');
 
       const issuedKey = await service.getKey(approved.request.id);
       expect(issuedKey).toMatchObject({ state: 'active', revealed: false });
       values.push(apiKeyOf(await readSecret(keySecretName(issuedKey.id))));
-      expect(hashApiKey(apiKeyOf(await readSecret(keySecretName(issuedKey.id))))).toBe(issuedKey.hash);
+      expect(
+        hashApiKey(apiKeyOf(await readSecret(keySecretName(issuedKey.id)))),
+      ).toBe(issuedKey.hash);
 
       // A second pass has nothing to do.
-      const again = await reconcileKeys({ service, store, secrets, logger, namespaces: [ns], now: new Date(clock), graceMs: 0 });
-      expect(again).toEqual({ completed: [], deletedSecrets: [], failures: [] });
+      const again = await reconcileKeys({
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: new Date(clock),
+        graceMs: 0,
+      });
+      expect(again).toEqual({
+        completed: [],
+        deletedSecrets: [],
+        failures: [],
+      });
     });
 
     it('reconcile deletes Secrets without a live key, but leaves young ones to the call still making them', async () => {
       const owner = user();
       const orphanId = randomUUID();
-      await secrets.create({ keyId: orphanId, requestId: randomUUID(), namespace: ns, modelName: 'qwen3', entityRef: model.entityRef, userEntityRef: owner, tier: 'free', value: 'maas_orphan-value-not-a-real-key' });
-      const young = await reconcileKeys({ service, store, secrets, logger, namespaces: [ns], now: new Date(), graceMs: 10 * MINUTE });
+      await secrets.create({
+        keyId: orphanId,
+        requestId: randomUUID(),
+        namespace: ns,
+        modelName: 'qwen3',
+        entityRef: model.entityRef,
+        userEntityRef: owner,
+        tier: 'free',
+        value: 'maas_orphan-value-not-a-real-key',
+      });
+      const young = await reconcileKeys({
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: new Date(),
+        graceMs: 10 * MINUTE,
+      });
       expect(young.deletedSecrets).toEqual([]);
 
       // A revoked key whose Secret deletion failed.
-      const { issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'will be revoked' });
+      const { issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'will be revoked',
+      });
       values.push(issued!.value);
-      expect(await store.transitionKey(issued!.key.id, ['active'], 'revoked')).toBe(true);
+      expect(
+        await store.transitionKey(issued!.key.id, ['active'], 'revoked'),
+      ).toBe(true);
 
-      const report = await reconcileKeys({ service, store, secrets, logger, namespaces: [ns], now: new Date(), graceMs: 0 });
-      expect(report.deletedSecrets.sort()).toEqual([`${ns}/${keySecretName(orphanId)}`, `${ns}/${keySecretName(issued!.key.id)}`].sort());
+      const report = await reconcileKeys({
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: new Date(),
+        graceMs: 0,
+      });
+      expect(report.deletedSecrets.sort()).toEqual(
+        [
+          `${ns}/${keySecretName(orphanId)}`,
+          `${ns}/${keySecretName(issued!.key.id)}`,
+        ].sort(),
+      );
       expect(await secretExists(keySecretName(orphanId))).toBe(false);
       expect(await secretExists(keySecretName(issued!.key.id))).toBe(false);
     });
 
     it('rotates: a new key at once, the old one valid until the overlap ends and the task removes it', async () => {
       const owner = user();
-      const { issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'rotate me', expiresInDays: 10 });
+      const { issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'rotate me',
+        expiresInDays: 10,
+      });
       values.push(issued!.value);
       const old = issued!.key;
-      await expectError(service.rotate(old.id, BOB), NotAllowedError, `Only ${owner}, its owner, can rotate key ${old.id}`);
+      await expectError(
+        service.rotate(old.id, BOB),
+        NotAllowedError,
+        `Only ${owner}, its owner, can rotate key ${old.id}`,
+      );
 
       const rotated = await service.rotate(old.id, owner);
       values.push(rotated.value);
       expect(rotated.value).not.toBe(issued!.value);
-      expect(rotated.key).toMatchObject({ state: 'active', tier: 'free', revealed: true, userEntityRef: owner });
-      expect(new Date(rotated.key.expiresAt!).getTime() - new Date(rotated.key.createdAt).getTime()).toBe(10 * DAY);
-      expect(await service.getKey(old.id)).toMatchObject({ state: 'rotating', replacedBy: rotated.key.id, overlapUntil: new Date(clock + 5 * MINUTE).toISOString() });
-      await expectError(service.rotate(old.id, owner), ConflictError, `Key ${old.id} is rotating; only active keys can be rotated`);
+      expect(rotated.key).toMatchObject({
+        state: 'active',
+        tier: 'free',
+        revealed: true,
+        userEntityRef: owner,
+      });
+      expect(
+        new Date(rotated.key.expiresAt!).getTime() -
+          new Date(rotated.key.createdAt).getTime(),
+      ).toBe(10 * DAY);
+      expect(await service.getKey(old.id)).toMatchObject({
+        state: 'rotating',
+        replacedBy: rotated.key.id,
+        overlapUntil: new Date(clock + 5 * MINUTE).toISOString(),
+      });
+      await expectError(
+        service.rotate(old.id, owner),
+        ConflictError,
+        `Key ${old.id} is rotating; only active keys can be rotated`,
+      );
 
       const oldSecret = await readSecret(keySecretName(old.id));
       const newSecret = await readSecret(keySecretName(rotated.key.id));
       expect(apiKeyOf(newSecret)).toBe(rotated.value);
       // Same user id and tier: the rate-limit counters are per user id, so the window carries on.
-      expect(newSecret.metadata!.annotations!['secret.kuadrant.io/user-id']).toBe(oldSecret.metadata!.annotations!['secret.kuadrant.io/user-id']);
-      expect(newSecret.metadata!.annotations!['kuadrant.io/groups']).toBe('free');
-      expect(newSecret.metadata!.labels!['maas.kuadrant.io/key-request']).toBe(oldSecret.metadata!.labels!['maas.kuadrant.io/key-request']);
+      expect(
+        newSecret.metadata!.annotations!['secret.kuadrant.io/user-id'],
+      ).toBe(oldSecret.metadata!.annotations!['secret.kuadrant.io/user-id']);
+      expect(newSecret.metadata!.annotations!['kuadrant.io/groups']).toBe(
+        'free',
+      );
+      expect(newSecret.metadata!.labels!['maas.kuadrant.io/key-request']).toBe(
+        oldSecret.metadata!.labels!['maas.kuadrant.io/key-request'],
+      );
 
-      const tasks = { service, store, secrets, logger, namespaces: [ns], now: () => new Date(clock), graceMs: 0 };
+      const tasks = {
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: () => new Date(clock),
+        graceMs: 0,
+      };
       clock += 4 * MINUTE;
       expect((await runKeyTasks(tasks)).rotated).toEqual([]);
       expect(await secretExists(keySecretName(old.id))).toBe(true);
 
       clock += 2 * MINUTE;
       expect((await runKeyTasks(tasks)).rotated).toEqual([old.id]);
-      expect(await service.getKey(old.id)).toMatchObject({ state: 'rotated', replacedBy: rotated.key.id });
+      expect(await service.getKey(old.id)).toMatchObject({
+        state: 'rotated',
+        replacedBy: rotated.key.id,
+      });
       expect(await secretExists(keySecretName(old.id))).toBe(false);
       expect(await secretExists(keySecretName(rotated.key.id))).toBe(true);
     });
 
     it('expires keys by the scheduled task', async () => {
       const owner = user();
-      const { issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'one day', expiresInDays: 1 });
+      const { issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'one day',
+        expiresInDays: 1,
+      });
       values.push(issued!.value);
-      const tasks = { service, store, secrets, logger, namespaces: [ns], now: () => new Date(clock), graceMs: 0 };
+      const tasks = {
+        service,
+        store,
+        secrets,
+        logger,
+        namespaces: [ns],
+        now: () => new Date(clock),
+        graceMs: 0,
+      };
       expect((await runKeyTasks(tasks)).expired).not.toContain(issued!.key.id);
 
       clock += DAY + MINUTE;
@@ -353,35 +780,97 @@ describe('KeyService against the real API server', () => {
       expect((await runKeyTasks(tasks)).expired).toEqual([]);
     });
 
-    it('changes a key\'s tier through approval, keeping its value', async () => {
+    it("changes a key's tier through approval, keeping its value", async () => {
       const owner = user();
-      const { issued } = await service.createRequest({ model, userEntityRef: owner, tier: 'free', reason: 'start small' });
+      const { issued } = await service.createRequest({
+        model,
+        userEntityRef: owner,
+        tier: 'free',
+        reason: 'start small',
+      });
       values.push(issued!.value);
       const keyId = issued!.key.id;
-      await expectError(service.requestTierChange({ keyId, tier: 'free', reason: 'same', actor: owner }), InputError, `Key ${keyId} is already at tier free`);
-      await expectError(service.requestTierChange({ keyId, tier: 'premium', reason: 'more', actor: BOB }), NotAllowedError, `Only ${owner}, its owner, can change the tier of key ${keyId}`);
+      await expectError(
+        service.requestTierChange({
+          keyId,
+          tier: 'free',
+          reason: 'same',
+          actor: owner,
+        }),
+        InputError,
+        `Key ${keyId} is already at tier free`,
+      );
+      await expectError(
+        service.requestTierChange({
+          keyId,
+          tier: 'premium',
+          reason: 'more',
+          actor: BOB,
+        }),
+        NotAllowedError,
+        `Only ${owner}, its owner, can change the tier of key ${keyId}`,
+      );
 
-      const change = await service.requestTierChange({ keyId, tier: 'premium', reason: 'need more', actor: owner });
-      expect(change).toMatchObject({ kind: 'tier-change', state: 'pending', keyId, tier: 'premium' });
-      await expectError(service.requestTierChange({ keyId, tier: 'enterprise', reason: 'even more', actor: owner }), ConflictError, `Key ${keyId} already has an open tier change (${change.id}, to premium)`);
-      expect((await readSecret(keySecretName(keyId))).metadata!.annotations!['kuadrant.io/groups']).toBe('free');
+      const change = await service.requestTierChange({
+        keyId,
+        tier: 'premium',
+        reason: 'need more',
+        actor: owner,
+      });
+      expect(change).toMatchObject({
+        kind: 'tier-change',
+        state: 'pending',
+        keyId,
+        tier: 'premium',
+      });
+      await expectError(
+        service.requestTierChange({
+          keyId,
+          tier: 'enterprise',
+          reason: 'even more',
+          actor: owner,
+        }),
+        ConflictError,
+        `Key ${keyId} already has an open tier change (${change.id}, to premium)`,
+      );
+      expect(
+        (await readSecret(keySecretName(keyId))).metadata!.annotations![
+          'kuadrant.io/groups'
+        ],
+      ).toBe('free');
 
       const { request } = await service.decide(change.id, 'approve', BOSS);
       expect(request.state).toBe('issued');
       const secret = await readSecret(keySecretName(keyId));
-      expect(secret.metadata!.annotations!['kuadrant.io/groups']).toBe('premium');
+      expect(secret.metadata!.annotations!['kuadrant.io/groups']).toBe(
+        'premium',
+      );
       expect(apiKeyOf(secret)).toBe(issued!.value);
       expect((await service.getKey(keyId)).tier).toBe('premium');
 
       // Back to an automatic tier: applied at once.
-      const back = await service.requestTierChange({ keyId, tier: 'free', reason: 'done', actor: owner });
+      const back = await service.requestTierChange({
+        keyId,
+        tier: 'free',
+        reason: 'done',
+        actor: owner,
+      });
       expect(back.state).toBe('issued');
-      expect((await readSecret(keySecretName(keyId))).metadata!.annotations!['kuadrant.io/groups']).toBe('free');
+      expect(
+        (await readSecret(keySecretName(keyId))).metadata!.annotations![
+          'kuadrant.io/groups'
+        ],
+      ).toBe('free');
     });
 
     // Declared last, so it runs after every test above has added the key values it saw.
     it('never logs a key value', () => {
-      const logged = JSON.stringify([logger.info.mock.calls, logger.warn.mock.calls, logger.error.mock.calls, logger.debug.mock.calls]);
+      const logged = JSON.stringify([
+        logger.info.mock.calls,
+        logger.warn.mock.calls,
+        logger.error.mock.calls,
+        logger.debug.mock.calls,
+      ]);
       expect(values.length).toBeGreaterThan(3);
       for (const value of values) expect(logged).not.toContain(value);
     });

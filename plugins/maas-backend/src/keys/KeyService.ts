@@ -1,5 +1,11 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   ApiKey,
@@ -17,7 +23,14 @@ import { displayPrefixOf, generateApiKey, hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { notifyRequester } from './notifyRequester';
 import { assertTransition } from './requestStateMachine';
-import { KeyFilter, KeyStore, NewAuditEvent, RequestFilter, StoredKey, StoredKeyRequest } from './store/KeyStore';
+import {
+  KeyFilter,
+  KeyStore,
+  NewAuditEvent,
+  RequestFilter,
+  StoredKey,
+  StoredKeyRequest,
+} from './store/KeyStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -57,7 +70,8 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** The API shape of a stored key: no hash, no Secret location. */
 export function publicKey(key: StoredKey): ApiKey {
-  const { hash, secretNamespace, secretName, requestId, rotatedFrom, ...rest } = key;
+  const { hash, secretNamespace, secretName, requestId, rotatedFrom, ...rest } =
+    key;
   return rest;
 }
 
@@ -116,7 +130,9 @@ export class KeyService {
     const tier = this.#config.tiers.find(t => t.name === name);
     if (!tier) {
       throw new InputError(
-        `Unknown tier "${name}"; this portal's tiers are ${this.#config.tiers.map(t => t.name).join(', ')}`,
+        `Unknown tier "${name}"; this portal's tiers are ${this.#config.tiers
+          .map(t => t.name)
+          .join(', ')}`,
       );
     }
     return tier;
@@ -124,10 +140,15 @@ export class KeyService {
 
   #reason(reason: string): string {
     const trimmed = reason.trim();
-    if (!trimmed) throw new InputError('A reason is required: say briefly what the key is for');
+    if (!trimmed)
+      throw new InputError(
+        'A reason is required: say briefly what the key is for',
+      );
     const max = this.#config.keys.reasonMaxLength;
     if (trimmed.length > max) {
-      throw new InputError(`The reason is ${trimmed.length} characters long; at most ${max} are allowed`);
+      throw new InputError(
+        `The reason is ${trimmed.length} characters long; at most ${max} are allowed`,
+      );
     }
     return trimmed;
   }
@@ -155,12 +176,19 @@ export class KeyService {
       });
       await auditorEvent.success();
     } catch (error) {
-      this.#logger.warn(`Could not write an auditor event for ${event.action}: ${(error as Error).message}`);
+      this.#logger.warn(
+        `Could not write an auditor event for ${event.action}: ${
+          (error as Error).message
+        }`,
+      );
     }
   }
 
   /** Runs `change` and its audit rows in one transaction, then tells the auditor service. */
-  async #change<T>(events: NewAuditEvent[] | ((result: T) => NewAuditEvent[]), change: (store: KeyStore) => Promise<T>): Promise<T> {
+  async #change<T>(
+    events: NewAuditEvent[] | ((result: T) => NewAuditEvent[]),
+    change: (store: KeyStore) => Promise<T>,
+  ): Promise<T> {
     let recorded: NewAuditEvent[] = [];
     const result = await this.#store.transaction(async store => {
       const value = await change(store);
@@ -174,13 +202,21 @@ export class KeyService {
 
   // Requests
 
-  async createRequest(input: NewKeyRequestInput): Promise<CreateKeyRequestResponse> {
+  async createRequest(
+    input: NewKeyRequestInput,
+  ): Promise<CreateKeyRequestResponse> {
     const tier = this.#tier(input.tier);
     const reason = this.#reason(input.reason);
     const { maxTtlDays, maxActivePerUserAndModel } = this.#config.keys;
     if (input.expiresInDays !== undefined) {
-      if (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > maxTtlDays) {
-        throw new InputError(`expiresInDays must be a whole number from 1 to ${maxTtlDays}; got ${input.expiresInDays}`);
+      if (
+        !Number.isInteger(input.expiresInDays) ||
+        input.expiresInDays < 1 ||
+        input.expiresInDays > maxTtlDays
+      ) {
+        throw new InputError(
+          `expiresInDays must be a whole number from 1 to ${maxTtlDays}; got ${input.expiresInDays}`,
+        );
       }
     }
     const model = stringifyObjectRef(input.model.inferenceService);
@@ -205,13 +241,28 @@ export class KeyService {
       expiresInDays: input.expiresInDays,
     };
     await this.#change(
-      [{ actor: input.userEntityRef, action: 'request.created', subject: { type: 'key-request', id: request.id }, entityRef: request.entityRef, toState: 'pending', details: { tier: tier.name, kind: 'new-key' } }],
+      [
+        {
+          actor: input.userEntityRef,
+          action: 'request.created',
+          subject: { type: 'key-request', id: request.id },
+          entityRef: request.entityRef,
+          toState: 'pending',
+          details: { tier: tier.name, kind: 'new-key' },
+        },
+      ],
       store => store.insertRequest(request),
     );
     if (tier.approval !== 'auto') return { request: publicRequest(request) };
 
-    await this.#approve(request, AUTO_APPROVER, `Tier ${tier.name} is approved automatically`);
-    const issued = await this.#issue((await this.#store.getRequest(request.id))!);
+    await this.#approve(
+      request,
+      AUTO_APPROVER,
+      `Tier ${tier.name} is approved automatically`,
+    );
+    const issued = await this.#issue(
+      (await this.#store.getRequest(request.id))!,
+    );
     if (!(await this.#store.markRevealed(issued.key.id, this.#now()))) {
       throw new ConflictError(`Key ${issued.key.id} was shown already`);
     }
@@ -232,12 +283,22 @@ export class KeyService {
   }
 
   /** pending → approved|rejected, once; an approved request is then issued (or its tier applied). */
-  async decide(id: string, decision: 'approve' | 'reject', actor: Actor, comment?: string): Promise<DecisionOutcome> {
+  async decide(
+    id: string,
+    decision: 'approve' | 'reject',
+    actor: Actor,
+    comment?: string,
+  ): Promise<DecisionOutcome> {
     const request = await this.getRequest(id);
     if (decision === 'reject') {
       await this.#transition(request, 'rejected', actor, comment);
       const decided = (await this.#store.getRequest(id))!;
-      await notifyRequester({ notifications: this.#notifications, logger: this.#logger, request: decided, decidedBy: actor });
+      await notifyRequester({
+        notifications: this.#notifications,
+        logger: this.#logger,
+        request: decided,
+        decidedBy: actor,
+      });
       return { request: publicRequest(decided) };
     }
     await this.#approve(request, actor, comment);
@@ -245,35 +306,65 @@ export class KeyService {
     try {
       await this.#complete((await this.#store.getRequest(id))!);
     } catch (error) {
-      warning = `Approved, but the key is not out yet (${(error as Error).message}); the portal retries within minutes`;
+      warning = `Approved, but the key is not out yet (${
+        (error as Error).message
+      }); the portal retries within minutes`;
       this.#logger.warn(`Key request ${id}: ${warning}`);
     }
     const decided = (await this.#store.getRequest(id))!;
-    await notifyRequester({ notifications: this.#notifications, logger: this.#logger, request: decided, decidedBy: actor });
+    await notifyRequester({
+      notifications: this.#notifications,
+      logger: this.#logger,
+      request: decided,
+      decidedBy: actor,
+    });
     return { request: publicRequest(decided), warning };
   }
 
   async cancel(id: string, actor: Actor): Promise<KeyRequest> {
     const request = await this.getRequest(id);
     if (request.userEntityRef !== actor) {
-      throw new NotAllowedError(`Only ${request.userEntityRef} can cancel key request ${id}`);
+      throw new NotAllowedError(
+        `Only ${request.userEntityRef} can cancel key request ${id}`,
+      );
     }
     await this.#transition(request, 'cancelled', actor);
     return publicRequest((await this.#store.getRequest(id))!);
   }
 
-  async #approve(request: StoredKeyRequest, actor: Actor, comment?: string): Promise<void> {
+  async #approve(
+    request: StoredKeyRequest,
+    actor: Actor,
+    comment?: string,
+  ): Promise<void> {
     await this.#transition(request, 'approved', actor, comment);
   }
 
   /** A decision on a pending request, made once even when several replicas try at once. */
-  async #transition(request: StoredKeyRequest, to: KeyRequestState, actor: Actor, comment?: string): Promise<void> {
+  async #transition(
+    request: StoredKeyRequest,
+    to: KeyRequestState,
+    actor: Actor,
+    comment?: string,
+  ): Promise<void> {
     if (request.state !== 'pending') {
-      throw new ConflictError(`Key request ${request.id} is already decided: ${request.state}`);
+      throw new ConflictError(
+        `Key request ${request.id} is already decided: ${request.state}`,
+      );
     }
     assertTransition(request.state, to);
     await this.#change(
-      [{ actor, action: `request.${to}`, subject: { type: 'key-request', id: request.id }, entityRef: request.entityRef, fromState: 'pending', toState: to, details: comment ? { comment } : undefined }],
+      [
+        {
+          actor,
+          action: `request.${to}`,
+          subject: { type: 'key-request', id: request.id },
+          entityRef: request.entityRef,
+          fromState: 'pending',
+          toState: to,
+          details: comment ? { comment } : undefined,
+        },
+      ],
       async store => {
         const ok = await store.transitionRequest(request.id, 'pending', to, {
           decidedBy: actor,
@@ -282,7 +373,11 @@ export class KeyService {
         });
         if (!ok) {
           const current = await store.getRequest(request.id);
-          throw new ConflictError(`Key request ${request.id} is already decided: ${current?.state ?? 'gone'}`);
+          throw new ConflictError(
+            `Key request ${request.id} is already decided: ${
+              current?.state ?? 'gone'
+            }`,
+          );
         }
       },
     );
@@ -323,8 +418,15 @@ export class KeyService {
     if (created === 'exists') {
       // A replica or an earlier attempt made it: adopt its value.
       const existing = await secrets.readValue(namespace, secretName);
-      if (!existing) throw new ServiceUnavailableError(`Secret ${namespace}/${secretName} has no key value`);
-      generated = { value: existing, hash: hashApiKey(existing), displayPrefix: displayPrefixOf(existing) };
+      if (!existing)
+        throw new ServiceUnavailableError(
+          `Secret ${namespace}/${secretName} has no key value`,
+        );
+      generated = {
+        value: existing,
+        hash: hashApiKey(existing),
+        displayPrefix: displayPrefixOf(existing),
+      };
     }
     const now = this.#now();
     const key: StoredKey = {
@@ -340,30 +442,61 @@ export class KeyService {
       secretNamespace: namespace,
       secretName,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + (request.expiresInDays ?? this.#config.keys.defaultTtlDays) * DAY_MS).toISOString(),
+      expiresAt: new Date(
+        now.getTime() +
+          (request.expiresInDays ?? this.#config.keys.defaultTtlDays) * DAY_MS,
+      ).toISOString(),
       revealed: false,
     };
     try {
       await this.#change(
         [
-          { actor: 'maas:issuer', action: 'request.issued', subject: { type: 'key-request', id: request.id }, entityRef: request.entityRef, fromState: 'approved', toState: 'issued', details: { keyId } },
-          { actor: 'maas:issuer', action: 'key.issued', subject: { type: 'key', id: keyId }, entityRef: request.entityRef, toState: 'active', details: { tier: request.tier, owner: request.userEntityRef, secret: `${namespace}/${secretName}` } },
+          {
+            actor: 'maas:issuer',
+            action: 'request.issued',
+            subject: { type: 'key-request', id: request.id },
+            entityRef: request.entityRef,
+            fromState: 'approved',
+            toState: 'issued',
+            details: { keyId },
+          },
+          {
+            actor: 'maas:issuer',
+            action: 'key.issued',
+            subject: { type: 'key', id: keyId },
+            entityRef: request.entityRef,
+            toState: 'active',
+            details: {
+              tier: request.tier,
+              owner: request.userEntityRef,
+              secret: `${namespace}/${secretName}`,
+            },
+          },
         ],
         async store => {
           await store.insertKey(key);
-          if (!(await store.transitionRequest(request.id, 'approved', 'issued', { keyId }))) {
-            throw new ConflictError(`Key request ${request.id} is no longer approved`);
+          if (
+            !(await store.transitionRequest(request.id, 'approved', 'issued', {
+              keyId,
+            }))
+          ) {
+            throw new ConflictError(
+              `Key request ${request.id} is no longer approved`,
+            );
           }
         },
       );
     } catch (error) {
-      if (!isUniqueViolation(error) && !(error instanceof ConflictError)) throw error;
+      if (!isUniqueViolation(error) && !(error instanceof ConflictError))
+        throw error;
       // Someone else finished this request at the same time: their row stands.
       const stored = await this.#store.getKey(keyId);
       if (!stored) throw error;
       return { key: publicKey(stored), value: generated.value };
     }
-    this.#logger.info(`Issued key ${keyId} (${generated.displayPrefix}) of ${request.userEntityRef} for ${request.model}, tier ${request.tier}`);
+    this.#logger.info(
+      `Issued key ${keyId} (${generated.displayPrefix}) of ${request.userEntityRef} for ${request.model}, tier ${request.tier}`,
+    );
     return { key: publicKey(key), value: generated.value };
   }
 
@@ -381,13 +514,23 @@ export class KeyService {
 
   #ownKey(key: StoredKey, actor: Actor, verb: string): void {
     if (key.userEntityRef !== actor) {
-      throw new NotAllowedError(`Only ${key.userEntityRef}, its owner, can ${verb} key ${key.id}`);
+      throw new NotAllowedError(
+        `Only ${key.userEntityRef}, its owner, can ${verb} key ${key.id}`,
+      );
     }
   }
 
-  #usable(key: StoredKey, verb: string, states: string[] = ['active', 'rotating']): void {
+  #usable(
+    key: StoredKey,
+    verb: string,
+    states: string[] = ['active', 'rotating'],
+  ): void {
     if (!states.includes(key.state)) {
-      throw new ConflictError(`Key ${key.id} is ${key.state}; only ${states.join(' or ')} keys can be ${verb}`);
+      throw new ConflictError(
+        `Key ${key.id} is ${key.state}; only ${states.join(
+          ' or ',
+        )} keys can be ${verb}`,
+      );
     }
   }
 
@@ -396,16 +539,33 @@ export class KeyService {
     const key = await this.getKey(id);
     this.#ownKey(key, actor, 'see');
     this.#usable(key, 'shown');
-    if (key.revealed) throw new ConflictError(`Key ${id} was already shown once; rotate the key to get a new one`);
-    const value = await this.#cluster().readValue(key.secretNamespace, key.secretName);
+    if (key.revealed)
+      throw new ConflictError(
+        `Key ${id} was already shown once; rotate the key to get a new one`,
+      );
+    const value = await this.#cluster().readValue(
+      key.secretNamespace,
+      key.secretName,
+    );
     if (!value) {
-      throw new ServiceUnavailableError(`The Secret ${key.secretNamespace}/${key.secretName} of key ${id} is missing; the portal repairs it within minutes`);
+      throw new ServiceUnavailableError(
+        `The Secret ${key.secretNamespace}/${key.secretName} of key ${id} is missing; the portal repairs it within minutes`,
+      );
     }
     await this.#change(
-      [{ actor, action: 'key.revealed', subject: { type: 'key', id }, entityRef: key.entityRef }],
+      [
+        {
+          actor,
+          action: 'key.revealed',
+          subject: { type: 'key', id },
+          entityRef: key.entityRef,
+        },
+      ],
       async store => {
         if (!(await store.markRevealed(id, this.#now()))) {
-          throw new ConflictError(`Key ${id} was already shown once; rotate the key to get a new one`);
+          throw new ConflictError(
+            `Key ${id} was already shown once; rotate the key to get a new one`,
+          );
         }
       },
     );
@@ -416,18 +576,38 @@ export class KeyService {
    * Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails).
    * Its owner may always; others only with `mayRevokeOthers` (maas.key.revoke on the model).
    */
-  async revoke(id: string, actor: Actor, options: { mayRevokeOthers?: boolean } = {}): Promise<ApiKey> {
+  async revoke(
+    id: string,
+    actor: Actor,
+    options: { mayRevokeOthers?: boolean } = {},
+  ): Promise<ApiKey> {
     const key = await this.getKey(id);
     if (key.userEntityRef !== actor && !options.mayRevokeOthers) {
-      throw new NotAllowedError(`Key ${id} belongs to ${key.userEntityRef}; revoking it takes the maas.key.revoke permission on ${key.entityRef}`);
+      throw new NotAllowedError(
+        `Key ${id} belongs to ${key.userEntityRef}; revoking it takes the maas.key.revoke permission on ${key.entityRef}`,
+      );
     }
     this.#usable(key, 'revoked');
     this.#cluster();
     const now = this.#now();
     await this.#change(
-      [{ actor, action: 'key.revoked', subject: { type: 'key', id }, entityRef: key.entityRef, fromState: key.state, toState: 'revoked' }],
+      [
+        {
+          actor,
+          action: 'key.revoked',
+          subject: { type: 'key', id },
+          entityRef: key.entityRef,
+          fromState: key.state,
+          toState: 'revoked',
+        },
+      ],
       async store => {
-        if (!(await store.transitionKey(id, ['active', 'rotating'], 'revoked', { revokedAt: now, revokedBy: actor }))) {
+        if (
+          !(await store.transitionKey(id, ['active', 'rotating'], 'revoked', {
+            revokedAt: now,
+            revokedBy: actor,
+          }))
+        ) {
           throw new ConflictError(`Key ${id} is no longer active`);
         }
       },
@@ -440,7 +620,11 @@ export class KeyService {
     try {
       await this.#cluster().delete(key.secretNamespace, key.secretName);
     } catch (error) {
-      this.#logger.warn(`Could not delete Secret ${key.secretNamespace}/${key.secretName} of key ${key.id}; reconcile will: ${(error as Error).message}`);
+      this.#logger.warn(
+        `Could not delete Secret ${key.secretNamespace}/${
+          key.secretName
+        } of key ${key.id}; reconcile will: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -449,7 +633,9 @@ export class KeyService {
     let current: StoredKey | undefined = key;
     for (let i = 0; current && i < 100; i++) {
       if (current.requestId) return current.requestId;
-      current = current.rotatedFrom ? await this.#store.getKey(current.rotatedFrom) : undefined;
+      current = current.rotatedFrom
+        ? await this.#store.getKey(current.rotatedFrom)
+        : undefined;
     }
     return key.id;
   }
@@ -481,7 +667,9 @@ export class KeyService {
       tier: old.tier,
       value: generated.value,
     });
-    const overlapUntil = new Date(now.getTime() + this.#config.keys.rotationOverlapMinutes * 60_000);
+    const overlapUntil = new Date(
+      now.getTime() + this.#config.keys.rotationOverlapMinutes * 60_000,
+    );
     const key: StoredKey = {
       id: newId,
       rotatedFrom: old.id,
@@ -495,17 +683,48 @@ export class KeyService {
       secretNamespace: namespace,
       secretName,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + Math.min(lifetimeMs, this.#config.keys.maxTtlDays * DAY_MS)).toISOString(),
+      expiresAt: new Date(
+        now.getTime() +
+          Math.min(lifetimeMs, this.#config.keys.maxTtlDays * DAY_MS),
+      ).toISOString(),
       revealed: true,
     };
     try {
       await this.#change(
         [
-          { actor, action: 'key.rotating', subject: { type: 'key', id: old.id }, entityRef: old.entityRef, fromState: 'active', toState: 'rotating', details: { replacedBy: newId, overlapUntil: overlapUntil.toISOString() } },
-          { actor, action: 'key.issued', subject: { type: 'key', id: newId }, entityRef: old.entityRef, toState: 'active', details: { tier: old.tier, owner: old.userEntityRef, rotatedFrom: old.id, secret: `${namespace}/${secretName}` } },
+          {
+            actor,
+            action: 'key.rotating',
+            subject: { type: 'key', id: old.id },
+            entityRef: old.entityRef,
+            fromState: 'active',
+            toState: 'rotating',
+            details: {
+              replacedBy: newId,
+              overlapUntil: overlapUntil.toISOString(),
+            },
+          },
+          {
+            actor,
+            action: 'key.issued',
+            subject: { type: 'key', id: newId },
+            entityRef: old.entityRef,
+            toState: 'active',
+            details: {
+              tier: old.tier,
+              owner: old.userEntityRef,
+              rotatedFrom: old.id,
+              secret: `${namespace}/${secretName}`,
+            },
+          },
         ],
         async store => {
-          if (!(await store.transitionKey(old.id, ['active'], 'rotating', { overlapUntil, replacedBy: newId }))) {
+          if (
+            !(await store.transitionKey(old.id, ['active'], 'rotating', {
+              overlapUntil,
+              replacedBy: newId,
+            }))
+          ) {
             throw new ConflictError(`Key ${old.id} is no longer active`);
           }
           await store.insertKey(key, now);
@@ -513,22 +732,32 @@ export class KeyService {
       );
     } catch (error) {
       await secrets.delete(namespace, secretName).catch(() => undefined);
-      if (isUniqueViolation(error)) throw new ConflictError(`Key ${old.id} is being rotated already`);
+      if (isUniqueViolation(error))
+        throw new ConflictError(`Key ${old.id} is being rotated already`);
       throw error;
     }
     return { key: publicKey(key), value: generated.value };
   }
 
   /** A request to move a key to another tier; an automatic tier applies at once. */
-  async requestTierChange(input: { keyId: string; tier: string; reason: string; actor: Actor }): Promise<KeyRequest> {
+  async requestTierChange(input: {
+    keyId: string;
+    tier: string;
+    reason: string;
+    actor: Actor;
+  }): Promise<KeyRequest> {
     const key = await this.getKey(input.keyId);
     this.#ownKey(key, input.actor, 'change the tier of');
     this.#usable(key, 'changed', ['active']);
     const tier = this.#tier(input.tier);
     const reason = this.#reason(input.reason);
-    if (tier.name === key.tier) throw new InputError(`Key ${key.id} is already at tier ${tier.name}`);
+    if (tier.name === key.tier)
+      throw new InputError(`Key ${key.id} is already at tier ${tier.name}`);
     const open = await this.#store.findOpenTierChange(key.id);
-    if (open) throw new ConflictError(`Key ${key.id} already has an open tier change (${open.id}, to ${open.tier})`);
+    if (open)
+      throw new ConflictError(
+        `Key ${key.id} already has an open tier change (${open.id}, to ${open.tier})`,
+      );
     if (tier.approval === 'auto') this.#cluster();
     const request: StoredKeyRequest = {
       id: randomUUID(),
@@ -543,11 +772,29 @@ export class KeyService {
       createdAt: this.#now().toISOString(),
     };
     await this.#change(
-      [{ actor: input.actor, action: 'request.created', subject: { type: 'key-request', id: request.id }, entityRef: key.entityRef, toState: 'pending', details: { kind: 'tier-change', keyId: key.id, fromTier: key.tier, tier: tier.name } }],
+      [
+        {
+          actor: input.actor,
+          action: 'request.created',
+          subject: { type: 'key-request', id: request.id },
+          entityRef: key.entityRef,
+          toState: 'pending',
+          details: {
+            kind: 'tier-change',
+            keyId: key.id,
+            fromTier: key.tier,
+            tier: tier.name,
+          },
+        },
+      ],
       store => store.insertRequest(request),
     );
     if (tier.approval === 'auto') {
-      await this.#approve(request, AUTO_APPROVER, `Tier ${tier.name} is approved automatically`);
+      await this.#approve(
+        request,
+        AUTO_APPROVER,
+        `Tier ${tier.name} is approved automatically`,
+      );
       await this.applyTierChange((await this.#store.getRequest(request.id))!);
     }
     return publicRequest((await this.#store.getRequest(request.id))!);
@@ -556,19 +803,51 @@ export class KeyService {
   /** approved tier change → issued: the Secret's groups annotation, then the key row. Idempotent. */
   async applyTierChange(request: StoredKeyRequest): Promise<void> {
     assertTransition(request.state, 'issued');
-    const key = request.keyId ? await this.#store.getKey(request.keyId) : undefined;
-    if (!key) throw new NotFoundError(`Tier change ${request.id} names no existing key`);
+    const key = request.keyId
+      ? await this.#store.getKey(request.keyId)
+      : undefined;
+    if (!key)
+      throw new NotFoundError(
+        `Tier change ${request.id} names no existing key`,
+      );
     const live = key.state === 'active' || key.state === 'rotating';
-    if (live) await this.#cluster().setTier(key.secretNamespace, key.secretName, request.tier);
+    if (live)
+      await this.#cluster().setTier(
+        key.secretNamespace,
+        key.secretName,
+        request.tier,
+      );
     await this.#change(
       [
-        { actor: 'maas:issuer', action: 'request.issued', subject: { type: 'key-request', id: request.id }, entityRef: request.entityRef, fromState: 'approved', toState: 'issued', details: { keyId: key.id } },
-        ...(live ? [{ actor: 'maas:issuer', action: 'key.tier-changed', subject: { type: 'key' as const, id: key.id }, entityRef: key.entityRef, details: { fromTier: key.tier, tier: request.tier } }] : []),
+        {
+          actor: 'maas:issuer',
+          action: 'request.issued',
+          subject: { type: 'key-request', id: request.id },
+          entityRef: request.entityRef,
+          fromState: 'approved',
+          toState: 'issued',
+          details: { keyId: key.id },
+        },
+        ...(live
+          ? [
+              {
+                actor: 'maas:issuer',
+                action: 'key.tier-changed',
+                subject: { type: 'key' as const, id: key.id },
+                entityRef: key.entityRef,
+                details: { fromTier: key.tier, tier: request.tier },
+              },
+            ]
+          : []),
       ],
       async store => {
         if (live) await store.setKeyTier(key.id, request.tier);
-        if (!(await store.transitionRequest(request.id, 'approved', 'issued'))) {
-          throw new ConflictError(`Tier change ${request.id} is no longer approved`);
+        if (
+          !(await store.transitionRequest(request.id, 'approved', 'issued'))
+        ) {
+          throw new ConflictError(
+            `Tier change ${request.id} is no longer approved`,
+          );
         }
       },
     );
@@ -582,7 +861,19 @@ export class KeyService {
     const done: string[] = [];
     for (const key of await this.#store.listExpired(now)) {
       const changed = await this.#change<boolean>(
-        ok => (ok ? [{ actor: 'maas:scheduler', action: 'key.expired', subject: { type: 'key', id: key.id }, entityRef: key.entityRef, fromState: key.state, toState: 'expired' }] : []),
+        ok =>
+          ok
+            ? [
+                {
+                  actor: 'maas:scheduler',
+                  action: 'key.expired',
+                  subject: { type: 'key', id: key.id },
+                  entityRef: key.entityRef,
+                  fromState: key.state,
+                  toState: 'expired',
+                },
+              ]
+            : [],
         store => store.transitionKey(key.id, ['active', 'rotating'], 'expired'),
       );
       if (!changed) continue;
@@ -598,7 +889,20 @@ export class KeyService {
     const done: string[] = [];
     for (const key of await this.#store.listOverlapEnded(now)) {
       const changed = await this.#change<boolean>(
-        ok => (ok ? [{ actor: 'maas:scheduler', action: 'key.rotated', subject: { type: 'key', id: key.id }, entityRef: key.entityRef, fromState: 'rotating', toState: 'rotated', details: { replacedBy: key.replacedBy ?? null } }] : []),
+        ok =>
+          ok
+            ? [
+                {
+                  actor: 'maas:scheduler',
+                  action: 'key.rotated',
+                  subject: { type: 'key', id: key.id },
+                  entityRef: key.entityRef,
+                  fromState: 'rotating',
+                  toState: 'rotated',
+                  details: { replacedBy: key.replacedBy ?? null },
+                },
+              ]
+            : [],
         store => store.transitionKey(key.id, ['rotating'], 'rotated'),
       );
       if (!changed) continue;
@@ -608,7 +912,10 @@ export class KeyService {
     return done;
   }
 
-  async listAudit(filter: { entityRef?: string; limit: number }): Promise<AuditEvent[]> {
+  async listAudit(filter: {
+    entityRef?: string;
+    limit: number;
+  }): Promise<AuditEvent[]> {
     return this.#store.listAudit(filter);
   }
 }

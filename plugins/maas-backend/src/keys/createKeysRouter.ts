@@ -1,8 +1,16 @@
-import { BackstageCredentials, BackstageUserPrincipal, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ApiKey,
   DecisionResult,
@@ -16,7 +24,10 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parseEntityRefParam, resolveModelEntity } from '../service/models/resolveModelEntity';
+import {
+  parseEntityRefParam,
+  resolveModelEntity,
+} from '../service/models/resolveModelEntity';
 import { KeyService } from './KeyService';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 
@@ -47,10 +58,15 @@ const tierChangeBody = z.object({
   reason: z.string(),
 });
 
-function parseBody<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
+function parseBody<T extends z.ZodTypeAny>(
+  schema: T,
+  body: unknown,
+): z.infer<T> {
   const result = schema.safeParse(body ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    const problems = result.error.issues
+      .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ');
     throw new InputError(`Invalid request body: ${problems}`);
   }
   return result.data;
@@ -59,7 +75,8 @@ function parseBody<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T>
 function queryString(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InputError(`${name} must be given once`);
+  if (typeof value !== 'string')
+    throw new InputError(`${name} must be given once`);
   return value;
 }
 
@@ -72,7 +89,9 @@ function queryFlag(req: Request, name: string): boolean {
 
 function optionalEntityRef(req: Request): string | undefined {
   const value = queryString(req, 'entityRef');
-  return value === undefined ? undefined : stringifyEntityRef(parseEntityRefParam(value));
+  return value === undefined
+    ? undefined
+    : stringifyEntityRef(parseEntityRefParam(value));
 }
 
 /**
@@ -81,12 +100,19 @@ function optionalEntityRef(req: Request): string | undefined {
  * One's own requests and keys are always visible; others' need maas.key.read (or maas.key.approve
  * for requests).
  */
-export async function createKeysRouter(options: KeysRouterOptions): Promise<express.Router> {
+export async function createKeysRouter(
+  options: KeysRouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, catalog, keys } = options;
   const router = Router();
   router.use(express.json());
 
-  async function user(req: Request): Promise<{ credentials: BackstageCredentials<BackstageUserPrincipal>; userRef: string }> {
+  async function user(
+    req: Request,
+  ): Promise<{
+    credentials: BackstageCredentials<BackstageUserPrincipal>;
+    userRef: string;
+  }> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     return { credentials, userRef: credentials.principal.userEntityRef };
   }
@@ -103,39 +129,63 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
       unique.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    return new Set(unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+    return new Set(
+      unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
   }
 
-  async function requireOn(credentials: BackstageCredentials, permission: ResourcePermission, entityRef: string) {
-    if (!(await allowedOn(credentials, permission, [entityRef])).has(entityRef)) {
-      throw new NotAllowedError(`You lack the ${permission.name} permission on ${entityRef}`);
+  async function requireOn(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    entityRef: string,
+  ) {
+    if (
+      !(await allowedOn(credentials, permission, [entityRef])).has(entityRef)
+    ) {
+      throw new NotAllowedError(
+        `You lack the ${permission.name} permission on ${entityRef}`,
+      );
     }
   }
 
   /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */
-  async function visible<T extends { userEntityRef: string; entityRef: string }>(
+  async function visible<
+    T extends { userEntityRef: string; entityRef: string },
+  >(
     credentials: BackstageCredentials,
     userRef: string,
     items: T[],
     permissionsForOthers: ResourcePermission[],
   ): Promise<T[]> {
-    const foreign = items.filter(i => i.userEntityRef !== userRef).map(i => i.entityRef);
+    const foreign = items
+      .filter(i => i.userEntityRef !== userRef)
+      .map(i => i.entityRef);
     const allowed = new Set<string>();
     for (const permission of permissionsForOthers) {
       const pending = foreign.filter(ref => !allowed.has(ref));
-      for (const ref of await allowedOn(credentials, permission, pending)) allowed.add(ref);
+      for (const ref of await allowedOn(credentials, permission, pending))
+        allowed.add(ref);
     }
-    return items.filter(i => i.userEntityRef === userRef || allowed.has(i.entityRef));
+    return items.filter(
+      i => i.userEntityRef === userRef || allowed.has(i.entityRef),
+    );
   }
 
   router.post('/keys/requests', async (req, res) => {
     const { credentials, userRef } = await user(req);
     const body = parseBody(createRequestBody, req.body);
     const entityRef = parseEntityRefParam(body.entityRef);
-    await requireOn(credentials, maasKeyRequestPermission, stringifyEntityRef(entityRef));
+    await requireOn(
+      credentials,
+      maasKeyRequestPermission,
+      stringifyEntityRef(entityRef),
+    );
     const model = await resolveModelEntity(catalog, entityRef, credentials);
     const result = await keys.createRequest({
-      model: { entityRef: model.entityRef!, inferenceService: model.inferenceService },
+      model: {
+        entityRef: model.entityRef!,
+        inferenceService: model.inferenceService,
+      },
       userEntityRef: userRef,
       tier: body.tier,
       reason: body.reason,
@@ -148,8 +198,13 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
     const { credentials, userRef } = await user(req);
     const entityRef = optionalEntityRef(req);
     const state = queryString(req, 'state');
-    if (state !== undefined && !KEY_REQUEST_STATES.includes(state as KeyRequest['state'])) {
-      throw new InputError(`state must be one of ${KEY_REQUEST_STATES.join(', ')}`);
+    if (
+      state !== undefined &&
+      !KEY_REQUEST_STATES.includes(state as KeyRequest['state'])
+    ) {
+      throw new InputError(
+        `state must be one of ${KEY_REQUEST_STATES.join(', ')}`,
+      );
     }
     const mine = queryFlag(req, 'mine');
     const requests = await keys.listRequests({
@@ -157,13 +212,21 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
       state: state as KeyRequest['state'] | undefined,
       userEntityRef: mine ? userRef : undefined,
     });
-    const shown = await visible(credentials, userRef, requests, [maasKeyApprovePermission, maasKeyReadPermission]);
+    const shown = await visible(credentials, userRef, requests, [
+      maasKeyApprovePermission,
+      maasKeyReadPermission,
+    ]);
     const decidable = await allowedOn(
       credentials,
       maasKeyApprovePermission,
       shown.filter(r => r.state === 'pending').map(r => r.entityRef),
     );
-    res.json(shown.map(r => ({ ...r, canDecide: r.state === 'pending' && decidable.has(r.entityRef) })));
+    res.json(
+      shown.map(r => ({
+        ...r,
+        canDecide: r.state === 'pending' && decidable.has(r.entityRef),
+      })),
+    );
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {
@@ -175,7 +238,11 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
       const request = await keys.store.getRequest(id);
       if (request) found.set(id, request);
     }
-    const allowed = await allowedOn(credentials, maasKeyApprovePermission, [...found.values()].map(r => r.entityRef));
+    const allowed = await allowedOn(
+      credentials,
+      maasKeyApprovePermission,
+      [...found.values()].map(r => r.entityRef),
+    );
     const results: DecisionResult[] = [];
     for (const id of ids) {
       const request = found.get(id);
@@ -184,12 +251,26 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
         continue;
       }
       if (!allowed.has(request.entityRef)) {
-        results.push({ id, ok: false, error: `You lack the ${maasKeyApprovePermission.name} permission on ${request.entityRef}` });
+        results.push({
+          id,
+          ok: false,
+          error: `You lack the ${maasKeyApprovePermission.name} permission on ${request.entityRef}`,
+        });
         continue;
       }
       try {
-        const outcome = await keys.decide(id, body.decision, userRef, body.comment);
-        results.push({ id, ok: true, request: outcome.request, ...(outcome.warning ? { warning: outcome.warning } : {}) });
+        const outcome = await keys.decide(
+          id,
+          body.decision,
+          userRef,
+          body.comment,
+        );
+        results.push({
+          id,
+          ok: true,
+          request: outcome.request,
+          ...(outcome.warning ? { warning: outcome.warning } : {}),
+        });
       } catch (error) {
         results.push({ id, ok: false, error: (error as Error).message });
       }
@@ -206,8 +287,13 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
     const { credentials, userRef } = await user(req);
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
-    const list: ApiKey[] = await keys.listKeys({ entityRef, userEntityRef: mine ? userRef : undefined });
-    const shown = await visible(credentials, userRef, list, [maasKeyReadPermission]);
+    const list: ApiKey[] = await keys.listKeys({
+      entityRef,
+      userEntityRef: mine ? userRef : undefined,
+    });
+    const shown = await visible(credentials, userRef, list, [
+      maasKeyReadPermission,
+    ]);
     res.json(options.lastUse ? await options.lastUse(shown) : shown);
   });
 
@@ -221,7 +307,9 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
     const key = await keys.getKey(req.params.id);
     const mayRevokeOthers =
       key.userEntityRef !== userRef &&
-      (await allowedOn(credentials, maasKeyRevokePermission, [key.entityRef])).has(key.entityRef);
+      (
+        await allowedOn(credentials, maasKeyRevokePermission, [key.entityRef])
+      ).has(key.entityRef);
     res.json(await keys.revoke(key.id, userRef, { mayRevokeOthers }));
   });
 
@@ -237,21 +325,37 @@ export async function createKeysRouter(options: KeysRouterOptions): Promise<expr
     if (key.userEntityRef === userRef) {
       await requireOn(credentials, maasKeyRequestPermission, key.entityRef);
     }
-    res.status(201).json(await keys.requestTierChange({ keyId: key.id, tier: body.tier, reason: body.reason, actor: userRef }));
+    res
+      .status(201)
+      .json(
+        await keys.requestTierChange({
+          keyId: key.id,
+          tier: body.tier,
+          reason: body.reason,
+          actor: userRef,
+        }),
+      );
   });
 
   router.get('/audit', async (req, res) => {
     const { credentials } = await user(req);
-    const [decision] = await permissions.authorize([{ permission: maasAuditReadPermission }], { credentials });
+    const [decision] = await permissions.authorize(
+      [{ permission: maasAuditReadPermission }],
+      { credentials },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You lack the ${maasAuditReadPermission.name} permission`);
+      throw new NotAllowedError(
+        `You lack the ${maasAuditReadPermission.name} permission`,
+      );
     }
     const limitParam = queryString(req, 'limit');
     const limit = limitParam === undefined ? 100 : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new InputError('limit must be a whole number from 1 to 1000');
     }
-    res.json(await keys.listAudit({ entityRef: optionalEntityRef(req), limit }));
+    res.json(
+      await keys.listAudit({ entityRef: optionalEntityRef(req), limit }),
+    );
   });
 
   return router;

@@ -12,7 +12,9 @@ describe('generateApiKey', () => {
   });
 
   it('never makes the same key twice', () => {
-    const values = new Set(Array.from({ length: 1000 }, () => generateApiKey('x_').value));
+    const values = new Set(
+      Array.from({ length: 1000 }, () => generateApiKey('x_').value),
+    );
     expect(values.size).toBe(1000);
   });
 });

@@ -20,5 +20,9 @@ export function displayPrefixOf(value: string): string {
 /** 256 random bits, base64url, after the configured prefix. */
 export function generateApiKey(prefix: string): GeneratedApiKey {
   const value = `${prefix}${randomBytes(32).toString('base64url')}`;
-  return { value, hash: hashApiKey(value), displayPrefix: displayPrefixOf(value) };
+  return {
+    value,
+    hash: hashApiKey(value),
+    displayPrefix: displayPrefixOf(value),
+  };
 }

@@ -15,12 +15,21 @@ export async function notifyRequester(options: {
   const { notifications, logger, request, decidedBy } = options;
   if (!notifications) return;
   const approved = request.state === 'approved' || request.state === 'issued';
-  const what = request.kind === 'tier-change' ? `Tier change to ${request.tier}` : `API key request (${request.tier})`;
+  const what =
+    request.kind === 'tier-change'
+      ? `Tier change to ${request.tier}`
+      : `API key request (${request.tier})`;
   try {
     await notifications.send({
-      recipients: { type: 'entity', entityRef: request.userEntityRef, excludeEntityRef: decidedBy },
+      recipients: {
+        type: 'entity',
+        entityRef: request.userEntityRef,
+        excludeEntityRef: decidedBy,
+      },
       payload: {
-        title: `${what} for ${request.model} ${approved ? 'approved' : 'rejected'}`,
+        title: `${what} for ${request.model} ${
+          approved ? 'approved' : 'rejected'
+        }`,
         description: request.decisionComment
           ? `${decidedBy}: ${request.decisionComment}`
           : `Decided by ${decidedBy}.`,
@@ -31,7 +40,9 @@ export async function notifyRequester(options: {
     });
   } catch (error) {
     logger.warn(
-      `Could not notify ${request.userEntityRef} about key request ${request.id}: ${(error as Error).message}`,
+      `Could not notify ${request.userEntityRef} about key request ${
+        request.id
+      }: ${(error as Error).message}`,
     );
   }
 }

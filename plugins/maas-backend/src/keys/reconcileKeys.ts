@@ -35,46 +35,76 @@ export async function reconcileKeys(options: {
   const { service, store, secrets, logger, now } = options;
   const graceMs = options.graceMs ?? 2 * 60_000;
   const settledBefore = new Date(now.getTime() - graceMs);
-  const report: ReconcileReport = { completed: [], deletedSecrets: [], failures: [] };
+  const report: ReconcileReport = {
+    completed: [],
+    deletedSecrets: [],
+    failures: [],
+  };
 
   for (const request of await store.listApprovedRequests(settledBefore)) {
     try {
       await service.completeApproved(request);
       report.completed.push(request.id);
-      logger.info(`Reconcile finished approved key request ${request.id} (${request.kind})`);
+      logger.info(
+        `Reconcile finished approved key request ${request.id} (${request.kind})`,
+      );
     } catch (error) {
       if (error instanceof ConflictError) continue;
-      report.failures.push(`request ${request.id}: ${(error as Error).message}`);
+      report.failures.push(
+        `request ${request.id}: ${(error as Error).message}`,
+      );
     }
   }
 
-  const namespaces = new Set([...options.namespaces, ...(await store.knownNamespaces())]);
+  const namespaces = new Set([
+    ...options.namespaces,
+    ...(await store.knownNamespaces()),
+  ]);
   for (const namespace of [...namespaces].sort()) {
     let found;
     try {
       found = await secrets.listManaged(namespace);
     } catch (error) {
-      report.failures.push(`namespace ${namespace}: ${(error as Error).message}`);
+      report.failures.push(
+        `namespace ${namespace}: ${(error as Error).message}`,
+      );
       continue;
     }
-    const keys = new Map((await store.getKeys(found.map(s => s.keyId!).filter(Boolean))).map(k => [k.id, k]));
+    const keys = new Map(
+      (await store.getKeys(found.map(s => s.keyId!).filter(Boolean))).map(k => [
+        k.id,
+        k,
+      ]),
+    );
     for (const secret of found) {
       const key = secret.keyId ? keys.get(secret.keyId) : undefined;
-      const young = !secret.createdAt || new Date(secret.createdAt) > settledBefore;
-      const overlapOver = key?.state === 'rotating' && !!key.overlapUntil && new Date(key.overlapUntil) <= now;
+      const young =
+        !secret.createdAt || new Date(secret.createdAt) > settledBefore;
+      const overlapOver =
+        key?.state === 'rotating' &&
+        !!key.overlapUntil &&
+        new Date(key.overlapUntil) <= now;
       const orphan = !key && !young;
-      if (!orphan && !(key && DEAD_STATES.includes(key.state)) && !overlapOver) continue;
+      if (!orphan && !(key && DEAD_STATES.includes(key.state)) && !overlapOver)
+        continue;
       try {
         await secrets.delete(secret.namespace, secret.name);
         report.deletedSecrets.push(`${secret.namespace}/${secret.name}`);
         logger.info(
-          `Reconcile deleted Secret ${secret.namespace}/${secret.name}: ${key ? `its key is ${key.state}` : 'no key record'}`,
+          `Reconcile deleted Secret ${secret.namespace}/${secret.name}: ${
+            key ? `its key is ${key.state}` : 'no key record'
+          }`,
         );
       } catch (error) {
-        report.failures.push(`Secret ${secret.namespace}/${secret.name}: ${(error as Error).message}`);
+        report.failures.push(
+          `Secret ${secret.namespace}/${secret.name}: ${
+            (error as Error).message
+          }`,
+        );
       }
     }
   }
-  for (const failure of report.failures) logger.warn(`Key reconcile: ${failure}`);
+  for (const failure of report.failures)
+    logger.warn(`Key reconcile: ${failure}`);
   return report;
 }

@@ -12,14 +12,22 @@ const TRANSITIONS: Record<KeyRequestState, readonly KeyRequestState[]> = {
 
 export const KEY_REQUEST_STATES = Object.keys(TRANSITIONS) as KeyRequestState[];
 
-export function canTransition(from: KeyRequestState, to: KeyRequestState): boolean {
+export function canTransition(
+  from: KeyRequestState,
+  to: KeyRequestState,
+): boolean {
   return TRANSITIONS[from]?.includes(to) ?? false;
 }
 
 /** Throws a ConflictError naming both states when `from` → `to` is not allowed. */
-export function assertTransition(from: KeyRequestState, to: KeyRequestState): void {
+export function assertTransition(
+  from: KeyRequestState,
+  to: KeyRequestState,
+): void {
   if (!canTransition(from, to)) {
-    const allowed = TRANSITIONS[from]?.length ? TRANSITIONS[from].join(', ') : 'nothing (it is final)';
+    const allowed = TRANSITIONS[from]?.length
+      ? TRANSITIONS[from].join(', ')
+      : 'nothing (it is final)';
     throw new ConflictError(
       `A key request cannot go from ${from} to ${to}; from ${from} it can only become ${allowed}`,
     );

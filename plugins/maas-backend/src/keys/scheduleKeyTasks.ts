@@ -23,9 +23,14 @@ export async function runKeyTasks(options: {
 }): Promise<KeyTaskReport> {
   const expired = await options.service.expireKeys();
   const rotated = await options.service.endRotations();
-  const reconciled = await reconcileKeys({ ...options, now: (options.now ?? (() => new Date()))() });
+  const reconciled = await reconcileKeys({
+    ...options,
+    now: (options.now ?? (() => new Date()))(),
+  });
   if (expired.length || rotated.length) {
-    options.logger.info(`Keys expired: ${expired.length}; rotations ended: ${rotated.length}`);
+    options.logger.info(
+      `Keys expired: ${expired.length}; rotations ended: ${rotated.length}`,
+    );
   }
   return { expired, rotated, ...reconciled };
 }
@@ -34,7 +39,9 @@ export async function runKeyTasks(options: {
  * Runs {@link runKeyTasks} every minute on one replica (`scope: 'global'`: the scheduler's lock
  * in the database picks it).
  */
-export async function scheduleKeyTasks(options: Parameters<typeof runKeyTasks>[0] & { scheduler: SchedulerService }): Promise<void> {
+export async function scheduleKeyTasks(
+  options: Parameters<typeof runKeyTasks>[0] & { scheduler: SchedulerService },
+): Promise<void> {
   const { scheduler, ...taskOptions } = options;
   await scheduler.scheduleTask({
     id: KEY_TASK_ID,

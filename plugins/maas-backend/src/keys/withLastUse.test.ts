@@ -17,26 +17,52 @@ const key = (id: string, model: string, user: string): ApiKey => ({
 });
 
 describe('createLastUseLookup', () => {
-  const models = { limitadorNamespaceOf: (ref: { name: string }) => (ref.name === 'gone' ? undefined : `llm/${ref.name}-route`) } as unknown as ModelService;
+  const models = {
+    limitadorNamespaceOf: (ref: { name: string }) =>
+      ref.name === 'gone' ? undefined : `llm/${ref.name}-route`,
+  } as unknown as ModelService;
 
   it('asks once for every key and fills in what the metrics know', async () => {
-    const lastCalls = jest.fn(async () => new Map([['jane|llm/qwen3-route', 1_764_000_000]]));
-    const lookup = createLastUseLookup({ models, usage: { lastCalls } as unknown as UsageService, logger: mockServices.logger.mock() });
-    const keys = [key('a', 'llm/qwen3', 'user:default/jane'), key('b', 'llm/qwen3', 'user:default/john'), key('c', 'llm/gone', 'user:default/jane')];
+    const lastCalls = jest.fn(
+      async () => new Map([['jane|llm/qwen3-route', 1_764_000_000]]),
+    );
+    const lookup = createLastUseLookup({
+      models,
+      usage: { lastCalls } as unknown as UsageService,
+      logger: mockServices.logger.mock(),
+    });
+    const keys = [
+      key('a', 'llm/qwen3', 'user:default/jane'),
+      key('b', 'llm/qwen3', 'user:default/john'),
+      key('c', 'llm/gone', 'user:default/jane'),
+    ];
     const result = await lookup(keys);
     expect(lastCalls).toHaveBeenCalledTimes(1);
     expect(lastCalls).toHaveBeenCalledWith([
       { key: keys[0], user: 'jane', limitadorNamespace: 'llm/qwen3-route' },
       { key: keys[1], user: 'john', limitadorNamespace: 'llm/qwen3-route' },
     ]);
-    expect(result.map(k => k.lastUsedAt)).toEqual(['2025-11-24T16:00:00.000Z', undefined, undefined]);
+    expect(result.map(k => k.lastUsedAt)).toEqual([
+      '2025-11-24T16:00:00.000Z',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('leaves the keys as they are when Prometheus fails, and says why in the log', async () => {
     const logger = mockServices.logger.mock();
-    const lookup = createLastUseLookup({ models, usage: { lastCalls: async () => Promise.reject(new Error('Prometheus at x is unreachable')) } as unknown as UsageService, logger });
+    const lookup = createLastUseLookup({
+      models,
+      usage: {
+        lastCalls: async () =>
+          Promise.reject(new Error('Prometheus at x is unreachable')),
+      } as unknown as UsageService,
+      logger,
+    });
     const keys = [key('a', 'llm/qwen3', 'user:default/jane')];
     expect(await lookup(keys)).toEqual(keys);
-    expect(logger.warn).toHaveBeenCalledWith('Last use of keys not shown: Prometheus at x is unreachable');
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Last use of keys not shown: Prometheus at x is unreachable',
+    );
   });
 });

@@ -18,14 +18,26 @@ export function createLastUseLookup(options: {
   return async keys => {
     if (!models || keys.length === 0) return keys;
     const routeOf = new Map<string, string | undefined>();
-    const pairs: Array<{ key: ApiKey; user: string; limitadorNamespace: string }> = [];
+    const pairs: Array<{
+      key: ApiKey;
+      user: string;
+      limitadorNamespace: string;
+    }> = [];
     for (const key of keys) {
       if (!routeOf.has(key.model)) {
         const ref = parseObjectRef(key.model);
-        routeOf.set(key.model, ref ? models.limitadorNamespaceOf(ref) : undefined);
+        routeOf.set(
+          key.model,
+          ref ? models.limitadorNamespaceOf(ref) : undefined,
+        );
       }
       const limitadorNamespace = routeOf.get(key.model);
-      if (limitadorNamespace) pairs.push({ key, user: gatewayUserId(key.userEntityRef), limitadorNamespace });
+      if (limitadorNamespace)
+        pairs.push({
+          key,
+          user: gatewayUserId(key.userEntityRef),
+          limitadorNamespace,
+        });
     }
     let lastCalls: Map<string, number>;
     try {
@@ -36,8 +48,11 @@ export function createLastUseLookup(options: {
     }
     return keys.map(key => {
       const pair = pairs.find(p => p.key === key);
-      const seconds = pair && lastCalls.get(`${pair.user}|${pair.limitadorNamespace}`);
-      return seconds ? { ...key, lastUsedAt: new Date(seconds * 1000).toISOString() } : key;
+      const seconds =
+        pair && lastCalls.get(`${pair.user}|${pair.limitadorNamespace}`);
+      return seconds
+        ? { ...key, lastUsedAt: new Date(seconds * 1000).toISOString() }
+        : key;
     });
   };
 }

@@ -27,5 +27,8 @@ export interface PrometheusClient {
   readonly url: string;
   probe(): Promise<PrometheusProbe>;
   query(promql: string, time: number): Promise<InstantSample[]>;
-  queryRange(promql: string, range: { start: number; end: number; step: number }): Promise<RangeSeries[]>;
+  queryRange(
+    promql: string,
+    range: { start: number; end: number; step: number },
+  ): Promise<RangeSeries[]>;
 }

@@ -8,11 +8,19 @@ import { createCatalogRouter } from '../catalog/createCatalogRouter';
 
 /** `METHOD /path` of every route an express router serves, with `:id` written `{id}`. */
 function routesOf(router: express.Router): string[] {
-  return (router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> } }>)
+  return (
+    router.stack as Array<{
+      route?: { path: string; methods: Record<string, boolean> };
+    }>
+  )
     .filter(layer => layer.route)
     .flatMap(layer =>
       Object.keys(layer.route!.methods).map(
-        method => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`,
+        method =>
+          `${method.toUpperCase()} ${layer.route!.path.replace(
+            /:(\w+)/g,
+            '{$1}',
+          )}`,
       ),
     );
 }
@@ -20,16 +28,39 @@ function routesOf(router: express.Router): string[] {
 describe('openapi.yaml', () => {
   it('describes exactly the routes the plugin serves', async () => {
     const spec = YAML.parse(
-      readFileSync(resolvePackagePath('@maas-portal/plugin-maas-backend', 'src/schema/openapi.yaml'), 'utf8'),
+      readFileSync(
+        resolvePackagePath(
+          '@maas-portal/plugin-maas-backend',
+          'src/schema/openapi.yaml',
+        ),
+        'utf8',
+      ),
     );
-    const documented = Object.entries(spec.paths as Record<string, object>).flatMap(([path, methods]) =>
+    const documented = Object.entries(
+      spec.paths as Record<string, object>,
+    ).flatMap(([path, methods]) =>
       Object.keys(methods).map(method => `${method.toUpperCase()} ${path}`),
     );
     // The routers only register handlers here; their services are not called.
     const unused = {} as any;
     const served = [
-      ...routesOf(await createRouter({ httpAuth: unused, permissions: unused, catalog: unused, config: unused, usage: unused })),
-      ...routesOf(await createKeysRouter({ httpAuth: unused, permissions: unused, catalog: unused, keys: unused } as any)),
+      ...routesOf(
+        await createRouter({
+          httpAuth: unused,
+          permissions: unused,
+          catalog: unused,
+          config: unused,
+          usage: unused,
+        }),
+      ),
+      ...routesOf(
+        await createKeysRouter({
+          httpAuth: unused,
+          permissions: unused,
+          catalog: unused,
+          keys: unused,
+        } as any),
+      ),
       ...routesOf(createCatalogRouter({ httpAuth: unused })),
     ];
     expect(served.sort()).toEqual(documented.sort());

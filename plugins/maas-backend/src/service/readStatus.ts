@@ -41,12 +41,15 @@ export async function readStatus(options: {
   if (!prometheus || !prometheusProbe) {
     prometheusStatus = {
       state: 'not-configured',
-      message: 'No Prometheus is configured, so usage charts are off. Set maas.prometheus.url.',
+      message:
+        'No Prometheus is configured, so usage charts are off. Set maas.prometheus.url.',
     };
   } else if (prometheusProbe.reachable) {
     prometheusStatus = {
       state: 'connected',
-      message: `Connected to Prometheus ${prometheusProbe.version ?? ''} at ${prometheus.url}.`.replace('  ', ' '),
+      message: `Connected to Prometheus ${prometheusProbe.version ?? ''} at ${
+        prometheus.url
+      }.`.replace('  ', ' '),
       url: prometheus.url,
     };
   } else {

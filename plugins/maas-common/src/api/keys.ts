@@ -1,5 +1,10 @@
 /** Where a key request stands. */
-export type KeyRequestState = 'pending' | 'approved' | 'issued' | 'rejected' | 'cancelled';
+export type KeyRequestState =
+  | 'pending'
+  | 'approved'
+  | 'issued'
+  | 'rejected'
+  | 'cancelled';
 
 /** A new key, or a tier change of an existing key. */
 export type KeyRequestKind = 'new-key' | 'tier-change';
@@ -24,7 +29,12 @@ export interface KeyRequest {
   canDecide?: boolean;
 }
 
-export type ApiKeyState = 'active' | 'rotating' | 'revoked' | 'expired' | 'rotated';
+export type ApiKeyState =
+  | 'active'
+  | 'rotating'
+  | 'revoked'
+  | 'expired'
+  | 'rotated';
 
 /** An API key as the portal shows it: never its value, except once at issue. */
 export interface ApiKey {

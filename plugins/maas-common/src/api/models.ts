@@ -19,7 +19,11 @@ export interface HealthVerdict {
 
 /** A Kuadrant policy that applies to a model's route, directly or through its Gateway. */
 export interface PolicySummary {
-  kind: 'AuthPolicy' | 'RateLimitPolicy' | 'TokenRateLimitPolicy' | 'TelemetryPolicy';
+  kind:
+    | 'AuthPolicy'
+    | 'RateLimitPolicy'
+    | 'TokenRateLimitPolicy'
+    | 'TelemetryPolicy';
   namespace: string;
   name: string;
   attachedTo: 'route' | 'gateway';

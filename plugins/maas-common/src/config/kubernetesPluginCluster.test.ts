@@ -7,16 +7,30 @@ const kubernetes = {
     {
       type: 'config',
       clusters: [
-        { name: 'prod', url: 'https://k8s.example.com', authProvider: 'serviceAccount', serviceAccountToken: 't0k3n', caData: 'Q0E=' },
-        { name: 'oidc-only', url: 'https://other.example.com', authProvider: 'oidc' },
+        {
+          name: 'prod',
+          url: 'https://k8s.example.com',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 't0k3n',
+          caData: 'Q0E=',
+        },
+        {
+          name: 'oidc-only',
+          url: 'https://other.example.com',
+          authProvider: 'oidc',
+        },
       ],
     },
   ],
 };
 
 describe('readKubernetesPluginCluster', () => {
-  it('takes the named cluster of the Kubernetes plugin\'s config', () => {
-    expect(readKubernetesPluginCluster(new ConfigReader({ kubernetes, maas: { cluster: { name: 'prod' } } }))).toEqual({
+  it("takes the named cluster of the Kubernetes plugin's config", () => {
+    expect(
+      readKubernetesPluginCluster(
+        new ConfigReader({ kubernetes, maas: { cluster: { name: 'prod' } } }),
+      ),
+    ).toEqual({
       name: 'prod',
       url: 'https://k8s.example.com',
       token: 't0k3n',
@@ -26,13 +40,22 @@ describe('readKubernetesPluginCluster', () => {
   });
 
   it('is undefined without maas.cluster.name', () => {
-    expect(readKubernetesPluginCluster(new ConfigReader({ kubernetes }))).toBeUndefined();
+    expect(
+      readKubernetesPluginCluster(new ConfigReader({ kubernetes })),
+    ).toBeUndefined();
   });
 
   it.each([
-    ['staging', /no cluster "staging" under kubernetes\.clusterLocatorMethods .*: prod, oidc-only/],
+    [
+      'staging',
+      /no cluster "staging" under kubernetes\.clusterLocatorMethods .*: prod, oidc-only/,
+    ],
     ['oidc-only', /cluster "oidc-only" has no serviceAccountToken/],
   ])('names the key when %p cannot be used', (name, message) => {
-    expect(() => readKubernetesPluginCluster(new ConfigReader({ kubernetes, maas: { cluster: { name } } }))).toThrow(message);
+    expect(() =>
+      readKubernetesPluginCluster(
+        new ConfigReader({ kubernetes, maas: { cluster: { name } } }),
+      ),
+    ).toThrow(message);
   });
 });

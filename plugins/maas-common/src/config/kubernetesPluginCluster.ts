@@ -15,10 +15,14 @@ export interface KubernetesPluginCluster {
  * (`kubernetes.clusterLocatorMethods[].clusters[]`, type `config`), so that the suite and the
  * Kubernetes tab use one cluster definition. Undefined when `maas.cluster.name` is not set.
  */
-export function readKubernetesPluginCluster(root: Config): KubernetesPluginCluster | undefined {
+export function readKubernetesPluginCluster(
+  root: Config,
+): KubernetesPluginCluster | undefined {
   const name = root.getOptionalString('maas.cluster.name');
   if (!name) return undefined;
-  const clusters = (root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [])
+  const clusters = (
+    root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+  )
     .filter(method => method.getOptionalString('type') === 'config')
     .flatMap(method => method.getOptionalConfigArray('clusters') ?? []);
   const cluster = clusters.find(c => c.getOptionalString('name') === name);
@@ -50,9 +54,18 @@ export function readKubernetesPluginCluster(root: Config): KubernetesPluginClust
  */
 export function kubeConfigOptionsFor(cluster: KubernetesPluginCluster) {
   return {
-    clusters: [{ name: cluster.name, server: cluster.url, caData: cluster.caData, skipTLSVerify: cluster.skipTLSVerify }],
+    clusters: [
+      {
+        name: cluster.name,
+        server: cluster.url,
+        caData: cluster.caData,
+        skipTLSVerify: cluster.skipTLSVerify,
+      },
+    ],
     users: [{ name: 'maas-portal', token: cluster.token }],
-    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'maas-portal' }],
+    contexts: [
+      { name: cluster.name, cluster: cluster.name, user: 'maas-portal' },
+    ],
     currentContext: cluster.name,
   };
 }

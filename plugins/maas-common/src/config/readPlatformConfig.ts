@@ -16,9 +16,24 @@ export interface PlatformConfig {
 
 /** The seed's tiers, used when `maas.tiers` is not configured. */
 export const DEFAULT_TIERS: TierDefinition[] = [
-  { name: 'free', requests: { limit: 5, window: '2m' }, tokens: { limit: 100000, window: '1m' }, approval: 'auto' },
-  { name: 'premium', requests: { limit: 20, window: '2m' }, tokens: { limit: 500000, window: '1m' }, approval: 'manual' },
-  { name: 'enterprise', requests: { limit: 100, window: '2m' }, tokens: { limit: 2000000, window: '1m' }, approval: 'manual' },
+  {
+    name: 'free',
+    requests: { limit: 5, window: '2m' },
+    tokens: { limit: 100000, window: '1m' },
+    approval: 'auto',
+  },
+  {
+    name: 'premium',
+    requests: { limit: 20, window: '2m' },
+    tokens: { limit: 500000, window: '1m' },
+    approval: 'manual',
+  },
+  {
+    name: 'enterprise',
+    requests: { limit: 100, window: '2m' },
+    tokens: { limit: 2000000, window: '1m' },
+    approval: 'manual',
+  },
 ];
 
 /** A bad `maas.*` value; its message names the key. Thrown at start-up. */
@@ -58,7 +73,9 @@ function readTiers(config: Config): TierDefinition[] {
   }));
   const problems = checkTiers('maas.tiers', tiers);
   if (problems.length > 0) {
-    throw new MaasConfigError(`Invalid MaaS tiers config: ${formatProblems(problems)}`);
+    throw new MaasConfigError(
+      `Invalid MaaS tiers config: ${formatProblems(problems)}`,
+    );
   }
   return tiers;
 }
@@ -72,7 +89,9 @@ export function readPlatformConfig(root: Config): PlatformConfig {
   }
   const domainSuffix = config.getOptionalString('domainSuffix') ?? 'maas.local';
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domainSuffix)) {
-    throw new MaasConfigError(`maas.domainSuffix: "${domainSuffix}" is not a DNS name`);
+    throw new MaasConfigError(
+      `maas.domainSuffix: "${domainSuffix}" is not a DNS name`,
+    );
   }
   const namespace = dnsLabel(config, 'namespace', 'llm');
   return {

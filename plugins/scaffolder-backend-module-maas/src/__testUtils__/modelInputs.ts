@@ -1,5 +1,9 @@
 import { renderModel } from '../manifests/renderModel';
-import { ModelDefaults, ModelInput, validateModelSpec } from '../manifests/validateModelSpec';
+import {
+  ModelDefaults,
+  ModelInput,
+  validateModelSpec,
+} from '../manifests/validateModelSpec';
 
 /** The portal's config as the tests see it: the seed's gateway and tiers. */
 export const testDefaults: ModelDefaults = {

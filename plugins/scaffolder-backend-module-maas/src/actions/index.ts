@@ -25,12 +25,19 @@ export function createMaasActions(options: {
   const defaults = readModelDefaults(options.config);
   const kubeconfigPath = readKubeconfigPath(options.config);
   const pluginCluster = readKubernetesPluginCluster(options.config);
-  const timeoutMs = options.config.getOptionalNumber('maas.cluster.requestTimeoutMs');
+  const timeoutMs = options.config.getOptionalNumber(
+    'maas.cluster.requestTimeoutMs',
+  );
   // Loaded when an action runs, so that a portal without a cluster still starts.
   let kubeConfig: KubeConfig | undefined;
-  const getKubeConfig = () => (kubeConfig ??= loadKubeConfig(kubeconfigPath, pluginCluster));
+  const getKubeConfig = () =>
+    (kubeConfig ??= loadKubeConfig(kubeconfigPath, pluginCluster));
   return [
-    createModelCheckNameAction({ kubeConfig: getKubeConfig, defaults, timeoutMs }),
+    createModelCheckNameAction({
+      kubeConfig: getKubeConfig,
+      defaults,
+      timeoutMs,
+    }),
     createModelRenderAction({ defaults }),
     createModelApplyAction({ kubeConfig: getKubeConfig, timeoutMs }),
   ].map(withPlainErrors);

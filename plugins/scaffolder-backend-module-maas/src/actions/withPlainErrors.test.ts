@@ -22,7 +22,9 @@ describe('withPlainErrors', () => {
   });
 
   it('keeps the stack of anything else', async () => {
-    const error = await failing(new TypeError('x is undefined')).handler(createMockActionContext()).catch(e => e);
+    const error = await failing(new TypeError('x is undefined'))
+      .handler(createMockActionContext())
+      .catch(e => e);
     expect(error.stack).toMatch(/withPlainErrors\.test\.ts/);
   });
 });

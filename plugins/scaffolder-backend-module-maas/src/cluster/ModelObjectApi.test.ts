@@ -14,7 +14,13 @@ describe('calls to an API server that does not answer', () => {
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
-      clusters: [{ name: 'c', server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+      clusters: [
+        {
+          name: 'c',
+          server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          skipTLSVerify: true,
+        },
+      ],
       users: [{ name: 'u', token: 't' }],
       contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
       currentContext: 'c',
@@ -26,7 +32,14 @@ describe('calls to an API server that does not answer', () => {
   });
 
   it('fail the step within the timeout, saying which server did not answer', async () => {
-    await expect(checkModelNameFree({ kubeConfig, name: 'qwen3', namespace: 'llm', timeoutMs: 300 })).rejects.toThrow(
+    await expect(
+      checkModelNameFree({
+        kubeConfig,
+        name: 'qwen3',
+        namespace: 'llm',
+        timeoutMs: 300,
+      }),
+    ).rejects.toThrow(
       /Cannot check whether "qwen3" is free: .*The Kubernetes API server at https:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms/,
     );
   });

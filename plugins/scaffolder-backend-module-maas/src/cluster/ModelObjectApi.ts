@@ -13,11 +13,20 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * call is bounded by a timeout, so that an unreachable cluster fails a step instead of hanging it.
  */
 export class ModelObjectApi extends KubernetesObjectApi {
-  static forConfig(kubeConfig: KubeConfig, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): ModelObjectApi {
+  static forConfig(
+    kubeConfig: KubeConfig,
+    timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  ): ModelObjectApi {
     const api = kubeConfig.makeApiClient(ModelObjectApi);
     const bounded = <F extends (...args: any[]) => Promise<any>>(call: F): F =>
       ((...args: Parameters<F>) =>
-        withTimeout(call(...args), timeoutMs, `The Kubernetes API server at ${kubeConfig.getCurrentCluster()?.server}`)) as F;
+        withTimeout(
+          call(...args),
+          timeoutMs,
+          `The Kubernetes API server at ${
+            kubeConfig.getCurrentCluster()?.server
+          }`,
+        )) as F;
     api.read = bounded(api.read.bind(api));
     api.patch = bounded(api.patch.bind(api));
     api.list = bounded(api.list.bind(api));

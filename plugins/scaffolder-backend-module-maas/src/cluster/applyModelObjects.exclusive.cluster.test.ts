@@ -1,4 +1,8 @@
-import { ApiextensionsV1Api, KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  KubeConfig,
+  V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { ModelInput } from '../manifests/validateModelSpec';
 import { modelInput, renderedObjects } from '../__testUtils__/modelInputs';
 import {

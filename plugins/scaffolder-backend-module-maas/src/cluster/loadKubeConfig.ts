@@ -1,5 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubeConfigOptionsFor, KubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
+import {
+  kubeConfigOptionsFor,
+  KubernetesPluginCluster,
+} from '@maas-portal/plugin-maas-common';
 
 /**
  * The portal's cluster credentials, found as the backend plugin finds them: a cluster of the
@@ -7,7 +10,10 @@ import { kubeConfigOptionsFor, KubernetesPluginCluster } from '@maas-portal/plug
  * (`maas.cluster.kubeconfig`), else the pod's service account when running in a cluster, else
  * `$KUBECONFIG`, else `~/.kube/config`.
  */
-export function loadKubeConfig(kubeconfigPath?: string, pluginCluster?: KubernetesPluginCluster): KubeConfig {
+export function loadKubeConfig(
+  kubeconfigPath?: string,
+  pluginCluster?: KubernetesPluginCluster,
+): KubeConfig {
   const kc = new KubeConfig();
   if (pluginCluster) {
     kc.loadFromOptions(kubeConfigOptionsFor(pluginCluster));

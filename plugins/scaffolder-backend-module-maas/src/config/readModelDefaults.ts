@@ -1,5 +1,8 @@
 import { Config } from '@backstage/config';
-import { maasSection, readPlatformConfig } from '@maas-portal/plugin-maas-common';
+import {
+  maasSection,
+  readPlatformConfig,
+} from '@maas-portal/plugin-maas-common';
 import { ModelDefaults } from '../manifests/validateModelSpec';
 
 /**
@@ -16,7 +19,11 @@ export function readModelDefaults(root: Config): ModelDefaults {
     gateway: platform.gateway,
     domainSuffix: platform.domainSuffix,
     scheme: platform.scheme,
-    tiers: platform.tiers.map(({ name, requests, tokens }) => ({ name, requests, tokens })),
+    tiers: platform.tiers.map(({ name, requests, tokens }) => ({
+      name,
+      requests,
+      tokens,
+    })),
     vllmImage:
       maas.getOptionalString('serving.vllmImage') ?? 'vllm/vllm-openai:latest',
     simulatorImage:

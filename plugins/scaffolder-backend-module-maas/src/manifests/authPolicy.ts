@@ -123,7 +123,9 @@ export function renderAuthPolicy(spec: ModelSpec): AuthPolicy {
               identity: {
                 json: {
                   properties: {
-                    userid: { selector: `auth.identity.${spec.auth.userIdClaim}` },
+                    userid: {
+                      selector: `auth.identity.${spec.auth.userIdClaim}`,
+                    },
                     tier: { selector: `auth.identity.${claim}[0]` },
                   },
                 },

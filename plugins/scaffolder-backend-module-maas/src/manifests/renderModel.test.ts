@@ -117,9 +117,16 @@ describe('renderModel golden files', () => {
   });
 
   it('counts OIDC users by the configured claim', () => {
-    const result = validateModelSpec(modelInput({ auth: { ...oidcAuth, userIdClaim: 'preferred_username' } }), testDefaults);
-    const auth = renderModel(result.spec!).objects.find(o => o.kind === 'AuthPolicy') as any;
-    expect(auth.spec.rules.response.success.filters.identity.json.properties.userid).toEqual({
+    const result = validateModelSpec(
+      modelInput({ auth: { ...oidcAuth, userIdClaim: 'preferred_username' } }),
+      testDefaults,
+    );
+    const auth = renderModel(result.spec!).objects.find(
+      o => o.kind === 'AuthPolicy',
+    ) as any;
+    expect(
+      auth.spec.rules.response.success.filters.identity.json.properties.userid,
+    ).toEqual({
       selector: 'auth.identity.preferred_username',
     });
   });

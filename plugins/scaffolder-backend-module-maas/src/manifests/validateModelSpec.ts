@@ -29,7 +29,12 @@ export interface ModelInput {
     timeToFirstTokenMs?: number;
     interTokenLatencyMs?: number;
   };
-  auth: { type: 'api-key' | 'oidc'; issuerUrl?: string; tierClaim?: string; userIdClaim?: string };
+  auth: {
+    type: 'api-key' | 'oidc';
+    issuerUrl?: string;
+    tierClaim?: string;
+    userIdClaim?: string;
+  };
   tiers?: TierLimits[];
 }
 
@@ -244,7 +249,12 @@ function validateAuth(
       message: `${JSON.stringify(userIdClaim)} is not a JWT claim name`,
     });
   }
-  return { type: 'oidc', issuerUrl: input.issuerUrl ?? '', tierClaim, userIdClaim };
+  return {
+    type: 'oidc',
+    issuerUrl: input.issuerUrl ?? '',
+    tierClaim,
+    userIdClaim,
+  };
 }
 
 function validateTiers(

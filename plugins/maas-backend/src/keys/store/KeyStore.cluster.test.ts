@@ -4,7 +4,9 @@ import { KeyStore, StoredKey, StoredKeyRequest } from './KeyStore';
 
 jest.setTimeout(60_000);
 
-const request = (overrides: Partial<StoredKeyRequest> = {}): StoredKeyRequest => ({
+const request = (
+  overrides: Partial<StoredKeyRequest> = {},
+): StoredKeyRequest => ({
   id: 'r1',
   kind: 'new-key',
   entityRef: 'component:default/qwen3',
@@ -49,102 +51,235 @@ describe('KeyStore', () => {
     return new KeyStore(knex);
   }
 
-  it.each(databases.eachSupportedId())('stores requests and moves them only from the expected state, %p', async databaseId => {
-    const store = await createStore(databaseId);
-    await store.insertRequest(request());
-    expect(await store.getRequest('r1')).toEqual({ ...request(), keyId: undefined, decidedAt: undefined, decidedBy: undefined, decisionComment: undefined });
+  it.each(databases.eachSupportedId())(
+    'stores requests and moves them only from the expected state, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      await store.insertRequest(request());
+      expect(await store.getRequest('r1')).toEqual({
+        ...request(),
+        keyId: undefined,
+        decidedAt: undefined,
+        decidedBy: undefined,
+        decisionComment: undefined,
+      });
 
-    const decidedAt = new Date('2026-06-01T10:01:00.000Z');
-    expect(await store.transitionRequest('r1', 'pending', 'approved', { decidedBy: 'user:default/boss', decidedAt, decisionComment: 'ok' })).toBe(true);
-    // A second approval of the same request changes nothing.
-    expect(await store.transitionRequest('r1', 'pending', 'approved', { decidedBy: 'user:default/other' })).toBe(false);
-    expect(await store.getRequest('r1')).toMatchObject({ state: 'approved', decidedBy: 'user:default/boss', decidedAt: decidedAt.toISOString(), decisionComment: 'ok' });
+      const decidedAt = new Date('2026-06-01T10:01:00.000Z');
+      expect(
+        await store.transitionRequest('r1', 'pending', 'approved', {
+          decidedBy: 'user:default/boss',
+          decidedAt,
+          decisionComment: 'ok',
+        }),
+      ).toBe(true);
+      // A second approval of the same request changes nothing.
+      expect(
+        await store.transitionRequest('r1', 'pending', 'approved', {
+          decidedBy: 'user:default/other',
+        }),
+      ).toBe(false);
+      expect(await store.getRequest('r1')).toMatchObject({
+        state: 'approved',
+        decidedBy: 'user:default/boss',
+        decidedAt: decidedAt.toISOString(),
+        decisionComment: 'ok',
+      });
 
-    expect((await store.listApprovedRequests(new Date('2026-06-01T10:00:30Z'))).map(r => r.id)).toEqual([]);
-    expect((await store.listApprovedRequests(new Date('2026-06-01T10:02:00Z'))).map(r => r.id)).toEqual(['r1']);
+      expect(
+        (
+          await store.listApprovedRequests(new Date('2026-06-01T10:00:30Z'))
+        ).map(r => r.id),
+      ).toEqual([]);
+      expect(
+        (
+          await store.listApprovedRequests(new Date('2026-06-01T10:02:00Z'))
+        ).map(r => r.id),
+      ).toEqual(['r1']);
 
-    await store.insertRequest(request({ id: 'r2', userEntityRef: 'user:default/bob', createdAt: '2026-06-01T11:00:00.000Z' }));
-    expect((await store.listRequests()).map(r => r.id)).toEqual(['r2', 'r1']);
-    expect((await store.listRequests({ userEntityRef: 'user:default/bob' })).map(r => r.id)).toEqual(['r2']);
-    expect((await store.listRequests({ state: 'approved' })).map(r => r.id)).toEqual(['r1']);
-    expect(await store.listRequests({ entityRef: 'component:default/other' })).toEqual([]);
-  });
+      await store.insertRequest(
+        request({
+          id: 'r2',
+          userEntityRef: 'user:default/bob',
+          createdAt: '2026-06-01T11:00:00.000Z',
+        }),
+      );
+      expect((await store.listRequests()).map(r => r.id)).toEqual(['r2', 'r1']);
+      expect(
+        (await store.listRequests({ userEntityRef: 'user:default/bob' })).map(
+          r => r.id,
+        ),
+      ).toEqual(['r2']);
+      expect(
+        (await store.listRequests({ state: 'approved' })).map(r => r.id),
+      ).toEqual(['r1']);
+      expect(
+        await store.listRequests({ entityRef: 'component:default/other' }),
+      ).toEqual([]);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('issues a key and marks its request in one transaction, %p', async databaseId => {
-    const store = await createStore(databaseId);
-    await store.insertRequest(request({ state: 'approved' }));
+  it.each(databases.eachSupportedId())(
+    'issues a key and marks its request in one transaction, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      await store.insertRequest(request({ state: 'approved' }));
 
-    await store.transaction(async tx => {
-      await tx.insertKey(key());
-      expect(await tx.transitionRequest('r1', 'approved', 'issued', { keyId: 'k1' })).toBe(true);
-    });
-    expect(await store.getRequest('r1')).toMatchObject({ state: 'issued', keyId: 'k1' });
-    expect(await store.getKey('k1')).toEqual({ ...key(), rotatedFrom: undefined, overlapUntil: undefined, revokedAt: undefined, revokedBy: undefined, replacedBy: undefined });
+      await store.transaction(async tx => {
+        await tx.insertKey(key());
+        expect(
+          await tx.transitionRequest('r1', 'approved', 'issued', {
+            keyId: 'k1',
+          }),
+        ).toBe(true);
+      });
+      expect(await store.getRequest('r1')).toMatchObject({
+        state: 'issued',
+        keyId: 'k1',
+      });
+      expect(await store.getKey('k1')).toEqual({
+        ...key(),
+        rotatedFrom: undefined,
+        overlapUntil: undefined,
+        revokedAt: undefined,
+        revokedBy: undefined,
+        replacedBy: undefined,
+      });
 
-    // A failing transaction leaves nothing behind.
-    await store.insertRequest(request({ id: 'r2', state: 'approved' }));
-    await expect(
-      store.transaction(async tx => {
-        await tx.insertKey(key({ id: 'k2', requestId: 'r2', hash: 'b'.repeat(64) }));
-        await tx.insertKey(key({ id: 'k3', requestId: 'r2', hash: 'c'.repeat(64) }));
-      }),
-    ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
-    expect(await store.getKey('k2')).toBeUndefined();
-  });
+      // A failing transaction leaves nothing behind.
+      await store.insertRequest(request({ id: 'r2', state: 'approved' }));
+      await expect(
+        store.transaction(async tx => {
+          await tx.insertKey(
+            key({ id: 'k2', requestId: 'r2', hash: 'b'.repeat(64) }),
+          );
+          await tx.insertKey(
+            key({ id: 'k3', requestId: 'r2', hash: 'c'.repeat(64) }),
+          );
+        }),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
+      expect(await store.getKey('k2')).toBeUndefined();
+    },
+  );
 
-  it.each(databases.eachSupportedId())('counts open keys and requests, lists due keys, reveals once, %p', async databaseId => {
-    const store = await createStore(databaseId);
-    await store.insertRequest(request({ state: 'issued', keyId: 'k1' }));
-    await store.insertRequest(request({ id: 'r2' }));
-    await store.insertRequest(request({ id: 'r3', state: 'rejected' }));
-    await store.insertRequest(request({ id: 'r4', kind: 'tier-change', keyId: 'k1' }));
-    await store.insertKey(key());
-    await store.insertKey(key({ id: 'k2', requestId: 'r0', hash: 'b'.repeat(64), state: 'revoked' }));
-    expect(await store.countOpen('user:default/jane', 'llm/qwen3')).toBe(2);
-    expect(await store.countOpen('user:default/jane', 'llm/other')).toBe(0);
-    expect((await store.findOpenTierChange('k1'))?.id).toBe('r4');
+  it.each(databases.eachSupportedId())(
+    'counts open keys and requests, lists due keys, reveals once, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      await store.insertRequest(request({ state: 'issued', keyId: 'k1' }));
+      await store.insertRequest(request({ id: 'r2' }));
+      await store.insertRequest(request({ id: 'r3', state: 'rejected' }));
+      await store.insertRequest(
+        request({ id: 'r4', kind: 'tier-change', keyId: 'k1' }),
+      );
+      await store.insertKey(key());
+      await store.insertKey(
+        key({
+          id: 'k2',
+          requestId: 'r0',
+          hash: 'b'.repeat(64),
+          state: 'revoked',
+        }),
+      );
+      expect(await store.countOpen('user:default/jane', 'llm/qwen3')).toBe(2);
+      expect(await store.countOpen('user:default/jane', 'llm/other')).toBe(0);
+      expect((await store.findOpenTierChange('k1'))?.id).toBe('r4');
 
-    expect(await store.markRevealed('k1')).toBe(true);
-    expect(await store.markRevealed('k1')).toBe(false);
-    expect((await store.getKey('k1'))?.revealed).toBe(true);
+      expect(await store.markRevealed('k1')).toBe(true);
+      expect(await store.markRevealed('k1')).toBe(false);
+      expect((await store.getKey('k1'))?.revealed).toBe(true);
 
-    expect(await store.listExpired(new Date('2026-06-30T00:00:00Z'))).toEqual([]);
-    expect((await store.listExpired(new Date('2026-07-02T00:00:00Z'))).map(k => k.id)).toEqual(['k1']);
+      expect(await store.listExpired(new Date('2026-06-30T00:00:00Z'))).toEqual(
+        [],
+      );
+      expect(
+        (await store.listExpired(new Date('2026-07-02T00:00:00Z'))).map(
+          k => k.id,
+        ),
+      ).toEqual(['k1']);
 
-    const overlapUntil = new Date('2026-06-02T00:00:00.000Z');
-    expect(await store.transitionKey('k1', ['active'], 'rotating', { overlapUntil, replacedBy: 'k9' })).toBe(true);
-    expect(await store.transitionKey('k1', ['active'], 'rotating')).toBe(false);
-    expect(await store.listOverlapEnded(new Date('2026-06-01T23:00:00Z'))).toEqual([]);
-    expect((await store.listOverlapEnded(new Date('2026-06-02T00:00:00Z'))).map(k => k.id)).toEqual(['k1']);
-    expect(await store.setKeyTier('k1', 'enterprise')).toBe(true);
-    expect(await store.setKeyTier('k2', 'enterprise')).toBe(false);
-    expect(await store.getKey('k1')).toMatchObject({ state: 'rotating', tier: 'enterprise', overlapUntil: overlapUntil.toISOString(), replacedBy: 'k9' });
-    expect((await store.listKeys({ states: ['revoked'] })).map(k => k.id)).toEqual(['k2']);
-    expect((await store.getKeys(['k1', 'k2', 'nope'])).map(k => k.id).sort()).toEqual(['k1', 'k2']);
-  });
+      const overlapUntil = new Date('2026-06-02T00:00:00.000Z');
+      expect(
+        await store.transitionKey('k1', ['active'], 'rotating', {
+          overlapUntil,
+          replacedBy: 'k9',
+        }),
+      ).toBe(true);
+      expect(await store.transitionKey('k1', ['active'], 'rotating')).toBe(
+        false,
+      );
+      expect(
+        await store.listOverlapEnded(new Date('2026-06-01T23:00:00Z')),
+      ).toEqual([]);
+      expect(
+        (await store.listOverlapEnded(new Date('2026-06-02T00:00:00Z'))).map(
+          k => k.id,
+        ),
+      ).toEqual(['k1']);
+      expect(await store.setKeyTier('k1', 'enterprise')).toBe(true);
+      expect(await store.setKeyTier('k2', 'enterprise')).toBe(false);
+      expect(await store.getKey('k1')).toMatchObject({
+        state: 'rotating',
+        tier: 'enterprise',
+        overlapUntil: overlapUntil.toISOString(),
+        replacedBy: 'k9',
+      });
+      expect(
+        (await store.listKeys({ states: ['revoked'] })).map(k => k.id),
+      ).toEqual(['k2']);
+      expect(
+        (await store.getKeys(['k1', 'k2', 'nope'])).map(k => k.id).sort(),
+      ).toEqual(['k1', 'k2']);
+    },
+  );
 
-  it.each(databases.eachSupportedId())('keeps an audit trail, newest first, %p', async databaseId => {
-    const store = await createStore(databaseId);
-    await store.addAudit({
-      actor: 'user:default/jane', action: 'request.created', subject: { type: 'key-request', id: 'r1' },
-      entityRef: 'component:default/qwen3', toState: 'pending', details: { tier: 'free' },
-      at: new Date('2026-06-01T10:00:00.000Z'),
-    });
-    await store.addAudit({
-      actor: 'user:default/boss', action: 'request.approved', subject: { type: 'key-request', id: 'r1' },
-      entityRef: 'component:default/qwen3', fromState: 'pending', toState: 'approved',
-    });
-    await store.addAudit({
-      actor: 'user:default/x', action: 'request.created', subject: { type: 'key-request', id: 'r9' },
-      entityRef: 'component:default/other', toState: 'pending',
-    });
-    const events = await store.listAudit({ entityRef: 'component:default/qwen3', limit: 10 });
-    expect(events.map(e => e.action)).toEqual(['request.approved', 'request.created']);
-    expect(events[1]).toEqual({
-      id: expect.any(Number), at: '2026-06-01T10:00:00.000Z', actor: 'user:default/jane', action: 'request.created',
-      subject: { type: 'key-request', id: 'r1' }, entityRef: 'component:default/qwen3',
-      fromState: undefined, toState: 'pending', details: { tier: 'free' },
-    });
-    expect(await store.listAudit({ limit: 1 })).toHaveLength(1);
-  });
+  it.each(databases.eachSupportedId())(
+    'keeps an audit trail, newest first, %p',
+    async databaseId => {
+      const store = await createStore(databaseId);
+      await store.addAudit({
+        actor: 'user:default/jane',
+        action: 'request.created',
+        subject: { type: 'key-request', id: 'r1' },
+        entityRef: 'component:default/qwen3',
+        toState: 'pending',
+        details: { tier: 'free' },
+        at: new Date('2026-06-01T10:00:00.000Z'),
+      });
+      await store.addAudit({
+        actor: 'user:default/boss',
+        action: 'request.approved',
+        subject: { type: 'key-request', id: 'r1' },
+        entityRef: 'component:default/qwen3',
+        fromState: 'pending',
+        toState: 'approved',
+      });
+      await store.addAudit({
+        actor: 'user:default/x',
+        action: 'request.created',
+        subject: { type: 'key-request', id: 'r9' },
+        entityRef: 'component:default/other',
+        toState: 'pending',
+      });
+      const events = await store.listAudit({
+        entityRef: 'component:default/qwen3',
+        limit: 10,
+      });
+      expect(events.map(e => e.action)).toEqual([
+        'request.approved',
+        'request.created',
+      ]);
+      expect(events[1]).toEqual({
+        id: expect.any(Number),
+        at: '2026-06-01T10:00:00.000Z',
+        actor: 'user:default/jane',
+        action: 'request.created',
+        subject: { type: 'key-request', id: 'r1' },
+        entityRef: 'component:default/qwen3',
+        fromState: undefined,
+        toState: 'pending',
+        details: { tier: 'free' },
+      });
+      expect(await store.listAudit({ limit: 1 })).toHaveLength(1);
+    },
+  );
 });

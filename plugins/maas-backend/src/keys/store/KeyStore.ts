@@ -1,4 +1,7 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import {
   ApiKey,
   ApiKeyState,
@@ -9,7 +12,10 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { Knex } from 'knex';
 
-const MIGRATIONS_DIR = resolvePackagePath('@maas-portal/plugin-maas-backend', 'migrations');
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@maas-portal/plugin-maas-backend',
+  'migrations',
+);
 
 const REQUESTS = 'maas_key_requests';
 const KEYS = 'maas_keys';
@@ -51,7 +57,8 @@ function iso(value: Timestamp): string | undefined {
   return new Date(value as string | number | Date).toISOString();
 }
 
-const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value);
+const orUndefined = <T>(value: T | null | undefined): T | undefined =>
+  value === null ? undefined : value;
 
 interface RequestRow {
   id: string;
@@ -156,7 +163,10 @@ function toAudit(row: AuditRow): AuditEvent {
     at: iso(row.at)!,
     actor: row.actor,
     action: row.action,
-    subject: { type: row.subject_type as AuditEvent['subject']['type'], id: row.subject_id },
+    subject: {
+      type: row.subject_type as AuditEvent['subject']['type'],
+      id: row.subject_id,
+    },
     entityRef: row.entity_ref,
     fromState: orUndefined(row.from_state),
     toState: orUndefined(row.to_state),
@@ -191,7 +201,9 @@ export interface KeyTransitionFields {
 export class KeyStore {
   readonly #db: Knex | Knex.Transaction;
 
-  static async create(options: { database: DatabaseService }): Promise<KeyStore> {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KeyStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await KeyStore.migrate(client);
@@ -246,8 +258,11 @@ export class KeyStore {
   }
 
   async listRequests(filter: RequestFilter = {}): Promise<StoredKeyRequest[]> {
-    const query = this.#db<RequestRow>(REQUESTS).orderBy('created_at', 'desc').orderBy('id');
-    if (filter.userEntityRef) query.where('user_entity_ref', filter.userEntityRef);
+    const query = this.#db<RequestRow>(REQUESTS)
+      .orderBy('created_at', 'desc')
+      .orderBy('id');
+    if (filter.userEntityRef)
+      query.where('user_entity_ref', filter.userEntityRef);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.state) query.where('state', filter.state);
     return (await query).map(toRequest);
@@ -275,9 +290,12 @@ export class KeyStore {
     const update: Partial<RequestRow> = { state: to, updated_at: new Date() };
     if (fields.decidedBy !== undefined) update.decided_by = fields.decidedBy;
     if (fields.decidedAt !== undefined) update.decided_at = fields.decidedAt;
-    if (fields.decisionComment !== undefined) update.decision_comment = fields.decisionComment;
+    if (fields.decisionComment !== undefined)
+      update.decision_comment = fields.decisionComment;
     if (fields.keyId !== undefined) update.key_id = fields.keyId;
-    const count = await this.#db<RequestRow>(REQUESTS).where({ id, state: from }).update(update);
+    const count = await this.#db<RequestRow>(REQUESTS)
+      .where({ id, state: from })
+      .update(update);
     return count === 1;
   }
 
@@ -294,7 +312,9 @@ export class KeyStore {
   }
 
   /** An open (pending or approved) tier change of a key, if any. */
-  async findOpenTierChange(keyId: string): Promise<StoredKeyRequest | undefined> {
+  async findOpenTierChange(
+    keyId: string,
+  ): Promise<StoredKeyRequest | undefined> {
     const row = await this.#db<RequestRow>(REQUESTS)
       .where({ key_id: keyId, kind: 'tier-change' })
       .whereIn('state', ['pending', 'approved'])
@@ -340,14 +360,19 @@ export class KeyStore {
     const rows: KeyRow[] = [];
     // Stay below SQLite's bound-variable limit.
     for (let i = 0; i < ids.length; i += 500) {
-      rows.push(...(await this.#db<KeyRow>(KEYS).whereIn('id', ids.slice(i, i + 500))));
+      rows.push(
+        ...(await this.#db<KeyRow>(KEYS).whereIn('id', ids.slice(i, i + 500))),
+      );
     }
     return rows.map(toKey);
   }
 
   async listKeys(filter: KeyFilter = {}): Promise<StoredKey[]> {
-    const query = this.#db<KeyRow>(KEYS).orderBy('created_at', 'desc').orderBy('id');
-    if (filter.userEntityRef) query.where('user_entity_ref', filter.userEntityRef);
+    const query = this.#db<KeyRow>(KEYS)
+      .orderBy('created_at', 'desc')
+      .orderBy('id');
+    if (filter.userEntityRef)
+      query.where('user_entity_ref', filter.userEntityRef);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.states) query.whereIn('state', filter.states);
     return (await query).map(toKey);
@@ -364,7 +389,9 @@ export class KeyStore {
 
   /** Rotating keys whose overlap has ended. */
   async listOverlapEnded(now: Date): Promise<StoredKey[]> {
-    const rows = await this.#db<KeyRow>(KEYS).where('state', 'rotating').where('overlap_until', '<=', now);
+    const rows = await this.#db<KeyRow>(KEYS)
+      .where('state', 'rotating')
+      .where('overlap_until', '<=', now);
     return rows.map(toKey);
   }
 
@@ -380,11 +407,15 @@ export class KeyStore {
   ): Promise<boolean> {
     const update: Partial<KeyRow> = { state: to, updated_at: new Date() };
     if (fields.tier !== undefined) update.tier = fields.tier;
-    if (fields.overlapUntil !== undefined) update.overlap_until = fields.overlapUntil;
+    if (fields.overlapUntil !== undefined)
+      update.overlap_until = fields.overlapUntil;
     if (fields.revokedAt !== undefined) update.revoked_at = fields.revokedAt;
     if (fields.revokedBy !== undefined) update.revoked_by = fields.revokedBy;
     if (fields.replacedBy !== undefined) update.replaced_by = fields.replacedBy;
-    const count = await this.#db<KeyRow>(KEYS).where({ id }).whereIn('state', from).update(update);
+    const count = await this.#db<KeyRow>(KEYS)
+      .where({ id })
+      .whereIn('state', from)
+      .update(update);
     return count === 1;
   }
 
@@ -402,7 +433,10 @@ export class KeyStore {
    * @returns false when it had been shown already
    */
   async markRevealed(id: string, at: Date = new Date()): Promise<boolean> {
-    const count = await this.#db<KeyRow>(KEYS).where({ id }).whereNull('revealed_at').update({ revealed_at: at });
+    const count = await this.#db<KeyRow>(KEYS)
+      .where({ id })
+      .whereNull('revealed_at')
+      .update({ revealed_at: at });
     return count === 1;
   }
 
@@ -433,8 +467,14 @@ export class KeyStore {
     });
   }
 
-  async listAudit(filter: { entityRef?: string; subjectId?: string; limit: number }): Promise<AuditEvent[]> {
-    const query = this.#db<AuditRow>(AUDIT).orderBy('id', 'desc').limit(filter.limit);
+  async listAudit(filter: {
+    entityRef?: string;
+    subjectId?: string;
+    limit: number;
+  }): Promise<AuditEvent[]> {
+    const query = this.#db<AuditRow>(AUDIT)
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.subjectId) query.where('subject_id', filter.subjectId);
     return (await query).map(toAudit);

@@ -23,38 +23,68 @@ describe('key migrations', () => {
 
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-  it.each(databases.eachSupportedId())('go up and down on %p', async databaseId => {
-    const knex = await databases.init(databaseId);
-    const directory = KeyStore.migrationsDirectory;
+  it.each(databases.eachSupportedId())(
+    'go up and down on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = KeyStore.migrationsDirectory;
 
-    await knex.migrate.latest({ directory });
-    expect(await tablesPresent(knex)).toEqual(TABLES);
+      await knex.migrate.latest({ directory });
+      expect(await tablesPresent(knex)).toEqual(TABLES);
 
-    const now = new Date('2026-06-01T10:00:00.000Z');
-    await knex('maas_key_requests').insert({
-      id: 'r1', kind: 'new-key', entity_ref: 'component:default/qwen3', model: 'llm/qwen3',
-      user_entity_ref: 'user:default/jane', tier: 'free', reason: 'tests', state: 'pending',
-      created_at: now, updated_at: now,
-    });
-    await knex('maas_keys').insert({
-      id: 'k1', request_id: 'r1', entity_ref: 'component:default/qwen3', model: 'llm/qwen3',
-      user_entity_ref: 'user:default/jane', tier: 'free', hash: 'a'.repeat(64), display_prefix: 'maas_abcd…',
-      state: 'active', secret_namespace: 'llm', secret_name: 'maas-key-k1', created_at: now, updated_at: now,
-    });
-    // One key per request, and hashes are unique.
-    await expect(
-      knex('maas_keys').insert({
-        id: 'k2', request_id: 'r1', entity_ref: 'x', model: 'llm/qwen3', user_entity_ref: 'u', tier: 'free',
-        hash: 'b'.repeat(64), display_prefix: 'p', state: 'active', secret_namespace: 'llm', secret_name: 'n',
-        created_at: now, updated_at: now,
-      }),
-    ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
+      const now = new Date('2026-06-01T10:00:00.000Z');
+      await knex('maas_key_requests').insert({
+        id: 'r1',
+        kind: 'new-key',
+        entity_ref: 'component:default/qwen3',
+        model: 'llm/qwen3',
+        user_entity_ref: 'user:default/jane',
+        tier: 'free',
+        reason: 'tests',
+        state: 'pending',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('maas_keys').insert({
+        id: 'k1',
+        request_id: 'r1',
+        entity_ref: 'component:default/qwen3',
+        model: 'llm/qwen3',
+        user_entity_ref: 'user:default/jane',
+        tier: 'free',
+        hash: 'a'.repeat(64),
+        display_prefix: 'maas_abcd…',
+        state: 'active',
+        secret_namespace: 'llm',
+        secret_name: 'maas-key-k1',
+        created_at: now,
+        updated_at: now,
+      });
+      // One key per request, and hashes are unique.
+      await expect(
+        knex('maas_keys').insert({
+          id: 'k2',
+          request_id: 'r1',
+          entity_ref: 'x',
+          model: 'llm/qwen3',
+          user_entity_ref: 'u',
+          tier: 'free',
+          hash: 'b'.repeat(64),
+          display_prefix: 'p',
+          state: 'active',
+          secret_namespace: 'llm',
+          secret_name: 'n',
+          created_at: now,
+          updated_at: now,
+        }),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
 
-    await knex.migrate.down({ directory });
-    expect(await tablesPresent(knex)).toEqual([]);
+      await knex.migrate.down({ directory });
+      expect(await tablesPresent(knex)).toEqual([]);
 
-    await knex.migrate.latest({ directory });
-    expect(await tablesPresent(knex)).toEqual(TABLES);
-    expect(await knex('maas_keys')).toEqual([]);
-  });
+      await knex.migrate.latest({ directory });
+      expect(await tablesPresent(knex)).toEqual(TABLES);
+      expect(await knex('maas_keys')).toEqual([]);
+    },
+  );
 });

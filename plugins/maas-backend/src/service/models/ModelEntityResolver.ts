@@ -1,5 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ModelRef } from './ModelService';
 import { resolveModelEntity } from './resolveModelEntity';
@@ -13,21 +16,33 @@ const MAX_ENTRIES = 5000;
 export class ModelEntityResolver {
   readonly #catalog: CatalogService;
   readonly #ttlMs: number;
-  readonly #cache = new Map<string, { expires: number; value: Promise<ModelRef> }>();
+  readonly #cache = new Map<
+    string,
+    { expires: number; value: Promise<ModelRef> }
+  >();
 
   constructor(options: { catalog: CatalogService; ttlSeconds: number }) {
     this.#catalog = options.catalog;
     this.#ttlMs = options.ttlSeconds * 1000;
   }
 
-  resolve(entityRef: CompoundEntityRef, credentials: BackstageCredentials): Promise<ModelRef> {
-    const principal = credentials.principal as { userEntityRef?: string; subject?: string };
-    const key = `${principal.userEntityRef ?? principal.subject ?? 'none'}|${stringifyEntityRef(entityRef)}`;
+  resolve(
+    entityRef: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<ModelRef> {
+    const principal = credentials.principal as {
+      userEntityRef?: string;
+      subject?: string;
+    };
+    const key = `${
+      principal.userEntityRef ?? principal.subject ?? 'none'
+    }|${stringifyEntityRef(entityRef)}`;
     const now = Date.now();
     const hit = this.#cache.get(key);
     if (hit && hit.expires > now) return hit.value;
     if (this.#cache.size >= MAX_ENTRIES) {
-      for (const [k, entry] of this.#cache) if (entry.expires <= now) this.#cache.delete(k);
+      for (const [k, entry] of this.#cache)
+        if (entry.expires <= now) this.#cache.delete(k);
       if (this.#cache.size >= MAX_ENTRIES) this.#cache.clear();
     }
     const value = resolveModelEntity(this.#catalog, entityRef, credentials);

@@ -19,7 +19,15 @@ import {
   TOKEN_RATE_LIMIT_POLICY,
   WATCHED_KINDS,
 } from '../../cluster/kinds';
-import { AuthPolicy, Condition, HTTPRoute, InferenceService, LimitPolicy, Named, TargetRef } from '../../cluster/objects';
+import {
+  AuthPolicy,
+  Condition,
+  HTTPRoute,
+  InferenceService,
+  LimitPolicy,
+  Named,
+  TargetRef,
+} from '../../cluster/objects';
 import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
 import { AttachedPolicy, computeHealth } from './computeHealth';
@@ -32,7 +40,12 @@ export interface ModelRef {
   entityRef?: string;
 }
 
-const POLICY_KINDS = [AUTH_POLICY, RATE_LIMIT_POLICY, TOKEN_RATE_LIMIT_POLICY, TELEMETRY_POLICY];
+const POLICY_KINDS = [
+  AUTH_POLICY,
+  RATE_LIMIT_POLICY,
+  TOKEN_RATE_LIMIT_POLICY,
+  TELEMETRY_POLICY,
+];
 /** Without these two nothing can be said about a model. */
 const ESSENTIAL_KINDS = [INFERENCE_SERVICE, HTTP_ROUTE];
 
@@ -40,8 +53,17 @@ function isCondition(c: Condition | undefined, status: string) {
   return c ? c.status === status : undefined;
 }
 
-function targets(ref: TargetRef | undefined, kind: string, name: string): boolean {
-  return !!ref && ref.kind === kind && ref.name === name && ref.group === 'gateway.networking.k8s.io';
+function targets(
+  ref: TargetRef | undefined,
+  kind: string,
+  name: string,
+): boolean {
+  return (
+    !!ref &&
+    ref.kind === kind &&
+    ref.name === name &&
+    ref.group === 'gateway.networking.k8s.io'
+  );
 }
 
 /** Models as the portal shows them, read from the watch-based caches only. */
@@ -58,8 +80,19 @@ export class ModelService {
     const warnings = this.#checkAvailable();
     const items = this.#state
       .list<InferenceService>(INFERENCE_SERVICE)
-      .map(isvc => this.#view({ inferenceService: { namespace: isvc.metadata!.namespace!, name: isvc.metadata!.name! } }))
-      .sort((a, b) => stringifyObjectRef(a.inferenceService).localeCompare(stringifyObjectRef(b.inferenceService)));
+      .map(isvc =>
+        this.#view({
+          inferenceService: {
+            namespace: isvc.metadata!.namespace!,
+            name: isvc.metadata!.name!,
+          },
+        }),
+      )
+      .sort((a, b) =>
+        stringifyObjectRef(a.inferenceService).localeCompare(
+          stringifyObjectRef(b.inferenceService),
+        ),
+      );
     return { items, warnings, cache: this.#state.age() };
   }
 
@@ -71,29 +104,46 @@ export class ModelService {
   getTiers(ref: ModelRef): ModelTiers {
     const warnings = this.#checkAvailable();
     const { route, gatewayRef } = this.#resolveRoute(ref);
-    const attached = (kind: ResourceKind) => this.#attached<LimitPolicy>(kind, route, gatewayRef);
+    const attached = (kind: ResourceKind) =>
+      this.#attached<LimitPolicy>(kind, route, gatewayRef);
     const requests = attached(RATE_LIMIT_POLICY);
     const tokens = attached(TOKEN_RATE_LIMIT_POLICY);
     if (!route) {
       warnings.push(
-        `No HTTPRoute is found for ${stringifyObjectRef(ref.inferenceService)}, so only gateway-level limits are shown`,
+        `No HTTPRoute is found for ${stringifyObjectRef(
+          ref.inferenceService,
+        )}, so only gateway-level limits are shown`,
       );
     }
     return {
       ...buildModelTiers({
         configured: this.#config.tiers,
-        requests: effectiveLimits('RateLimitPolicy', requests.route, requests.gateway),
-        tokens: effectiveLimits('TokenRateLimitPolicy', tokens.route, tokens.gateway),
+        requests: effectiveLimits(
+          'RateLimitPolicy',
+          requests.route,
+          requests.gateway,
+        ),
+        tokens: effectiveLimits(
+          'TokenRateLimitPolicy',
+          tokens.route,
+          tokens.gateway,
+        ),
       }),
       warnings,
-      cache: this.#state.age([HTTP_ROUTE, RATE_LIMIT_POLICY, TOKEN_RATE_LIMIT_POLICY]),
+      cache: this.#state.age([
+        HTTP_ROUTE,
+        RATE_LIMIT_POLICY,
+        TOKEN_RATE_LIMIT_POLICY,
+      ]),
     };
   }
 
   /** Limitador's namespace of a model's route (`<route namespace>/<route name>`), if it has one. */
   limitadorNamespaceOf(inferenceService: ObjectRef): string | undefined {
     const { route } = this.#resolveRoute({ inferenceService });
-    return route ? `${route.metadata.namespace}/${route.metadata.name}` : undefined;
+    return route
+      ? `${route.metadata.namespace}/${route.metadata.name}`
+      : undefined;
   }
 
   /** Throws 503 when the essential caches have no data; returns warnings for partial data. */
@@ -104,34 +154,60 @@ export class ModelService {
       const essential = ESSENTIAL_KINDS.includes(kind);
       if (status.state === 'synced') continue;
       if (!status.syncedAt) {
-        const why = status.failure?.message ?? `the cache of ${kind.plural} is still loading`;
-        if (essential) throw new ServiceUnavailableError(`${why}. Models cannot be shown until it is fixed.`);
+        const why =
+          status.failure?.message ??
+          `the cache of ${kind.plural} is still loading`;
+        if (essential)
+          throw new ServiceUnavailableError(
+            `${why}. Models cannot be shown until it is fixed.`,
+          );
         warnings.push(`${why}; ${kind.kind}s are left out.`);
       } else {
         warnings.push(
-          `${status.failure?.message ?? `${kind.plural} cache is reconnecting`}; showing ${kind.kind}s as they were ${status.ageSeconds} s ago.`,
+          `${
+            status.failure?.message ?? `${kind.plural} cache is reconnecting`
+          }; showing ${kind.kind}s as they were ${status.ageSeconds} s ago.`,
         );
       }
     }
     return warnings;
   }
 
-  #resolveRoute(ref: ModelRef): { route?: HTTPRoute; routeName?: string; gatewayRef?: ObjectRef } {
+  #resolveRoute(ref: ModelRef): {
+    route?: HTTPRoute;
+    routeName?: string;
+    gatewayRef?: ObjectRef;
+  } {
     const isvcName = ref.inferenceService.name;
     let route: HTTPRoute | undefined;
     let routeName: string | undefined;
     if (ref.route) {
       routeName = stringifyObjectRef(ref.route);
-      route = this.#state.get<HTTPRoute>(HTTP_ROUTE, ref.route.namespace, ref.route.name);
+      route = this.#state.get<HTTPRoute>(
+        HTTP_ROUTE,
+        ref.route.namespace,
+        ref.route.name,
+      );
     } else {
       route = this.#state
         .list<HTTPRoute>(HTTP_ROUTE, ref.inferenceService.namespace)
-        .find(r => r.spec?.rules?.some(rule => rule.backendRefs?.some(b => b.name === `${isvcName}-predictor`)));
-      routeName = route ? `${route.metadata.namespace}/${route.metadata.name}` : undefined;
+        .find(r =>
+          r.spec?.rules?.some(rule =>
+            rule.backendRefs?.some(b => b.name === `${isvcName}-predictor`),
+          ),
+        );
+      routeName = route
+        ? `${route.metadata.namespace}/${route.metadata.name}`
+        : undefined;
     }
-    const parent = route?.spec?.parentRefs?.find(p => (p.kind ?? 'Gateway') === 'Gateway');
+    const parent = route?.spec?.parentRefs?.find(
+      p => (p.kind ?? 'Gateway') === 'Gateway',
+    );
     const gatewayRef = parent
-      ? { namespace: parent.namespace ?? route!.metadata.namespace!, name: parent.name }
+      ? {
+          namespace: parent.namespace ?? route!.metadata.namespace!,
+          name: parent.name,
+        }
       : undefined;
     return { route, routeName, gatewayRef };
   }
@@ -144,7 +220,9 @@ export class ModelService {
     const onRoute = route
       ? this.#state
           .list<T>(kind, route.metadata.namespace)
-          .filter(p => targets(p.spec?.targetRef, 'HTTPRoute', route.metadata.name))
+          .filter(p =>
+            targets(p.spec?.targetRef, 'HTTPRoute', route.metadata.name),
+          )
       : [];
     const onGateway = gatewayRef
       ? this.#state
@@ -155,23 +233,45 @@ export class ModelService {
   }
 
   #view(ref: ModelRef): ModelView {
-    const isvc = this.#state.get<InferenceService>(INFERENCE_SERVICE, ref.inferenceService.namespace, ref.inferenceService.name);
+    const isvc = this.#state.get<InferenceService>(
+      INFERENCE_SERVICE,
+      ref.inferenceService.namespace,
+      ref.inferenceService.name,
+    );
     const { route, routeName, gatewayRef } = this.#resolveRoute(ref);
     const attachedPolicies: AttachedPolicy[] = [];
     const summaries: PolicySummary[] = [];
     for (const kind of POLICY_KINDS) {
-      const { route: onRoute, gateway: onGateway } = this.#attached<Named & { spec?: { targetRef?: TargetRef }; status?: { conditions?: Condition[] } }>(kind, route, gatewayRef);
-      for (const [policies, attachedTo] of [[onRoute, 'route'], [onGateway, 'gateway']] as const) {
+      const { route: onRoute, gateway: onGateway } = this.#attached<
+        Named & {
+          spec?: { targetRef?: TargetRef };
+          status?: { conditions?: Condition[] };
+        }
+      >(kind, route, gatewayRef);
+      for (const [policies, attachedTo] of [
+        [onRoute, 'route'],
+        [onGateway, 'gateway'],
+      ] as const) {
         for (const policy of policies) {
-          attachedPolicies.push({ kind: kind.kind, object: policy, attachedTo });
+          attachedPolicies.push({
+            kind: kind.kind,
+            object: policy,
+            attachedTo,
+          });
           const conditions = policy.status?.conditions;
           summaries.push({
             kind: kind.kind as PolicySummary['kind'],
             namespace: policy.metadata.namespace ?? '',
             name: policy.metadata.name,
             attachedTo,
-            accepted: isCondition(conditions?.find(c => c.type === 'Accepted'), 'True'),
-            enforced: isCondition(conditions?.find(c => c.type === 'Enforced'), 'True'),
+            accepted: isCondition(
+              conditions?.find(c => c.type === 'Accepted'),
+              'True',
+            ),
+            enforced: isCondition(
+              conditions?.find(c => c.type === 'Enforced'),
+              'True',
+            ),
           });
         }
       }
@@ -184,15 +284,23 @@ export class ModelService {
       // TelemetryPolicy only shapes metrics; it does not decide whether a model serves.
       policies: attachedPolicies.filter(p => p.kind !== 'TelemetryPolicy'),
     });
-    const authPolicies = attachedPolicies.filter(p => p.kind === 'AuthPolicy').map(p => p.object as AuthPolicy);
+    const authPolicies = attachedPolicies
+      .filter(p => p.kind === 'AuthPolicy')
+      .map(p => p.object as AuthPolicy);
     const authMode = authModeOf(authPolicies);
     const hostname = route?.spec?.hostnames?.[0];
-    const url = hostname ? `${this.#config.scheme}://${hostname}` : isvc?.status?.url;
+    const url = hostname
+      ? `${this.#config.scheme}://${hostname}`
+      : isvc?.status?.url;
     const modelName = servedModelName(isvc) ?? ref.inferenceService.name;
     return {
       entityRef: ref.entityRef,
       modelName,
-      inferenceService: { ...ref.inferenceService, found: !!isvc, modelState: isvc?.status?.modelStatus?.states?.activeModelState },
+      inferenceService: {
+        ...ref.inferenceService,
+        found: !!isvc,
+        modelState: isvc?.status?.modelStatus?.states?.activeModelState,
+      },
       route: routeView(route, ref.route),
       gateway: gatewayRef,
       policies: summaries,
@@ -206,9 +314,17 @@ export class ModelService {
 }
 
 /** The route as found in the cluster; else the one the entity names, marked as missing; else none. */
-function routeView(route: HTTPRoute | undefined, named: ModelRef['route']): ModelView['route'] {
+function routeView(
+  route: HTTPRoute | undefined,
+  named: ModelRef['route'],
+): ModelView['route'] {
   if (route) {
-    return { namespace: route.metadata.namespace!, name: route.metadata.name, found: true, hostnames: route.spec?.hostnames ?? [] };
+    return {
+      namespace: route.metadata.namespace!,
+      name: route.metadata.name,
+      found: true,
+      hostnames: route.spec?.hostnames ?? [],
+    };
   }
   if (named) return { ...named, found: false, hostnames: [] };
   return undefined;
@@ -229,8 +345,11 @@ function authModeOf(policies: AuthPolicy[]): ModelView['authMode'] {
 }
 
 /** The name clients send as `model`: vLLM's --served-model-name or the simulator's --model. */
-function servedModelName(isvc: InferenceService | undefined): string | undefined {
-  const args = isvc?.spec?.predictor?.containers?.flatMap(c => c.args ?? []) ?? [];
+function servedModelName(
+  isvc: InferenceService | undefined,
+): string | undefined {
+  const args =
+    isvc?.spec?.predictor?.containers?.flatMap(c => c.args ?? []) ?? [];
   for (let i = 0; i < args.length; i++) {
     const match = /^--(?:served-model-name|model)(?:=(.+))?$/.exec(args[i]);
     if (match) return match[1] ?? args[i + 1];

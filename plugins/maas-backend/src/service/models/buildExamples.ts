@@ -4,12 +4,19 @@ import { ModelExamples, ModelView } from '@maas-portal/plugin-maas-common';
  * Calls a developer can paste: the key or token comes from an environment variable, never from
  * the page, so that a screenshot or a shell history does not leak it.
  */
-export function buildExamples(options: { url: string; modelName: string; authMode: ModelView['authMode'] }): ModelExamples {
+export function buildExamples(options: {
+  url: string;
+  modelName: string;
+  authMode: ModelView['authMode'];
+}): ModelExamples {
   const { url, modelName, authMode } = options;
   const oidc = authMode === 'oidc';
   const variable = oidc ? 'MAAS_TOKEN' : 'MAAS_API_KEY';
   const scheme = oidc ? 'Bearer' : 'APIKEY';
-  const body = JSON.stringify({ model: modelName, messages: [{ role: 'user', content: 'Hello!' }] });
+  const body = JSON.stringify({
+    model: modelName,
+    messages: [{ role: 'user', content: 'Hello!' }],
+  });
   return {
     curl: [
       `curl -sS ${url}/v1/chat/completions \\`,

@@ -1,5 +1,11 @@
 import { HealthReason, HealthVerdict } from '@maas-portal/plugin-maas-common';
-import { Condition, HTTPRoute, InferenceService, Named, ParentRef } from '../../cluster/objects';
+import {
+  Condition,
+  HTTPRoute,
+  InferenceService,
+  Named,
+  ParentRef,
+} from '../../cluster/objects';
 
 /** A policy with the level it is attached at, for the verdict. */
 export interface AttachedPolicy {
@@ -8,10 +14,15 @@ export interface AttachedPolicy {
   attachedTo: 'route' | 'gateway';
 }
 
-const label = (kind: string, o: { metadata: { namespace?: string; name: string } }) =>
-  `${kind} ${o.metadata.namespace}/${o.metadata.name}`;
+const label = (
+  kind: string,
+  o: { metadata: { namespace?: string; name: string } },
+) => `${kind} ${o.metadata.namespace}/${o.metadata.name}`;
 
-function condition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+function condition(
+  conditions: Condition[] | undefined,
+  type: string,
+): Condition | undefined {
   return conditions?.find(c => c.type === type);
 }
 
@@ -29,23 +40,46 @@ function inferenceServiceReasons(isvc: InferenceService): HealthReason[] {
     reasons.push({
       severity: 'unhealthy',
       object,
-      message: `The model failed to load${failure ? `: ${[failure.reason, failure.message].filter(Boolean).join(': ')}` : ''}`,
+      message: `The model failed to load${
+        failure
+          ? `: ${[failure.reason, failure.message].filter(Boolean).join(': ')}`
+          : ''
+      }`,
     });
   } else if (modelState && modelState !== 'Loaded') {
-    reasons.push({ severity: 'degraded', object, message: `The model is ${modelState.toLowerCase()}, not loaded yet` });
+    reasons.push({
+      severity: 'degraded',
+      object,
+      message: `The model is ${modelState.toLowerCase()}, not loaded yet`,
+    });
   }
   if (!ready) {
-    reasons.push({ severity: 'degraded', object, message: 'KServe has not reported readiness yet' });
+    reasons.push({
+      severity: 'degraded',
+      object,
+      message: 'KServe has not reported readiness yet',
+    });
   } else if (ready.status !== 'True') {
-    reasons.push({ severity: 'unhealthy', object, message: `Not ready${ready.reason || ready.message ? `: ${explain(ready)}` : ''}` });
+    reasons.push({
+      severity: 'unhealthy',
+      object,
+      message: `Not ready${
+        ready.reason || ready.message ? `: ${explain(ready)}` : ''
+      }`,
+    });
   }
   return reasons;
 }
 
-function sameParent(spec: ParentRef, status: ParentRef, routeNamespace: string): boolean {
+function sameParent(
+  spec: ParentRef,
+  status: ParentRef,
+  routeNamespace: string,
+): boolean {
   return (
     spec.name === status.name &&
-    (spec.namespace ?? routeNamespace) === (status.namespace ?? routeNamespace) &&
+    (spec.namespace ?? routeNamespace) ===
+      (status.namespace ?? routeNamespace) &&
     (spec.sectionName ?? '') === (status.sectionName ?? '')
   );
 }
@@ -56,24 +90,41 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
   const namespace = route.metadata.namespace ?? '';
   const parents = route.spec?.parentRefs ?? [];
   if (parents.length === 0) {
-    reasons.push({ severity: 'unhealthy', object, message: 'The route names no Gateway in parentRefs, so no traffic reaches the model' });
+    reasons.push({
+      severity: 'unhealthy',
+      object,
+      message:
+        'The route names no Gateway in parentRefs, so no traffic reaches the model',
+    });
   }
   for (const parent of parents) {
     const gateway = `Gateway ${parent.namespace ?? namespace}/${parent.name}`;
-    const status = route.status?.parents?.find(p => sameParent(parent, p.parentRef, namespace));
+    const status = route.status?.parents?.find(p =>
+      sameParent(parent, p.parentRef, namespace),
+    );
     if (!status) {
-      reasons.push({ severity: 'degraded', object, message: `${gateway} has not accepted the route yet (no status from its controller)` });
+      reasons.push({
+        severity: 'degraded',
+        object,
+        message: `${gateway} has not accepted the route yet (no status from its controller)`,
+      });
       continue;
     }
     for (const type of ['Accepted', 'ResolvedRefs']) {
       const c = condition(status.conditions, type);
       if (!c) {
-        reasons.push({ severity: 'degraded', object, message: `${gateway} reports no ${type} condition yet` });
+        reasons.push({
+          severity: 'degraded',
+          object,
+          message: `${gateway} reports no ${type} condition yet`,
+        });
       } else if (c.status !== 'True') {
         reasons.push({
           severity: 'unhealthy',
           object,
-          message: `${type} is ${c.status} on ${gateway}${c.reason || c.message ? `: ${explain(c)}` : ''}`,
+          message: `${type} is ${c.status} on ${gateway}${
+            c.reason || c.message ? `: ${explain(c)}` : ''
+          }`,
         });
       }
     }
@@ -82,21 +133,39 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
 }
 
 function policyReasons(policy: AttachedPolicy): HealthReason[] {
-  const object = `${label(policy.kind, policy.object)} (on the ${policy.attachedTo})`;
+  const object = `${label(policy.kind, policy.object)} (on the ${
+    policy.attachedTo
+  })`;
   const reasons: HealthReason[] = [];
   const conditions = policy.object.status?.conditions;
-  if (!condition(conditions, 'Accepted') && !condition(conditions, 'Enforced')) {
-    return [{ severity: 'degraded', object, message: 'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)' }];
+  if (
+    !condition(conditions, 'Accepted') &&
+    !condition(conditions, 'Enforced')
+  ) {
+    return [
+      {
+        severity: 'degraded',
+        object,
+        message:
+          'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)',
+      },
+    ];
   }
   for (const type of ['Accepted', 'Enforced']) {
     const c = condition(conditions, type);
     if (!c) {
-      reasons.push({ severity: 'degraded', object, message: `Kuadrant reports no ${type} condition yet` });
+      reasons.push({
+        severity: 'degraded',
+        object,
+        message: `Kuadrant reports no ${type} condition yet`,
+      });
     } else if (c.status !== 'True') {
       reasons.push({
         severity: type === 'Accepted' ? 'unhealthy' : 'degraded',
         object,
-        message: `${type === 'Accepted' ? 'Not accepted' : 'Not enforced'}${c.reason || c.message ? `: ${explain(c)}` : ''}`,
+        message: `${type === 'Accepted' ? 'Not accepted' : 'Not enforced'}${
+          c.reason || c.message ? `: ${explain(c)}` : ''
+        }`,
       });
     }
   }
@@ -119,7 +188,8 @@ export function computeHealth(options: {
     reasons.push({
       severity: 'unhealthy',
       object: `InferenceService ${options.inferenceServiceName}`,
-      message: 'Not found in the cluster: it was deleted, or the entity annotation names the wrong object',
+      message:
+        'Not found in the cluster: it was deleted, or the entity annotation names the wrong object',
     });
   } else {
     reasons.push(...inferenceServiceReasons(options.inferenceService));
@@ -139,7 +209,8 @@ export function computeHealth(options: {
     reasons.push({
       severity: 'unhealthy',
       object: label('HTTPRoute', options.route),
-      message: 'No AuthPolicy applies to the route or its Gateway: the model is not protected',
+      message:
+        'No AuthPolicy applies to the route or its Gateway: the model is not protected',
     });
   }
   options.policies.forEach(p => reasons.push(...policyReasons(p)));

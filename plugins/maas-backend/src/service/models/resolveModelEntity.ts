@@ -1,5 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -15,9 +19,16 @@ export function parseEntityRefParam(value: unknown): CompoundEntityRef {
     throw new InputError('entityRef is required, e.g. component:default/qwen3');
   }
   try {
-    return parseEntityRef(value, { defaultKind: 'component', defaultNamespace: 'default' });
+    return parseEntityRef(value, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
   } catch (error) {
-    throw new InputError(`entityRef "${value}" is not an entity reference: ${(error as Error).message}`);
+    throw new InputError(
+      `entityRef "${value}" is not an entity reference: ${
+        (error as Error).message
+      }`,
+    );
   }
 }
 
@@ -29,7 +40,10 @@ export async function resolveModelEntity(
 ): Promise<ModelRef> {
   const ref = stringifyEntityRef(entityRef);
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
-  if (!entity) throw new NotFoundError(`No entity ${ref} in the catalog (or you may not see it)`);
+  if (!entity)
+    throw new NotFoundError(
+      `No entity ${ref} in the catalog (or you may not see it)`,
+    );
   const inferenceService = getInferenceServiceRef(entity);
   if (!inferenceService) {
     throw new NotFoundError(

@@ -1,12 +1,23 @@
-import { LiveLimit, ModelTiers, TierDefinition, TierView } from '@maas-portal/plugin-maas-common';
+import {
+  LiveLimit,
+  ModelTiers,
+  TierDefinition,
+  TierView,
+} from '@maas-portal/plugin-maas-common';
 import { EffectiveLimit } from './effectiveLimits';
 import { tierOfPredicates } from './tierOfPredicate';
 
 function toLiveLimit(entry: EffectiveLimit): LiveLimit {
   return {
-    rates: (entry.limit.rates ?? []).map(r => ({ limit: r.limit, window: r.window })),
+    rates: (entry.limit.rates ?? []).map(r => ({
+      limit: r.limit,
+      window: r.window,
+    })),
     counters: (entry.limit.counters ?? []).map(c => c.expression),
-    predicates: [...entry.sectionPredicates, ...(entry.limit.when ?? []).map(w => w.predicate.trim())],
+    predicates: [
+      ...entry.sectionPredicates,
+      ...(entry.limit.when ?? []).map(w => w.predicate.trim()),
+    ],
     source: entry.source,
   };
 }
@@ -23,7 +34,13 @@ export function buildModelTiers(options: {
 }): Omit<ModelTiers, 'cache' | 'warnings'> {
   const tiers = new Map<string, TierView>();
   for (const t of options.configured) {
-    tiers.set(t.name, { name: t.name, approval: t.approval, configured: true, requests: [], tokens: [] });
+    tiers.set(t.name, {
+      name: t.name,
+      approval: t.approval,
+      configured: true,
+      requests: [],
+      tokens: [],
+    });
   }
   const everyone: LiveLimit[] = [];
   const other: LiveLimit[] = [];
@@ -35,7 +52,13 @@ export function buildModelTiers(options: {
     } else if (tier === undefined) {
       other.push(live);
     } else {
-      if (!tiers.has(tier)) tiers.set(tier, { name: tier, configured: false, requests: [], tokens: [] });
+      if (!tiers.has(tier))
+        tiers.set(tier, {
+          name: tier,
+          configured: false,
+          requests: [],
+          tokens: [],
+        });
       tiers.get(tier)![field].push(live);
     }
   };

@@ -1,5 +1,9 @@
 import { LimitSource } from '@maas-portal/plugin-maas-common';
-import { KuadrantLimit, KuadrantLimitsSection, LimitPolicy } from '../../cluster/objects';
+import {
+  KuadrantLimit,
+  KuadrantLimitsSection,
+  LimitPolicy,
+} from '../../cluster/objects';
 
 /** One limit in force, with the policy-wide predicates it inherits. */
 export interface EffectiveLimit {
@@ -16,11 +20,17 @@ interface Layer {
 type Kind = LimitSource['kind'];
 type Section = LimitSource['section'];
 /** The section of a policy that applies at its level, if it has one. */
-type PickedSection = { section: Section; body: KuadrantLimitsSection } | undefined;
+type PickedSection =
+  | { section: Section; body: KuadrantLimitsSection }
+  | undefined;
 
 function byAge(a: LimitPolicy, b: LimitPolicy): number {
-  const ta = a.metadata.creationTimestamp ? new Date(a.metadata.creationTimestamp).getTime() : 0;
-  const tb = b.metadata.creationTimestamp ? new Date(b.metadata.creationTimestamp).getTime() : 0;
+  const ta = a.metadata.creationTimestamp
+    ? new Date(a.metadata.creationTimestamp).getTime()
+    : 0;
+  const tb = b.metadata.creationTimestamp
+    ? new Date(b.metadata.creationTimestamp).getTime()
+    : 0;
   return ta - tb || a.metadata.name.localeCompare(b.metadata.name);
 }
 
@@ -61,31 +71,42 @@ function layerOf(
     if (!layer) {
       layer = { strategy, entries };
     } else if (layer.strategy === 'merge') {
-      for (const [name, entry] of entries) if (!layer.entries.has(name)) layer.entries.set(name, entry);
+      for (const [name, entry] of entries)
+        if (!layer.entries.has(name)) layer.entries.set(name, entry);
     }
   }
   return layer;
 }
 
 /** `lower` overlaid by `upper`: upper wins; with `merge`, names only in lower survive. */
-function overlay(lower: Layer | undefined, upper: Layer | undefined, strategy: 'atomic' | 'merge'): Layer | undefined {
+function overlay(
+  lower: Layer | undefined,
+  upper: Layer | undefined,
+  strategy: 'atomic' | 'merge',
+): Layer | undefined {
   if (!upper) return lower;
   if (!lower || strategy === 'atomic') return upper;
-  return { strategy: upper.strategy, entries: new Map([...lower.entries, ...upper.entries]) };
+  return {
+    strategy: upper.strategy,
+    entries: new Map([...lower.entries, ...upper.entries]),
+  };
 }
 
 /** A gateway policy's defaults: its `defaults`, else its plain `limits` (implicit defaults). */
 function gatewayDefaultsOf(p: LimitPolicy): PickedSection {
   if (p.spec?.defaults) return { section: 'defaults', body: p.spec.defaults };
-  if (p.spec?.limits) return { section: 'limits', body: { limits: p.spec.limits } };
+  if (p.spec?.limits)
+    return { section: 'limits', body: { limits: p.spec.limits } };
   return undefined;
 }
 
 /** A route policy's limits: its plain `limits`, else its `defaults`, else its `overrides`. */
 function routeSectionOf(p: LimitPolicy): PickedSection {
-  if (p.spec?.limits) return { section: 'limits', body: { limits: p.spec.limits } };
+  if (p.spec?.limits)
+    return { section: 'limits', body: { limits: p.spec.limits } };
   if (p.spec?.defaults) return { section: 'defaults', body: p.spec.defaults };
-  if (p.spec?.overrides) return { section: 'overrides', body: p.spec.overrides };
+  if (p.spec?.overrides)
+    return { section: 'overrides', body: p.spec.overrides };
   return undefined;
 }
 
@@ -100,12 +121,27 @@ export function effectiveLimits(
   routePolicies: LimitPolicy[],
   gatewayPolicies: LimitPolicy[],
 ): EffectiveLimit[] {
-  const gatewayDefaults = layerOf(kind, gatewayPolicies, 'gateway', gatewayDefaultsOf);
+  const gatewayDefaults = layerOf(
+    kind,
+    gatewayPolicies,
+    'gateway',
+    gatewayDefaultsOf,
+  );
   const route = layerOf(kind, routePolicies, 'route', routeSectionOf);
   const gatewayOverrides = layerOf(kind, gatewayPolicies, 'gateway', p =>
-    p.spec?.overrides ? { section: 'overrides', body: p.spec.overrides } : undefined,
+    p.spec?.overrides
+      ? { section: 'overrides', body: p.spec.overrides }
+      : undefined,
   );
-  const belowOverrides = overlay(gatewayDefaults, route, gatewayDefaults?.strategy ?? 'atomic');
-  const result = overlay(belowOverrides, gatewayOverrides, gatewayOverrides?.strategy ?? 'atomic');
+  const belowOverrides = overlay(
+    gatewayDefaults,
+    route,
+    gatewayDefaults?.strategy ?? 'atomic',
+  );
+  const result = overlay(
+    belowOverrides,
+    gatewayOverrides,
+    gatewayOverrides?.strategy ?? 'atomic',
+  );
   return result ? [...result.entries.values()] : [];
 }

@@ -27,9 +27,13 @@ export function tierOfPredicate(predicate: string): string | undefined {
  * The tier a whole limit applies to: every predicate must name the same tier.
  * `null` means no predicate (the limit applies to everyone); undefined means another shape.
  */
-export function tierOfPredicates(predicates: string[]): string | null | undefined {
+export function tierOfPredicates(
+  predicates: string[],
+): string | null | undefined {
   if (predicates.length === 0) return null;
   const tiers = predicates.map(tierOfPredicate);
   const first = tiers[0];
-  return first !== undefined && tiers.every(t => t === first) ? first : undefined;
+  return first !== undefined && tiers.every(t => t === first)
+    ? first
+    : undefined;
 }

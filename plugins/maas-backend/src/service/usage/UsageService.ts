@@ -1,6 +1,14 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { ModelUsage, TopUser, UsageRange, UsageSeries } from '@maas-portal/plugin-maas-common';
-import { PrometheusClient, RangeSeries } from '../../prometheus/PrometheusClient';
+import {
+  ModelUsage,
+  TopUser,
+  UsageRange,
+  UsageSeries,
+} from '@maas-portal/plugin-maas-common';
+import {
+  PrometheusClient,
+  RangeSeries,
+} from '../../prometheus/PrometheusClient';
 import { promString, selector } from './promql';
 import { usageWindow, UsageWindow } from './usageWindow';
 
@@ -24,7 +32,9 @@ export const NO_USER_LABELS =
 function toSeries(series: RangeSeries[], window: UsageWindow): UsageSeries[] {
   return series
     .map(s => {
-      const points = s.points.filter(([t]) => t > window.start && t <= window.end);
+      const points = s.points.filter(
+        ([t]) => t > window.start && t <= window.end,
+      );
       return {
         tier: s.metric.group ?? null,
         ...(s.metric.limit_name ? { limitName: s.metric.limit_name } : {}),
@@ -32,7 +42,9 @@ function toSeries(series: RangeSeries[], window: UsageWindow): UsageSeries[] {
         total: points.reduce((sum, [, v]) => sum + v, 0),
       };
     })
-    .sort((a, b) => `${a.tier}/${a.limitName}`.localeCompare(`${b.tier}/${b.limitName}`));
+    .sort((a, b) =>
+      `${a.tier}/${a.limitName}`.localeCompare(`${b.tier}/${b.limitName}`),
+    );
 }
 
 /**
@@ -54,7 +66,10 @@ export class UsageService {
         'No Prometheus is configured, so usage cannot be shown. Set maas.prometheus.url and restart the backend.',
       );
     }
-    const window = usageWindow(request.range, request.nowSeconds ?? Date.now() / 1000);
+    const window = usageWindow(
+      request.range,
+      request.nowSeconds ?? Date.now() / 1000,
+    );
     const { stepSeconds: step, start, end, rangeSeconds } = window;
     const ns = request.limitadorNamespace;
     const base: ModelUsage = {
@@ -71,9 +86,13 @@ export class UsageService {
       tokens: [],
       warnings: [],
     };
-    const rangeQuery = (q: string) => prometheus.queryRange(q, { start: start + step, end, step });
+    const rangeQuery = (q: string) =>
+      prometheus.queryRange(q, { start: start + step, end, step });
     const failures: string[] = [];
-    const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
+    const attempt = async <T>(
+      what: string,
+      run: () => Promise<T>,
+    ): Promise<T | undefined> => {
       try {
         return await run();
       } catch (error) {
@@ -85,11 +104,19 @@ export class UsageService {
     let perUserLabels = false;
     if (ns) {
       const labelled = await attempt('per-user labels', () =>
-        prometheus.query(`count(last_over_time(authorized_calls${selector([['limitador_namespace', '=', ns], ['user', '!=', '']])}[${rangeSeconds}s]))`, end),
+        prometheus.query(
+          `count(last_over_time(authorized_calls${selector([
+            ['limitador_namespace', '=', ns],
+            ['user', '!=', ''],
+          ])}[${rangeSeconds}s]))`,
+          end,
+        ),
       );
       perUserLabels = (labelled?.[0]?.value ?? 0) > 0;
     } else {
-      base.warnings.push("The model has no HTTPRoute, so Limitador's numbers for it cannot be found.");
+      base.warnings.push(
+        "The model has no HTTPRoute, so Limitador's numbers for it cannot be found.",
+      );
     }
     base.perUserLabels = perUserLabels;
 
@@ -102,15 +129,21 @@ export class UsageService {
     if (ns && canSplit) {
       const sel = selector([['limitador_namespace', '=', ns], ...userFilter]);
       jobs.push(
-        attempt('authorized calls', () => rangeQuery(`sum by (group) (increase(authorized_calls${sel}[${step}s]))`)).then(
-          r => r && (base.authorized = toSeries(r, window)),
-        ),
-        attempt('limited calls', () => rangeQuery(`sum by (group, limit_name) (increase(limited_calls${sel}[${step}s]))`)).then(
-          r => r && (base.limited = toSeries(r, window)),
-        ),
-        attempt('tokens', () => rangeQuery(`sum by (group) (increase(authorized_hits${sel}[${step}s]))`)).then(
-          r => r && (base.tokens = toSeries(r, window)),
-        ),
+        attempt('authorized calls', () =>
+          rangeQuery(
+            `sum by (group) (increase(authorized_calls${sel}[${step}s]))`,
+          ),
+        ).then(r => r && (base.authorized = toSeries(r, window))),
+        attempt('limited calls', () =>
+          rangeQuery(
+            `sum by (group, limit_name) (increase(limited_calls${sel}[${step}s]))`,
+          ),
+        ).then(r => r && (base.limited = toSeries(r, window))),
+        attempt('tokens', () =>
+          rangeQuery(
+            `sum by (group) (increase(authorized_hits${sel}[${step}s]))`,
+          ),
+        ).then(r => r && (base.tokens = toSeries(r, window))),
       );
     }
     if (request.scope === 'all') {
@@ -120,13 +153,24 @@ export class UsageService {
         ['vllm:generation_tokens_total', 'generationTokens'],
       ] as const) {
         jobs.push(
-          attempt(`${metric}`, () => rangeQuery(`sum(increase(${metric}${model}[${step}s]))`)).then(r => {
-            if (r) base[field] = toSeries(r, window)[0] ?? { tier: null, points: [], total: 0 };
+          attempt(`${metric}`, () =>
+            rangeQuery(`sum(increase(${metric}${model}[${step}s]))`),
+          ).then(r => {
+            if (r)
+              base[field] = toSeries(r, window)[0] ?? {
+                tier: null,
+                points: [],
+                total: 0,
+              };
           }),
         );
       }
       if (ns && perUserLabels) {
-        jobs.push(attempt('top users', () => this.#topUsers(prometheus, ns, window)).then(r => r && (base.topUsers = r)));
+        jobs.push(
+          attempt('top users', () =>
+            this.#topUsers(prometheus, ns, window),
+          ).then(r => r && (base.topUsers = r)),
+        );
       }
     }
     await Promise.all(jobs);
@@ -144,17 +188,26 @@ export class UsageService {
    * 7 days, to 5 minutes): one query for any number of users and routes. Empty without Prometheus
    * or per-user labels; keys are `<user>|<limitador namespace>`, values unix seconds.
    */
-  async lastCalls(pairs: Array<{ user: string; limitadorNamespace: string }>, nowSeconds = Date.now() / 1000): Promise<Map<string, number>> {
+  async lastCalls(
+    pairs: Array<{ user: string; limitadorNamespace: string }>,
+    nowSeconds = Date.now() / 1000,
+  ): Promise<Map<string, number>> {
     const prometheus = this.#prometheus;
     const result = new Map<string, number>();
     if (!prometheus || pairs.length === 0) return result;
-    const regex = (values: string[]) => [...new Set(values)].map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    const sel = `{limitador_namespace=~${promString(regex(pairs.map(p => p.limitadorNamespace)))},user=~${promString(regex(pairs.map(p => p.user)))}}`;
+    const regex = (values: string[]) =>
+      [...new Set(values)]
+        .map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|');
+    const sel = `{limitador_namespace=~${promString(
+      regex(pairs.map(p => p.limitadorNamespace)),
+    )},user=~${promString(regex(pairs.map(p => p.user)))}}`;
     const samples = await prometheus.query(
       `max by (user, limitador_namespace) (last_over_time((timestamp(increase(authorized_calls${sel}[5m]) > 0))[7d:5m]))`,
       Math.floor(nowSeconds / 300) * 300,
     );
-    for (const s of samples) result.set(`${s.metric.user}|${s.metric.limitador_namespace}`, s.value);
+    for (const s of samples)
+      result.set(`${s.metric.user}|${s.metric.limitador_namespace}`, s.value);
     return result;
   }
 
@@ -162,19 +215,40 @@ export class UsageService {
    * Sums each user's increases per step over the range (a subquery) rather than one increase over
    * the whole range, which Prometheus extrapolates where the data starts or stops inside it.
    */
-  async #topUsers(prometheus: PrometheusClient, ns: string, window: UsageWindow): Promise<TopUser[]> {
-    const sel = selector([['limitador_namespace', '=', ns], ['user', '!=', '']]);
+  async #topUsers(
+    prometheus: PrometheusClient,
+    ns: string,
+    window: UsageWindow,
+  ): Promise<TopUser[]> {
+    const sel = selector([
+      ['limitador_namespace', '=', ns],
+      ['user', '!=', ''],
+    ]);
     const { rangeSeconds, stepSeconds: step, end } = window;
     const overRange = (metric: string) =>
-      `sum by (user, group) (sum_over_time(increase(${metric}${sel}[${step}s])[${rangeSeconds - step}s:${step}s]))`;
+      `sum by (user, group) (sum_over_time(increase(${metric}${sel}[${step}s])[${
+        rangeSeconds - step
+      }s:${step}s]))`;
     const [calls, tokens] = await Promise.all([
-      prometheus.query(`topk(${TOP_USERS}, ${overRange('authorized_calls')})`, end),
+      prometheus.query(
+        `topk(${TOP_USERS}, ${overRange('authorized_calls')})`,
+        end,
+      ),
       prometheus.query(overRange('authorized_hits'), end),
     ]);
     const tokensByUser = new Map<string, number>();
-    for (const s of tokens) tokensByUser.set(s.metric.user, (tokensByUser.get(s.metric.user) ?? 0) + s.value);
+    for (const s of tokens)
+      tokensByUser.set(
+        s.metric.user,
+        (tokensByUser.get(s.metric.user) ?? 0) + s.value,
+      );
     return calls
-      .map(s => ({ user: s.metric.user, tier: s.metric.group ?? '', calls: s.value, tokens: tokensByUser.get(s.metric.user) ?? 0 }))
+      .map(s => ({
+        user: s.metric.user,
+        tier: s.metric.group ?? '',
+        calls: s.value,
+        tokens: tokensByUser.get(s.metric.user) ?? 0,
+      }))
       .sort((a, b) => b.calls - a.calls || a.user.localeCompare(b.user));
   }
 }
