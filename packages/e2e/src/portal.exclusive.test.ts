@@ -46,12 +46,10 @@ describe('the MaaS portal in a browser', () => {
   }
 
   async function keySecrets() {
-    const list = await kc
-      .makeApiClient(CoreV1Api)
-      .listNamespacedSecret({
-        namespace: 'llm',
-        labelSelector: `maas.kuadrant.io/model=${MODEL}`,
-      });
+    const list = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({
+      namespace: 'llm',
+      labelSelector: `maas.kuadrant.io/model=${MODEL}`,
+    });
     return list.items;
   }
 

@@ -107,9 +107,7 @@ export async function createKeysRouter(
   const router = Router();
   router.use(express.json());
 
-  async function user(
-    req: Request,
-  ): Promise<{
+  async function user(req: Request): Promise<{
     credentials: BackstageCredentials<BackstageUserPrincipal>;
     userRef: string;
   }> {
@@ -325,16 +323,14 @@ export async function createKeysRouter(
     if (key.userEntityRef === userRef) {
       await requireOn(credentials, maasKeyRequestPermission, key.entityRef);
     }
-    res
-      .status(201)
-      .json(
-        await keys.requestTierChange({
-          keyId: key.id,
-          tier: body.tier,
-          reason: body.reason,
-          actor: userRef,
-        }),
-      );
+    res.status(201).json(
+      await keys.requestTierChange({
+        keyId: key.id,
+        tier: body.tier,
+        reason: body.reason,
+        actor: userRef,
+      }),
+    );
   });
 
   router.get('/audit', async (req, res) => {
