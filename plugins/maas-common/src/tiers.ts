@@ -29,6 +29,11 @@ export interface FieldProblem {
 
 const TIER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** The rule for a tier name (a DNS-1123 label): lower-case letters, digits and dashes, 1 to 63. */
+export function isTierName(name: unknown): name is string {
+  return typeof name === 'string' && TIER_NAME.test(name);
+}
+
 export function checkWindow(path: string, window: unknown): FieldProblem[] {
   if (typeof window !== 'string' || !KUADRANT_WINDOW_PATTERN.test(window)) {
     return [
@@ -69,7 +74,7 @@ export function checkTiers(
   const seen = new Set<string>();
   tiers.forEach((tier, i) => {
     const at = `${path}[${i}]`;
-    if (typeof tier.name !== 'string' || !TIER_NAME.test(tier.name)) {
+    if (!isTierName(tier.name)) {
       problems.push({
         path: `${at}.name`,
         message: `tier name ${JSON.stringify(

@@ -1,0 +1,4 @@
+/** A bad `maas.*` value; its message names the key. Thrown at start-up. */
+export class MaasConfigError extends Error {
+  name = 'MaasConfigError';
+}

@@ -1,0 +1,255 @@
+import { KubernetesObject } from '@kubernetes/client-node';
+import { RateLimit } from '@maas-portal/plugin-maas-common';
+
+/**
+ * The suite's CRD objects, one spec type each, for both sides: the scaffolder renders
+ * `…Manifest` (every field it sets), the backend reads the object (`spec` and `status` may be
+ * missing, whoever wrote it). Fields are optional where the CRD lets them be.
+ */
+
+/** A status condition, as Kubernetes, KServe, Gateway API and Kuadrant write them. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** The part of an object's metadata that the suite sets on every object it writes. */
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** An object as the suite writes it. */
+export interface Manifest<Kind extends string = string, Spec = unknown> {
+  apiVersion: string;
+  kind: Kind;
+  metadata: ObjectMeta;
+  spec: Spec;
+}
+
+/** An object as read from the API server: it has a name; the rest is as found. */
+export interface Named extends KubernetesObject {
+  metadata: NonNullable<KubernetesObject['metadata']> & {
+    name: string;
+    namespace?: string;
+  };
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  args?: string[];
+  env?: { name: string; value: string }[];
+  ports?: { containerPort: number; protocol: 'TCP' }[];
+  resources?: {
+    requests?: Record<string, string>;
+    limits?: Record<string, string>;
+  };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+
+export interface ServingRuntimeSpec {
+  annotations?: Record<string, string>;
+  containers: Container[];
+  multiModel: boolean;
+  supportedModelFormats: { name: string; autoSelect: boolean }[];
+  volumes?: {
+    name: string;
+    emptyDir: { medium: 'Memory'; sizeLimit?: string };
+  }[];
+}
+
+export interface InferenceServiceSpec {
+  predictor?: {
+    minReplicas?: number;
+    maxReplicas?: number;
+    model?: {
+      modelFormat?: { name?: string };
+      runtime?: string;
+      storageUri?: string;
+      resources?: {
+        requests?: Record<string, string>;
+        limits?: Record<string, string>;
+      };
+    };
+    containers?: Container[];
+    tolerations?: { key: string; operator: 'Exists'; effect: 'NoSchedule' }[];
+    nodeSelector?: Record<string, string>;
+  };
+}
+
+export interface InferenceServiceStatus {
+  url?: string;
+  address?: { url?: string };
+  conditions?: Condition[];
+  components?: { predictor?: { url?: string } };
+  modelStatus?: {
+    states?: { activeModelState?: string; targetModelState?: string };
+    lastFailureInfo?: { reason?: string; message?: string };
+  };
+}
+
+export interface ParentRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  sectionName?: string;
+}
+
+export interface HTTPRouteSpec {
+  parentRefs?: ParentRef[];
+  hostnames?: string[];
+  rules?: Array<{
+    matches?: { path: { type: 'PathPrefix'; value: string } }[];
+    backendRefs?: Array<{
+      name: string;
+      namespace?: string;
+      port?: number;
+      weight?: number;
+    }>;
+  }>;
+}
+
+export interface HTTPRouteStatus {
+  parents?: Array<{
+    parentRef: ParentRef;
+    controllerName?: string;
+    conditions?: Condition[];
+  }>;
+}
+
+export interface GatewaySpec {
+  gatewayClassName?: string;
+  listeners?: Array<{
+    name: string;
+    hostname?: string;
+    port: number;
+    protocol: string;
+  }>;
+}
+
+/** `targetRef` of a Kuadrant policy: the suite's own always name an HTTPRoute. */
+export interface TargetRef {
+  group: string;
+  kind: string;
+  name: string;
+  sectionName?: string;
+}
+
+type Predicates = Array<{ predicate: string }>;
+
+/** One named limit of a RateLimitPolicy or TokenRateLimitPolicy. */
+export interface KuadrantLimit {
+  rates?: RateLimit[];
+  when?: Predicates;
+  counters?: Array<{ expression: string }>;
+}
+
+export interface KuadrantLimitsSection {
+  limits?: Record<string, KuadrantLimit>;
+  strategy?: 'atomic' | 'merge';
+  when?: Predicates;
+}
+
+/** RateLimitPolicy (kuadrant.io/v1) and TokenRateLimitPolicy (kuadrant.io/v1alpha1) share it. */
+export interface LimitPolicySpec {
+  targetRef?: TargetRef;
+  limits?: Record<string, KuadrantLimit>;
+  defaults?: KuadrantLimitsSection;
+  overrides?: KuadrantLimitsSection;
+  when?: Predicates;
+}
+
+type Selector = { selector: string };
+
+export interface AuthRules {
+  authentication?: Record<
+    string,
+    {
+      apiKey?: {
+        selector?: { matchLabels?: Record<string, string> };
+        allNamespaces?: boolean;
+      };
+      jwt?: { issuerUrl?: string; jwksUrl?: string };
+      credentials?: { authorizationHeader?: { prefix?: string } };
+    }
+  >;
+  authorization?: Record<string, { opa: { rego: string } }>;
+  response?: {
+    success: {
+      filters: {
+        identity: { json: { properties: Record<string, Selector> } };
+      };
+    };
+  };
+}
+
+export interface AuthPolicySpec {
+  targetRef?: TargetRef;
+  rules?: AuthRules;
+  defaults?: { rules?: AuthRules };
+  overrides?: { rules?: AuthRules };
+}
+
+export interface TelemetryPolicySpec {
+  targetRef?: TargetRef;
+  metrics?: { default?: { labels?: Record<string, string> } };
+}
+
+type WithConditions = { conditions?: Condition[] };
+
+/** Objects as read from the cluster. */
+export interface InferenceService extends Named {
+  spec?: InferenceServiceSpec;
+  status?: InferenceServiceStatus;
+}
+export interface HTTPRoute extends Named {
+  spec?: HTTPRouteSpec;
+  status?: HTTPRouteStatus;
+}
+export interface Gateway extends Named {
+  spec?: GatewaySpec;
+  status?: WithConditions & { addresses?: Array<{ value: string }> };
+}
+export interface LimitPolicy extends Named {
+  spec?: LimitPolicySpec;
+  status?: WithConditions;
+}
+export interface AuthPolicy extends Named {
+  spec?: AuthPolicySpec;
+  status?: WithConditions;
+}
+export interface TelemetryPolicy extends Named {
+  spec?: TelemetryPolicySpec;
+  status?: WithConditions;
+}
+
+/** Objects as the scaffolder renders them; a policy always targets its model's route. */
+type Targeted<Spec> = Spec & { targetRef: TargetRef };
+export type ServingRuntimeManifest = Manifest<
+  'ServingRuntime',
+  ServingRuntimeSpec
+>;
+export type InferenceServiceManifest = Manifest<
+  'InferenceService',
+  InferenceServiceSpec
+>;
+export type HTTPRouteManifest = Manifest<'HTTPRoute', HTTPRouteSpec>;
+export type AuthPolicyManifest = Manifest<
+  'AuthPolicy',
+  Targeted<AuthPolicySpec> & { rules: Required<AuthRules> }
+>;
+export type RateLimitPolicyManifest = Manifest<
+  'RateLimitPolicy',
+  Targeted<LimitPolicySpec>
+>;
+export type TokenRateLimitPolicyManifest = Manifest<
+  'TokenRateLimitPolicy',
+  Targeted<LimitPolicySpec>
+>;

@@ -1,0 +1,108 @@
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  checkTiers,
+  formatProblems,
+  isDnsLabel,
+  ObjectRef,
+  TierDefinition,
+} from '@maas-portal/plugin-maas-common';
+import { MaasConfigError } from './MaasConfigError';
+
+/**
+ * The settings of the platform the suite sits on, shared by the backend plugin and the scaffolder
+ * module: where models live, the Gateway, host names, and the tiers.
+ */
+export interface PlatformConfig {
+  namespace: string;
+  gateway: ObjectRef;
+  domainSuffix: string;
+  scheme: 'http' | 'https';
+  tiers: TierDefinition[];
+}
+
+/** The seed's tiers, used when `maas.tiers` is not configured. */
+export const DEFAULT_TIERS: TierDefinition[] = [
+  {
+    name: 'free',
+    requests: { limit: 5, window: '2m' },
+    tokens: { limit: 100000, window: '1m' },
+    approval: 'auto',
+  },
+  {
+    name: 'premium',
+    requests: { limit: 20, window: '2m' },
+    tokens: { limit: 500000, window: '1m' },
+    approval: 'manual',
+  },
+  {
+    name: 'enterprise',
+    requests: { limit: 100, window: '2m' },
+    tokens: { limit: 2000000, window: '1m' },
+    approval: 'manual',
+  },
+];
+
+/** The `maas` section, or an empty one, so that every default applies. */
+export function maasSection(root: Config): Config {
+  return root.getOptionalConfig('maas') ?? new ConfigReader({});
+}
+
+function dnsLabel(config: Config, key: string, fallback: string): string {
+  const value = config.getOptionalString(key) ?? fallback;
+  if (!isDnsLabel(value)) {
+    throw new MaasConfigError(
+      `maas.${key}: "${value}" is not a valid Kubernetes name (lower-case letters, digits and dashes)`,
+    );
+  }
+  return value;
+}
+
+function readTiers(config: Config): TierDefinition[] {
+  const tierConfigs = config.getOptionalConfigArray('tiers');
+  if (!tierConfigs) return DEFAULT_TIERS;
+  const tiers = tierConfigs.map(t => ({
+    name: t.getOptionalString('name') as string,
+    requests: {
+      limit: t.getOptionalNumber('requests.limit') as number,
+      window: t.getOptionalString('requests.window') as string,
+    },
+    tokens: {
+      limit: t.getOptionalNumber('tokens.limit') as number,
+      window: t.getOptionalString('tokens.window') as string,
+    },
+    approval: t.getOptionalString('approval') as TierDefinition['approval'],
+  }));
+  const problems = checkTiers('maas.tiers', tiers);
+  if (problems.length > 0) {
+    throw new MaasConfigError(
+      `Invalid MaaS tiers config: ${formatProblems(problems)}`,
+    );
+  }
+  return tiers;
+}
+
+/** Reads and checks the platform settings; a bad value throws {@link MaasConfigError}. */
+export function readPlatformConfig(root: Config): PlatformConfig {
+  const config = maasSection(root);
+  const scheme = config.getOptionalString('scheme') ?? 'http';
+  if (scheme !== 'http' && scheme !== 'https') {
+    throw new MaasConfigError(`maas.scheme: "${scheme}" must be http or https`);
+  }
+  const domainSuffix = config.getOptionalString('domainSuffix') ?? 'maas.local';
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domainSuffix)) {
+    throw new MaasConfigError(
+      `maas.domainSuffix: "${domainSuffix}" is not a DNS name`,
+    );
+  }
+  const namespace = dnsLabel(config, 'namespace', 'llm');
+  return {
+    namespace,
+    gateway: {
+      name: dnsLabel(config, 'gateway.name', 'inference-gateway'),
+      namespace: dnsLabel(config, 'gateway.namespace', namespace),
+    },
+    domainSuffix,
+    scheme,
+    tiers: readTiers(config),
+  };
+}
