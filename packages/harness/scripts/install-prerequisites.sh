@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, what the test harness (packages/harness) needs:
-#   - golang-go dpkg-dev rsync golang-github-modern-go-reflect2-dev: to build kube-apiserver and
-#     kube-controller-manager from Debian's `kubernetes` source package (scripts/build-kube.sh);
-#   - etcd-server etcd-client, prometheus (with promtool), postgresql: servers the harness runs
-#     itself, as unprivileged children in temporary directories;
+# Installs, from Debian's packages, what the test harness (packages/harness) needs besides the
+# servers built from Go modules (scripts/build-servers.sh, which needs Go 1.26+):
+#   - prometheus (with promtool), postgresql: servers the harness runs itself, as unprivileged
+#     children in temporary directories;
 #   - chromium: for the browser tests.
 # Idempotent: when everything is there it only checks (dpkg -s) and returns in well under a second.
-# It never leaves the Debian services (postgresql, prometheus, etcd) running or enabled as daemons.
+# It never leaves the Debian services (postgresql, prometheus) running or enabled as daemons.
 set -euo pipefail
 
 log() { printf '\033[1;34m[harness]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[harness] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-SERVER_PKGS=(golang-go dpkg-dev rsync golang-github-modern-go-reflect2-dev etcd-server etcd-client prometheus postgresql)
+SERVER_PKGS=(prometheus postgresql)
 BROWSER_PKGS=(chromium)
-SOURCES=/etc/apt/sources.list.d/debian.sources
 # Services that Debian's packages may start and enable on install.
-SERVICES=(postgresql prometheus etcd prometheus-node-exporter)
+SERVICES=(postgresql prometheus prometheus-node-exporter)
 
 missing_of() {
   local p out=()
@@ -26,28 +24,9 @@ missing_of() {
   echo "${out[@]:-}"
 }
 
-# deb-src is needed for `apt-get source kubernetes`.
-need_update=""
-if [ -f "$SOURCES" ]; then
-  if ! grep -qE '^Types:.*deb-src' "$SOURCES"; then
-    [ "$(id -u)" -eq 0 ] || die "deb-src is not enabled in $SOURCES and this is not root: run this script as root (or with sudo)."
-    log "enabling deb-src in $SOURCES (Types: deb deb-src)"
-    cp "$SOURCES" "$SOURCES.bak-harness"
-    sed -i -E 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb deb-src/' "$SOURCES"
-    grep -qE '^Types:.*deb-src' "$SOURCES" || die "could not enable deb-src in $SOURCES; add 'deb-src' to its 'Types:' lines by hand."
-    need_update=1
-  fi
-elif ! grep -rqsE '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; then
-  die "no $SOURCES and no 'deb-src' line in /etc/apt/sources.list*: add a deb-src entry for Debian bookworm main, then run this again."
-fi
-
 read -r -a missing_server <<<"$(missing_of "${SERVER_PKGS[@]}")"
 read -r -a missing_browser <<<"$(missing_of "${BROWSER_PKGS[@]}")"
 if [ "${#missing_server[@]}" -eq 0 ] && [ "${#missing_browser[@]}" -eq 0 ]; then
-  if [ -n "$need_update" ]; then
-    log "apt-get update (deb-src was just enabled)"
-    apt-get update -qq || die "apt-get update failed: check the Debian mirror in $SOURCES and your network."
-  fi
   log "prerequisites present: ${SERVER_PKGS[*]} ${BROWSER_PKGS[*]}"
   exit 0
 fi
@@ -67,7 +46,7 @@ trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive
 log "apt-get update"
-apt-get update -qq || die "apt-get update failed: check the Debian mirror in $SOURCES and your network."
+apt-get update -qq || die "apt-get update failed: check the Debian mirror in /etc/apt/sources.list* and your network."
 if [ "${#missing_server[@]}" -gt 0 ]; then
   log "installing ${missing_server[*]}"
   apt-get install -y -qq --no-install-recommends "${missing_server[@]}" \
@@ -91,7 +70,7 @@ for svc in "${SERVICES[@]}"; do
   fi
 done
 
-for bin in /usr/bin/go /usr/bin/etcd /usr/bin/prometheus /usr/bin/promtool /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/postgres; do
+for bin in /usr/bin/prometheus /usr/bin/promtool /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/postgres; do
   [ -x "$bin" ] || die "$bin is missing after the install; check 'dpkg -L' of its package."
 done
 log "prerequisites installed"

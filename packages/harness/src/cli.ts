@@ -6,7 +6,8 @@
 import { Harness } from './harness.ts';
 import { spawnManaged } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
-import { sleep, stderrLogger } from './util.ts';
+import { stderrLogger } from './logging.ts';
+import { sleep } from './waitFor.ts';
 import os from 'node:os';
 
 const USAGE = `usage:

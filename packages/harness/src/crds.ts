@@ -1,17 +1,18 @@
 /*
  * The pinned upstream CRDs (KServe, Gateway API, Kuadrant): loaded from <repo>/../shared/crds when that
  * folder exists, else downloaded from the pinned upstream URLs (crd-sources.ts) into $MAAS_CACHE_DIR/crds and
- * checked against their SHA-256; adapted for the Kubernetes 1.20 API server; installed; waited for.
+ * checked against their SHA-256; installed unchanged (CEL rules and defaults are enforced by the server); waited
+ * for until Established.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CRD_SOURCES } from './crd-sources.ts';
-import type { KubeClient } from './kube.ts';
-import { cacheDir } from './kube.ts';
-import { waitFor } from './util.ts';
-import type { Logger } from './util.ts';
+import type { KubeClient } from './kube/client.ts';
+import type { Logger } from './logging.ts';
+import { cacheDir } from './servers.ts';
+import { waitFor } from './waitFor.ts';
 
 export interface CrdFile {
   file: string;
@@ -94,48 +95,6 @@ export async function loadCrdFiles(
   );
 }
 
-export interface AdaptStats {
-  celRulesDropped: number;
-  emptyDefaultsDropped: number;
-}
-
-/**
- * Makes a CRD acceptable to an old API server (serverMinor < 25, e.g. Debian's 1.20):
- * - drops every `x-kubernetes-validations` (CEL, 1.25+; 1.20 would silently prune it anyway);
- * - drops `default: ""` (1.20 rejects the Gateway API v1.3 CRDs with them);
- * and, for every server, drops `status` and `metadata.creationTimestamp` of the manifest.
- */
-export function adaptCrd(
-  crd: any,
-  serverMinor: number,
-  stats: AdaptStats = { celRulesDropped: 0, emptyDefaultsDropped: 0 },
-): any {
-  const walk = (node: any): void => {
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    for (const key of Object.keys(node)) {
-      if (key === 'x-kubernetes-validations') {
-        stats.celRulesDropped += Array.isArray(node[key])
-          ? node[key].length
-          : 1;
-        delete node[key];
-      } else if (key === 'default' && node[key] === '') {
-        stats.emptyDefaultsDropped++;
-        delete node[key];
-      } else {
-        walk(node[key]);
-      }
-    }
-  };
-  if (serverMinor < 25) walk(crd.spec);
-  delete crd.status;
-  if (crd.metadata) delete crd.metadata.creationTimestamp;
-  return crd;
-}
-
 export interface InstalledCrd {
   name: string;
   kind: string;
@@ -148,9 +107,7 @@ export async function installCrds(
   client: KubeClient,
   files: CrdFile[],
   log: Logger,
-  serverMinor: number,
 ): Promise<InstalledCrd[]> {
-  const stats: AdaptStats = { celRulesDropped: 0, emptyDefaultsDropped: 0 };
   const crds: Array<{ crd: any; file: string }> = [];
   for (const f of files) {
     for (const doc of YAML.parseAllDocuments(f.text)) {
@@ -158,7 +115,7 @@ export async function installCrds(
         throw new Error(`${f.origin}: ${doc.errors[0].message}`);
       const obj = doc.toJS({ maxAliasCount: -1 });
       if (obj?.kind !== 'CustomResourceDefinition') continue;
-      crds.push({ crd: adaptCrd(obj, serverMinor, stats), file: f.file });
+      crds.push({ crd: obj, file: f.file });
     }
   }
   await Promise.all(
@@ -195,10 +152,7 @@ export async function installCrds(
       ),
     ),
   );
-  log(
-    `CRDs: ${crds.length} installed and Established (Kubernetes 1.${serverMinor}: ${stats.celRulesDropped} CEL rules and ` +
-      `${stats.emptyDefaultsDropped} empty-string defaults dropped)`,
-  );
+  log(`CRDs: ${crds.length} installed unchanged and Established`);
   return crds.map(({ crd, file }) => ({
     name: crd.metadata.name,
     kind: crd.spec.names.kind,

@@ -7,21 +7,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { installCrds, loadCrdFiles } from './crds.ts';
 import type { InstalledCrd } from './crds.ts';
-import {
-  ensureNamespace,
-  findKubeBinaries,
-  INSTALL_PREREQUISITES,
-  startControllerManager,
-  startKube,
-} from './kube.ts';
-import type { KubeCluster } from './kube.ts';
+import { ensureNamespace } from './kube/client.ts';
+import { startKube } from './kube/apiserver.ts';
+import type { KubeCluster } from './kube/apiserver.ts';
+import { startControllerManager } from './kube/controllerManager.ts';
+import { seconds, stderrLogger } from './logging.ts';
+import type { Logger } from './logging.ts';
 import { findPostgres, startPostgres } from './postgres.ts';
 import type { PostgresInstance } from './postgres.ts';
+import { findExecutable, rssMiB } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
 import { startPrometheus } from './prometheus.ts';
 import type { PrometheusInstance } from './prometheus.ts';
-import { findExecutable, rssMiB, seconds, stderrLogger } from './util.ts';
-import type { Logger } from './util.ts';
+import { buildServers, INSTALL_PREREQUISITES } from './servers.ts';
 
 export interface HarnessOptions {
   /** Seed of the synthetic metrics (default: MAAS_HARNESS_METRICS_SEED or 42). */
@@ -137,13 +135,10 @@ export class Harness {
       process.env.MAAS_HARNESS_CRD_DIR ??
       path.resolve(repoRoot(), '..', 'shared', 'crds');
     // Fail fast on a missing binary, before anything starts.
-    const binaries = findKubeBinaries();
-    if (!binaries.controllerManager) {
-      this.log(
-        'warning: no kube-controller-manager found: deleted namespaces will stay Terminating (bash packages/harness/scripts/build-kube.sh builds it)',
-      );
-    }
     preflight();
+    const binariesStart = Date.now();
+    const binaries = await buildServers();
+    this.timing('server binaries', binariesStart);
     const endTime = Math.floor(Date.now() / 1000 / 60) * 60;
     const common = { dir: this.dir, track: this.track, timing: this.timing };
 
@@ -156,7 +151,7 @@ export class Harness {
       const t = Date.now();
       const crdFiles = await crdFilesPromise;
       const [crds] = await Promise.all([
-        installCrds(kube.adminClient, crdFiles, this.log, kube.minor),
+        installCrds(kube.adminClient, crdFiles, this.log),
         startControllerManager({ ...common, binaries, cluster: kube }),
         ...(this.options.namespaces ?? ['llm']).map(ns =>
           ensureNamespace(kube.adminClient, ns),

@@ -5,8 +5,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { runToCompletion, spawnManaged } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
-import { INSTALL_PREREQUISITES } from './kube.ts';
-import { freePort, waitFor } from './util.ts';
+import { freePort } from './ports.ts';
+import { INSTALL_PREREQUISITES } from './servers.ts';
+import { waitFor } from './waitFor.ts';
 
 export interface PostgresInstance {
   url: string;

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { findExecutable, sleep, tailFile } from './util.ts';
+import { sleep } from './waitFor.ts';
 
 export class MissingBinaryError extends Error {}
 
@@ -201,5 +201,47 @@ export async function runToCompletion(
   const exit = await p.exited;
   if (exit.code !== 0) {
     throw new Error(p.deadMessage() ?? `${name} failed`);
+  }
+}
+
+/** Finds an executable by absolute path or on PATH. */
+export function findExecutable(name: string): string | undefined {
+  const isExec = (p: string) => {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (name.includes('/')) return isExec(name) ? name : undefined;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && isExec(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  return undefined;
+}
+
+/** The last lines of a server's log, for the message when it dies. */
+export function tailFile(file: string, lines = 25): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Resident memory of a process in MiB, from /proc (0 when unknown). */
+export function rssMiB(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = status.match(/^VmRSS:\s+(\d+)\s+kB/m);
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
   }
 }

@@ -5,8 +5,9 @@ import { generateMetricsDataset, toOpenMetrics } from './metrics/generator.ts';
 import type { MetricsDatasetSummary } from './metrics/generator.ts';
 import { runToCompletion, spawnManaged } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
-import { INSTALL_PREREQUISITES } from './kube.ts';
-import { freePort, waitFor } from './util.ts';
+import { freePort } from './ports.ts';
+import { INSTALL_PREREQUISITES } from './servers.ts';
+import { waitFor } from './waitFor.ts';
 import { liveExposition } from './metrics/liveExposition.ts';
 import http from 'node:http';
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds the upstream servers of the test bed from their published Go modules and prints the
+# directory that holds them (last line of stdout):
+#   etcd, kube-apiserver, kube-controller-manager, kuadrant-operator, authorino, llm-d-inference-sim.
+#
+# Each server has a wrapper module in packages/harness/go/<name> (go.mod + go.sum, committed):
+# the versions are pinned there and nowhere else. Binaries go to
+# $MAAS_CACHE_DIR/servers/<name>-<hash of go.mod+go.sum>/, so a version change rebuilds and an
+# unchanged one only checks. Go's own build and module caches make a rebuild warm.
+#
+# KUBEBUILDER_ASSETS (a directory with kube-apiserver and etcd, as envtest users have) overrides
+# the kube-apiserver/etcd builds; kube-controller-manager is then taken from there if present.
+#
+# Needs Go >= 1.26 (the etcd module asks for it) and the Go module proxy.
+set -euo pipefail
+
+log() { printf '\033[1;34m[harness]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[harness] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MODULES="$(cd "$HERE/../go" && pwd)"
+MAAS_CACHE_DIR="${MAAS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/maas-backstage}"
+OUT="$MAAS_CACHE_DIR/servers/bin"
+
+command -v go >/dev/null || die "'go' not found: install Go 1.26 or newer (Debian: golang-go from bookworm-backports, or the official tarball) and run this again."
+command -v flock >/dev/null || die "'flock' not found (Debian package util-linux)."
+
+# The Kuadrant and llm-d modules are not in the public checksum database the proxy serves; the
+# committed go.sum files pin their hashes instead.
+export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/kuadrant,github.com/llm-d"
+export CGO_ENABLED=0
+export GOFLAGS="${GOFLAGS:-} -trimpath"
+
+mkdir -p "$OUT" "$MAAS_CACHE_DIR/servers"
+exec 9>"$MAAS_CACHE_DIR/servers/.lock"
+if ! flock -n 9; then
+  log "another build of the test-bed servers is running; waiting for it"
+  flock 9
+fi
+
+# build <module dir> <binary name> <package>
+build() {
+  local dir="$MODULES/$1" name="$2" pkg="$3"
+  local key
+  key="$(cat "$dir/go.mod" "$dir/go.sum" | sha256sum | cut -c1-12)"
+  local target="$MAAS_CACHE_DIR/servers/$1-$key"
+  if [ ! -x "$target/$name" ]; then
+    local started=$SECONDS
+    log "building $name from $pkg (module packages/harness/go/$1; log: $target.log)"
+    mkdir -p "$target.tmp"
+    if ! (cd "$dir" && go build -o "$target.tmp/$name" "$pkg") >"$target.log" 2>&1; then
+      tail -n 30 "$target.log" >&2
+      die "building $name failed (full log: $target.log)"
+    fi
+    rm -rf "$target"
+    mv "$target.tmp" "$target"
+    log "built $name in $((SECONDS - started)) s"
+  fi
+  ln -sfn "$target/$name" "$OUT/$name"
+}
+
+if [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
+  [ -x "$KUBEBUILDER_ASSETS/kube-apiserver" ] && [ -x "$KUBEBUILDER_ASSETS/etcd" ] \
+    || die "KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS lacks kube-apiserver or etcd; unset it to build them from Go modules."
+  log "kube-apiserver and etcd from KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS"
+  ln -sfn "$KUBEBUILDER_ASSETS/kube-apiserver" "$OUT/kube-apiserver"
+  ln -sfn "$KUBEBUILDER_ASSETS/etcd" "$OUT/etcd"
+  if [ -x "$KUBEBUILDER_ASSETS/kube-controller-manager" ]; then
+    ln -sfn "$KUBEBUILDER_ASSETS/kube-controller-manager" "$OUT/kube-controller-manager"
+  else
+    build kube kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
+  fi
+else
+  build etcd etcd go.etcd.io/etcd/server/v3
+  build kube kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver
+  build kube kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager
+fi
+build kuadrant-operator kuadrant-operator github.com/kuadrant/kuadrant-operator/cmd
+build authorino authorino github.com/kuadrant/authorino
+build inference-sim llm-d-inference-sim github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim
+echo "$OUT"
