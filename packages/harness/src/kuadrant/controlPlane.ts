@@ -1,0 +1,153 @@
+/*
+ * The real Kuadrant control plane on the harness's API server: the CRDs it needs, a `Kuadrant` CR in
+ * kuadrant-system, kuadrant-operator and Authorino as processes, the data plane's statuses played by the
+ * harness (dataPlaneStandIn.ts), and llm-d-inference-sim for an OpenAI-compatible endpoint. Limitador
+ * itself does not run (no server is published to a registry): its CR carries the limits the operator writes.
+ */
+import path from 'node:path';
+import type { ManagedProcess } from '../processes.ts';
+import type { Logger } from '../logging.ts';
+import { waitFor } from '../waitFor.ts';
+import {
+  installControlPlaneCrds,
+  loadControlPlaneCrds,
+} from './controlPlaneCrds.ts';
+import { DataPlaneStandIn } from './dataPlaneStandIn.ts';
+import {
+  createIfAbsent,
+  getObject,
+  ISTIO_CONTROLLER,
+  ISTIO_GATEWAY_CLASS,
+  KINDS,
+  KUADRANT_NAMESPACE,
+  kubeConfigFromFile,
+  listObjects,
+} from './kubeObjects.ts';
+import {
+  DEFAULT_SIMULATOR_MODEL,
+  startAuthorino,
+  startKuadrantOperator,
+  startSimulator,
+} from './controlPlaneServers.ts';
+import type { ControlPlaneBinaries } from './controlPlaneServers.ts';
+
+export interface KuadrantControlPlaneOptions {
+  /** The harness's temp dir (logs under kuadrant/). */
+  dir: string;
+  /** Admin kubeconfig of the API server, whose CRDs (Gateway API, Kuadrant) are installed already. */
+  kubeconfig: string;
+  /** kuadrant-operator, authorino and llm-d-inference-sim, as build-servers.sh made them. */
+  binaries: ControlPlaneBinaries;
+  track: (p: ManagedProcess) => void;
+  timing?: (what: string, startMs: number) => void;
+  log: Logger;
+  /** Model name the simulator serves (default MAAS_HARNESS_SIMULATOR_MODEL or 'simulator-model'). */
+  simulatorModel?: string;
+}
+
+export interface KuadrantControlPlane {
+  /** Variables for the harness env: MAAS_HARNESS_AUTHORINO_URL, MAAS_HARNESS_SIMULATOR_URL, ... */
+  env: Record<string, string>;
+  standIn: DataPlaneStandIn;
+  stop(): Promise<void>;
+}
+
+const KUADRANT_CR = {
+  apiVersion: 'kuadrant.io/v1beta1',
+  kind: 'Kuadrant',
+  metadata: { name: 'kuadrant', namespace: KUADRANT_NAMESPACE },
+  spec: {},
+};
+
+const ISTIO_GATEWAY_CLASS_OBJECT = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'GatewayClass',
+  metadata: { name: ISTIO_GATEWAY_CLASS },
+  spec: { controllerName: ISTIO_CONTROLLER },
+};
+
+const isReady = (obj: { status?: any } | undefined) =>
+  !!obj?.status?.conditions?.some(
+    (c: any) => c.type === 'Ready' && c.status === 'True',
+  );
+
+export async function startKuadrantControlPlane(
+  options: KuadrantControlPlaneOptions,
+): Promise<KuadrantControlPlane> {
+  const { dir, kubeconfig, binaries, track, log } = options;
+  const timing = options.timing ?? (() => undefined);
+  const t0 = Date.now();
+  const kc = kubeConfigFromFile(kubeconfig);
+
+  const crds = await installControlPlaneCrds(kc, await loadControlPlaneCrds());
+  log(`Kuadrant control plane CRDs: ${crds.join(', ')}`);
+  await createIfAbsent(kc, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: KUADRANT_NAMESPACE },
+  });
+  await createIfAbsent(kc, ISTIO_GATEWAY_CLASS_OBJECT);
+  await createIfAbsent(kc, KUADRANT_CR);
+  timing('Kuadrant CRDs + Kuadrant CR', t0);
+
+  const standIn = new DataPlaneStandIn(
+    kc,
+    path.join(dir, 'kuadrant', 'data-plane-stand-in.log'),
+  );
+  const stopStandIn = () => standIn.stop();
+  try {
+    const ctx = { dir, kubeconfig, binaries, track };
+    const model =
+      options.simulatorModel ??
+      process.env.MAAS_HARNESS_SIMULATOR_MODEL ??
+      DEFAULT_SIMULATOR_MODEL;
+    const t1 = Date.now();
+    const [authorino, , simulator] = await Promise.all([
+      startAuthorino(ctx).then(s => (timing('authorino', t1), s)),
+      startKuadrantOperator(ctx).then(
+        s => (timing('kuadrant-operator', t1), s),
+      ),
+      startSimulator(ctx, model).then(
+        s => (timing('llm-d-inference-sim', t1), s),
+      ),
+      standIn.start(),
+    ]);
+
+    const t2 = Date.now();
+    // The operator creates both CRs for the Kuadrant CR; the stand-in then reports them Ready.
+    await waitFor(
+      'Authorino and Limitador CRs of kuadrant-operator, Ready',
+      async () => {
+        const [a] = await listObjects(kc, KINDS.authorino, KUADRANT_NAMESPACE);
+        const [l] = await listObjects(kc, KINDS.limitador, KUADRANT_NAMESPACE);
+        return isReady(a) && isReady(l);
+      },
+      { timeoutMs: 60000, intervalMs: 200 },
+    );
+    await waitFor(
+      'Kuadrant CR Ready',
+      async () =>
+        isReady(
+          await getObject(kc, KINDS.kuadrant, 'kuadrant', KUADRANT_NAMESPACE),
+        ),
+      { timeoutMs: 30000, intervalMs: 200 },
+    ).catch((e: unknown) =>
+      log(`warning: ${e instanceof Error ? e.message : e}`),
+    );
+    timing('Kuadrant CR reconciled', t2);
+
+    return {
+      env: {
+        MAAS_HARNESS_AUTHORINO_URL: authorino.url,
+        MAAS_HARNESS_SIMULATOR_URL: simulator.url,
+        MAAS_HARNESS_SIMULATOR_MODEL: model,
+        MAAS_HARNESS_KUADRANT_NAMESPACE: KUADRANT_NAMESPACE,
+      },
+      standIn,
+      stop: stopStandIn,
+    };
+  } catch (e) {
+    await stopStandIn();
+    throw e;
+  }
+}
