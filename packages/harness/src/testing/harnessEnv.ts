@@ -1,17 +1,19 @@
-/* Reads the harness's environment in tests; a missing variable fails the test with a clear message. */
+/* Reads the harness's environment in tests; a missing variable fails the test (never skips it) and says how to run it. */
 import fs from 'node:fs';
 import type { MetricsDatasetSummary } from '../metrics/generator.ts';
 
 const HOW =
-  'These tests need the running harness: node packages/harness/src/cli.ts run -- yarn workspace @maas-portal/harness test ' +
-  '(or wrap any test command the same way; see packages/harness/README.md).';
+  'These tests need the running harness: wrap the test command in `node packages/harness/src/cli.ts run -- <command>` ' +
+  '(./scripts/test.sh does it for every package; see packages/harness/README.md).';
 
+/** A variable the harness exports. */
 export function harnessEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set. ${HOW}`);
   return value;
 }
 
+/** The generated metrics dataset that Prometheus holds (MAAS_HARNESS_METRICS). */
 export function harnessMetrics(): MetricsDatasetSummary {
   const file = harnessEnv('MAAS_HARNESS_METRICS');
   if (!fs.existsSync(file))

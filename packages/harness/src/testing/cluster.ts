@@ -1,0 +1,74 @@
+/* The harness's API server in tests: its kubeconfigs, a namespace per test file, grants to the limited user. */
+import {
+  CoreV1Api,
+  KubeConfig,
+  RbacAuthorizationV1Api,
+} from '@kubernetes/client-node';
+import type { V1PolicyRule } from '@kubernetes/client-node';
+import crypto from 'node:crypto';
+import { harnessEnv } from './harnessEnv.ts';
+
+/** The admin's kubeconfig, or the limited user's with 'MAAS_HARNESS_LIMITED_KUBECONFIG'. */
+export function harnessKubeConfig(
+  variable:
+    | 'MAAS_HARNESS_KUBECONFIG'
+    | 'MAAS_HARNESS_LIMITED_KUBECONFIG' = 'MAAS_HARNESS_KUBECONFIG',
+): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(harnessEnv(variable));
+  return kc;
+}
+
+/** A fresh namespace per test file, so files can run in parallel on one API server. */
+export async function createTestNamespace(
+  kc: KubeConfig,
+  prefix: string,
+): Promise<string> {
+  const name = `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
+  await kc
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name } } });
+  return name;
+}
+
+export async function deleteTestNamespace(
+  kc: KubeConfig,
+  name: string,
+): Promise<void> {
+  await kc
+    .makeApiClient(CoreV1Api)
+    .deleteNamespace({ name })
+    .catch(() => undefined);
+}
+
+/** Grants the harness's limited user exactly `rules` in `namespace`; returns the revocation. */
+export async function grantLimitedUser(
+  kc: KubeConfig,
+  namespace: string,
+  rules: V1PolicyRule[],
+  name = 'maas-limited-test',
+): Promise<() => Promise<void>> {
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  await rbac.createNamespacedRole({
+    namespace,
+    body: { metadata: { name }, rules },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: harnessEnv('MAAS_HARNESS_LIMITED_USER'),
+        },
+      ],
+    },
+  });
+  return async () => {
+    await rbac.deleteNamespacedRoleBinding({ namespace, name });
+    await rbac.deleteNamespacedRole({ namespace, name });
+  };
+}

@@ -1,0 +1,9 @@
+/* Helpers for the tests of every package that run inside the harness (`@maas-portal/harness/testing`). */
+export { harnessEnv, harnessMetrics } from './harnessEnv.ts';
+export {
+  createTestNamespace,
+  deleteTestNamespace,
+  grantLimitedUser,
+  harnessKubeConfig,
+} from './cluster.ts';
+export { eventually } from './eventually.ts';
