@@ -1,14 +1,8 @@
-/* Library entry of the harness: the metrics generator (pure) and the harness itself. */
-export {
-  generateMetricsDataset,
-  toOpenMetrics,
-  valueAt,
-  selectSeries,
-  increaseBy,
-  ROUTES,
-  USERS,
-  TIERS,
-} from './metrics/generator.ts';
+/* Library entry of the harness: the metrics dataset (pure: generator, queries, OpenMetrics) and the CRD sources. */
+export { generateMetricsDataset } from './metrics/generator.ts';
+export { ROUTES, TIERS, USERS } from './metrics/dataset.ts';
+export { increaseBy, selectSeries, valueAt } from './metrics/queries.ts';
+export { toOpenMetrics } from './metrics/openMetrics.ts';
 export type {
   MetricsDataset,
   MetricsDatasetOptions,
@@ -17,6 +11,6 @@ export type {
   RouteSpec,
   UserSpec,
   Tier,
-} from './metrics/generator.ts';
+} from './metrics/dataset.ts';
 export { CRD_SOURCES } from './crd-sources.ts';
 export type { CrdSource } from './crd-sources.ts';

@@ -2,8 +2,8 @@
  * PromQL over the harness's backfilled data returns exactly the values the dataset summary
  * (MAAS_HARNESS_METRICS) predicts.
  */
-import { increaseBy, selectSeries, valueAt } from './metrics/generator.ts';
-import type { MetricsDatasetSummary } from './metrics/generator.ts';
+import type { MetricsDatasetSummary } from './metrics/dataset.ts';
+import { increaseBy, selectSeries, valueAt } from './metrics/queries.ts';
 import { harnessEnv, harnessMetrics } from './testing/harnessEnv.ts';
 
 jest.setTimeout(30_000);

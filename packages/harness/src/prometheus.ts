@@ -1,8 +1,9 @@
 /* Prometheus (Debian's /usr/bin/prometheus) on backfilled synthetic data. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateMetricsDataset, toOpenMetrics } from './metrics/generator.ts';
-import type { MetricsDatasetSummary } from './metrics/generator.ts';
+import type { MetricsDatasetSummary } from './metrics/dataset.ts';
+import { generateMetricsDataset } from './metrics/generator.ts';
+import { toOpenMetrics } from './metrics/openMetrics.ts';
 import { runToCompletion, spawnManaged } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
 import { freePort } from './ports.ts';

@@ -1,12 +1,7 @@
-import {
-  generateMetricsDataset,
-  increaseBy,
-  ROUTES,
-  selectSeries,
-  toOpenMetrics,
-  USERS,
-  valueAt,
-} from './generator.ts';
+import { ROUTES, USERS } from './dataset.ts';
+import { generateMetricsDataset } from './generator.ts';
+import { toOpenMetrics } from './openMetrics.ts';
+import { increaseBy, selectSeries, valueAt } from './queries.ts';
 
 const END = 1_764_000_000; // a multiple of 300
 

@@ -14,169 +14,21 @@
  * at T returns exactly `valueAt(T) - valueAt(T - W)` whenever T and T - W are sample timestamps
  * in [startTime, endTime].
  */
-
-export type Tier = 'free' | 'premium' | 'enterprise';
-
-export interface RouteSpec {
-  /** HTTPRoute name, in namespace `namespace`. */
-  route: string;
-  namespace: string;
-  /** Limitador's `limitador_namespace` label value: `<route-namespace>/<route-name>`. */
-  limitadorNamespace: string;
-  /** vLLM `model_name` of the model behind the route. */
-  model: string;
-  /** Whether Limitador's series carry `user` and `group` labels (a TelemetryPolicy, Kuadrant >= 1.3). */
-  perUserLabels: boolean;
-  /** What `authorized_hits` counts on this route: tokens (TokenRateLimitPolicy) or calls (RateLimitPolicy). */
-  hitsUnit: 'tokens' | 'calls';
-  /** Users (by name) that call this route; empty when the route has no per-user labels. */
-  users: string[];
-}
-
-export interface UserSpec {
-  user: string;
-  group: Tier;
-}
-
-/** What the last sample's time is a multiple of. */
-export const ALIGN_SECONDS = 300;
-
-export const TIERS: Tier[] = ['free', 'premium', 'enterprise'];
-
-export const USERS: UserSpec[] = [
-  { user: 'freeuser1', group: 'free' },
-  { user: 'freeuser2', group: 'free' },
-  { user: 'premiumuser1', group: 'premium' },
-  { user: 'premiumuser2', group: 'premium' },
-  { user: 'enterpriseuser1', group: 'enterprise' },
-];
-
-/** Routes named as the "Create model" template names them (`<model>-route`), so a model created in
- * namespace `llm` with one of these names shows this data. */
-export const ROUTES: RouteSpec[] = [
-  {
-    route: 'simulator-route',
-    namespace: 'llm',
-    limitadorNamespace: 'llm/simulator-route',
-    model: 'simulator',
-    perUserLabels: true,
-    hitsUnit: 'tokens',
-    users: [
-      'freeuser1',
-      'freeuser2',
-      'premiumuser1',
-      'premiumuser2',
-      'enterpriseuser1',
-    ],
-  },
-  {
-    route: 'qwen3-route',
-    namespace: 'llm',
-    limitadorNamespace: 'llm/qwen3-route',
-    model: 'qwen3',
-    perUserLabels: true,
-    hitsUnit: 'tokens',
-    users: ['freeuser1', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'],
-  },
-  {
-    route: 'legacy-route',
-    namespace: 'llm',
-    limitadorNamespace: 'llm/legacy-route',
-    model: 'legacy',
-    perUserLabels: false,
-    hitsUnit: 'calls',
-    users: [],
-  },
-];
-
-export type MetricKind = 'counter' | 'gauge';
-
-export interface SeriesSummary {
-  metric: string;
-  kind: MetricKind;
-  labels: Record<string, string>;
-  /** Value of the sample at `startTime`. */
-  initialValue: number;
-  /** Increase per step within each segment (segment i covers sample times in (checkpoints[i], checkpoints[i+1]]); 0 for gauges. */
-  perStepIncrease: number[];
-  /** Exact value at each of `checkpoints` (same order). */
-  valuesAtCheckpoints: number[];
-}
-
-export interface MetricsDatasetSummary {
-  schemaVersion: 1;
-  description: string;
-  seed: number;
-  /** Unix seconds of the first and the last sample of every series (the last is the harness start, floored to the step). */
-  startTime: number;
-  endTime: number;
-  stepSeconds: number;
-  segmentSeconds: number;
-  /** startTime, startTime + segmentSeconds, ..., endTime: segment boundaries, all sample timestamps. */
-  checkpoints: number[];
-  tiers: Tier[];
-  users: UserSpec[];
-  routes: RouteSpec[];
-  metrics: Record<
-    string,
-    { kind: MetricKind; labelNames: string[]; help: string }
-  >;
-  series: SeriesSummary[];
-  /** Increase from startTime to endTime: totals[metric][limitador_namespace or model_name][user or "_all"]. */
-  totals: Record<string, Record<string, Record<string, number>>>;
-}
-
-export interface MetricsDataset {
-  summary: MetricsDatasetSummary;
-}
-
-export interface MetricsDatasetOptions {
-  /** PRNG seed; default 42. */
-  seed?: number;
-  /** Unix seconds of the last sample; floored to a multiple of stepSeconds. */
-  endTime: number;
-  /** Length of the data, in hours; default 6. */
-  hours?: number;
-  /** Seconds between samples; must divide 3600; default 60. */
-  stepSeconds?: number;
-}
-
-const HELP: Record<
-  string,
-  { kind: MetricKind; labelNames: string[]; help: string }
-> = {
-  authorized_calls: {
-    kind: 'counter',
-    labelNames: ['limitador_namespace', 'user', 'group'],
-    help: 'Authorized calls (Limitador). user/group only on routes with a TelemetryPolicy.',
-  },
-  limited_calls: {
-    kind: 'counter',
-    labelNames: ['limitador_namespace', 'limit_name', 'user', 'group'],
-    help: 'Rate-limited calls (Limitador). limit_name/user/group only on routes with a TelemetryPolicy.',
-  },
-  authorized_hits: {
-    kind: 'counter',
-    labelNames: ['limitador_namespace', 'user', 'group'],
-    help: 'Authorized hits (Limitador): tokens under a TokenRateLimitPolicy, 1 per call under a RateLimitPolicy.',
-  },
-  'vllm:prompt_tokens_total': {
-    kind: 'counter',
-    labelNames: ['model_name', 'namespace'],
-    help: 'Prompt tokens processed (vLLM).',
-  },
-  'vllm:generation_tokens_total': {
-    kind: 'counter',
-    labelNames: ['model_name', 'namespace'],
-    help: 'Generation tokens produced (vLLM).',
-  },
-  limitador_up: { kind: 'gauge', labelNames: [], help: 'Limitador is up (1).' },
-  datastore_partitioned: {
-    kind: 'gauge',
-    labelNames: [],
-    help: 'Limitador datastore partitioned (0).',
-  },
-};
+import {
+  ALIGN_SECONDS,
+  METRIC_FAMILIES,
+  ROUTES,
+  TIERS,
+  USERS,
+} from './dataset.ts';
+import type {
+  MetricsDataset,
+  MetricsDatasetOptions,
+  MetricsDatasetSummary,
+  SeriesSummary,
+  Tier,
+  UserSpec,
+} from './dataset.ts';
 
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
@@ -401,120 +253,9 @@ export function generateMetricsDataset(
       tiers: [...TIERS],
       users: USERS.map(u => ({ ...u })),
       routes: ROUTES.map(r => ({ ...r, users: [...r.users] })),
-      metrics: HELP,
+      metrics: METRIC_FAMILIES,
       series,
       totals,
     },
   };
-}
-
-/** Exact value of a series at sample time t (startTime <= t <= endTime, t on the step grid). */
-export function valueAt(
-  summary: MetricsDatasetSummary,
-  s: SeriesSummary,
-  t: number,
-): number {
-  if (
-    t < summary.startTime ||
-    t > summary.endTime ||
-    (t - summary.startTime) % summary.stepSeconds !== 0
-  ) {
-    throw new Error(
-      `t=${t} is not a sample time of the dataset (${summary.startTime}..${summary.endTime} step ${summary.stepSeconds})`,
-    );
-  }
-  const stepsPerSegment = summary.segmentSeconds / summary.stepSeconds;
-  const steps = (t - summary.startTime) / summary.stepSeconds;
-  const seg = Math.min(
-    Math.floor(steps / stepsPerSegment),
-    s.perStepIncrease.length - 1,
-  );
-  const within = steps - seg * stepsPerSegment;
-  return s.valuesAtCheckpoints[seg] + within * s.perStepIncrease[seg];
-}
-
-/** Series matching every given label (a value of null means: the label must be absent). */
-export function selectSeries(
-  summary: MetricsDatasetSummary,
-  metric: string,
-  match: Record<string, string | null> = {},
-): SeriesSummary[] {
-  return summary.series.filter(
-    s =>
-      s.metric === metric &&
-      Object.entries(match).every(([k, v]) =>
-        v === null ? !(k in s.labels) : s.labels[k] === v,
-      ),
-  );
-}
-
-/**
- * Expected result of `sum by (<by>) (x - x offset <(t2 - t1)>)` at t2, or of `increase(x[t2 - t1])` at t2 on
- * Prometheus 2.x: exact integer increases between two sample times, grouped by one label ('' when absent).
- */
-export function increaseBy(
-  summary: MetricsDatasetSummary,
-  metric: string,
-  match: Record<string, string | null>,
-  by: string,
-  t1: number,
-  t2: number,
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of selectSeries(summary, metric, match)) {
-    const key = s.labels[by] ?? '';
-    out[key] =
-      (out[key] ?? 0) + valueAt(summary, s, t2) - valueAt(summary, s, t1);
-  }
-  return out;
-}
-
-function escapeLabelValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function seriesName(s: SeriesSummary): string {
-  const labels = Object.keys(s.labels)
-    .sort()
-    .map(k => `${k}="${escapeLabelValue(s.labels[k])}"`)
-    .join(',');
-  return labels ? `${s.metric}{${labels}}` : s.metric;
-}
-
-/**
- * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`: families contiguous, each series'
- * samples in time order, timestamps in seconds, `# EOF` at the end. Limitador's counters have no `_total`
- * suffix, which OpenMetrics requires of a `counter` family, so they are typed `unknown` (TSDB blocks keep no
- * metric type anyway); vLLM's `..._total` counters are typed `counter`.
- */
-export function toOpenMetrics(summary: MetricsDatasetSummary): string {
-  const lines: string[] = [];
-  const families = [...new Set(summary.series.map(s => s.metric))];
-  for (const metric of families) {
-    const meta = summary.metrics[metric];
-    let family = metric;
-    let type: string = meta.kind;
-    if (meta.kind === 'counter') {
-      if (metric.endsWith('_total')) family = metric.slice(0, -'_total'.length);
-      else type = 'unknown';
-    }
-    lines.push(`# TYPE ${family} ${type}`);
-    lines.push(
-      `# HELP ${family} ${meta.help
-        .replace(/\\/g, '\\\\')
-        .replace(/\n/g, '\\n')}`,
-    );
-    for (const s of summary.series.filter(x => x.metric === metric)) {
-      const name = seriesName(s);
-      for (
-        let t = summary.startTime;
-        t <= summary.endTime;
-        t += summary.stepSeconds
-      ) {
-        lines.push(`${name} ${valueAt(summary, s, t)} ${t}`);
-      }
-    }
-  }
-  lines.push('# EOF');
-  return `${lines.join('\n')}\n`;
 }

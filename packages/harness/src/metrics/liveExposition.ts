@@ -2,7 +2,8 @@
  * For `up` (demos): the generated series go on after the harness started, at the rate of their
  * last hour, exposed for Prometheus to scrape, so that charts keep moving while the portal runs.
  */
-import type { MetricsDatasetSummary, SeriesSummary } from './generator.ts';
+import type { MetricsDatasetSummary, SeriesSummary } from './dataset.ts';
+import { seriesName } from './openMetrics.ts';
 
 /** A series' value at unix seconds `t` ≥ endTime: the last value plus the last hour's rate per step. */
 export function liveValue(
@@ -16,13 +17,6 @@ export function liveValue(
   return last + s.perStepIncrease[s.perStepIncrease.length - 1] * steps;
 }
 
-function escapeLabelValue(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, '\\n');
-}
-
 /** Prometheus text exposition of every series at `t`, without timestamps (the scrape's time). */
 export function liveExposition(
   summary: MetricsDatasetSummary,
@@ -30,17 +24,7 @@ export function liveExposition(
 ): string {
   const lines: string[] = [];
   for (const s of summary.series) {
-    const labels = Object.keys(s.labels)
-      .sort()
-      .map(k => `${k}="${escapeLabelValue(s.labels[k])}"`)
-      .join(',');
-    lines.push(
-      `${labels ? `${s.metric}{${labels}}` : s.metric} ${liveValue(
-        summary,
-        s,
-        t,
-      )}`,
-    );
+    lines.push(`${seriesName(s)} ${liveValue(summary, s, t)}`);
   }
   return `${lines.join('\n')}\n`;
 }

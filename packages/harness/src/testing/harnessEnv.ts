@@ -1,6 +1,6 @@
 /* Reads the harness's environment in tests; a missing variable fails the test (never skips it) and says how to run it. */
 import fs from 'node:fs';
-import type { MetricsDatasetSummary } from '../metrics/generator.ts';
+import type { MetricsDatasetSummary } from '../metrics/dataset.ts';
 
 const HOW =
   'These tests need the running harness: wrap the test command in `node packages/harness/src/cli.ts run -- <command>` ' +

@@ -1,0 +1,168 @@
+/*
+ * The synthetic metrics dataset: its shape (the summary written to MAAS_HARNESS_METRICS), the seeded cast of
+ * users and routes, and the metric families with their labels. generator.ts fills it.
+ */
+
+export type Tier = 'free' | 'premium' | 'enterprise';
+
+export interface RouteSpec {
+  /** HTTPRoute name, in namespace `namespace`. */
+  route: string;
+  namespace: string;
+  /** Limitador's `limitador_namespace` label value: `<route-namespace>/<route-name>`. */
+  limitadorNamespace: string;
+  /** vLLM `model_name` of the model behind the route. */
+  model: string;
+  /** Whether Limitador's series carry `user` and `group` labels (a TelemetryPolicy, Kuadrant >= 1.3). */
+  perUserLabels: boolean;
+  /** What `authorized_hits` counts on this route: tokens (TokenRateLimitPolicy) or calls (RateLimitPolicy). */
+  hitsUnit: 'tokens' | 'calls';
+  /** Users (by name) that call this route; empty when the route has no per-user labels. */
+  users: string[];
+}
+
+export interface UserSpec {
+  user: string;
+  group: Tier;
+}
+
+/** What the last sample's time is a multiple of. */
+export const ALIGN_SECONDS = 300;
+
+export const TIERS: Tier[] = ['free', 'premium', 'enterprise'];
+
+export const USERS: UserSpec[] = [
+  { user: 'freeuser1', group: 'free' },
+  { user: 'freeuser2', group: 'free' },
+  { user: 'premiumuser1', group: 'premium' },
+  { user: 'premiumuser2', group: 'premium' },
+  { user: 'enterpriseuser1', group: 'enterprise' },
+];
+
+/** Routes named as the "Create model" template names them (`<model>-route`), so a model created in
+ * namespace `llm` with one of these names shows this data. */
+export const ROUTES: RouteSpec[] = [
+  {
+    route: 'simulator-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/simulator-route',
+    model: 'simulator',
+    perUserLabels: true,
+    hitsUnit: 'tokens',
+    users: [
+      'freeuser1',
+      'freeuser2',
+      'premiumuser1',
+      'premiumuser2',
+      'enterpriseuser1',
+    ],
+  },
+  {
+    route: 'qwen3-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/qwen3-route',
+    model: 'qwen3',
+    perUserLabels: true,
+    hitsUnit: 'tokens',
+    users: ['freeuser1', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'],
+  },
+  {
+    route: 'legacy-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/legacy-route',
+    model: 'legacy',
+    perUserLabels: false,
+    hitsUnit: 'calls',
+    users: [],
+  },
+];
+
+export type MetricKind = 'counter' | 'gauge';
+
+export interface SeriesSummary {
+  metric: string;
+  kind: MetricKind;
+  labels: Record<string, string>;
+  /** Value of the sample at `startTime`. */
+  initialValue: number;
+  /** Increase per step within each segment (segment i covers sample times in (checkpoints[i], checkpoints[i+1]]); 0 for gauges. */
+  perStepIncrease: number[];
+  /** Exact value at each of `checkpoints` (same order). */
+  valuesAtCheckpoints: number[];
+}
+
+export interface MetricsDatasetSummary {
+  schemaVersion: 1;
+  description: string;
+  seed: number;
+  /** Unix seconds of the first and the last sample of every series (the last is the harness start, floored to the step). */
+  startTime: number;
+  endTime: number;
+  stepSeconds: number;
+  segmentSeconds: number;
+  /** startTime, startTime + segmentSeconds, ..., endTime: segment boundaries, all sample timestamps. */
+  checkpoints: number[];
+  tiers: Tier[];
+  users: UserSpec[];
+  routes: RouteSpec[];
+  metrics: Record<
+    string,
+    { kind: MetricKind; labelNames: string[]; help: string }
+  >;
+  series: SeriesSummary[];
+  /** Increase from startTime to endTime: totals[metric][limitador_namespace or model_name][user or "_all"]. */
+  totals: Record<string, Record<string, Record<string, number>>>;
+}
+
+export interface MetricsDataset {
+  summary: MetricsDatasetSummary;
+}
+
+export interface MetricsDatasetOptions {
+  /** PRNG seed; default 42. */
+  seed?: number;
+  /** Unix seconds of the last sample; floored to a multiple of stepSeconds. */
+  endTime: number;
+  /** Length of the data, in hours; default 6. */
+  hours?: number;
+  /** Seconds between samples; must divide 3600; default 60. */
+  stepSeconds?: number;
+}
+
+/** The metric families, as a real Kuadrant install exposes them. */
+export const METRIC_FAMILIES: Record<
+  string,
+  { kind: MetricKind; labelNames: string[]; help: string }
+> = {
+  authorized_calls: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'user', 'group'],
+    help: 'Authorized calls (Limitador). user/group only on routes with a TelemetryPolicy.',
+  },
+  limited_calls: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'limit_name', 'user', 'group'],
+    help: 'Rate-limited calls (Limitador). limit_name/user/group only on routes with a TelemetryPolicy.',
+  },
+  authorized_hits: {
+    kind: 'counter',
+    labelNames: ['limitador_namespace', 'user', 'group'],
+    help: 'Authorized hits (Limitador): tokens under a TokenRateLimitPolicy, 1 per call under a RateLimitPolicy.',
+  },
+  'vllm:prompt_tokens_total': {
+    kind: 'counter',
+    labelNames: ['model_name', 'namespace'],
+    help: 'Prompt tokens processed (vLLM).',
+  },
+  'vllm:generation_tokens_total': {
+    kind: 'counter',
+    labelNames: ['model_name', 'namespace'],
+    help: 'Generation tokens produced (vLLM).',
+  },
+  limitador_up: { kind: 'gauge', labelNames: [], help: 'Limitador is up (1).' },
+  datastore_partitioned: {
+    kind: 'gauge',
+    labelNames: [],
+    help: 'Limitador datastore partitioned (0).',
+  },
+};
