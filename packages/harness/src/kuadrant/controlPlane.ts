@@ -23,6 +23,7 @@ import {
   kubeConfigFromFile,
   listObjects,
 } from './kubeObjects.ts';
+import type { KubeObject } from './kubeObjects.ts';
 import {
   DEFAULT_SIMULATOR_MODEL,
   startAuthorino,
@@ -124,16 +125,29 @@ export async function startKuadrantControlPlane(
       },
       { timeoutMs: 60000, intervalMs: 200 },
     );
+    // Ready only when the operator found every dependency (Gateway API, Istio, both operators' CRDs) at boot.
+    let kuadrant: KubeObject | undefined;
     await waitFor(
       'Kuadrant CR Ready',
-      async () =>
-        isReady(
-          await getObject(kc, KINDS.kuadrant, 'kuadrant', KUADRANT_NAMESPACE),
-        ),
+      async () => {
+        kuadrant = await getObject(
+          kc,
+          KINDS.kuadrant,
+          KUADRANT_CR.metadata.name,
+          KUADRANT_NAMESPACE,
+        );
+        return isReady(kuadrant);
+      },
       { timeoutMs: 30000, intervalMs: 200 },
-    ).catch((e: unknown) =>
-      log(`warning: ${e instanceof Error ? e.message : e}`),
-    );
+    ).catch((e: unknown) => {
+      throw new Error(
+        `${
+          e instanceof Error ? e.message : e
+        }; its conditions: ${JSON.stringify(
+          kuadrant?.status?.conditions ?? [],
+        )}`,
+      );
+    });
     timing('Kuadrant CR reconciled', t2);
 
     return {

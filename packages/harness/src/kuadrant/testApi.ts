@@ -5,13 +5,13 @@
  */
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { harnessKubeConfig } from '../testing/cluster.ts';
 import { harnessEnv } from '../testing/harnessEnv.ts';
 import { sleep } from '../waitFor.ts';
 import {
   getObject,
   KINDS,
   KUADRANT_NAMESPACE,
-  kubeConfigFromFile,
   listObjects,
 } from './kubeObjects.ts';
 import type { Kind, KubeObject } from './kubeObjects.ts';
@@ -67,10 +67,6 @@ export function authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     req.on('error', reject);
     req.end();
   });
-}
-
-export function harnessKubeConfig(): KubeConfig {
-  return kubeConfigFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
 }
 
 /** The AuthConfigs kuadrant-operator manages (label kuadrant.io/managed=true), in its namespace. */

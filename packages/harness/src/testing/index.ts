@@ -7,3 +7,18 @@ export {
   harnessKubeConfig,
 } from './cluster.ts';
 export { eventually } from './eventually.ts';
+export {
+  authConfigHostForRoute,
+  authConfigsForRoute,
+  authorize,
+  limitadorLimits,
+  managedAuthConfigs,
+  waitForPolicy,
+} from '../kuadrant/testApi.ts';
+export type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  LimitadorLimit,
+  PolicyKind,
+  RouteRuleAuthConfig,
+} from '../kuadrant/testApi.ts';

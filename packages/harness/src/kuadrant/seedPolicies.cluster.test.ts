@@ -1,0 +1,170 @@
+/*
+ * The upstream MaaS seed (deployment/kuadrant: Gateway, two HTTPRoutes, API-key Secrets, the gateway-level
+ * AuthPolicy and RateLimitPolicy), applied unchanged to the harness, as the real kuadrant-operator and
+ * Authorino see it: policies Accepted and Enforced, one AuthConfig per route rule, the tiers' limits in
+ * Limitador, and the free key let through where a wrong one is not.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import YAML from 'yaml';
+import { harnessKubeConfig } from '../testing/cluster.ts';
+import {
+  authConfigHostForRoute,
+  authConfigsForRoute,
+  authorize,
+  limitadorLimits,
+  managedAuthConfigs,
+  waitForPolicy,
+} from './testApi.ts';
+
+const REFERENCE =
+  process.env.MAAS_HARNESS_REFERENCE_DIR ??
+  path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'reference');
+const SEED = path.join(REFERENCE, 'maas-billing', 'deployment', 'kuadrant');
+const FILES = [
+  '02-gateway-configuration.yaml',
+  '03-model-routing-domains.yaml',
+  '05-api-key-secrets.yaml',
+  '06-auth-policies-apikey.yaml',
+  '07-rate-limit-policies.yaml',
+];
+const ROUTES = ['qwen3-domain-route', 'simulator-domain-route'];
+const POLICY_TIMEOUT_MS = 90000;
+
+function seedObjects(): KubernetesObject[] {
+  return FILES.flatMap(file => {
+    const full = path.join(SEED, file);
+    if (!fs.existsSync(full)) {
+      throw new Error(
+        `${full} is missing: these tests read the upstream manifests from <repo>/../shared/reference (or MAAS_HARNESS_REFERENCE_DIR)`,
+      );
+    }
+    return YAML.parseAllDocuments(fs.readFileSync(full, 'utf8'))
+      .map(d => d.toJS())
+      .filter(Boolean);
+  });
+}
+
+describe('the upstream seed under the real kuadrant-operator and Authorino', () => {
+  const kc = harnessKubeConfig();
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  let applied: KubernetesObject[] = [];
+  let enforcedAfterMs = 0;
+
+  beforeAll(async () => {
+    const t = Date.now();
+    // In file order: the Secrets exist before the AuthPolicy, so Authorino finds them when it loads the AuthConfig.
+    for (const obj of seedObjects()) {
+      applied.push(await objects.create(obj));
+    }
+    await Promise.all([
+      waitForPolicy(
+        'AuthPolicy',
+        { namespace: 'llm', name: 'gateway-auth-policy' },
+        { timeoutMs: POLICY_TIMEOUT_MS, kc },
+      ),
+      waitForPolicy(
+        'RateLimitPolicy',
+        { namespace: 'llm', name: 'gateway-rate-limits' },
+        { timeoutMs: POLICY_TIMEOUT_MS, kc },
+      ),
+    ]);
+    enforcedAfterMs = Date.now() - t;
+    process.stderr.write(
+      `[kuadrant] seed applied -> both policies Enforced in ${(
+        enforcedAfterMs / 1000
+      ).toFixed(1)} s\n`,
+    );
+  }, POLICY_TIMEOUT_MS + 30000);
+
+  afterAll(async () => {
+    for (const obj of applied.reverse()) {
+      await objects.delete(obj).catch(() => undefined);
+    }
+    applied = [];
+  });
+
+  it('marks the AuthPolicy and the RateLimitPolicy Accepted and Enforced', async () => {
+    for (const [kind, name] of [
+      ['AuthPolicy', 'gateway-auth-policy'],
+      ['RateLimitPolicy', 'gateway-rate-limits'],
+    ] as const) {
+      const policy = await waitForPolicy(
+        kind,
+        { namespace: 'llm', name },
+        { timeoutMs: 1000, kc },
+      );
+      const enforced = policy.status.conditions.find(
+        (c: { type: string }) => c.type === 'Enforced',
+      );
+      expect(enforced).toMatchObject({ status: 'True', reason: 'Enforced' });
+    }
+  });
+
+  it('writes one AuthConfig per route rule into kuadrant-system, with the seed API-key authentication', async () => {
+    for (const name of ROUTES) {
+      const configs = await authConfigsForRoute({ namespace: 'llm', name }, kc);
+      expect(configs).toHaveLength(1);
+      const { authConfig, host } = configs[0];
+      expect(authConfig.metadata.namespace).toBe('kuadrant-system');
+      expect(authConfig.spec.hosts).toEqual([host]);
+      expect(authConfig.spec.authentication['api-key-users'].apiKey).toEqual({
+        allNamespaces: true,
+        selector: { matchLabels: { app: 'llm-gateway' } },
+      });
+    }
+    expect(await managedAuthConfigs(kc)).toHaveLength(ROUTES.length);
+  });
+
+  it("writes Limitador limits for the seed's tiers, per route", async () => {
+    const limits = await limitadorLimits(kc);
+    for (const route of ROUTES) {
+      const ofRoute = limits
+        .filter(l => l.namespace === `llm/${route}`)
+        .map(l => [l.max_value, l.seconds])
+        .sort((a, b) => a[0] - b[0]);
+      expect(ofRoute).toEqual([
+        [5, 120],
+        [20, 120],
+        [50, 120],
+      ]);
+    }
+    expect(limits).toHaveLength(3 * ROUTES.length);
+    // Counted per user, as the policy's counters say.
+    for (const l of limits) {
+      expect(l.variables.join(' ')).toContain('auth.identity.userid');
+    }
+  });
+
+  it("lets the seed's free key through on its route's host and refuses a wrong or missing one", async () => {
+    const host = await authConfigHostForRoute(
+      { namespace: 'llm', name: 'simulator-domain-route' },
+      { kc },
+    );
+    const allowed = await authorize({
+      host,
+      authorization: 'APIKEY freeuser1_key',
+    });
+    expect(allowed.status).toBe(200);
+    const premium = await authorize({
+      host,
+      authorization: 'APIKEY premiumuser1_key',
+    });
+    expect(premium.status).toBe(200);
+
+    const wrong = await authorize({ host, authorization: 'APIKEY not-a-key' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.reason).toBeTruthy();
+    expect((await authorize({ host })).status).toBe(401);
+  });
+
+  it('answers 404 for a host no AuthConfig claims', async () => {
+    const res = await authorize({
+      host: 'nobody.example',
+      authorization: 'APIKEY freeuser1_key',
+    });
+    expect(res.status).toBe(404);
+  });
+});
