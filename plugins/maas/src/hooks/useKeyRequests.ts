@@ -1,13 +1,11 @@
-import { useApi } from '@backstage/core-plugin-api';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { KeyRequestQuery, maasApiRef } from '../api/MaasApi';
+import { KeyRequestQuery } from '../api/MaasApi';
+import { useMaasRead } from './useMaasRead';
 
 /** Key requests, filtered by model, state and owner on the backend. */
 export function useKeyRequests(query: KeyRequestQuery) {
-  const api = useApi(maasApiRef);
   const { entityRef, state, mine } = query;
-  return useAsyncRetry(
-    () => api.listKeyRequests({ entityRef, state, mine }),
-    [api, entityRef, state, mine],
+  return useMaasRead(
+    api => api.listKeyRequests({ entityRef, state, mine }),
+    [entityRef, state, mine],
   );
 }

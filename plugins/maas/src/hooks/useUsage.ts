@@ -1,7 +1,5 @@
-import { useApi } from '@backstage/core-plugin-api';
 import { UsageRange } from '@maas-portal/plugin-maas-common';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { maasApiRef } from '../api/MaasApi';
+import { useMaasRead } from './useMaasRead';
 
 /** A model's usage over a range; `scope` left out lets the backend choose by permission. */
 export function useUsage(
@@ -9,9 +7,8 @@ export function useUsage(
   range: UsageRange,
   scope?: 'user' | 'all',
 ) {
-  const api = useApi(maasApiRef);
-  return useAsyncRetry(
-    () => api.getModelUsage({ entityRef, range, scope }),
-    [api, entityRef, range, scope],
+  return useMaasRead(
+    api => api.getModelUsage({ entityRef, range, scope }),
+    [entityRef, range, scope],
   );
 }

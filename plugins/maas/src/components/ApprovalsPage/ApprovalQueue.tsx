@@ -13,9 +13,10 @@ import { Alert } from '@material-ui/lab';
 import { KeyRequest, KeyRequestState } from '@maas-portal/plugin-maas-common';
 import { useMemo, useRef, useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
-import { formatDateTime } from '../../format/dates';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { ErrorAlert, errorMessage } from '../ErrorAlert';
+import { dateColumn, requestKindColumn } from '../table/columns';
+import { tableOptions } from '../table/options';
 import { DecisionOutcome, DecisionResults } from './DecisionResults';
 
 const STATES: Array<KeyRequestState | 'all'> = [
@@ -27,6 +28,11 @@ const STATES: Array<KeyRequestState | 'all'> = [
   'all',
 ];
 const ALL = '';
+
+const DECISIONS = [
+  { decision: 'approve', label: 'Approve', color: 'primary' },
+  { decision: 'reject', label: 'Reject', color: 'secondary' },
+] as const;
 
 function FilterSelect(props: {
   id: string;
@@ -161,18 +167,10 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
       },
       { title: 'Model', field: 'model' },
       { title: 'User', field: 'userEntityRef' },
-      {
-        title: 'Request',
-        field: 'kind',
-        render: r => (r.kind === 'new-key' ? 'new key' : 'tier change'),
-      },
+      requestKindColumn,
       { title: 'Tier', field: 'tier' },
       { title: 'Reason', field: 'reason' },
-      {
-        title: 'Asked',
-        field: 'createdAt',
-        render: r => formatDateTime(r.createdAt),
-      },
+      dateColumn<KeyRequest>('Asked', 'createdAt'),
       { title: 'State', field: 'state' },
     ],
     [selected],
@@ -252,22 +250,17 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
               style={{ flexGrow: 1, minWidth: 240 }}
               helperText="Sent to the requesters with your decision."
             />
-            <Button
-              color="primary"
-              variant="contained"
-              disabled={busy || chosen.length === 0}
-              onClick={() => decide('approve')}
-            >
-              Approve ({chosen.length})
-            </Button>
-            <Button
-              color="secondary"
-              variant="contained"
-              disabled={busy || chosen.length === 0}
-              onClick={() => decide('reject')}
-            >
-              Reject ({chosen.length})
-            </Button>
+            {DECISIONS.map(d => (
+              <Button
+                key={d.decision}
+                color={d.color}
+                variant="contained"
+                disabled={busy || chosen.length === 0}
+                onClick={() => decide(d.decision)}
+              >
+                {d.label} ({chosen.length})
+              </Button>
+            ))}
           </Box>
           {decideError && <Alert severity="error">{decideError}</Alert>}
           {outcome && (
@@ -288,13 +281,11 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
             title="Key requests"
             columns={columns}
             data={shown}
-            options={{
-              paging: true,
+            options={tableOptions({
               pageSize: 20,
-              pageSizeOptions: [20, 50, 100],
-              padding: 'dense',
+              paging: true,
               search: true,
-            }}
+            })}
             emptyContent={
               <Box p={2}>
                 <Typography variant="body2">

@@ -9,6 +9,26 @@ export interface DecisionOutcome {
   requests: Map<string, KeyRequest>;
 }
 
+/** Some of a decision's results, each named with what was said about it; nothing when none. */
+function ResultList(props: {
+  label: string;
+  results: DecisionResult[];
+  name: (id: string) => string;
+  detail: (result: DecisionResult) => string | undefined;
+}) {
+  const { label, results, name, detail } = props;
+  if (results.length === 0) return null;
+  return (
+    <List dense disablePadding aria-label={label}>
+      {results.map(result => (
+        <ListItem key={result.id} disableGutters>
+          <ListItemText primary={name(result.id)} secondary={detail(result)} />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
+
 /** What a bulk decision did: how many went through, and each one that failed with its reason. */
 export function DecisionResults(props: {
   outcome: DecisionOutcome;
@@ -34,30 +54,18 @@ export function DecisionResults(props: {
         {done} {verb}
         {failed.length > 0 && `, ${failed.length} failed`}
       </AlertTitle>
-      {failed.length > 0 && (
-        <List dense disablePadding aria-label="Failed decisions">
-          {failed.map(result => (
-            <ListItem key={result.id} disableGutters>
-              <ListItemText
-                primary={name(result.id)}
-                secondary={result.error ?? 'failed without a reason'}
-              />
-            </ListItem>
-          ))}
-        </List>
-      )}
-      {warned.length > 0 && (
-        <List dense disablePadding aria-label="Decisions with warnings">
-          {warned.map(result => (
-            <ListItem key={result.id} disableGutters>
-              <ListItemText
-                primary={name(result.id)}
-                secondary={result.warning}
-              />
-            </ListItem>
-          ))}
-        </List>
-      )}
+      <ResultList
+        label="Failed decisions"
+        results={failed}
+        name={name}
+        detail={r => r.error ?? 'failed without a reason'}
+      />
+      <ResultList
+        label="Decisions with warnings"
+        results={warned}
+        name={name}
+        detail={r => r.warning}
+      />
     </Alert>
   );
 }

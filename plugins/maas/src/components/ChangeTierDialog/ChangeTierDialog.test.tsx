@@ -5,7 +5,7 @@ import { MaasApi } from '../../api/MaasApi';
 import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
-import { TierChoice } from '../RequestKeyDialog';
+import { TierChoice } from '../TierSelect';
 import { ChangeTierDialog } from './ChangeTierDialog';
 
 const TIERS: TierChoice[] = [

@@ -1,2 +1,2 @@
-export { ChangeTierDialog, configuredTierChoices } from './ChangeTierDialog';
+export { ChangeTierDialog } from './ChangeTierDialog';
 export type { ChangeTierDialogProps } from './ChangeTierDialog';

@@ -1,12 +1,11 @@
 import {
-  Button,
   Dialog,
-  DialogActions,
   DialogContent,
   DialogContentText,
   DialogTitle,
 } from '@material-ui/core';
 import { ReactNode } from 'react';
+import { DialogButtons } from '../FormDialog';
 
 export interface ConfirmDialogProps {
   open: boolean;
@@ -28,17 +27,13 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <DialogContent>
         <DialogContentText component="div">{children}</DialogContentText>
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onCancel}>Cancel</Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          disabled={busy}
-          onClick={onConfirm}
-        >
-          {confirmLabel}
-        </Button>
-      </DialogActions>
+      <DialogButtons
+        label={confirmLabel}
+        color="secondary"
+        disabled={busy}
+        onCancel={onCancel}
+        onConfirm={onConfirm}
+      />
     </Dialog>
   );
 }

@@ -1,12 +1,13 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Box, Button, Typography } from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
+import { Button, Typography } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { formatDateTime } from '../../format/dates';
-import { errorMessage } from '../ErrorAlert';
+import { ActionErrorAlert, errorMessage } from '../ErrorAlert';
+import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
+import { tableOptions } from '../table/options';
 
 export interface KeyRequestsTableProps {
   title: string;
@@ -39,22 +40,12 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
   };
 
   const columns: TableColumn<KeyRequest>[] = [
-    ...(showModel
-      ? [{ title: 'Model', field: 'model' } as TableColumn<KeyRequest>]
-      : []),
-    {
-      title: 'Request',
-      field: 'kind',
-      render: r => (r.kind === 'new-key' ? 'new key' : 'tier change'),
-    },
+    ...modelColumns<KeyRequest>(showModel),
+    requestKindColumn,
     { title: 'Tier', field: 'tier' },
     { title: 'State', field: 'state' },
     { title: 'Reason', field: 'reason' },
-    {
-      title: 'Asked',
-      field: 'createdAt',
-      render: r => formatDateTime(r.createdAt),
-    },
+    dateColumn<KeyRequest>('Asked', 'createdAt'),
     {
       title: 'Decision',
       field: 'decisionComment',
@@ -89,24 +80,19 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
 
   return (
     <>
-      {actionError && (
-        <Box mb={2}>
-          <Alert severity="error" onClose={() => setActionError(undefined)}>
-            {actionError}
-          </Alert>
-        </Box>
-      )}
+      <ActionErrorAlert
+        message={actionError}
+        onClose={() => setActionError(undefined)}
+      />
       <Table<KeyRequest>
         title={title}
         columns={columns}
         data={requests}
-        options={{
-          paging: requests.length > 10,
+        options={tableOptions({
           pageSize: 10,
-          pageSizeOptions: [10, 50, 100],
-          padding: 'dense',
+          paging: requests.length > 10,
           search: false,
-        }}
+        })}
       />
     </>
   );

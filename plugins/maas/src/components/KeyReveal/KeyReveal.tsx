@@ -46,6 +46,25 @@ export function KeyReveal(props: { issued: IssuedKey }) {
   );
 }
 
+/** {@link KeyReveal} with the one button that closes it, for inside a dialog. */
+export function KeyRevealContent(props: {
+  issued: IssuedKey;
+  onDone: () => void;
+}) {
+  return (
+    <>
+      <DialogContent>
+        <KeyReveal issued={props.issued} />
+      </DialogContent>
+      <DialogActions>
+        <Button color="primary" variant="contained" onClick={props.onDone}>
+          I have stored it
+        </Button>
+      </DialogActions>
+    </>
+  );
+}
+
 /**
  * {@link KeyReveal} in a dialog that only the confirmation closes, so that the key is not lost
  * by a stray click outside.
@@ -63,12 +82,7 @@ export function KeyRevealDialog(props: {
       fullWidth
     >
       <DialogTitle id="maas-key-reveal-title">Your new API key</DialogTitle>
-      <DialogContent>{issued && <KeyReveal issued={issued} />}</DialogContent>
-      <DialogActions>
-        <Button color="primary" variant="contained" onClick={onDone}>
-          I have stored it
-        </Button>
-      </DialogActions>
+      {issued && <KeyRevealContent issued={issued} onDone={onDone} />}
     </Dialog>
   );
 }

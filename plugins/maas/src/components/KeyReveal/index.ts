@@ -1,1 +1,1 @@
-export { KeyReveal, KeyRevealDialog } from './KeyReveal';
+export { KeyReveal, KeyRevealContent, KeyRevealDialog } from './KeyReveal';

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
 import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
-import { TierChoice } from '../RequestKeyDialog';
+import { TierChoice } from '../TierSelect';
 import { KeysTable } from './KeysTable';
 
 const TIERS: TierChoice[] = [

@@ -1,17 +1,17 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { Box, Button } from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
 import { ApiKey, IssuedKey } from '@maas-portal/plugin-maas-common';
 import { ReactNode, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { maasApiRef } from '../../api/MaasApi';
-import { formatDateTime } from '../../format/dates';
+import { MaasApi, maasApiRef } from '../../api/MaasApi';
 import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { errorMessage } from '../ErrorAlert';
+import { ActionErrorAlert, errorMessage } from '../ErrorAlert';
 import { KeyRevealDialog } from '../KeyReveal';
-import { TierChoice } from '../RequestKeyDialog';
+import { dateColumn, modelColumns } from '../table/columns';
+import { tableOptions } from '../table/options';
+import { TierChoice } from '../TierSelect';
 import { KeyStateLabel } from './KeyStateLabel';
 
 export interface KeysTableProps {
@@ -30,6 +30,35 @@ export interface KeysTableProps {
 }
 
 type Pending = { kind: 'revoke' | 'rotate'; key: ApiKey };
+
+/** What the user confirms before a key is revoked or rotated, and what then runs. */
+const CONFIRMATIONS = {
+  revoke: {
+    title: 'Revoke this key?',
+    label: 'Revoke',
+    what: 'revoke the key',
+    call: (api: MaasApi, key: ApiKey) => api.revokeKey(key.id),
+    body: (key: ApiKey) => (
+      <>
+        Key <code>{key.displayPrefix}</code> for {key.model} stops working at
+        once. This cannot be undone.
+      </>
+    ),
+  },
+  rotate: {
+    title: 'Rotate this key?',
+    label: 'Rotate',
+    what: 'rotate the key',
+    call: (api: MaasApi, key: ApiKey) => api.rotateKey(key.id),
+    body: (key: ApiKey) => (
+      <>
+        A new key for {key.model} is issued and shown once. The old key{' '}
+        <code>{key.displayPrefix}</code> keeps working for a short overlap, then
+        stops.
+      </>
+    ),
+  },
+};
 
 const canRevoke = (key: ApiKey) =>
   key.state === 'active' || key.state === 'rotating';
@@ -92,9 +121,7 @@ export function KeysTable(props: KeysTableProps) {
 
   const columns = useMemo<TableColumn<ApiKey>[]>(
     () => [
-      ...(showModel
-        ? [{ title: 'Model', field: 'model' } as TableColumn<ApiKey>]
-        : []),
+      ...modelColumns<ApiKey>(showModel),
       { title: 'Tier', field: 'tier' },
       {
         title: 'Key',
@@ -106,21 +133,9 @@ export function KeysTable(props: KeysTableProps) {
         field: 'state',
         render: key => <KeyStateLabel apiKey={key} />,
       },
-      {
-        title: 'Created',
-        field: 'createdAt',
-        render: key => formatDateTime(key.createdAt),
-      },
-      {
-        title: 'Expires',
-        field: 'expiresAt',
-        render: key => formatDateTime(key.expiresAt),
-      },
-      {
-        title: 'Last used',
-        field: 'lastUsedAt',
-        render: key => formatDateTime(key.lastUsedAt),
-      },
+      dateColumn<ApiKey>('Created', 'createdAt'),
+      dateColumn<ApiKey>('Expires', 'expiresAt'),
+      dateColumn<ApiKey>('Last used', 'lastUsedAt'),
       {
         title: 'Actions',
         sorting: false,
@@ -178,54 +193,37 @@ export function KeysTable(props: KeysTableProps) {
     [showModel, busy, api, userEntityRef],
   );
 
+  const confirmation = pending && CONFIRMATIONS[pending.kind];
   return (
     <>
-      {actionError && (
-        <Box mb={2}>
-          <Alert severity="error" onClose={() => setActionError(undefined)}>
-            {actionError}
-          </Alert>
-        </Box>
-      )}
+      <ActionErrorAlert
+        message={actionError}
+        onClose={() => setActionError(undefined)}
+      />
       <Table<ApiKey>
         title={title}
         columns={columns}
         data={keys}
-        options={{
-          paging: keys.length > 20,
+        options={tableOptions({
           pageSize: 20,
-          pageSizeOptions: [20, 50, 100],
-          padding: 'dense',
+          paging: keys.length > 20,
           search: keys.length > 5,
-        }}
+        })}
         emptyContent={emptyContent}
       />
       <ConfirmDialog
-        open={pending?.kind === 'revoke'}
-        title="Revoke this key?"
-        confirmLabel="Revoke"
+        open={!!pending}
+        title={confirmation?.title ?? ''}
+        confirmLabel={confirmation?.label ?? ''}
         busy={busy}
         onCancel={() => setPending(undefined)}
         onConfirm={() =>
-          pending && run('revoke the key', () => api.revokeKey(pending.key.id))
+          pending &&
+          confirmation &&
+          run(confirmation.what, () => confirmation.call(api, pending.key))
         }
       >
-        Key <code>{pending?.key.displayPrefix}</code> for {pending?.key.model}{' '}
-        stops working at once. This cannot be undone.
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={pending?.kind === 'rotate'}
-        title="Rotate this key?"
-        confirmLabel="Rotate"
-        busy={busy}
-        onCancel={() => setPending(undefined)}
-        onConfirm={() =>
-          pending && run('rotate the key', () => api.rotateKey(pending.key.id))
-        }
-      >
-        A new key for {pending?.key.model} is issued and shown once. The old key{' '}
-        <code>{pending?.key.displayPrefix}</code> keeps working for a short
-        overlap, then stops.
+        {pending && confirmation?.body(pending.key)}
       </ConfirmDialog>
       {tierKey && (
         <ChangeTierDialog

@@ -4,7 +4,8 @@ import { MaasApi } from '../../api/MaasApi';
 import { apiKey, entityRef, keyRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
-import { RequestKeyDialog, TierChoice } from './RequestKeyDialog';
+import { TierChoice } from '../TierSelect';
+import { RequestKeyDialog } from './RequestKeyDialog';
 
 const TIERS: TierChoice[] = [
   { name: 'free', approval: 'auto', summary: '5 per 2m requests' },

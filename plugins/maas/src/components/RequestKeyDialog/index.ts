@@ -1,2 +1,2 @@
 export { RequestKeyDialog } from './RequestKeyDialog';
-export type { RequestKeyDialogProps, TierChoice } from './RequestKeyDialog';
+export type { RequestKeyDialogProps } from './RequestKeyDialog';

@@ -1,5 +1,5 @@
 import { MenuItem, TextField } from '@material-ui/core';
-import { TierChoice } from '../RequestKeyDialog';
+import { TierChoice } from './tierChoices';
 
 /**
  * A required select of tiers, each marked automatic or needing approval; the helper text says

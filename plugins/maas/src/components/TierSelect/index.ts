@@ -1,1 +1,3 @@
 export { TierSelect } from './TierSelect';
+export { tierChoices } from './tierChoices';
+export type { TierChoice } from './tierChoices';

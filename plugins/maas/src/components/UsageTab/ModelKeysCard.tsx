@@ -8,7 +8,8 @@ import { useKeys } from '../../hooks/useKeys';
 import { ErrorAlert } from '../ErrorAlert';
 import { KeyRequestsTable } from '../KeyRequestsTable';
 import { KeysTable } from '../KeysTable';
-import { RequestKeyDialog, TierChoice } from '../RequestKeyDialog';
+import { RequestKeyDialog } from '../RequestKeyDialog';
+import { TierChoice } from '../TierSelect';
 
 export interface ModelKeysCardProps {
   entityRef: string;

@@ -94,15 +94,29 @@ function uniqueLines(lines: ChartLine[]): ChartLine[] {
   );
 }
 
-function ChartFrame(props: { label: string; children: ReactElement }) {
+/** One chart in its half of the row, named by its label. */
+function ChartCell(props: { label: string; children: ReactElement }) {
   return (
-    <Box role="figure" aria-label={props.label} height={280}>
-      <Typography variant="subtitle2">{props.label}</Typography>
-      <ResponsiveContainer width="100%" height={250}>
-        {props.children}
-      </ResponsiveContainer>
-    </Box>
+    <Grid item xs={12} lg={6}>
+      <Box role="figure" aria-label={props.label} height={280}>
+        <Typography variant="subtitle2">{props.label}</Typography>
+        <ResponsiveContainer width="100%" height={250}>
+          {props.children}
+        </ResponsiveContainer>
+      </Box>
+    </Grid>
   );
+}
+
+/** What a line and an area share: one series, its name and color, drawn at once. */
+function seriesProps(line: ChartLine) {
+  return {
+    type: 'monotone' as const,
+    dataKey: line.dataKey,
+    name: line.name,
+    stroke: line.color,
+    isAnimationActive: false,
+  };
 }
 
 function axes(range: UsageRange) {
@@ -180,45 +194,33 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
         </Typography>
       ) : (
         <Grid container spacing={2}>
-          <Grid item xs={12} lg={6}>
-            <ChartFrame label="Authorized and limited calls">
-              <LineChart data={calls.rows as ChartRow[]}>
-                {axes(usage.range)}
-                {calls.lines.map(line => (
-                  <Line
-                    key={line.dataKey}
-                    type="monotone"
-                    dataKey={line.dataKey}
-                    name={line.name}
-                    stroke={line.color}
-                    strokeDasharray={line.dashed ? '5 3' : undefined}
-                    dot={false}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </LineChart>
-            </ChartFrame>
-          </Grid>
-          <Grid item xs={12} lg={6}>
-            <ChartFrame label="Tokens">
-              <AreaChart data={tokens.rows as ChartRow[]}>
-                {axes(usage.range)}
-                {tokens.lines.map(line => (
-                  <Area
-                    key={line.dataKey}
-                    type="monotone"
-                    dataKey={line.dataKey}
-                    name={line.name}
-                    stroke={line.color}
-                    fill={line.color}
-                    fillOpacity={0.3}
-                    stackId="tokens"
-                    isAnimationActive={false}
-                  />
-                ))}
-              </AreaChart>
-            </ChartFrame>
-          </Grid>
+          <ChartCell label="Authorized and limited calls">
+            <LineChart data={calls.rows as ChartRow[]}>
+              {axes(usage.range)}
+              {calls.lines.map(line => (
+                <Line
+                  key={line.dataKey}
+                  {...seriesProps(line)}
+                  strokeDasharray={line.dashed ? '5 3' : undefined}
+                  dot={false}
+                />
+              ))}
+            </LineChart>
+          </ChartCell>
+          <ChartCell label="Tokens">
+            <AreaChart data={tokens.rows as ChartRow[]}>
+              {axes(usage.range)}
+              {tokens.lines.map(line => (
+                <Area
+                  key={line.dataKey}
+                  {...seriesProps(line)}
+                  fill={line.color}
+                  fillOpacity={0.3}
+                  stackId="tokens"
+                />
+              ))}
+            </AreaChart>
+          </ChartCell>
         </Grid>
       )}
       {usage.topUsers && <TopUsersTable users={usage.topUsers} />}

@@ -7,36 +7,17 @@ import { Alert, AlertTitle } from '@material-ui/lab';
 import {
   maasModelReadPermission,
   maasUsageReadAllPermission,
-  ModelTiers,
 } from '@maas-portal/plugin-maas-common';
 import { useMemo } from 'react';
-import { formatRates } from '../../format/limits';
 import { useModel } from '../../hooks/useModel';
 import { useModelTiers } from '../../hooks/useModelTiers';
 import { ErrorAlert } from '../ErrorAlert';
-import { TierChoice } from '../RequestKeyDialog';
+import { tierChoices } from '../TierSelect';
 import { EndpointCard } from './EndpointCard';
 import { HealthCard } from './HealthCard';
 import { ModelKeysCard } from './ModelKeysCard';
 import { TiersCard } from './TiersCard';
 import { UsageCharts } from './UsageCharts';
-
-/** The tiers one may ask a key for: those the portal's config knows, with their approval. */
-function tierChoices(tiers: ModelTiers | undefined): TierChoice[] {
-  return (tiers?.tiers ?? []).flatMap(t =>
-    t.approval
-      ? [
-          {
-            name: t.name,
-            approval: t.approval,
-            summary: `${formatRates(
-              t.requests.flatMap(l => l.rates),
-            )} requests, ${formatRates(t.tokens.flatMap(l => l.rates))} tokens`,
-          },
-        ]
-      : [],
-  );
-}
 
 /**
  * The Usage tab of a model entity. Health and endpoint come from one fetch and show first;
@@ -56,7 +37,7 @@ export function UsageTab() {
   const model = useModel(entityRef);
   const tiers = useModelTiers(entityRef);
   const choices = useMemo(
-    () => (tiers.loading ? undefined : tierChoices(tiers.value)),
+    () => (tiers.loading ? undefined : tierChoices(tiers.value?.tiers ?? [])),
     [tiers.loading, tiers.value],
   );
 

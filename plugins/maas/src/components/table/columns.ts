@@ -1,0 +1,29 @@
+import { TableColumn } from '@backstage/core-components';
+import { KeyRequest } from '@maas-portal/plugin-maas-common';
+import { formatDateTime } from '../../format/dates';
+
+/** The model column, for lists that span models; none on a model's own page. */
+export function modelColumns<T extends { model: string }>(
+  show: boolean,
+): TableColumn<T>[] {
+  return show ? [{ title: 'Model', field: 'model' }] : [];
+}
+
+/** A column of one timestamp field, as {@link formatDateTime} writes it. */
+export function dateColumn<T extends object>(
+  title: string,
+  field: keyof T & string,
+): TableColumn<T> {
+  return {
+    title,
+    field,
+    render: row => formatDateTime(row[field] as string | undefined),
+  };
+}
+
+/** What a key request asks for: a new key, or another tier for a key. */
+export const requestKindColumn: TableColumn<KeyRequest> = {
+  title: 'Request',
+  field: 'kind',
+  render: r => (r.kind === 'new-key' ? 'new key' : 'tier change'),
+};

@@ -1,0 +1,17 @@
+import { TableOptions } from '@backstage/core-components';
+
+/** Dense rows, pages of `pageSize` (or more, by choice), and search where a list is long. */
+export function tableOptions<T extends object>(options: {
+  pageSize: number;
+  paging: boolean;
+  search: boolean;
+}): TableOptions<T> {
+  const { pageSize, paging, search } = options;
+  return {
+    paging,
+    pageSize,
+    pageSizeOptions: [pageSize, 50, 100],
+    padding: 'dense',
+    search,
+  };
+}
