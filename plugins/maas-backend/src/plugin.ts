@@ -13,13 +13,14 @@ import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
 import { ModelService } from './service/models/ModelService';
 import { UsageService } from './service/usage/UsageService';
 import { createRouter } from './router';
-import { KeyStore } from './keys/store/KeyStore';
+import { KeyDatabase } from './keys/store/KeyDatabase';
 import { KeySecrets } from './keys/KeySecrets';
-import { KeyService } from './keys/KeyService';
+import { createKeyServices } from './keys/createKeyServices';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { createLastUseLookup } from './keys/withLastUse';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
+import { PermissionGate } from './permissions/PermissionGate';
 
 /**
  * The MaaS backend plugin: the suite's only door to the cluster and to Prometheus.
@@ -98,11 +99,11 @@ export const maasPlugin = createBackendPlugin({
           : undefined;
         const usage = new UsageService({ prometheus });
 
-        httpRouter.use(createCatalogRouter({ httpAuth, state }));
+        const gate = new PermissionGate({ httpAuth, permissions });
+        httpRouter.use(createCatalogRouter({ gate, state }));
         httpRouter.use(
           await createRouter({
-            httpAuth,
-            permissions,
+            gate,
             catalog,
             config,
             cluster,
@@ -112,15 +113,15 @@ export const maasPlugin = createBackendPlugin({
           }),
         );
 
-        const store = await KeyStore.create({ database });
+        const db = await KeyDatabase.create({ database });
         const secrets = loaded
           ? new KeySecrets({
               kubeConfig: loaded.kubeConfig,
               timeoutMs: config.cluster.requestTimeoutMs,
             })
           : undefined;
-        const keys = new KeyService({
-          store,
+        const keys = createKeyServices({
+          db,
           secrets,
           config,
           logger,
@@ -130,8 +131,7 @@ export const maasPlugin = createBackendPlugin({
         if (secrets) {
           await scheduleKeyTasks({
             scheduler,
-            service: keys,
-            store,
+            keys,
             secrets,
             logger,
             namespaces: [config.namespace],
@@ -140,8 +140,7 @@ export const maasPlugin = createBackendPlugin({
         const lastUse = createLastUseLookup({ models, usage, logger });
         httpRouter.use(
           await createKeysRouter({
-            httpAuth,
-            permissions,
+            gate,
             catalog,
             keys,
             lastUse,

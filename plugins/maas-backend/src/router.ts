@@ -1,8 +1,3 @@
-import {
-  HttpAuthService,
-  PermissionsService,
-  BackstageCredentials,
-} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
@@ -10,11 +5,6 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
 import {
   maasModelListPermission,
   maasModelReadPermission,
@@ -24,6 +14,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { PermissionGate } from './permissions/PermissionGate';
 import { MaasConfig } from './config/MaasConfig';
 import { ClusterClient } from './cluster/ClusterClient';
 import { PrometheusClient } from './prometheus/PrometheusClient';
@@ -35,8 +26,7 @@ import { UsageService } from './service/usage/UsageService';
 import { gatewayUserId } from './service/identity/gatewayUserId';
 
 export interface RouterOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  gate: PermissionGate;
   catalog: CatalogService;
   config: MaasConfig;
   cluster?: ClusterClient;
@@ -51,53 +41,13 @@ const NO_CLUSTER =
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const {
-    httpAuth,
-    permissions,
-    catalog,
-    config,
-    cluster,
-    prometheus,
-    models,
-    usage,
-  } = options;
+  const { gate, catalog, config, cluster, prometheus, models, usage } = options;
   const router = Router();
   router.use(express.json());
 
   // Entity lookups are reused for a few seconds: a page load asks for the same entity several times.
   const entities = new ModelEntityResolver({ catalog, ttlSeconds: 10 });
-  const userCredentials = (req: Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
-
-  async function isAllowed(
-    credentials: BackstageCredentials,
-    permission: BasicPermission | ResourcePermission,
-    resourceRef?: string,
-  ): Promise<boolean> {
-    const [decision] = await permissions.authorize(
-      [
-        resourceRef
-          ? { permission: permission as ResourcePermission, resourceRef }
-          : { permission: permission as BasicPermission },
-      ],
-      { credentials },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
-  }
-
-  async function authorize(
-    credentials: BackstageCredentials,
-    permission: BasicPermission | ResourcePermission,
-    resourceRef?: string,
-  ) {
-    if (!(await isAllowed(credentials, permission, resourceRef))) {
-      throw new NotAllowedError(
-        `You lack the ${permission.name} permission${
-          resourceRef ? ` on ${resourceRef}` : ''
-        }`,
-      );
-    }
-  }
+  const caller = (req: Request) => gate.caller(req, ['user', 'service']);
 
   function modelService(): ModelService {
     if (!models) throw new ServiceUnavailableError(NO_CLUSTER);
@@ -106,9 +56,9 @@ export async function createRouter(
 
   /** Authenticates, checks `maas.model.read` on the entity, and resolves its model. */
   async function entityModel(req: Request) {
-    const credentials = await userCredentials(req);
+    const credentials = await caller(req);
     const entityRef = parseEntityRefParam(req.query.entityRef);
-    await authorize(
+    await gate.require(
       credentials,
       maasModelReadPermission,
       stringifyEntityRef(entityRef),
@@ -122,12 +72,13 @@ export async function createRouter(
   }
 
   router.get('/status', async (req, res) => {
-    await userCredentials(req);
+    // Says only whether the cluster and Prometheus answer: any signed-in caller may read it.
+    await caller(req);
     res.json(await readStatus({ config, cluster, prometheus }));
   });
 
   router.get('/models', async (req, res) => {
-    await authorize(await userCredentials(req), maasModelListPermission);
+    await gate.require(await caller(req), maasModelListPermission);
     res.json(modelService().listModels());
   });
 
@@ -155,17 +106,15 @@ export async function createRouter(
     ) {
       throw new InputError('scope must be "user" or "all"');
     }
-    const mayReadAll = await isAllowed(
+    const readAll = await gate.decide(
       credentials,
       maasUsageReadAllPermission,
       ref.entityRef,
     );
-    if (scopeParam === 'all' && !mayReadAll) {
-      throw new NotAllowedError(
-        `You lack the ${maasUsageReadAllPermission.name} permission on ${ref.entityRef}`,
-      );
+    if (scopeParam === 'all' && !readAll.allowed) {
+      throw new NotAllowedError(readAll.reason);
     }
-    const scope = scopeParam ?? (mayReadAll ? 'all' : 'user');
+    const scope = scopeParam ?? (readAll.allowed ? 'all' : 'user');
     const principal = credentials.principal as {
       type: string;
       userEntityRef?: string;

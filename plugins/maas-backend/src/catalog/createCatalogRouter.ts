@@ -1,10 +1,10 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterState } from '../cluster/ClusterState';
 import { INFERENCE_SERVICE } from '../cluster/kinds';
 import { InferenceService } from '../cluster/objects';
+import { PermissionGate } from '../permissions/PermissionGate';
 import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
 
 /**
@@ -12,12 +12,13 @@ import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
  * of models the portal applied itself, read from the watch-based cache.
  */
 export function createCatalogRouter(options: {
-  httpAuth: HttpAuthService;
+  gate: PermissionGate;
   state?: ClusterState;
 }): express.Router {
   const router = Router();
   router.get('/catalog/entities', async (req, res) => {
-    await options.httpAuth.credentials(req, { allow: ['service'] });
+    // The suite's catalog module asks with its service credentials; no user may.
+    await options.gate.caller(req, ['service']);
     const state = options.state;
     if (!state) {
       // No cluster configured: no model comes from one.

@@ -1,41 +1,28 @@
-import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
 import {
   ApiKey,
   DecisionResult,
   KeyRequest,
   maasAuditReadPermission,
-  maasKeyApprovePermission,
-  maasKeyReadPermission,
-  maasKeyRequestPermission,
-  maasKeyRevokePermission,
 } from '@maas-portal/plugin-maas-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { KeyAccess } from '../permissions/keyAccess';
+import { PermissionGate } from '../permissions/PermissionGate';
 import {
   parseEntityRefParam,
   resolveModelEntity,
 } from '../service/models/resolveModelEntity';
-import { KeyService } from './KeyService';
+import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 
 export interface KeysRouterOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  gate: PermissionGate;
   catalog: CatalogService;
-  keys: KeyService;
+  keys: KeyServices;
   /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
@@ -95,91 +82,26 @@ function optionalEntityRef(req: Request): string | undefined {
 }
 
 /**
- * Routes of the API-key flow. Every route authenticates a user; permissions are resource
- * permissions on the model's catalog entity, checked in one batch when many entities are involved.
- * One's own requests and keys are always visible; others' need maas.key.read (or maas.key.approve
- * for requests).
+ * Routes of the API-key flow. Every route authenticates a user through the permission gate;
+ * who may act on which key or request is decided by {@link KeyAccess}, with resource
+ * permissions on the model's catalog entity, checked in one batch when a list is filtered.
  */
 export async function createKeysRouter(
   options: KeysRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, keys } = options;
+  const { gate, catalog } = options;
+  const { requests, operations, db } = options.keys;
+  const access = new KeyAccess(gate);
   const router = Router();
   router.use(express.json());
 
-  async function user(req: Request): Promise<{
-    credentials: BackstageCredentials<BackstageUserPrincipal>;
-    userRef: string;
-  }> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    return { credentials, userRef: credentials.principal.userEntityRef };
-  }
-
-  /** The entities among `entityRefs` on which `permission` is allowed: one batched call. */
-  async function allowedOn(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission,
-    entityRefs: string[],
-  ): Promise<Set<string>> {
-    const unique = [...new Set(entityRefs)];
-    if (unique.length === 0) return new Set();
-    const decisions = await permissions.authorize(
-      unique.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    return new Set(
-      unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
-    );
-  }
-
-  async function requireOn(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission,
-    entityRef: string,
-  ) {
-    if (
-      !(await allowedOn(credentials, permission, [entityRef])).has(entityRef)
-    ) {
-      throw new NotAllowedError(
-        `You lack the ${permission.name} permission on ${entityRef}`,
-      );
-    }
-  }
-
-  /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */
-  async function visible<
-    T extends { userEntityRef: string; entityRef: string },
-  >(
-    credentials: BackstageCredentials,
-    userRef: string,
-    items: T[],
-    permissionsForOthers: ResourcePermission[],
-  ): Promise<T[]> {
-    const foreign = items
-      .filter(i => i.userEntityRef !== userRef)
-      .map(i => i.entityRef);
-    const allowed = new Set<string>();
-    for (const permission of permissionsForOthers) {
-      const pending = foreign.filter(ref => !allowed.has(ref));
-      for (const ref of await allowedOn(credentials, permission, pending))
-        allowed.add(ref);
-    }
-    return items.filter(
-      i => i.userEntityRef === userRef || allowed.has(i.entityRef),
-    );
-  }
-
   router.post('/keys/requests', async (req, res) => {
-    const { credentials, userRef } = await user(req);
+    const { credentials, userRef } = await gate.user(req);
     const body = parseBody(createRequestBody, req.body);
     const entityRef = parseEntityRefParam(body.entityRef);
-    await requireOn(
-      credentials,
-      maasKeyRequestPermission,
-      stringifyEntityRef(entityRef),
-    );
+    await access.requireRequest(credentials, stringifyEntityRef(entityRef));
     const model = await resolveModelEntity(catalog, entityRef, credentials);
-    const result = await keys.createRequest({
+    const result = await requests.createRequest({
       model: {
         entityRef: model.entityRef!,
         inferenceService: model.inferenceService,
@@ -193,7 +115,7 @@ export async function createKeysRouter(
   });
 
   router.get('/keys/requests', async (req, res) => {
-    const { credentials, userRef } = await user(req);
+    const { credentials, userRef } = await gate.user(req);
     const entityRef = optionalEntityRef(req);
     const state = queryString(req, 'state');
     if (
@@ -205,127 +127,95 @@ export async function createKeysRouter(
       );
     }
     const mine = queryFlag(req, 'mine');
-    const requests = await keys.listRequests({
+    const list = await requests.listRequests({
       entityRef,
       state: state as KeyRequest['state'] | undefined,
       userEntityRef: mine ? userRef : undefined,
     });
-    const shown = await visible(credentials, userRef, requests, [
-      maasKeyApprovePermission,
-      maasKeyReadPermission,
-    ]);
-    const decidable = await allowedOn(
-      credentials,
-      maasKeyApprovePermission,
-      shown.filter(r => r.state === 'pending').map(r => r.entityRef),
-    );
-    res.json(
-      shown.map(r => ({
-        ...r,
-        canDecide: r.state === 'pending' && decidable.has(r.entityRef),
-      })),
-    );
+    res.json(await access.visibleRequests(credentials, userRef, list));
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {
-    const { credentials, userRef } = await user(req);
+    const { credentials, userRef } = await gate.user(req);
     const body = parseBody(decisionsBody, req.body);
     const ids = [...new Set(body.ids)];
     const found = new Map<string, KeyRequest>();
     for (const id of ids) {
-      const request = await keys.store.getRequest(id);
+      const request = await db.requests.get(id);
       if (request) found.set(id, request);
     }
-    const allowed = await allowedOn(
-      credentials,
-      maasKeyApprovePermission,
-      [...found.values()].map(r => r.entityRef),
-    );
+    const refusal = await access.deciding(credentials, [...found.values()]);
     const results: DecisionResult[] = [];
     for (const id of ids) {
       const request = found.get(id);
-      if (!request) {
-        results.push({ id, ok: false, error: `No key request ${id}` });
-        continue;
-      }
-      if (!allowed.has(request.entityRef)) {
-        results.push({
-          id,
-          ok: false,
-          error: `You lack the ${maasKeyApprovePermission.name} permission on ${request.entityRef}`,
-        });
+      const error = request ? refusal(request) : `No key request ${id}`;
+      if (error) {
+        results.push({ id, ok: false, error });
         continue;
       }
       try {
-        const outcome = await keys.decide(
+        const outcome = await requests.decide(
           id,
           body.decision,
           userRef,
           body.comment,
         );
-        results.push({
-          id,
-          ok: true,
-          request: outcome.request,
-          ...(outcome.warning ? { warning: outcome.warning } : {}),
-        });
-      } catch (error) {
-        results.push({ id, ok: false, error: (error as Error).message });
+        results.push({ id, ok: true, ...outcome });
+      } catch (failure) {
+        results.push({ id, ok: false, error: (failure as Error).message });
       }
     }
     res.json(results);
   });
 
   router.post('/keys/requests/:id/cancel', async (req, res) => {
-    const { userRef } = await user(req);
-    res.json(await keys.cancel(req.params.id, userRef));
+    const { userRef } = await gate.user(req);
+    const request = await requests.getRequest(req.params.id);
+    access.requireRequester(request, userRef);
+    res.json(await requests.cancel(request, userRef));
   });
 
   router.get('/keys', async (req, res) => {
-    const { credentials, userRef } = await user(req);
+    const { credentials, userRef } = await gate.user(req);
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
-    const list: ApiKey[] = await keys.listKeys({
+    const list: ApiKey[] = await operations.listKeys({
       entityRef,
       userEntityRef: mine ? userRef : undefined,
     });
-    const shown = await visible(credentials, userRef, list, [
-      maasKeyReadPermission,
-    ]);
+    const shown = await access.visibleKeys(credentials, userRef, list);
     res.json(options.lastUse ? await options.lastUse(shown) : shown);
   });
 
   router.post('/keys/:id/reveal', async (req, res) => {
-    const { userRef } = await user(req);
-    res.json(await keys.reveal(req.params.id, userRef));
+    const { userRef } = await gate.user(req);
+    const key = await operations.getKey(req.params.id);
+    access.requireOwner(key, userRef, 'see');
+    res.json(await operations.reveal(key, userRef));
   });
 
   router.post('/keys/:id/revoke', async (req, res) => {
-    const { credentials, userRef } = await user(req);
-    const key = await keys.getKey(req.params.id);
-    const mayRevokeOthers =
-      key.userEntityRef !== userRef &&
-      (
-        await allowedOn(credentials, maasKeyRevokePermission, [key.entityRef])
-      ).has(key.entityRef);
-    res.json(await keys.revoke(key.id, userRef, { mayRevokeOthers }));
+    const { credentials, userRef } = await gate.user(req);
+    const key = await operations.getKey(req.params.id);
+    await access.requireRevoke(credentials, key, userRef);
+    res.json(await operations.revoke(key, userRef));
   });
 
   router.post('/keys/:id/rotate', async (req, res) => {
-    const { userRef } = await user(req);
-    res.status(201).json(await keys.rotate(req.params.id, userRef));
+    const { userRef } = await gate.user(req);
+    const key = await operations.getKey(req.params.id);
+    access.requireOwner(key, userRef, 'rotate');
+    res.status(201).json(await operations.rotate(key, userRef));
   });
 
   router.post('/keys/:id/tier-change', async (req, res) => {
-    const { credentials, userRef } = await user(req);
+    const { credentials, userRef } = await gate.user(req);
     const body = parseBody(tierChangeBody, req.body);
-    const key = await keys.getKey(req.params.id);
-    if (key.userEntityRef === userRef) {
-      await requireOn(credentials, maasKeyRequestPermission, key.entityRef);
-    }
+    const key = await operations.getKey(req.params.id);
+    await access.requireTierChange(credentials, key, userRef);
     res.status(201).json(
-      await keys.requestTierChange({
-        keyId: key.id,
+      await requests.requestTierChange({
+        key,
         tier: body.tier,
         reason: body.reason,
         actor: userRef,
@@ -334,24 +224,14 @@ export async function createKeysRouter(
   });
 
   router.get('/audit', async (req, res) => {
-    const { credentials } = await user(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: maasAuditReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You lack the ${maasAuditReadPermission.name} permission`,
-      );
-    }
+    const { credentials } = await gate.user(req);
+    await gate.require(credentials, maasAuditReadPermission);
     const limitParam = queryString(req, 'limit');
     const limit = limitParam === undefined ? 100 : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new InputError('limit must be a whole number from 1 to 1000');
     }
-    res.json(
-      await keys.listAudit({ entityRef: optionalEntityRef(req), limit }),
-    );
+    res.json(await db.audit.list({ entityRef: optionalEntityRef(req), limit }));
   });
 
   return router;

@@ -1,4 +1,8 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
@@ -12,10 +16,14 @@ import {
 } from '../__testUtils__/harness';
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
-import { KeyModel, KeyService } from './KeyService';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { KeyAccess } from '../permissions/keyAccess';
+import { PermissionGate } from '../permissions/PermissionGate';
+import { createKeyServices, KeyServices } from './createKeyServices';
+import { KeyModel } from './KeyRequestService';
 import { reconcileKeys } from './reconcileKeys';
 import { runKeyTasks } from './scheduleKeyTasks';
-import { KeyStore } from './store/KeyStore';
+import { KeyDatabase } from './store/KeyDatabase';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +49,7 @@ async function expectError(
   else expect((thrown as Error).message).toMatch(message);
 }
 
-describe('KeyService against the real API server', () => {
+describe('the key flow against the real API server', () => {
   beforeAll(() => {
     harnessEnv('MAAS_HARNESS_KUBECONFIG');
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
@@ -53,8 +61,8 @@ describe('KeyService against the real API server', () => {
     let kc: KubeConfig;
     let core: CoreV1Api;
     let ns: string;
-    let store: KeyStore;
-    let service: KeyService;
+    let db: KeyDatabase;
+    let keys: KeyServices;
     let secrets: KeySecrets;
     let clock: number;
     const logger = mockServices.logger.mock();
@@ -99,12 +107,12 @@ describe('KeyService against the real API server', () => {
         inferenceService: { namespace: ns, name: 'qwen3' },
       };
       const knex = await databases.init(databaseId);
-      await KeyStore.migrate(knex);
-      store = new KeyStore(knex);
+      await KeyDatabase.migrate(knex);
+      db = new KeyDatabase(knex);
       secrets = new KeySecrets({ kubeConfig: kc, timeoutMs: 10_000 });
       clock = Date.now();
-      service = new KeyService({
-        store,
+      keys = createKeyServices({
+        db,
         secrets,
         config: readMaasConfig(
           new ConfigReader({
@@ -126,6 +134,66 @@ describe('KeyService against the real API server', () => {
 
     /** A fresh user per test, so that the per-user cap does not couple tests. */
     const user = () => `user:default/u-${randomUUID().slice(0, 8)}`;
+
+    /** Who may act, as the routes decide it: only the boss holds maas.key.revoke. */
+    const access = new KeyAccess(
+      new PermissionGate({
+        httpAuth: mockServices.httpAuth(),
+        permissions: mockServices.permissions.mock({
+          authorize: async (requests, options) =>
+            requests.map(r => ({
+              result:
+                r.permission.name !== 'maas.key.revoke' ||
+                (options?.credentials.principal as { userEntityRef: string })
+                  .userEntityRef === BOSS
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            })),
+        }),
+      }),
+    );
+
+    /** The key flow as the routes drive it: KeyAccess decides who may, then a service acts. */
+    const service = {
+      createRequest: (
+        ...args: Parameters<KeyServices['requests']['createRequest']>
+      ) => keys.requests.createRequest(...args),
+      decide: (...args: Parameters<KeyServices['requests']['decide']>) =>
+        keys.requests.decide(...args),
+      getKey: (id: string) => keys.operations.getKey(id),
+      async cancel(id: string, actor: string) {
+        const request = await keys.requests.getRequest(id);
+        access.requireRequester(request, actor);
+        return keys.requests.cancel(request, actor);
+      },
+      async reveal(id: string, actor: string) {
+        const key = await keys.operations.getKey(id);
+        access.requireOwner(key, actor, 'see');
+        return keys.operations.reveal(key, actor);
+      },
+      async rotate(id: string, actor: string) {
+        const key = await keys.operations.getKey(id);
+        access.requireOwner(key, actor, 'rotate');
+        return keys.operations.rotate(key, actor);
+      },
+      async revoke(id: string, actor: string) {
+        const key = await keys.operations.getKey(id);
+        const credentials = mockCredentials.user(actor);
+        await access.requireRevoke(credentials, key, actor);
+        return keys.operations.revoke(key, actor);
+      },
+      async requestTierChange(input: {
+        keyId: string;
+        tier: string;
+        reason: string;
+        actor: string;
+      }) {
+        const key = await keys.operations.getKey(input.keyId);
+        const credentials = mockCredentials.user(input.actor);
+        await access.requireTierChange(credentials, key, input.actor);
+        return keys.requests.requestTierChange({ ...input, key });
+      },
+    };
 
     it('issues an automatic tier at once, shows the key once, and writes exactly the Secret the gateway needs', async () => {
       const owner = user();
@@ -189,14 +257,12 @@ describe('KeyService against the real API server', () => {
       );
 
       // The database has the hash, never the value.
-      const stored = await store.getKey(issued!.key.id);
+      const stored = await db.keys.get(issued!.key.id);
       expect(stored!.hash).toBe(hashApiKey(issued!.value));
-      expect(JSON.stringify(await store.listKeys())).not.toContain(
+      expect(JSON.stringify(await db.keys.list())).not.toContain(issued!.value);
+      expect(JSON.stringify(await db.audit.list({ limit: 100 }))).not.toContain(
         issued!.value,
       );
-      expect(
-        JSON.stringify(await store.listAudit({ limit: 100 })),
-      ).not.toContain(issued!.value);
 
       await expectError(
         service.reveal(issued!.key.id, owner),
@@ -205,7 +271,7 @@ describe('KeyService against the real API server', () => {
           issued!.key.id
         } was already shown once; rotate the key to get a new one`,
       );
-      const actions = (await store.listAudit({ limit: 100 }))
+      const actions = (await db.audit.list({ limit: 100 }))
         .filter(e => [request.id, issued!.key.id].includes(e.subject.id))
         .map(e => e.action);
       expect(actions.sort()).toEqual([
@@ -335,7 +401,7 @@ describe('KeyService against the real API server', () => {
         ConflictError,
         `Key request ${request.id} is already decided: rejected`,
       );
-      expect(await store.getKey(request.id)).toBeUndefined();
+      expect(await db.keys.get(request.id)).toBeUndefined();
       expect(await secretExists(keySecretName(request.id))).toBe(false);
     });
 
@@ -362,7 +428,7 @@ describe('KeyService against the real API server', () => {
 
     it('refuses bad input and requests over the cap, changing nothing', async () => {
       const owner = user();
-      const before = (await store.listRequests()).length;
+      const before = (await db.requests.list()).length;
       await expectError(
         service.createRequest({
           model,
@@ -404,7 +470,7 @@ describe('KeyService against the real API server', () => {
         InputError,
         'expiresInDays must be a whole number from 1 to 365; got 400',
       );
-      expect((await store.listRequests()).length).toBe(before);
+      expect((await db.requests.list()).length).toBe(before);
 
       const first = await service.createRequest({
         model,
@@ -419,7 +485,7 @@ describe('KeyService against the real API server', () => {
         tier: 'premium',
         reason: 'two',
       });
-      const count = (await store.listRequests()).length;
+      const count = (await db.requests.list()).length;
       await expectError(
         service.createRequest({
           model,
@@ -430,7 +496,7 @@ describe('KeyService against the real API server', () => {
         ConflictError,
         `You already have 2 active keys or open requests for ${ns}/qwen3; the limit is 2. Revoke a key or cancel a request first.`,
       );
-      expect((await store.listRequests()).length).toBe(count);
+      expect((await db.requests.list()).length).toBe(count);
       expect(
         (await listManagedSecrets()).filter(
           s =>
@@ -468,7 +534,7 @@ describe('KeyService against the real API server', () => {
         revokedAt: new Date(clock).toISOString(),
       });
       expect(await secretExists(name)).toBe(false);
-      expect(await store.getKey(issued!.key.id)).toBeDefined();
+      expect(await db.keys.get(issued!.key.id)).toBeDefined();
       await expectError(
         service.revoke(issued!.key.id, owner),
         ConflictError,
@@ -484,13 +550,9 @@ describe('KeyService against the real API server', () => {
         reason: 'admin revokes',
       });
       values.push(other.issued!.value);
-      expect(
-        (
-          await service.revoke(other.issued!.key.id, BOSS, {
-            mayRevokeOthers: true,
-          })
-        ).revokedBy,
-      ).toBe(BOSS);
+      expect((await service.revoke(other.issued!.key.id, BOSS)).revokedBy).toBe(
+        BOSS,
+      );
       expect(await secretExists(keySecretName(other.issued!.key.id))).toBe(
         false,
       );
@@ -518,14 +580,14 @@ describe('KeyService against the real API server', () => {
           `Key request ${request.id} is already decided: (approved|issued)`,
         ),
       );
-      expect(await store.listKeys({ userEntityRef: owner })).toHaveLength(1);
+      expect(await db.keys.list({ userEntityRef: owner })).toHaveLength(1);
       expect(
         (await listManagedSecrets()).filter(
           s =>
             s.metadata!.labels!['maas.kuadrant.io/key-request'] === request.id,
         ),
       ).toHaveLength(1);
-      expect((await store.getRequest(request.id))!.state).toBe('issued');
+      expect((await db.requests.get(request.id))!.state).toBe('issued');
     });
 
     it('reconcile adopts a Secret whose key row a crash lost, and issues for an approved request without one', async () => {
@@ -538,7 +600,7 @@ describe('KeyService against the real API server', () => {
       });
       // The crash: approved and its Secret made, but no key row.
       expect(
-        await store.transitionRequest(lost.request.id, 'pending', 'approved', {
+        await db.requests.transition(lost.request.id, 'pending', 'approved', {
           decidedBy: BOSS,
           decidedAt: new Date(clock),
         }),
@@ -564,7 +626,7 @@ describe('KeyService against the real API server', () => {
         reason: 'crash before Secret',
       });
       expect(
-        await store.transitionRequest(
+        await db.requests.transition(
           approved.request.id,
           'pending',
           'approved',
@@ -573,8 +635,7 @@ describe('KeyService against the real API server', () => {
       ).toBe(true);
 
       const report = await reconcileKeys({
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],
@@ -593,7 +654,7 @@ describe('KeyService against the real API server', () => {
         userEntityRef: adoptOwner,
       });
       expect(adopted.hash).toBe(hashApiKey(value));
-      expect((await store.getRequest(lost.request.id))!.state).toBe('issued');
+      expect((await db.requests.get(lost.request.id))!.state).toBe('issued');
 
       const issuedKey = await service.getKey(approved.request.id);
       expect(issuedKey).toMatchObject({ state: 'active', revealed: false });
@@ -604,8 +665,7 @@ describe('KeyService against the real API server', () => {
 
       // A second pass has nothing to do.
       const again = await reconcileKeys({
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],
@@ -633,8 +693,7 @@ describe('KeyService against the real API server', () => {
         value: 'maas_orphan-value-not-a-real-key',
       });
       const young = await reconcileKeys({
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],
@@ -652,12 +711,11 @@ describe('KeyService against the real API server', () => {
       });
       values.push(issued!.value);
       expect(
-        await store.transitionKey(issued!.key.id, ['active'], 'revoked'),
+        await db.keys.transition(issued!.key.id, ['active'], 'revoked'),
       ).toBe(true);
 
       const report = await reconcileKeys({
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],
@@ -730,8 +788,7 @@ describe('KeyService against the real API server', () => {
       );
 
       const tasks = {
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],
@@ -763,8 +820,7 @@ describe('KeyService against the real API server', () => {
       });
       values.push(issued!.value);
       const tasks = {
-        service,
-        store,
+        keys,
         secrets,
         logger,
         namespaces: [ns],

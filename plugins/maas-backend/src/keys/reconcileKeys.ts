@@ -2,8 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { ApiKeyState } from '@maas-portal/plugin-maas-common';
 import { KeySecrets } from './KeySecrets';
-import { KeyService } from './KeyService';
-import { KeyStore } from './store/KeyStore';
+import { KeyServices } from './createKeyServices';
 
 /** States whose Secret must be gone. */
 const DEAD_STATES: ApiKeyState[] = ['revoked', 'expired', 'rotated'];
@@ -23,8 +22,7 @@ export interface ReconcileReport {
  * Secret or request younger than `graceMs` is left to the call that is still making it.
  */
 export async function reconcileKeys(options: {
-  service: KeyService;
-  store: KeyStore;
+  keys: KeyServices;
   secrets: KeySecrets;
   logger: LoggerService;
   /** Namespaces to look for Secrets in besides those the database knows. */
@@ -32,7 +30,8 @@ export async function reconcileKeys(options: {
   now: Date;
   graceMs?: number;
 }): Promise<ReconcileReport> {
-  const { service, store, secrets, logger, now } = options;
+  const { keys: services, secrets, logger, now } = options;
+  const { db } = services;
   const graceMs = options.graceMs ?? 2 * 60_000;
   const settledBefore = new Date(now.getTime() - graceMs);
   const report: ReconcileReport = {
@@ -41,9 +40,9 @@ export async function reconcileKeys(options: {
     failures: [],
   };
 
-  for (const request of await store.listApprovedRequests(settledBefore)) {
+  for (const request of await db.requests.listApproved(settledBefore)) {
     try {
-      await service.completeApproved(request);
+      await services.requests.completeApproved(request);
       report.completed.push(request.id);
       logger.info(
         `Reconcile finished approved key request ${request.id} (${request.kind})`,
@@ -58,7 +57,7 @@ export async function reconcileKeys(options: {
 
   const namespaces = new Set([
     ...options.namespaces,
-    ...(await store.knownNamespaces()),
+    ...(await db.knownNamespaces()),
   ]);
   for (const namespace of [...namespaces].sort()) {
     let found;
@@ -71,10 +70,9 @@ export async function reconcileKeys(options: {
       continue;
     }
     const keys = new Map(
-      (await store.getKeys(found.map(s => s.keyId!).filter(Boolean))).map(k => [
-        k.id,
-        k,
-      ]),
+      (await db.keys.getMany(found.map(s => s.keyId!).filter(Boolean))).map(
+        k => [k.id, k],
+      ),
     );
     for (const secret of found) {
       const key = secret.keyId ? keys.get(secret.keyId) : undefined;

@@ -1,8 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { KeySecrets } from './KeySecrets';
-import { KeyService } from './KeyService';
+import { KeyServices } from './createKeyServices';
 import { reconcileKeys, ReconcileReport } from './reconcileKeys';
-import { KeyStore } from './store/KeyStore';
 
 export const KEY_TASK_ID = 'maas-keys-maintenance';
 
@@ -13,16 +12,15 @@ export interface KeyTaskReport extends ReconcileReport {
 
 /** One pass: expire keys, end rotation overlaps, then repair what crashes left. */
 export async function runKeyTasks(options: {
-  service: KeyService;
-  store: KeyStore;
+  keys: KeyServices;
   secrets: KeySecrets;
   logger: LoggerService;
   namespaces: string[];
   now?: () => Date;
   graceMs?: number;
 }): Promise<KeyTaskReport> {
-  const expired = await options.service.expireKeys();
-  const rotated = await options.service.endRotations();
+  const expired = await options.keys.operations.expireKeys();
+  const rotated = await options.keys.operations.endRotations();
   const reconciled = await reconcileKeys({
     ...options,
     now: (options.now ?? (() => new Date()))(),

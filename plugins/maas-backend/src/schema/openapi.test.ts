@@ -46,8 +46,7 @@ describe('openapi.yaml', () => {
     const served = [
       ...routesOf(
         await createRouter({
-          httpAuth: unused,
-          permissions: unused,
+          gate: unused,
           catalog: unused,
           config: unused,
           usage: unused,
@@ -55,13 +54,12 @@ describe('openapi.yaml', () => {
       ),
       ...routesOf(
         await createKeysRouter({
-          httpAuth: unused,
-          permissions: unused,
+          gate: unused,
           catalog: unused,
           keys: unused,
-        } as any),
+        }),
       ),
-      ...routesOf(createCatalogRouter({ httpAuth: unused })),
+      ...routesOf(createCatalogRouter({ gate: unused })),
     ];
     expect(served.sort()).toEqual(documented.sort());
   });

@@ -1,6 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { harnessEnv } from '../../__testUtils__/harness';
-import { KeyStore, StoredKey, StoredKeyRequest } from './KeyStore';
+import { KeyDatabase } from './KeyDatabase';
+import { StoredKeyRequest } from './KeyRequestStore';
+import { StoredKey } from './KeyStore';
 
 jest.setTimeout(60_000);
 
@@ -38,7 +40,7 @@ const key = (overrides: Partial<StoredKey> = {}): StoredKey => ({
   ...overrides,
 });
 
-describe('KeyStore', () => {
+describe('KeyDatabase: the stores of requests, keys and audit events', () => {
   beforeAll(() => {
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
   });
@@ -47,16 +49,16 @@ describe('KeyStore', () => {
 
   async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);
-    await KeyStore.migrate(knex);
-    return new KeyStore(knex);
+    await KeyDatabase.migrate(knex);
+    return new KeyDatabase(knex);
   }
 
   it.each(databases.eachSupportedId())(
     'stores requests and moves them only from the expected state, %p',
     async databaseId => {
       const store = await createStore(databaseId);
-      await store.insertRequest(request());
-      expect(await store.getRequest('r1')).toEqual({
+      await store.requests.insert(request());
+      expect(await store.requests.get('r1')).toEqual({
         ...request(),
         keyId: undefined,
         decidedAt: undefined,
@@ -66,7 +68,7 @@ describe('KeyStore', () => {
 
       const decidedAt = new Date('2026-06-01T10:01:00.000Z');
       expect(
-        await store.transitionRequest('r1', 'pending', 'approved', {
+        await store.requests.transition('r1', 'pending', 'approved', {
           decidedBy: 'user:default/boss',
           decidedAt,
           decisionComment: 'ok',
@@ -74,11 +76,11 @@ describe('KeyStore', () => {
       ).toBe(true);
       // A second approval of the same request changes nothing.
       expect(
-        await store.transitionRequest('r1', 'pending', 'approved', {
+        await store.requests.transition('r1', 'pending', 'approved', {
           decidedBy: 'user:default/other',
         }),
       ).toBe(false);
-      expect(await store.getRequest('r1')).toMatchObject({
+      expect(await store.requests.get('r1')).toMatchObject({
         state: 'approved',
         decidedBy: 'user:default/boss',
         decidedAt: decidedAt.toISOString(),
@@ -87,33 +89,36 @@ describe('KeyStore', () => {
 
       expect(
         (
-          await store.listApprovedRequests(new Date('2026-06-01T10:00:30Z'))
+          await store.requests.listApproved(new Date('2026-06-01T10:00:30Z'))
         ).map(r => r.id),
       ).toEqual([]);
       expect(
         (
-          await store.listApprovedRequests(new Date('2026-06-01T10:02:00Z'))
+          await store.requests.listApproved(new Date('2026-06-01T10:02:00Z'))
         ).map(r => r.id),
       ).toEqual(['r1']);
 
-      await store.insertRequest(
+      await store.requests.insert(
         request({
           id: 'r2',
           userEntityRef: 'user:default/bob',
           createdAt: '2026-06-01T11:00:00.000Z',
         }),
       );
-      expect((await store.listRequests()).map(r => r.id)).toEqual(['r2', 'r1']);
+      expect((await store.requests.list()).map(r => r.id)).toEqual([
+        'r2',
+        'r1',
+      ]);
       expect(
-        (await store.listRequests({ userEntityRef: 'user:default/bob' })).map(
+        (await store.requests.list({ userEntityRef: 'user:default/bob' })).map(
           r => r.id,
         ),
       ).toEqual(['r2']);
       expect(
-        (await store.listRequests({ state: 'approved' })).map(r => r.id),
+        (await store.requests.list({ state: 'approved' })).map(r => r.id),
       ).toEqual(['r1']);
       expect(
-        await store.listRequests({ entityRef: 'component:default/other' }),
+        await store.requests.list({ entityRef: 'component:default/other' }),
       ).toEqual([]);
     },
   );
@@ -122,21 +127,21 @@ describe('KeyStore', () => {
     'issues a key and marks its request in one transaction, %p',
     async databaseId => {
       const store = await createStore(databaseId);
-      await store.insertRequest(request({ state: 'approved' }));
+      await store.requests.insert(request({ state: 'approved' }));
 
       await store.transaction(async tx => {
-        await tx.insertKey(key());
+        await tx.keys.insert(key());
         expect(
-          await tx.transitionRequest('r1', 'approved', 'issued', {
+          await tx.requests.transition('r1', 'approved', 'issued', {
             keyId: 'k1',
           }),
         ).toBe(true);
       });
-      expect(await store.getRequest('r1')).toMatchObject({
+      expect(await store.requests.get('r1')).toMatchObject({
         state: 'issued',
         keyId: 'k1',
       });
-      expect(await store.getKey('k1')).toEqual({
+      expect(await store.keys.get('k1')).toEqual({
         ...key(),
         rotatedFrom: undefined,
         overlapUntil: undefined,
@@ -146,18 +151,18 @@ describe('KeyStore', () => {
       });
 
       // A failing transaction leaves nothing behind.
-      await store.insertRequest(request({ id: 'r2', state: 'approved' }));
+      await store.requests.insert(request({ id: 'r2', state: 'approved' }));
       await expect(
         store.transaction(async tx => {
-          await tx.insertKey(
+          await tx.keys.insert(
             key({ id: 'k2', requestId: 'r2', hash: 'b'.repeat(64) }),
           );
-          await tx.insertKey(
+          await tx.keys.insert(
             key({ id: 'k3', requestId: 'r2', hash: 'c'.repeat(64) }),
           );
         }),
       ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
-      expect(await store.getKey('k2')).toBeUndefined();
+      expect(await store.keys.get('k2')).toBeUndefined();
     },
   );
 
@@ -165,14 +170,14 @@ describe('KeyStore', () => {
     'counts open keys and requests, lists due keys, reveals once, %p',
     async databaseId => {
       const store = await createStore(databaseId);
-      await store.insertRequest(request({ state: 'issued', keyId: 'k1' }));
-      await store.insertRequest(request({ id: 'r2' }));
-      await store.insertRequest(request({ id: 'r3', state: 'rejected' }));
-      await store.insertRequest(
+      await store.requests.insert(request({ state: 'issued', keyId: 'k1' }));
+      await store.requests.insert(request({ id: 'r2' }));
+      await store.requests.insert(request({ id: 'r3', state: 'rejected' }));
+      await store.requests.insert(
         request({ id: 'r4', kind: 'tier-change', keyId: 'k1' }),
       );
-      await store.insertKey(key());
-      await store.insertKey(
+      await store.keys.insert(key());
+      await store.keys.insert(
         key({
           id: 'k2',
           requestId: 'r0',
@@ -182,52 +187,52 @@ describe('KeyStore', () => {
       );
       expect(await store.countOpen('user:default/jane', 'llm/qwen3')).toBe(2);
       expect(await store.countOpen('user:default/jane', 'llm/other')).toBe(0);
-      expect((await store.findOpenTierChange('k1'))?.id).toBe('r4');
+      expect((await store.requests.findOpenTierChange('k1'))?.id).toBe('r4');
 
-      expect(await store.markRevealed('k1')).toBe(true);
-      expect(await store.markRevealed('k1')).toBe(false);
-      expect((await store.getKey('k1'))?.revealed).toBe(true);
+      expect(await store.keys.markRevealed('k1')).toBe(true);
+      expect(await store.keys.markRevealed('k1')).toBe(false);
+      expect((await store.keys.get('k1'))?.revealed).toBe(true);
 
-      expect(await store.listExpired(new Date('2026-06-30T00:00:00Z'))).toEqual(
-        [],
-      );
       expect(
-        (await store.listExpired(new Date('2026-07-02T00:00:00Z'))).map(
+        await store.keys.listExpired(new Date('2026-06-30T00:00:00Z')),
+      ).toEqual([]);
+      expect(
+        (await store.keys.listExpired(new Date('2026-07-02T00:00:00Z'))).map(
           k => k.id,
         ),
       ).toEqual(['k1']);
 
       const overlapUntil = new Date('2026-06-02T00:00:00.000Z');
       expect(
-        await store.transitionKey('k1', ['active'], 'rotating', {
+        await store.keys.transition('k1', ['active'], 'rotating', {
           overlapUntil,
           replacedBy: 'k9',
         }),
       ).toBe(true);
-      expect(await store.transitionKey('k1', ['active'], 'rotating')).toBe(
+      expect(await store.keys.transition('k1', ['active'], 'rotating')).toBe(
         false,
       );
       expect(
-        await store.listOverlapEnded(new Date('2026-06-01T23:00:00Z')),
+        await store.keys.listOverlapEnded(new Date('2026-06-01T23:00:00Z')),
       ).toEqual([]);
       expect(
-        (await store.listOverlapEnded(new Date('2026-06-02T00:00:00Z'))).map(
-          k => k.id,
-        ),
+        (
+          await store.keys.listOverlapEnded(new Date('2026-06-02T00:00:00Z'))
+        ).map(k => k.id),
       ).toEqual(['k1']);
-      expect(await store.setKeyTier('k1', 'enterprise')).toBe(true);
-      expect(await store.setKeyTier('k2', 'enterprise')).toBe(false);
-      expect(await store.getKey('k1')).toMatchObject({
+      expect(await store.keys.setTier('k1', 'enterprise')).toBe(true);
+      expect(await store.keys.setTier('k2', 'enterprise')).toBe(false);
+      expect(await store.keys.get('k1')).toMatchObject({
         state: 'rotating',
         tier: 'enterprise',
         overlapUntil: overlapUntil.toISOString(),
         replacedBy: 'k9',
       });
       expect(
-        (await store.listKeys({ states: ['revoked'] })).map(k => k.id),
+        (await store.keys.list({ states: ['revoked'] })).map(k => k.id),
       ).toEqual(['k2']);
       expect(
-        (await store.getKeys(['k1', 'k2', 'nope'])).map(k => k.id).sort(),
+        (await store.keys.getMany(['k1', 'k2', 'nope'])).map(k => k.id).sort(),
       ).toEqual(['k1', 'k2']);
     },
   );
@@ -236,7 +241,7 @@ describe('KeyStore', () => {
     'keeps an audit trail, newest first, %p',
     async databaseId => {
       const store = await createStore(databaseId);
-      await store.addAudit({
+      await store.audit.add({
         actor: 'user:default/jane',
         action: 'request.created',
         subject: { type: 'key-request', id: 'r1' },
@@ -245,7 +250,7 @@ describe('KeyStore', () => {
         details: { tier: 'free' },
         at: new Date('2026-06-01T10:00:00.000Z'),
       });
-      await store.addAudit({
+      await store.audit.add({
         actor: 'user:default/boss',
         action: 'request.approved',
         subject: { type: 'key-request', id: 'r1' },
@@ -253,14 +258,14 @@ describe('KeyStore', () => {
         fromState: 'pending',
         toState: 'approved',
       });
-      await store.addAudit({
+      await store.audit.add({
         actor: 'user:default/x',
         action: 'request.created',
         subject: { type: 'key-request', id: 'r9' },
         entityRef: 'component:default/other',
         toState: 'pending',
       });
-      const events = await store.listAudit({
+      const events = await store.audit.list({
         entityRef: 'component:default/qwen3',
         limit: 10,
       });
@@ -279,7 +284,7 @@ describe('KeyStore', () => {
         toState: 'pending',
         details: { tier: 'free' },
       });
-      expect(await store.listAudit({ limit: 1 })).toHaveLength(1);
+      expect(await store.audit.list({ limit: 1 })).toHaveLength(1);
     },
   );
 });

@@ -1,7 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { harnessEnv } from '../../__testUtils__/harness';
-import { KeyStore } from './KeyStore';
+import { KeyDatabase } from './KeyDatabase';
 
 const TABLES = ['maas_key_requests', 'maas_keys', 'maas_audit_events'];
 
@@ -27,7 +27,7 @@ describe('key migrations', () => {
     'go up and down on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const directory = KeyStore.migrationsDirectory;
+      const directory = KeyDatabase.migrationsDirectory;
 
       await knex.migrate.latest({ directory });
       expect(await tablesPresent(knex)).toEqual(TABLES);

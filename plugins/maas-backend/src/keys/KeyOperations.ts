@@ -1,0 +1,169 @@
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ApiKey,
+  ApiKeyState,
+  IssuedKey,
+} from '@maas-portal/plugin-maas-common';
+import { Actor, auditEvents } from './auditEvents';
+import { KeyFlowContext } from './KeyFlowContext';
+import { KeyIssuer } from './KeyIssuer';
+import { assertTransition } from './requestStateMachine';
+import { KeyFilter, publicKey, StoredKey } from './store/KeyStore';
+import { StoredKeyRequest } from './store/KeyRequestStore';
+import { checkKeyState } from './validateKeyInput';
+
+/**
+ * What happens to an issued key: shown once, revoked, rotated, moved to another tier, expired.
+ * Every change is a conditional update on the expected state, with its audit event. Who may ask
+ * for which is decided before, in `permissions/keyAccess.ts`. Key values exist only in the
+ * Secret and in the one response that shows them; they are never logged.
+ */
+export class KeyOperations {
+  readonly #ctx: KeyFlowContext;
+  readonly #issuer: KeyIssuer;
+
+  constructor(ctx: KeyFlowContext, issuer: KeyIssuer) {
+    this.#ctx = ctx;
+    this.#issuer = issuer;
+  }
+
+  async getKey(id: string): Promise<StoredKey> {
+    const key = await this.#ctx.db.keys.get(id);
+    if (!key) throw new NotFoundError(`No key ${id}`);
+    return key;
+  }
+
+  async listKeys(filter: KeyFilter): Promise<ApiKey[]> {
+    return (await this.#ctx.db.keys.list(filter)).map(publicKey);
+  }
+
+  /** Shows a key's value once, read from its Secret. */
+  async reveal(key: StoredKey, actor: Actor): Promise<IssuedKey> {
+    checkKeyState(key, 'shown');
+    const shownAlready = `Key ${key.id} was already shown once; rotate the key to get a new one`;
+    if (key.revealed) throw new ConflictError(shownAlready);
+    const value = await this.#ctx
+      .secrets()
+      .readValue(key.secretNamespace, key.secretName);
+    if (!value) {
+      throw new ServiceUnavailableError(
+        `The Secret ${key.secretNamespace}/${key.secretName} of key ${key.id} is missing; the portal repairs it within minutes`,
+      );
+    }
+    await this.#ctx.record([auditEvents.keyRevealed(actor, key)], async db => {
+      if (!(await db.keys.markRevealed(key.id, this.#ctx.now())))
+        throw new ConflictError(shownAlready);
+    });
+    return { key: { ...publicKey(key), revealed: true }, value };
+  }
+
+  /** Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails). */
+  async revoke(key: StoredKey, actor: Actor): Promise<ApiKey> {
+    checkKeyState(key, 'revoked');
+    this.#ctx.secrets();
+    const now = this.#ctx.now();
+    await this.#ctx.record([auditEvents.keyRevoked(actor, key)], async db => {
+      const moved = await db.keys.transition(
+        key.id,
+        ['active', 'rotating'],
+        'revoked',
+        { revokedAt: now, revokedBy: actor },
+      );
+      if (!moved) throw new ConflictError(`Key ${key.id} is no longer active`);
+    });
+    await this.#deleteSecret(key);
+    return publicKey((await this.#ctx.db.keys.get(key.id))!);
+  }
+
+  /**
+   * A new key for the same user id and tier, shown once; the old one stays valid until
+   * `now + rotationOverlapMinutes` and the scheduled task then deletes it.
+   */
+  async rotate(key: StoredKey, actor: Actor): Promise<IssuedKey> {
+    checkKeyState(key, 'rotated', ['active']);
+    this.#ctx.secrets();
+    return this.#issuer.issueRotation(key, actor);
+  }
+
+  /** approved tier change → issued: the Secret's groups annotation, then the key row. Idempotent. */
+  async applyTierChange(request: StoredKeyRequest): Promise<void> {
+    assertTransition(request.state, 'issued');
+    const key = request.keyId
+      ? await this.#ctx.db.keys.get(request.keyId)
+      : undefined;
+    if (!key)
+      throw new NotFoundError(
+        `Tier change ${request.id} names no existing key`,
+      );
+    const live = key.state === 'active' || key.state === 'rotating';
+    if (live)
+      await this.#ctx
+        .secrets()
+        .setTier(key.secretNamespace, key.secretName, request.tier);
+    await this.#ctx.record(
+      [
+        auditEvents.requestIssued(request, key.id),
+        ...(live ? [auditEvents.keyTierChanged(key, request.tier)] : []),
+      ],
+      async db => {
+        if (live) await db.keys.setTier(key.id, request.tier);
+        if (!(await db.requests.transition(request.id, 'approved', 'issued'))) {
+          throw new ConflictError(
+            `Tier change ${request.id} is no longer approved`,
+          );
+        }
+      },
+    );
+  }
+
+  /** Active or rotating keys past `expiresAt`: marked expired, then their Secrets deleted. */
+  async expireKeys(): Promise<string[]> {
+    const due = await this.#ctx.db.keys.listExpired(this.#ctx.now());
+    return this.#retire(due, ['active', 'rotating'], 'expired');
+  }
+
+  /** Rotating keys past their overlap: marked rotated, then their Secrets deleted. */
+  async endRotations(): Promise<string[]> {
+    const due = await this.#ctx.db.keys.listOverlapEnded(this.#ctx.now());
+    return this.#retire(due, ['rotating'], 'rotated');
+  }
+
+  /** Moves each key still in `from` to `to` (once across replicas) and deletes its Secret. */
+  async #retire(
+    keys: StoredKey[],
+    from: ApiKeyState[],
+    to: 'expired' | 'rotated',
+  ): Promise<string[]> {
+    const done: string[] = [];
+    for (const key of keys) {
+      const event =
+        to === 'expired'
+          ? auditEvents.keyExpired(key)
+          : auditEvents.keyRotated(key);
+      const changed = await this.#ctx.record<boolean>(
+        ok => (ok ? [event] : []),
+        db => db.keys.transition(key.id, from, to),
+      );
+      if (!changed) continue;
+      await this.#deleteSecret(key);
+      done.push(key.id);
+    }
+    return done;
+  }
+
+  async #deleteSecret(key: StoredKey): Promise<void> {
+    try {
+      await this.#ctx.secrets().delete(key.secretNamespace, key.secretName);
+    } catch (error) {
+      this.#ctx.logger.warn(
+        `Could not delete Secret ${key.secretNamespace}/${
+          key.secretName
+        } of key ${key.id}; reconcile will: ${(error as Error).message}`,
+      );
+    }
+  }
+}

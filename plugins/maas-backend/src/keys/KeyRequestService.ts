@@ -1,0 +1,264 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  CreateKeyRequestResponse,
+  KeyRequest,
+  KeyRequestState,
+  ObjectRef,
+  stringifyObjectRef,
+} from '@maas-portal/plugin-maas-common';
+import { randomUUID } from 'node:crypto';
+import { Actor, AUTO_APPROVER, auditEvents } from './auditEvents';
+import { KeyFlowContext } from './KeyFlowContext';
+import { KeyIssuer } from './KeyIssuer';
+import { KeyOperations } from './KeyOperations';
+import { notifyRequester } from './notifyRequester';
+import { assertTransition } from './requestStateMachine';
+import {
+  publicRequest,
+  RequestFilter,
+  StoredKeyRequest,
+} from './store/KeyRequestStore';
+import { StoredKey } from './store/KeyStore';
+import {
+  checkExpiresInDays,
+  checkKeyState,
+  checkReason,
+  findTier,
+} from './validateKeyInput';
+
+/** The model a request is for, as resolved from its catalog entity. */
+export interface KeyModel {
+  entityRef: string;
+  inferenceService: ObjectRef;
+}
+
+export interface NewKeyRequestInput {
+  model: KeyModel;
+  userEntityRef: string;
+  tier: string;
+  reason: string;
+  expiresInDays?: number;
+}
+
+/** A decision's outcome: the request, and a warning when the approval stands but the key is not out yet. */
+export interface DecisionOutcome {
+  request: KeyRequest;
+  warning?: string;
+}
+
+/**
+ * The life of a key request: created (a new key, or another tier for a key), then approved,
+ * rejected or cancelled once, then finished: its key issued or its tier applied. An automatic
+ * tier is approved and finished at once. Who may decide is checked before, in
+ * `permissions/keyAccess.ts`.
+ */
+export class KeyRequestService {
+  readonly #ctx: KeyFlowContext;
+  readonly #issuer: KeyIssuer;
+  readonly #operations: KeyOperations;
+
+  constructor(
+    ctx: KeyFlowContext,
+    issuer: KeyIssuer,
+    operations: KeyOperations,
+  ) {
+    this.#ctx = ctx;
+    this.#issuer = issuer;
+    this.#operations = operations;
+  }
+
+  async createRequest(
+    input: NewKeyRequestInput,
+  ): Promise<CreateKeyRequestResponse> {
+    const { config, db } = this.#ctx;
+    const tier = findTier(config, input.tier);
+    const reason = checkReason(config, input.reason);
+    checkExpiresInDays(config, input.expiresInDays);
+    const { maxActivePerUserAndModel } = config.keys;
+    const model = stringifyObjectRef(input.model.inferenceService);
+    const open = await db.countOpen(input.userEntityRef, model);
+    if (open >= maxActivePerUserAndModel) {
+      throw new ConflictError(
+        `You already have ${open} active keys or open requests for ${model}; the limit is ${maxActivePerUserAndModel}. Revoke a key or cancel a request first.`,
+      );
+    }
+    if (tier.approval === 'auto') this.#ctx.secrets();
+
+    const request: StoredKeyRequest = {
+      id: randomUUID(),
+      kind: 'new-key',
+      entityRef: input.model.entityRef,
+      model,
+      userEntityRef: input.userEntityRef,
+      tier: tier.name,
+      reason,
+      state: 'pending',
+      createdAt: this.#ctx.now().toISOString(),
+      expiresInDays: input.expiresInDays,
+    };
+    await this.#insert(request, input.userEntityRef, {
+      tier: tier.name,
+      kind: 'new-key',
+    });
+    if (tier.approval !== 'auto') return { request: publicRequest(request) };
+
+    await this.#autoApprove(request);
+    const issued = await this.#issuer.issueForRequest(
+      await this.getRequest(request.id),
+    );
+    if (!(await db.keys.markRevealed(issued.key.id, this.#ctx.now()))) {
+      throw new ConflictError(`Key ${issued.key.id} was shown already`);
+    }
+    return {
+      request: publicRequest(await this.getRequest(request.id)),
+      issued: { key: { ...issued.key, revealed: true }, value: issued.value },
+    };
+  }
+
+  /** A request to move a key to another tier; an automatic tier applies at once. */
+  async requestTierChange(input: {
+    key: StoredKey;
+    tier: string;
+    reason: string;
+    actor: Actor;
+  }): Promise<KeyRequest> {
+    const { key } = input;
+    checkKeyState(key, 'changed', ['active']);
+    const tier = findTier(this.#ctx.config, input.tier);
+    const reason = checkReason(this.#ctx.config, input.reason);
+    if (tier.name === key.tier)
+      throw new InputError(`Key ${key.id} is already at tier ${tier.name}`);
+    const open = await this.#ctx.db.requests.findOpenTierChange(key.id);
+    if (open)
+      throw new ConflictError(
+        `Key ${key.id} already has an open tier change (${open.id}, to ${open.tier})`,
+      );
+    if (tier.approval === 'auto') this.#ctx.secrets();
+    const request: StoredKeyRequest = {
+      id: randomUUID(),
+      kind: 'tier-change',
+      entityRef: key.entityRef,
+      model: key.model,
+      userEntityRef: key.userEntityRef,
+      tier: tier.name,
+      reason,
+      state: 'pending',
+      keyId: key.id,
+      createdAt: this.#ctx.now().toISOString(),
+    };
+    await this.#insert(request, input.actor, {
+      kind: 'tier-change',
+      keyId: key.id,
+      fromTier: key.tier,
+      tier: tier.name,
+    });
+    if (tier.approval === 'auto') {
+      await this.#autoApprove(request);
+      await this.#operations.applyTierChange(await this.getRequest(request.id));
+    }
+    return publicRequest(await this.getRequest(request.id));
+  }
+
+  async getRequest(id: string): Promise<StoredKeyRequest> {
+    const request = await this.#ctx.db.requests.get(id);
+    if (!request) throw new NotFoundError(`No key request ${id}`);
+    return request;
+  }
+
+  async listRequests(filter: RequestFilter): Promise<KeyRequest[]> {
+    return (await this.#ctx.db.requests.list(filter)).map(publicRequest);
+  }
+
+  /** pending → approved|rejected, once; an approved request is then finished, and the requester told. */
+  async decide(
+    id: string,
+    decision: 'approve' | 'reject',
+    actor: Actor,
+    comment?: string,
+  ): Promise<DecisionOutcome> {
+    const request = await this.getRequest(id);
+    let warning: string | undefined;
+    if (decision === 'reject') {
+      await this.#transition(request, 'rejected', actor, comment);
+    } else {
+      await this.#transition(request, 'approved', actor, comment);
+      try {
+        await this.completeApproved(await this.getRequest(id));
+      } catch (error) {
+        warning = `Approved, but the key is not out yet (${
+          (error as Error).message
+        }); the portal retries within minutes`;
+        this.#ctx.logger.warn(`Key request ${id}: ${warning}`);
+      }
+    }
+    const decided = await this.getRequest(id);
+    await notifyRequester({
+      notifications: this.#ctx.notifications,
+      logger: this.#ctx.logger,
+      request: decided,
+      decidedBy: actor,
+    });
+    return { request: publicRequest(decided), ...(warning ? { warning } : {}) };
+  }
+
+  async cancel(request: StoredKeyRequest, actor: Actor): Promise<KeyRequest> {
+    await this.#transition(request, 'cancelled', actor);
+    return publicRequest(await this.getRequest(request.id));
+  }
+
+  /** Finishes an approved request: issues its key, or applies its tier change. Reconcile calls it too. */
+  async completeApproved(request: StoredKeyRequest): Promise<void> {
+    if (request.kind === 'tier-change')
+      await this.#operations.applyTierChange(request);
+    else await this.#issuer.issueForRequest(request);
+  }
+
+  async #insert(
+    request: StoredKeyRequest,
+    actor: Actor,
+    details: Record<string, string>,
+  ): Promise<void> {
+    await this.#ctx.record(
+      [auditEvents.requestCreated(actor, request, details)],
+      db => db.requests.insert(request),
+    );
+  }
+
+  async #autoApprove(request: StoredKeyRequest): Promise<void> {
+    await this.#transition(
+      request,
+      'approved',
+      AUTO_APPROVER,
+      `Tier ${request.tier} is approved automatically`,
+    );
+  }
+
+  /** A decision on a pending request, made once even when several replicas try at once. */
+  async #transition(
+    request: StoredKeyRequest,
+    to: KeyRequestState,
+    actor: Actor,
+    comment?: string,
+  ): Promise<void> {
+    const decidedAlready = (state: string) =>
+      new ConflictError(
+        `Key request ${request.id} is already decided: ${state}`,
+      );
+    if (request.state !== 'pending') throw decidedAlready(request.state);
+    assertTransition(request.state, to);
+    await this.#ctx.record(
+      [auditEvents.requestDecided(actor, request, to, comment)],
+      async db => {
+        const moved = await db.requests.transition(request.id, 'pending', to, {
+          decidedBy: actor,
+          decidedAt: this.#ctx.now(),
+          decisionComment: comment,
+        });
+        if (!moved) {
+          const current = await db.requests.get(request.id);
+          throw decidedAlready(current?.state ?? 'gone');
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { AuditStore } from './AuditStore';
+import { KeyRequestStore } from './KeyRequestStore';
+import { KeyStore } from './KeyStore';
+
+const MIGRATIONS_DIR = resolvePackagePath(
+  '@maas-portal/plugin-maas-backend',
+  'migrations',
+);
+
+/**
+ * The key flow's database (SQLite or PostgreSQL): one store per table, and transactions across
+ * them, so that a change and its audit event are written together or not at all.
+ */
+export class KeyDatabase {
+  readonly requests: KeyRequestStore;
+  readonly keys: KeyStore;
+  readonly audit: AuditStore;
+  readonly #db: Knex | Knex.Transaction;
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<KeyDatabase> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await KeyDatabase.migrate(client);
+    }
+    return new KeyDatabase(client);
+  }
+
+  static async migrate(knex: Knex): Promise<void> {
+    await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+  }
+
+  static get migrationsDirectory(): string {
+    return MIGRATIONS_DIR;
+  }
+
+  constructor(db: Knex | Knex.Transaction) {
+    this.#db = db;
+    this.requests = new KeyRequestStore(db);
+    this.keys = new KeyStore(db);
+    this.audit = new AuditStore(db);
+  }
+
+  /** Runs `fn` in one transaction; the stores it receives write inside it. */
+  async transaction<T>(fn: (db: KeyDatabase) => Promise<T>): Promise<T> {
+    if ((this.#db as Knex.Transaction).isTransaction) return fn(this);
+    return (this.#db as Knex).transaction(trx => fn(new KeyDatabase(trx)));
+  }
+
+  /** Namespaces that hold, or may hold, key Secrets: those of keys and of requested models. */
+  async knownNamespaces(): Promise<string[]> {
+    const namespaces = new Set([
+      ...(await this.keys.secretNamespaces()),
+      ...(await this.requests.modelNamespaces()),
+    ]);
+    return [...namespaces].sort();
+  }
+
+  /** Keys in use (active) plus new-key requests not yet decided or issued. */
+  async countOpen(userEntityRef: string, model: string): Promise<number> {
+    return (
+      (await this.keys.countActive(userEntityRef, model)) +
+      (await this.requests.countOpenNewKey(userEntityRef, model))
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { ApiKeyState } from '@maas-portal/plugin-maas-common';
+import { MaasConfig } from '../config/MaasConfig';
+import { StoredKey } from './store/KeyStore';
+
+/** The configured tier of that name, or an InputError listing the portal's tiers. */
+export function findTier(config: MaasConfig, name: string) {
+  const tier = config.tiers.find(t => t.name === name);
+  if (!tier) {
+    throw new InputError(
+      `Unknown tier "${name}"; this portal's tiers are ${config.tiers
+        .map(t => t.name)
+        .join(', ')}`,
+    );
+  }
+  return tier;
+}
+
+/** The reason, trimmed: required, and at most `maas.keys.reasonMaxLength` characters. */
+export function checkReason(config: MaasConfig, reason: string): string {
+  const trimmed = reason.trim();
+  if (!trimmed)
+    throw new InputError(
+      'A reason is required: say briefly what the key is for',
+    );
+  const max = config.keys.reasonMaxLength;
+  if (trimmed.length > max) {
+    throw new InputError(
+      `The reason is ${trimmed.length} characters long; at most ${max} are allowed`,
+    );
+  }
+  return trimmed;
+}
+
+/** A requested lifetime is whole days within `maas.keys.maxTtlDays`. */
+export function checkExpiresInDays(
+  config: MaasConfig,
+  expiresInDays: number | undefined,
+): void {
+  if (expiresInDays === undefined) return;
+  const { maxTtlDays } = config.keys;
+  if (
+    !Number.isInteger(expiresInDays) ||
+    expiresInDays < 1 ||
+    expiresInDays > maxTtlDays
+  ) {
+    throw new InputError(
+      `expiresInDays must be a whole number from 1 to ${maxTtlDays}; got ${expiresInDays}`,
+    );
+  }
+}
+
+/** Throws a ConflictError unless the key is in one of `states`; `verb` says what was asked. */
+export function checkKeyState(
+  key: StoredKey,
+  verb: string,
+  states: ApiKeyState[] = ['active', 'rotating'],
+): void {
+  if (!states.includes(key.state)) {
+    throw new ConflictError(
+      `Key ${key.id} is ${key.state}; only ${states.join(
+        ' or ',
+      )} keys can be ${verb}`,
+    );
+  }
+}

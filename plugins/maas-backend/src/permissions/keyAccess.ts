@@ -1,0 +1,160 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  maasKeyApprovePermission,
+  maasKeyReadPermission,
+  maasKeyRequestPermission,
+  maasKeyRevokePermission,
+} from '@maas-portal/plugin-maas-common';
+import { lackOf, PermissionGate } from './PermissionGate';
+
+/** What the rules look at: whose item it is, and the model entity it is for. */
+interface Owned {
+  id: string;
+  userEntityRef: string;
+  entityRef: string;
+}
+
+/**
+ * Who may do what with keys and key requests, in one place: a user acts on their own keys and
+ * requests; acting on others' takes a resource permission on the model's catalog entity
+ * (maas.key.read to see, maas.key.approve to decide, maas.key.revoke to revoke). Some actions
+ * (see the value, rotate, change the tier, cancel) are the owner's alone.
+ */
+export class KeyAccess {
+  readonly #gate: PermissionGate;
+
+  constructor(gate: PermissionGate) {
+    this.#gate = gate;
+  }
+
+  /** Asking for a key, or for another tier of one's own key, takes maas.key.request on the model. */
+  async requireRequest(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ): Promise<void> {
+    await this.#gate.require(credentials, maasKeyRequestPermission, entityRef);
+  }
+
+  /** Only the requester cancels a request. */
+  requireRequester(request: Owned, userRef: string): void {
+    if (request.userEntityRef !== userRef) {
+      throw new NotAllowedError(
+        `Only ${request.userEntityRef} can cancel key request ${request.id}`,
+      );
+    }
+  }
+
+  /** Only the owner sees a key's value, rotates it or changes its tier; `verb` says which. */
+  requireOwner(key: Owned, userRef: string, verb: string): void {
+    if (key.userEntityRef !== userRef) {
+      throw new NotAllowedError(
+        `Only ${key.userEntityRef}, its owner, can ${verb} key ${key.id}`,
+      );
+    }
+  }
+
+  /** A tier change is the owner's, and asking for a tier takes maas.key.request. */
+  async requireTierChange(
+    credentials: BackstageCredentials,
+    key: Owned,
+    userRef: string,
+  ): Promise<void> {
+    this.requireOwner(key, userRef, 'change the tier of');
+    await this.requireRequest(credentials, key.entityRef);
+  }
+
+  /** The owner may always revoke; others only with maas.key.revoke on the model. */
+  async requireRevoke(
+    credentials: BackstageCredentials,
+    key: Owned,
+    userRef: string,
+  ): Promise<void> {
+    if (key.userEntityRef === userRef) return;
+    const allowed = await this.#gate.allowedOn(
+      credentials,
+      maasKeyRevokePermission,
+      [key.entityRef],
+    );
+    if (!allowed.has(key.entityRef)) {
+      throw new NotAllowedError(
+        `Key ${key.id} belongs to ${key.userEntityRef}; revoking it takes the ${maasKeyRevokePermission.name} permission on ${key.entityRef}`,
+      );
+    }
+  }
+
+  /** The requests a caller may see, each saying whether the caller may decide it. */
+  async visibleRequests<T extends Owned & { state: string }>(
+    credentials: BackstageCredentials,
+    userRef: string,
+    requests: T[],
+  ): Promise<Array<T & { canDecide: boolean }>> {
+    const shown = await this.#visible(credentials, userRef, requests, [
+      maasKeyApprovePermission,
+      maasKeyReadPermission,
+    ]);
+    const decidable = await this.#gate.allowedOn(
+      credentials,
+      maasKeyApprovePermission,
+      shown.filter(r => r.state === 'pending').map(r => r.entityRef),
+    );
+    return shown.map(r => ({
+      ...r,
+      canDecide: r.state === 'pending' && decidable.has(r.entityRef),
+    }));
+  }
+
+  /** The keys a caller may see: their own, and others' where maas.key.read is allowed. */
+  async visibleKeys<T extends Owned>(
+    credentials: BackstageCredentials,
+    userRef: string,
+    keys: T[],
+  ): Promise<T[]> {
+    return this.#visible(credentials, userRef, keys, [maasKeyReadPermission]);
+  }
+
+  /**
+   * Which of `requests` the caller may decide (maas.key.approve on each model, one batched
+   * call); the others are given the reason.
+   */
+  async deciding<T extends Owned>(
+    credentials: BackstageCredentials,
+    requests: T[],
+  ): Promise<(request: T) => string | undefined> {
+    const allowed = await this.#gate.allowedOn(
+      credentials,
+      maasKeyApprovePermission,
+      requests.map(r => r.entityRef),
+    );
+    return request =>
+      allowed.has(request.entityRef)
+        ? undefined
+        : lackOf(maasKeyApprovePermission, request.entityRef);
+  }
+
+  /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */
+  async #visible<T extends Owned>(
+    credentials: BackstageCredentials,
+    userRef: string,
+    items: T[],
+    permissionsForOthers: ResourcePermission[],
+  ): Promise<T[]> {
+    const foreign = items
+      .filter(i => i.userEntityRef !== userRef)
+      .map(i => i.entityRef);
+    const allowed = new Set<string>();
+    for (const permission of permissionsForOthers) {
+      const pending = foreign.filter(ref => !allowed.has(ref));
+      for (const ref of await this.#gate.allowedOn(
+        credentials,
+        permission,
+        pending,
+      ))
+        allowed.add(ref);
+    }
+    return items.filter(
+      i => i.userEntityRef === userRef || allowed.has(i.entityRef),
+    );
+  }
+}
