@@ -6,68 +6,52 @@ import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyMo
 
 const backend = createBackend();
 
-backend.add(import('@backstage/plugin-app-backend'));
-backend.add(import('@backstage/plugin-proxy-backend'));
+/** Every feature of the portal, each plugin followed by the modules that extend it. */
+const features: Array<Parameters<typeof backend.add>[0]> = [
+  import('@backstage/plugin-app-backend'),
+  import('@backstage/plugin-proxy-backend'),
 
-// scaffolder plugin
-backend.add(import('@backstage/plugin-scaffolder-backend'));
-backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
-backend.add(
+  import('@backstage/plugin-scaffolder-backend'),
+  import('@backstage/plugin-scaffolder-backend-module-github'),
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
-);
 
-// techdocs plugin
-backend.add(import('@backstage/plugin-techdocs-backend'));
+  import('@backstage/plugin-techdocs-backend'),
 
-// auth plugin
-backend.add(import('@backstage/plugin-auth-backend'));
-// See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// See https://backstage.io/docs/auth/guest/provider
+  import('@backstage/plugin-auth-backend'),
+  // See https://backstage.io/docs/auth/guest/provider
+  import('@backstage/plugin-auth-backend-module-guest-provider'),
 
-// catalog plugin
-backend.add(import('@backstage/plugin-catalog-backend'));
-backend.add(
+  import('@backstage/plugin-catalog-backend'),
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
-);
+  // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
+  import('@backstage/plugin-catalog-backend-module-logs'),
 
-// See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
-backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+  import('@backstage/plugin-permission-backend'),
+  // The portal's policy: everything allowed outside the MaaS suite; in it, admins (maas.adminGroups)
+  // and each model's owners approve keys. See src/permissions/MaasPermissionPolicy.ts and
+  // https://backstage.io/docs/permissions/getting-started for writing your own.
+  maasPermissionPolicyModule,
 
-// permission plugin
-backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-// The portal's policy: everything allowed outside the MaaS suite; in it, admins (maas.adminGroups)
-// and each model's owners approve keys. See src/permissions/MaasPermissionPolicy.ts.
-backend.add(maasPermissionPolicyModule);
+  import('@backstage/plugin-search-backend'),
+  // See https://backstage.io/docs/features/search/search-engines
+  import('@backstage/plugin-search-backend-module-pg'),
+  import('@backstage/plugin-search-backend-module-catalog'),
+  import('@backstage/plugin-search-backend-module-techdocs'),
 
-// search plugin
-backend.add(import('@backstage/plugin-search-backend'));
+  // The standard Kubernetes tab beside the MaaS Usage tab
+  import('@backstage/plugin-kubernetes-backend'),
 
-// search engine
-// See https://backstage.io/docs/features/search/search-engines
-backend.add(import('@backstage/plugin-search-backend-module-pg'));
+  // MaaS for Backstage: models, tiers, usage and API keys, and the "Create model" actions
+  import('@maas-portal/plugin-maas-backend'),
+  import('@maas-portal/plugin-scaffolder-backend-module-maas'),
+  import('@maas-portal/plugin-catalog-backend-module-maas'),
 
-// search collators
-backend.add(import('@backstage/plugin-search-backend-module-catalog'));
-backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+  import('@backstage/plugin-user-settings-backend'),
+  import('@backstage/plugin-notifications-backend'),
+  import('@backstage/plugin-signals-backend'),
+  import('@backstage/plugin-mcp-actions-backend'),
+];
 
-// kubernetes plugin: the standard Kubernetes tab beside the MaaS Usage tab
-backend.add(import('@backstage/plugin-kubernetes-backend'));
-
-// MaaS for Backstage: models, tiers, usage and API keys, and the "Create model" actions
-backend.add(import('@maas-portal/plugin-maas-backend'));
-backend.add(import('@maas-portal/plugin-scaffolder-backend-module-maas'));
-backend.add(import('@maas-portal/plugin-catalog-backend-module-maas'));
-
-// user settings plugin
-backend.add(import('@backstage/plugin-user-settings-backend'));
-
-// notifications and signals plugins
-backend.add(import('@backstage/plugin-notifications-backend'));
-backend.add(import('@backstage/plugin-signals-backend'));
-
-// mcp actions plugin
-backend.add(import('@backstage/plugin-mcp-actions-backend'));
+for (const feature of features) backend.add(feature);
 
 backend.start();

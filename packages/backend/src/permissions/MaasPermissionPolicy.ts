@@ -1,6 +1,8 @@
 import {
   AuthorizeResult,
+  isPermission,
   isResourcePermission,
+  Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -12,9 +14,17 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  maasKeyRequestPermission,
+  maasModelReadPermission,
+  maasPermissions,
+} from '@maas-portal/plugin-maas-common';
 
 /** What every signed-in user may do with models: see them and ask for keys. */
-const FOR_EVERYONE = new Set(['maas.model.read', 'maas.key.request']);
+const FOR_EVERYONE = [maasModelReadPermission, maasKeyRequestPermission];
+
+const isOneOf = (permission: Permission, list: Permission[]) =>
+  list.some(p => isPermission(permission, p));
 
 /**
  * The portal's permission policy: everything outside the MaaS suite is allowed (as Backstage's
@@ -33,15 +43,17 @@ export class MaasPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    const name = request.permission.name;
-    if (!name.startsWith('maas.')) return { result: AuthorizeResult.ALLOW };
-    if (FOR_EVERYONE.has(name)) return { result: AuthorizeResult.ALLOW };
+    const { permission } = request;
+    if (!isOneOf(permission, maasPermissions))
+      return { result: AuthorizeResult.ALLOW };
+    if (isOneOf(permission, FOR_EVERYONE))
+      return { result: AuthorizeResult.ALLOW };
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (claims.some(ref => this.#adminGroups.has(ref)))
       return { result: AuthorizeResult.ALLOW };
-    if (isResourcePermission(request.permission, 'catalog-entity')) {
+    if (isResourcePermission(permission, 'catalog-entity')) {
       return createCatalogConditionalDecision(
-        request.permission,
+        permission,
         catalogConditions.isEntityOwner({ claims }),
       );
     }
