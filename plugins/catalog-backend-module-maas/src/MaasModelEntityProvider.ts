@@ -3,16 +3,11 @@ import {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-
-interface ModelEntities {
-  entities: Entity[];
-  rejected: Array<{ inferenceService: string; reason: string }>;
-}
+import { ModelEntities } from '@maas-portal/plugin-maas-common';
 
 const LOCATION_KEY = 'maas-cluster';
 const TIMEOUT_MS = 10_000;

@@ -12,7 +12,7 @@ import {
   MAAS_INFERENCE_SERVICE_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
 import request from 'supertest';
-import { HTTP_ROUTE, INFERENCE_SERVICE } from './cluster/kinds';
+import { HTTP_ROUTE, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import {
   adminKubeConfig,
   createObject,

@@ -6,7 +6,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { maasPermissions } from '@maas-portal/plugin-maas-common';
 import { readMaasConfig } from './config/MaasConfig';
-import { loadKubeConfig } from './cluster/loadKubeConfig';
+import {
+  loadKubeConfig,
+  noClusterMessage,
+} from '@maas-portal/plugin-maas-node';
 import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
 import { ClusterState } from './cluster/ClusterState';
 import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
@@ -62,7 +65,9 @@ export const maasPlugin = createBackendPlugin({
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
 
-        const loaded = loadKubeConfig(config.cluster);
+        const connection = loadKubeConfig(config.cluster);
+        const loaded =
+          connection.kubeConfig === undefined ? undefined : connection;
         const cluster = loaded
           ? new KubernetesClusterClient({
               ...loaded,
@@ -84,9 +89,7 @@ export const maasPlugin = createBackendPlugin({
           lifecycle.addShutdownHook(() => state!.stop());
           models = new ModelService({ config, state });
         } else {
-          logger.info(
-            'MaaS found no cluster (no maas.cluster.kubeconfig, KUBECONFIG, ~/.kube/config or in-cluster account); model pages will say so',
-          );
+          logger.info(`MaaS: ${noClusterMessage('model pages say so')}`);
         }
         const prometheus = config.prometheus.url
           ? new HttpPrometheusClient(

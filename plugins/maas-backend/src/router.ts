@@ -12,6 +12,7 @@ import {
   USAGE_RANGES,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
+import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { PermissionGate } from './permissions/PermissionGate';
@@ -35,8 +36,7 @@ export interface RouterOptions {
   usage: UsageService;
 }
 
-const NO_CLUSTER =
-  'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG), or run the backend in the cluster, then restart it.';
+const NO_CLUSTER = noClusterMessage();
 
 export async function createRouter(
   options: RouterOptions,

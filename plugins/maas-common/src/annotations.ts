@@ -36,6 +36,16 @@ export const MAAS_KEY_LABELS = {
   model: 'maas.kuadrant.io/model',
   owner: 'maas.kuadrant.io/owner',
   requestId: 'maas.kuadrant.io/key-request',
+  /** The key's id, so that a Secret leads to its database row. */
+  keyId: 'maas.kuadrant.io/key-id',
+} as const;
+
+/** Annotations the suite puts on API-key Secrets. */
+export const MAAS_KEY_ANNOTATIONS = {
+  /** The owner's full user entity ref (Kuadrant's user-id annotation has only its name). */
+  userEntityRef: 'maas.kuadrant.io/user-entity-ref',
+  /** The model's catalog entity ref. */
+  entityRef: 'maas.kuadrant.io/entity-ref',
 } as const;
 
 /** What Kuadrant's Authorino reads on an API-key Secret (see the suite's FACTS). */

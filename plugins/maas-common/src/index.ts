@@ -11,6 +11,4 @@ export * from './api/status';
 export * from './api/models';
 export * from './api/usage';
 export * from './api/keys';
-export * from './config/readPlatformConfig';
-export * from './config/kubernetesPluginCluster';
-export { withTimeout } from './withTimeout';
+export * from './api/catalog';

@@ -65,6 +65,15 @@ function networkErrorCode(error: unknown): string | undefined {
   );
 }
 
+/** A kind the API server does not serve: its CRDs, and so the product, are not installed. */
+export function notServedMessage(kind: ResourceKind): string {
+  return `${
+    kind.product
+  } is not installed in the cluster: the API server does not serve ${
+    kind.kind
+  } (${apiVersionOf(kind)}); install its CRDs first`;
+}
+
 const FORBIDDEN =
   /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/;
 // Server-side apply of a new object is also authorised as "create"; that denial has no text.
@@ -72,7 +81,7 @@ const FORBIDDEN_CREATE = /^(\S+) "[^"]*" is forbidden: $/;
 
 function forbiddenMessage(
   serverMessage: string | undefined,
-  kind: ResourceKind,
+  kind: ResourceKind | undefined,
   verb: string,
   namespace: string | undefined,
 ): string {
@@ -82,26 +91,25 @@ function forbiddenMessage(
     const [, user, deniedVerb, resource, group, inNamespace] = match;
     const qualified = group ? `${resource}.${group}` : resource;
     const where = inNamespace ? ` in namespace "${inNamespace}"` : '';
-    return `The portal's Kubernetes account (${user}) may not ${deniedVerb} ${qualified}${where}; grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}") in a Role.${said}`;
+    return `The portal's Kubernetes account (${user}) may not ${deniedVerb} ${qualified}${where}; grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}") in a Role or ClusterRole.${said}`;
   }
   const created = serverMessage?.match(FORBIDDEN_CREATE);
   if (created) {
     const where = namespace ? ` in namespace "${namespace}"` : '';
     return `The portal's Kubernetes account may not create ${created[1]}${where}; applying a new object needs the "create" verb as well as "patch" and "get".${said}`;
   }
-  return `The portal's Kubernetes account may not ${verb} ${qualifiedResource(
-    kind,
-  )}.${said}`;
+  const what = kind ? ` ${qualifiedResource(kind)}` : '';
+  return `The portal's Kubernetes account may not ${verb}${what}.${said}`;
 }
 
 /**
  * The one classifier of errors from `@kubernetes/client-node`: unreachable (no answer, or none in
  * time), credentials refused, forbidden (naming the verb and resource to grant), CRD missing (naming the product to
- * install), conflict, invalid; each with a sentence about `kind` and `verb`.
+ * install), conflict, invalid; each with a sentence about `kind` (if any) and `verb`.
  */
 export function describeKubeError(
   error: unknown,
-  about: { kind: ResourceKind; verb: string; namespace?: string },
+  about: { kind?: ResourceKind; verb: string; namespace?: string },
 ): KubeFailure {
   const { kind, verb, namespace } = about;
   const e = (error ?? {}) as ApiErrorLike;
@@ -135,11 +143,9 @@ export function describeKubeError(
       return {
         type: 'crd-missing',
         status,
-        message: `${
-          kind.product
-        } is not installed in the cluster: the API server does not serve ${
-          kind.kind
-        } (${apiVersionOf(kind)}); install its CRDs first`,
+        message: kind
+          ? notServedMessage(kind)
+          : `The API server does not serve it: ${said}`,
       };
     case 409:
       return {

@@ -1,11 +1,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { MODEL_OBJECT_KINDS } from './cluster/applyModelObjects';
 import { ModelObjectApi } from './cluster/ModelObjectApi';
 import {
   createTestNamespace,
   deleteTestNamespace,
   harnessEnv,
   harnessKubeConfig,
+  modelObjectsIn,
   waitFor,
   withClusterLock,
 } from './__testUtils__/harness';
@@ -68,13 +68,9 @@ describe('Create model template (applied to the harness)', () => {
     const { task, log, output } = await run(formValues());
     expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
 
+    const objects = await modelObjectsIn(admin, namespace);
     const api = ModelObjectApi.forConfig(admin);
-    const objects: string[] = [];
-    for (const [kind, apiVersion] of Object.entries(MODEL_OBJECT_KINDS)) {
-      const list = await api.list(apiVersion, kind, namespace);
-      objects.push(...list.items.map(o => `${kind}/${o.metadata!.name}`));
-    }
-    expect(objects.sort()).toEqual([
+    expect(objects.map(o => o.id).sort()).toEqual([
       'AuthPolicy/qwen3-auth',
       'HTTPRoute/qwen3-route',
       'InferenceService/qwen3',

@@ -5,7 +5,7 @@ import {
   KubernetesObject,
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { ResourceKind } from '../cluster/kinds';
+import { ResourceKind } from '@maas-portal/plugin-maas-node';
 
 const HOW =
   'Cluster tests run against the harness: ./scripts/test.sh, or wrap a test command in ' +

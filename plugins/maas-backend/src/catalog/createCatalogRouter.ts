@@ -2,8 +2,10 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { ClusterState } from '../cluster/ClusterState';
-import { INFERENCE_SERVICE } from '../cluster/kinds';
-import { InferenceService } from '../cluster/objects';
+import {
+  INFERENCE_SERVICE,
+  InferenceService,
+} from '@maas-portal/plugin-maas-node';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
 

@@ -1,4 +1,4 @@
-import { InferenceService } from '../cluster/objects';
+import { InferenceService } from '@maas-portal/plugin-maas-node';
 import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
 
 const component = (isvcRef: string) => ({

@@ -2,17 +2,12 @@ import { Entity } from '@backstage/catalog-model';
 import {
   MAAS_CATALOG_ENTITIES_ANNOTATION,
   MAAS_INFERENCE_SERVICE_ANNOTATION,
+  ModelEntities,
 } from '@maas-portal/plugin-maas-common';
-import { InferenceService } from '../cluster/objects';
+import { InferenceService } from '@maas-portal/plugin-maas-node';
 
 /** Where such entities come from, for the catalog's `managed-by-location` annotations. */
 export const CLUSTER_LOCATION_PREFIX = 'maas-cluster:';
-
-export interface ModelEntities {
-  entities: Entity[];
-  /** InferenceServices whose annotation could not be used, with the reason. */
-  rejected: Array<{ inferenceService: string; reason: string }>;
-}
 
 function isEntity(value: unknown): value is Entity {
   const e = value as Entity;

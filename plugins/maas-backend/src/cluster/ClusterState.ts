@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { CacheAge } from '@maas-portal/plugin-maas-common';
 import { CacheStatus, ResourceCache } from './ResourceCache';
-import { ResourceKind, WATCHED_KINDS } from './kinds';
+import { ResourceKind, WATCHED_KINDS } from '@maas-portal/plugin-maas-node';
 
 /**
  * The watch-based caches of every kind the model pages read. Page loads read these and never call

@@ -1,6 +1,6 @@
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { ClusterClient, ClusterProbe } from './ClusterClient';
-import { withTimeout } from '@maas-portal/plugin-maas-common';
+import { describeKubeError, withTimeout } from '@maas-portal/plugin-maas-node';
 
 /** {@link ClusterClient} on `@kubernetes/client-node`. */
 export class KubernetesClusterClient implements ClusterClient {
@@ -32,19 +32,15 @@ export class KubernetesClusterClient implements ClusterClient {
       );
       return { reachable: true, server, version: version.gitVersion };
     } catch (error) {
-      return { reachable: false, server, error: describeError(error) };
+      const failure = describeKubeError(error, {
+        verb: 'read the server version',
+      });
+      return {
+        reachable: false,
+        server,
+        error:
+          failure.type === 'unreachable' ? failure.reason : failure.message,
+      };
     }
   }
-}
-
-function describeError(error: unknown): string {
-  const e = error as {
-    code?: string;
-    message?: string;
-    cause?: { code?: string };
-  };
-  const code = e.code ?? e.cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND') return 'host name not found';
-  return e.message ?? String(error);
 }

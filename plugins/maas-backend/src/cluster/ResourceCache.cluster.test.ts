@@ -15,7 +15,7 @@ import {
   harnessEnv,
 } from '../__testUtils__/harness';
 import { ResourceCache } from './ResourceCache';
-import { INFERENCE_SERVICE, ResourceKind } from './kinds';
+import { INFERENCE_SERVICE, ResourceKind } from '@maas-portal/plugin-maas-node';
 
 const logger = mockServices.logger.mock();
 
@@ -27,7 +27,7 @@ function testKind(): ResourceKind {
     group: 'faults.maas.test',
     version: 'v1',
     plural: `faults${suffix}`,
-    providedBy: 'The test CRD',
+    product: 'The test CRD',
   };
 }
 
@@ -176,7 +176,8 @@ describe('ResourceCache against the real API server', () => {
         expect(status.state).toBe('failed');
         expect(status.failure).toEqual({
           type: 'crd-missing',
-          message: `The test CRD is not installed in the cluster: the API server does not know ${kind.kind} (${kind.group}/${kind.version})`,
+          status: 404,
+          message: `The test CRD is not installed in the cluster: the API server does not serve ${kind.kind} (${kind.group}/${kind.version}); install its CRDs first`,
         });
       }, 20_000);
       await createCrd(kc(), kind);
@@ -208,7 +209,7 @@ describe('ResourceCache against the real API server', () => {
       expect(status.state).toBe('failed');
       expect(status.failure?.type).toBe('forbidden');
       expect(status.failure?.message).toMatch(
-        /^The portal's Kubernetes account may not list and watch inferenceservices\.serving\.kserve\.io \(.*cannot list resource "inferenceservices"/,
+        /^The portal's Kubernetes account \(.+\) may not list inferenceservices\.serving\.kserve\.io; grant it .*cannot list resource "inferenceservices"/,
       );
       await rbac.createClusterRole({
         body: {

@@ -9,9 +9,13 @@ import {
   makeInformer,
   ObjectCache,
 } from '@kubernetes/client-node';
-import { describeKubeError, KubeFailure } from './describeKubeError';
-import { clusterPath, ResourceKind } from './kinds';
-import { withTimeout } from '@maas-portal/plugin-maas-common';
+import {
+  clusterPath,
+  describeKubeError,
+  KubeFailure,
+  ResourceKind,
+  withTimeout,
+} from '@maas-portal/plugin-maas-node';
 
 /** How fresh a cache is: `ageSeconds` is 0 while its watch is up, and grows while it is down. */
 export interface CacheStatus {
@@ -162,7 +166,10 @@ export class ResourceCache<T extends KubernetesObject> {
 
   #onError(informer: CacheInformer<T>, error: unknown) {
     if (this.#stopped || informer !== this.#trying) return;
-    const failure = describeKubeError(error, this.kind, 'list and watch');
+    const failure = describeKubeError(error, {
+      kind: this.kind,
+      verb: 'list and watch',
+    });
     if (
       this.#state === 'synced' ||
       this.#failure?.message !== failure.message

@@ -1,25 +1,18 @@
 import { Config } from '@backstage/config';
 import {
-  KubernetesPluginCluster,
-  readKubernetesPluginCluster,
+  ClusterConfig,
   maasSection,
   MaasConfigError,
   PlatformConfig,
+  readClusterConfig,
   readPlatformConfig,
-} from '@maas-portal/plugin-maas-common';
+} from '@maas-portal/plugin-maas-node';
 
-export {
-  DEFAULT_TIERS,
-  MaasConfigError,
-} from '@maas-portal/plugin-maas-common';
+export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 
 /** The `maas` config section, read once at start-up, with defaults applied and values checked. */
 export interface MaasConfig extends PlatformConfig {
-  cluster: {
-    kubeconfig?: string;
-    pluginCluster?: KubernetesPluginCluster;
-    requestTimeoutMs: number;
-  };
+  cluster: ClusterConfig;
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   keys: KeysConfig;
 }
@@ -122,11 +115,7 @@ export function readMaasConfig(root: Config): MaasConfig {
   const config = maasSection(root);
   return {
     ...readPlatformConfig(root),
-    cluster: {
-      kubeconfig: config.getOptionalString('cluster.kubeconfig'),
-      pluginCluster: readKubernetesPluginCluster(root),
-      requestTimeoutMs: positive(config, 'cluster.requestTimeoutMs', 10000),
-    },
+    cluster: readClusterConfig(root),
     prometheus: {
       url: readUrl(config, 'prometheus.url'),
       timeoutMs: positive(config, 'prometheus.timeoutMs', 5000),

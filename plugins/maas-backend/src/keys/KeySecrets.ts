@@ -9,19 +9,16 @@ import {
 import {
   KUADRANT_KEY_SECRET,
   MAAS_FIELD_MANAGER,
+  MAAS_KEY_ANNOTATIONS,
   MAAS_KEY_LABELS,
 } from '@maas-portal/plugin-maas-common';
-import { describeKubeError } from '../cluster/describeKubeError';
-import { SECRET } from '../cluster/kinds';
-import { withTimeout } from '@maas-portal/plugin-maas-common';
+import {
+  describeKubeError,
+  httpStatusOf,
+  SECRET,
+  withTimeout,
+} from '@maas-portal/plugin-maas-node';
 import { gatewayUserId } from '../service/identity/gatewayUserId';
-
-/** Label with the key's id, so that a Secret leads to its database row. */
-export const KEY_ID_LABEL = 'maas.kuadrant.io/key-id';
-/** Annotation with the owner's full user entity ref (the user-id annotation has only its name). */
-export const USER_ENTITY_REF_ANNOTATION = 'maas.kuadrant.io/user-entity-ref';
-/** Annotation with the model's catalog entity ref. */
-export const ENTITY_REF_ANNOTATION = 'maas.kuadrant.io/entity-ref';
 
 /** What a key Secret is made from. */
 export interface KeySecretSpec {
@@ -80,24 +77,19 @@ export function renderKeySecret(spec: KeySecretSpec): V1Secret {
         [MAAS_KEY_LABELS.managedBy]: MAAS_FIELD_MANAGER,
         [MAAS_KEY_LABELS.owner]: labelSafe(gatewayUserId(spec.userEntityRef)),
         [MAAS_KEY_LABELS.requestId]: spec.requestId,
-        [KEY_ID_LABEL]: spec.keyId,
+        [MAAS_KEY_LABELS.keyId]: spec.keyId,
       },
       annotations: {
         [KUADRANT_KEY_SECRET.groupsAnnotation]: spec.tier,
         [KUADRANT_KEY_SECRET.userIdAnnotation]: gatewayUserId(
           spec.userEntityRef,
         ),
-        [USER_ENTITY_REF_ANNOTATION]: spec.userEntityRef,
-        [ENTITY_REF_ANNOTATION]: spec.entityRef,
+        [MAAS_KEY_ANNOTATIONS.userEntityRef]: spec.userEntityRef,
+        [MAAS_KEY_ANNOTATIONS.entityRef]: spec.entityRef,
       },
     },
     stringData: { [KUADRANT_KEY_SECRET.dataKey]: spec.value },
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === 'number' ? code : undefined;
 }
 
 function infoOf(secret: V1Secret): KeySecretInfo {
@@ -105,7 +97,7 @@ function infoOf(secret: V1Secret): KeySecretInfo {
   return {
     namespace: secret.metadata!.namespace!,
     name: secret.metadata!.name!,
-    keyId: labels[KEY_ID_LABEL],
+    keyId: labels[MAAS_KEY_LABELS.keyId],
     requestId: labels[MAAS_KEY_LABELS.requestId],
     createdAt: secret.metadata?.creationTimestamp
       ? new Date(secret.metadata.creationTimestamp).toISOString()
@@ -133,11 +125,11 @@ export class KeySecrets {
       );
     } catch (error) {
       if (
-        statusOf(error) !== undefined &&
-        [404, 409].includes(statusOf(error)!)
+        httpStatusOf(error) !== undefined &&
+        [404, 409].includes(httpStatusOf(error)!)
       )
         throw error;
-      const failure = describeKubeError(error, SECRET, verb);
+      const failure = describeKubeError(error, { kind: SECRET, verb });
       throw new ServiceUnavailableError(
         `Could not ${verb} a key Secret: ${failure.message}`,
       );
@@ -159,8 +151,8 @@ export class KeySecrets {
       );
       return 'created';
     } catch (error) {
-      if (statusOf(error) === 409) return 'exists';
-      if (statusOf(error) === 404) {
+      if (httpStatusOf(error) === 409) return 'exists';
+      if (httpStatusOf(error) === 404) {
         throw new ServiceUnavailableError(
           `Could not create a key Secret: namespace ${spec.namespace} of model ${spec.modelName} does not exist`,
         );
@@ -175,7 +167,7 @@ export class KeySecrets {
         this.#api.readNamespacedSecret({ namespace, name }),
       );
     } catch (error) {
-      if (statusOf(error) === 404) return undefined;
+      if (httpStatusOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -217,7 +209,7 @@ export class KeySecrets {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       ),
     ).catch(error => {
-      if (statusOf(error) === 404) {
+      if (httpStatusOf(error) === 404) {
         throw new NotFoundError(
           `The key Secret ${namespace}/${name} is missing; the portal repairs it within minutes`,
         );
@@ -237,7 +229,7 @@ export class KeySecrets {
       );
       return true;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (httpStatusOf(error) === 404) return false;
       throw error;
     }
   }
@@ -247,7 +239,7 @@ export class KeySecrets {
     const list = await this.#call('list', () =>
       this.#api.listNamespacedSecret({
         namespace,
-        labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${KEY_ID_LABEL}`,
+        labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${MAAS_KEY_LABELS.keyId}`,
       }),
     );
     return list.items.map(infoOf);

@@ -1,4 +1,5 @@
 import { MaasStatus } from '@maas-portal/plugin-maas-common';
+import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
 import { ClusterClient } from '../cluster/ClusterClient';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
@@ -19,8 +20,7 @@ export async function readStatus(options: {
   if (!cluster || !clusterProbe) {
     clusterStatus = {
       state: 'not-configured',
-      message:
-        'No cluster is connected. Set maas.cluster.kubeconfig, or KUBECONFIG, or run the portal inside the cluster, then restart the backend.',
+      message: noClusterMessage(),
     };
   } else if (clusterProbe.reachable) {
     clusterStatus = {

@@ -1,12 +1,15 @@
 import {
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
   RbacAuthorizationV1Api,
   V1PolicyRule,
 } from '@kubernetes/client-node';
+import { apiVersionOf, MODEL_KINDS } from '@maas-portal/plugin-maas-node';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ModelObjectApi } from '../cluster/ModelObjectApi';
 
 const HOW_TO_RUN =
   'run the cluster tests inside the test harness, from /work/main: ' +
@@ -49,6 +52,22 @@ export async function deleteTestNamespace(
     .makeApiClient(CoreV1Api)
     .deleteNamespace({ name })
     .catch(() => undefined);
+}
+
+/** Every object of a model kind in `namespace`, each with its `Kind/name`. */
+export async function modelObjectsIn(
+  kc: KubeConfig,
+  namespace: string,
+): Promise<Array<{ id: string; object: KubernetesObject }>> {
+  const api = ModelObjectApi.forConfig(kc);
+  const found: Array<{ id: string; object: KubernetesObject }> = [];
+  for (const kind of MODEL_KINDS) {
+    const list = await api.list(apiVersionOf(kind), kind.kind, namespace);
+    for (const object of list.items) {
+      found.push({ id: `${kind.kind}/${object.metadata!.name}`, object });
+    }
+  }
+  return found;
 }
 
 /** Grants the harness's limited user exactly `rules` in `namespace`. */

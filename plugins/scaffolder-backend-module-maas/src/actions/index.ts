@@ -1,13 +1,13 @@
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
-import { readKubernetesPluginCluster } from '@maas-portal/plugin-maas-common';
 import {
-  readKubeconfigPath,
-  readModelDefaults,
-} from '../config/readModelDefaults';
-import { loadKubeConfig } from '../cluster/loadKubeConfig';
+  loadKubeConfig,
+  readClusterConfig,
+} from '@maas-portal/plugin-maas-node';
+import { readModelDefaults } from '../config/readModelDefaults';
 import { createModelApplyAction } from './modelApply';
 import { createModelCheckNameAction } from './modelCheckName';
 import { createModelRenderAction } from './modelRender';
@@ -23,15 +23,19 @@ export function createMaasActions(options: {
   logger: LoggerService;
 }): TemplateAction<any, any, any>[] {
   const defaults = readModelDefaults(options.config);
-  const kubeconfigPath = readKubeconfigPath(options.config);
-  const pluginCluster = readKubernetesPluginCluster(options.config);
-  const timeoutMs = options.config.getOptionalNumber(
-    'maas.cluster.requestTimeoutMs',
-  );
+  const cluster = readClusterConfig(options.config);
+  const timeoutMs = cluster.requestTimeoutMs;
   // Loaded when an action runs, so that a portal without a cluster still starts.
   let kubeConfig: KubeConfig | undefined;
-  const getKubeConfig = () =>
-    (kubeConfig ??= loadKubeConfig(kubeconfigPath, pluginCluster));
+  const getKubeConfig = () => {
+    if (kubeConfig) return kubeConfig;
+    const connection = loadKubeConfig(cluster);
+    if (connection.kubeConfig === undefined) {
+      throw new ServiceUnavailableError(connection.noCluster);
+    }
+    kubeConfig = connection.kubeConfig;
+    return kubeConfig;
+  };
   return [
     createModelCheckNameAction({
       kubeConfig: getKubeConfig,

@@ -7,11 +7,12 @@ const USER_FACING = new Set([
   'NotAllowedError',
   'NotFoundError',
   'ModelApplyError',
+  'ServiceUnavailableError',
 ]);
 
 /**
  * The scaffolder writes a failed step's error stack into the task log. For errors that are the
- * user's to fix (bad input, a taken name, missing permission, what apply refused), the message is
+ * user's to fix (bad input, a taken name, missing permission, no cluster, what apply refused), the message is
  * the whole story: the log shows it without the stack. Other errors keep theirs: they are bugs.
  */
 export function withPlainErrors<T extends TemplateAction<any, any, any>>(

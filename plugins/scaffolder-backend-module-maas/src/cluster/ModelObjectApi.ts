@@ -3,10 +3,10 @@ import {
   KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
-import { withTimeout } from '@maas-portal/plugin-maas-common';
-
-/** How long one call to the API server may take, unless `maas.cluster.requestTimeoutMs` says. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  withTimeout,
+} from '@maas-portal/plugin-maas-node';
 
 /**
  * The generic object client, plus "does the API server serve this kind?" (its discovery). Every

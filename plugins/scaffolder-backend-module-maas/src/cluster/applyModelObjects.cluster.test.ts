@@ -16,13 +16,10 @@ import {
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
+  modelObjectsIn,
   waitFor,
 } from '../__testUtils__/harness';
-import {
-  applyModelObjects,
-  MODEL_OBJECT_KINDS,
-  ModelApplyError,
-} from './applyModelObjects';
+import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { checkModelNameFree } from './checkModelNameFree';
 import { ModelObjectApi } from './ModelObjectApi';
 
@@ -108,18 +105,13 @@ describe('applyModelObjects against the harness', () => {
       'TokenRateLimitPolicy/qwen3-token-limits:created',
     ]);
 
-    const api = ModelObjectApi.forConfig(admin);
-    const inCluster: string[] = [];
-    for (const [kind, apiVersion] of Object.entries(MODEL_OBJECT_KINDS)) {
-      const list = await api.list(apiVersion, kind, namespace);
-      inCluster.push(...list.items.map(o => `${kind}/${o.metadata!.name}`));
-      for (const o of list.items) {
-        expect(o.metadata?.managedFields?.map(f => f.manager)).toEqual([
-          MAAS_FIELD_MANAGER,
-        ]);
-      }
+    const inCluster = await modelObjectsIn(admin, namespace);
+    for (const { object } of inCluster) {
+      expect(object.metadata?.managedFields?.map(f => f.manager)).toEqual([
+        MAAS_FIELD_MANAGER,
+      ]);
     }
-    expect(inCluster.sort()).toEqual(
+    expect(inCluster.map(o => o.id).sort()).toEqual(
       first.map(r => `${r.kind}/${r.name}`).sort(),
     );
 

@@ -7,12 +7,17 @@ import {
 } from '@kubernetes/client-node';
 import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
 import {
-  describeObject,
-  explainKubernetesError,
+  apiVersionOf,
   httpStatusOf,
-  missingApiMessage,
+  MODEL_KINDS,
+  modelKind,
+} from '@maas-portal/plugin-maas-node';
+import {
+  describeObject,
+  explainObjectError,
+  notServedObjectMessage,
   ObjectDescription,
-} from './kubernetesErrors';
+} from './describeObject';
 import { ModelObjectApi } from './ModelObjectApi';
 
 /** An object without what every write changes, to tell whether an apply would change anything. */
@@ -21,16 +26,6 @@ function comparable(object: KubernetesObject): unknown {
     object.metadata ?? {};
   return JSON.parse(JSON.stringify({ ...object, metadata }));
 }
-
-/** The only kinds `maas:model:apply` writes: a template cannot use the portal's account for more. */
-export const MODEL_OBJECT_KINDS: Record<string, string> = {
-  ServingRuntime: 'serving.kserve.io/v1alpha1',
-  InferenceService: 'serving.kserve.io/v1beta1',
-  HTTPRoute: 'gateway.networking.k8s.io/v1',
-  AuthPolicy: 'kuadrant.io/v1',
-  RateLimitPolicy: 'kuadrant.io/v1',
-  TokenRateLimitPolicy: 'kuadrant.io/v1alpha1',
-};
 
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
@@ -69,16 +64,14 @@ export function checkModelObjects(objects: unknown[]): ObjectDescription[] {
   }
   return objects.map((o, i) => {
     const object = o as Partial<ObjectDescription>;
-    const expected = object?.kind ? MODEL_OBJECT_KINDS[object.kind] : undefined;
-    if (!expected || object.apiVersion !== expected) {
+    const kind = modelKind(object?.kind);
+    if (!kind || object.apiVersion !== apiVersionOf(kind)) {
       throw new InputError(
         `manifests[${i}]: ${object?.apiVersion}/${
           object?.kind
-        } is not an object of a model; allowed: ${Object.entries(
-          MODEL_OBJECT_KINDS,
-        )
-          .map(([k, v]) => `${v} ${k}`)
-          .join(', ')}`,
+        } is not an object of a model; allowed: ${MODEL_KINDS.map(
+          k => `${apiVersionOf(k)} ${k.kind}`,
+        ).join(', ')}`,
       );
     }
     if (!object.metadata?.name || !object.metadata?.namespace) {
@@ -100,7 +93,7 @@ export async function applyModelObjects(options: {
   objects: unknown[];
   step?: Step;
   log?: (message: string) => void;
-  /** Bound of one API-server call; default 10 s. */
+  /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
   timeoutMs?: number;
 }): Promise<AppliedObject[]> {
   const { kubeConfig, step = direct, log = () => {} } = options;
@@ -126,16 +119,17 @@ export async function applyModelObjects(options: {
     try {
       if (!(await api.served(object.apiVersion, object.kind))) {
         problems.push(
-          `${describeObject(object)}: ${missingApiMessage(
-            object.apiVersion,
-            object.kind,
-          )}`,
+          `${describeObject(object)}: ${notServedObjectMessage(object)}`,
         );
         continue;
       }
     } catch (error) {
       problems.push(
-        `${describeObject(object)}: ${explainKubernetesError(error, object)}`,
+        `${describeObject(object)}: ${explainObjectError(
+          error,
+          object,
+          'discover',
+        )}`,
       );
       continue;
     }
@@ -159,7 +153,11 @@ export async function applyModelObjects(options: {
       });
     } catch (error) {
       problems.push(
-        `${describeObject(object)}: ${explainKubernetesError(error, object)}`,
+        `${describeObject(object)}: ${explainObjectError(
+          error,
+          object,
+          'patch',
+        )}`,
       );
     }
   }
@@ -213,9 +211,11 @@ export async function applyModelObjects(options: {
       const notApplied = objects.slice(i).map(describeObject);
       const done = applied.map(a => `${a.kind} ${a.namespace}/${a.name}`);
       throw new ModelApplyError(
-        `${describeObject(
+        `${describeObject(object)} could not be applied: ${explainObjectError(
+          error,
           object,
-        )} could not be applied: ${explainKubernetesError(error, object)}. ` +
+          'patch',
+        )}. ` +
           `The model is half applied. Applied: ${
             done.length ? done.join(', ') : 'nothing'
           }. ` +

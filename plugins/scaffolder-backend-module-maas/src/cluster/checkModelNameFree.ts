@@ -1,12 +1,17 @@
 import { ConflictError } from '@backstage/errors';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import {
+  apiVersionOf,
+  HTTP_ROUTE,
+  httpStatusOf,
+  INFERENCE_SERVICE,
+} from '@maas-portal/plugin-maas-node';
 import { modelObjectNames } from '../manifests/naming';
 import {
-  explainKubernetesError,
-  httpStatusOf,
-  missingApiMessage,
-} from './kubernetesErrors';
-import { MODEL_OBJECT_KINDS } from './applyModelObjects';
+  explainObjectError,
+  notServedObjectMessage,
+  ObjectDescription,
+} from './describeObject';
 import { ModelObjectApi } from './ModelObjectApi';
 
 /**
@@ -17,20 +22,21 @@ export async function checkModelNameFree(options: {
   kubeConfig: KubeConfig;
   name: string;
   namespace: string;
-  /** Bound of one API-server call; default 10 s. */
+  /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
   timeoutMs?: number;
 }): Promise<void> {
   const { name, namespace } = options;
   const api = ModelObjectApi.forConfig(options.kubeConfig, options.timeoutMs);
   const names = modelObjectNames(name);
+  const cannotCheck = `Cannot check whether "${name}" is free`;
   const candidates = [
-    { kind: 'InferenceService', name: names.inferenceService },
-    { kind: 'HTTPRoute', name: names.httpRoute },
+    { kind: INFERENCE_SERVICE, name: names.inferenceService },
+    { kind: HTTP_ROUTE, name: names.httpRoute },
   ];
   for (const candidate of candidates) {
-    const object = {
-      apiVersion: MODEL_OBJECT_KINDS[candidate.kind],
-      kind: candidate.kind,
+    const object: ObjectDescription = {
+      apiVersion: apiVersionOf(candidate.kind),
+      kind: candidate.kind.kind,
       metadata: { name: candidate.name, namespace },
     };
     let served;
@@ -38,19 +44,11 @@ export async function checkModelNameFree(options: {
       served = await api.served(object.apiVersion, object.kind);
     } catch (error) {
       throw new Error(
-        `Cannot check whether "${name}" is free: ${explainKubernetesError(
-          error,
-          object,
-        )}`,
+        `${cannotCheck}: ${explainObjectError(error, object, 'discover')}`,
       );
     }
     if (!served) {
-      throw new Error(
-        `Cannot check whether "${name}" is free: ${missingApiMessage(
-          object.apiVersion,
-          object.kind,
-        )}`,
-      );
+      throw new Error(`${cannotCheck}: ${notServedObjectMessage(object)}`);
     }
     let exists: boolean;
     try {
@@ -63,17 +61,14 @@ export async function checkModelNameFree(options: {
     } catch (error) {
       if (httpStatusOf(error) !== 404) {
         throw new Error(
-          `Cannot check whether "${name}" is free: ${explainKubernetesError(
-            error,
-            object,
-          )}`,
+          `${cannotCheck}: ${explainObjectError(error, object, 'get')}`,
         );
       }
       exists = false;
     }
     if (exists) {
       throw new ConflictError(
-        `name: the namespace "${namespace}" already has a ${candidate.kind} named "${candidate.name}"; choose another model name`,
+        `name: the namespace "${namespace}" already has a ${object.kind} named "${candidate.name}"; choose another model name`,
       );
     }
   }

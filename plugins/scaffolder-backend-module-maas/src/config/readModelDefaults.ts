@@ -1,13 +1,10 @@
 import { Config } from '@backstage/config';
-import {
-  maasSection,
-  readPlatformConfig,
-} from '@maas-portal/plugin-maas-common';
+import { maasSection, readPlatformConfig } from '@maas-portal/plugin-maas-node';
 import { ModelDefaults } from '../manifests/validateModelSpec';
 
 /**
  * The platform settings the backend plugin reads too (namespace, gateway, domainSuffix, scheme,
- * tiers: one reader in maas-common, so both agree), plus `maas.serving.*`. A bad value stops
+ * tiers: one reader in maas-node, so both agree), plus `maas.serving.*`. A bad value stops
  * start-up with its key named.
  */
 export function readModelDefaults(root: Config): ModelDefaults {
@@ -35,9 +32,4 @@ export function readModelDefaults(root: Config): ModelDefaults {
         )
       : { 'nvidia.com/gpu.present': 'true' },
   };
-}
-
-/** `maas.cluster.kubeconfig`: a kubeconfig file for the portal's account, if not in-cluster. */
-export function readKubeconfigPath(root: Config): string | undefined {
-  return root.getOptionalString('maas.cluster.kubeconfig') || undefined;
 }

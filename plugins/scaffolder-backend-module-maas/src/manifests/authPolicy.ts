@@ -2,9 +2,15 @@ import {
   KUADRANT_KEY_SECRET,
   MAAS_KEY_LABELS,
 } from '@maas-portal/plugin-maas-common';
-import { modelLabels, modelObjectNames } from './naming';
+import {
+  AUTH_POLICY,
+  AuthPolicyManifest,
+  AuthRules,
+} from '@maas-portal/plugin-maas-node';
+import { modelManifest } from './modelManifest';
+import { modelObjectNames } from './naming';
 import { routeTarget } from './policyTarget';
-import { AuthPolicy, ModelSpec } from './types';
+import { ModelSpec, OidcAuthSpec } from './types';
 
 /** Authorino selector for an annotation of the key Secret (dots in the key escaped). */
 function annotationSelector(key: string): string {
@@ -19,121 +25,92 @@ function allowTiersRego(valuesExpression: string, tiers: string[]): string {
   ].join('\n');
 }
 
+/** How one auth mode authenticates, where it finds the tiers, and what identity it exposes. */
+interface AuthMode {
+  authentication: NonNullable<AuthRules['authentication']>;
+  tiersExpression: string;
+  identity: Record<string, string>;
+}
+
+function apiKeyMode(spec: ModelSpec): AuthMode {
+  const { groupsAnnotation, userIdAnnotation, authSecretLabel } =
+    KUADRANT_KEY_SECRET;
+  return {
+    authentication: {
+      'api-key-users': {
+        apiKey: {
+          allNamespaces: false,
+          selector: {
+            matchLabels: {
+              [MAAS_KEY_LABELS.model]: spec.name,
+              [authSecretLabel]: 'true',
+            },
+          },
+        },
+        credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+      },
+    },
+    tiersExpression: `split(object.get(input.auth.identity.metadata.annotations, "${groupsAnnotation}", ""), ",")`,
+    identity: {
+      userid: annotationSelector(userIdAnnotation),
+      groups: annotationSelector(groupsAnnotation),
+    },
+  };
+}
+
+function oidcMode(auth: OidcAuthSpec): AuthMode {
+  return {
+    authentication: {
+      'oidc-users': {
+        jwt: { issuerUrl: auth.issuerUrl },
+        credentials: { authorizationHeader: { prefix: 'Bearer' } },
+      },
+    },
+    tiersExpression: `object.get(input.auth.identity, "${auth.tierClaim}", [])`,
+    identity: {
+      userid: `auth.identity.${auth.userIdClaim}`,
+      tier: `auth.identity.${auth.tierClaim}[0]`,
+    },
+  };
+}
+
 /**
  * The route-level AuthPolicy. API-key mode: only key Secrets labelled for this model, in the
  * model's namespace, are accepted; OIDC mode: a JWT from the issuer. Either way the identity
  * exposes `userid` and the tier (`groups` or `tier`) that the rate limits read, and a caller
  * without one of the model's tiers is refused rather than left unlimited.
  */
-export function renderAuthPolicy(spec: ModelSpec): AuthPolicy {
-  const names = modelObjectNames(spec.name);
-  const tiers = spec.tiers.map(t => t.name);
-  const metadata = {
-    name: names.authPolicy,
-    namespace: spec.namespace,
-    labels: modelLabels(spec),
-  };
-
-  if (spec.auth.type === 'api-key') {
-    return {
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'AuthPolicy',
-      metadata,
-      spec: {
-        targetRef: routeTarget(spec),
-        rules: {
-          authentication: {
-            'api-key-users': {
-              apiKey: {
-                allNamespaces: false,
-                selector: {
-                  matchLabels: {
-                    [MAAS_KEY_LABELS.model]: spec.name,
-                    [KUADRANT_KEY_SECRET.authSecretLabel]: 'true',
-                  },
-                },
-              },
-              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-            },
-          },
-          authorization: {
-            'allow-tiers': {
-              opa: {
-                rego: allowTiersRego(
-                  `split(object.get(input.auth.identity.metadata.annotations, "${KUADRANT_KEY_SECRET.groupsAnnotation}", ""), ",")`,
-                  tiers,
-                ),
-              },
-            },
-          },
-          response: {
-            success: {
-              filters: {
-                identity: {
-                  json: {
-                    properties: {
-                      userid: {
-                        selector: annotationSelector(
-                          KUADRANT_KEY_SECRET.userIdAnnotation,
-                        ),
-                      },
-                      groups: {
-                        selector: annotationSelector(
-                          KUADRANT_KEY_SECRET.groupsAnnotation,
-                        ),
-                      },
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    };
-  }
-
-  const claim = spec.auth.tierClaim;
-  return {
-    apiVersion: 'kuadrant.io/v1',
-    kind: 'AuthPolicy',
-    metadata,
-    spec: {
+export function renderAuthPolicy(spec: ModelSpec): AuthPolicyManifest {
+  const mode =
+    spec.auth.type === 'api-key' ? apiKeyMode(spec) : oidcMode(spec.auth);
+  const properties = Object.fromEntries(
+    Object.entries(mode.identity).map(([name, selector]) => [
+      name,
+      { selector },
+    ]),
+  );
+  return modelManifest<AuthPolicyManifest>(
+    spec,
+    AUTH_POLICY,
+    { name: modelObjectNames(spec.name).authPolicy },
+    {
       targetRef: routeTarget(spec),
       rules: {
-        authentication: {
-          'oidc-users': {
-            jwt: { issuerUrl: spec.auth.issuerUrl },
-            credentials: { authorizationHeader: { prefix: 'Bearer' } },
-          },
-        },
+        authentication: mode.authentication,
         authorization: {
           'allow-tiers': {
             opa: {
               rego: allowTiersRego(
-                `object.get(input.auth.identity, "${claim}", [])`,
-                tiers,
+                mode.tiersExpression,
+                spec.tiers.map(t => t.name),
               ),
             },
           },
         },
         response: {
-          success: {
-            filters: {
-              identity: {
-                json: {
-                  properties: {
-                    userid: {
-                      selector: `auth.identity.${spec.auth.userIdClaim}`,
-                    },
-                    tier: { selector: `auth.identity.${claim}[0]` },
-                  },
-                },
-              },
-            },
-          },
+          success: { filters: { identity: { json: { properties } } } },
         },
       },
     },
-  };
+  );
 }

@@ -1,21 +1,19 @@
-import { modelLabels, modelObjectNames } from './naming';
-import { HTTPRoute, ModelSpec } from './types';
+import { HTTP_ROUTE, HTTPRouteManifest } from '@maas-portal/plugin-maas-node';
+import { modelManifest } from './modelManifest';
+import { modelObjectNames } from './naming';
+import { ModelSpec } from './types';
 
 /** The model's own host name on the Gateway, sent to the predictor Service KServe makes (port 80). */
-export function renderHttpRoute(spec: ModelSpec): HTTPRoute {
+export function renderHttpRoute(spec: ModelSpec): HTTPRouteManifest {
   const names = modelObjectNames(spec.name);
-  return {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: {
+  return modelManifest<HTTPRouteManifest>(
+    spec,
+    HTTP_ROUTE,
+    {
       name: names.httpRoute,
-      namespace: spec.namespace,
-      labels: {
-        ...modelLabels(spec),
-        'kuadrant.io/gateway': spec.gateway.name,
-      },
+      labels: { 'kuadrant.io/gateway': spec.gateway.name },
     },
-    spec: {
+    {
       parentRefs: [
         { name: spec.gateway.name, namespace: spec.gateway.namespace },
       ],
@@ -29,5 +27,5 @@ export function renderHttpRoute(spec: ModelSpec): HTTPRoute {
         },
       ],
     },
-  };
+  );
 }

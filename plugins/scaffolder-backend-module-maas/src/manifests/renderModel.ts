@@ -7,9 +7,11 @@ import { renderAuthPolicy } from './authPolicy';
 import { renderCatalogEntities } from './catalogInfo';
 import { renderHttpRoute } from './httpRoute';
 import { renderInferenceService } from './inferenceService';
-import { renderRateLimitPolicy } from './rateLimitPolicy';
+import {
+  renderRateLimitPolicy,
+  renderTokenRateLimitPolicy,
+} from './limitPolicies';
 import { renderServingRuntime } from './servingRuntime';
-import { renderTokenRateLimitPolicy } from './tokenRateLimitPolicy';
 import { ModelObject, ModelSpec } from './types';
 import { MAAS_CATALOG_ENTITIES_ANNOTATION } from '@maas-portal/plugin-maas-common';
 

@@ -1,5 +1,10 @@
-import { modelLabels, modelObjectNames } from './naming';
-import { ModelSpec, ServingRuntime, VllmServingSpec } from './types';
+import {
+  SERVING_RUNTIME,
+  ServingRuntimeManifest,
+} from '@maas-portal/plugin-maas-node';
+import { modelManifest } from './modelManifest';
+import { modelObjectNames } from './naming';
+import { ModelSpec, VllmServingSpec } from './types';
 
 /**
  * A vLLM ServingRuntime of the model's own, so that its image and `--max-model-len` belong to
@@ -7,17 +12,12 @@ import { ModelSpec, ServingRuntime, VllmServingSpec } from './types';
  */
 export function renderServingRuntime(
   spec: ModelSpec & { serving: VllmServingSpec },
-): ServingRuntime {
-  const names = modelObjectNames(spec.name);
-  return {
-    apiVersion: 'serving.kserve.io/v1alpha1',
-    kind: 'ServingRuntime',
-    metadata: {
-      name: names.servingRuntime,
-      namespace: spec.namespace,
-      labels: modelLabels(spec),
-    },
-    spec: {
+): ServingRuntimeManifest {
+  return modelManifest<ServingRuntimeManifest>(
+    spec,
+    SERVING_RUNTIME,
+    { name: modelObjectNames(spec.name).servingRuntime },
+    {
       annotations: {
         'prometheus.io/path': '/metrics',
         'prometheus.io/port': '8080',
@@ -44,5 +44,5 @@ export function renderServingRuntime(
         { name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
       ],
     },
-  };
+  );
 }

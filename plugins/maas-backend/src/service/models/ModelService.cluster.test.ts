@@ -11,7 +11,7 @@ import {
   RATE_LIMIT_POLICY,
   ResourceKind,
   TOKEN_RATE_LIMIT_POLICY,
-} from '../../cluster/kinds';
+} from '@maas-portal/plugin-maas-node';
 import {
   adminKubeConfig,
   condition,

@@ -11,23 +11,21 @@ import { MaasConfig } from '../../config/MaasConfig';
 import { ClusterState } from '../../cluster/ClusterState';
 import {
   AUTH_POLICY,
-  HTTP_ROUTE,
-  INFERENCE_SERVICE,
-  RATE_LIMIT_POLICY,
-  ResourceKind,
-  TELEMETRY_POLICY,
-  TOKEN_RATE_LIMIT_POLICY,
-  WATCHED_KINDS,
-} from '../../cluster/kinds';
-import {
   AuthPolicy,
   Condition,
+  HTTP_ROUTE,
   HTTPRoute,
+  INFERENCE_SERVICE,
   InferenceService,
   LimitPolicy,
   Named,
+  RATE_LIMIT_POLICY,
+  ResourceKind,
   TargetRef,
-} from '../../cluster/objects';
+  TELEMETRY_POLICY,
+  TOKEN_RATE_LIMIT_POLICY,
+  WATCHED_KINDS,
+} from '@maas-portal/plugin-maas-node';
 import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
 import { AttachedPolicy, computeHealth } from './computeHealth';

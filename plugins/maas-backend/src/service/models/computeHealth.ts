@@ -5,7 +5,7 @@ import {
   InferenceService,
   Named,
   ParentRef,
-} from '../../cluster/objects';
+} from '@maas-portal/plugin-maas-node';
 
 /** A policy with the level it is attached at, for the verdict. */
 export interface AttachedPolicy {

@@ -5,7 +5,7 @@ import {
   TierView,
 } from '@maas-portal/plugin-maas-common';
 import { EffectiveLimit } from './effectiveLimits';
-import { tierOfPredicates } from './tierOfPredicate';
+import { tierOfPredicates } from '@maas-portal/plugin-maas-node';
 
 function toLiveLimit(entry: EffectiveLimit): LiveLimit {
   return {

@@ -1,4 +1,4 @@
-import { LimitPolicy } from '../../cluster/objects';
+import { LimitPolicy } from '@maas-portal/plugin-maas-node';
 import { effectiveLimits } from './effectiveLimits';
 
 const limit = (n: number, tier: string) => ({

@@ -3,7 +3,7 @@ import {
   KuadrantLimit,
   KuadrantLimitsSection,
   LimitPolicy,
-} from '../../cluster/objects';
+} from '@maas-portal/plugin-maas-node';
 
 /** One limit in force, with the policy-wide predicates it inherits. */
 export interface EffectiveLimit {
