@@ -1,6 +1,7 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
 import { KeySecrets } from './KeySecrets';
 import { NewAuditEvent } from './store/AuditStore';
@@ -43,7 +44,7 @@ export class KeyFlowContext {
   secrets(): KeySecrets {
     if (!this.#secrets) {
       throw new ServiceUnavailableError(
-        'No cluster is connected to the portal, so keys cannot be issued or changed. Set maas.cluster.kubeconfig (or KUBECONFIG), or run the backend in the cluster, then restart it.',
+        noClusterMessage('keys cannot be issued or changed'),
       );
     }
     return this.#secrets;
