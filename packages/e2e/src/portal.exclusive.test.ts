@@ -9,6 +9,7 @@ import {
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { Portal, startPortal } from './startPortal';
 
 // The whole flow of a developer and an approver in the real portal, in Debian's Chromium, on the
@@ -19,15 +20,6 @@ const ARTIFACTS =
   process.env.MAAS_E2E_ARTIFACTS ??
   resolve(__dirname, '..', '..', '..', 'e2e-test-report');
 const MODEL = 'simulator';
-
-function harnessEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run this test inside the harness (./scripts/test.sh)`,
-    );
-  return value;
-}
 
 describe('the MaaS portal in a browser', () => {
   let portal: Portal;
