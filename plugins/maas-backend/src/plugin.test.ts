@@ -38,6 +38,16 @@ function kubeconfigFor(server: string): string {
   return path;
 }
 
+/** The plugin with a catalog and the given root config, in a test backend. */
+const startPlugin = (data: object = {}) =>
+  startTestBackend({
+    features: [
+      maasPlugin,
+      catalogServiceMock.factory(),
+      mockServices.rootConfig.factory({ data }),
+    ],
+  });
+
 describe('maas backend plugin', () => {
   // These tests mean "no cluster": a developer's own kubeconfig must not count.
   const kubeconfig = process.env.KUBECONFIG;
@@ -50,13 +60,7 @@ describe('maas backend plugin', () => {
   });
 
   it('rejects requests without credentials', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        maasPlugin,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({ data: {} }),
-      ],
-    });
+    const { server } = await startPlugin();
     const res = await request(server)
       .get('/api/maas/status')
       .set('Authorization', mockCredentials.none.header());
@@ -64,13 +68,7 @@ describe('maas backend plugin', () => {
   });
 
   it('gives the catalog module no model entities when no cluster is configured, and users none at all', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        maasPlugin,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({ data: {} }),
-      ],
-    });
+    const { server } = await startPlugin();
     const asService = await request(server)
       .get('/api/maas/catalog/entities')
       .set('Authorization', mockCredentials.service.header());
@@ -84,22 +82,14 @@ describe('maas backend plugin', () => {
 
   it('says plainly when the cluster and Prometheus cannot be reached', async () => {
     const port = await closedPort();
-    const { server } = await startTestBackend({
-      features: [
-        maasPlugin,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            maas: {
-              cluster: {
-                kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`),
-                requestTimeoutMs: 2000,
-              },
-              prometheus: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
-            },
-          },
-        }),
-      ],
+    const { server } = await startPlugin({
+      maas: {
+        cluster: {
+          kubeconfig: kubeconfigFor(`https://127.0.0.1:${port}`),
+          requestTimeoutMs: 2000,
+        },
+        prometheus: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
+      },
     });
     const res = await request(server)
       .get('/api/maas/status')
@@ -123,25 +113,17 @@ describe('maas backend plugin', () => {
 
   it('refuses to start on an invalid tier window', async () => {
     await expect(
-      startTestBackend({
-        features: [
-          maasPlugin,
-          catalogServiceMock.factory(),
-          mockServices.rootConfig.factory({
-            data: {
-              maas: {
-                tiers: [
-                  {
-                    name: 'free',
-                    requests: { limit: 5, window: '1d' },
-                    tokens: { limit: 10, window: '1m' },
-                    approval: 'auto',
-                  },
-                ],
-              },
+      startPlugin({
+        maas: {
+          tiers: [
+            {
+              name: 'free',
+              requests: { limit: 5, window: '1d' },
+              tokens: { limit: 10, window: '1m' },
+              approval: 'auto',
             },
-          }),
-        ],
+          ],
+        },
       }),
     ).rejects.toThrow(/maas\.tiers\[0\]\.requests\.window/);
   });

@@ -8,12 +8,7 @@ import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { readMaasConfig } from '../config/MaasConfig';
-import {
-  adminKubeConfig,
-  createTestNamespace,
-  deleteNamespace,
-  harnessEnv,
-} from '../__testUtils__/harness';
+import { createTestNamespace, deleteTestNamespace, harnessEnv, harnessKubeConfig } from '@maas-portal/harness/testing';
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -99,7 +94,7 @@ describe('the key flow against the real API server', () => {
       Buffer.from(secret.data!.api_key, 'base64').toString('utf8');
 
     beforeAll(async () => {
-      kc = adminKubeConfig();
+      kc = harnessKubeConfig();
       core = kc.makeApiClient(CoreV1Api);
       ns = await createTestNamespace(kc, 'keys');
       model = {
@@ -129,11 +124,26 @@ describe('the key flow against the real API server', () => {
     });
 
     afterAll(async () => {
-      await deleteNamespace(kc, ns);
+      await deleteTestNamespace(kc, ns);
     });
 
     /** A fresh user per test, so that the per-user cap does not couple tests. */
     const user = () => `user:default/u-${randomUUID().slice(0, 8)}`;
+
+    /** A user's request for a key to the model. */
+    const ask = (
+      owner: string,
+      tier: string,
+      reason: string,
+      expiresInDays?: number,
+    ) =>
+      keys.requests.createRequest({
+        model,
+        userEntityRef: owner,
+        tier,
+        reason,
+        expiresInDays,
+      });
 
     /** Who may act, as the routes decide it: only the boss holds maas.key.revoke. */
     const access = new KeyAccess(
@@ -155,9 +165,6 @@ describe('the key flow against the real API server', () => {
 
     /** The key flow as the routes drive it: KeyAccess decides who may, then a service acts. */
     const service = {
-      createRequest: (
-        ...args: Parameters<KeyServices['requests']['createRequest']>
-      ) => keys.requests.createRequest(...args),
       decide: (...args: Parameters<KeyServices['requests']['decide']>) =>
         keys.requests.decide(...args),
       getKey: (id: string) => keys.operations.getKey(id),
@@ -197,12 +204,7 @@ describe('the key flow against the real API server', () => {
 
     it('issues an automatic tier at once, shows the key once, and writes exactly the Secret the gateway needs', async () => {
       const owner = user();
-      const { request, issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'trying the model',
-      });
+      const { request, issued } = await ask(owner, 'free', 'trying the model');
       expect(issued).toBeDefined();
       values.push(issued!.value);
       expect(issued!.value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
@@ -292,13 +294,12 @@ describe('the key flow against the real API server', () => {
 
     it('keeps a manual tier pending until approved, then shows the key once to its owner only', async () => {
       const owner = user();
-      const { request, issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'premium',
-        reason: 'production use',
-        expiresInDays: 30,
-      });
+      const { request, issued } = await ask(
+        owner,
+        'premium',
+        'production use',
+        30,
+      );
       expect(issued).toBeUndefined();
       expect(request.state).toBe('pending');
       expect(await secretExists(keySecretName(request.id))).toBe(false);
@@ -371,12 +372,7 @@ describe('the key flow against the real API server', () => {
 
     it('rejects, notifies, and refuses a second decision; a failing notification does not fail it', async () => {
       const owner = user();
-      const { request } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'enterprise',
-        reason: 'big batch',
-      });
+      const { request } = await ask(owner, 'enterprise', 'big batch');
       notifications.send.mockRejectedValueOnce(
         new Error('notifications backend is not installed'),
       );
@@ -407,12 +403,7 @@ describe('the key flow against the real API server', () => {
 
     it('lets only the owner cancel a pending request', async () => {
       const owner = user();
-      const { request } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'premium',
-        reason: 'maybe',
-      });
+      const { request } = await ask(owner, 'premium', 'maybe');
       await expectError(
         service.cancel(request.id, BOB),
         NotAllowedError,
@@ -430,69 +421,33 @@ describe('the key flow against the real API server', () => {
       const owner = user();
       const before = (await db.requests.list()).length;
       await expectError(
-        service.createRequest({
-          model,
-          userEntityRef: owner,
-          tier: 'gold',
-          reason: 'x',
-        }),
+        ask(owner, 'gold', 'x'),
         InputError,
         'Unknown tier "gold"; this portal\'s tiers are free, premium, enterprise',
       );
       await expectError(
-        service.createRequest({
-          model,
-          userEntityRef: owner,
-          tier: 'free',
-          reason: 'y'.repeat(501),
-        }),
+        ask(owner, 'free', 'y'.repeat(501)),
         InputError,
         'The reason is 501 characters long; at most 500 are allowed',
       );
       await expectError(
-        service.createRequest({
-          model,
-          userEntityRef: owner,
-          tier: 'free',
-          reason: '   ',
-        }),
+        ask(owner, 'free', '   '),
         InputError,
         /A reason is required/,
       );
       await expectError(
-        service.createRequest({
-          model,
-          userEntityRef: owner,
-          tier: 'free',
-          reason: 'ok',
-          expiresInDays: 400,
-        }),
+        ask(owner, 'free', 'ok', 400),
         InputError,
         'expiresInDays must be a whole number from 1 to 365; got 400',
       );
       expect((await db.requests.list()).length).toBe(before);
 
-      const first = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'one',
-      });
+      const first = await ask(owner, 'free', 'one');
       values.push(first.issued!.value);
-      await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'premium',
-        reason: 'two',
-      });
+      await ask(owner, 'premium', 'two');
       const count = (await db.requests.list()).length;
       await expectError(
-        service.createRequest({
-          model,
-          userEntityRef: owner,
-          tier: 'free',
-          reason: 'three',
-        }),
+        ask(owner, 'free', 'three'),
         ConflictError,
         `You already have 2 active keys or open requests for ${ns}/qwen3; the limit is 2. Revoke a key or cancel a request first.`,
       );
@@ -508,12 +463,7 @@ describe('the key flow against the real API server', () => {
 
     it("revokes one's own key (Secret gone, record kept) and refuses someone else's without the permission", async () => {
       const owner = user();
-      const { issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'short test',
-      });
+      const { issued } = await ask(owner, 'free', 'short test');
       values.push(issued!.value);
       const name = keySecretName(issued!.key.id);
 
@@ -543,12 +493,7 @@ describe('the key flow against the real API server', () => {
         } is revoked; only active or rotating keys can be revoked`,
       );
 
-      const other = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'admin revokes',
-      });
+      const other = await ask(owner, 'free', 'admin revokes');
       values.push(other.issued!.value);
       expect((await service.revoke(other.issued!.key.id, BOSS)).revokedBy).toBe(
         BOSS,
@@ -560,12 +505,7 @@ describe('the key flow against the real API server', () => {
 
     it('issues one key and one Secret when the same request is approved twice at once', async () => {
       const owner = user();
-      const { request } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'premium',
-        reason: 'race',
-      });
+      const { request } = await ask(owner, 'premium', 'race');
       const results = await Promise.allSettled([
         service.decide(request.id, 'approve', BOSS),
         service.decide(request.id, 'approve', 'user:default/other-boss'),
@@ -592,12 +532,7 @@ describe('the key flow against the real API server', () => {
 
     it('reconcile adopts a Secret whose key row a crash lost, and issues for an approved request without one', async () => {
       const adoptOwner = user();
-      const lost = await service.createRequest({
-        model,
-        userEntityRef: adoptOwner,
-        tier: 'premium',
-        reason: 'crash after Secret',
-      });
+      const lost = await ask(adoptOwner, 'premium', 'crash after Secret');
       // The crash: approved and its Secret made, but no key row.
       expect(
         await db.requests.transition(lost.request.id, 'pending', 'approved', {
@@ -619,12 +554,7 @@ describe('the key flow against the real API server', () => {
       });
 
       const issueOwner = user();
-      const approved = await service.createRequest({
-        model,
-        userEntityRef: issueOwner,
-        tier: 'premium',
-        reason: 'crash before Secret',
-      });
+      const approved = await ask(issueOwner, 'premium', 'crash before Secret');
       expect(
         await db.requests.transition(
           approved.request.id,
@@ -703,12 +633,7 @@ describe('the key flow against the real API server', () => {
       expect(young.deletedSecrets).toEqual([]);
 
       // A revoked key whose Secret deletion failed.
-      const { issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'will be revoked',
-      });
+      const { issued } = await ask(owner, 'free', 'will be revoked');
       values.push(issued!.value);
       expect(
         await db.keys.transition(issued!.key.id, ['active'], 'revoked'),
@@ -734,13 +659,7 @@ describe('the key flow against the real API server', () => {
 
     it('rotates: a new key at once, the old one valid until the overlap ends and the task removes it', async () => {
       const owner = user();
-      const { issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'rotate me',
-        expiresInDays: 10,
-      });
+      const { issued } = await ask(owner, 'free', 'rotate me', 10);
       values.push(issued!.value);
       const old = issued!.key;
       await expectError(
@@ -811,13 +730,7 @@ describe('the key flow against the real API server', () => {
 
     it('expires keys by the scheduled task', async () => {
       const owner = user();
-      const { issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'one day',
-        expiresInDays: 1,
-      });
+      const { issued } = await ask(owner, 'free', 'one day', 1);
       values.push(issued!.value);
       const tasks = {
         keys,
@@ -838,12 +751,7 @@ describe('the key flow against the real API server', () => {
 
     it("changes a key's tier through approval, keeping its value", async () => {
       const owner = user();
-      const { issued } = await service.createRequest({
-        model,
-        userEntityRef: owner,
-        tier: 'free',
-        reason: 'start small',
-      });
+      const { issued } = await ask(owner, 'free', 'start small');
       values.push(issued!.value);
       const keyId = issued!.key.id;
       await expectError(

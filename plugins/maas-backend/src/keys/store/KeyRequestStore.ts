@@ -4,14 +4,8 @@ import {
   KeyRequestState,
 } from '@maas-portal/plugin-maas-common';
 import { Knex } from 'knex';
-import {
-  dateOrNull,
-  iso,
-  newestOf,
-  orUndefined,
-  OwnerFilter,
-  Timestamp,
-} from './columns';
+import type { OwnerFilter, Timestamp } from './columns';
+import { dateOrNull, iso, newestOf, orUndefined } from './columns';
 
 const TABLE = 'maas_key_requests';
 

@@ -12,15 +12,8 @@ import {
   ResourceKind,
   TOKEN_RATE_LIMIT_POLICY,
 } from '@maas-portal/plugin-maas-node';
-import {
-  adminKubeConfig,
-  condition,
-  createObject,
-  createTestNamespace,
-  deleteNamespace,
-  eventually,
-  writeStatus,
-} from '../../__testUtils__/harness';
+import { createTestNamespace, deleteTestNamespace, eventually, harnessKubeConfig } from '@maas-portal/harness/testing';
+import { condition, createObject, writeStatus } from '../../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
 const GW = {
@@ -94,12 +87,20 @@ describe('ModelService against the real API server', () => {
   };
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
+    kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'models');
     const meta = (name: string) => ({ name, namespace: ns });
-    await createObject(kc, GATEWAY, {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
+    /** Creates an object of `kind`, its apiVersion and kind filled in from the kind table. */
+    const seed = (
+      kind: ResourceKind,
+      body: { metadata: object; spec: object },
+    ) =>
+      createObject(kc, kind, {
+        apiVersion: `${kind.group}/${kind.version}`,
+        kind: kind.kind,
+        ...body,
+      });
+    await seed(GATEWAY, {
       metadata: meta('inference-gateway'),
       spec: {
         gatewayClassName: 'istio',
@@ -112,14 +113,12 @@ describe('ModelService against the real API server', () => {
           },
         ],
       },
-    } as any);
+    });
     for (const [name, isvcName] of [
       ['qwen3-route', 'qwen3'],
       ['custom-route', 'custom'],
     ]) {
-      await createObject(kc, HTTP_ROUTE, {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
+      await seed(HTTP_ROUTE, {
         metadata: {
           ...meta(name),
           labels: { 'kuadrant.io/gateway': 'inference-gateway' },
@@ -134,11 +133,9 @@ describe('ModelService against the real API server', () => {
             },
           ],
         },
-      } as any);
+      });
       await writeStatus(kc, HTTP_ROUTE, ns, name, routeStatus());
-      await createObject(kc, INFERENCE_SERVICE, {
-        apiVersion: 'serving.kserve.io/v1beta1',
-        kind: 'InferenceService',
+      await seed(INFERENCE_SERVICE, {
         metadata: {
           ...meta(isvcName),
           annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' },
@@ -152,11 +149,9 @@ describe('ModelService against the real API server', () => {
             },
           },
         },
-      } as any);
+      });
       await writeStatus(kc, INFERENCE_SERVICE, ns, isvcName, healthyIsvc);
-      await createObject(kc, AUTH_POLICY, {
-        apiVersion: 'kuadrant.io/v1',
-        kind: 'AuthPolicy',
+      await seed(AUTH_POLICY, {
         metadata: meta(`${isvcName}-auth`),
         spec: {
           targetRef: {
@@ -177,13 +172,11 @@ describe('ModelService against the real API server', () => {
             },
           },
         },
-      } as any);
+      });
       await writeStatus(kc, AUTH_POLICY, ns, `${isvcName}-auth`, healthyPolicy);
     }
     // The seed's gateway-level limits.
-    await createObject(kc, RATE_LIMIT_POLICY, {
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'RateLimitPolicy',
+    await seed(RATE_LIMIT_POLICY, {
       metadata: meta('gateway-rate-limits'),
       spec: {
         targetRef: GW,
@@ -201,7 +194,7 @@ describe('ModelService against the real API server', () => {
           ),
         },
       },
-    } as any);
+    });
     await writeStatus(
       kc,
       RATE_LIMIT_POLICY,
@@ -209,9 +202,7 @@ describe('ModelService against the real API server', () => {
       'gateway-rate-limits',
       healthyPolicy,
     );
-    await createObject(kc, TOKEN_RATE_LIMIT_POLICY, {
-      apiVersion: 'kuadrant.io/v1alpha1',
-      kind: 'TokenRateLimitPolicy',
+    await seed(TOKEN_RATE_LIMIT_POLICY, {
       metadata: meta('gateway-token-rate-limits'),
       spec: {
         targetRef: GW,
@@ -224,7 +215,7 @@ describe('ModelService against the real API server', () => {
           ),
         },
       },
-    } as any);
+    });
     await writeStatus(
       kc,
       TOKEN_RATE_LIMIT_POLICY,
@@ -233,9 +224,7 @@ describe('ModelService against the real API server', () => {
       healthyPolicy,
     );
     // The custom route has its own limits, one of them with a predicate of another shape.
-    await createObject(kc, RATE_LIMIT_POLICY, {
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'RateLimitPolicy',
+    await seed(RATE_LIMIT_POLICY, {
       metadata: meta('custom-limits'),
       spec: {
         targetRef: {
@@ -253,7 +242,7 @@ describe('ModelService against the real API server', () => {
           'everyone-requests': { rates: [{ limit: 1000, window: '1m' }] },
         },
       },
-    } as any);
+    });
     await writeStatus(
       kc,
       RATE_LIMIT_POLICY,
@@ -283,7 +272,7 @@ describe('ModelService against the real API server', () => {
 
   afterAll(async () => {
     await state?.stop();
-    if (kc && ns) await deleteNamespace(kc, ns);
+    if (kc && ns) await deleteTestNamespace(kc, ns);
   });
 
   const qwen3 = () => ({

@@ -3,8 +3,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpPrometheusClient } from '../../prometheus/HttpPrometheusClient';
 import { PrometheusClient } from '../../prometheus/PrometheusClient';
-import { harnessEnv } from '../../__testUtils__/harness';
-import { NO_USER_LABELS, UsageService } from './UsageService';
+import { harnessEnv } from '@maas-portal/harness/testing';
+import { NO_USER_LABELS, UsageRequest, UsageService } from './UsageService';
 
 interface Series {
   metric: string;
@@ -88,14 +88,22 @@ describe('UsageService against the real Prometheus with the generated data', () 
     series: Array<{ tier: string | null; total: number }>,
   ) => Object.fromEntries(series.map(s => [s.tier ?? 'null', s.total]));
 
-  it("gives everyone's calls, limits and tokens per tier over the last hour, exactly", async () => {
+  /** Usage at the end of the generated data, and how many queries it took. */
+  async function usageAtEnd(request: Omit<UsageRequest, 'nowSeconds'>) {
     const { client, counter } = counting(prometheus);
     const usage = await new UsageService({ prometheus: client }).getUsage({
+      ...request,
+      nowSeconds: summary.endTime,
+    });
+    return { usage, counter };
+  }
+
+  it("gives everyone's calls, limits and tokens per tier over the last hour, exactly", async () => {
+    const { usage, counter } = await usageAtEnd({
       range: '1h',
       limitadorNamespace: 'llm/simulator-route',
       modelName: 'simulator',
       scope: 'all',
-      nowSeconds: summary.endTime,
     });
     const ns = { limitador_namespace: 'llm/simulator-route' };
     expect(usage.perUserLabels).toBe(true);
@@ -136,14 +144,12 @@ describe('UsageService against the real Prometheus with the generated data', () 
   });
 
   it('gives a user their own usage only, over the whole data (24h range)', async () => {
-    const { client, counter } = counting(prometheus);
-    const usage = await new UsageService({ prometheus: client }).getUsage({
+    const { usage, counter } = await usageAtEnd({
       range: '24h',
       limitadorNamespace: 'llm/qwen3-route',
       modelName: 'qwen3',
       scope: 'user',
       userId: 'premiumuser1',
-      nowSeconds: summary.endTime,
     });
     expect(usage.stepSeconds).toBe(300);
     expect(usage.end % 300).toBe(0);
@@ -167,12 +173,11 @@ describe('UsageService against the real Prometheus with the generated data', () 
   });
 
   it('gives top users exactly even where the range reaches past the data (no extrapolation)', async () => {
-    const usage = await new UsageService({ prometheus }).getUsage({
+    const { usage } = await usageAtEnd({
       range: '24h',
       limitadorNamespace: 'llm/simulator-route',
       modelName: 'simulator',
       scope: 'all',
-      nowSeconds: summary.endTime,
     });
     const expected: Record<string, [number, number]> = {};
     for (const s of summary.series) {
