@@ -14,12 +14,12 @@ import {
 import request from 'supertest';
 import { HTTP_ROUTE, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import {
-  adminKubeConfig,
-  createObject,
   createTestNamespace,
-  deleteNamespace,
+  deleteTestNamespace,
   harnessEnv,
-} from './__testUtils__/harness';
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
+import { createObject } from './__testUtils__/harness';
 import { maasPlugin } from './plugin';
 
 const ADMIN = 'user:default/admin';
@@ -35,7 +35,7 @@ describe('maas backend routes, end to end on the harness', () => {
   let entityRef: string;
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
+    kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'routes');
     await createObject(kc, INFERENCE_SERVICE, {
       apiVersion: 'serving.kserve.io/v1beta1',
@@ -113,7 +113,7 @@ describe('maas backend routes, end to end on the harness', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (kc && ns) await deleteNamespace(kc, ns);
+    if (kc && ns) await deleteTestNamespace(kc, ns);
   });
 
   const routes = () => [

@@ -5,6 +5,8 @@ import {
   deleteTestNamespace,
   harnessEnv,
   harnessKubeConfig,
+} from '@maas-portal/harness/testing';
+import {
   modelObjectsIn,
   waitFor,
   withClusterLock,

@@ -1,50 +1,10 @@
+/* Helpers of this package's cluster tests; the generic ones (env, kubeconfig, namespaces, eventually) are in @maas-portal/harness/testing. */
 import {
-  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
 } from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
 import { ResourceKind } from '@maas-portal/plugin-maas-node';
-
-const HOW =
-  'Cluster tests run against the harness: ./scripts/test.sh, or wrap a test command in ' +
-  '`node packages/harness/src/cli.ts run -- <command>` (see packages/harness/README.md).';
-
-/** A variable the harness exports; a missing one fails the test and says how to start the harness. */
-export function harnessEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set. ${HOW}`);
-  return value;
-}
-
-export function adminKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-  return kc;
-}
-
-/** A fresh namespace per test file, so files can run in parallel on one API server. */
-export async function createTestNamespace(
-  kc: KubeConfig,
-  prefix: string,
-): Promise<string> {
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespace({ body: { metadata: { name } } });
-  return name;
-}
-
-export async function deleteNamespace(
-  kc: KubeConfig,
-  name: string,
-): Promise<void> {
-  await kc
-    .makeApiClient(CoreV1Api)
-    .deleteNamespace({ name })
-    .catch(() => undefined);
-}
 
 export async function createObject<T extends KubernetesObject>(
   kc: KubeConfig,
@@ -85,22 +45,6 @@ export async function writeStatus(
     ...target,
     body: { ...current, status },
   });
-}
-
-/** Polls `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
 }
 
 export const condition = (

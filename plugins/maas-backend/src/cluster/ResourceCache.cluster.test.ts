@@ -10,10 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer, Server, Socket, connect } from 'node:net';
 import { AddressInfo } from 'node:net';
 import {
-  adminKubeConfig,
   eventually,
   harnessEnv,
-} from '../__testUtils__/harness';
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
 import { ResourceCache } from './ResourceCache';
 import { INFERENCE_SERVICE, ResourceKind } from '@maas-portal/plugin-maas-node';
 
@@ -129,7 +129,7 @@ class Relay {
 }
 
 describe('ResourceCache against the real API server', () => {
-  const kc = () => adminKubeConfig();
+  const kc = () => harnessKubeConfig();
 
   it('lists, then follows changes through its watch', async () => {
     const kind = testKind();

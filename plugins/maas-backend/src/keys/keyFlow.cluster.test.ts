@@ -8,7 +8,12 @@ import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { readMaasConfig } from '../config/MaasConfig';
-import { createTestNamespace, deleteTestNamespace, harnessEnv, harnessKubeConfig } from '@maas-portal/harness/testing';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessEnv,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';

@@ -1,58 +1,10 @@
-import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObject,
-  RbacAuthorizationV1Api,
-  V1PolicyRule,
-} from '@kubernetes/client-node';
+/* Helpers of this package's cluster tests; the generic ones (env, kubeconfig, namespaces, grants) are in @maas-portal/harness/testing. */
+import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { apiVersionOf, MODEL_KINDS } from '@maas-portal/plugin-maas-node';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
-
-const HOW_TO_RUN =
-  'run the cluster tests inside the test harness, from /work/main: ' +
-  'node packages/harness/src/cli.ts run -- bash -c "cd plugins/scaffolder-backend-module-maas && CI=1 yarn backstage-cli package test cluster"';
-
-/** A harness variable; a cluster test fails (never skips) without it. */
-export function harnessEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set: ${HOW_TO_RUN}`);
-  }
-  return value;
-}
-
-export function harnessKubeConfig(
-  variable = 'MAAS_HARNESS_KUBECONFIG',
-): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(harnessEnv(variable));
-  return kc;
-}
-
-/** A namespace of the test's own, so that test files do not see each other's objects. */
-export async function createTestNamespace(
-  kc: KubeConfig,
-  prefix: string,
-): Promise<string> {
-  const name = `${prefix}-${crypto.randomBytes(3).toString('hex')}`;
-  await kc
-    .makeApiClient(CoreV1Api)
-    .createNamespace({ body: { metadata: { name } } });
-  return name;
-}
-
-export async function deleteTestNamespace(
-  kc: KubeConfig,
-  name: string,
-): Promise<void> {
-  await kc
-    .makeApiClient(CoreV1Api)
-    .deleteNamespace({ name })
-    .catch(() => undefined);
-}
 
 /** Every object of a model kind in `namespace`, each with its `Kind/name`. */
 export async function modelObjectsIn(
@@ -68,38 +20,6 @@ export async function modelObjectsIn(
     }
   }
   return found;
-}
-
-/** Grants the harness's limited user exactly `rules` in `namespace`. */
-export async function grantLimitedUser(
-  kc: KubeConfig,
-  namespace: string,
-  rules: V1PolicyRule[],
-): Promise<() => Promise<void>> {
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  const name = 'maas-limited-test';
-  await rbac.createNamespacedRole({
-    namespace,
-    body: { metadata: { name }, rules },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [
-        {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'User',
-          name: harnessEnv('MAAS_HARNESS_LIMITED_USER'),
-        },
-      ],
-    },
-  });
-  return async () => {
-    await rbac.deleteNamespacedRoleBinding({ namespace, name });
-    await rbac.deleteNamespacedRole({ namespace, name });
-  };
 }
 
 export async function waitFor<T>(

@@ -16,9 +16,8 @@ import {
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
-  modelObjectsIn,
-  waitFor,
-} from '../__testUtils__/harness';
+} from '@maas-portal/harness/testing';
+import { modelObjectsIn, waitFor } from '../__testUtils__/harness';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { checkModelNameFree } from './checkModelNameFree';
 import { ModelObjectApi } from './ModelObjectApi';

@@ -9,9 +9,8 @@ import {
   createTestNamespace,
   deleteTestNamespace,
   harnessKubeConfig,
-  waitFor,
-  withClusterLock,
-} from '../__testUtils__/harness';
+} from '@maas-portal/harness/testing';
+import { waitFor, withClusterLock } from '../__testUtils__/harness';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { ModelObjectApi } from './ModelObjectApi';
 

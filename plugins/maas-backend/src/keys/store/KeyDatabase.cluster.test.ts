@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { harnessEnv } from '../../__testUtils__/harness';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { KeyDatabase } from './KeyDatabase';
 import { StoredKeyRequest } from './KeyRequestStore';
 import { StoredKey } from './KeyStore';

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { harnessEnv } from '../../__testUtils__/harness';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { KeyDatabase } from './KeyDatabase';
 
 const TABLES = ['maas_key_requests', 'maas_keys', 'maas_audit_events'];

@@ -12,8 +12,17 @@ import {
   ResourceKind,
   TOKEN_RATE_LIMIT_POLICY,
 } from '@maas-portal/plugin-maas-node';
-import { createTestNamespace, deleteTestNamespace, eventually, harnessKubeConfig } from '@maas-portal/harness/testing';
-import { condition, createObject, writeStatus } from '../../__testUtils__/harness';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
+import {
+  condition,
+  createObject,
+  writeStatus,
+} from '../../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
 const GW = {
