@@ -1,3 +1,9 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  gpuModelExample,
+  simulatorModelExample,
+} from '../actions/modelRender.examples';
+import { readModelDefaults } from '../config/readModelDefaults';
 import { renderModel } from '../manifests/renderModel';
 import {
   ModelDefaults,
@@ -5,50 +11,17 @@ import {
   validateModelSpec,
 } from '../manifests/validateModelSpec';
 
-/** The portal's config as the tests see it: the seed's gateway and tiers. */
-export const testDefaults: ModelDefaults = {
-  namespace: 'llm',
-  gateway: { name: 'inference-gateway', namespace: 'llm' },
-  domainSuffix: 'maas.local',
-  scheme: 'http',
-  tiers: [
-    {
-      name: 'free',
-      requests: { limit: 5, window: '2m' },
-      tokens: { limit: 100000, window: '1m' },
-    },
-    {
-      name: 'premium',
-      requests: { limit: 20, window: '2m' },
-      tokens: { limit: 500000, window: '1m' },
-    },
-    {
-      name: 'enterprise',
-      requests: { limit: 100, window: '2m' },
-      tokens: { limit: 2000000, window: '1m' },
-    },
-  ],
-  vllmImage: 'vllm/vllm-openai:latest',
-  simulatorImage: 'ghcr.io/llm-d/llm-d-inference-sim:latest',
-  gpuNodeSelector: { 'nvidia.com/gpu.present': 'true' },
-};
+/** The portal's config as the tests see it: every default (the seed's gateway and tiers). */
+export const testDefaults: ModelDefaults = readModelDefaults(
+  new ConfigReader({}),
+);
 
-export const gpuServing: ModelInput['serving'] = {
-  type: 'vllm',
-  storageUri: 'hf://Qwen/Qwen3-0.6B',
-  gpus: 1,
-  cpu: '4',
-  memory: '16Gi',
-  maxModelLen: 6144,
-};
+export const gpuServing: ModelInput['serving'] = gpuModelExample.serving;
 
-export const simulatorServing: ModelInput['serving'] = {
-  type: 'simulator',
-  timeToFirstTokenMs: 100,
-  interTokenLatencyMs: 20,
-};
+export const simulatorServing: ModelInput['serving'] =
+  simulatorModelExample.serving;
 
-export const apiKeyAuth: ModelInput['auth'] = { type: 'api-key' };
+export const apiKeyAuth: ModelInput['auth'] = gpuModelExample.auth;
 
 export const oidcAuth: ModelInput['auth'] = {
   type: 'oidc',

@@ -1,3 +1,4 @@
+import { RateLimit } from '@maas-portal/plugin-maas-common';
 import { validateModelSpec, ModelInput } from './validateModelSpec';
 import {
   modelInput,
@@ -11,6 +12,23 @@ const tier = (name: string, requests = { limit: 5, window: '2m' }) => ({
   name,
   requests,
   tokens: { limit: 1000, window: '1m' },
+});
+
+type Overrides = Partial<ModelInput>;
+const tiers = (...names: string[]): Overrides => ({
+  tiers: names.map(n => tier(n)),
+});
+const free = (requests: Partial<RateLimit>): Overrides => ({
+  tiers: [tier('free', { limit: 5, window: '2m', ...requests })],
+});
+const vllm = (serving: Partial<ModelInput['serving']>): Overrides => ({
+  serving: { ...gpuServing, ...serving },
+});
+const simulator = (serving: Partial<ModelInput['serving']>): Overrides => ({
+  serving: { ...simulatorServing, ...serving },
+});
+const oidc = (auth: Partial<ModelInput['auth']>): Overrides => ({
+  auth: { ...oidcAuth, ...auth },
 });
 
 function problemsOf(input: ModelInput) {
@@ -57,69 +75,33 @@ describe('validateModelSpec', () => {
     ['a bad host name', { hostname: 'qwen 3.maas.local' }, 'hostname'],
     ['a bad gateway', { gateway: { name: 'Inference' } }, 'gateway.name'],
     ['a missing owner', { owner: '' }, 'owner'],
-    [
-      'a limit of 0',
-      { tiers: [tier('free', { limit: 0, window: '2m' })] },
-      'tiers[0].requests.limit',
-    ],
-    [
-      'a negative limit',
-      { tiers: [tier('free', { limit: -5, window: '2m' })] },
-      'tiers[0].requests.limit',
-    ],
-    [
-      'a window of 1d',
-      { tiers: [tier('free', { limit: 5, window: '1d' })] },
-      'tiers[0].requests.window',
-    ],
-    [
-      'a duplicate tier',
-      { tiers: [tier('free'), tier('free')] },
-      'tiers[1].name',
-    ],
-    [
-      'an unknown tier',
-      { tiers: [tier('free'), tier('gold')] },
-      'tiers[1].name',
-    ],
-    [
-      'a GPU count on a simulator',
-      { serving: { ...simulatorServing, gpus: 1 } },
-      'serving.gpus',
-    ],
-    [
-      '0 GPUs for vLLM',
-      { serving: { ...gpuServing, gpus: 0 } },
-      'serving.gpus',
-    ],
+    ['a limit of 0', free({ limit: 0 }), 'tiers[0].requests.limit'],
+    ['a negative limit', free({ limit: -5 }), 'tiers[0].requests.limit'],
+    ['a window of 1d', free({ window: '1d' }), 'tiers[0].requests.window'],
+    ['a duplicate tier', tiers('free', 'free'), 'tiers[1].name'],
+    ['an unknown tier', tiers('free', 'gold'), 'tiers[1].name'],
+    ['a GPU count on a simulator', simulator({ gpus: 1 }), 'serving.gpus'],
+    ['0 GPUs for vLLM', vllm({ gpus: 0 }), 'serving.gpus'],
     [
       'a model source that is no URI',
-      { serving: { ...gpuServing, storageUri: 'Qwen/Qwen3' } },
+      vllm({ storageUri: 'Qwen/Qwen3' }),
       'serving.storageUri',
     ],
-    [
-      'a bad memory',
-      { serving: { ...gpuServing, memory: '16 GB' } },
-      'serving.memory',
-    ],
+    ['a bad memory', vllm({ memory: '16 GB' }), 'serving.memory'],
     [
       'a negative latency',
-      { serving: { ...simulatorServing, interTokenLatencyMs: -1 } },
+      simulator({ interTokenLatencyMs: -1 }),
       'serving.interTokenLatencyMs',
     ],
-    [
-      'OIDC without issuer',
-      { auth: { type: 'oidc' as const } },
-      'auth.issuerUrl',
-    ],
+    ['OIDC without issuer', { auth: { type: 'oidc' } }, 'auth.issuerUrl'],
     [
       'OIDC with a bad claim',
-      { auth: { ...oidcAuth, tierClaim: 'tier.name' } },
+      oidc({ tierClaim: 'tier.name' }),
       'auth.tierClaim',
     ],
     [
       'OIDC with a bad user id claim',
-      { auth: { ...oidcAuth, userIdClaim: 'a b' } },
+      oidc({ userIdClaim: 'a b' }),
       'auth.userIdClaim',
     ],
   ] as [string, Partial<ModelInput>, string][])(

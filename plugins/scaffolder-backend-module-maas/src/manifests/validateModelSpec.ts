@@ -6,6 +6,7 @@ import {
   isDnsLabel,
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
+import { FieldProblems } from './FieldProblems';
 import { MAX_MODEL_NAME_LENGTH } from './naming';
 import { ModelSpec, ServingSpec, AuthSpec, TierLimits } from './types';
 
@@ -76,52 +77,47 @@ function checkEntityRef(
   path: string,
   value: unknown,
   kind: string,
-  problems: FieldProblem[],
+  problems: FieldProblems,
 ) {
   try {
     if (typeof value !== 'string' || value.trim() === '') throw new Error();
     parseEntityRef(value, { defaultKind: kind, defaultNamespace: 'default' });
   } catch {
-    problems.push({
+    problems.bad(
       path,
-      message: `${JSON.stringify(
-        value,
-      )} is not a catalog reference such as "group:default/team-a"`,
-    });
+      value,
+      `is not a catalog reference such as "group:default/team-a"`,
+    );
   }
 }
 
-function checkDnsLabel(path: string, value: string, problems: FieldProblem[]) {
+function checkDnsLabel(path: string, value: string, problems: FieldProblems) {
   if (!isDnsLabel(value)) {
-    problems.push({
+    problems.bad(
       path,
-      message: `${JSON.stringify(
-        value,
-      )} is not a Kubernetes name (lower-case letters, digits and dashes, at most 63)`,
-    });
+      value,
+      `is not a Kubernetes name (lower-case letters, digits and dashes, at most 63)`,
+    );
   }
 }
 
 function validateServing(
   input: ModelInput['serving'],
   defaults: ModelDefaults,
-  problems: FieldProblem[],
+  problems: FieldProblems,
 ): ServingSpec | undefined {
   const at = (field: string) => `serving.${field}`;
   const image = given(input?.image) ? input.image : undefined;
   if (image !== undefined && !IMAGE.test(image)) {
-    problems.push({
-      path: at('image'),
-      message: `${JSON.stringify(image)} is not a container image`,
-    });
+    problems.bad(at('image'), image, `is not a container image`);
   }
 
   if (input?.type === 'simulator') {
     if (given(input.gpus) && input.gpus !== 0) {
-      problems.push({
-        path: at('gpus'),
-        message: `the simulator runs without a GPU; leave the GPU count empty, or choose vLLM on GPU`,
-      });
+      problems.add(
+        at('gpus'),
+        `the simulator runs without a GPU; leave the GPU count empty, or choose vLLM on GPU`,
+      );
     }
     const ttft = given(input.timeToFirstTokenMs) ? input.timeToFirstTokenMs : 0;
     const itl = given(input.interTokenLatencyMs)
@@ -132,12 +128,11 @@ function validateServing(
       ['interTokenLatencyMs', itl],
     ] as const) {
       if (!isWholeNumber(value, 0)) {
-        problems.push({
-          path: at(field),
-          message: `${JSON.stringify(
-            value,
-          )} must be a whole number of milliseconds, 0 or more`,
-        });
+        problems.bad(
+          at(field),
+          value,
+          `must be a whole number of milliseconds, 0 or more`,
+        );
       }
     }
     return {
@@ -149,28 +144,19 @@ function validateServing(
   }
 
   if (input?.type !== 'vllm') {
-    problems.push({
-      path: at('type'),
-      message: `${JSON.stringify(input?.type)} must be "vllm" or "simulator"`,
-    });
+    problems.bad(at('type'), input?.type, `must be "vllm" or "simulator"`);
     return undefined;
   }
   if (!given(input.storageUri) || !STORAGE_URI.test(input.storageUri)) {
-    problems.push({
-      path: at('storageUri'),
-      message: `${JSON.stringify(
-        input.storageUri ?? '',
-      )} is not a model source such as "hf://Qwen/Qwen3-0.6B"`,
-    });
+    problems.bad(
+      at('storageUri'),
+      input.storageUri ?? '',
+      `is not a model source such as "hf://Qwen/Qwen3-0.6B"`,
+    );
   }
   const gpus = given(input.gpus) ? input.gpus : 1;
   if (!isWholeNumber(gpus, 1)) {
-    problems.push({
-      path: at('gpus'),
-      message: `${JSON.stringify(
-        gpus,
-      )} must be a whole number of GPUs, 1 or more`,
-    });
+    problems.bad(at('gpus'), gpus, `must be a whole number of GPUs, 1 or more`);
   }
   const cpu = given(input.cpu) ? String(input.cpu) : '4';
   const memory = given(input.memory) ? String(input.memory) : '16Gi';
@@ -179,22 +165,20 @@ function validateServing(
     ['memory', memory],
   ] as const) {
     if (!QUANTITY.test(value) || Number.parseFloat(value) <= 0) {
-      problems.push({
-        path: at(field),
-        message: `${JSON.stringify(
-          value,
-        )} is not a Kubernetes quantity above 0, such as "4" or "16Gi"`,
-      });
+      problems.bad(
+        at(field),
+        value,
+        `is not a Kubernetes quantity above 0, such as "4" or "16Gi"`,
+      );
     }
   }
   const maxModelLen = given(input.maxModelLen) ? input.maxModelLen : 4096;
   if (!isWholeNumber(maxModelLen, 1)) {
-    problems.push({
-      path: at('maxModelLen'),
-      message: `${JSON.stringify(
-        maxModelLen,
-      )} must be a whole number of tokens above 0`,
-    });
+    problems.bad(
+      at('maxModelLen'),
+      maxModelLen,
+      `must be a whole number of tokens above 0`,
+    );
   }
   return {
     type: 'vllm',
@@ -210,14 +194,11 @@ function validateServing(
 
 function validateAuth(
   input: ModelInput['auth'],
-  problems: FieldProblem[],
+  problems: FieldProblems,
 ): AuthSpec | undefined {
   if (input?.type === 'api-key') return { type: 'api-key' };
   if (input?.type !== 'oidc') {
-    problems.push({
-      path: 'auth.type',
-      message: `${JSON.stringify(input?.type)} must be "api-key" or "oidc"`,
-    });
+    problems.bad('auth.type', input?.type, `must be "api-key" or "oidc"`);
     return undefined;
   }
   let issuerOk = false;
@@ -228,26 +209,19 @@ function validateAuth(
     issuerOk = false;
   }
   if (!issuerOk) {
-    problems.push({
-      path: 'auth.issuerUrl',
-      message: `${JSON.stringify(
-        input.issuerUrl ?? '',
-      )} is not an http(s) URL of an OIDC issuer, such as "https://keycloak.example.com/realms/maas"`,
-    });
+    problems.bad(
+      'auth.issuerUrl',
+      input.issuerUrl ?? '',
+      `is not an http(s) URL of an OIDC issuer, such as "https://keycloak.example.com/realms/maas"`,
+    );
   }
   const tierClaim = given(input.tierClaim) ? input.tierClaim : 'tier';
   if (!CLAIM.test(tierClaim)) {
-    problems.push({
-      path: 'auth.tierClaim',
-      message: `${JSON.stringify(tierClaim)} is not a JWT claim name`,
-    });
+    problems.bad('auth.tierClaim', tierClaim, `is not a JWT claim name`);
   }
   const userIdClaim = given(input.userIdClaim) ? input.userIdClaim : 'sub';
   if (!CLAIM.test(userIdClaim)) {
-    problems.push({
-      path: 'auth.userIdClaim',
-      message: `${JSON.stringify(userIdClaim)} is not a JWT claim name`,
-    });
+    problems.bad('auth.userIdClaim', userIdClaim, `is not a JWT claim name`);
   }
   return {
     type: 'oidc',
@@ -260,38 +234,35 @@ function validateAuth(
 function validateTiers(
   input: TierLimits[] | undefined,
   defaults: ModelDefaults,
-  problems: FieldProblem[],
+  problems: FieldProblems,
 ): TierLimits[] {
   const fromForm = Array.isArray(input) && input.length > 0;
   const tiers = fromForm ? input : defaults.tiers;
   const path = fromForm ? 'tiers' : 'maas.tiers (config)';
   if (tiers.length === 0) {
-    problems.push({ path, message: 'at least one tier is needed' });
+    problems.add(path, 'at least one tier is needed');
   }
   const known = new Set(defaults.tiers.map(t => t.name));
   const seen = new Set<string>();
   tiers.forEach((tier, i) => {
     const at = `${path}[${i}]`;
     if (fromForm && !known.has(tier?.name)) {
-      problems.push({
-        path: `${at}.name`,
-        message: `tier ${JSON.stringify(
+      problems.add(
+        `${at}.name`,
+        `tier ${JSON.stringify(
           tier?.name,
         )} is not one of the portal's tiers (${[...known].join(', ')})`,
-      });
+      );
     } else if (seen.has(tier.name)) {
-      problems.push({
-        path: `${at}.name`,
-        message: `tier "${tier.name}" appears twice`,
-      });
+      problems.add(`${at}.name`, `tier "${tier.name}" appears twice`);
     }
     seen.add(tier?.name);
-    problems.push(...checkLimit(`${at}.requests.limit`, tier?.requests?.limit));
-    problems.push(
-      ...checkWindow(`${at}.requests.window`, tier?.requests?.window),
+    problems.addAll(checkLimit(`${at}.requests.limit`, tier?.requests?.limit));
+    problems.addAll(
+      checkWindow(`${at}.requests.window`, tier?.requests?.window),
     );
-    problems.push(...checkLimit(`${at}.tokens.limit`, tier?.tokens?.limit));
-    problems.push(...checkWindow(`${at}.tokens.window`, tier?.tokens?.window));
+    problems.addAll(checkLimit(`${at}.tokens.limit`, tier?.tokens?.limit));
+    problems.addAll(checkWindow(`${at}.tokens.window`, tier?.tokens?.window));
   });
   return tiers.map(t => ({
     name: t.name,
@@ -308,17 +279,16 @@ export function validateModelSpec(
   input: ModelInput,
   defaults: ModelDefaults,
 ): ValidationResult {
-  const problems: FieldProblem[] = [];
+  const problems = new FieldProblems();
 
   const name = input.name ?? '';
   const nameOk = MODEL_NAME.test(name) && name.length <= MAX_MODEL_NAME_LENGTH;
   if (!nameOk) {
-    problems.push({
-      path: 'name',
-      message: `${JSON.stringify(
-        name,
-      )} is not a valid model name: lower-case letters, digits and dashes, starting with a letter, ending with a letter or digit, at most ${MAX_MODEL_NAME_LENGTH} characters`,
-    });
+    problems.bad(
+      'name',
+      name,
+      `is not a valid model name: lower-case letters, digits and dashes, starting with a letter, ending with a letter or digit, at most ${MAX_MODEL_NAME_LENGTH} characters`,
+    );
   }
   const namespace = given(input.namespace)
     ? input.namespace
@@ -333,10 +303,7 @@ export function validateModelSpec(
     : `${name}.${defaults.domainSuffix}`;
   // A host name derived from a bad model name is that name's problem, reported once.
   if ((given(input.hostname) || nameOk) && !HOSTNAME.test(hostname)) {
-    problems.push({
-      path: 'hostname',
-      message: `${JSON.stringify(hostname)} is not a DNS host name`,
-    });
+    problems.bad('hostname', hostname, `is not a DNS host name`);
   }
   const gateway = {
     name: given(input.gateway?.name)
@@ -353,8 +320,8 @@ export function validateModelSpec(
   const auth = validateAuth(input.auth, problems);
   const tiers = validateTiers(input.tiers, defaults, problems);
 
-  if (problems.length > 0 || !serving || !auth) {
-    return { problems };
+  if (problems.list.length > 0 || !serving || !auth) {
+    return { problems: problems.list };
   }
   return {
     spec: {
