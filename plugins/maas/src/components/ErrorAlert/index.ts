@@ -1,3 +1,2 @@
 export { ErrorAlert, errorMessage, errorStatus } from './ErrorAlert';
 export type { ErrorAlertProps } from './ErrorAlert';
-export { ActionErrorAlert } from './ActionErrorAlert';

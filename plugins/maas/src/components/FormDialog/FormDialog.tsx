@@ -76,19 +76,39 @@ export function FormDialog(props: FormDialogProps) {
   );
 }
 
+/** What a dialog shows once its form was sent, and the one button that closes it. */
+export function DialogOutcome(props: {
+  children: ReactNode;
+  closeLabel: string;
+  /** For a step the user must take, e.g. storing a key before it is gone. */
+  emphasised?: boolean;
+  onClose: () => void;
+}) {
+  const { children, closeLabel, emphasised, onClose } = props;
+  return (
+    <>
+      <DialogContent>{children}</DialogContent>
+      <DialogActions>
+        <Button
+          color={emphasised ? 'primary' : undefined}
+          variant={emphasised ? 'contained' : undefined}
+          onClick={onClose}
+        >
+          {closeLabel}
+        </Button>
+      </DialogActions>
+    </>
+  );
+}
+
 /** The outcome of a sent form that needs no more than reading: a success note and Close. */
 export function SentNotice(props: {
   children: ReactNode;
   onClose: () => void;
 }) {
   return (
-    <>
-      <DialogContent>
-        <Alert severity="success">{props.children}</Alert>
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={props.onClose}>Close</Button>
-      </DialogActions>
-    </>
+    <DialogOutcome closeLabel="Close" onClose={props.onClose}>
+      <Alert severity="success">{props.children}</Alert>
+    </DialogOutcome>
   );
 }

@@ -1,4 +1,4 @@
-export { FormDialog, SentNotice } from './FormDialog';
+export { DialogOutcome, FormDialog, SentNotice } from './FormDialog';
 export type { FormDialogProps } from './FormDialog';
 export { DialogButtons } from './DialogButtons';
 export type { DialogButtonsProps } from './DialogButtons';

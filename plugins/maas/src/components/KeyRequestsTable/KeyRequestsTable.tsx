@@ -1,13 +1,13 @@
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Button, Typography } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { formatDateTime } from '../../format/dates';
-import { ActionErrorAlert, errorMessage } from '../ErrorAlert';
+import { errorMessage } from '../ErrorAlert';
+import { ActionTable } from '../table/ActionTable';
 import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
-import { tableOptions } from '../table/options';
 
 export interface KeyRequestsTableProps {
   title: string;
@@ -79,21 +79,14 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
   ];
 
   return (
-    <>
-      <ActionErrorAlert
-        message={actionError}
-        onClose={() => setActionError(undefined)}
-      />
-      <Table<KeyRequest>
-        title={title}
-        columns={columns}
-        data={requests}
-        options={tableOptions({
-          pageSize: 10,
-          paging: requests.length > 10,
-          search: false,
-        })}
-      />
-    </>
+    <ActionTable<KeyRequest>
+      title={title}
+      columns={columns}
+      rows={requests}
+      pageSize={10}
+      search={false}
+      actionError={actionError}
+      onDismissError={() => setActionError(undefined)}
+    />
   );
 }

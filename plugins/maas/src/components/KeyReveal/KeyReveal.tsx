@@ -1,15 +1,8 @@
 import { CopyTextButton } from '@backstage/core-components';
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
-  Typography,
-} from '@material-ui/core';
+import { Box, Dialog, DialogTitle, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { IssuedKey } from '@maas-portal/plugin-maas-common';
+import { DialogOutcome } from '../FormDialog';
 
 /** The value of a new key, shown once: monospace, a copy button and a plain warning. */
 export function KeyReveal(props: { issued: IssuedKey }) {
@@ -52,16 +45,13 @@ export function KeyRevealContent(props: {
   onDone: () => void;
 }) {
   return (
-    <>
-      <DialogContent>
-        <KeyReveal issued={props.issued} />
-      </DialogContent>
-      <DialogActions>
-        <Button color="primary" variant="contained" onClick={props.onDone}>
-          I have stored it
-        </Button>
-      </DialogActions>
-    </>
+    <DialogOutcome
+      closeLabel="I have stored it"
+      emphasised
+      onClose={props.onDone}
+    >
+      <KeyReveal issued={props.issued} />
+    </DialogOutcome>
   );
 }
 

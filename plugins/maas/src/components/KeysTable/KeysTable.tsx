@@ -1,17 +1,17 @@
-import { Table, TableColumn } from '@backstage/core-components';
+import { TableColumn } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { Box, Button } from '@material-ui/core';
 import { ApiKey, IssuedKey } from '@maas-portal/plugin-maas-common';
 import { ReactNode, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { MaasApi, maasApiRef } from '../../api/MaasApi';
+import { maasApiRef } from '../../api/MaasApi';
 import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { ActionErrorAlert, errorMessage } from '../ErrorAlert';
+import { errorMessage } from '../ErrorAlert';
 import { KeyRevealDialog } from '../KeyReveal';
 import { dateColumn, modelColumns } from '../table/columns';
-import { tableOptions } from '../table/options';
+import { ActionTable } from '../table/ActionTable';
 import { TierChoice } from '../TierSelect';
+import { CONFIRMATIONS, KeyActionKind, KeyActions } from './KeyActions';
 import { KeyStateLabel } from './KeyStateLabel';
 
 export interface KeysTableProps {
@@ -30,45 +30,6 @@ export interface KeysTableProps {
 }
 
 type Pending = { kind: 'revoke' | 'rotate'; key: ApiKey };
-
-/** What the user confirms before a key is revoked or rotated, and what then runs. */
-const CONFIRMATIONS = {
-  revoke: {
-    title: 'Revoke this key?',
-    label: 'Revoke',
-    what: 'revoke the key',
-    call: (api: MaasApi, key: ApiKey) => api.revokeKey(key.id),
-    body: (key: ApiKey) => (
-      <>
-        Key <code>{key.displayPrefix}</code> for {key.model} stops working at
-        once. This cannot be undone.
-      </>
-    ),
-  },
-  rotate: {
-    title: 'Rotate this key?',
-    label: 'Rotate',
-    what: 'rotate the key',
-    call: (api: MaasApi, key: ApiKey) => api.rotateKey(key.id),
-    body: (key: ApiKey) => (
-      <>
-        A new key for {key.model} is issued and shown once. The old key{' '}
-        <code>{key.displayPrefix}</code> keeps working for a short overlap, then
-        stops.
-      </>
-    ),
-  },
-};
-
-const canRevoke = (key: ApiKey) =>
-  key.state === 'active' || key.state === 'rotating';
-const canRotate = (key: ApiKey) => key.state === 'active' && key.revealed;
-const canReveal = (key: ApiKey) => key.state === 'active' && !key.revealed;
-/** Only the owner may change a key's tier, and only while it is active. */
-const canChangeTier = (key: ApiKey, userEntityRef: string | undefined) =>
-  key.state === 'active' &&
-  userEntityRef !== undefined &&
-  key.userEntityRef === userEntityRef;
 
 /**
  * Keys with their state and dates, and the owner's actions on them: revoke (after a
@@ -115,9 +76,14 @@ export function KeysTable(props: KeysTableProps) {
       setPending(undefined);
     }
   };
-  // The columns are memoised (so that the table keeps its page and sort); they call the latest run.
-  const runRef = useRef(run);
-  runRef.current = run;
+  const act = (kind: KeyActionKind, key: ApiKey) => {
+    if (kind === 'reveal') run('reveal the key', () => api.revealKey(key.id));
+    else if (kind === 'changeTier') setTierKey(key);
+    else setPending({ kind, key });
+  };
+  // The columns are memoised (so that the table keeps its page and sort); they call the latest act.
+  const actRef = useRef(act);
+  actRef.current = act;
 
   const columns = useMemo<TableColumn<ApiKey>[]>(
     () => [
@@ -140,76 +106,30 @@ export function KeysTable(props: KeysTableProps) {
         title: 'Actions',
         sorting: false,
         render: key => (
-          <Box display="flex" style={{ gap: 4 }}>
-            {canReveal(key) && (
-              <Button
-                size="small"
-                color="primary"
-                variant="outlined"
-                aria-label={`Reveal key ${key.displayPrefix}`}
-                disabled={busy}
-                onClick={() =>
-                  runRef.current('reveal the key', () => api.revealKey(key.id))
-                }
-              >
-                Reveal
-              </Button>
-            )}
-            {canRotate(key) && (
-              <Button
-                size="small"
-                aria-label={`Rotate key ${key.displayPrefix}`}
-                disabled={busy}
-                onClick={() => setPending({ kind: 'rotate', key })}
-              >
-                Rotate
-              </Button>
-            )}
-            {canChangeTier(key, userEntityRef) && (
-              <Button
-                size="small"
-                aria-label={`Change tier of key ${key.displayPrefix}`}
-                disabled={busy}
-                onClick={() => setTierKey(key)}
-              >
-                Change tier
-              </Button>
-            )}
-            {canRevoke(key) && (
-              <Button
-                size="small"
-                color="secondary"
-                aria-label={`Revoke key ${key.displayPrefix}`}
-                disabled={busy}
-                onClick={() => setPending({ kind: 'revoke', key })}
-              >
-                Revoke
-              </Button>
-            )}
-          </Box>
+          <KeyActions
+            apiKey={key}
+            userEntityRef={userEntityRef}
+            busy={busy}
+            onAction={kind => actRef.current(kind, key)}
+          />
         ),
       },
     ],
-    [showModel, busy, api, userEntityRef],
+    [showModel, busy, userEntityRef],
   );
 
   const confirmation = pending && CONFIRMATIONS[pending.kind];
   return (
     <>
-      <ActionErrorAlert
-        message={actionError}
-        onClose={() => setActionError(undefined)}
-      />
-      <Table<ApiKey>
+      <ActionTable<ApiKey>
         title={title}
         columns={columns}
-        data={keys}
-        options={tableOptions({
-          pageSize: 20,
-          paging: keys.length > 20,
-          search: keys.length > 5,
-        })}
+        rows={keys}
+        pageSize={20}
+        search={keys.length > 5}
         emptyContent={emptyContent}
+        actionError={actionError}
+        onDismissError={() => setActionError(undefined)}
       />
       <ConfirmDialog
         open={!!pending}

@@ -94,14 +94,24 @@ function uniqueLines(lines: ChartLine[]): ChartLine[] {
   );
 }
 
-/** One chart in its half of the row, named by its label. */
-function ChartCell(props: { label: string; children: ReactElement }) {
+/** One chart in its half of the row, named by its label, with a line or an area per series. */
+function ChartCell(props: {
+  label: string;
+  chart: typeof LineChart | typeof AreaChart;
+  data: { rows: ChartRow[]; lines: ChartLine[] };
+  range: UsageRange;
+  series: (line: ChartLine) => ReactElement;
+}) {
+  const { label, chart: Chart, data, range, series } = props;
   return (
     <Grid item xs={12} lg={6}>
-      <Box role="figure" aria-label={props.label} height={280}>
-        <Typography variant="subtitle2">{props.label}</Typography>
+      <Box role="figure" aria-label={label} height={280}>
+        <Typography variant="subtitle2">{label}</Typography>
         <ResponsiveContainer width="100%" height={250}>
-          {props.children}
+          <Chart data={data.rows}>
+            {axes(range)}
+            {data.lines.map(series)}
+          </Chart>
         </ResponsiveContainer>
       </Box>
     </Grid>
@@ -194,33 +204,35 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
         </Typography>
       ) : (
         <Grid container spacing={2}>
-          <ChartCell label="Authorized and limited calls">
-            <LineChart data={calls.rows as ChartRow[]}>
-              {axes(usage.range)}
-              {calls.lines.map(line => (
-                <Line
-                  key={line.dataKey}
-                  {...seriesProps(line)}
-                  strokeDasharray={line.dashed ? '5 3' : undefined}
-                  dot={false}
-                />
-              ))}
-            </LineChart>
-          </ChartCell>
-          <ChartCell label="Tokens">
-            <AreaChart data={tokens.rows as ChartRow[]}>
-              {axes(usage.range)}
-              {tokens.lines.map(line => (
-                <Area
-                  key={line.dataKey}
-                  {...seriesProps(line)}
-                  fill={line.color}
-                  fillOpacity={0.3}
-                  stackId="tokens"
-                />
-              ))}
-            </AreaChart>
-          </ChartCell>
+          <ChartCell
+            label="Authorized and limited calls"
+            chart={LineChart}
+            data={calls}
+            range={usage.range}
+            series={line => (
+              <Line
+                key={line.dataKey}
+                {...seriesProps(line)}
+                strokeDasharray={line.dashed ? '5 3' : undefined}
+                dot={false}
+              />
+            )}
+          />
+          <ChartCell
+            label="Tokens"
+            chart={AreaChart}
+            data={tokens}
+            range={usage.range}
+            series={line => (
+              <Area
+                key={line.dataKey}
+                {...seriesProps(line)}
+                fill={line.color}
+                fillOpacity={0.3}
+                stackId="tokens"
+              />
+            )}
+          />
         </Grid>
       )}
       {usage.topUsers && <TopUsersTable users={usage.topUsers} />}
