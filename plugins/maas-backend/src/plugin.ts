@@ -13,16 +13,14 @@ import {
 import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
 import { ClusterState } from './cluster/ClusterState';
 import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
-import { ModelService } from './service/models/ModelService';
-import { UsageService } from './service/usage/UsageService';
+import { ModelService } from './models/ModelService';
+import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
 import { KeyDatabase } from './keys/store/KeyDatabase';
 import { KeySecrets } from './keys/KeySecrets';
 import { createKeyServices } from './keys/createKeyServices';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
-import { createKeysRouter } from './keys/createKeysRouter';
 import { createLastUseLookup } from './keys/withLastUse';
-import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { PermissionGate } from './permissions/PermissionGate';
 
 /**
@@ -102,20 +100,6 @@ export const maasPlugin = createBackendPlugin({
           : undefined;
         const usage = new UsageService({ prometheus });
 
-        const gate = new PermissionGate({ httpAuth, permissions });
-        httpRouter.use(createCatalogRouter({ gate, state }));
-        httpRouter.use(
-          await createRouter({
-            gate,
-            catalog,
-            config,
-            cluster,
-            prometheus,
-            models,
-            usage,
-          }),
-        );
-
         const db = await KeyDatabase.create({ database });
         const secrets = loaded
           ? new KeySecrets({
@@ -140,13 +124,19 @@ export const maasPlugin = createBackendPlugin({
             namespaces: [config.namespace],
           });
         }
-        const lastUse = createLastUseLookup({ models, usage, logger });
+
         httpRouter.use(
-          await createKeysRouter({
-            gate,
+          await createRouter({
+            gate: new PermissionGate({ httpAuth, permissions }),
             catalog,
+            config,
+            cluster,
+            state,
+            prometheus,
+            models,
+            usage,
             keys,
-            lastUse,
+            lastUse: createLastUseLookup({ models, usage, logger }),
           }),
         );
       },

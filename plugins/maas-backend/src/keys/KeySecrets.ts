@@ -18,7 +18,7 @@ import {
   SECRET,
   withTimeout,
 } from '@maas-portal/plugin-maas-node';
-import { gatewayUserId } from '../service/identity/gatewayUserId';
+import { gatewayUserId } from './gatewayUserId';
 
 /** What a key Secret is made from. */
 export interface KeySecretSpec {

@@ -15,7 +15,7 @@ import { PermissionGate } from '../permissions/PermissionGate';
 import {
   parseEntityRefParam,
   resolveModelEntity,
-} from '../service/models/resolveModelEntity';
+} from '../models/resolveModelEntity';
 import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 
@@ -93,7 +93,6 @@ export async function createKeysRouter(
   const { requests, operations, db } = options.keys;
   const access = new KeyAccess(gate);
   const router = Router();
-  router.use(express.json());
 
   router.post('/keys/requests', async (req, res) => {
     const { credentials, userRef } = await gate.user(req);

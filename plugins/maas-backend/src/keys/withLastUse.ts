@@ -1,8 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiKey, parseObjectRef } from '@maas-portal/plugin-maas-common';
-import { ModelService } from '../service/models/ModelService';
-import { UsageService } from '../service/usage/UsageService';
-import { gatewayUserId } from '../service/identity/gatewayUserId';
+import { ModelService } from '../models/ModelService';
+import { UsageService } from '../usage/UsageService';
+import { gatewayUserId } from './gatewayUserId';
 
 /**
  * Fills in `lastUsedAt` of keys: the last call of the key's user on the key's model, from

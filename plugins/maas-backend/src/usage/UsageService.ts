@@ -5,10 +5,7 @@ import {
   UsageRange,
   UsageSeries,
 } from '@maas-portal/plugin-maas-common';
-import {
-  PrometheusClient,
-  RangeSeries,
-} from '../../prometheus/PrometheusClient';
+import { PrometheusClient, RangeSeries } from '../prometheus/PrometheusClient';
 import { promString, selector } from './promql';
 import { usageWindow, UsageWindow } from './usageWindow';
 

@@ -1,8 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
-import { readMaasConfig } from '../../config/MaasConfig';
-import { ClusterState } from '../../cluster/ClusterState';
+import { readMaasConfig } from '../config/MaasConfig';
+import { ClusterState } from '../cluster/ClusterState';
 import {
   AUTH_POLICY,
   GATEWAY,
@@ -18,11 +18,7 @@ import {
   eventually,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import {
-  condition,
-  createObject,
-  writeStatus,
-} from '../../__testUtils__/harness';
+import { condition, createObject, writeStatus } from '../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
 const GW = {

@@ -7,8 +7,8 @@ import {
   PolicySummary,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import { MaasConfig } from '../../config/MaasConfig';
-import { ClusterState } from '../../cluster/ClusterState';
+import { MaasConfig } from '../config/MaasConfig';
+import { ClusterState } from '../cluster/ClusterState';
 import {
   AUTH_POLICY,
   AuthPolicy,
