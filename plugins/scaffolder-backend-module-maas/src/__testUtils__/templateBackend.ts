@@ -19,6 +19,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { simulatorModelExample } from '../actions/modelRender.examples';
 import { scaffolderModuleMaas } from '../module';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 
@@ -47,13 +48,7 @@ export function formValues(overrides: Record<string, unknown> = {}) {
     },
     auth: { type: 'api-key' },
     tierMode: 'custom',
-    tiers: [
-      {
-        name: 'free',
-        requests: { limit: 5, window: '2m' },
-        tokens: { limit: 1000, window: '1m' },
-      },
-    ],
+    tiers: simulatorModelExample.tiers.slice(0, 1),
     delivery: 'apply',
     repoUrl: 'github.com?owner=acme&repo=qwen3-model',
     ...overrides,

@@ -1,6 +1,7 @@
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { ConflictError } from '@backstage/errors';
 import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
+import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelInput } from '../manifests/validateModelSpec';
 import {
   apiKeyAuth,
@@ -155,22 +156,32 @@ describe('applyModelObjects against the harness', () => {
       },
     ];
 
-    /** RBAC takes effect a moment after the Role is made: wait until the account may read. */
+    /**
+     * RBAC takes effect a moment after a Role changes: waits until `kubeConfig`'s read of the
+     * InferenceService `name` is answered `status` (404: may read; 403: may not).
+     */
+    async function untilReadAnswers(
+      kubeConfig: KubeConfig,
+      name: string,
+      status: 403 | 404,
+    ) {
+      const api = ModelObjectApi.forConfig(kubeConfig);
+      const object = {
+        apiVersion: apiVersionOf(INFERENCE_SERVICE),
+        kind: INFERENCE_SERVICE.kind,
+        metadata: { name, namespace },
+      };
+      await waitFor(`a read answered ${status}`, async () =>
+        api.read(object).then(
+          () => undefined,
+          e => (e.code === status ? true : undefined),
+        ),
+      );
+    }
+
     async function limitedAccount(): Promise<KubeConfig> {
       const limited = harnessKubeConfig('MAAS_HARNESS_LIMITED_KUBECONFIG');
-      const api = ModelObjectApi.forConfig(limited);
-      await waitFor('the grant', async () =>
-        api
-          .read({
-            apiVersion: 'serving.kserve.io/v1beta1',
-            kind: 'InferenceService',
-            metadata: { name: 'none', namespace },
-          })
-          .then(
-            () => true,
-            e => (e.code === 404 ? true : undefined),
-          ),
-      );
+      await untilReadAnswers(limited, 'none', 404);
       return limited;
     }
 
@@ -224,19 +235,7 @@ describe('applyModelObjects against the harness', () => {
           if (key.startsWith('apply.HTTPRoute.') && !revoked) {
             revoked = true;
             await revoke();
-            const api = ModelObjectApi.forConfig(limited);
-            await waitFor('the revocation', async () =>
-              api
-                .read({
-                  apiVersion: 'serving.kserve.io/v1beta1',
-                  kind: 'InferenceService',
-                  metadata: { name: 'half', namespace },
-                })
-                .then(
-                  () => undefined,
-                  e => (e.code === 403 ? true : undefined),
-                ),
-            );
+            await untilReadAnswers(limited, 'half', 403);
           }
           return fn();
         },

@@ -111,6 +111,8 @@ export async function applyModelObjects(options: {
     );
 
   const problems: string[] = [];
+  const refused = (object: ObjectDescription, why: string) =>
+    problems.push(`${describeObject(object)}: ${why}`);
   const before = new Map<
     ObjectDescription,
     { resourceVersion?: string; unchanged: boolean }
@@ -118,19 +120,11 @@ export async function applyModelObjects(options: {
   for (const object of objects) {
     try {
       if (!(await api.served(object.apiVersion, object.kind))) {
-        problems.push(
-          `${describeObject(object)}: ${notServedObjectMessage(object)}`,
-        );
+        refused(object, notServedObjectMessage(object));
         continue;
       }
     } catch (error) {
-      problems.push(
-        `${describeObject(object)}: ${explainObjectError(
-          error,
-          object,
-          'discover',
-        )}`,
-      );
+      refused(object, explainObjectError(error, object, 'discover'));
       continue;
     }
     try {
@@ -152,13 +146,7 @@ export async function applyModelObjects(options: {
           isDeepStrictEqual(comparable(existing), comparable(wouldBe)),
       });
     } catch (error) {
-      problems.push(
-        `${describeObject(object)}: ${explainObjectError(
-          error,
-          object,
-          'patch',
-        )}`,
-      );
+      refused(object, explainObjectError(error, object, 'patch'));
     }
   }
   if (problems.length > 0) {

@@ -1,8 +1,8 @@
-import { RateLimit } from '@maas-portal/plugin-maas-common';
 import {
   KuadrantLimit,
   RATE_LIMIT_POLICY,
   RateLimitPolicyManifest,
+  ResourceKind,
   TOKEN_RATE_LIMIT_POLICY,
   TokenRateLimitPolicyManifest,
   tierPredicate,
@@ -10,19 +10,18 @@ import {
 import { modelManifest } from './modelManifest';
 import { modelObjectNames } from './naming';
 import { routeTarget } from './policyTarget';
-import { ModelSpec, TierLimits } from './types';
+import { ModelSpec } from './types';
 
-/** One limit per tier, counted per user, named `<tier>-user-<suffix>`. */
+/** One limit per tier of what `counted` counts, per user, named `<tier>-user-<counted>`. */
 function perTierLimits(
   spec: ModelSpec,
-  suffix: 'requests' | 'tokens',
-  rate: (tier: TierLimits) => RateLimit,
+  counted: 'requests' | 'tokens',
 ): Record<string, KuadrantLimit> {
   return Object.fromEntries(
     spec.tiers.map(tier => [
-      `${tier.name}-user-${suffix}`,
+      `${tier.name}-user-${counted}`,
       {
-        rates: [{ ...rate(tier) }],
+        rates: [{ ...tier[counted] }],
         when: [{ predicate: tierPredicate(spec.auth.type, tier.name) }],
         counters: [{ expression: 'auth.identity.userid' }],
       },
@@ -30,32 +29,34 @@ function perTierLimits(
   );
 }
 
+function tierLimitPolicy<
+  M extends RateLimitPolicyManifest | TokenRateLimitPolicyManifest,
+>(
+  spec: ModelSpec,
+  kind: ResourceKind,
+  name: string,
+  counted: 'requests' | 'tokens',
+): M {
+  return modelManifest<M>(
+    spec,
+    kind,
+    { name },
+    { targetRef: routeTarget(spec), limits: perTierLimits(spec, counted) },
+  );
+}
+
 /** Requests per user, one limit per tier. */
 export function renderRateLimitPolicy(
   spec: ModelSpec,
 ): RateLimitPolicyManifest {
-  return modelManifest<RateLimitPolicyManifest>(
-    spec,
-    RATE_LIMIT_POLICY,
-    { name: modelObjectNames(spec.name).rateLimitPolicy },
-    {
-      targetRef: routeTarget(spec),
-      limits: perTierLimits(spec, 'requests', tier => tier.requests),
-    },
-  );
+  const name = modelObjectNames(spec.name).rateLimitPolicy;
+  return tierLimitPolicy(spec, RATE_LIMIT_POLICY, name, 'requests');
 }
 
 /** Tokens per user (from the response's `usage.total_tokens`), one limit per tier. */
 export function renderTokenRateLimitPolicy(
   spec: ModelSpec,
 ): TokenRateLimitPolicyManifest {
-  return modelManifest<TokenRateLimitPolicyManifest>(
-    spec,
-    TOKEN_RATE_LIMIT_POLICY,
-    { name: modelObjectNames(spec.name).tokenRateLimitPolicy },
-    {
-      targetRef: routeTarget(spec),
-      limits: perTierLimits(spec, 'tokens', tier => tier.tokens),
-    },
-  );
+  const name = modelObjectNames(spec.name).tokenRateLimitPolicy;
+  return tierLimitPolicy(spec, TOKEN_RATE_LIMIT_POLICY, name, 'tokens');
 }

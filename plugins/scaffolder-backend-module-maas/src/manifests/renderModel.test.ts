@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AuthPolicyManifest } from '@maas-portal/plugin-maas-node';
 import YAML from 'yaml';
 import { renderModel, toYamlStream } from './renderModel';
 import { validateModelSpec } from './validateModelSpec';
@@ -69,24 +70,16 @@ describe('renderModel golden files', () => {
   it('scopes API keys to this model and its namespace', () => {
     const auth = render('gpu-api-key').objects.find(
       o => o.kind === 'AuthPolicy',
-    )!;
-    expect(auth.spec).toMatchObject({
-      targetRef: { kind: 'HTTPRoute', name: 'qwen3-route' },
-      rules: {
-        authentication: {
-          'api-key-users': {
-            apiKey: {
-              allNamespaces: false,
-              selector: {
-                matchLabels: {
-                  'maas.kuadrant.io/model': 'qwen3',
-                  'kuadrant.io/auth-secret': 'true',
-                },
-              },
-            },
-          },
-        },
-      },
+    ) as AuthPolicyManifest;
+    expect(auth.spec.targetRef).toMatchObject({
+      kind: 'HTTPRoute',
+      name: 'qwen3-route',
+    });
+    const apiKey = auth.spec.rules.authentication['api-key-users'].apiKey;
+    expect(apiKey?.allNamespaces).toBe(false);
+    expect(apiKey?.selector?.matchLabels).toEqual({
+      'maas.kuadrant.io/model': 'qwen3',
+      'kuadrant.io/auth-secret': 'true',
     });
   });
 
