@@ -2,11 +2,10 @@ import { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Button, Typography } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
-import { useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { formatDateTime } from '../../format/dates';
-import { errorMessage } from '../ErrorAlert';
 import { ActionTable } from '../table/ActionTable';
+import { useRowAction } from '../table/useRowAction';
 import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
 
 export interface KeyRequestsTableProps {
@@ -21,23 +20,14 @@ export interface KeyRequestsTableProps {
 export function KeyRequestsTable(props: KeyRequestsTableProps) {
   const { title, requests, showModel = true, onChanged } = props;
   const api = useApi(maasApiRef);
-  const [busyId, setBusyId] = useState<string>();
-  const [actionError, setActionError] = useState<string>();
-
-  const cancel = async (request: KeyRequest) => {
-    setBusyId(request.id);
-    setActionError(undefined);
-    try {
-      await api.cancelKeyRequest(request.id);
-      onChanged();
-    } catch (e) {
-      setActionError(
-        `Could not cancel the request: ${errorMessage(e as Error)}`,
-      );
-    } finally {
-      setBusyId(undefined);
-    }
-  };
+  const action = useRowAction();
+  const cancel = (request: KeyRequest) =>
+    action.run(
+      request.id,
+      'cancel the request',
+      () => api.cancelKeyRequest(request.id),
+      onChanged,
+    );
 
   const columns: TableColumn<KeyRequest>[] = [
     ...modelColumns<KeyRequest>(showModel),
@@ -69,7 +59,7 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
           <Button
             size="small"
             aria-label={`Cancel request for ${r.model} at tier ${r.tier}`}
-            disabled={busyId === r.id}
+            disabled={action.busyId === r.id}
             onClick={() => cancel(r)}
           >
             Cancel
@@ -84,9 +74,7 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
       columns={columns}
       rows={requests}
       pageSize={10}
-      search={false}
-      actionError={actionError}
-      onDismissError={() => setActionError(undefined)}
+      action={action}
     />
   );
 }

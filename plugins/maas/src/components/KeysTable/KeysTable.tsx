@@ -6,10 +6,10 @@ import useAsync from 'react-use/esm/useAsync';
 import { maasApiRef } from '../../api/MaasApi';
 import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { errorMessage } from '../ErrorAlert';
 import { KeyRevealDialog } from '../KeyReveal';
 import { dateColumn, modelColumns } from '../table/columns';
 import { ActionTable } from '../table/ActionTable';
+import { useRowAction } from '../table/useRowAction';
 import { TierChoice } from '../TierSelect';
 import { CONFIRMATIONS, KeyActionKind, KeyActions } from './KeyActions';
 import { KeyStateLabel } from './KeyStateLabel';
@@ -55,29 +55,24 @@ export function KeysTable(props: KeysTableProps) {
   const userEntityRef = identity.value?.userEntityRef;
   const [tierKey, setTierKey] = useState<ApiKey>();
   const [pending, setPending] = useState<Pending>();
-  const [busy, setBusy] = useState(false);
   const [issued, setIssued] = useState<IssuedKey>();
-  const [actionError, setActionError] = useState<string>();
+  const action = useRowAction();
+  const busy = action.busyId !== undefined;
 
   const run = async (
+    key: ApiKey,
     what: string,
-    action: () => Promise<IssuedKey | ApiKey>,
+    call: () => Promise<IssuedKey | ApiKey>,
   ) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      const result = await action();
+    await action.run(key.id, what, call, result => {
       if ('value' in result) setIssued(result);
       else onChanged();
-    } catch (e) {
-      setActionError(`Could not ${what}: ${errorMessage(e as Error)}`);
-    } finally {
-      setBusy(false);
-      setPending(undefined);
-    }
+    });
+    setPending(undefined);
   };
   const act = (kind: KeyActionKind, key: ApiKey) => {
-    if (kind === 'reveal') run('reveal the key', () => api.revealKey(key.id));
+    if (kind === 'reveal')
+      run(key, 'reveal the key', () => api.revealKey(key.id));
     else if (kind === 'changeTier') setTierKey(key);
     else setPending({ kind, key });
   };
@@ -128,8 +123,7 @@ export function KeysTable(props: KeysTableProps) {
         pageSize={20}
         search={keys.length > 5}
         emptyContent={emptyContent}
-        actionError={actionError}
-        onDismissError={() => setActionError(undefined)}
+        action={action}
       />
       <ConfirmDialog
         open={!!pending}
@@ -140,7 +134,9 @@ export function KeysTable(props: KeysTableProps) {
         onConfirm={() =>
           pending &&
           confirmation &&
-          run(confirmation.what, () => confirmation.call(api, pending.key))
+          run(pending.key, confirmation.what, () =>
+            confirmation.call(api, pending.key),
+          )
         }
       >
         {pending && confirmation?.body(pending.key)}

@@ -3,6 +3,7 @@ import { Box } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
 import { tableOptions } from './options';
+import { RowAction } from './useRowAction';
 
 export interface ActionTableProps<T extends object> {
   title: string;
@@ -10,22 +11,22 @@ export interface ActionTableProps<T extends object> {
   rows: T[];
   /** Rows a page; a list that fits on one page has no pager. */
   pageSize: number;
-  search: boolean;
+  search?: boolean;
   emptyContent?: ReactNode;
-  /** Why the last action on a row failed, shown above the table until dismissed. */
-  actionError?: string;
-  onDismissError: () => void;
+  /** The rows' action, whose failure shows above the table until dismissed. */
+  action: RowAction;
 }
 
 /** A table whose rows carry actions, with the error of the last failed one above it. */
 export function ActionTable<T extends object>(props: ActionTableProps<T>) {
-  const { title, columns, rows, pageSize, search, emptyContent } = props;
+  const { title, columns, rows, pageSize, search = false } = props;
+  const { error, dismissError } = props.action;
   return (
     <>
-      {props.actionError && (
+      {error && (
         <Box mb={2}>
-          <Alert severity="error" onClose={props.onDismissError}>
-            {props.actionError}
+          <Alert severity="error" onClose={dismissError}>
+            {error}
           </Alert>
         </Box>
       )}
@@ -38,7 +39,7 @@ export function ActionTable<T extends object>(props: ActionTableProps<T>) {
           paging: rows.length > pageSize,
           search,
         })}
-        emptyContent={emptyContent}
+        emptyContent={props.emptyContent}
       />
     </>
   );
