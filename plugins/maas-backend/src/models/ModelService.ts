@@ -30,6 +30,7 @@ import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
 import { AttachedPolicy, computeHealth } from './computeHealth';
 import { buildExamples } from './buildExamples';
+import { authModeOf, routeView, servedModelName } from './readModelObjects';
 
 /** Which model to show: from an entity's annotations, or an InferenceService alone. */
 export interface ModelRef {
@@ -309,48 +310,4 @@ export class ModelService {
       cache: this.#state.age(),
     };
   }
-}
-
-/** The route as found in the cluster; else the one the entity names, marked as missing; else none. */
-function routeView(
-  route: HTTPRoute | undefined,
-  named: ModelRef['route'],
-): ModelView['route'] {
-  if (route) {
-    return {
-      namespace: route.metadata.namespace!,
-      name: route.metadata.name,
-      found: true,
-      hostnames: route.spec?.hostnames ?? [],
-    };
-  }
-  if (named) return { ...named, found: false, hostnames: [] };
-  return undefined;
-}
-
-function authModeOf(policies: AuthPolicy[]): ModelView['authMode'] {
-  if (policies.length === 0) return 'none';
-  const methods = policies.flatMap(p =>
-    Object.values({
-      ...p.spec?.rules?.authentication,
-      ...p.spec?.defaults?.rules?.authentication,
-      ...p.spec?.overrides?.rules?.authentication,
-    }),
-  );
-  if (methods.some(m => m.apiKey)) return 'api-key';
-  if (methods.some(m => m.jwt)) return 'oidc';
-  return 'unknown';
-}
-
-/** The name clients send as `model`: vLLM's --served-model-name or the simulator's --model. */
-function servedModelName(
-  isvc: InferenceService | undefined,
-): string | undefined {
-  const args =
-    isvc?.spec?.predictor?.containers?.flatMap(c => c.args ?? []) ?? [];
-  for (let i = 0; i < args.length; i++) {
-    const match = /^--(?:served-model-name|model)(?:=(.+))?$/.exec(args[i]);
-    if (match) return match[1] ?? args[i + 1];
-  }
-  return undefined;
 }
