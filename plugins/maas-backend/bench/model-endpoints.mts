@@ -4,22 +4,18 @@
 // them, waits until the catalog holds the models, then prints p50/p95 latency and requests/s of
 // GET /models/by-entity and /models/by-entity/tiers with a warm cache, and how many LIST/GET
 // requests the API server received for the suite's kinds during those page loads.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { seedBenchCluster } from './seedBenchCluster.mts';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = 8;
-const NS = 'llm';
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
 function env(name: string): string {
@@ -33,181 +29,6 @@ function env(name: string): string {
 
 const kc = new KubeConfig();
 kc.loadFromFile(env('MAAS_HARNESS_KUBECONFIG'));
-const custom = kc.makeApiClient(CustomObjectsApi);
-const core = kc.makeApiClient(CoreV1Api);
-
-async function inBatches<T>(
-  items: T[],
-  size: number,
-  fn: (item: T) => Promise<unknown>,
-) {
-  for (let i = 0; i < items.length; i += size)
-    await Promise.all(items.slice(i, i + size).map(fn));
-}
-
-const GW = {
-  group: 'gateway.networking.k8s.io',
-  kind: 'Gateway',
-  name: 'inference-gateway',
-};
-const tierLimit = (tier: string, limit: number, window: string) => ({
-  rates: [{ limit, window }],
-  when: [
-    { predicate: `auth.identity.groups.split(",").exists(g, g == "${tier}")` },
-  ],
-  counters: [{ expression: 'auth.identity.userid' }],
-});
-
-async function createCluster() {
-  const t0 = Date.now();
-  const create = (
-    group: string,
-    version: string,
-    plural: string,
-    body: object,
-  ) =>
-    custom.createNamespacedCustomObject({
-      group,
-      version,
-      plural,
-      namespace: NS,
-      body,
-    });
-  await create('gateway.networking.k8s.io', 'v1', 'gateways', {
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: 'inference-gateway', namespace: NS },
-    spec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
-      ],
-    },
-  });
-  for (const [plural, version, kind, unit] of [
-    ['ratelimitpolicies', 'v1', 'RateLimitPolicy', 'requests'],
-    ['tokenratelimitpolicies', 'v1alpha1', 'TokenRateLimitPolicy', 'tokens'],
-  ] as const) {
-    await create('kuadrant.io', version, plural, {
-      apiVersion: `kuadrant.io/${version}`,
-      kind,
-      metadata: { name: `gateway-${unit}`, namespace: NS },
-      spec: {
-        targetRef: GW,
-        limits: {
-          [`free-user-${unit}`]: tierLimit('free', 5, '2m'),
-          [`premium-user-${unit}`]: tierLimit('premium', 20, '2m'),
-        },
-      },
-    });
-  }
-  const names = Array.from(
-    { length: MODELS },
-    (_, i) => `model-${String(i).padStart(3, '0')}`,
-  );
-  await inBatches(names, 10, async name => {
-    const entities = [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name,
-          annotations: {
-            'maas.kuadrant.io/inference-service': `${NS}/${name}`,
-            'maas.kuadrant.io/http-route': `${NS}/${name}-route`,
-          },
-        },
-        spec: {
-          type: 'model-server',
-          owner: 'group:default/platform-team',
-          lifecycle: 'production',
-        },
-      },
-    ];
-    await create('serving.kserve.io', 'v1beta1', 'inferenceservices', {
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: {
-        name,
-        namespace: NS,
-        annotations: {
-          'maas.kuadrant.io/catalog-entities': JSON.stringify(entities),
-        },
-      },
-      spec: {
-        predictor: {
-          containers: [
-            {
-              name: 'kserve-container',
-              image: 'ghcr.io/llm-d/llm-d-inference-sim:latest',
-              args: ['--model', name, '--port', '8080'],
-            },
-          ],
-        },
-      },
-    });
-    await create('gateway.networking.k8s.io', 'v1', 'httproutes', {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${name}-route`, namespace: NS },
-      spec: {
-        parentRefs: [{ name: 'inference-gateway' }],
-        hostnames: [`${name}.maas.local`],
-        rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }],
-      },
-    });
-    await create('kuadrant.io', 'v1', 'authpolicies', {
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'AuthPolicy',
-      metadata: { name: `${name}-auth`, namespace: NS },
-      spec: {
-        targetRef: {
-          group: 'gateway.networking.k8s.io',
-          kind: 'HTTPRoute',
-          name: `${name}-route`,
-        },
-        rules: {
-          authentication: {
-            keys: {
-              apiKey: {
-                selector: { matchLabels: { 'maas.kuadrant.io/model': name } },
-              },
-              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-            },
-          },
-        },
-      },
-    });
-  });
-  const secrets = Array.from({ length: SECRETS }, (_, i) => i);
-  await inBatches(secrets, 25, i =>
-    core.createNamespacedSecret({
-      namespace: NS,
-      body: {
-        metadata: {
-          name: `bench-key-${i}`,
-          labels: {
-            'app.kubernetes.io/managed-by': 'maas-backstage',
-            'maas.kuadrant.io/model': names[i % MODELS],
-            'kuadrant.io/auth-secret': 'true',
-          },
-          annotations: {
-            'kuadrant.io/groups': 'free',
-            'secret.kuadrant.io/user-id': `user-${i % 500}`,
-          },
-        },
-        stringData: { api_key: `maas_bench_${i}` },
-      },
-    }),
-  );
-  console.log(
-    `created ${MODELS} models and ${SECRETS} key Secrets in ${(
-      (Date.now() - t0) /
-      1000
-    ).toFixed(1)} s`,
-  );
-  return names;
-}
 
 /** LIST and GET requests the API server has served for the suite's kinds, by verb and resource. */
 async function apiServerRequests(): Promise<Map<string, number>> {
@@ -303,7 +124,12 @@ function percentile(sorted: number[], p: number) {
 }
 
 async function main() {
-  const names = await createCluster();
+  const names = await seedBenchCluster({
+    kc,
+    namespace: 'llm',
+    models: MODELS,
+    secrets: SECRETS,
+  });
   const backend = await startBackend();
   try {
     const guest = await (
