@@ -88,6 +88,11 @@ describe('keys router', () => {
   });
   const newRequest = (user: string, body: object) =>
     request(server).post('/api/maas/keys/requests').set(as(user)).send(body);
+  const decide = (user: string, body: object) =>
+    request(server)
+      .post('/api/maas/keys/requests/decisions')
+      .set(as(user))
+      .send(body);
 
   it('needs a signed-in user', async () => {
     const res = await request(server)
@@ -239,10 +244,7 @@ describe('keys router', () => {
       `Only ${JANE} can cancel key request ${id}`,
     );
 
-    const byBob = await request(server)
-      .post('/api/maas/keys/requests/decisions')
-      .set(as(BOB))
-      .send({ ids: [id], decision: 'approve' });
+    const byBob = await decide(BOB, { ids: [id], decision: 'approve' });
     expect(byBob.status).toBe(200);
     expect(byBob.body).toEqual([
       {
@@ -260,14 +262,11 @@ describe('keys router', () => {
         reason: 'batch',
       })
     ).body.request.id;
-    const decided = await request(server)
-      .post('/api/maas/keys/requests/decisions')
-      .set(as(BOSS))
-      .send({
-        ids: [id, other, 'no-such-request'],
-        decision: 'reject',
-        comment: 'not now',
-      });
+    const decided = await decide(BOSS, {
+      ids: [id, other, 'no-such-request'],
+      decision: 'reject',
+      comment: 'not now',
+    });
     expect(decided.body).toEqual([
       {
         id,
@@ -289,10 +288,7 @@ describe('keys router', () => {
         error: 'No key request no-such-request',
       },
     ]);
-    const again = await request(server)
-      .post('/api/maas/keys/requests/decisions')
-      .set(as(BOSS))
-      .send({ ids: [id], decision: 'approve' });
+    const again = await decide(BOSS, { ids: [id], decision: 'approve' });
     expect(again.body).toEqual([
       {
         id,
@@ -301,10 +297,7 @@ describe('keys router', () => {
       },
     ]);
 
-    const badDecision = await request(server)
-      .post('/api/maas/keys/requests/decisions')
-      .set(as(BOSS))
-      .send({ ids: [], decision: 'maybe' });
+    const badDecision = await decide(BOSS, { ids: [], decision: 'maybe' });
     expect(badDecision.status).toBe(400);
     expect(badDecision.body.error.message).toMatch(
       /^Invalid request body: ids: Array must contain at least 1 element\(s\); decision: Invalid enum value/,
@@ -319,10 +312,7 @@ describe('keys router', () => {
         reason: 'later',
       })
     ).body.request.id;
-    const res = await request(server)
-      .post('/api/maas/keys/requests/decisions')
-      .set(as(BOSS))
-      .send({ ids: [id], decision: 'approve' });
+    const res = await decide(BOSS, { ids: [id], decision: 'approve' });
     expect(res.body).toEqual([
       {
         id,
