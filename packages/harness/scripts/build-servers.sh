@@ -2,6 +2,7 @@
 # Builds the upstream servers of the test bed from their published Go modules and prints the
 # directory that holds them (last line of stdout):
 #   etcd, kube-apiserver, kube-controller-manager, kuadrant-operator, authorino, llm-d-inference-sim.
+# `bash packages/harness/scripts/go-modules.sh <name> <version>` changes a version.
 #
 # Each server has a wrapper module in packages/harness/go/<name> (go.mod + go.sum, committed):
 # the versions are pinned there and nowhere else. Binaries go to
@@ -11,7 +12,8 @@
 # KUBEBUILDER_ASSETS (a directory with kube-apiserver and etcd, as envtest users have) overrides
 # the kube-apiserver/etcd builds; kube-controller-manager is then taken from there if present.
 #
-# Needs Go >= 1.26 (the etcd module asks for it) and the Go module proxy.
+# Needs Go >= 1.26 (the etcd module asks for it) and the Go module proxy. Cold on 2 cores: etcd ~2 min,
+# kube-apiserver ~5 min, kube-controller-manager ~3 min more (see packages/harness/README.md).
 set -euo pipefail
 
 log() { printf '\033[1;34m[harness]\033[0m %s\n' "$*" >&2; }
@@ -22,7 +24,13 @@ MODULES="$(cd "$HERE/../go" && pwd)"
 MAAS_CACHE_DIR="${MAAS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/maas-backstage}"
 OUT="$MAAS_CACHE_DIR/servers/bin"
 
-command -v go >/dev/null || die "'go' not found: install Go 1.26 or newer (Debian: golang-go from bookworm-backports, or the official tarball) and run this again."
+# Debian bookworm's golang-go is 1.19: Go comes from its official tarball, usually in /usr/local/go.
+GO_HINT="install Go 1.26 or newer (Debian bookworm's golang-go is too old: use the official linux-amd64 tarball, unpacked into /usr/local/go) and run this again"
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
+command -v go >/dev/null || die "'go' not found: $GO_HINT."
+go_version="$(go env GOVERSION)"
+[ "$(printf '%s\n' go1.26 "${go_version%%[-+ ]*}" | sort -V | head -n1)" = go1.26 ] \
+  || die "$(command -v go) is $go_version; the etcd module needs Go 1.26 or newer: $GO_HINT."
 command -v flock >/dev/null || die "'flock' not found (Debian package util-linux)."
 
 # The Kuadrant and llm-d modules are not in the public checksum database the proxy serves; the
@@ -39,21 +47,21 @@ if ! flock -n 9; then
 fi
 
 # build <module dir> <binary name> <package>
+# One directory per module and hash; a module may give several binaries (kube), each built on its own.
 build() {
   local dir="$MODULES/$1" name="$2" pkg="$3"
-  local key
+  local key target
   key="$(cat "$dir/go.mod" "$dir/go.sum" | sha256sum | cut -c1-12)"
-  local target="$MAAS_CACHE_DIR/servers/$1-$key"
+  target="$MAAS_CACHE_DIR/servers/$1-$key"
   if [ ! -x "$target/$name" ]; then
     local started=$SECONDS
-    log "building $name from $pkg (module packages/harness/go/$1; log: $target.log)"
-    mkdir -p "$target.tmp"
-    if ! (cd "$dir" && go build -o "$target.tmp/$name" "$pkg") >"$target.log" 2>&1; then
-      tail -n 30 "$target.log" >&2
-      die "building $name failed (full log: $target.log)"
+    mkdir -p "$target"
+    log "building $name from $pkg (module packages/harness/go/$1; log: $target/$name.log)"
+    if ! (cd "$dir" && go build -o "$target/$name.tmp" "$pkg") >"$target/$name.log" 2>&1; then
+      tail -n 30 "$target/$name.log" >&2
+      die "building $name failed (full log: $target/$name.log)"
     fi
-    rm -rf "$target"
-    mv "$target.tmp" "$target"
+    mv "$target/$name.tmp" "$target/$name"
     log "built $name in $((SECONDS - started)) s"
   fi
   ln -sfn "$target/$name" "$OUT/$name"

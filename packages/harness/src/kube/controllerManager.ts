@@ -7,6 +7,9 @@ import { BUILD_SERVERS } from '../servers.ts';
 import { waitFor } from '../waitFor.ts';
 import type { KubeCluster, StartKubeOptions } from './apiserver.ts';
 
+/** What the namespace controller logs when it runs (pkg/controller/namespace). */
+const NAMESPACE_CONTROLLER_STARTED = /Starting namespace controller/;
+
 /** Deleted namespaces really go away, and owner references are collected. */
 export async function startControllerManager(
   options: StartKubeOptions & { cluster: KubeCluster },
@@ -38,5 +41,3 @@ export async function startControllerManager(
   timing('kube-controller-manager', t);
   return kcm;
 }
-
-const NAMESPACE_CONTROLLER_STARTED = /Started controller.*namespace-controller/;
