@@ -36,7 +36,11 @@ export interface Config {
      * @default ["group:default/platform-team"]
      */
     adminGroups?: string[];
-    /** Where the suite reaches the cluster. */
+    /**
+     * Where the suite (the backend plugin and the scaffolder module, through maas-node's
+     * loadKubeConfig) reaches the cluster, tried in this order: `name`, `kubeconfig`, the pod's
+     * service account, $KUBECONFIG, ~/.kube/config; none of them means "no cluster connected".
+     */
     cluster?: {
       /**
        * The name of a cluster of the Kubernetes plugin's config
@@ -44,10 +48,7 @@ export interface Config {
        * `serviceAccountToken`): the suite then uses the same cluster as the Kubernetes tab.
        */
       name?: string;
-      /**
-       * Path of a kubeconfig file. Default: in-cluster service account when running in a pod,
-       * else $KUBECONFIG, else ~/.kube/config; none of them means "no cluster connected".
-       */
+      /** Path of a kubeconfig file for the portal's account. */
       kubeconfig?: string;
       /** Timeout of one call to the API server, in milliseconds. @default 10000 */
       requestTimeoutMs?: number;

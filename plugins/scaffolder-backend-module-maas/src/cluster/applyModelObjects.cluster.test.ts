@@ -81,7 +81,7 @@ describe('applyModelObjects against the harness', () => {
     expect(error).toBeInstanceOf(ModelApplyError);
     expect(error.message).toContain('Nothing was applied');
     expect(error.message).toContain(
-      `RateLimitPolicy ${namespace}/broken-rate-limits: the API server rejected it:`,
+      `RateLimitPolicy ${namespace}/broken-rate-limits: The API server rejected it:`,
     );
     expect(error.message).toContain('^([0-9]{1,5}(h|m|s|ms)){1,4}$');
     await expect(
@@ -203,7 +203,7 @@ describe('applyModelObjects against the harness', () => {
         expect(error).toBeInstanceOf(ModelApplyError);
         const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
         expect(error.message).toContain(
-          `TokenRateLimitPolicy ${namespace}/denied-token-limits: the portal's Kubernetes account (${user}) is not allowed to patch tokenratelimitpolicies.kuadrant.io in namespace "${namespace}"`,
+          `TokenRateLimitPolicy ${namespace}/denied-token-limits: The portal's Kubernetes account (${user}) may not patch tokenratelimitpolicies.kuadrant.io in namespace "${namespace}"`,
         );
         expect(error.message).toContain('Nothing was applied');
         await expect(
@@ -242,7 +242,7 @@ describe('applyModelObjects against the harness', () => {
       }).catch(e => e);
       expect(error).toBeInstanceOf(ModelApplyError);
       expect(error.message).toContain(
-        `HTTPRoute ${namespace}/half-route could not be applied: the portal's Kubernetes account`,
+        `HTTPRoute ${namespace}/half-route could not be applied: The portal's Kubernetes account`,
       );
       expect(error.message).toContain(
         `Applied: InferenceService ${namespace}/half.`,
