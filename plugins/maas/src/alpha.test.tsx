@@ -12,31 +12,18 @@ const api = {
 };
 
 describe('maas plugin (new frontend system)', () => {
-  it('serves My API keys at /maas/keys', async () => {
+  it.each([
+    ['My API keys', '/maas/keys', 'You have no API keys yet'],
+    ['Approvals', '/maas/approvals', 'No key requests wait for a decision.'],
+  ])('serves %s at %s', async (_page, path, content) => {
     renderTestApp({
       features: [maasPlugin],
-      initialRouteEntries: ['/maas/keys'],
+      initialRouteEntries: [path],
       apis: [
         [maasApiRef, api],
         [permissionApiRef, mockApis.permission()],
       ],
     });
-    expect(
-      await screen.findByText('You have no API keys yet'),
-    ).toBeInTheDocument();
-  });
-
-  it('serves Approvals at /maas/approvals', async () => {
-    renderTestApp({
-      features: [maasPlugin],
-      initialRouteEntries: ['/maas/approvals'],
-      apis: [
-        [maasApiRef, api],
-        [permissionApiRef, mockApis.permission()],
-      ],
-    });
-    expect(
-      await screen.findByText('No key requests wait for a decision.'),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(content)).toBeInTheDocument();
   });
 });

@@ -4,8 +4,12 @@ import {
   ApiKey,
   AuditEvent,
   KeyRequest,
+  LimitSource,
+  LiveLimit,
   ModelTiers,
   ModelUsage,
+  TierApproval,
+  TierView,
   UsageSeries,
 } from '@maas-portal/plugin-maas-common';
 import { ModelDetails } from '../api/MaasApi';
@@ -65,67 +69,56 @@ export function model(overrides: Partial<ModelDetails> = {}): ModelDetails {
   };
 }
 
-const rate = (limit: number, window: string) => ({ limit, window });
+/** A limit of the gateway's policies, as the backend reads it back from the cluster. */
+function gatewayLimit(
+  kind: LimitSource['kind'],
+  limitName: string,
+  limit: number,
+  window: string,
+): LiveLimit {
+  return {
+    rates: [{ limit, window }],
+    counters: [],
+    predicates: [],
+    source: {
+      kind,
+      namespace: 'llm',
+      name:
+        kind === 'RateLimitPolicy'
+          ? 'gateway-rate-limits'
+          : 'gateway-token-limits',
+      limitName,
+      attachedTo: 'gateway',
+      section: 'limits',
+    },
+  };
+}
+
+/** A configured tier: requests per 2 minutes and tokens per hour, per user. */
+function tierView(
+  name: string,
+  approval: TierApproval,
+  requests: number,
+  tokens: number,
+): TierView {
+  return {
+    name,
+    approval,
+    configured: true,
+    requests: [
+      gatewayLimit('RateLimitPolicy', `${name}-user-requests`, requests, '2m'),
+    ],
+    tokens: [
+      gatewayLimit('TokenRateLimitPolicy', `${name}-user-tokens`, tokens, '1h'),
+    ],
+  };
+}
 
 export function tiers(overrides: Partial<ModelTiers> = {}): ModelTiers {
-  const source = (
-    kind: 'RateLimitPolicy' | 'TokenRateLimitPolicy',
-    limitName: string,
-  ) => ({
-    kind,
-    namespace: 'llm',
-    name:
-      kind === 'RateLimitPolicy'
-        ? 'gateway-rate-limits'
-        : 'gateway-token-limits',
-    limitName,
-    attachedTo: 'gateway' as const,
-    section: 'limits' as const,
-  });
   return {
     tiers: [
-      {
-        name: 'free',
-        approval: 'auto',
-        configured: true,
-        requests: [
-          {
-            rates: [rate(5, '2m')],
-            counters: [],
-            predicates: [],
-            source: source('RateLimitPolicy', 'free-user-requests'),
-          },
-        ],
-        tokens: [
-          {
-            rates: [rate(100, '1h')],
-            counters: [],
-            predicates: [],
-            source: source('TokenRateLimitPolicy', 'free-user-tokens'),
-          },
-        ],
-      },
-      {
-        name: 'premium',
-        approval: 'manual',
-        configured: true,
-        requests: [
-          {
-            rates: [rate(20, '2m')],
-            counters: [],
-            predicates: [],
-            source: source('RateLimitPolicy', 'premium-user-requests'),
-          },
-        ],
-        tokens: [
-          {
-            rates: [rate(50000, '1h')],
-            counters: [],
-            predicates: [],
-            source: source('TokenRateLimitPolicy', 'premium-user-tokens'),
-          },
-        ],
-      },
+      tierView('free', 'auto', 5, 100),
+      tierView('premium', 'manual', 20, 50000),
     ],
     everyone: [],
     other: [],

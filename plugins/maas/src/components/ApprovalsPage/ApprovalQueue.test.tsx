@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
+import { expectErrorInFull } from '../../__testUtils__/expectations';
 import { keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
@@ -57,9 +58,7 @@ describe('ApprovalQueue', () => {
     await render({
       listKeyRequests: () => rejectWith(500, 'the database is locked'),
     });
-    expect(
-      (await screen.findAllByText(/the database is locked/)).length,
-    ).toBeGreaterThan(0);
+    await expectErrorInFull(/the database is locked/);
   });
 
   it('lists pending requests, asking the backend for the chosen state', async () => {

@@ -5,6 +5,7 @@ import { MaasApi } from '../../api/MaasApi';
 import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
+import * as tierChange from '../../__testUtils__/tierChangeSteps';
 import { TierChoice } from '../TierSelect';
 import { ChangeTierDialog } from './ChangeTierDialog';
 
@@ -31,14 +32,8 @@ function render(api: Partial<MaasApi>, tiers: TierChoice[] | null = TIERS) {
 }
 
 async function fill(tier: RegExp, reason: string) {
-  await userEvent.click(screen.getByRole('button', { name: /New tier/ }));
-  await userEvent.click(await screen.findByRole('option', { name: tier }));
-  if (reason) {
-    await userEvent.type(
-      screen.getByRole('textbox', { name: /Reason/ }),
-      reason,
-    );
-  }
+  await tierChange.openSelect();
+  await tierChange.choose(tier, reason);
 }
 
 const submitButton = () => screen.getByRole('button', { name: 'Change tier' });
@@ -52,7 +47,7 @@ describe('ChangeTierDialog', () => {
     expect(screen.getByText(/Current tier:/)).toHaveTextContent(
       'Current tier: free',
     );
-    await userEvent.click(screen.getByRole('button', { name: /New tier/ }));
+    await tierChange.openSelect();
     const options = await screen.findAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual([
       'standard (automatic)',
@@ -93,16 +88,12 @@ describe('ChangeTierDialog', () => {
     expect(
       screen.getByText(/20 per 1m requests\. Applied at once\./),
     ).toBeInTheDocument();
-    await userEvent.click(submitButton());
-    expect(
-      await screen.findByText(
-        'Tier changed to standard; your key keeps working with the new limits.',
-      ),
-    ).toBeInTheDocument();
-    expect(requestTierChange).toHaveBeenCalledWith('key-1', {
-      tier: 'standard',
-      reason: 'nightly batch',
-    });
+    await tierChange.send(
+      requestTierChange,
+      'key-1',
+      { tier: 'standard', reason: 'nightly batch' },
+      'Tier changed to standard; your key keeps working with the new limits.',
+    );
     expect(onChanged).toHaveBeenCalledWith(
       expect.objectContaining({ state: 'issued' }),
     );
@@ -116,16 +107,12 @@ describe('ChangeTierDialog', () => {
     );
     const { onChanged } = await render({ requestTierChange });
     await fill(/premium/, 'pilot');
-    await userEvent.click(submitButton());
-    expect(
-      await screen.findByText(
-        'Your request waits for an approver; the key keeps its current tier until then.',
-      ),
-    ).toBeInTheDocument();
-    expect(requestTierChange).toHaveBeenCalledWith('key-1', {
-      tier: 'premium',
-      reason: 'pilot',
-    });
+    await tierChange.send(
+      requestTierChange,
+      'key-1',
+      { tier: 'premium', reason: 'pilot' },
+      'Your request waits for an approver; the key keeps its current tier until then.',
+    );
     expect(onChanged).toHaveBeenCalled();
   });
 
@@ -173,9 +160,7 @@ describe('ChangeTierDialog', () => {
         } as Partial<MaasStatus> as MaasStatus),
     );
     await render({ getStatus }, null);
-    await userEvent.click(
-      await screen.findByRole('button', { name: /New tier/ }),
-    );
+    await tierChange.openSelect();
     const options = await screen.findAllByRole('option');
     expect(options.map(o => o.textContent)).toEqual([
       'premium (needs approval)',

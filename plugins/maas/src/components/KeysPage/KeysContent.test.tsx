@@ -4,6 +4,7 @@ import { MaasApi } from '../../api/MaasApi';
 import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
+import * as tierChange from '../../__testUtils__/tierChangeSteps';
 import { KeysContent } from './KeysContent';
 import { KeysPage } from './KeysPage';
 
@@ -220,31 +221,14 @@ describe('KeysContent (My API keys)', () => {
       getStatus: getStatus as unknown as MaasApi['getStatus'],
       requestTierChange,
     });
-    await userEvent.click(
-      await screen.findByRole('button', {
-        name: 'Change tier of key maas_k3Fz',
-      }),
+    await tierChange.openFromRow('maas_k3Fz');
+    await tierChange.choose(/standard/, 'nightly batch');
+    await tierChange.send(
+      requestTierChange,
+      'key-1',
+      { tier: 'standard', reason: 'nightly batch' },
+      'Tier changed to standard; your key keeps working with the new limits.',
     );
-    await userEvent.click(
-      await screen.findByRole('button', { name: /New tier/ }),
-    );
-    await userEvent.click(
-      await screen.findByRole('option', { name: /standard/ }),
-    );
-    await userEvent.type(
-      screen.getByRole('textbox', { name: /Reason/ }),
-      'nightly batch',
-    );
-    await userEvent.click(screen.getByRole('button', { name: 'Change tier' }));
-    expect(
-      await screen.findByText(
-        'Tier changed to standard; your key keeps working with the new limits.',
-      ),
-    ).toBeInTheDocument();
-    expect(requestTierChange).toHaveBeenCalledWith('key-1', {
-      tier: 'standard',
-      reason: 'nightly batch',
-    });
     expect(listKeys).toHaveBeenCalledTimes(2);
     expect(listKeyRequests).toHaveBeenCalledTimes(2);
   });

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
 import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import * as tierChange from '../../__testUtils__/tierChangeSteps';
 import { TierChoice } from '../TierSelect';
 import { KeysTable } from './KeysTable';
 
@@ -95,26 +96,14 @@ describe('KeysTable: change tier', () => {
     expect(within(dialog).getByText(/Current tier:/)).toHaveTextContent(
       'Current tier: free',
     );
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: /New tier/ }),
+    await tierChange.openSelect();
+    await tierChange.choose(/premium/, 'pilot');
+    await tierChange.send(
+      requestTierChange,
+      'k-active',
+      { tier: 'premium', reason: 'pilot' },
+      /Your request waits for an approver/,
     );
-    await userEvent.click(
-      await screen.findByRole('option', { name: /premium/ }),
-    );
-    await userEvent.type(
-      within(dialog).getByRole('textbox', { name: /Reason/ }),
-      'pilot',
-    );
-    await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Change tier' }),
-    );
-    expect(
-      await screen.findByText(/Your request waits for an approver/),
-    ).toBeInTheDocument();
-    expect(requestTierChange).toHaveBeenCalledWith('k-active', {
-      tier: 'premium',
-      reason: 'pilot',
-    });
     expect(onChanged).toHaveBeenCalledTimes(1);
   });
 });

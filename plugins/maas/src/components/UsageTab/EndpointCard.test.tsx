@@ -22,25 +22,23 @@ describe('EndpointCard', () => {
 
   it('switches between the curl, Python and JavaScript examples, each with a copy button', async () => {
     await renderWithApis(<EndpointCard model={model()} />, {});
-    expect(
-      screen.getByRole('tabpanel', { name: 'curl example' }),
-    ).toHaveTextContent('curl https://qwen3.maas.local');
-    expect(
-      screen.getByRole('button', { name: 'Copy curl example' }),
-    ).toBeInTheDocument();
-
-    await userEvent.click(screen.getByRole('tab', { name: 'Python' }));
-    expect(
-      screen.getByRole('tabpanel', { name: 'Python example' }),
-    ).toHaveTextContent('from openai import OpenAI');
-    expect(
-      screen.getByRole('button', { name: 'Copy Python example' }),
-    ).toBeInTheDocument();
-
-    await userEvent.click(screen.getByRole('tab', { name: 'JavaScript' }));
-    expect(
-      screen.getByRole('tabpanel', { name: 'JavaScript example' }),
-    ).toHaveTextContent("import OpenAI from 'openai'");
+    const examples = [
+      ['curl', 'curl https://qwen3.maas.local'],
+      ['Python', 'from openai import OpenAI'],
+      ['JavaScript', "import OpenAI from 'openai'"],
+    ];
+    for (const [language, code] of examples) {
+      // curl shows first; the others show once their tab is chosen.
+      if (language !== 'curl') {
+        await userEvent.click(screen.getByRole('tab', { name: language }));
+      }
+      expect(
+        screen.getByRole('tabpanel', { name: `${language} example` }),
+      ).toHaveTextContent(code);
+      expect(
+        screen.getByRole('button', { name: `Copy ${language} example` }),
+      ).toBeInTheDocument();
+    }
   });
 
   it('tells what to do when the model has no public URL', async () => {

@@ -6,6 +6,13 @@ import { HealthCard } from './HealthCard';
 const render = (overrides: Parameters<typeof model>[0]) =>
   renderWithApis(<HealthCard model={model(overrides)} />, {});
 
+/** A verdict with one reason, as grave as the verdict. */
+const verdict = (
+  state: 'degraded' | 'unhealthy',
+  object: string,
+  message: string,
+) => ({ state, reasons: [{ severity: state, object, message }] });
+
 describe('HealthCard', () => {
   it('shows a healthy model with its objects and policies', async () => {
     await render({});
@@ -23,16 +30,11 @@ describe('HealthCard', () => {
 
   it('lists the reasons of a degraded model', async () => {
     await render({
-      health: {
-        state: 'degraded',
-        reasons: [
-          {
-            severity: 'degraded',
-            object: 'RateLimitPolicy llm/limits',
-            message: 'not enforced: Overridden',
-          },
-        ],
-      },
+      health: verdict(
+        'degraded',
+        'RateLimitPolicy llm/limits',
+        'not enforced: Overridden',
+      ),
     });
     expect(screen.getByText('degraded')).toBeInTheDocument();
     expect(
@@ -46,16 +48,7 @@ describe('HealthCard', () => {
 
   it('shows an unhealthy model whose objects are missing', async () => {
     await render({
-      health: {
-        state: 'unhealthy',
-        reasons: [
-          {
-            severity: 'unhealthy',
-            object: 'InferenceService llm/qwen3',
-            message: 'not found',
-          },
-        ],
-      },
+      health: verdict('unhealthy', 'InferenceService llm/qwen3', 'not found'),
       inferenceService: { namespace: 'llm', name: 'qwen3', found: false },
       route: undefined,
     });

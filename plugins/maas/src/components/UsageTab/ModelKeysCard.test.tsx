@@ -1,9 +1,14 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
+import {
+  expectErrorInFull,
+  expectNoRequestKey,
+} from '../../__testUtils__/expectations';
 import { apiKey, entityRef, keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
+import * as tierChange from '../../__testUtils__/tierChangeSteps';
 import { ModelKeysCard } from './ModelKeysCard';
 
 const tiers = [{ name: 'free', approval: 'auto' as const }];
@@ -63,9 +68,7 @@ describe('ModelKeysCard', () => {
 
   it('shows an error when the keys cannot be read', async () => {
     await render({ listKeys: () => rejectWith(500, 'database is down') });
-    expect(
-      (await screen.findAllByText(/database is down/)).length,
-    ).toBeGreaterThan(0);
+    await expectErrorInFull(/database is down/);
   });
 
   it("offers the model's own tiers when changing a key's tier", async () => {
@@ -89,14 +92,7 @@ describe('ModelKeysCard', () => {
         getStatus,
       },
     );
-    await userEvent.click(
-      await screen.findByRole('button', {
-        name: 'Change tier of key maas_k3Fz',
-      }),
-    );
-    await userEvent.click(
-      await screen.findByRole('button', { name: /New tier/ }),
-    );
+    await tierChange.openFromRow('maas_k3Fz');
     expect(
       (await screen.findAllByRole('option')).map(o => o.textContent),
     ).toEqual(['premium (needs approval)']);
@@ -105,11 +101,6 @@ describe('ModelKeysCard', () => {
 
   it('hides "Request key" without the permission', async () => {
     await render({ listKeys: async () => [] }, ['maas.key.request']);
-    expect(
-      await screen.findByText(/You may not ask for keys for this model/),
-    ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Request key' }),
-    ).not.toBeInTheDocument();
+    await expectNoRequestKey();
   });
 });

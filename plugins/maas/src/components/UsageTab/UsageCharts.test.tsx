@@ -66,24 +66,23 @@ describe('UsageCharts', () => {
     expect(screen.queryByRole('figure')).not.toBeInTheDocument();
   });
 
-  it('replaces the charts with what to do when Prometheus is missing', async () => {
-    await render(() =>
-      rejectWith(503, 'Prometheus is not configured. Set maas.prometheus.url.'),
-    );
+  it.each([
+    [
+      'replaces the charts with what to do when Prometheus is missing',
+      'Prometheus is not configured. Set maas.prometheus.url.',
+      /Set maas\.prometheus\.url/,
+    ],
+    [
+      'names maas.prometheus.url when Prometheus is unreachable',
+      'Prometheus at http://p:9090 is unreachable.',
+      /Check maas\.prometheus\.url/,
+    ],
+  ])('%s', async (_case, message, advice) => {
+    await render(() => rejectWith(503, message));
     expect(
       await screen.findByText('Usage charts need Prometheus'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/Set maas\.prometheus\.url/)).toBeInTheDocument();
-  });
-
-  it('names maas.prometheus.url when Prometheus is unreachable', async () => {
-    await render(() =>
-      rejectWith(503, 'Prometheus at http://p:9090 is unreachable.'),
-    );
-    expect(
-      await screen.findByText('Usage charts need Prometheus'),
-    ).toBeInTheDocument();
-    expect(screen.getByText(/Check maas\.prometheus\.url/)).toBeInTheDocument();
+    expect(screen.getByText(advice)).toBeInTheDocument();
   });
 
   it('asks for a TelemetryPolicy when the metrics carry no per-user labels', async () => {

@@ -1,6 +1,10 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
+import {
+  expectErrorInFull,
+  expectNoRequestKey,
+} from '../../__testUtils__/expectations';
 import { apiKey, model, tiers, usage } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
@@ -94,19 +98,12 @@ describe('UsageTab', () => {
 
   it('shows other errors in full', async () => {
     await render({ getModel: () => rejectWith(500, 'the cache exploded') });
-    expect(
-      (await screen.findAllByText(/the cache exploded/)).length,
-    ).toBeGreaterThan(0);
+    await expectErrorInFull(/the cache exploded/);
   });
 
   it('hides "Request key" from users who may not ask for keys', async () => {
     await render({}, ['maas.key.request']);
-    expect(
-      await screen.findByText(/You may not ask for keys for this model/),
-    ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Request key' }),
-    ).not.toBeInTheDocument();
+    await expectNoRequestKey();
   });
 
   it('offers the configured tiers in "Request key"', async () => {
