@@ -131,10 +131,10 @@ class Relay {
 describe('ResourceCache against the real API server', () => {
   const kc = () => harnessKubeConfig();
 
-  it('lists, then follows changes through its watch', async () => {
-    const kind = testKind();
+  /** A started cache of `kind`, a CRD made for the test, with one item. */
+  async function startCacheOfNewKind(kind: ResourceKind, item: string) {
     await createCrd(kc(), kind);
-    await createItem(kc(), kind, 'a');
+    await createItem(kc(), kind, item);
     const cache = new ResourceCache({
       kubeConfig: kc(),
       kind,
@@ -142,6 +142,12 @@ describe('ResourceCache against the real API server', () => {
       timeoutMs: 5000,
     });
     cache.start();
+    return cache;
+  }
+
+  it('lists, then follows changes through its watch', async () => {
+    const kind = testKind();
+    const cache = await startCacheOfNewKind(kind, 'a');
     try {
       expect((await cache.ready(10_000)).state).toBe('synced');
       expect(names(cache)).toEqual(['a']);
@@ -155,15 +161,7 @@ describe('ResourceCache against the real API server', () => {
 
   it('says the CRD is missing when it is deleted, and recovers when it is back', async () => {
     const kind = testKind();
-    await createCrd(kc(), kind);
-    await createItem(kc(), kind, 'a');
-    const cache = new ResourceCache({
-      kubeConfig: kc(),
-      kind,
-      logger,
-      timeoutMs: 5000,
-    });
-    cache.start();
+    const cache = await startCacheOfNewKind(kind, 'a');
     try {
       await cache.ready(10_000);
       await kc()
