@@ -41,7 +41,8 @@ export function KeyReveal(props: { issued: IssuedKey }) {
 
 /** {@link KeyReveal} with the one button that closes it, for inside a dialog. */
 export function KeyRevealContent(props: {
-  issued: IssuedKey;
+  /** Left out while the dialog closes. */
+  issued?: IssuedKey;
   onDone: () => void;
 }) {
   return (
@@ -50,7 +51,7 @@ export function KeyRevealContent(props: {
       emphasised
       onClose={props.onDone}
     >
-      <KeyReveal issued={props.issued} />
+      {props.issued && <KeyReveal issued={props.issued} />}
     </DialogOutcome>
   );
 }
@@ -72,7 +73,7 @@ export function KeyRevealDialog(props: {
       fullWidth
     >
       <DialogTitle id="maas-key-reveal-title">Your new API key</DialogTitle>
-      {issued && <KeyRevealContent issued={issued} onDone={onDone} />}
+      <KeyRevealContent issued={issued} onDone={onDone} />
     </Dialog>
   );
 }

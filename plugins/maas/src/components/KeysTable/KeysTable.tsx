@@ -29,7 +29,8 @@ export interface KeysTableProps {
   tiers?: TierChoice[];
 }
 
-type Pending = { kind: 'revoke' | 'rotate'; key: ApiKey };
+const CONFIRMED_ACTIONS = ['revoke', 'rotate'] as const;
+type Pending = { kind: (typeof CONFIRMED_ACTIONS)[number]; key: ApiKey };
 
 /**
  * Keys with their state and dates, and the owner's actions on them: revoke (after a
@@ -113,7 +114,6 @@ export function KeysTable(props: KeysTableProps) {
     [showModel, busy, userEntityRef],
   );
 
-  const confirmation = pending && CONFIRMATIONS[pending.kind];
   return (
     <>
       <ActionTable<ApiKey>
@@ -125,22 +125,28 @@ export function KeysTable(props: KeysTableProps) {
         emptyContent={emptyContent}
         action={action}
       />
-      <ConfirmDialog
-        open={!!pending}
-        title={confirmation?.title ?? ''}
-        confirmLabel={confirmation?.label ?? ''}
-        busy={busy}
-        onCancel={() => setPending(undefined)}
-        onConfirm={() =>
-          pending &&
-          confirmation &&
-          run(pending.key, confirmation.what, () =>
-            confirmation.call(api, pending.key),
-          )
-        }
-      >
-        {pending && confirmation?.body(pending.key)}
-      </ConfirmDialog>
+      {CONFIRMED_ACTIONS.map(kind => {
+        // One dialog each, so that its title stays while it fades out.
+        const confirmation = CONFIRMATIONS[kind];
+        return (
+          <ConfirmDialog
+            key={kind}
+            open={pending?.kind === kind}
+            title={confirmation.title}
+            confirmLabel={confirmation.label}
+            busy={busy}
+            onCancel={() => setPending(undefined)}
+            onConfirm={() =>
+              pending &&
+              run(pending.key, confirmation.what, () =>
+                confirmation.call(api, pending.key),
+              )
+            }
+          >
+            {pending && confirmation.body(pending.key)}
+          </ConfirmDialog>
+        );
+      })}
       {tierKey && (
         <ChangeTierDialog
           open
