@@ -152,7 +152,29 @@ export async function installCrds(
       ),
     ),
   );
-  log(`CRDs: ${crds.length} installed unchanged and Established`);
+  // The API server creates a CRD's storage and watch cache on the first request for it, and answers 429
+  // "storage is (re)initializing" until that cache is filled. On a cluster that has run for a while its
+  // controllers made those first requests long ago; here one LIST per served version does.
+  await Promise.all(
+    crds.flatMap(({ crd }) =>
+      crd.spec.versions
+        .filter((v: any) => v.served)
+        .map((v: any) =>
+          waitFor(
+            `${crd.spec.names.plural}.${crd.spec.group}/${v.name} served`,
+            async () =>
+              (
+                await client.request(
+                  'GET',
+                  `/apis/${crd.spec.group}/${v.name}/${crd.spec.names.plural}?limit=1`,
+                )
+              ).status === 200,
+            { timeoutMs: 60000, intervalMs: 200 },
+          ),
+        ),
+    ),
+  );
+  log(`CRDs: ${crds.length} installed unchanged, Established and served`);
   return crds.map(({ crd, file }) => ({
     name: crd.metadata.name,
     kind: crd.spec.names.kind,
