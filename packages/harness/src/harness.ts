@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { installCrds, loadCrdFiles } from './crds.ts';
 import type { InstalledCrd } from './crds.ts';
+import { startKuadrantControlPlane } from './kuadrant/controlPlane.ts';
+import type { KuadrantControlPlane } from './kuadrant/controlPlane.ts';
 import { ensureNamespace } from './kube/client.ts';
 import { startKube } from './kube/apiserver.ts';
 import type { KubeCluster } from './kube/apiserver.ts';
@@ -97,6 +99,7 @@ export class Harness {
   kube: KubeCluster | undefined;
   prometheus: PrometheusInstance | undefined;
   postgres: PostgresInstance | undefined;
+  kuadrant: KuadrantControlPlane | undefined;
   crds: InstalledCrd[] = [];
   stopping = false;
   private stopped: Promise<void> | undefined;
@@ -159,6 +162,13 @@ export class Harness {
       ]);
       this.crds = crds;
       this.timing('CRDs + namespaces', t);
+      this.checkNotStopping();
+      this.kuadrant = await startKuadrantControlPlane({
+        ...common,
+        binaries,
+        kubeconfig: kube.adminKubeconfig,
+        log: this.log,
+      });
     })();
     const promTrack = (async () => {
       this.prometheus = await startPrometheus({
@@ -194,6 +204,7 @@ export class Harness {
       MAAS_HARNESS_METRICS: prom.metricsFile,
       MAAS_HARNESS_POSTGRES_URL: pg.url,
       [`BACKSTAGE_TEST_DATABASE_POSTGRES${pg.major}_CONNECTION_STRING`]: pg.url,
+      ...this.kuadrant?.env,
     };
     const shellQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
     fs.writeFileSync(
@@ -234,6 +245,7 @@ export class Harness {
       this.stopping = true;
       this.stopped = (async () => {
         const t = Date.now();
+        await this.kuadrant?.stop();
         const etcd = this.processes.filter(p => p.name === 'etcd');
         const others = this.processes.filter(p => p.name !== 'etcd');
         await Promise.all(others.map(p => p.stop()));

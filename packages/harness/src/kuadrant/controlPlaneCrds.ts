@@ -8,15 +8,11 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ApiextensionsV1Api,
-  KubeConfig,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { waitFor } from '../waitFor.ts';
-import { httpStatusOf } from './kubeObjects.ts';
+import { rawRequest } from './kubeObjects.ts';
 
 const run = promisify(execFile);
 
@@ -143,20 +139,21 @@ export async function installControlPlaneCrds(
   kc: KubeConfig,
   crds: Array<{ crd: V1CustomResourceDefinition; origin: string }>,
 ): Promise<string[]> {
-  const objects = KubernetesObjectApi.makeApiClient(kc);
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   await Promise.all(
     crds.map(async ({ crd, origin }) => {
-      try {
-        await objects.create(crd);
-      } catch (e) {
-        if (httpStatusOf(e) !== 409) {
-          throw new Error(
-            `installing CRD ${crd.metadata?.name} (${origin}): ${
-              (e as { body?: string }).body ?? e
-            }`,
-          );
-        }
+      const res = await rawRequest(
+        kc,
+        'POST',
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        crd,
+      );
+      if (res.status !== 201 && res.status !== 409) {
+        throw new Error(
+          `installing CRD ${crd.metadata?.name} (${origin}) -> ${res.status}: ${
+            res.body?.message ?? JSON.stringify(res.body).slice(0, 2000)
+          }`,
+        );
       }
     }),
   );

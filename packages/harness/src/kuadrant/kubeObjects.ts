@@ -2,6 +2,7 @@
  * The Kubernetes kinds the Kuadrant control plane of the harness reads and writes, and the few
  * @kubernetes/client-node calls it needs (list, merge-patch of a status, a watch path).
  */
+import https from 'node:https';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -187,4 +188,55 @@ export async function createIfAbsent(
   } catch (e) {
     if (httpStatusOf(e) !== 409) throw e;
   }
+}
+
+/**
+ * A raw JSON request to the API server with the kubeconfig's credentials. For CRDs: client-node's typed
+ * serializer drops the `x-kubernetes-*` keys of a schema it builds from plain JSON.
+ */
+export async function rawRequest(
+  kc: KubeConfig,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const url = new URL(urlPath, cluster.server);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const options: https.RequestOptions = {
+    method,
+    headers: {
+      Accept: 'application/json',
+      ...(payload === undefined
+        ? {}
+        : {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(payload),
+          }),
+    },
+  };
+  await kc.applyToHTTPSOptions(options);
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, options, res => {
+      const chunks: Buffer[] = [];
+      res.on('data', c => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(30000, () =>
+      req.destroy(new Error(`${method} ${urlPath}: timeout`)),
+    );
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
