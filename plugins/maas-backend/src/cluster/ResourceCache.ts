@@ -170,6 +170,18 @@ export class ResourceCache<T extends KubernetesObject> {
       kind: this.kind,
       verb: 'list and watch',
     });
+    // A CRD's watch cache answers 429 while it initializes (a new API server, a new CRD):
+    // before the first sync that is still starting, not a failure; the retry will find it ready.
+    const initializing = this.#state === 'starting' && failure.status === 429;
+    if (!initializing) this.#fail(failure);
+    if (informer !== this.#serving) informer.stop().catch(() => undefined);
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => this.start(), this.#backoffMs);
+    this.#retry.unref?.();
+    this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
+  }
+
+  #fail(failure: KubeFailure) {
     if (
       this.#state === 'synced' ||
       this.#failure?.message !== failure.message
@@ -184,11 +196,6 @@ export class ResourceCache<T extends KubernetesObject> {
     this.#state = 'failed';
     this.#failure = failure;
     this.#notify();
-    if (informer !== this.#serving) informer.stop().catch(() => undefined);
-    clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.start(), this.#backoffMs);
-    this.#retry.unref?.();
-    this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
   }
 
   #notify() {
