@@ -103,14 +103,15 @@ export async function startKuadrantControlPlane(
       process.env.MAAS_HARNESS_SIMULATOR_MODEL ??
       DEFAULT_SIMULATOR_MODEL;
     const t1 = Date.now();
+    const timed = async <T>(what: string, started: Promise<T>): Promise<T> => {
+      const server = await started;
+      timing(what, t1);
+      return server;
+    };
     const [authorino, , simulator] = await Promise.all([
-      startAuthorino(ctx).then(s => (timing('authorino', t1), s)),
-      startKuadrantOperator(ctx).then(
-        s => (timing('kuadrant-operator', t1), s),
-      ),
-      startSimulator(ctx, model).then(
-        s => (timing('llm-d-inference-sim', t1), s),
-      ),
+      timed('authorino', startAuthorino(ctx)),
+      timed('kuadrant-operator', startKuadrantOperator(ctx)),
+      timed('llm-d-inference-sim', startSimulator(ctx, model)),
       standIn.start(),
     ]);
 

@@ -6,10 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { harnessKubeConfig } from '../testing/cluster.ts';
+import { eventually } from '../testing/eventually.ts';
 import {
   authConfigHostForRoute,
   authConfigsForRoute,
@@ -166,5 +167,39 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
       authorization: 'APIKEY freeuser1_key',
     });
     expect(res.status).toBe(404);
+  });
+
+  // Last: it changes the seed's RateLimitPolicy.
+  it('follows a change of the RateLimitPolicy into Limitador, and reports it Enforced again', async () => {
+    const changed = await objects.patch(
+      {
+        apiVersion: 'kuadrant.io/v1',
+        kind: 'RateLimitPolicy',
+        metadata: { name: 'gateway-rate-limits', namespace: 'llm' },
+        spec: {
+          limits: {
+            'free-user-requests': { rates: [{ limit: 7, window: '2m' }] },
+          },
+        },
+      },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(changed.metadata?.generation).toBe(2);
+    await eventually(async () => {
+      const free = (await limitadorLimits(kc)).filter(l =>
+        l.conditions.join(' ').includes('free_user_requests'),
+      );
+      expect(free.map(l => l.max_value)).toEqual([7, 7]);
+    }, 30000);
+    const policy = await waitForPolicy(
+      'RateLimitPolicy',
+      { namespace: 'llm', name: 'gateway-rate-limits' },
+      { timeoutMs: 30000, kc },
+    );
+    expect(policy.status.observedGeneration).toBe(2);
   });
 });
