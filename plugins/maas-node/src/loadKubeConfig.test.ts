@@ -1,22 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigOptionsFor } from './kubernetesPluginCluster';
 import { loadKubeConfig, noClusterMessage } from './loadKubeConfig';
 
-function kubeconfigFile(server: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'maas-node-')), 'config');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: { server } }],
-      users: [{ name: 'u', user: { token: 't' } }],
-      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
-      'current-context': 'ctx',
+/** A kubeconfig file with one context, `ctx`, for `url`. */
+function kubeconfigFile(url: string): string {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions(
+    kubeConfigOptionsFor({
+      name: 'ctx',
+      url,
+      token: 't',
+      skipTLSVerify: false,
     }),
   );
-  return path;
+  const file = join(mkdtempSync(join(tmpdir(), 'maas-node-')), 'config');
+  writeFileSync(file, kubeConfig.exportConfig());
+  return file;
 }
 
 describe('loadKubeConfig', () => {

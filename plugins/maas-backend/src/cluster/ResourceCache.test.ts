@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
-import { TELEMETRY_POLICY } from '@maas-portal/plugin-maas-node';
+import {
+  kubeConfigOptionsFor,
+  TELEMETRY_POLICY,
+} from '@maas-portal/plugin-maas-node';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ResourceCache } from './ResourceCache';
@@ -48,18 +51,14 @@ describe('ResourceCache before its first sync', () => {
 
   it('keeps starting through a 429 and syncs on the retry', async () => {
     const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-      currentContext: 'c',
-    });
+    kubeConfig.loadFromOptions(
+      kubeConfigOptionsFor({
+        name: 'fake',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        token: 't',
+        skipTLSVerify: true,
+      }),
+    );
     const cache = new ResourceCache({
       kubeConfig,
       kind: TELEMETRY_POLICY,

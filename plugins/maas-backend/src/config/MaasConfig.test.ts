@@ -90,28 +90,16 @@ describe('readMaasConfig', () => {
   });
 
   it('reads maas.keys', () => {
-    const config = readMaasConfig(
-      new ConfigReader({
-        maas: {
-          keys: {
-            maxActivePerUserAndModel: 1,
-            defaultTtlDays: 7,
-            maxTtlDays: 30,
-            rotationOverlapMinutes: 5,
-            reasonMaxLength: 50,
-            prefix: 'acme_',
-          },
-        },
-      }),
-    );
-    expect(config.keys).toEqual({
+    const keys = {
       maxActivePerUserAndModel: 1,
       defaultTtlDays: 7,
       maxTtlDays: 30,
       rotationOverlapMinutes: 5,
       reasonMaxLength: 50,
       prefix: 'acme_',
-    });
+    };
+    const config = readMaasConfig(new ConfigReader({ maas: { keys } }));
+    expect(config.keys).toEqual(keys);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigOptionsFor } from '@maas-portal/plugin-maas-node';
 import { createServer, Server, Socket } from 'node:net';
 import { AddressInfo } from 'node:net';
 import { checkModelNameFree } from './checkModelNameFree';
@@ -13,18 +14,14 @@ describe('calls to an API server that does not answer', () => {
     server = createServer(socket => sockets.push(socket));
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-      currentContext: 'c',
-    });
+    kubeConfig.loadFromOptions(
+      kubeConfigOptionsFor({
+        name: 'black-hole',
+        url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        token: 't',
+        skipTLSVerify: true,
+      }),
+    );
   });
   afterAll(() => {
     sockets.forEach(s => s.destroy());
