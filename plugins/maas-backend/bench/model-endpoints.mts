@@ -5,6 +5,7 @@
 // GET /models/by-entity and /models/by-entity/tiers with a warm cache, and how many LIST/GET
 // requests the API server received for the suite's kinds during those page loads.
 import { KubeConfig } from '@kubernetes/client-node';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -18,17 +19,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = 8;
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run this inside the harness (yarn bench:models)`,
-    );
-  return value;
-}
-
 const kc = new KubeConfig();
-kc.loadFromFile(env('MAAS_HARNESS_KUBECONFIG'));
+kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
 
 /** LIST and GET requests the API server has served for the suite's kinds, by verb and resource. */
 async function apiServerRequests(): Promise<Map<string, number>> {
@@ -78,8 +70,8 @@ async function startBackend(): Promise<{ stop: () => void; baseUrl: string }> {
         },
       },
       maas: {
-        cluster: { kubeconfig: env('MAAS_HARNESS_KUBECONFIG') },
-        prometheus: { url: env('MAAS_HARNESS_PROMETHEUS_URL') },
+        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+        prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
       },
     }),
   );
