@@ -65,6 +65,11 @@ build() {
     log "built $name in $((SECONDS - started)) s"
   fi
   ln -sfn "$target/$name" "$OUT/$name"
+  # Builds of other versions of this module (Go's build cache makes going back a short relink).
+  local old
+  for old in "$MAAS_CACHE_DIR/servers/$1"-*; do
+    [ "$old" = "$target" ] || rm -rf "$old"
+  done
 }
 
 if [ -n "${KUBEBUILDER_ASSETS:-}" ]; then
