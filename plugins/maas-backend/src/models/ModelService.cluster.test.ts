@@ -34,6 +34,9 @@ const tierLimit = (limit: number, window: string, predicate: string) => ({
   counters: [{ expression: 'auth.identity.userid' }],
 });
 
+// The first test waits for the watch caches to sync, which takes seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('ModelService against the real API server', () => {
   let kc: KubeConfig;
   let ns: string;
