@@ -169,6 +169,48 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
     expect(res.status).toBe(404);
   });
 
+  it("sees a key Secret created after the AuthConfig only when it carries Authorino's managed-by label", async () => {
+    const host = await authConfigHostForRoute(
+      { namespace: 'llm', name: 'simulator-domain-route' },
+      { kc },
+    );
+    const keySecret = (name: string, labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name,
+        namespace: 'llm',
+        labels: { app: 'llm-gateway', ...labels },
+        annotations: {
+          'kuadrant.io/groups': 'free',
+          'secret.kuadrant.io/user-id': name,
+        },
+      },
+      stringData: { api_key: `${name}_key` },
+    });
+    applied.push(await objects.create(keySecret('late-unlabelled', {})));
+    applied.push(
+      await objects.create(
+        keySecret('late-labelled', {
+          'authorino.kuadrant.io/managed-by': 'authorino',
+        }),
+      ),
+    );
+    await eventually(async () => {
+      const res = await authorize({
+        host,
+        authorization: 'APIKEY late-labelled_key',
+      });
+      expect(res.status).toBe(200);
+    }, 15000);
+    // By now Authorino has processed both Secret events; the unlabelled one was filtered out.
+    const unlabelled = await authorize({
+      host,
+      authorization: 'APIKEY late-unlabelled_key',
+    });
+    expect(unlabelled.status).toBe(401);
+  });
+
   // Last: it changes the seed's RateLimitPolicy.
   it('follows a change of the RateLimitPolicy into Limitador, and reports it Enforced again', async () => {
     const changed = await objects.patch(
