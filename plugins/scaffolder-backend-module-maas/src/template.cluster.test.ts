@@ -1,13 +1,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ModelObjectApi } from './cluster/ModelObjectApi';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  harnessEnv,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import {
   modelObjectsIn,
+  useTestNamespace,
   waitFor,
   withClusterLock,
 } from './__testUtils__/harness';
@@ -20,10 +16,11 @@ describe('Create model template (applied to the harness)', () => {
   let admin: KubeConfig;
   let namespace: string;
   let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
+  useTestNamespace('maas-template', (kc, ns) => {
+    [admin, namespace] = [kc, ns];
+  });
 
   beforeAll(async () => {
-    admin = harnessKubeConfig();
-    namespace = await createTestNamespace(admin, 'maas-template');
     scaffolder = await startScaffolder({
       maas: {
         namespace,
@@ -34,7 +31,6 @@ describe('Create model template (applied to the harness)', () => {
   });
   afterAll(async () => {
     await scaffolder?.backend.stop();
-    if (admin && namespace) await deleteTestNamespace(admin, namespace);
   });
 
   async function run(values: Record<string, unknown>) {

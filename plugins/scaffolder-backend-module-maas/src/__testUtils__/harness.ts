@@ -1,10 +1,35 @@
 /* Helpers of this package's cluster tests; the generic ones (env, kubeconfig, namespaces, grants) are in @maas-portal/harness/testing. */
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { harnessEnv } from '@maas-portal/harness/testing';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessEnv,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
 import { apiVersionOf, MODEL_KINDS } from '@maas-portal/plugin-maas-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
+
+/**
+ * Hands the test file the harness's admin kubeconfig and a namespace of its own, so that test
+ * files do not see each other's objects: made before the file's tests, deleted after them.
+ */
+export function useTestNamespace(
+  prefix: string,
+  use: (admin: KubeConfig, namespace: string) => void,
+): void {
+  let admin: KubeConfig | undefined;
+  let namespace: string | undefined;
+  beforeAll(async () => {
+    admin = harnessKubeConfig();
+    namespace = await createTestNamespace(admin, prefix);
+    use(admin, namespace);
+  });
+  afterAll(async () => {
+    if (admin && namespace) await deleteTestNamespace(admin, namespace);
+  });
+}
 
 /** Every object of a model kind in `namespace`, each with its `Kind/name`. */
 export async function modelObjectsIn(

@@ -12,13 +12,15 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import {
-  createTestNamespace,
-  deleteTestNamespace,
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import { modelObjectsIn, waitFor } from '../__testUtils__/harness';
+import {
+  modelObjectsIn,
+  useTestNamespace,
+  waitFor,
+} from '../__testUtils__/harness';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { checkModelNameFree } from './checkModelNameFree';
 import { ModelObjectApi } from './ModelObjectApi';
@@ -27,13 +29,8 @@ import { ModelObjectApi } from './ModelObjectApi';
 describe('applyModelObjects against the harness', () => {
   let admin: KubeConfig;
   let namespace: string;
-
-  beforeAll(async () => {
-    admin = harnessKubeConfig();
-    namespace = await createTestNamespace(admin, 'maas-apply');
-  });
-  afterAll(async () => {
-    if (admin && namespace) await deleteTestNamespace(admin, namespace);
+  useTestNamespace('maas-apply', (kc, ns) => {
+    [admin, namespace] = [kc, ns];
   });
 
   const objectsOf = (input: ModelInput) => renderedObjects(input, namespace);

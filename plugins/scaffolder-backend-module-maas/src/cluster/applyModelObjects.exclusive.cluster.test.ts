@@ -3,14 +3,12 @@ import {
   KubeConfig,
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { ModelInput } from '../manifests/validateModelSpec';
 import { modelInput, renderedObjects } from '../__testUtils__/modelInputs';
 import {
-  createTestNamespace,
-  deleteTestNamespace,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
-import { waitFor, withClusterLock } from '../__testUtils__/harness';
+  useTestNamespace,
+  waitFor,
+  withClusterLock,
+} from '../__testUtils__/harness';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
 import { ModelObjectApi } from './ModelObjectApi';
 
@@ -21,16 +19,9 @@ import { ModelObjectApi } from './ModelObjectApi';
 describe('applyModelObjects on a cluster without Kuadrant', () => {
   let admin: KubeConfig;
   let namespace: string;
-
-  beforeAll(async () => {
-    admin = harnessKubeConfig();
-    namespace = await createTestNamespace(admin, 'maas-nokuadrant');
+  useTestNamespace('maas-nokuadrant', (kc, ns) => {
+    [admin, namespace] = [kc, ns];
   });
-  afterAll(async () => {
-    if (admin && namespace) await deleteTestNamespace(admin, namespace);
-  });
-
-  const objectsOf = (input: ModelInput) => renderedObjects(input, namespace);
 
   it('says Kuadrant is not installed when its CRD is missing', async () => {
     await withClusterLock(async () => {
@@ -48,7 +39,10 @@ describe('applyModelObjects on a cluster without Kuadrant', () => {
         );
         const error = await applyModelObjects({
           kubeConfig: admin,
-          objects: objectsOf(modelInput({ name: 'nokuadrant' })),
+          objects: renderedObjects(
+            modelInput({ name: 'nokuadrant' }),
+            namespace,
+          ),
         }).catch(e => e);
         expect(error).toBeInstanceOf(ModelApplyError);
         expect(error.message).toBe(
