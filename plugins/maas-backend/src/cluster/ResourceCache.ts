@@ -172,7 +172,10 @@ export class ResourceCache<T extends KubernetesObject> {
     });
     // A CRD's watch cache answers 429 while it initializes (a new API server, a new CRD):
     // before the first sync that is still starting, not a failure; the retry will find it ready.
-    const initializing = this.#state === 'starting' && failure.status === 429;
+    const initializing =
+      this.#state === 'starting' &&
+      failure.type === 'other' &&
+      failure.status === 429;
     if (!initializing) this.#fail(failure);
     if (informer !== this.#serving) informer.stop().catch(() => undefined);
     clearTimeout(this.#retry);
