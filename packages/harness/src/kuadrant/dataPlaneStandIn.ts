@@ -16,6 +16,7 @@ import {
 } from './dataPlaneStatus.ts';
 import {
   collectionPath,
+  httpStatusOf,
   KINDS,
   listObjects,
   patchStatus,
@@ -142,13 +143,18 @@ export class DataPlaneStandIn {
             `patched status of ${what} (generation ${obj.metadata.generation})`,
           );
         } catch (e) {
-          // Deleted meanwhile, or refused: the next event or resync tries again.
+          // Changed since it was read (409): read it again soon. Deleted or refused: the next event or resync.
+          if (httpStatusOf(e) === 409) this.retrySoon();
           this.log(
             `patching ${what} failed: ${e instanceof Error ? e.message : e}`,
           );
         }
       }),
     );
+  }
+
+  private retrySoon(): void {
+    setTimeout(() => void this.trigger(), 200).unref();
   }
 
   async stop(): Promise<void> {

@@ -117,6 +117,124 @@ describe('the statuses the harness writes in place of a data plane', () => {
     ).toBeUndefined();
   });
 
+  it("keeps a report the Istio controller's part already made for this generation, even a failing one", () => {
+    // As a test that plays a broken gateway writes it: its own spelling of the parentRef, no observedGeneration.
+    const failing = {
+      parentRef: {
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: 'inference-gateway',
+      },
+      controllerName: 'istio.io/gateway-controller',
+      conditions: [
+        {
+          type: 'Accepted',
+          status: 'False',
+          reason: 'NotAllowedByListeners',
+          message: 'hostname does not match any listener',
+          lastTransitionTime: NOW,
+        },
+      ],
+    };
+    const r = {
+      ...route([{ name: 'inference-gateway' }]),
+      status: { parents: [failing] },
+    };
+    expect(httpRouteStatus(r, [gateway], LATER)).toBeUndefined();
+
+    // A new generation (the spec changed) is reported afresh.
+    const edited = { ...r, metadata: { ...r.metadata, generation: 2 } };
+    const stale = {
+      ...edited,
+      status: {
+        parents: [
+          {
+            ...failing,
+            conditions: [{ ...failing.conditions[0], observedGeneration: 1 }],
+          },
+        ],
+      },
+    };
+    const status = httpRouteStatus(stale, [gateway], LATER) as any;
+    expect(status.parents).toHaveLength(1);
+    expect(status.parents[0].conditions[0]).toMatchObject({
+      type: 'Accepted',
+      status: 'True',
+      observedGeneration: 2,
+    });
+  });
+
+  it('keeps a Gateway, Authorino or Limitador report made for the current generation', () => {
+    const notProgrammed = {
+      ...gateway,
+      status: {
+        conditions: [
+          {
+            type: 'Programmed',
+            status: 'False',
+            reason: 'Invalid',
+            message: '',
+            lastTransitionTime: NOW,
+          },
+        ],
+        listeners: [
+          {
+            name: 'http',
+            conditions: [
+              {
+                type: 'Programmed',
+                status: 'False',
+                reason: 'Invalid',
+                message: '',
+                lastTransitionTime: NOW,
+              },
+            ],
+          },
+        ],
+      },
+    };
+    expect(
+      gatewayStatus(notProgrammed, new Set(['istio']), [], LATER),
+    ).toBeUndefined();
+    const authorinoDown: KubeObject = {
+      metadata: { name: 'authorino', namespace: 'kuadrant-system' },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'Deploying',
+            message: '',
+            lastTransitionTime: NOW,
+          },
+        ],
+      },
+    };
+    expect(authorinoStatus(authorinoDown, LATER)).toBeUndefined();
+    const limitadorDown: KubeObject = {
+      metadata: {
+        name: 'limitador',
+        namespace: 'kuadrant-system',
+        generation: 3,
+      },
+      status: {
+        observedGeneration: 3,
+        service: { host: 'x', ports: { http: 1, grpc: 2 } },
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'Down',
+            message: '',
+            lastTransitionTime: NOW,
+            observedGeneration: 3,
+          },
+        ],
+      },
+    };
+    expect(limitadorStatus(limitadorDown, LATER)).toBeUndefined();
+  });
+
   it('keeps the parents other controllers reported', () => {
     const foreign = {
       parentRef: { name: 'x' },
@@ -128,8 +246,11 @@ describe('the statuses the harness writes in place of a data plane', () => {
       status: { parents: [foreign] },
     };
     const status = httpRouteStatus(r, [gateway], NOW) as any;
-    expect(status.parents[0]).toEqual(foreign);
     expect(status.parents).toHaveLength(2);
+    expect(status.parents[0].controllerName).toBe(
+      'istio.io/gateway-controller',
+    );
+    expect(status.parents[1]).toEqual(foreign);
   });
 
   it('reports Authorino Ready once', () => {

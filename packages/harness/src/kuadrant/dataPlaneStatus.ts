@@ -2,7 +2,9 @@
  * The statuses that Istio's gateway controller, authorino-operator and limitador-operator would write, which
  * kuadrant-operator waits for before it calls a policy Enforced. The harness runs none of them (no Envoy, no
  * Deployments), so it writes these itself. Pure: each function returns the status to write, or undefined
- * when the object is not one the harness plays for or already says so.
+ * when the object is not one the harness plays for or already has a report for its current generation.
+ * Like a real controller it reports once per generation and never argues with a report it finds: a test can
+ * write a failing status (a route not Accepted) and it stays until the object's spec changes.
  */
 import { ISTIO_CONTROLLER } from './kubeObjects.ts';
 import type { KubeObject } from './kubeObjects.ts';
@@ -50,15 +52,19 @@ function canonical(value: unknown): string {
   );
 }
 
-/** `desired` when one of its keys differs from `current`, else undefined. */
-function ifChanged<T extends Record<string, unknown>>(
-  current: Record<string, unknown> | undefined,
-  desired: T,
-): T | undefined {
-  const differs = Object.keys(desired).some(
-    k => canonical(current?.[k]) !== canonical(desired[k]),
+/** A condition of `type` reported for this generation (one without observedGeneration counts as current). */
+export function reported(
+  conditions: Condition[] | undefined,
+  type: string,
+  generation: number | undefined,
+): boolean {
+  const c = conditions?.find(x => x.type === type);
+  return (
+    !!c &&
+    (c.observedGeneration === undefined ||
+      generation === undefined ||
+      c.observedGeneration >= generation)
   );
-  return differs ? desired : undefined;
 }
 
 export function isIstioClass(gatewayClass: KubeObject): boolean {
@@ -69,15 +75,20 @@ export function gatewayClassStatus(
   gatewayClass: KubeObject,
   now: string,
 ): Record<string, unknown> | undefined {
-  if (!isIstioClass(gatewayClass)) return undefined;
-  return ifChanged(gatewayClass.status, {
+  const generation = gatewayClass.metadata.generation;
+  if (
+    !isIstioClass(gatewayClass) ||
+    reported(gatewayClass.status?.conditions, 'Accepted', generation)
+  )
+    return undefined;
+  return {
     conditions: trueConditions(
       [['Accepted', 'Accepted']],
       gatewayClass.status?.conditions,
       now,
-      gatewayClass.metadata.generation,
+      generation,
     ),
-  });
+  };
 }
 
 interface ParentRef {
@@ -112,7 +123,18 @@ export function gatewayStatus(
   if (!istioClasses.has(gateway.spec?.gatewayClassName)) return undefined;
   const generation = gateway.metadata.generation;
   const oldListeners: any[] = gateway.status?.listeners ?? [];
-  const listeners = (gateway.spec?.listeners ?? []).map((l: any) => ({
+  const specListeners: any[] = gateway.spec?.listeners ?? [];
+  const current =
+    reported(gateway.status?.conditions, 'Programmed', generation) &&
+    specListeners.every(l =>
+      reported(
+        oldListeners.find(o => o.name === l.name)?.conditions,
+        'Programmed',
+        generation,
+      ),
+    );
+  if (current) return undefined;
+  const listeners = specListeners.map(l => ({
     name: l.name,
     supportedKinds: [{ group: GATEWAY_API, kind: 'HTTPRoute' }],
     attachedRoutes: routes.filter(r =>
@@ -133,7 +155,7 @@ export function gatewayStatus(
       generation,
     ),
   }));
-  return ifChanged(gateway.status, {
+  return {
     conditions: trueConditions(
       [
         ['Accepted', 'Accepted'],
@@ -144,54 +166,71 @@ export function gatewayStatus(
       generation,
     ),
     listeners,
-  });
+  };
 }
 
-/** One parent status per parentRef that names an Istio-class Gateway, the parentRef copied verbatim. */
+/**
+ * One parent status per parentRef that names an Istio-class Gateway, the parentRef copied verbatim. An entry
+ * of the Istio controller already there for that Gateway and this generation is kept as it is; entries of
+ * other controllers are kept too.
+ */
 export function httpRouteStatus(
   route: KubeObject,
   istioGateways: KubeObject[],
   now: string,
 ): Record<string, unknown> | undefined {
+  const generation = route.metadata.generation;
   const old: any[] = route.status?.parents ?? [];
+  const sameParent = (a: ParentRef, b: ParentRef) =>
+    istioGateways.some(g => refersTo(a, route, g) && refersTo(b, route, g)) &&
+    a.sectionName === b.sectionName;
   const ours = (route.spec?.parentRefs ?? [])
     .filter((ref: ParentRef) =>
       istioGateways.some(g => refersTo(ref, route, g)),
     )
-    .map((ref: ParentRef) => ({
-      parentRef: ref,
-      controllerName: ISTIO_CONTROLLER,
-      conditions: trueConditions(
-        [
-          ['Accepted', 'Accepted'],
-          ['ResolvedRefs', 'ResolvedRefs'],
-        ],
-        old.find(
-          p =>
-            p.controllerName === ISTIO_CONTROLLER &&
-            canonical(p.parentRef) === canonical(ref),
-        )?.conditions,
-        now,
-        route.metadata.generation,
-      ),
-    }));
+    .map((ref: ParentRef) => {
+      const existing = old.find(
+        p =>
+          p.controllerName === ISTIO_CONTROLLER && sameParent(p.parentRef, ref),
+      );
+      if (existing && reported(existing.conditions, 'Accepted', generation))
+        return existing;
+      return {
+        parentRef: ref,
+        controllerName: ISTIO_CONTROLLER,
+        conditions: trueConditions(
+          [
+            ['Accepted', 'Accepted'],
+            ['ResolvedRefs', 'ResolvedRefs'],
+          ],
+          existing?.conditions,
+          now,
+          generation,
+        ),
+      };
+    });
   if (ours.length === 0) return undefined;
   const others = old.filter(p => p.controllerName !== ISTIO_CONTROLLER);
-  return ifChanged(route.status, { parents: [...others, ...ours] });
+  // The gateway's own entries first, as when Istio accepts a route before kuadrant-operator (whose
+  // kuadrant.io/policy-controller entries carry only PolicyAffected conditions) sees it.
+  const parents = [...ours, ...others];
+  return canonical(parents) === canonical(old) ? undefined : { parents };
 }
 
-/** authorino-operator's Ready (its own condition type, without observedGeneration). */
+/** authorino-operator's Ready (its own condition type, without observedGeneration), once. */
 export function authorinoStatus(
   authorino: KubeObject,
   now: string,
 ): Record<string, unknown> | undefined {
-  return ifChanged(authorino.status, {
+  if (reported(authorino.status?.conditions, 'Ready', undefined))
+    return undefined;
+  return {
     conditions: trueConditions(
       [['Ready', 'Provisioned']],
       authorino.status?.conditions,
       now,
     ),
-  });
+  };
 }
 
 /** The Service limitador-operator would create for a Limitador CR. */
@@ -202,13 +241,19 @@ export function limitadorService(limitador: KubeObject) {
   };
 }
 
-/** Ready for the current generation, so every change of spec.limits is answered by a new status. */
+/** Ready for each new generation, so every change of spec.limits by the operator is answered by a new status. */
 export function limitadorStatus(
   limitador: KubeObject,
   now: string,
 ): Record<string, unknown> | undefined {
   const generation = limitador.metadata.generation;
-  return ifChanged(limitador.status, {
+  if (
+    limitador.status?.observedGeneration === generation &&
+    reported(limitador.status?.conditions, 'Ready', generation) &&
+    limitador.status?.service
+  )
+    return undefined;
+  return {
     observedGeneration: generation,
     conditions: trueConditions(
       [['Ready', 'Ready']],
@@ -217,5 +262,5 @@ export function limitadorStatus(
       generation,
     ),
     service: limitadorService(limitador),
-  });
+  };
 }

@@ -81,6 +81,7 @@ export interface KubeObject {
     name: string;
     namespace?: string;
     generation?: number;
+    resourceVersion?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
@@ -140,7 +141,10 @@ export async function getObject(
     : api.getClusterCustomObject({ group, version, plural, name }))) as any;
 }
 
-/** Replaces the object's status with `status` (a merge patch of the status subresource). */
+/**
+ * Writes `status` over the object's status (a merge patch of the status subresource), only if the object is
+ * still at the resourceVersion it was read at (else 409, and the caller reads it again).
+ */
 export async function patchStatus(
   kc: KubeConfig,
   k: Kind,
@@ -150,8 +154,10 @@ export async function patchStatus(
   const api = kc.makeApiClient(CustomObjectsApi);
   const { group, version, plural } = k;
   const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  // A merge patch replaces lists whole; null first would be needed only to drop keys we never set.
-  const body = { status };
+  const body = {
+    metadata: { resourceVersion: obj.metadata.resourceVersion },
+    status,
+  };
   if (k.namespaced) {
     await api.patchNamespacedCustomObjectStatus(
       {

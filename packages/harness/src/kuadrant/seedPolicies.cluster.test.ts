@@ -213,7 +213,7 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
 
   // Last: it changes the seed's RateLimitPolicy.
   it('follows a change of the RateLimitPolicy into Limitador, and reports it Enforced again', async () => {
-    const changed = await objects.patch(
+    const changed: KubernetesObject = await objects.patch(
       {
         apiVersion: 'kuadrant.io/v1',
         kind: 'RateLimitPolicy',
