@@ -293,13 +293,35 @@ describe('the MaaS portal in a browser', () => {
     );
   });
 
-  it('has the standard Kubernetes tab beside Usage', async () => {
+  it("has the standard Kubernetes tab beside Usage, showing the model's pod", async () => {
+    // The harness runs no KServe controller: create the predictor pod as KServe labels it, so the
+    // tab finds it through the entity's kubernetes-label-selector (it stays Pending: no scheduler).
+    // The tab shows a cluster where it found objects of the entity, or failed to list some.
+    const pod = `${MODEL}-predictor-harness`;
+    await kc.makeApiClient(CoreV1Api).createNamespacedPod({
+      namespace: 'llm',
+      body: {
+        metadata: {
+          name: pod,
+          labels: { 'serving.kserve.io/inferenceservice': MODEL },
+        },
+        spec: {
+          containers: [
+            {
+              name: 'kserve-container',
+              image: 'ghcr.io/llm-d/llm-d-inference-sim:latest',
+            },
+          ],
+        },
+      },
+    });
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );
     await page
       .getByText('Cluster: harness')
       .waitFor({ state: 'attached', timeout: 60_000 });
+    await page.getByText('1 pod', { exact: true }).waitFor();
     // Still on the Kubernetes tab's own route: the entity page did not send us elsewhere.
     expect(new URL(page.url()).pathname).toBe(
       `/catalog/default/component/${MODEL}/kubernetes`,
