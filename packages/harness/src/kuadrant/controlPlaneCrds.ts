@@ -121,7 +121,15 @@ export async function loadControlPlaneCrds(): Promise<
     CONTROL_PLANE_CRD_SOURCES.map(async source => {
       const dir = await moduleDir(source);
       const file = path.join(dir, source.file);
-      return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))
+      let text = fs.readFileSync(file, 'utf8');
+      if (source.only) {
+        // Istio's file has ~50 CRDs: parse only the documents that can be the wanted ones (~1.5 s less).
+        text = text
+          .split(/^---$/m)
+          .filter(doc => source.only!.some(name => doc.includes(name)))
+          .join('\n---\n');
+      }
+      return YAML.parseAllDocuments(text)
         .map(d => d.toJS() as V1CustomResourceDefinition)
         .filter(
           d =>
