@@ -96,6 +96,30 @@ describe('the statuses the harness writes in place of a data plane', () => {
     ).toBeUndefined();
   });
 
+  it('keeps the Gateway conditions kuadrant-operator added when it reports a new generation', () => {
+    const affected = {
+      type: 'kuadrant.io/AuthPolicyAffected',
+      status: 'True' as const,
+      reason: 'Accepted',
+      message: 'Object affected by AuthPolicy [llm/gateway-auth-policy]',
+      lastTransitionTime: NOW,
+      observedGeneration: 2,
+    };
+    const withPolicy = { ...gateway, status: { conditions: [affected] } };
+    const status = gatewayStatus(
+      withPolicy,
+      new Set(['istio']),
+      [],
+      LATER,
+    ) as any;
+    expect(status.conditions.map((c: any) => c.type)).toEqual([
+      'Accepted',
+      'Programmed',
+      'kuadrant.io/AuthPolicyAffected',
+    ]);
+    expect(status.conditions[2]).toEqual(affected);
+  });
+
   it('accepts an HTTPRoute for each parentRef to an Istio Gateway, the parentRef copied verbatim', () => {
     const ref = { name: 'inference-gateway', namespace: 'llm' };
     const r = route([ref, { name: 'not-ours', namespace: 'llm' }]);

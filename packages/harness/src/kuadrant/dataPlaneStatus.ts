@@ -21,14 +21,18 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-/** Conditions set True; an existing True condition keeps its lastTransitionTime. */
+/**
+ * `types` set True (an existing True condition keeps its lastTransitionTime), followed by the existing
+ * conditions of other types, such as the `kuadrant.io/AuthPolicyAffected` that kuadrant-operator adds to
+ * Gateways: a merge patch replaces the whole list.
+ */
 export function trueConditions(
   types: Array<[type: string, reason: string]>,
   existing: Condition[] | undefined,
   now: string,
   generation?: number,
 ): Condition[] {
-  return types.map(([type, reason]) => {
+  const ours: Condition[] = types.map(([type, reason]) => {
     const old = existing?.find(c => c.type === type);
     return {
       type,
@@ -39,6 +43,10 @@ export function trueConditions(
       ...(generation === undefined ? {} : { observedGeneration: generation }),
     };
   });
+  const others = (existing ?? []).filter(
+    c => !types.some(([type]) => type === c.type),
+  );
+  return [...ours, ...others];
 }
 
 /** JSON with sorted keys, for comparing what the server returns with what we would write. */
