@@ -48,6 +48,31 @@ function seedObjects(): KubernetesObject[] {
   });
 }
 
+/** The label Authorino's Secret watch selects by default (--secret-label-selector). */
+const AUTHORINO_WATCHES = { 'authorino.kuadrant.io/managed-by': 'authorino' };
+
+/** An API-key Secret as the seed writes them (its AuthPolicy selects app=llm-gateway in any namespace). */
+function keySecret(
+  name: string,
+  groups: string,
+  labels: Record<string, string> = {},
+): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name,
+      namespace: 'llm',
+      labels: { app: 'llm-gateway', ...labels },
+      annotations: {
+        'kuadrant.io/groups': groups,
+        'secret.kuadrant.io/user-id': name,
+      },
+    },
+    stringData: { api_key: `${name}_key` },
+  } as KubernetesObject;
+}
+
 describe('the upstream seed under the real kuadrant-operator and Authorino', () => {
   const kc = harnessKubeConfig();
   const objects = KubernetesObjectApi.makeApiClient(kc);
@@ -174,26 +199,10 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
       { namespace: 'llm', name: 'simulator-domain-route' },
       { kc },
     );
-    const keySecret = (name: string, labels: Record<string, string>) => ({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name,
-        namespace: 'llm',
-        labels: { app: 'llm-gateway', ...labels },
-        annotations: {
-          'kuadrant.io/groups': 'free',
-          'secret.kuadrant.io/user-id': name,
-        },
-      },
-      stringData: { api_key: `${name}_key` },
-    });
-    applied.push(await objects.create(keySecret('late-unlabelled', {})));
+    applied.push(await objects.create(keySecret('late-unlabelled', 'free')));
     applied.push(
       await objects.create(
-        keySecret('late-labelled', {
-          'authorino.kuadrant.io/managed-by': 'authorino',
-        }),
+        keySecret('late-labelled', 'free', AUTHORINO_WATCHES),
       ),
     );
     await eventually(async () => {
@@ -209,6 +218,24 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
       authorization: 'APIKEY late-unlabelled_key',
     });
     expect(unlabelled.status).toBe(401);
+  });
+
+  it("refuses with 403 a valid key whose group the AuthPolicy's OPA rule does not allow", async () => {
+    const host = await authConfigHostForRoute(
+      { namespace: 'llm', name: 'qwen3-domain-route' },
+      { kc },
+    );
+    applied.push(
+      await objects.create(
+        keySecret('outsider', 'outsiders', AUTHORINO_WATCHES),
+      ),
+    );
+    const res = await eventually(async () => {
+      const r = await authorize({ host, authorization: 'APIKEY outsider_key' });
+      expect(r.status).toBe(403);
+      return r;
+    }, 15000);
+    expect(res.reason).toBeTruthy();
   });
 
   // Last: it changes the seed's RateLimitPolicy.
