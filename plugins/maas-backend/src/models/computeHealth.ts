@@ -84,6 +84,29 @@ function sameParent(
   );
 }
 
+type RouteParentStatus = NonNullable<
+  NonNullable<HTTPRoute['status']>['parents']
+>[number];
+
+/**
+ * The gateway controller's entry for one parent. Policy controllers write their own entries for the
+ * same parent (kuadrant-operator's `kuadrant.io/policy-controller` carries only `*PolicyAffected`
+ * conditions), in any order; the gateway's verdict is the entry that carries `Accepted`.
+ */
+function gatewayVerdict(
+  route: HTTPRoute,
+  parent: ParentRef,
+  namespace: string,
+): RouteParentStatus | undefined {
+  const entries = (route.status?.parents ?? []).filter(p =>
+    sameParent(parent, p.parentRef, namespace),
+  );
+  return (
+    entries.find(p => condition(p.conditions, 'Accepted')) ??
+    entries.find(p => !p.controllerName?.startsWith('kuadrant.io/'))
+  );
+}
+
 function routeReasons(route: HTTPRoute): HealthReason[] {
   const object = label('HTTPRoute', route);
   const reasons: HealthReason[] = [];
@@ -99,9 +122,7 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
   }
   for (const parent of parents) {
     const gateway = `Gateway ${parent.namespace ?? namespace}/${parent.name}`;
-    const status = route.status?.parents?.find(p =>
-      sameParent(parent, p.parentRef, namespace),
-    );
+    const status = gatewayVerdict(route, parent, namespace);
     if (!status) {
       reasons.push({
         severity: 'degraded',
