@@ -24,13 +24,19 @@ MODULES="$(cd "$HERE/../go" && pwd)"
 MAAS_CACHE_DIR="${MAAS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/maas-backstage}"
 OUT="$MAAS_CACHE_DIR/servers/bin"
 
-# Debian bookworm's golang-go is 1.19: Go comes from its official tarball, usually in /usr/local/go.
+# Debian bookworm's golang-go is 1.19: Go 1.26 comes from its official tarball, usually in /usr/local/go,
+# which is used when the `go` on PATH is missing or older.
 GO_HINT="install Go 1.26 or newer (Debian bookworm's golang-go is too old: use the official linux-amd64 tarball, unpacked into /usr/local/go) and run this again"
-command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
+go_new_enough() { # <go binary>: its version is 1.26 or newer
+  local v
+  v="$("$1" env GOVERSION 2>/dev/null)" || return 1
+  [ "$(printf '%s\n' go1.26 "${v%%[-+ ]*}" | sort -V | head -n1)" = go1.26 ]
+}
+if ! { command -v go >/dev/null && go_new_enough go; } && go_new_enough /usr/local/go/bin/go; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 command -v go >/dev/null || die "'go' not found: $GO_HINT."
-go_version="$(go env GOVERSION)"
-[ "$(printf '%s\n' go1.26 "${go_version%%[-+ ]*}" | sort -V | head -n1)" = go1.26 ] \
-  || die "$(command -v go) is $go_version; the etcd module needs Go 1.26 or newer: $GO_HINT."
+go_new_enough go || die "$(command -v go) is $(go env GOVERSION 2>/dev/null || echo 'an unknown version'); the etcd module needs Go 1.26 or newer: $GO_HINT."
 command -v flock >/dev/null || die "'flock' not found (Debian package util-linux)."
 
 # The Kuadrant and llm-d modules are not in the public checksum database the proxy serves; the
