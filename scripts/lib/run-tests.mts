@@ -2,8 +2,10 @@
 // "Tests: N passed, M failed[, K skipped]", computed from Jest's own JSON results.
 // Exits non-zero when a test or a whole suite failed, or when no test ran at all.
 //
-// Two passes: first all test files but `*.exclusive.*`, in parallel; then the exclusive ones, one
-// at a time, because they change what every other test shares (a CRD of the harness cluster).
+// First the static checks (prettier, tsc, lint), each counted as one test, so a formatting or type
+// error fails the run like a failing test. Then two Jest passes: all test files but `*.exclusive.*`,
+// in parallel; then the exclusive ones, one at a time, because they change what every other test
+// shares (a CRD of the harness cluster).
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -63,6 +65,20 @@ function runPass(
   };
 }
 
+// Static checks: [name, yarn arguments].
+const CHECKS: [string, string[]][] = [
+  ['prettier', ['prettier', '--check', '.']],
+  ['tsc', ['tsc']],
+  ['lint', ['backstage-cli', 'repo', 'lint']],
+];
+const checkFailures = CHECKS.filter(([name, args]) => {
+  console.error(`\n[tests] check ${name}: yarn ${args.join(' ')}`);
+  const run = spawnSync('yarn', args, { stdio: 'inherit' });
+  if (run.status === 0) return false;
+  console.error(`failed check: ${name} (exit ${run.status ?? run.signal})`);
+  return true;
+}).length;
+
 const passes = [
   runPass('parallel', [
     '--testPathIgnorePatterns',
@@ -73,15 +89,15 @@ const passes = [
 ];
 rmSync(dir, { recursive: true, force: true });
 
-let passed = 0;
-let failed = 0;
+let testsPassed = 0;
+let failed = checkFailures;
 let skipped = 0;
 for (const { results, status } of passes) {
   if (!results) {
     failed += 1;
     continue;
   }
-  passed += results.numPassedTests;
+  testsPassed += results.numPassedTests;
   failed += results.numFailedTests + results.numRuntimeErrorTestSuites;
   skipped += results.numPendingTests + results.numTodoTests;
   for (const suite of results.testResults) {
@@ -97,10 +113,11 @@ for (const { results, status } of passes) {
     failed += 1;
   }
 }
+const passed = testsPassed + CHECKS.length - checkFailures;
 const closing = `Tests: ${passed} passed, ${failed} failed${
   skipped ? `, ${skipped} skipped` : ''
 }`;
 console.log(closing);
 if (process.env.MAAS_TESTS_SUMMARY_FILE)
   writeFileSync(process.env.MAAS_TESTS_SUMMARY_FILE, closing);
-if (failed > 0 || passed === 0) process.exit(1);
+if (failed > 0 || testsPassed === 0) process.exit(1);
