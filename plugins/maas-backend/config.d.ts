@@ -123,6 +123,13 @@ export interface Config {
        * @default maas_
        */
       prefix?: string;
+      /**
+       * The namespace key Secrets are written to: the one where kuadrant-operator writes its
+       * AuthConfigs (the Kuadrant CR's namespace), since Authorino reads API-key Secrets only
+       * there. The portal's service account needs Secret rights in this namespace only.
+       * @default kuadrant-system
+       */
+      namespace?: string;
     };
   };
 }

@@ -89,6 +89,12 @@ describe('readMaasConfig', () => {
     expect(() => readMaasConfig(new ConfigReader({ maas }))).toThrow(message);
   });
 
+  it('writes key Secrets to kuadrant-system unless maas.keys.namespace says otherwise', () => {
+    expect(readMaasConfig(new ConfigReader({})).keys.namespace).toBe(
+      'kuadrant-system',
+    );
+  });
+
   it('reads maas.keys', () => {
     const keys = {
       maxActivePerUserAndModel: 1,
@@ -97,6 +103,7 @@ describe('readMaasConfig', () => {
       rotationOverlapMinutes: 5,
       reasonMaxLength: 50,
       prefix: 'acme_',
+      namespace: 'kuadrant',
     };
     const config = readMaasConfig(new ConfigReader({ maas: { keys } }));
     expect(config.keys).toEqual(keys);
@@ -118,6 +125,10 @@ describe('readMaasConfig', () => {
     [
       { prefix: 'has space' },
       /maas\.keys\.prefix: "has space" must be 1 to 16 letters/,
+    ],
+    [
+      { namespace: 'Kuadrant_System' },
+      /maas\.keys\.namespace: "Kuadrant_System" is not a namespace name/,
     ],
   ])(
     'stops start-up on a bad maas.keys value, naming the key (%#)',

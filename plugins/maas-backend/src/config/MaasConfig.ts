@@ -28,6 +28,8 @@ export interface KeysConfig {
   reasonMaxLength: number;
   /** Start of every key value, so that a leaked key is recognisable. */
   prefix: string;
+  /** Where key Secrets are written: the namespace where kuadrant-operator writes AuthConfigs. */
+  namespace: string;
 }
 
 export const DEFAULT_KEYS_CONFIG: KeysConfig = {
@@ -37,6 +39,7 @@ export const DEFAULT_KEYS_CONFIG: KeysConfig = {
   rotationOverlapMinutes: 60,
   reasonMaxLength: 500,
   prefix: 'maas_',
+  namespace: 'kuadrant-system',
 };
 
 function positive(config: Config, key: string, fallback: number): number {
@@ -84,6 +87,7 @@ function readKeys(config: Config): KeysConfig {
       d.reasonMaxLength,
     ),
     prefix: config.getOptionalString('keys.prefix') ?? d.prefix,
+    namespace: config.getOptionalString('keys.namespace') ?? d.namespace,
   };
   if (keys.defaultTtlDays > keys.maxTtlDays) {
     throw new MaasConfigError(
@@ -93,6 +97,11 @@ function readKeys(config: Config): KeysConfig {
   if (!/^[A-Za-z0-9_-]{1,16}$/.test(keys.prefix)) {
     throw new MaasConfigError(
       `maas.keys.prefix: "${keys.prefix}" must be 1 to 16 letters, digits, "_" or "-"`,
+    );
+  }
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(keys.namespace)) {
+    throw new MaasConfigError(
+      `maas.keys.namespace: "${keys.namespace}" is not a namespace name (lower-case letters, digits and "-", at most 63)`,
     );
   }
   return keys;
