@@ -3,6 +3,8 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   maasAuditReadPermission,
   maasKeyApprovePermission,
@@ -67,6 +69,21 @@ describe('MaasPermissionPolicy', () => {
       });
     }
   });
+
+  it.each([kubernetesProxyPermission, catalogLocationCreatePermission])(
+    'gives $name to admins only',
+    async permission => {
+      expect(await policy.handle({ permission }, jane)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await policy.handle({ permission })).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await policy.handle({ permission }, admin)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    },
+  );
 
   it('denies the audit history to others', async () => {
     expect(
