@@ -1,5 +1,5 @@
 import { HTTPRoute } from '@maas-portal/plugin-maas-node';
-import { computeHealth } from './computeHealth';
+import { computeHealth, WAITING_GRACE_SECONDS } from './computeHealth';
 
 const parentRef = { name: 'inference-gateway', namespace: 'llm' };
 const condition = (type: string, status: 'True' | 'False') => ({
@@ -78,5 +78,129 @@ describe('computeHealth: the route verdict comes from the gateway controller', (
     const reasons = routeReasons(route([policyControllerEntry]));
     expect(reasons).toHaveLength(1);
     expect(reasons[0].message).toMatch(/has not accepted the route yet/);
+  });
+});
+
+describe('computeHealth: a model created moments ago is waiting, not degraded', () => {
+  const created = '2026-11-30T12:00:00Z';
+  const seconds = (n: number) => new Date(Date.parse(created) + n * 1000);
+  // What the cluster holds seconds after the portal applied a model: no controller has written
+  // a status yet.
+  const fresh = (now: Date) =>
+    computeHealth({
+      inferenceServiceName: 'llm/m',
+      inferenceService: {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+      } as any,
+      route: {
+        ...route([]),
+        metadata: {
+          name: 'm-route',
+          namespace: 'llm',
+          creationTimestamp: created,
+        },
+      } as HTTPRoute,
+      routeName: 'llm/m-route',
+      policies: [
+        {
+          kind: 'AuthPolicy',
+          attachedTo: 'route',
+          object: {
+            metadata: {
+              name: 'm-auth',
+              namespace: 'llm',
+              creationTimestamp: created,
+            },
+          } as any,
+        },
+      ],
+      now,
+    });
+
+  it('names KServe, the Gateway and Kuadrant, in that order, within the grace period', () => {
+    const verdict = fresh(seconds(5));
+    expect(verdict.state).toBe('degraded');
+    expect(verdict.waitingFor).toEqual(['KServe', 'the Gateway', 'Kuadrant']);
+    expect(verdict.reasons.map(r => r.waitingFor)).toEqual([
+      'KServe',
+      'the Gateway',
+      'Kuadrant',
+    ]);
+    expect(verdict.reasons[0]).not.toHaveProperty('since');
+  });
+
+  it('calls the same silence degraded once the grace period is over', () => {
+    const verdict = fresh(seconds(WAITING_GRACE_SECONDS + 1));
+    expect(verdict.state).toBe('degraded');
+    expect(verdict.waitingFor).toBeUndefined();
+  });
+
+  it('is not waiting when one object reports a failure', () => {
+    const verdict = computeHealth({
+      inferenceServiceName: 'llm/m',
+      inferenceService: {
+        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+        status: {
+          conditions: [condition('Ready', 'False')],
+          modelStatus: { states: { activeModelState: 'FailedToLoad' } },
+        },
+      } as any,
+      routeName: 'llm/m-route',
+      policies: [],
+      now: seconds(5),
+    });
+    expect(verdict.state).toBe('unhealthy');
+    expect(verdict.waitingFor).toBeUndefined();
+  });
+
+  it('counts a young Ready=False while the model loads as waiting for KServe', () => {
+    const verdict = computeHealth({
+      inferenceServiceName: 'llm/m',
+      inferenceService: {
+        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+        status: {
+          conditions: [
+            {
+              ...condition('Ready', 'False'),
+              lastTransitionTime: created,
+            },
+          ],
+          modelStatus: { states: { activeModelState: 'Loading' } },
+        },
+      } as any,
+      route: {
+        ...route([
+          {
+            parentRef,
+            controllerName: 'istio.io/gateway-controller',
+            conditions: [
+              condition('Accepted', 'True'),
+              condition('ResolvedRefs', 'True'),
+            ],
+          },
+        ]),
+      },
+      routeName: 'llm/m-route',
+      policies: [
+        {
+          kind: 'AuthPolicy',
+          attachedTo: 'route',
+          object: {
+            metadata: { name: 'm-auth', namespace: 'llm' },
+            status: {
+              conditions: [
+                condition('Accepted', 'True'),
+                condition('Enforced', 'True'),
+              ],
+            },
+          },
+        },
+      ],
+      now: seconds(30),
+    });
+    expect(verdict.waitingFor).toEqual(['KServe']);
+    expect(verdict.state).toBe('degraded');
   });
 });

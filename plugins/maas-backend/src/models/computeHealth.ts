@@ -1,4 +1,8 @@
-import { HealthReason, HealthVerdict } from '@maas-portal/plugin-maas-common';
+import {
+  HealthController,
+  HealthReason,
+  HealthVerdict,
+} from '@maas-portal/plugin-maas-common';
 import {
   Condition,
   HTTPRoute,
@@ -13,6 +17,23 @@ export interface AttachedPolicy {
   object: Named & { status?: { conditions?: Condition[] } };
   attachedTo: 'route' | 'gateway';
 }
+
+/**
+ * How long a controller may take to report on an object before its silence counts against the
+ * model: a fresh model waits for KServe to load it, the Gateway to accept its route and Kuadrant
+ * to enforce its policies, which takes seconds to a few minutes.
+ */
+export const WAITING_GRACE_SECONDS = 600;
+
+/** A reason while it is worked out: pending reasons carry when their wait began. */
+type Finding = HealthReason & { since?: string };
+
+/** A reason about a controller that has not caught up since `since` (a timestamp). */
+const pending = (
+  reason: HealthReason,
+  waitingFor: HealthController,
+  since: string | undefined,
+): Finding => ({ ...reason, waitingFor, since });
 
 const label = (
   kind: string,
@@ -30,9 +51,10 @@ function explain(c: Condition): string {
   return [c.reason, c.message].filter(Boolean).join(': ');
 }
 
-function inferenceServiceReasons(isvc: InferenceService): HealthReason[] {
+function inferenceServiceReasons(isvc: InferenceService): Finding[] {
   const object = label('InferenceService', isvc);
-  const reasons: HealthReason[] = [];
+  const created = isvc.metadata.creationTimestamp?.toString();
+  const reasons: Finding[] = [];
   const ready = condition(isvc.status?.conditions, 'Ready');
   const modelState = isvc.status?.modelStatus?.states?.activeModelState;
   if (modelState === 'FailedToLoad') {
@@ -47,26 +69,44 @@ function inferenceServiceReasons(isvc: InferenceService): HealthReason[] {
       }`,
     });
   } else if (modelState && modelState !== 'Loaded') {
-    reasons.push({
-      severity: 'degraded',
-      object,
-      message: `The model is ${modelState.toLowerCase()}, not loaded yet`,
-    });
+    reasons.push(
+      pending(
+        {
+          severity: 'degraded',
+          object,
+          message: `The model is ${modelState.toLowerCase()}, not loaded yet`,
+        },
+        'KServe',
+        created,
+      ),
+    );
   }
   if (!ready) {
-    reasons.push({
-      severity: 'degraded',
-      object,
-      message: 'KServe has not reported readiness yet',
-    });
+    reasons.push(
+      pending(
+        {
+          severity: 'degraded',
+          object,
+          message: 'KServe has not reported readiness yet',
+        },
+        'KServe',
+        created,
+      ),
+    );
   } else if (ready.status !== 'True') {
-    reasons.push({
+    const notReady: HealthReason = {
       severity: 'unhealthy',
       object,
       message: `Not ready${
         ready.reason || ready.message ? `: ${explain(ready)}` : ''
       }`,
-    });
+    };
+    // A model that failed to load is broken; one not ready yet while loading is on its way.
+    reasons.push(
+      modelState === 'FailedToLoad'
+        ? notReady
+        : pending(notReady, 'KServe', ready.lastTransitionTime ?? created),
+    );
   }
   return reasons;
 }
@@ -107,9 +147,10 @@ function gatewayVerdict(
   );
 }
 
-function routeReasons(route: HTTPRoute): HealthReason[] {
+function routeReasons(route: HTTPRoute): Finding[] {
   const object = label('HTTPRoute', route);
-  const reasons: HealthReason[] = [];
+  const created = route.metadata.creationTimestamp?.toString();
+  const reasons: Finding[] = [];
   const namespace = route.metadata.namespace ?? '';
   const parents = route.spec?.parentRefs ?? [];
   if (parents.length === 0) {
@@ -124,21 +165,33 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
     const gateway = `Gateway ${parent.namespace ?? namespace}/${parent.name}`;
     const status = gatewayVerdict(route, parent, namespace);
     if (!status) {
-      reasons.push({
-        severity: 'degraded',
-        object,
-        message: `${gateway} has not accepted the route yet (no status from its controller)`,
-      });
+      reasons.push(
+        pending(
+          {
+            severity: 'degraded',
+            object,
+            message: `${gateway} has not accepted the route yet (no status from its controller)`,
+          },
+          'the Gateway',
+          created,
+        ),
+      );
       continue;
     }
     for (const type of ['Accepted', 'ResolvedRefs']) {
       const c = condition(status.conditions, type);
       if (!c) {
-        reasons.push({
-          severity: 'degraded',
-          object,
-          message: `${gateway} reports no ${type} condition yet`,
-        });
+        reasons.push(
+          pending(
+            {
+              severity: 'degraded',
+              object,
+              message: `${gateway} reports no ${type} condition yet`,
+            },
+            'the Gateway',
+            created,
+          ),
+        );
       } else if (c.status !== 'True') {
         reasons.push({
           severity: 'unhealthy',
@@ -153,41 +206,58 @@ function routeReasons(route: HTTPRoute): HealthReason[] {
   return reasons;
 }
 
-function policyReasons(policy: AttachedPolicy): HealthReason[] {
+function policyReasons(policy: AttachedPolicy): Finding[] {
   const object = `${label(policy.kind, policy.object)} (on the ${
     policy.attachedTo
   })`;
-  const reasons: HealthReason[] = [];
+  const created = policy.object.metadata.creationTimestamp?.toString();
+  const reasons: Finding[] = [];
   const conditions = policy.object.status?.conditions;
   if (
     !condition(conditions, 'Accepted') &&
     !condition(conditions, 'Enforced')
   ) {
     return [
-      {
-        severity: 'degraded',
-        object,
-        message:
-          'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)',
-      },
+      pending(
+        {
+          severity: 'degraded',
+          object,
+          message:
+            'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)',
+        },
+        'Kuadrant',
+        created,
+      ),
     ];
   }
   for (const type of ['Accepted', 'Enforced']) {
     const c = condition(conditions, type);
     if (!c) {
-      reasons.push({
-        severity: 'degraded',
-        object,
-        message: `Kuadrant reports no ${type} condition yet`,
-      });
+      reasons.push(
+        pending(
+          {
+            severity: 'degraded',
+            object,
+            message: `Kuadrant reports no ${type} condition yet`,
+          },
+          'Kuadrant',
+          created,
+        ),
+      );
     } else if (c.status !== 'True') {
-      reasons.push({
+      const reason: HealthReason = {
         severity: type === 'Accepted' ? 'unhealthy' : 'degraded',
         object,
         message: `${type === 'Accepted' ? 'Not accepted' : 'Not enforced'}${
           c.reason || c.message ? `: ${explain(c)}` : ''
         }`,
-      });
+      };
+      // A rejected policy is a mistake; an accepted one not enforced yet is Kuadrant catching up.
+      reasons.push(
+        type === 'Accepted'
+          ? reason
+          : pending(reason, 'Kuadrant', c.lastTransitionTime ?? created),
+      );
     }
   }
   return reasons;
@@ -203,8 +273,10 @@ export function computeHealth(options: {
   route?: HTTPRoute;
   routeName?: string;
   policies: AttachedPolicy[];
+  /** The time to judge waits against; now, unless a test says otherwise. */
+  now?: Date;
 }): HealthVerdict {
-  const reasons: HealthReason[] = [];
+  const reasons: Finding[] = [];
   if (!options.inferenceService) {
     reasons.push({
       severity: 'unhealthy',
@@ -235,7 +307,34 @@ export function computeHealth(options: {
     });
   }
   options.policies.forEach(p => reasons.push(...policyReasons(p)));
-  return { state: stateOf(reasons), reasons };
+  const waitingFor = waitingControllers(reasons, options.now ?? new Date());
+  const verdict = reasons.map(({ since: _since, ...reason }) => reason);
+  return waitingFor
+    ? { state: 'degraded', reasons: verdict, waitingFor }
+    : { state: stateOf(verdict), reasons: verdict };
+}
+
+const ORDER: HealthController[] = ['KServe', 'the Gateway', 'Kuadrant'];
+
+/**
+ * The controllers a new model waits for, when every reason is a controller's silence or pending
+ * state that began within the grace period; undefined when anything else is wrong or a wait has
+ * gone on too long (or began at an unknown time) to call it new.
+ */
+function waitingControllers(
+  reasons: Finding[],
+  now: Date,
+): HealthController[] | undefined {
+  if (reasons.length === 0) return undefined;
+  const fresh = (since: string | undefined) => {
+    const began = since ? Date.parse(since) : NaN;
+    return (
+      !Number.isNaN(began) &&
+      now.getTime() - began < WAITING_GRACE_SECONDS * 1000
+    );
+  };
+  if (!reasons.every(r => r.waitingFor && fresh(r.since))) return undefined;
+  return ORDER.filter(c => reasons.some(r => r.waitingFor === c));
 }
 
 /** Unhealthy if any reason is; degraded if there are only lesser reasons; healthy with none. */

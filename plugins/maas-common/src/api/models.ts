@@ -10,11 +10,24 @@ export interface HealthReason {
   object: string;
   /** What is wrong, with the controller's own reason and message when it gave one. */
   message: string;
+  /**
+   * Set when the reason is a controller that has not caught up yet (no status, a pending state)
+   * rather than one that reported a failure.
+   */
+  waitingFor?: HealthController;
 }
+
+/** The controllers a new model waits for. */
+export type HealthController = 'KServe' | 'the Gateway' | 'Kuadrant';
 
 export interface HealthVerdict {
   state: HealthState;
   reasons: HealthReason[];
+  /**
+   * Set when every reason is a controller that has not caught up on objects changed moments ago:
+   * the model is new, not broken. Lists the controllers, in the order traffic meets them.
+   */
+  waitingFor?: HealthController[];
 }
 
 /** A Kuadrant policy that applies to a model's route, directly or through its Gateway. */
