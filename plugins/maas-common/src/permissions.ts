@@ -42,6 +42,12 @@ export const maasUsageReadAllPermission = onEntity(
   'read',
 );
 
+/** Create a model (the "Create model" template's actions); where and what is limited by `maas.create.*`. */
+export const maasModelCreatePermission = createPermission({
+  name: 'maas.model.create',
+  attributes: { action: 'create' },
+});
+
 /** Read the audit history of key changes. */
 export const maasAuditReadPermission = createPermission({
   name: 'maas.audit.read',
@@ -51,6 +57,7 @@ export const maasAuditReadPermission = createPermission({
 export const maasPermissions = [
   maasModelListPermission,
   maasModelReadPermission,
+  maasModelCreatePermission,
   maasKeyRequestPermission,
   maasKeyReadPermission,
   maasKeyApprovePermission,
