@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { model } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { HealthCard } from './HealthCard';
@@ -6,59 +6,148 @@ import { HealthCard } from './HealthCard';
 const render = (overrides: Parameters<typeof model>[0]) =>
   renderWithApis(<HealthCard model={model(overrides)} />, {});
 
-/** A verdict with one reason, as grave as the verdict. */
-const verdict = (
-  state: 'degraded' | 'unhealthy',
-  object: string,
-  message: string,
-) => ({ state, reasons: [{ severity: state, object, message }] });
+const objectRows = () =>
+  within(screen.getByRole('list', { name: 'Model objects' })).getAllByRole(
+    'listitem',
+  );
+
+const LONG_REASON =
+  'Not enforced: MissingDependency: the Kuadrant operator could not find Limitador in kuadrant-system, so no limit of this policy reaches the gateway until an administrator installs it';
 
 describe('HealthCard', () => {
   it('shows a healthy model with its objects and policies', async () => {
     await render({});
     expect(screen.getByText('healthy')).toBeInTheDocument();
     expect(
-      screen.queryByRole('list', { name: 'Health reasons' }),
-    ).not.toBeInTheDocument();
-    expect(
       screen.getByText('InferenceService llm/qwen3: Loaded'),
     ).toBeInTheDocument();
     expect(screen.getByText('HTTPRoute llm/qwen3: found')).toBeInTheDocument();
-    expect(screen.getByText('AuthPolicy llm/gateway-auth')).toBeInTheDocument();
-    expect(screen.getByText('on the gateway, enforced')).toBeInTheDocument();
-  });
-
-  it('lists the reasons of a degraded model', async () => {
-    await render({
-      health: verdict(
-        'degraded',
-        'RateLimitPolicy llm/limits',
-        'not enforced: Overridden',
+    expect(
+      screen.getByText(
+        'AuthPolicy llm/gateway-auth (on the gateway): enforced',
       ),
-    });
-    expect(screen.getByText('degraded')).toBeInTheDocument();
-    expect(
-      screen.getByRole('list', { name: 'Health reasons' }),
-    ).toBeInTheDocument();
-    expect(screen.getByText('RateLimitPolicy llm/limits')).toBeInTheDocument();
-    expect(
-      screen.getByText('degraded: not enforced: Overridden'),
     ).toBeInTheDocument();
   });
 
-  it('shows an unhealthy model whose objects are missing', async () => {
+  it('lists each object once, with its reasons under it', async () => {
     await render({
-      health: verdict('unhealthy', 'InferenceService llm/qwen3', 'not found'),
+      policies: [
+        {
+          kind: 'AuthPolicy',
+          namespace: 'llm',
+          name: 'gateway-auth',
+          attachedTo: 'gateway',
+        },
+        {
+          kind: 'RateLimitPolicy',
+          namespace: 'llm',
+          name: 'limits',
+          attachedTo: 'route',
+          accepted: true,
+          enforced: false,
+        },
+      ],
+      health: {
+        state: 'degraded',
+        reasons: [
+          {
+            severity: 'degraded',
+            object: 'AuthPolicy llm/gateway-auth (on the gateway)',
+            message: 'Kuadrant has not reported on this policy yet',
+          },
+          {
+            severity: 'degraded',
+            object: 'RateLimitPolicy llm/limits (on the route)',
+            message: LONG_REASON,
+          },
+        ],
+      },
+    });
+    // Four objects, four rows: the reasons do not come back as "state unknown" rows.
+    expect(objectRows()).toHaveLength(4);
+    expect(screen.getAllByText(/AuthPolicy llm\/gateway-auth/)).toHaveLength(1);
+    expect(screen.getAllByText(/RateLimitPolicy llm\/limits/)).toHaveLength(1);
+    expect(
+      within(objectRows()[2]).getByText(
+        'degraded: Kuadrant has not reported on this policy yet',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a long reason in full, wrapping between words', async () => {
+    await render({
+      health: {
+        state: 'degraded',
+        reasons: [
+          {
+            severity: 'degraded',
+            object: 'HTTPRoute llm/qwen3',
+            message: LONG_REASON,
+          },
+        ],
+      },
+    });
+    const reason = screen.getByText(`degraded: ${LONG_REASON}`);
+    expect(reason).toBeVisible();
+    const style = getComputedStyle(reason);
+    expect(style.whiteSpace).toBe('normal');
+    expect(style.wordBreak).toBe('normal');
+    expect(style.textOverflow).not.toBe('ellipsis');
+  });
+
+  it('calls a model its controllers have not caught up with "waiting", not degraded', async () => {
+    await render({
+      health: {
+        state: 'degraded',
+        waitingFor: ['KServe', 'the Gateway', 'Kuadrant'],
+        reasons: [
+          {
+            severity: 'degraded',
+            object: 'InferenceService llm/qwen3',
+            message: 'KServe has not reported readiness yet',
+            waitingFor: 'KServe',
+          },
+        ],
+      },
+    });
+    expect(
+      screen.getByText('waiting for KServe / the Gateway / Kuadrant'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('degraded')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'waiting for KServe: KServe has not reported readiness yet',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows an unhealthy model whose objects are missing, each once', async () => {
+    await render({
+      health: {
+        state: 'unhealthy',
+        reasons: [
+          {
+            severity: 'unhealthy',
+            object: 'InferenceService llm/qwen3',
+            message: 'Not found in the cluster',
+          },
+          {
+            severity: 'unhealthy',
+            object: 'HTTPRoute (none)',
+            message: 'No HTTPRoute is linked to this model',
+          },
+        ],
+      },
       inferenceService: { namespace: 'llm', name: 'qwen3', found: false },
       route: undefined,
+      policies: [],
     });
     expect(screen.getByText('unhealthy')).toBeInTheDocument();
     expect(
       screen.getByText('InferenceService llm/qwen3: not found'),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('No HTTPRoute is named for this model.'),
-    ).toBeInTheDocument();
+    expect(screen.getByText('HTTPRoute (none)')).toBeInTheDocument();
+    expect(objectRows()).toHaveLength(2);
   });
 
   it('warns that the data may be stale, and shows the backend warnings', async () => {

@@ -2,6 +2,7 @@ import {
   InfoCard,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
 import {
@@ -9,13 +10,42 @@ import {
   List,
   ListItem,
   ListItemText,
-  Typography,
+  makeStyles,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { HealthState, PolicySummary } from '@maas-portal/plugin-maas-common';
+import {
+  HealthController,
+  HealthReason,
+  HealthState,
+  HealthVerdict,
+  PolicySummary,
+} from '@maas-portal/plugin-maas-common';
 import { ModelDetails } from '../../api/MaasApi';
 
-export function HealthBadge(props: { state: HealthState }) {
+const useStyles = makeStyles({
+  // Reasons are read in full: they wrap between words, and only a token longer than the line
+  // (an object name, a URL) breaks inside.
+  readable: {
+    whiteSpace: 'normal',
+    wordBreak: 'normal',
+    overflowWrap: 'anywhere',
+  },
+});
+
+/** "waiting for KServe / the Gateway", for a verdict of a model that is new, not broken. */
+export function waitingText(controllers: HealthController[]): string {
+  return `waiting for ${controllers.join(' / ')}`;
+}
+
+export function HealthBadge(props: { health: HealthVerdict }) {
+  const { state, waitingFor } = props.health;
+  if (waitingFor?.length) {
+    return <StatusPending>{waitingText(waitingFor)}</StatusPending>;
+  }
+  return <StateBadge state={state} />;
+}
+
+function StateBadge(props: { state: HealthState }) {
   switch (props.state) {
     case 'healthy':
       return <StatusOK>healthy</StatusOK>;
@@ -33,64 +63,111 @@ function policyState(policy: PolicySummary): string {
   return 'state unknown';
 }
 
-/** A model's health verdict with its reasons, its objects and the policies on its route. */
+/** One object of the model, with what the cluster says of it and the reasons about it. */
+interface HealthObject {
+  label: string;
+  state: string;
+  reasons: HealthReason[];
+}
+
+/**
+ * Each object of the model once: the InferenceService, the HTTPRoute and the policies on it, each
+ * with its reasons; a reason about an object the model does not list gets a row of its own.
+ */
+export function healthObjects(model: ModelDetails): HealthObject[] {
+  const { inferenceService: isvc, route, policies, health } = model;
+  const objects: HealthObject[] = [
+    {
+      label: `InferenceService ${isvc.namespace}/${isvc.name}`,
+      state: isvc.found ? isvc.modelState ?? 'found' : 'not found',
+      reasons: [],
+    },
+  ];
+  if (route) {
+    objects.push({
+      label: `HTTPRoute ${route.namespace}/${route.name}`,
+      state: route.found ? 'found' : 'not found',
+      reasons: [],
+    });
+  }
+  for (const p of policies) {
+    objects.push({
+      label: `${p.kind} ${p.namespace}/${p.name} (on the ${p.attachedTo})`,
+      state: policyState(p),
+      reasons: [],
+    });
+  }
+  for (const reason of health.reasons) {
+    const known = objects.find(o => o.label === reason.object);
+    if (known) known.reasons.push(reason);
+    else objects.push({ label: reason.object, state: '', reasons: [reason] });
+  }
+  return objects;
+}
+
+function ObjectStatus(props: { object: HealthObject }) {
+  const { reasons } = props.object;
+  if (reasons.length === 0) return <StatusOK />;
+  if (reasons.some(r => r.severity === 'unhealthy' && !r.waitingFor)) {
+    return <StatusError />;
+  }
+  if (reasons.every(r => r.waitingFor)) return <StatusPending />;
+  return <StatusWarning />;
+}
+
+const reasonText = (r: HealthReason) =>
+  r.waitingFor
+    ? `waiting for ${r.waitingFor}: ${r.message}`
+    : `${r.severity}: ${r.message}`;
+
+/** A model's health verdict: each of its objects once, with the reasons about it in full. */
 export function HealthCard(props: { model: ModelDetails }) {
   const { model } = props;
-  const { health, inferenceService, route, policies, cache, warnings } = model;
+  const classes = useStyles();
+  const objects = healthObjects(model);
   return (
     <InfoCard title="Health">
       <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
-        <Typography variant="h6" component="div" aria-label="Health">
-          <HealthBadge state={health.state} />
-        </Typography>
-        {health.reasons.length > 0 && (
-          <List dense aria-label="Health reasons" disablePadding>
-            {health.reasons.map((reason, i) => (
-              <ListItem key={i} disableGutters>
-                <ListItemText
-                  primary={reason.object}
-                  secondary={`${reason.severity}: ${reason.message}`}
-                />
-              </ListItem>
-            ))}
-          </List>
-        )}
-        <Typography variant="body2">
-          InferenceService {inferenceService.namespace}/{inferenceService.name}:{' '}
-          {inferenceService.found
-            ? inferenceService.modelState ?? 'found'
-            : 'not found'}
-        </Typography>
-        <Typography variant="body2">
-          {route
-            ? `HTTPRoute ${route.namespace}/${route.name}: ${
-                route.found ? 'found' : 'not found'
-              }`
-            : 'No HTTPRoute is named for this model.'}
-        </Typography>
-        {policies.length > 0 && (
-          <List dense aria-label="Policies" disablePadding>
-            {policies.map(p => (
-              <ListItem
-                key={`${p.kind}/${p.namespace}/${p.name}`}
-                disableGutters
-              >
-                <ListItemText
-                  primary={`${p.kind} ${p.namespace}/${p.name}`}
-                  secondary={`on the ${p.attachedTo}, ${policyState(p)}`}
-                />
-              </ListItem>
-            ))}
-          </List>
-        )}
-        {cache.ageSeconds > 0 && (
+        <Box aria-label="Health" fontSize="h6.fontSize">
+          <HealthBadge health={model.health} />
+        </Box>
+        <List dense aria-label="Model objects" disablePadding>
+          {objects.map(o => (
+            <ListItem key={o.label} disableGutters alignItems="flex-start">
+              <ListItemText
+                className={classes.readable}
+                primary={
+                  <>
+                    <ObjectStatus object={o} />
+                    {o.state ? `${o.label}: ${o.state}` : o.label}
+                  </>
+                }
+                secondary={
+                  o.reasons.length > 0
+                    ? o.reasons.map(r => (
+                        <Box
+                          component="span"
+                          display="block"
+                          key={r.message}
+                          className={classes.readable}
+                        >
+                          {reasonText(r)}
+                        </Box>
+                      ))
+                    : undefined
+                }
+              />
+            </ListItem>
+          ))}
+        </List>
+        {model.cache.ageSeconds > 0 && (
           <Alert severity="warning">
             The portal lost its watch on the cluster{' '}
-            {Math.round(cache.ageSeconds)} seconds ago; what you see may be out
-            of date.
+            {Math.round(model.cache.ageSeconds)} seconds ago; what you see may
+            be out of date.
           </Alert>
         )}
-        {warnings.map(w => (
+        {model.warnings.map(w => (
           <Alert key={w} severity="info">
             {w}
           </Alert>
