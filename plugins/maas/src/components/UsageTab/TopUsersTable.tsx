@@ -1,10 +1,13 @@
 import { Table, TableColumn } from '@backstage/core-components';
+import { Box } from '@material-ui/core';
 import { TopUser } from '@maas-portal/plugin-maas-common';
+import { sortIcons } from '../table/sortArrows';
+import { readableUser } from '../../format/entityRefs';
 
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 
 const columns: TableColumn<TopUser>[] = [
-  { title: 'User', field: 'user' },
+  { title: 'User', field: 'user', render: u => readableUser(u.user) },
   { title: 'Tier', field: 'tier' },
   {
     title: 'Calls',
@@ -21,23 +24,28 @@ const columns: TableColumn<TopUser>[] = [
   },
 ];
 
-/** The model's heaviest callers over the range; only for holders of maas.usage.read-all. */
+/**
+ * The model's heaviest callers over the range, most calls first; a user with no calls in the
+ * range is not a top user. Only for holders of maas.usage.read-all.
+ */
 export function TopUsersTable(props: { users: TopUser[] }) {
+  const users = props.users
+    .filter(u => u.calls > 0)
+    .sort((a, b) => b.calls - a.calls);
   return (
     <Table<TopUser>
       title="Top users"
       columns={columns}
-      data={props.users}
+      icons={sortIcons}
+      data={users}
       options={{
-        paging: props.users.length > 10,
+        paging: users.length > 10,
         pageSize: 10,
         padding: 'dense',
-        search: props.users.length > 10,
+        search: users.length > 10,
       }}
       emptyContent={
-        <div style={{ padding: 16 }}>
-          Nobody called this model in this range.
-        </div>
+        <Box padding={2}>Nobody called this model in this range.</Box>
       }
     />
   );

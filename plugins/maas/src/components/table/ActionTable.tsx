@@ -3,6 +3,7 @@ import { Box } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
 import { tableOptions } from './options';
+import { sortIcons } from './sortArrows';
 import { RowAction } from './useRowAction';
 
 export interface ActionTableProps<T extends object> {
@@ -33,6 +34,7 @@ export function ActionTable<T extends object>(props: ActionTableProps<T>) {
       <Table<T>
         title={title}
         columns={columns}
+        icons={sortIcons}
         data={rows}
         options={tableOptions({
           pageSize,

@@ -1,0 +1,21 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+
+/**
+ * A user as people read it: `alice` for `user:default/alice`; a name that is not an entity ref
+ * (an id the gateway knows a caller by) as it is.
+ */
+export function readableUser(ref: string): string {
+  return readableRef(ref, 'user');
+}
+
+/** An entity ref as people read it, without the default kind and namespace. */
+export function readableRef(ref: string, defaultKind: string): string {
+  try {
+    return humanizeEntityRef(parseEntityRef(ref, { defaultKind }), {
+      defaultKind,
+    });
+  } catch {
+    return ref;
+  }
+}
