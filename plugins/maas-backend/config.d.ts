@@ -87,6 +87,15 @@ export interface Config {
       /** @visibility frontend */
       approval: 'auto' | 'manual';
     }>;
+    /** Who decides key requests. */
+    approvals?: {
+      /**
+       * Whether a requester may decide their own key request. Off: four eyes, another approver
+       * decides. Turn on only for installs with a single admin.
+       * @default false
+       */
+      allowSelfApproval?: boolean;
+    };
     /** API keys requested through the portal. */
     keys?: {
       /**

@@ -22,6 +22,8 @@ import { createKeyServices } from './keys/createKeyServices';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
 import { createLastUseLookup } from './keys/withLastUse';
 import { PermissionGate } from './permissions/PermissionGate';
+import { EntityBindings } from './models/EntityBindings';
+import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 
 /**
  * The MaaS backend plugin: the suite's only door to the cluster and to Prometheus.
@@ -37,6 +39,7 @@ export const maasPlugin = createBackendPlugin({
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -51,6 +54,7 @@ export const maasPlugin = createBackendPlugin({
         logger,
         lifecycle,
         httpAuth,
+        userInfo,
         httpRouter,
         permissions,
         permissionsRegistry,
@@ -136,6 +140,17 @@ export const maasPlugin = createBackendPlugin({
             models,
             usage,
             keys,
+            bindings: new EntityBindings({
+              state,
+              userInfo,
+              adminGroups: config.adminGroups,
+            }),
+            binder: loaded
+              ? new InferenceServiceBinder({
+                  kubeConfig: loaded.kubeConfig,
+                  timeoutMs: config.cluster.requestTimeoutMs,
+                })
+              : undefined,
             lastUse: createLastUseLookup({ models, usage, logger }),
           }),
         );

@@ -2,6 +2,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createAdoptionRouter } from './adoption/createAdoptionRouter';
+import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { ClusterState } from './cluster/ClusterState';
@@ -9,6 +11,7 @@ import { MaasConfig } from './config/MaasConfig';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
 import { createModelsRouter } from './models/createModelsRouter';
+import { EntityBindings } from './models/EntityBindings';
 import { createEntityModelLookup } from './models/entityModel';
 import { ModelService } from './models/ModelService';
 import { PermissionGate } from './permissions/PermissionGate';
@@ -28,6 +31,10 @@ export interface RouterOptions {
   models?: ModelService;
   usage: UsageService;
   keys: KeyServices;
+  /** Which entity each model is, as the cluster says. */
+  bindings: EntityBindings;
+  /** Writes bindings on InferenceServices (adoption); absent without a cluster. */
+  binder?: InferenceServiceBinder;
   /** Fills in when keys were last used, where the metrics allow. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
@@ -36,8 +43,13 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { gate, catalog, models } = options;
-  const entityModel = createEntityModelLookup({ gate, catalog, models });
+  const { gate, catalog, models, bindings } = options;
+  const entityModel = createEntityModelLookup({
+    gate,
+    catalog,
+    models,
+    bindings,
+  });
   const router = Router();
   router.use(express.json());
   router.use(createStatusRouter(options));
@@ -45,6 +57,12 @@ export async function createRouter(
   router.use(createTiersRouter({ entityModel }));
   router.use(createUsageRouter({ ...options, entityModel }));
   router.use(createCatalogRouter(options));
-  router.use(await createKeysRouter(options));
+  router.use(createAdoptionRouter({ ...options, entityModel }));
+  router.use(
+    await createKeysRouter({
+      ...options,
+      allowSelfApproval: options.config.approvals.allowSelfApproval,
+    }),
+  );
   return router;
 }

@@ -20,6 +20,18 @@ export const MAAS_AUTH_MODE_ANNOTATION = 'maas.kuadrant.io/auth-mode';
 export const MAAS_CATALOG_ENTITIES_ANNOTATION =
   'maas.kuadrant.io/catalog-entities';
 
+/**
+ * InferenceService annotation: the catalog entity ref this model is (e.g. `component:llm/qwen3`),
+ * written by Create model or by an admin's Adopt. Keys are requested, approved and their usage
+ * read only through the entity the InferenceService names back.
+ */
+export const MAAS_BOUND_ENTITY_ANNOTATION = 'maas.kuadrant.io/entity-ref';
+/**
+ * InferenceService annotation: the model's owner (a group or user entity ref), who decides its key
+ * requests besides `maas.adminGroups`. The cluster object says so, not a catalog entity.
+ */
+export const MAAS_MODEL_OWNER_ANNOTATION = 'maas.kuadrant.io/model-owner';
+
 /** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
 export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';
 /** API `spec.type` of the OpenAI-compatible endpoint a model server provides. */
@@ -38,6 +50,10 @@ export const MAAS_KEY_LABELS = {
   requestId: 'maas.kuadrant.io/key-request',
   /** The key's id, so that a Secret leads to its database row. */
   keyId: 'maas.kuadrant.io/key-id',
+  /** The namespace of the model's InferenceService (key Secrets live in the keys namespace). */
+  modelNamespace: 'maas.kuadrant.io/model-namespace',
+  /** The UID of the model's InferenceService: a model deleted and made again has another one. */
+  modelUid: 'maas.kuadrant.io/model-uid',
 } as const;
 
 /** Annotations the suite puts on API-key Secrets. */

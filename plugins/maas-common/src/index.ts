@@ -12,3 +12,4 @@ export * from './api/models';
 export * from './api/usage';
 export * from './api/keys';
 export * from './api/catalog';
+export * from './api/binding';

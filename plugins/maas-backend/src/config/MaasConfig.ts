@@ -15,7 +15,13 @@ export interface MaasConfig extends PlatformConfig {
   cluster: ClusterConfig;
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   keys: KeysConfig;
+  /** `maas.adminGroups`: their members decide any key request and adopt models. */
+  adminGroups: string[];
+  approvals: { allowSelfApproval: boolean };
 }
+
+/** `maas.adminGroups` when not configured. */
+export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
 /** The `maas.keys` section: how API keys are issued, capped, rotated and expired. */
 export interface KeysConfig {
@@ -120,6 +126,19 @@ function readUrl(config: Config, key: string): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function readAdminGroups(config: Config): string[] {
+  const groups =
+    config.getOptionalStringArray('adminGroups') ?? DEFAULT_ADMIN_GROUPS;
+  groups.forEach((group, i) => {
+    if (!/^group:[^/:]+\/[^/:]+$/.test(group)) {
+      throw new MaasConfigError(
+        `maas.adminGroups[${i}]: "${group}" is not a group entity ref (group:<namespace>/<name>)`,
+      );
+    }
+  });
+  return groups;
+}
+
 export function readMaasConfig(root: Config): MaasConfig {
   const config = maasSection(root);
   return {
@@ -131,5 +150,10 @@ export function readMaasConfig(root: Config): MaasConfig {
       cacheTtlSeconds: positive(config, 'prometheus.cacheTtlSeconds', 30),
     },
     keys: readKeys(config),
+    adminGroups: readAdminGroups(config),
+    approvals: {
+      allowSelfApproval:
+        config.getOptionalBoolean('approvals.allowSelfApproval') ?? false,
+    },
   };
 }

@@ -26,7 +26,10 @@ function isUniqueViolation(error: unknown): boolean {
 interface IssueSpec {
   keyId: string;
   /** The key's owner, model and tier, from its request or from the key it replaces. */
-  from: Pick<StoredKey, 'entityRef' | 'model' | 'userEntityRef' | 'tier'>;
+  from: Pick<
+    StoredKey,
+    'entityRef' | 'model' | 'modelUid' | 'userEntityRef' | 'tier'
+  >;
   /** The new-key request the Secret names: its own, or for a rotation its predecessor's. */
   originRequestId: string;
   expiresAt: Date;
@@ -97,15 +100,18 @@ export class KeyIssuer {
 
   /**
    * A new key for the same user id and tier as `old`, shown once; `old` turns rotating until
-   * `now + rotationOverlapMinutes`, and keeps the lifetime it was given, within the cap.
+   * `now + rotationOverlapMinutes`. The new key expires when `old` would have: rotation renews
+   * the value, never the lifetime, so that no key lives forever by rotation.
    */
   async issueRotation(old: StoredKey, actor: Actor): Promise<IssuedKey> {
     const { keys } = this.#ctx.config;
     const now = this.#ctx.now();
     const newId = randomUUID();
-    const lifetimeMs = old.expiresAt
-      ? new Date(old.expiresAt).getTime() - new Date(old.createdAt).getTime()
-      : keys.defaultTtlDays * DAY_MS;
+    const expiresAt = old.expiresAt
+      ? new Date(old.expiresAt)
+      : new Date(
+          new Date(old.createdAt).getTime() + keys.defaultTtlDays * DAY_MS,
+        );
     const overlapUntil = new Date(
       now.getTime() + keys.rotationOverlapMinutes * 60_000,
     );
@@ -114,9 +120,7 @@ export class KeyIssuer {
       from: old,
       originRequestId: await this.#originRequest(old),
       rotatedFrom: old.id,
-      expiresAt: new Date(
-        now.getTime() + Math.min(lifetimeMs, keys.maxTtlDays * DAY_MS),
-      ),
+      expiresAt,
       revealedAt: now,
       actor,
       alongside: {
@@ -179,6 +183,7 @@ export class KeyIssuer {
       rotatedFrom: spec.rotatedFrom,
       entityRef: spec.from.entityRef,
       model: spec.from.model,
+      modelUid: spec.from.modelUid,
       userEntityRef: spec.from.userEntityRef,
       tier: spec.from.tier,
       hash: generated.hash,

@@ -18,6 +18,7 @@ import {
   RequestFilter,
   StoredKeyRequest,
 } from './store/KeyRequestStore';
+import { KeyDatabase } from './store/KeyDatabase';
 import { StoredKey } from './store/KeyStore';
 import {
   checkExpiresInDays,
@@ -30,6 +31,8 @@ import {
 export interface KeyModel {
   entityRef: string;
   inferenceService: ObjectRef;
+  /** The InferenceService's UID when the request was made: a model re-created later is another. */
+  modelUid?: string;
 }
 
 export interface NewKeyRequestInput {
@@ -74,14 +77,7 @@ export class KeyRequestService {
     const tier = findTier(config, input.tier);
     const reason = checkReason(config, input.reason);
     checkExpiresInDays(config, input.expiresInDays);
-    const { maxActivePerUserAndModel } = config.keys;
     const model = stringifyObjectRef(input.model.inferenceService);
-    const open = await db.countOpen(input.userEntityRef, model);
-    if (open >= maxActivePerUserAndModel) {
-      throw new ConflictError(
-        `You already have ${open} active keys or open requests for ${model}; the limit is ${maxActivePerUserAndModel}. Revoke a key or cancel a request first.`,
-      );
-    }
     if (tier.approval === 'auto') this.#ctx.secrets();
 
     const request: StoredKeyRequest = {
@@ -89,6 +85,7 @@ export class KeyRequestService {
       kind: 'new-key',
       entityRef: input.model.entityRef,
       model,
+      modelUid: input.model.modelUid,
       userEntityRef: input.userEntityRef,
       tier: tier.name,
       reason,
@@ -96,10 +93,21 @@ export class KeyRequestService {
       createdAt: this.#ctx.now().toISOString(),
       expiresInDays: input.expiresInDays,
     };
-    await this.#insert(request, input.userEntityRef, {
-      tier: tier.name,
-      kind: 'new-key',
-    });
+    await this.#ctx.record(
+      [
+        auditEvents.requestCreated(input.userEntityRef, request, {
+          tier: tier.name,
+          kind: 'new-key',
+        }),
+      ],
+      async tx => {
+        // Counted and inserted in one transaction, under a lock per user and model: the cap holds
+        // when many requests arrive at once.
+        await tx.lockUserModel(input.userEntityRef, model);
+        await this.#checkCap(tx, input.userEntityRef, model);
+        await tx.requests.insert(request);
+      },
+    );
     if (tier.approval !== 'auto') return { request: publicRequest(request) };
 
     await this.#autoApprove(request);
@@ -139,6 +147,7 @@ export class KeyRequestService {
       kind: 'tier-change',
       entityRef: key.entityRef,
       model: key.model,
+      modelUid: key.modelUid,
       userEntityRef: key.userEntityRef,
       tier: tier.name,
       reason,
@@ -211,6 +220,21 @@ export class KeyRequestService {
     if (request.kind === 'tier-change')
       await this.#operations.applyTierChange(request);
     else await this.#issuer.issueForRequest(request);
+  }
+
+  /** Throws when the user has as many working keys and open requests for the model as allowed. */
+  async #checkCap(
+    db: KeyDatabase,
+    userEntityRef: string,
+    model: string,
+  ): Promise<void> {
+    const max = this.#ctx.config.keys.maxActivePerUserAndModel;
+    const open = await db.countOpen(userEntityRef, model);
+    if (open >= max) {
+      throw new ConflictError(
+        `You already have ${open} working keys (active or rotating) or open requests for ${model}; the limit is ${max} (maas.keys.maxActivePerUserAndModel). Revoke a key or cancel a request first.`,
+      );
+    }
   }
 
   async #insert(

@@ -6,10 +6,12 @@ import {
   DecisionResult,
   KeyRequest,
   maasAuditReadPermission,
+  parseObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { EntityBindings } from '../models/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 import {
@@ -23,6 +25,10 @@ export interface KeysRouterOptions {
   gate: PermissionGate;
   catalog: CatalogService;
   keys: KeyServices;
+  /** Which entity each model is, as the cluster says; who decides its requests. */
+  bindings: EntityBindings;
+  /** `maas.approvals.allowSelfApproval`. */
+  allowSelfApproval: boolean;
   /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
@@ -74,6 +80,14 @@ function queryFlag(req: Request, name: string): boolean {
   throw new InputError(`${name} must be true or false`);
 }
 
+/** The entity and InferenceService of a stored key or request. */
+function keyModelRef(item: { entityRef: string; model: string }) {
+  const inferenceService = parseObjectRef(item.model);
+  if (!inferenceService)
+    throw new InputError(`${item.model} is not <namespace>/<name>`);
+  return { entityRef: item.entityRef, inferenceService };
+}
+
 function optionalEntityRef(req: Request): string | undefined {
   const value = queryString(req, 'entityRef');
   return value === undefined
@@ -91,7 +105,12 @@ export async function createKeysRouter(
 ): Promise<express.Router> {
   const { gate, catalog } = options;
   const { requests, operations, db } = options.keys;
-  const access = new KeyAccess(gate);
+  const { bindings } = options;
+  const access = new KeyAccess({
+    gate,
+    bindings,
+    allowSelfApproval: options.allowSelfApproval,
+  });
   const router = Router();
 
   router.post('/keys/requests', async (req, res) => {
@@ -100,11 +119,10 @@ export async function createKeysRouter(
     const entityRef = parseEntityRefParam(body.entityRef);
     await access.requireRequest(credentials, stringifyEntityRef(entityRef));
     const model = await resolveModelEntity(catalog, entityRef, credentials);
+    const bound = { ...model, entityRef: model.entityRef! };
+    const binding = bindings.require(bound);
     const result = await requests.createRequest({
-      model: {
-        entityRef: model.entityRef!,
-        inferenceService: model.inferenceService,
-      },
+      model: { ...bound, modelUid: binding.uid },
       userEntityRef: userRef,
       tier: body.tier,
       reason: body.reason,
@@ -143,7 +161,9 @@ export async function createKeysRouter(
       const request = await db.requests.get(id);
       if (request) found.set(id, request);
     }
-    const refusal = await access.deciding(credentials, [...found.values()]);
+    const refusal = await access.deciding(credentials, userRef, [
+      ...found.values(),
+    ]);
     const results: DecisionResult[] = [];
     for (const id of ids) {
       const request = found.get(id);
@@ -212,6 +232,7 @@ export async function createKeysRouter(
     const body = parseBody(tierChangeBody, req.body);
     const key = await operations.getKey(req.params.id);
     await access.requireTierChange(credentials, key, userRef);
+    bindings.require(keyModelRef(key));
     res.status(201).json(
       await requests.requestTierChange({
         key,

@@ -17,6 +17,7 @@ import {
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { EntityBindings } from '../models/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { createKeyServices, KeyServices } from './createKeyServices';
@@ -151,8 +152,13 @@ describe('the key flow against the real API server', () => {
       });
 
     /** Who may act, as the routes decide it: only the boss holds maas.key.revoke. */
-    const access = new KeyAccess(
-      new PermissionGate({
+    const access = new KeyAccess({
+      bindings: new EntityBindings({
+        userInfo: mockServices.userInfo(),
+        adminGroups: [],
+      }),
+      allowSelfApproval: false,
+      gate: new PermissionGate({
         httpAuth: mockServices.httpAuth(),
         permissions: mockServices.permissions.mock({
           authorize: async (requests, options) =>
@@ -166,7 +172,7 @@ describe('the key flow against the real API server', () => {
             })),
         }),
       }),
-    );
+    });
 
     /** The key flow as the routes drive it: KeyAccess decides who may, then a service acts. */
     const service = {

@@ -1,90 +1,178 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+} from '@maas-portal/plugin-maas-common';
+import { EntityBindings } from '../models/EntityBindings';
 import { KeyAccess } from './keyAccess';
 import { PermissionGate } from './PermissionGate';
 
-const JANE = 'user:default/jane';
-const BOB = 'user:default/bob';
-const BOSS = 'user:default/boss';
-const QWEN = 'component:default/qwen3';
+/** Three users: a developer of team A (which owns model A), one of team B, an admin. */
+const DEV_A = 'user:default/dev-a';
+const DEV_B = 'user:default/dev-b';
+const ADMIN = 'user:default/ops';
+const GROUPS: Record<string, string[]> = {
+  [DEV_A]: ['group:default/team-a'],
+  [DEV_B]: ['group:default/team-b'],
+  [ADMIN]: ['group:default/platform-team'],
+};
+/** Model A's entity, and a mirror entity team B registered that points at model A too. */
+const MODEL_A = 'component:llm/model-a';
+const MIRROR = 'component:default/model-a-mirror';
 const OTHER = 'component:default/other';
 
-/** The boss holds every permission on qwen3 and none on other; everyone may ask for keys. */
-const authorize = jest.fn(async (requests: any[], options?: any) =>
-  requests.map(r => ({
+/** As the example policy: admins everything; entity owners approve, read and revoke; everyone requests. */
+const ENTITY_OWNERS: Record<string, string> = {
+  [MODEL_A]: DEV_A,
+  [MIRROR]: DEV_B,
+  [OTHER]: DEV_B,
+};
+const authorize = jest.fn(async (requests: any[], options?: any) => {
+  const user = options?.credentials.principal.userEntityRef;
+  return requests.map(r => ({
     result:
       r.permission.name === 'maas.key.request' ||
-      (options?.credentials.principal.userEntityRef === BOSS &&
-        r.resourceRef === QWEN)
+      user === ADMIN ||
+      ENTITY_OWNERS[r.resourceRef] === user
         ? AuthorizeResult.ALLOW
         : AuthorizeResult.DENY,
-  })),
-);
+  }));
+});
 const gate = new PermissionGate({
   httpAuth: mockServices.httpAuth(),
   permissions: mockServices.permissions.mock({ authorize }),
 });
-const access = new KeyAccess(gate);
+/** Model A's InferenceService names MODEL_A and team A; `other` names nothing (deployed by hand). */
+const isvcs: Record<string, any> = {
+  'llm/model-a': {
+    metadata: {
+      name: 'model-a',
+      namespace: 'llm',
+      uid: 'uid-a',
+      annotations: {
+        [MAAS_BOUND_ENTITY_ANNOTATION]: MODEL_A,
+        [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/team-a',
+      },
+    },
+  },
+  'llm/other': { metadata: { name: 'other', namespace: 'llm' } },
+};
+const bindings = new EntityBindings({
+  state: {
+    get: ((_kind: unknown, namespace: string, name: string) =>
+      isvcs[`${namespace}/${name}`]) as any,
+  },
+  userInfo: mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const user = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: user,
+        ownershipEntityRefs: [user, ...(GROUPS[user] ?? [])],
+      };
+    },
+  }),
+  adminGroups: ['group:default/platform-team'],
+});
+const accessWith = (allowSelfApproval: boolean) =>
+  new KeyAccess({ gate, bindings, allowSelfApproval });
+const access = accessWith(false);
 const as = (user: string) => mockCredentials.user(user);
-const janesKey = { id: 'k1', userEntityRef: JANE, entityRef: QWEN };
+const devAsKey = { id: 'k1', userEntityRef: DEV_A, entityRef: MODEL_A };
+const request = (
+  id: string,
+  userEntityRef: string,
+  entityRef: string,
+  model = 'llm/model-a',
+) => ({ id, userEntityRef, entityRef, model, state: 'pending' });
 
 describe('KeyAccess', () => {
   beforeEach(() => authorize.mockClear());
 
   it('keeps seeing a value, rotating and cancelling to the owner, naming them', () => {
-    expect(() => access.requireOwner(janesKey, JANE, 'see')).not.toThrow();
-    expect(() => access.requireOwner(janesKey, BOSS, 'rotate')).toThrow(
-      new NotAllowedError(`Only ${JANE}, its owner, can rotate key k1`),
+    expect(() => access.requireOwner(devAsKey, DEV_A, 'see')).not.toThrow();
+    expect(() => access.requireOwner(devAsKey, ADMIN, 'rotate')).toThrow(
+      new NotAllowedError(`Only ${DEV_A}, its owner, can rotate key k1`),
     );
     expect(() =>
-      access.requireRequester({ ...janesKey, id: 'r1' }, BOB),
-    ).toThrow(new NotAllowedError(`Only ${JANE} can cancel key request r1`));
+      access.requireRequester({ ...devAsKey, id: 'r1' }, DEV_B),
+    ).toThrow(new NotAllowedError(`Only ${DEV_A} can cancel key request r1`));
   });
 
   it('lets the owner revoke, and others only with maas.key.revoke on the model', async () => {
-    await access.requireRevoke(as(JANE), janesKey, JANE);
+    await access.requireRevoke(as(DEV_A), devAsKey, DEV_A);
     expect(authorize).not.toHaveBeenCalled();
-    await access.requireRevoke(as(BOSS), janesKey, BOSS);
-    await expect(access.requireRevoke(as(BOB), janesKey, BOB)).rejects.toThrow(
+    await access.requireRevoke(as(ADMIN), devAsKey, ADMIN);
+    await expect(
+      access.requireRevoke(as(DEV_B), devAsKey, DEV_B),
+    ).rejects.toThrow(
       new NotAllowedError(
-        `Key k1 belongs to ${JANE}; revoking it takes the maas.key.revoke permission on ${QWEN}`,
+        `Key k1 belongs to ${DEV_A}; revoking it takes the maas.key.revoke permission on ${MODEL_A}`,
       ),
     );
   });
 
-  it('takes ownership and maas.key.request for a tier change', async () => {
-    await access.requireTierChange(as(JANE), janesKey, JANE);
-    await expect(
-      access.requireTierChange(as(BOSS), janesKey, BOSS),
-    ).rejects.toThrow(`Only ${JANE}, its owner, can change the tier of key k1`);
+  it('refuses a mirror entity: its owner holds maas.key.approve on it, but model A names another entity', async () => {
+    const mirrored = request('r1', DEV_A, MIRROR);
+    const refusal = await access.deciding(as(DEV_B), DEV_B, [mirrored]);
+    expect(refusal(mirrored)).toBe(
+      `The InferenceService llm/model-a belongs to ${MODEL_A}, not to ${MIRROR}: keys and usage of the model are on ${MODEL_A}`,
+    );
+  });
+
+  it('lets the cluster owner and admins decide, not a developer of another team', async () => {
+    const devBs = request('r1', DEV_B, MODEL_A);
+    expect((await access.deciding(as(DEV_A), DEV_A, [devBs]))(devBs)).toBe(
+      undefined,
+    );
+    expect((await access.deciding(as(ADMIN), ADMIN, [devBs]))(devBs)).toBe(
+      undefined,
+    );
+    const adminsOwn = request('r2', ADMIN, MODEL_A);
+    expect(
+      (await access.deciding(as(DEV_B), DEV_B, [adminsOwn]))(adminsOwn),
+    ).toBe(`You lack the maas.key.approve permission on ${MODEL_A}`);
+  });
+
+  it('refuses the owner of an entity the cluster does not record as the model owner', async () => {
+    // Team B owns OTHER in the catalog, but its InferenceService names no entity: only after adoption.
+    const onOther = request('r1', DEV_A, OTHER, 'llm/other');
+    expect(
+      (await access.deciding(as(DEV_B), DEV_B, [onOther]))(onOther),
+    ).toMatch(/names no catalog entity .* An admin can adopt it/);
+  });
+
+  it('refuses self-approval (four eyes), even to an admin, unless maas.approvals.allowSelfApproval', async () => {
+    const own = request('r1', ADMIN, MODEL_A);
+    expect((await access.deciding(as(ADMIN), ADMIN, [own]))(own)).toBe(
+      'Key request r1 is your own; another approver must decide it (four eyes; maas.approvals.allowSelfApproval turns this off)',
+    );
+    const devAsOwn = request('r2', DEV_A, MODEL_A);
+    expect(
+      (await access.deciding(as(DEV_A), DEV_A, [devAsOwn]))(devAsOwn),
+    ).toMatch(/is your own/);
+    expect(
+      (await accessWith(true).deciding(as(ADMIN), ADMIN, [own]))(own),
+    ).toBeUndefined();
   });
 
   it('filters lists in one batched call per permission, and says which requests the caller may decide', async () => {
     const requests = [
-      { id: 'r1', userEntityRef: JANE, entityRef: QWEN, state: 'pending' },
-      { id: 'r2', userEntityRef: JANE, entityRef: OTHER, state: 'pending' },
-      { id: 'r3', userEntityRef: BOB, entityRef: QWEN, state: 'issued' },
-      { id: 'r4', userEntityRef: BOSS, entityRef: OTHER, state: 'pending' },
+      request('r1', DEV_B, MODEL_A),
+      request('r2', DEV_B, OTHER, 'llm/other'),
+      { ...request('r3', DEV_A, MODEL_A), state: 'issued' },
+      request('r4', DEV_A, MODEL_A),
     ];
-    const shown = await access.visibleRequests(as(BOSS), BOSS, requests);
+    const shown = await access.visibleRequests(as(DEV_A), DEV_A, requests);
     expect(shown.map(r => [r.id, r.canDecide])).toEqual([
       ['r1', true],
       ['r3', false],
       ['r4', false],
     ]);
-    // approve on the two foreign entities, read on what approve did not allow, approve on the pending shown
-    expect(authorize.mock.calls.map(([batch]) => batch.length)).toEqual([
-      2, 1, 2,
-    ]);
     expect(
-      (await access.visibleKeys(as(JANE), JANE, requests)).map(r => r.id),
+      (await access.visibleKeys(as(DEV_B), DEV_B, requests)).map(r => r.id),
     ).toEqual(['r1', 'r2']);
-
-    const refusal = await access.deciding(as(BOSS), requests);
-    expect(refusal(requests[0])).toBeUndefined();
-    expect(refusal(requests[1])).toBe(
-      `You lack the maas.key.approve permission on ${OTHER}`,
-    );
   });
 });

@@ -3,10 +3,12 @@ import { NotAllowedError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   maasKeyApprovePermission,
+  parseObjectRef,
   maasKeyReadPermission,
   maasKeyRequestPermission,
   maasKeyRevokePermission,
 } from '@maas-portal/plugin-maas-common';
+import { EntityBindings } from '../models/EntityBindings';
 import { lackOf, PermissionGate } from './PermissionGate';
 
 /** What the rules look at: whose item it is, and the model entity it is for. */
@@ -14,6 +16,11 @@ interface Owned {
   id: string;
   userEntityRef: string;
   entityRef: string;
+}
+
+/** A request: also the model (`<namespace>/<name>` of its InferenceService). */
+interface OwnedRequest extends Owned {
+  model: string;
 }
 
 /**
@@ -24,9 +31,18 @@ interface Owned {
  */
 export class KeyAccess {
   readonly #gate: PermissionGate;
+  readonly #bindings: EntityBindings;
+  readonly #allowSelfApproval: boolean;
 
-  constructor(gate: PermissionGate) {
-    this.#gate = gate;
+  constructor(options: {
+    gate: PermissionGate;
+    bindings: EntityBindings;
+    /** `maas.approvals.allowSelfApproval`: whether a requester may decide their own request. */
+    allowSelfApproval: boolean;
+  }) {
+    this.#gate = options.gate;
+    this.#bindings = options.bindings;
+    this.#allowSelfApproval = options.allowSelfApproval;
   }
 
   /** Asking for a key, or for another tier of one's own key, takes maas.key.request on the model. */
@@ -85,7 +101,7 @@ export class KeyAccess {
   }
 
   /** The requests a caller may see, each saying whether the caller may decide it. */
-  async visibleRequests<T extends Owned & { state: string }>(
+  async visibleRequests<T extends OwnedRequest & { state: string }>(
     credentials: BackstageCredentials,
     userRef: string,
     requests: T[],
@@ -94,14 +110,11 @@ export class KeyAccess {
       maasKeyApprovePermission,
       maasKeyReadPermission,
     ]);
-    const decidable = await this.#gate.allowedOn(
-      credentials,
-      maasKeyApprovePermission,
-      shown.filter(r => r.state === 'pending').map(r => r.entityRef),
-    );
+    const pending = shown.filter(r => r.state === 'pending');
+    const refusal = await this.deciding(credentials, userRef, pending);
     return shown.map(r => ({
       ...r,
-      canDecide: r.state === 'pending' && decidable.has(r.entityRef),
+      canDecide: r.state === 'pending' && refusal(r) === undefined,
     }));
   }
 
@@ -115,22 +128,36 @@ export class KeyAccess {
   }
 
   /**
-   * Which of `requests` the caller may decide (maas.key.approve on each model, one batched
-   * call); the others are given the reason.
+   * Which of `requests` the caller may decide; the others are given the reason. Deciding takes
+   * all of: not one's own request (four eyes, unless `maas.approvals.allowSelfApproval`);
+   * maas.key.approve on the model's entity (one batched call); an entity the InferenceService
+   * names back; and being the owner the InferenceService records, or an admin.
    */
-  async deciding<T extends Owned>(
+  async deciding<T extends OwnedRequest>(
     credentials: BackstageCredentials,
+    userRef: string,
     requests: T[],
   ): Promise<(request: T) => string | undefined> {
+    if (requests.length === 0) return () => undefined;
     const allowed = await this.#gate.allowedOn(
       credentials,
       maasKeyApprovePermission,
       requests.map(r => r.entityRef),
     );
-    return request =>
-      allowed.has(request.entityRef)
-        ? undefined
-        : lackOf(maasKeyApprovePermission, request.entityRef);
+    const claims = await this.#bindings.claims(credentials);
+    return request => {
+      if (request.userEntityRef === userRef && !this.#allowSelfApproval)
+        return `Key request ${request.id} is your own; another approver must decide it (four eyes; maas.approvals.allowSelfApproval turns this off)`;
+      if (!allowed.has(request.entityRef))
+        return lackOf(maasKeyApprovePermission, request.entityRef);
+      const inferenceService = parseObjectRef(request.model);
+      if (!inferenceService)
+        return `Key request ${request.id} names no valid model (${request.model})`;
+      return this.#bindings.refusalToDecide(claims, {
+        entityRef: request.entityRef,
+        inferenceService,
+      });
+    };
   }
 
   /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */

@@ -24,7 +24,9 @@ export function createUsageRouter(options: {
   const router = Router();
 
   router.get('/models/by-entity/usage', async (req, res) => {
-    const { service, credentials, ref } = await entityModel(req);
+    const { service, credentials, ref } = await entityModel(req, {
+      requireBound: true,
+    });
     const range = (req.query.range ?? '24h') as UsageRange;
     if (!USAGE_RANGES.includes(range)) {
       throw new InputError(`range must be one of ${USAGE_RANGES.join(', ')}`);

@@ -62,7 +62,23 @@ export class KeyDatabase {
     return [...namespaces].sort();
   }
 
-  /** Keys in use (active) plus new-key requests not yet decided or issued. */
+  /**
+   * Serialises, until the end of the current transaction, whoever counts a user's keys for a
+   * model and then adds one, so that the cap holds under concurrency: a transaction-scoped
+   * advisory lock on PostgreSQL; SQLite runs one writing transaction at a time anyway.
+   */
+  async lockUserModel(userEntityRef: string, model: string): Promise<void> {
+    if (!(this.#db as Knex.Transaction).isTransaction)
+      throw new Error('lockUserModel must run inside a transaction');
+    const client = String(this.#db.client.config.client);
+    if (client === 'pg' || client === 'postgresql') {
+      await this.#db.raw('select pg_advisory_xact_lock(hashtext(?))', [
+        `maas-key-cap|${userEntityRef}|${model}`,
+      ]);
+    }
+  }
+
+  /** Keys that work (active, or rotating until their overlap ends) plus new-key requests not yet decided or issued. */
   async countOpen(userEntityRef: string, model: string): Promise<number> {
     return (
       (await this.keys.countActive(userEntityRef, model)) +

@@ -12,11 +12,13 @@ const TABLE = 'maas_key_requests';
 /** A key request as stored: the API shape plus what issuing needs. */
 export interface StoredKeyRequest extends KeyRequest {
   expiresInDays?: number;
+  /** The InferenceService's UID when the request was made. */
+  modelUid?: string;
 }
 
 /** The API shape of a stored request. */
 export function publicRequest(request: StoredKeyRequest): KeyRequest {
-  const { expiresInDays, ...rest } = request;
+  const { expiresInDays, modelUid, ...rest } = request;
   return rest;
 }
 
@@ -37,6 +39,7 @@ interface RequestRow {
   kind: string;
   entity_ref: string;
   model: string;
+  model_uid: string | null;
   user_entity_ref: string;
   tier: string;
   reason: string;
@@ -56,6 +59,7 @@ function toRequest(row: RequestRow): StoredKeyRequest {
     kind: row.kind as KeyRequestKind,
     entityRef: row.entity_ref,
     model: row.model,
+    modelUid: orUndefined(row.model_uid),
     userEntityRef: row.user_entity_ref,
     tier: row.tier,
     reason: row.reason,
@@ -87,6 +91,7 @@ export class KeyRequestStore {
       kind: request.kind,
       entity_ref: request.entityRef,
       model: request.model,
+      model_uid: request.modelUid ?? null,
       user_entity_ref: request.userEntityRef,
       tier: request.tier,
       reason: request.reason,

@@ -12,12 +12,21 @@ export interface StoredKey extends ApiKey {
   hash: string;
   secretNamespace: string;
   secretName: string;
+  /** The InferenceService's UID when the key was requested: a model re-created later is another. */
+  modelUid?: string;
 }
 
 /** The API shape of a stored key: no hash, no Secret location. */
 export function publicKey(key: StoredKey): ApiKey {
-  const { hash, secretNamespace, secretName, requestId, rotatedFrom, ...rest } =
-    key;
+  const {
+    hash,
+    secretNamespace,
+    secretName,
+    requestId,
+    rotatedFrom,
+    modelUid,
+    ...rest
+  } = key;
   return rest;
 }
 
@@ -40,6 +49,7 @@ interface KeyRow {
   rotated_from: string | null;
   entity_ref: string;
   model: string;
+  model_uid: string | null;
   user_entity_ref: string;
   tier: string;
   hash: string;
@@ -64,6 +74,7 @@ function toKey(row: KeyRow): StoredKey {
     rotatedFrom: orUndefined(row.rotated_from),
     entityRef: row.entity_ref,
     model: row.model,
+    modelUid: orUndefined(row.model_uid),
     userEntityRef: row.user_entity_ref,
     tier: row.tier,
     hash: row.hash,
@@ -100,6 +111,7 @@ export class KeyStore {
       rotated_from: key.rotatedFrom ?? null,
       entity_ref: key.entityRef,
       model: key.model,
+      model_uid: key.modelUid ?? null,
       user_entity_ref: key.userEntityRef,
       tier: key.tier,
       hash: key.hash,
@@ -140,10 +152,11 @@ export class KeyStore {
     return (await query).map(toKey);
   }
 
-  /** Active keys of a user for a model. */
+  /** Keys of a user for a model that work: active, or rotating (until the overlap ends). */
   async countActive(userEntityRef: string, model: string): Promise<number> {
     const [row] = await this.#db<KeyRow>(TABLE)
-      .where({ user_entity_ref: userEntityRef, model, state: 'active' })
+      .where({ user_entity_ref: userEntityRef, model })
+      .whereIn('state', ['active', 'rotating'])
       .count({ n: '*' });
     return Number(row.n);
   }
@@ -207,6 +220,14 @@ export class KeyStore {
       .where({ id })
       .whereNull('revealed_at')
       .update({ revealed_at: at });
+    return count === 1;
+  }
+
+  /** Records that a key's Secret now lives in `namespace` (moved to the keys namespace). */
+  async moveSecret(id: string, namespace: string): Promise<boolean> {
+    const count = await this.#db<KeyRow>(TABLE)
+      .where({ id })
+      .update({ secret_namespace: namespace, updated_at: new Date() });
     return count === 1;
   }
 

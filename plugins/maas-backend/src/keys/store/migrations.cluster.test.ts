@@ -79,7 +79,18 @@ describe('key migrations', () => {
         }),
       ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
 
+      // The model's UID (a re-created model is another) is on both tables, empty for old rows.
+      expect(
+        await knex('maas_keys').select('model_uid').where({ id: 'k1' }),
+      ).toEqual([{ model_uid: null }]);
+      expect(
+        await knex.schema.hasColumn('maas_key_requests', 'model_uid'),
+      ).toBe(true);
       await knex.migrate.down({ directory });
+      expect(await knex.schema.hasColumn('maas_keys', 'model_uid')).toBe(false);
+      expect(await tablesPresent(knex)).toEqual(TABLES);
+
+      await knex.migrate.rollback({ directory }, true);
       expect(await tablesPresent(knex)).toEqual([]);
 
       await knex.migrate.latest({ directory });

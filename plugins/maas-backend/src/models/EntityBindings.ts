@@ -1,0 +1,100 @@
+import {
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import { ObjectRef, stringifyObjectRef } from '@maas-portal/plugin-maas-common';
+import {
+  INFERENCE_SERVICE,
+  InferenceService,
+  noClusterMessage,
+} from '@maas-portal/plugin-maas-node';
+import { ClusterState } from '../cluster/ClusterState';
+import { bindingOf, ModelBinding } from './modelBinding';
+
+/** An entity and the InferenceService it points at. */
+export interface EntityModelRef {
+  entityRef: string;
+  inferenceService: ObjectRef;
+}
+
+/**
+ * Which entity a model is, as the cluster says (see {@link bindingOf}), and who decides its key
+ * requests: the owner the InferenceService records, and members of `maas.adminGroups`.
+ */
+export class EntityBindings {
+  readonly #state?: Pick<ClusterState, 'get'>;
+  readonly #userInfo: UserInfoService;
+  readonly #adminGroups: Set<string>;
+
+  constructor(options: {
+    /** The watch caches; absent without a cluster, and then no entity is bound. */
+    state?: Pick<ClusterState, 'get'>;
+    userInfo: UserInfoService;
+    adminGroups: string[];
+  }) {
+    this.#state = options.state;
+    this.#userInfo = options.userInfo;
+    this.#adminGroups = new Set(options.adminGroups);
+  }
+
+  /** The InferenceService an entity points at, from the watch cache. */
+  inferenceService(ref: EntityModelRef): InferenceService | undefined {
+    const { namespace, name } = ref.inferenceService;
+    return this.#state?.get<InferenceService>(
+      INFERENCE_SERVICE,
+      namespace,
+      name,
+    );
+  }
+
+  of(ref: EntityModelRef): ModelBinding {
+    if (!this.#state) {
+      return {
+        bound: false,
+        adoptable: false,
+        reason: noClusterMessage('no model can be bound to its entity'),
+      };
+    }
+    return bindingOf(
+      this.inferenceService(ref),
+      ref.entityRef,
+      stringifyObjectRef(ref.inferenceService),
+    );
+  }
+
+  /** The binding, or a ConflictError saying why the entity is not bound and what to do. */
+  require(ref: EntityModelRef): ModelBinding & { bound: true } {
+    const binding = this.of(ref);
+    if (!binding.bound) throw new ConflictError(binding.reason);
+    return binding;
+  }
+
+  /** The user's entity ref and the groups they belong to (Backstage's ownership refs). */
+  async claims(credentials: BackstageCredentials): Promise<string[]> {
+    const info = await this.#userInfo.getUserInfo(credentials);
+    return info.ownershipEntityRefs;
+  }
+
+  async isAdmin(credentials: BackstageCredentials): Promise<boolean> {
+    return (await this.claims(credentials)).some(c => this.#adminGroups.has(c));
+  }
+
+  /**
+   * Why the caller may not decide requests for `ref`, or undefined when they may: the entity
+   * must be bound, and the caller an admin or the owner the InferenceService records.
+   */
+  refusalToDecide(claims: string[], ref: EntityModelRef): string | undefined {
+    const binding = this.of(ref);
+    if (!binding.bound) return binding.reason;
+    if (claims.some(c => this.#adminGroups.has(c))) return undefined;
+    if (binding.owner && claims.includes(binding.owner)) return undefined;
+    return binding.owner
+      ? `Only ${binding.owner}, the owner of ${stringifyObjectRef(
+          ref.inferenceService,
+        )} on the cluster, or an admin (maas.adminGroups) decides its key requests`
+      : `${stringifyObjectRef(
+          ref.inferenceService,
+        )} records no owner; only an admin (maas.adminGroups) decides its key requests`;
+  }
+}

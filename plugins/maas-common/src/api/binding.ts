@@ -1,0 +1,16 @@
+/**
+ * `GET /models/by-entity/binding`: whether the model's InferenceService names this entity back.
+ * Keys are requested, approved and usage read only for a bound entity.
+ */
+export interface EntityBinding {
+  entityRef: string;
+  /** `<namespace>/<name>` of the InferenceService the entity points at. */
+  inferenceService: string;
+  bound: boolean;
+  /** Why not, in words the Usage tab shows, when not bound. */
+  reason?: string;
+  /** The model's owner as the InferenceService records it, when bound. */
+  owner?: string;
+  /** Whether the caller may adopt the model for this entity (admins, for a model nobody bound). */
+  canAdopt: boolean;
+}
