@@ -25,6 +25,8 @@ describe('readMaasConfig', () => {
       prometheus: { url: undefined, timeoutMs: 5000, cacheTtlSeconds: 30 },
       tiers: DEFAULT_TIERS,
       keys: DEFAULT_KEYS_CONFIG,
+      adminGroups: ['group:default/platform-team'],
+      approvals: { allowSelfApproval: false },
     });
     expect(
       config.tiers.map(t => [t.name, t.requests.limit, t.approval]),
@@ -92,6 +94,26 @@ describe('readMaasConfig', () => {
   it('writes key Secrets to kuadrant-system unless maas.keys.namespace says otherwise', () => {
     expect(readMaasConfig(new ConfigReader({})).keys.namespace).toBe(
       'kuadrant-system',
+    );
+  });
+
+  it('reads maas.adminGroups and maas.approvals.allowSelfApproval, and names a bad admin group', () => {
+    const config = readMaasConfig(
+      new ConfigReader({
+        maas: {
+          adminGroups: ['group:ops/admins'],
+          approvals: { allowSelfApproval: true },
+        },
+      }),
+    );
+    expect(config.adminGroups).toEqual(['group:ops/admins']);
+    expect(config.approvals).toEqual({ allowSelfApproval: true });
+    expect(() =>
+      readMaasConfig(
+        new ConfigReader({ maas: { adminGroups: ['platform-team'] } }),
+      ),
+    ).toThrow(
+      'maas.adminGroups[0]: "platform-team" is not a group entity ref (group:<namespace>/<name>)',
     );
   });
 

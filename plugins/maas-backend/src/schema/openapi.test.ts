@@ -41,7 +41,7 @@ describe('openapi.yaml', () => {
     const router = await createRouter({
       gate: unused,
       catalog: unused,
-      config: unused,
+      config: { approvals: { allowSelfApproval: false } } as any,
       usage: unused,
       keys: unused,
     });
