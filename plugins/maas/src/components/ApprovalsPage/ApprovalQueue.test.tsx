@@ -64,8 +64,17 @@ describe('ApprovalQueue', () => {
   it('lists pending requests, asking the backend for the chosen state', async () => {
     const listKeyRequests = jest.fn(async () => REQUESTS);
     await render({ listKeyRequests });
-    expect(await screen.findByText('user:default/alice')).toBeInTheDocument();
-    expect(screen.getByText('user:default/bob')).toBeInTheDocument();
+    expect(await screen.findByText('alice')).toBeInTheDocument();
+    expect(screen.getByText('bob')).toBeInTheDocument();
+    // Each request's model links to the model's page instead of reading `llm/qwen3`.
+    expect(screen.queryByText('llm/qwen3')).not.toBeInTheDocument();
+    expect(screen.getAllByRole('link', { name: /qwen3/ })[0]).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/qwen3',
+    );
+    // No empty rows pad the page to its size.
+    const rows = screen.getAllByRole('row');
+    expect(rows.filter(r => r.textContent === '')).toHaveLength(0);
     expect(listKeyRequests).toHaveBeenCalledWith({
       state: 'pending',
       entityRef: undefined,
@@ -85,13 +94,13 @@ describe('ApprovalQueue', () => {
 
   it('filters by model and tier', async () => {
     await render({ listKeyRequests: async () => REQUESTS });
-    await screen.findByText('user:default/alice');
+    await screen.findByText('alice');
     await userEvent.click(screen.getByRole('button', { name: /^Model / }));
     await userEvent.click(
       await screen.findByRole('option', { name: 'llm/llama' }),
     );
-    expect(screen.queryByText('user:default/alice')).not.toBeInTheDocument();
-    expect(screen.getByText('user:default/bob')).toBeInTheDocument();
+    expect(screen.queryByText('alice')).not.toBeInTheDocument();
+    expect(screen.getByText('bob')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: /^Tier / }));
     await userEvent.click(
@@ -111,7 +120,7 @@ describe('ApprovalQueue', () => {
       listKeyRequests: async () => REQUESTS,
       decideKeyRequests,
     });
-    await screen.findByText('user:default/alice');
+    await screen.findByText('alice');
     await userEvent.click(select('alice'));
     await userEvent.click(select('carol'));
     await userEvent.type(
@@ -139,7 +148,7 @@ describe('ApprovalQueue', () => {
       },
     ]);
     await render({ listKeyRequests: async () => REQUESTS, decideKeyRequests });
-    await screen.findByText('user:default/alice');
+    await screen.findByText('alice');
     await userEvent.click(
       screen.getByRole('checkbox', { name: 'Select all 3 pending shown' }),
     );
@@ -173,7 +182,7 @@ describe('ApprovalQueue', () => {
       decideKeyRequests: () =>
         rejectWith(403, 'You lack the maas.key.approve permission'),
     });
-    await screen.findByText('user:default/alice');
+    await screen.findByText('alice');
     await userEvent.click(select('alice'));
     await userEvent.click(screen.getByRole('button', { name: 'Approve (1)' }));
     expect(
@@ -187,7 +196,7 @@ describe('ApprovalQueue', () => {
     await render({
       listKeyRequests: async () => [keyRequest({ state: 'issued' })],
     });
-    expect(await screen.findByText('user:default/alice')).toBeInTheDocument();
+    expect(await screen.findByText('alice')).toBeInTheDocument();
     expect(select('alice')).toBeDisabled();
   });
 
@@ -206,7 +215,7 @@ describe('ApprovalQueue', () => {
         }),
       ],
     });
-    expect(await screen.findByText('user:default/bob')).toBeInTheDocument();
+    expect(await screen.findByText('bob')).toBeInTheDocument();
     expect(select('alice')).toBeDisabled();
     expect(select('bob')).toBeDisabled();
     expect(

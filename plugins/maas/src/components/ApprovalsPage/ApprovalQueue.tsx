@@ -15,8 +15,10 @@ import { useMemo, useRef, useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { ErrorAlert, errorMessage } from '../ErrorAlert';
-import { dateColumn, requestKindColumn } from '../table/columns';
+import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
+import { readableUser } from '../../format/entityRefs';
 import { tableOptions } from '../table/options';
+import { sortIcons } from '../table/sortArrows';
 import { DecisionOutcome, DecisionResults } from './DecisionResults';
 
 const STATES: Array<KeyRequestState | 'all'> = [
@@ -165,8 +167,12 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
           />
         ),
       },
-      { title: 'Model', field: 'model' },
-      { title: 'User', field: 'userEntityRef' },
+      ...modelColumns<KeyRequest>(true),
+      {
+        title: 'User',
+        field: 'userEntityRef',
+        render: r => readableUser(r.userEntityRef),
+      },
       requestKindColumn,
       { title: 'Tier', field: 'tier' },
       { title: 'Reason', field: 'reason' },
@@ -280,6 +286,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
           <Table<KeyRequest>
             title="Key requests"
             columns={columns}
+            icons={sortIcons}
             data={shown}
             options={tableOptions({
               pageSize: 20,

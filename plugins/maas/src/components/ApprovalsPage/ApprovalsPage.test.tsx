@@ -12,7 +12,7 @@ describe('ApprovalsPage', () => {
     expect(
       screen.getByRole('heading', { name: 'Approvals' }),
     ).toBeInTheDocument();
-    expect(await screen.findByText('user:default/alice')).toBeInTheDocument();
+    expect(await screen.findByText('alice')).toBeInTheDocument();
     expect(
       await screen.findByText('Audit history (latest 500)'),
     ).toBeInTheDocument();

@@ -15,17 +15,53 @@ describe('AuditHistory', () => {
     expect(await screen.findByTestId('progress')).toBeInTheDocument();
   });
 
-  it('lists who changed what, and when', async () => {
-    const listAuditEvents = jest.fn(async () => [auditEvent()]);
+  it('lists who changed what, and when, in words', async () => {
+    const listAuditEvents = jest.fn(async () => [
+      auditEvent({ action: 'request.approved' }),
+    ]);
     await render({ listAuditEvents });
-    expect(await screen.findByText('user:default/bob')).toBeInTheDocument();
-    expect(screen.getByText('key-request.approve')).toBeInTheDocument();
+    expect(await screen.findByText('bob')).toBeInTheDocument();
+    expect(screen.getByText('approved the request')).toBeInTheDocument();
     expect(screen.getByText('pending → approved')).toBeInTheDocument();
-    expect(screen.getByText('comment: ok for the pilot')).toBeInTheDocument();
+    expect(screen.getByText('“ok for the pilot”')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /qwen3/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/qwen3',
+    );
     expect(listAuditEvents).toHaveBeenCalledWith({
       entityRef: undefined,
       limit: 500,
     });
+  });
+
+  it('shows names, short ids and no Secret names instead of UUIDs and refs', async () => {
+    const keyId = '3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b';
+    await render({
+      listAuditEvents: async () => [
+        auditEvent({
+          actor: 'user:default/alice',
+          action: 'key.issued',
+          subject: { type: 'key', id: keyId },
+          fromState: undefined,
+          toState: 'active',
+          details: {
+            tier: 'premium',
+            owner: 'user:default/carol',
+            secret: 'llm/maas-key-3f2a9c1e',
+          },
+        }),
+      ],
+    });
+    expect(await screen.findByText('issued a key')).toBeInTheDocument();
+    expect(screen.getByText('alice')).toBeInTheDocument();
+    expect(screen.getByText('key 3f2a9c1e…')).toHaveAttribute(
+      'title',
+      `key ${keyId}`,
+    );
+    expect(screen.getByText('tier premium, for carol')).toBeInTheDocument();
+    expect(screen.queryByText(/maas-key-/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/user:default/)).not.toBeInTheDocument();
+    expect(screen.queryByText(new RegExp(keyId))).not.toBeInTheDocument();
   });
 
   it('says when nothing was recorded', async () => {

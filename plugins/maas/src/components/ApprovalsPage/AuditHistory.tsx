@@ -7,17 +7,15 @@ import {
   maasAuditReadPermission,
 } from '@maas-portal/plugin-maas-common';
 import { formatDateTime } from '../../format/dates';
+import { readableUser } from '../../format/entityRefs';
 import { useAuditEvents } from '../../hooks/useAuditEvents';
 import { ErrorAlert } from '../ErrorAlert';
+import { ModelLink } from '../table/ModelLink';
+import { tableOptions } from '../table/options';
+import { sortIcons } from '../table/sortArrows';
+import { describeAction, describeDetails, describeSubject } from './auditText';
 
 const AUDIT_LIMIT = 500;
-
-function describeDetails(details: AuditEvent['details']): string {
-  if (!details) return '';
-  return Object.entries(details)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(', ');
-}
 
 const columns: TableColumn<AuditEvent>[] = [
   {
@@ -26,14 +24,22 @@ const columns: TableColumn<AuditEvent>[] = [
     render: e => formatDateTime(e.at),
     defaultSort: 'desc',
   },
-  { title: 'Who', field: 'actor' },
-  { title: 'Action', field: 'action' },
+  { title: 'Who', field: 'actor', render: e => readableUser(e.actor) },
+  { title: 'Did', field: 'action', render: e => describeAction(e.action) },
   {
-    title: 'Subject',
+    title: 'On',
     field: 'subject.id',
-    render: e => `${e.subject.type} ${e.subject.id}`,
+    render: e => (
+      <span title={`${e.subject.type} ${e.subject.id}`}>
+        {describeSubject(e.subject)}
+      </span>
+    ),
   },
-  { title: 'Model', field: 'entityRef' },
+  {
+    title: 'Model',
+    field: 'entityRef',
+    render: e => <ModelLink entityRef={e.entityRef} />,
+  },
   {
     title: 'Change',
     field: 'toState',
@@ -60,13 +66,9 @@ function AuditTable() {
     <Table<AuditEvent>
       title={`Audit history (latest ${AUDIT_LIMIT})`}
       columns={columns}
+      icons={sortIcons}
       data={events.value ?? []}
-      options={{
-        paging: true,
-        pageSize: 20,
-        pageSizeOptions: [20, 50, 100],
-        padding: 'dense',
-      }}
+      options={tableOptions({ pageSize: 20, paging: true, search: true })}
       emptyContent={
         <Box p={2}>
           <Typography variant="body2">

@@ -42,6 +42,7 @@ describe('KeysContent (My API keys)', () => {
       apiKey({
         id: 'key-2',
         model: 'llm/llama',
+        entityRef: 'component:default/llama',
         displayPrefix: 'maas_Ll4m',
         tier: 'premium',
         state: 'rotating',
@@ -62,7 +63,12 @@ describe('KeysContent (My API keys)', () => {
     ]) {
       expect(within(table).getByText(header)).toBeInTheDocument();
     }
-    expect(screen.getByText('llm/llama')).toBeInTheDocument();
+    // The model is a link to its catalog page, not the InferenceService's `llm/llama`.
+    expect(screen.queryByText('llm/llama')).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /llama/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/llama',
+    );
     expect(screen.getByText('rotating')).toBeInTheDocument();
     expect(screen.getByText(/works until/)).toBeInTheDocument();
     expect(screen.getByText('expired')).toBeInTheDocument();

@@ -13,5 +13,7 @@ export function tableOptions<T extends object>(options: {
     pageSizeOptions: [pageSize, 50, 100],
     padding: 'dense',
     search,
+    // A last page of 3 rows is 3 rows high, not padded to the page size with empty rows.
+    emptyRowsWhenPaging: false,
   };
 }

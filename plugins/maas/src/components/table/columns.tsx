@@ -1,12 +1,24 @@
 import { TableColumn } from '@backstage/core-components';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { formatDateTime } from '../../format/dates';
+import { ModelLink } from './ModelLink';
 
-/** The model column, for lists that span models; none on a model's own page. */
-export function modelColumns<T extends { model: string }>(
+/**
+ * The model column, for lists that span models; none on a model's own page. It links to the
+ * model's catalog page; search and sort still go by the InferenceService's name.
+ */
+export function modelColumns<T extends { model: string; entityRef: string }>(
   show: boolean,
 ): TableColumn<T>[] {
-  return show ? [{ title: 'Model', field: 'model' }] : [];
+  return show
+    ? [
+        {
+          title: 'Model',
+          field: 'model',
+          render: row => <ModelLink entityRef={row.entityRef} />,
+        },
+      ]
+    : [];
 }
 
 /** A column of one timestamp field, as {@link formatDateTime} writes it. */
