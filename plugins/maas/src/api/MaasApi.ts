@@ -10,6 +10,7 @@ import {
   KeyRequest,
   KeyRequestState,
   MaasStatus,
+  ModelList,
   ModelTiers,
   ModelUsage,
   ModelView,
@@ -47,6 +48,8 @@ export interface AuditQuery {
 /** The frontend's view of the MaaS backend (`/api/maas`). */
 export interface MaasApi {
   getStatus(): Promise<MaasStatus>;
+  /** Every InferenceService of the cluster as a model, with its health (maas.model.list). */
+  listModels(): Promise<ModelList>;
   getModel(entityRef: string): Promise<ModelDetails>;
   getModelTiers(entityRef: string): Promise<ModelTiers>;
   getModelUsage(query: UsageQuery): Promise<ModelUsage>;

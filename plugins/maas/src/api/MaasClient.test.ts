@@ -27,6 +27,7 @@ function setup(answer: { status?: number; body?: unknown } = {}) {
 describe('MaasClient', () => {
   it.each([
     ['getStatus', [], 'GET', '/status'],
+    ['listModels', [], 'GET', '/models'],
     [
       'getModel',
       ['resource:default/qwen3'],

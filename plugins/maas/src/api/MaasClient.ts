@@ -10,6 +10,7 @@ import {
   IssuedKey,
   KeyRequest,
   MaasStatus,
+  ModelList,
   ModelTiers,
   ModelUsage,
 } from '@maas-portal/plugin-maas-common';
@@ -36,6 +37,10 @@ export class MaasClient implements MaasApi {
 
   getStatus(): Promise<MaasStatus> {
     return this.#request('GET', '/status');
+  }
+
+  listModels(): Promise<ModelList> {
+    return this.#request('GET', '/models');
   }
 
   getModel(entityRef: string): Promise<ModelDetails> {
