@@ -9,5 +9,5 @@ class ResizeObserverStub {
 (globalThis as any).ResizeObserver ??= ResizeObserverStub;
 
 // The dialog and table flows click and type through MUI and material-table: alone they take up
-// to 4 s, beyond jest's default 5 s when the whole suite shares a busy machine.
-jest.setTimeout(15_000);
+// to 4 s, and 20 s or more when the whole suite shares two busy cores with the harness.
+jest.setTimeout(45_000);
