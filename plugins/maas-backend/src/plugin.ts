@@ -109,6 +109,7 @@ export const maasPlugin = createBackendPlugin({
           ? new KeySecrets({
               kubeConfig: loaded.kubeConfig,
               timeoutMs: config.cluster.requestTimeoutMs,
+              namespace: config.keys.namespace,
             })
           : undefined;
         const keys = createKeyServices({

@@ -14,4 +14,5 @@ export * from './readPlatformConfig';
 export * from './kubernetesPluginCluster';
 export * from './MaasConfigError';
 export * from './tierPredicate';
+export * from './modelKeySelector';
 export { withTimeout } from './withTimeout';

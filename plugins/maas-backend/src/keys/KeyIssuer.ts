@@ -1,4 +1,8 @@
-import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { IssuedKey, ObjectRef } from '@maas-portal/plugin-maas-common';
 import { randomUUID } from 'node:crypto';
 import { Actor, auditEvents, ISSUER } from './auditEvents';
@@ -138,9 +142,9 @@ export class KeyIssuer {
         },
       },
       recover: async error => {
-        await this.#ctx
-          .secrets()
-          .delete(parseModel(old.model).namespace, keySecretName(newId))
+        const secrets = this.#ctx.secrets();
+        await secrets
+          .delete(secrets.namespace, keySecretName(newId))
           .catch(() => undefined);
         if (isUniqueViolation(error))
           throw new ConflictError(`Key ${old.id} is being rotated already`);
@@ -151,14 +155,26 @@ export class KeyIssuer {
 
   async #issue(spec: IssueSpec): Promise<IssuedKey> {
     const secrets = this.#ctx.secrets();
-    const { namespace, name: modelName } = parseModel(spec.from.model);
+    const { namespace } = secrets;
+    const model = parseModel(spec.from.model);
+    const uid = await secrets.modelUid(model);
+    if (!uid) {
+      throw new NotFoundError(
+        `Model ${spec.from.model} has no InferenceService on the cluster; no key can be issued for it`,
+      );
+    }
+    if (spec.from.modelUid && spec.from.modelUid !== uid) {
+      throw new ConflictError(
+        `Model ${spec.from.model} was deleted and made again since this key was asked for; request a new key for the new model`,
+      );
+    }
     const secretName = keySecretName(spec.keyId);
     let generated = generateApiKey(this.#ctx.config.keys.prefix);
     const created = await secrets.create({
       keyId: spec.keyId,
       requestId: spec.originRequestId,
       namespace,
-      modelName,
+      model: { ...model, uid },
       entityRef: spec.from.entityRef,
       userEntityRef: spec.from.userEntityRef,
       tier: spec.from.tier,
@@ -183,7 +199,7 @@ export class KeyIssuer {
       rotatedFrom: spec.rotatedFrom,
       entityRef: spec.from.entityRef,
       model: spec.from.model,
-      modelUid: spec.from.modelUid,
+      modelUid: uid,
       userEntityRef: spec.from.userEntityRef,
       tier: spec.from.tier,
       hash: generated.hash,

@@ -1,6 +1,7 @@
 import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   PatchStrategy,
   setHeaderOptions,
@@ -15,6 +16,10 @@ import {
 import {
   describeKubeError,
   httpStatusOf,
+  INFERENCE_SERVICE,
+  keyModelOf,
+  KeyModelRef,
+  modelKeySelector,
   SECRET,
   withTimeout,
 } from '@maas-portal/plugin-maas-node';
@@ -25,9 +30,10 @@ export interface KeySecretSpec {
   keyId: string;
   /** The new-key request the key came from; for a rotated key, its predecessor's. */
   requestId: string;
+  /** The keys namespace (`maas.keys.namespace`), where Authorino reads key Secrets. */
   namespace: string;
-  /** The InferenceService name: the value of the label the model's AuthPolicy selects. */
-  modelName: string;
+  /** The model's InferenceService with its UID: the labels the model's AuthPolicy selects. */
+  model: Required<KeyModelRef>;
   entityRef: string;
   userEntityRef: string;
   tier: string;
@@ -42,6 +48,8 @@ export interface KeySecretInfo {
   requestId?: string;
   createdAt?: string;
   tier?: string;
+  /** The model the Secret's labels name (with its UID); undefined on a Secret of the old layout. */
+  model?: Required<KeyModelRef>;
 }
 
 /** The Secret name of a key: deterministic, so that a retried issue hits AlreadyExists. */
@@ -58,8 +66,8 @@ export function labelSafe(value: string): string {
 }
 
 /**
- * The Secret of a key, as the model's AuthPolicy selects it (model label + auth-secret label,
- * in the model's namespace), as Authorino watches it (managed-by label) and as the rate limits
+ * The Secret of a key, as the model's AuthPolicy selects it (maas-node's modelKeySelector: the
+ * model's namespace, name and UID, in the keys namespace), as Authorino watches it (managed-by label) and as the rate limits
  * read it (groups = tier, user-id = the gateway user id), plus the suite's own labels.
  */
 export function renderKeySecret(spec: KeySecretSpec): V1Secret {
@@ -71,8 +79,7 @@ export function renderKeySecret(spec: KeySecretSpec): V1Secret {
       name: keySecretName(spec.keyId),
       namespace: spec.namespace,
       labels: {
-        [MAAS_KEY_LABELS.model]: spec.modelName,
-        [KUADRANT_KEY_SECRET.authSecretLabel]: 'true',
+        ...modelKeySelector(spec.model),
         [KUADRANT_KEY_SECRET.managedByAuthorinoLabel]: 'authorino',
         [MAAS_KEY_LABELS.managedBy]: MAAS_FIELD_MANAGER,
         [MAAS_KEY_LABELS.owner]: labelSafe(gatewayUserId(spec.userEntityRef)),
@@ -103,17 +110,57 @@ function infoOf(secret: V1Secret): KeySecretInfo {
       ? new Date(secret.metadata.creationTimestamp).toISOString()
       : undefined,
     tier: secret.metadata?.annotations?.[KUADRANT_KEY_SECRET.groupsAnnotation],
+    model: keyModelOf(labels),
   };
 }
 
 /** Key Secrets in the cluster, through the Core API. Never logs a key value. */
 export class KeySecrets {
+  /** The keys namespace (`maas.keys.namespace`): where every new key Secret is written. */
+  readonly namespace: string;
   readonly #api: CoreV1Api;
+  readonly #objects: CustomObjectsApi;
   readonly #timeoutMs: number;
 
-  constructor(options: { kubeConfig: KubeConfig; timeoutMs: number }) {
+  constructor(options: {
+    kubeConfig: KubeConfig;
+    timeoutMs: number;
+    namespace: string;
+  }) {
+    this.namespace = options.namespace;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#objects = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.#timeoutMs = options.timeoutMs;
+  }
+
+  /**
+   * The UID of a model's InferenceService, which a key Secret carries so that a model made again
+   * under the same name does not accept it; undefined when the InferenceService is gone.
+   */
+  async modelUid(model: KeyModelRef): Promise<string | undefined> {
+    try {
+      const object = (await withTimeout(
+        this.#objects.getNamespacedCustomObject({
+          group: INFERENCE_SERVICE.group,
+          version: INFERENCE_SERVICE.version,
+          namespace: model.namespace,
+          plural: INFERENCE_SERVICE.plural,
+          name: model.name,
+        }),
+        this.#timeoutMs,
+        'The Kubernetes API server',
+      )) as { metadata?: { uid?: string } };
+      return object.metadata?.uid;
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return undefined;
+      const failure = describeKubeError(error, {
+        kind: INFERENCE_SERVICE,
+        verb: 'read',
+      });
+      throw new ServiceUnavailableError(
+        `Could not read InferenceService ${model.namespace}/${model.name}: ${failure.message}`,
+      );
+    }
   }
 
   async #call<T>(verb: string, call: () => Promise<T>): Promise<T> {
@@ -154,11 +201,31 @@ export class KeySecrets {
       if (httpStatusOf(error) === 409) return 'exists';
       if (httpStatusOf(error) === 404) {
         throw new ServiceUnavailableError(
-          `Could not create a key Secret: namespace ${spec.namespace} of model ${spec.modelName} does not exist`,
+          `Could not create a key Secret: the keys namespace ${spec.namespace} does not exist (maas.keys.namespace; the Kuadrant namespace)`,
         );
       }
       throw error;
     }
+  }
+
+  /**
+   * Creates the Secret of a key, or gives an existing one of that key the labels and
+   * annotations it would be created with (a Secret moved from the old layout). The value stays.
+   */
+  async put(spec: KeySecretSpec): Promise<void> {
+    if ((await this.create(spec)) === 'created') return;
+    const { labels, annotations } = renderKeySecret(spec).metadata!;
+    await this.#call('patch', () =>
+      this.#api.patchNamespacedSecret(
+        {
+          namespace: spec.namespace,
+          name: keySecretName(spec.keyId),
+          fieldManager: MAAS_FIELD_MANAGER,
+          body: { metadata: { labels, annotations } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
   }
 
   async #read(namespace: string, name: string): Promise<V1Secret | undefined> {

@@ -25,6 +25,8 @@ import { KeyModel } from './KeyRequestService';
 import { reconcileKeys } from './reconcileKeys';
 import { runKeyTasks } from './scheduleKeyTasks';
 import { KeyDatabase } from './store/KeyDatabase';
+import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import { createObject } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -77,6 +79,7 @@ describe('the key flow against the real API server', () => {
     /** Every key value seen in this file: none may reach the logger. */
     const values: string[] = [];
     let model: KeyModel;
+    let modelUid: string;
 
     const readSecret = (name: string) =>
       core.readNamespacedSecret({ namespace: ns, name });
@@ -110,7 +113,24 @@ describe('the key flow against the real API server', () => {
       const knex = await databases.init(databaseId);
       await KeyDatabase.migrate(knex);
       db = new KeyDatabase(knex);
-      secrets = new KeySecrets({ kubeConfig: kc, timeoutMs: 10_000 });
+      // The test namespace holds the model and, as maas.keys.namespace, its key Secrets.
+      modelUid = (
+        await createObject(kc, INFERENCE_SERVICE, {
+          apiVersion: 'serving.kserve.io/v1beta1',
+          kind: 'InferenceService',
+          metadata: { name: 'qwen3', namespace: ns },
+          spec: {
+            predictor: {
+              containers: [{ name: 'kserve-container', image: 'sim:latest' }],
+            },
+          },
+        } as any)
+      ).metadata!.uid!;
+      secrets = new KeySecrets({
+        kubeConfig: kc,
+        timeoutMs: 10_000,
+        namespace: ns,
+      });
       clock = Date.now();
       keys = createKeyServices({
         db,
@@ -244,6 +264,8 @@ describe('the key flow against the real API server', () => {
       expect(secret.type).toBe('Opaque');
       expect(secret.metadata!.labels).toEqual({
         'maas.kuadrant.io/model': 'qwen3',
+        'maas.kuadrant.io/model-namespace': ns,
+        'maas.kuadrant.io/model-uid': modelUid,
         'kuadrant.io/auth-secret': 'true',
         'authorino.kuadrant.io/managed-by': 'authorino',
         'app.kubernetes.io/managed-by': 'maas-backstage',
@@ -259,11 +281,10 @@ describe('the key flow against the real API server', () => {
       });
       expect(Object.keys(secret.data!)).toEqual(['api_key']);
       expect(apiKeyOf(secret)).toBe(issued!.value);
-      // The model's AuthPolicy selects key Secrets by these labels in the model's namespace.
+      // The model's AuthPolicy selects key Secrets by these labels in the keys namespace.
       const selected = await core.listNamespacedSecret({
         namespace: ns,
-        labelSelector:
-          'maas.kuadrant.io/model=qwen3,kuadrant.io/auth-secret=true',
+        labelSelector: `maas.kuadrant.io/model=qwen3,maas.kuadrant.io/model-namespace=${ns},maas.kuadrant.io/model-uid=${modelUid},kuadrant.io/auth-secret=true`,
       });
       expect(selected.items.map(s => s.metadata!.name)).toContain(
         keySecretName(issued!.key.id),
@@ -557,7 +578,7 @@ describe('the key flow against the real API server', () => {
         keyId: lost.request.id,
         requestId: lost.request.id,
         namespace: ns,
-        modelName: 'qwen3',
+        model: { namespace: ns, name: 'qwen3', uid: modelUid },
         entityRef: model.entityRef,
         userEntityRef: adoptOwner,
         tier: 'premium',
@@ -616,6 +637,8 @@ describe('the key flow against the real API server', () => {
       expect(again).toEqual({
         completed: [],
         deletedSecrets: [],
+        migrated: [],
+        revokedModelGone: [],
         failures: [],
       });
     });
@@ -627,7 +650,7 @@ describe('the key flow against the real API server', () => {
         keyId: orphanId,
         requestId: randomUUID(),
         namespace: ns,
-        modelName: 'qwen3',
+        model: { namespace: ns, name: 'qwen3', uid: modelUid },
         entityRef: model.entityRef,
         userEntityRef: owner,
         tier: 'free',

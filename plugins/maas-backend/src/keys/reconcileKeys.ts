@@ -1,8 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { ApiKeyState } from '@maas-portal/plugin-maas-common';
-import { KeySecrets } from './KeySecrets';
+import { ApiKeyState, parseObjectRef } from '@maas-portal/plugin-maas-common';
+import { SCHEDULER } from './auditEvents';
+import { KeySecretInfo, KeySecrets } from './KeySecrets';
 import { KeyServices } from './createKeyServices';
+import { StoredKey } from './store/KeyStore';
 
 /** States whose Secret must be gone. */
 const DEAD_STATES: ApiKeyState[] = ['revoked', 'expired', 'rotated'];
@@ -12,12 +14,19 @@ export interface ReconcileReport {
   completed: string[];
   /** Secrets deleted because their key is missing, revoked, expired or rotated. */
   deletedSecrets: string[];
+  /** Keys whose Secret moved from the model's namespace to the keys namespace (an upgrade). */
+  migrated: string[];
+  /** Keys revoked because their model's InferenceService is gone or was made again (another UID). */
+  revokedModelGone: string[];
   failures: string[];
 }
 
 /**
  * Repairs what a crash between a database write and a cluster write leaves behind, so that no
- * approved request stays without its key and no suite-made Secret lives without a live key.
+ * approved request stays without its key and no suite-made Secret lives without a live key;
+ * revokes the keys of a model that is gone or was made again (the key record stays, revoked,
+ * with its audit event); and moves key Secrets of the old layout (in the model's namespace, old
+ * labels) to the keys namespace with the labels the model's AuthPolicy selects.
  * Idempotent and safe to run on several replicas at once: every change is conditional, and a
  * Secret or request younger than `graceMs` is left to the call that is still making it.
  */
@@ -25,7 +34,7 @@ export async function reconcileKeys(options: {
   keys: KeyServices;
   secrets: KeySecrets;
   logger: LoggerService;
-  /** Namespaces to look for Secrets in besides those the database knows. */
+  /** Namespaces to look for old-layout Secrets in besides those the database knows. */
   namespaces: string[];
   now: Date;
   graceMs?: number;
@@ -37,6 +46,8 @@ export async function reconcileKeys(options: {
   const report: ReconcileReport = {
     completed: [],
     deletedSecrets: [],
+    migrated: [],
+    revokedModelGone: [],
     failures: [],
   };
 
@@ -55,11 +66,59 @@ export async function reconcileKeys(options: {
     }
   }
 
+  const uids = new Map<string, Promise<string | undefined>>();
+  const modelUid = (model: string) => {
+    if (!uids.has(model)) {
+      const ref = parseObjectRef(model);
+      uids.set(model, ref ? secrets.modelUid(ref) : Promise.resolve(undefined));
+    }
+    return uids.get(model)!;
+  };
+
+  /** A live key: revoked when its model is gone or new, else moved to the keys namespace if it is elsewhere. */
+  const checkLive = async (secret: KeySecretInfo, key: StoredKey) => {
+    const uid = await modelUid(key.model);
+    const issuedFor = secret.model?.uid ?? key.modelUid;
+    if (!uid || (issuedFor && issuedFor !== uid)) {
+      await services.operations.revoke(key, SCHEDULER);
+      report.revokedModelGone.push(key.id);
+      logger.info(
+        `Reconcile revoked key ${key.id}: model ${key.model} ${
+          uid ? 'was deleted and made again' : 'is gone'
+        }`,
+      );
+      return;
+    }
+    if (secret.namespace === secrets.namespace && secret.model) return;
+    const value = await secrets.readValue(secret.namespace, secret.name);
+    if (!value) throw new Error('it has no key value');
+    const ref = parseObjectRef(key.model)!;
+    await secrets.put({
+      keyId: key.id,
+      requestId: secret.requestId ?? key.requestId ?? key.id,
+      namespace: secrets.namespace,
+      model: { ...ref, uid },
+      entityRef: key.entityRef,
+      userEntityRef: key.userEntityRef,
+      tier: key.tier,
+      value,
+    });
+    await db.keys.moveSecret(key.id, secrets.namespace);
+    if (secret.namespace !== secrets.namespace)
+      await secrets.delete(secret.namespace, secret.name);
+    report.migrated.push(key.id);
+    logger.info(
+      `Reconcile moved the Secret of key ${key.id} from ${secret.namespace} to ${secrets.namespace}`,
+    );
+  };
+
   const namespaces = new Set([
     ...options.namespaces,
     ...(await db.knownNamespaces()),
   ]);
-  for (const namespace of [...namespaces].sort()) {
+  namespaces.delete(secrets.namespace);
+  // The keys namespace first, then the old places.
+  for (const namespace of [secrets.namespace, ...[...namespaces].sort()]) {
     let found;
     try {
       found = await secrets.listManaged(namespace);
@@ -82,10 +141,15 @@ export async function reconcileKeys(options: {
         key?.state === 'rotating' &&
         !!key.overlapUntil &&
         new Date(key.overlapUntil) <= now;
-      const orphan = !key && !young;
-      if (!orphan && !(key && DEAD_STATES.includes(key.state)) && !overlapOver)
-        continue;
+      const dead =
+        (!key && !young) ||
+        (key && DEAD_STATES.includes(key.state)) ||
+        overlapOver;
       try {
+        if (!dead) {
+          if (key) await checkLive(secret, key);
+          continue;
+        }
         await secrets.delete(secret.namespace, secret.name);
         report.deletedSecrets.push(`${secret.namespace}/${secret.name}`);
         logger.info(

@@ -9,6 +9,7 @@ import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
 import {
   apiVersionOf,
   httpStatusOf,
+  INFERENCE_SERVICE,
   MODEL_KINDS,
   modelKind,
 } from '@maas-portal/plugin-maas-node';
@@ -19,6 +20,7 @@ import {
   ObjectDescription,
 } from './describeObject';
 import { ModelObjectApi } from './ModelObjectApi';
+import { bindKeySelectorToModel } from '../manifests/authPolicy';
 
 /** An object without what every write changes, to tell whether an apply would change anything. */
 function comparable(object: KubernetesObject): unknown {
@@ -99,6 +101,20 @@ export async function applyModelObjects(options: {
   const { kubeConfig, step = direct, log = () => {} } = options;
   const objects = checkModelObjects(options.objects);
   const api = ModelObjectApi.forConfig(kubeConfig, options.timeoutMs);
+  /** The UID of a model's InferenceService, which its AuthPolicy's key selector names. */
+  const readUid = async (model: { namespace: string; name: string }) =>
+    (
+      await api
+        .read({
+          apiVersion: apiVersionOf(INFERENCE_SERVICE),
+          kind: INFERENCE_SERVICE.kind,
+          metadata: model,
+        })
+        .catch(error => {
+          if (httpStatusOf(error) === 404) return undefined;
+          throw error;
+        })
+    )?.metadata?.uid;
   const apply = (object: ObjectDescription, dryRun?: 'All') =>
     api.patch(
       object as KubernetesObject,
@@ -175,7 +191,9 @@ export async function applyModelObjects(options: {
               resourceVersion: previous.resourceVersion ?? '',
             };
           }
-          const response = await apply(object);
+          const response = await apply(
+            await bindKeySelectorToModel(object, readUid),
+          );
           const resourceVersion = response.metadata?.resourceVersion ?? '';
           let outcome: ApplyOutcome = 'created';
           if (previous.resourceVersion !== undefined) {

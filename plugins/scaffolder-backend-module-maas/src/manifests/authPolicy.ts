@@ -6,6 +6,8 @@ import {
   AUTH_POLICY,
   AuthPolicyManifest,
   AuthRules,
+  KeyModelRef,
+  modelKeySelector,
 } from '@maas-portal/plugin-maas-node';
 import { modelManifest } from './modelManifest';
 import { modelObjectNames } from './naming';
@@ -25,6 +27,8 @@ function allowTiersRego(valuesExpression: string, tiers: string[]): string {
   ].join('\n');
 }
 
+const API_KEY_AUTHENTICATION = 'api-key-users';
+
 /** How one auth mode authenticates, where it finds the tiers, and what identity it exposes. */
 interface AuthMode {
   authentication: NonNullable<AuthRules['authentication']>;
@@ -33,18 +37,19 @@ interface AuthMode {
 }
 
 function apiKeyMode(spec: ModelSpec): AuthMode {
-  const { groupsAnnotation, userIdAnnotation, authSecretLabel } =
-    KUADRANT_KEY_SECRET;
+  const { groupsAnnotation, userIdAnnotation } = KUADRANT_KEY_SECRET;
   return {
     authentication: {
-      'api-key-users': {
+      [API_KEY_AUTHENTICATION]: {
         apiKey: {
+          // Key Secrets live in the Kuadrant namespace (maas.keys.namespace), where
+          // kuadrant-operator writes the AuthConfig and Authorino then reads Secrets.
           allNamespaces: false,
           selector: {
-            matchLabels: {
-              [MAAS_KEY_LABELS.model]: spec.name,
-              [authSecretLabel]: 'true',
-            },
+            matchLabels: modelKeySelector({
+              namespace: spec.namespace,
+              name: spec.name,
+            }),
           },
         },
         credentials: { authorizationHeader: { prefix: 'APIKEY' } },
@@ -75,8 +80,9 @@ function oidcMode(auth: OidcAuthSpec): AuthMode {
 }
 
 /**
- * The route-level AuthPolicy. API-key mode: only key Secrets labelled for this model, in the
- * model's namespace, are accepted; OIDC mode: a JWT from the issuer. Either way the identity
+ * The route-level AuthPolicy. API-key mode: only key Secrets labelled for this model (its
+ * namespace and name; the InferenceService's UID is added when the portal applies the model, see
+ * {@link bindKeySelectorToModel}), in the Kuadrant namespace, are accepted; OIDC mode: a JWT from the issuer. Either way the identity
  * exposes `userid` and the tier (`groups` or `tier`) that the rate limits read, and a caller
  * without one of the model's tiers is refused rather than left unlimited.
  */
@@ -113,4 +119,34 @@ export function renderAuthPolicy(spec: ModelSpec): AuthPolicyManifest {
       },
     },
   );
+}
+
+/**
+ * An API-key AuthPolicy of the suite bound to its model's InferenceService as it now exists: the
+ * key selector gains the InferenceService's UID, so that a model deleted and made again under the
+ * same name never accepts the old model's keys. The UID exists only once the InferenceService
+ * does, so the apply action calls this right before it applies the AuthPolicy (after the
+ * InferenceService). `readUid` gives undefined while the InferenceService is missing: the policy
+ * is then applied as rendered. Any other object comes back unchanged.
+ */
+export async function bindKeySelectorToModel<T extends object>(
+  object: T,
+  readUid: (model: KeyModelRef) => Promise<string | undefined>,
+): Promise<T> {
+  const policy = object as Partial<AuthPolicyManifest>;
+  const apiKey =
+    policy.kind === AUTH_POLICY.kind
+      ? policy.spec?.rules?.authentication?.[API_KEY_AUTHENTICATION]?.apiKey
+      : undefined;
+  const labels = apiKey?.selector?.matchLabels;
+  const name = labels?.[MAAS_KEY_LABELS.model];
+  const namespace = labels?.[MAAS_KEY_LABELS.modelNamespace];
+  if (!apiKey || !name || !namespace) return object;
+  const uid = await readUid({ namespace, name });
+  if (!uid) return object;
+  const bound = structuredClone(policy) as AuthPolicyManifest;
+  bound.spec.rules.authentication![API_KEY_AUTHENTICATION].apiKey!.selector = {
+    matchLabels: modelKeySelector({ namespace, name, uid }),
+  };
+  return bound as T;
 }

@@ -79,6 +79,7 @@ describe('renderModel golden files', () => {
     expect(apiKey?.allNamespaces).toBe(false);
     expect(apiKey?.selector?.matchLabels).toEqual({
       'maas.kuadrant.io/model': 'qwen3',
+      'maas.kuadrant.io/model-namespace': 'llm',
       'kuadrant.io/auth-secret': 'true',
     });
   });

@@ -1,0 +1,142 @@
+import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
+import { Link, Table, TableColumn } from '@backstage/core-components';
+import {
+  EntityRefLink,
+  EntityRefLinks,
+  getEntityRelations,
+  useEntityList,
+} from '@backstage/plugin-catalog-react';
+import { Box, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import {
+  getInferenceServiceRef,
+  ModelList,
+  ModelView,
+  stringifyObjectRef,
+} from '@maas-portal/plugin-maas-common';
+import { useMemo } from 'react';
+import { useMaasRead } from '../../hooks/useMaasRead';
+import { ErrorAlert } from '../ErrorAlert';
+import { HealthBadge } from '../UsageTab/HealthCard';
+import { tableOptions } from '../table/options';
+import { sortIcons } from '../table/sortArrows';
+import { TiersCell } from './TiersCell';
+
+/** A model server of the catalog, with what the cluster says of it (none when not found). */
+export interface ModelRow {
+  entity: Entity;
+  view?: ModelView;
+}
+
+function rowsOf(entities: Entity[], models: ModelList | undefined): ModelRow[] {
+  const byIsvc = new Map(
+    (models?.items ?? []).map(m => [stringifyObjectRef(m.inferenceService), m]),
+  );
+  return entities.map(entity => {
+    const isvc = getInferenceServiceRef(entity);
+    return { entity, view: isvc && byIsvc.get(stringifyObjectRef(isvc)) };
+  });
+}
+
+const name = (r: ModelRow) => r.entity.metadata.title ?? r.entity.metadata.name;
+
+function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
+  const unknown = clusterRead ? 'not in the cluster' : '—';
+  return [
+    {
+      title: 'Model',
+      field: 'entity.metadata.name',
+      highlight: true,
+      customSort: (a, b) => name(a).localeCompare(name(b)),
+      render: r => <EntityRefLink entityRef={getCompoundEntityRef(r.entity)} />,
+    },
+    {
+      title: 'Health',
+      field: 'view.health.state',
+      render: r => (r.view ? <HealthBadge health={r.view.health} /> : unknown),
+    },
+    {
+      title: 'Endpoint',
+      field: 'view.url',
+      render: r =>
+        r.view?.url ? (
+          <Box component="span" style={{ overflowWrap: 'anywhere' }}>
+            <Link to={r.view.url}>{r.view.url}</Link>
+          </Box>
+        ) : (
+          unknown
+        ),
+    },
+    {
+      title: 'Tiers',
+      sorting: false,
+      render: r => <TiersCell entity={r.entity} />,
+    },
+    {
+      title: 'Owner',
+      sorting: false,
+      render: r => (
+        <EntityRefLinks
+          entityRefs={getEntityRelations(r.entity, 'ownedBy')}
+          defaultKind="group"
+        />
+      ),
+    },
+    {
+      title: 'Description',
+      field: 'entity.metadata.description',
+      sorting: false,
+    },
+  ];
+}
+
+/**
+ * The catalog's model servers, each with its health, endpoint and tiers from the cluster. The
+ * catalog part shows even when the cluster part cannot be read, with a note saying why.
+ */
+export function ModelsTable() {
+  const { entities, loading, error } = useEntityList();
+  const models = useMaasRead(api => api.listModels(), []);
+  const rows = useMemo(
+    () => rowsOf(entities, models.value),
+    [entities, models.value],
+  );
+  if (error) {
+    return <ErrorAlert error={error} action="list the catalog's models" />;
+  }
+  return (
+    <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
+      {models.error && (
+        <ErrorAlert
+          error={models.error}
+          action="read the models' health and endpoints from the cluster"
+        />
+      )}
+      <Table<ModelRow>
+        title={`Models (${rows.length})`}
+        isLoading={loading || models.loading}
+        columns={columns(!!models.value)}
+        icons={sortIcons}
+        data={rows}
+        options={tableOptions({
+          pageSize: 20,
+          paging: rows.length > 20,
+          search: true,
+        })}
+        emptyContent={
+          <Box p={2}>
+            <Typography variant="body2">
+              No model is in the catalog yet. Create one with the model
+              template; it shows here as soon as the catalog registers it.
+            </Typography>
+          </Box>
+        }
+      />
+      {models.value?.warnings.map(w => (
+        <Alert key={w} severity="info">
+          {w}
+        </Alert>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { ModelsPage } from './ModelsPage';
+export { ModelsContent } from './ModelsContent';
