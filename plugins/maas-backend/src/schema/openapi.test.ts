@@ -44,6 +44,7 @@ describe('openapi.yaml', () => {
       config: { approvals: { allowSelfApproval: false } } as any,
       usage: unused,
       keys: unused,
+      bindings: unused,
     });
     const served = routesOf(router as unknown as { stack: Layer[] });
     expect(served.sort()).toEqual(documented.sort());

@@ -1,0 +1,635 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  harnessEnv,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_INFERENCE_SERVICE_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+} from '@maas-portal/plugin-maas-common';
+import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import request from 'supertest';
+import { createObject } from '../__testUtils__/harness';
+import { maasPlugin } from '../plugin';
+
+/** Three users: Jane of team ml (which owns qwen3), Bob of team b, and an admin. */
+const JANE = 'user:default/jane';
+const BOB = 'user:default/bob';
+const BOSS = 'user:default/boss';
+const GROUPS: Record<string, string[]> = {
+  [JANE]: ['group:default/ml'],
+  [BOB]: ['group:default/team-b'],
+  [BOSS]: ['group:default/platform-team'],
+};
+const QWEN = 'component:default/qwen3';
+/** Bob's own entity pointing at qwen3's InferenceService: the cluster does not name it back. */
+const MIRROR = 'component:default/qwen3-mirror';
+/** A model deployed by hand: its InferenceService names no entity until an admin adopts it. */
+const SEED = 'component:default/seed';
+const ENTITY_OWNERS: Record<string, string> = {
+  [QWEN]: 'group:default/ml',
+  [MIRROR]: 'group:default/team-b',
+  [SEED]: 'group:default/ml',
+};
+const EVERYONE = ['maas.key.request', 'maas.model.read'];
+
+/** As the example policy: admins everything; an entity's owners its resource permissions; everyone requests and reads. */
+const permissions = mockServices.permissions.mock({
+  authorize: async (requests, options) => {
+    const user = (
+      options?.credentials as BackstageCredentials<BackstageUserPrincipal>
+    ).principal.userEntityRef;
+    return requests.map(r => {
+      const owner = ENTITY_OWNERS[(r as { resourceRef?: string }).resourceRef!];
+      return {
+        result:
+          user === BOSS ||
+          EVERYONE.includes(r.permission.name) ||
+          (owner !== undefined && GROUPS[user]?.includes(owner))
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
+    });
+  },
+});
+const userInfo = mockServices.userInfo.mock({
+  getUserInfo: async credentials => {
+    const user = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      userEntityRef: user,
+      ownershipEntityRefs: [user, ...(GROUPS[user] ?? [])],
+    };
+  },
+});
+
+const component = (name: string, isvc: string, owner: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { [MAAS_INFERENCE_SERVICE_ANNOTATION]: isvc },
+  },
+  spec: { type: 'model-server', owner, lifecycle: 'production' },
+});
+
+const inferenceService = (
+  ns: string,
+  name: string,
+  annotations: Record<string, string>,
+) => ({
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: { name, namespace: ns, annotations },
+  spec: {
+    predictor: {
+      containers: [{ name: 'kserve-container', image: 'sim:latest' }],
+    },
+  },
+});
+
+const as = (user: string) => ({
+  Authorization: mockCredentials.user.header(user),
+});
+
+jest.setTimeout(60_000);
+
+describe('keys router, with three users, on the harness', () => {
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let kc: KubeConfig;
+  let ns: string;
+
+  beforeAll(async () => {
+    kc = harnessKubeConfig();
+    ns = await createTestNamespace(kc, 'keys-router');
+    await createObject(
+      kc,
+      INFERENCE_SERVICE,
+      inferenceService(ns, 'qwen3', {
+        [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
+        [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+      }) as any,
+    );
+    await createObject(
+      kc,
+      INFERENCE_SERVICE,
+      inferenceService(ns, 'seed', {}) as any,
+    );
+    const entities = [
+      component('qwen3', `${ns}/qwen3`, 'group:default/ml'),
+      component('qwen3-mirror', `${ns}/qwen3`, 'group:default/team-b'),
+      component('seed', `${ns}/seed`, 'group:default/ml'),
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'website', namespace: 'default' },
+        spec: {
+          type: 'website',
+          owner: 'group:default/web',
+          lifecycle: 'production',
+        },
+      },
+    ];
+    ({ server } = await startTestBackend({
+      features: [
+        maasPlugin,
+        permissions.factory,
+        userInfo.factory,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            maas: {
+              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+              keys: {
+                reasonMaxLength: 20,
+                maxActivePerUserAndModel: 3,
+                // No key Secret can be written there: approvals stand and issuing waits, which
+                // this file does not test (keyFlow.cluster.test.ts does).
+                namespace: 'no-such-namespace',
+              },
+            },
+          },
+        }),
+      ],
+    }));
+    // The watch cache has seen the InferenceServices.
+    await eventually(async () => {
+      const res = await request(server)
+        .get(`/api/maas/models/by-entity/binding?entityRef=${QWEN}`)
+        .set(as(JANE));
+      expect(res.body.bound).toBe(true);
+    }, 30_000);
+  });
+
+  afterAll(async () => {
+    if (kc && ns) await deleteTestNamespace(kc, ns);
+  });
+
+  const newRequest = (user: string, body: object) =>
+    request(server).post('/api/maas/keys/requests').set(as(user)).send(body);
+  const decide = (user: string, body: object) =>
+    request(server)
+      .post('/api/maas/keys/requests/decisions')
+      .set(as(user))
+      .send(body);
+
+  it('needs a signed-in user', async () => {
+    const res = await request(server)
+      .get('/api/maas/keys')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+    const service = await request(server)
+      .get('/api/maas/keys')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(403);
+  });
+
+  it('says what is wrong with a request, and records nothing', async () => {
+    // The expected message: a string to equal exactly, or a matcher for part of it.
+    const cases: Array<[object, number, unknown]> = [
+      [
+        { tier: 'premium', reason: 'x' },
+        400,
+        'Invalid request body: entityRef: Required',
+      ],
+      [
+        { entityRef: QWEN, tier: 'premium', reason: 'x', expiresInDays: 1.5 },
+        400,
+        expect.stringMatching(
+          /Invalid request body: expiresInDays: Expected integer/,
+        ),
+      ],
+      [
+        { entityRef: 'component:default/nope', tier: 'premium', reason: 'x' },
+        404,
+        'No entity component:default/nope in the catalog (or you may not see it)',
+      ],
+      [
+        {
+          entityRef: 'component:default/website',
+          tier: 'premium',
+          reason: 'x',
+        },
+        404,
+        expect.stringMatching(/component:default\/website is not a model/),
+      ],
+      [
+        { entityRef: QWEN, tier: 'gold', reason: 'x' },
+        400,
+        'Unknown tier "gold"; this portal\'s tiers are free, premium, enterprise',
+      ],
+      [
+        {
+          entityRef: QWEN,
+          tier: 'premium',
+          reason: 'far too long a reason here',
+        },
+        400,
+        'The reason is 26 characters long; at most 20 are allowed',
+      ],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await newRequest(JANE, body);
+      expect({ body, status: res.status }).toEqual({ body, status });
+      expect(res.body.error.message).toEqual(message);
+    }
+    const mine = await request(server)
+      .get('/api/maas/keys/requests?mine=true')
+      .set(as(JANE));
+    expect(mine.body).toEqual([]);
+  });
+
+  it('enforces maas.key.request on the model entity', async () => {
+    const denying = mockServices.permissions.mock({
+      authorize: async reqs =>
+        reqs.map(() => ({ result: AuthorizeResult.DENY })),
+    });
+    const { server: denied } = await startTestBackend({
+      features: [
+        maasPlugin,
+        denying.factory,
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    const res = await request(denied)
+      .post('/api/maas/keys/requests')
+      .set(as(JANE))
+      .send({ entityRef: QWEN, tier: 'premium', reason: 'x' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'You lack the maas.key.request permission on component:default/qwen3',
+    );
+  });
+
+  it('records a manual request, shows it to its owner and to approvers only, and takes decisions per item', async () => {
+    const created = await newRequest(JANE, {
+      entityRef: QWEN,
+      tier: 'premium',
+      reason: 'evaluation',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.request).toMatchObject({
+      state: 'pending',
+      tier: 'premium',
+      userEntityRef: JANE,
+      model: `${ns}/qwen3`,
+      entityRef: QWEN,
+    });
+    expect(created.body.issued).toBeUndefined();
+    const id = created.body.request.id;
+
+    // Each listed request says whether the caller may decide it: the owner may not, an approver may.
+    expect(
+      (
+        await request(server).get('/api/maas/keys/requests').set(as(JANE))
+      ).body.map((r: { id: string; canDecide: boolean }) => [
+        r.id,
+        r.canDecide,
+      ]),
+    ).toEqual([[id, false]]);
+    expect(
+      (await request(server).get('/api/maas/keys/requests').set(as(BOB))).body,
+    ).toEqual([]);
+    expect(
+      (
+        await request(server)
+          .get(`/api/maas/keys/requests?entityRef=${QWEN}&state=pending`)
+          .set(as(BOSS))
+      ).body.map((r: { id: string; canDecide: boolean }) => [
+        r.id,
+        r.canDecide,
+      ]),
+    ).toEqual([[id, true]]);
+    const badState = await request(server)
+      .get('/api/maas/keys/requests?state=done')
+      .set(as(BOSS));
+    expect(badState.status).toBe(400);
+    expect(badState.body.error.message).toBe(
+      'state must be one of pending, approved, issued, rejected, cancelled',
+    );
+
+    const cancel = await request(server)
+      .post(`/api/maas/keys/requests/${id}/cancel`)
+      .set(as(BOB));
+    expect(cancel.status).toBe(403);
+    expect(cancel.body.error.message).toBe(
+      `Only ${JANE} can cancel key request ${id}`,
+    );
+
+    const byBob = await decide(BOB, { ids: [id], decision: 'approve' });
+    expect(byBob.status).toBe(200);
+    expect(byBob.body).toEqual([
+      {
+        id,
+        ok: false,
+        error:
+          'You lack the maas.key.approve permission on component:default/qwen3',
+      },
+    ]);
+
+    const other = (
+      await newRequest(JANE, {
+        entityRef: QWEN,
+        tier: 'enterprise',
+        reason: 'batch',
+      })
+    ).body.request.id;
+    const decided = await decide(BOSS, {
+      ids: [id, other, 'no-such-request'],
+      decision: 'reject',
+      comment: 'not now',
+    });
+    expect(decided.body).toEqual([
+      {
+        id,
+        ok: true,
+        request: expect.objectContaining({
+          state: 'rejected',
+          decidedBy: BOSS,
+          decisionComment: 'not now',
+        }),
+      },
+      {
+        id: other,
+        ok: true,
+        request: expect.objectContaining({ state: 'rejected' }),
+      },
+      {
+        id: 'no-such-request',
+        ok: false,
+        error: 'No key request no-such-request',
+      },
+    ]);
+    const again = await decide(BOSS, { ids: [id], decision: 'approve' });
+    expect(again.body).toEqual([
+      {
+        id,
+        ok: false,
+        error: `Key request ${id} is already decided: rejected`,
+      },
+    ]);
+
+    const badDecision = await decide(BOSS, { ids: [], decision: 'maybe' });
+    expect(badDecision.status).toBe(400);
+    expect(badDecision.body.error.message).toMatch(
+      /^Invalid request body: ids: Array must contain at least 1 element\(s\); decision: Invalid enum value/,
+    );
+  });
+
+  it('keeps an approval that cannot issue yet, with a warning', async () => {
+    const id = (
+      await newRequest(BOB, {
+        entityRef: QWEN,
+        tier: 'premium',
+        reason: 'later',
+      })
+    ).body.request.id;
+    const res = await decide(BOSS, { ids: [id], decision: 'approve' });
+    expect(res.body).toEqual([
+      {
+        id,
+        ok: true,
+        request: expect.objectContaining({
+          state: 'approved',
+          decidedBy: BOSS,
+        }),
+        warning: expect.stringMatching(
+          /^Approved, but the key is not out yet \(.*\); the portal retries within minutes$/,
+        ),
+      },
+    ]);
+  });
+
+  it('answers 404 for unknown keys, and audits for holders of maas.audit.read only', async () => {
+    for (const action of ['reveal', 'revoke', 'rotate']) {
+      const res = await request(server)
+        .post(`/api/maas/keys/nope/${action}`)
+        .set(as(JANE));
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toBe('No key nope');
+    }
+    const tierChange = await request(server)
+      .post('/api/maas/keys/nope/tier-change')
+      .set(as(JANE))
+      .send({ tier: 'premium' });
+    expect(tierChange.status).toBe(400);
+    expect(tierChange.body.error.message).toBe(
+      'Invalid request body: reason: Required',
+    );
+
+    expect(
+      (await request(server).get('/api/maas/keys').set(as(JANE))).body,
+    ).toEqual([]);
+
+    const denied = await request(server).get('/api/maas/audit').set(as(JANE));
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'You lack the maas.audit.read permission',
+    );
+    const badLimit = await request(server)
+      .get('/api/maas/audit?limit=0')
+      .set(as(BOSS));
+    expect(badLimit.status).toBe(400);
+    const audit = await request(server)
+      .get(`/api/maas/audit?entityRef=${QWEN}&limit=5`)
+      .set(as(BOSS));
+    expect(audit.status).toBe(200);
+    expect(audit.body).toHaveLength(5);
+    expect(audit.body[0]).toMatchObject({
+      action: 'request.approved',
+      actor: BOSS,
+      fromState: 'pending',
+      toState: 'approved',
+      entityRef: QWEN,
+    });
+  });
+
+  const binding = (user: string, entityRef: string) =>
+    request(server)
+      .get(`/api/maas/models/by-entity/binding?entityRef=${entityRef}`)
+      .set(as(user));
+  const adopt = (user: string, entityRef: string) =>
+    request(server)
+      .post(`/api/maas/models/by-entity/adopt?entityRef=${entityRef}`)
+      .set(as(user));
+  const usage = (user: string, entityRef: string) =>
+    request(server)
+      .get(`/api/maas/models/by-entity/usage?entityRef=${entityRef}&range=1h`)
+      .set(as(user));
+
+  it('gives a mirror entity (team b, pointing at qwen3) no key, no usage and no decision', async () => {
+    const notBound = `The InferenceService ${ns}/qwen3 belongs to ${QWEN}, not to ${MIRROR}: keys and usage of the model are on ${QWEN}`;
+    const asked = await newRequest(BOB, {
+      entityRef: MIRROR,
+      tier: 'enterprise',
+      reason: 'mine now',
+    });
+    expect([asked.status, asked.body.error?.message]).toEqual([409, notBound]);
+    const read = await usage(BOB, MIRROR);
+    expect([read.status, read.body.error?.message]).toEqual([409, notBound]);
+    expect((await binding(BOB, MIRROR)).body).toEqual({
+      entityRef: MIRROR,
+      inferenceService: `${ns}/qwen3`,
+      bound: false,
+      reason: notBound,
+      canAdopt: false,
+    });
+
+    // Bob holds maas.key.approve on his mirror, not on qwen3: Jane's request is not his to decide.
+    const janes = (
+      await newRequest(JANE, {
+        entityRef: QWEN,
+        tier: 'premium',
+        reason: 'eval',
+      })
+    ).body.request.id;
+    expect(
+      (await decide(BOB, { ids: [janes], decision: 'approve' })).body,
+    ).toEqual([
+      {
+        id: janes,
+        ok: false,
+        error: `You lack the maas.key.approve permission on ${QWEN}`,
+      },
+    ]);
+    await request(server)
+      .post(`/api/maas/keys/requests/${janes}/cancel`)
+      .set(as(JANE))
+      .expect(200);
+  });
+
+  it('refuses self-approval (four eyes), to the model owner and to an admin; the other may decide', async () => {
+    const janes = (
+      await newRequest(JANE, {
+        entityRef: QWEN,
+        tier: 'premium',
+        reason: 'own',
+      })
+    ).body.request.id;
+    const bosses = (
+      await newRequest(BOSS, {
+        entityRef: QWEN,
+        tier: 'premium',
+        reason: 'own',
+      })
+    ).body.request.id;
+    const own = (id: string) =>
+      `Key request ${id} is your own; another approver must decide it (four eyes; maas.approvals.allowSelfApproval turns this off)`;
+    expect(
+      (await decide(JANE, { ids: [janes], decision: 'approve' })).body,
+    ).toEqual([{ id: janes, ok: false, error: own(janes) }]);
+    expect(
+      (await decide(BOSS, { ids: [bosses], decision: 'approve' })).body,
+    ).toEqual([{ id: bosses, ok: false, error: own(bosses) }]);
+    // Jane is qwen3's owner as its InferenceService records it; the admin is an admin.
+    const byJane = await decide(JANE, { ids: [bosses], decision: 'reject' });
+    expect(byJane.body[0]).toMatchObject({
+      ok: true,
+      request: { state: 'rejected', decidedBy: JANE },
+    });
+    const byBoss = await decide(BOSS, { ids: [janes], decision: 'reject' });
+    expect(byBoss.body[0]).toMatchObject({
+      ok: true,
+      request: { state: 'rejected', decidedBy: BOSS },
+    });
+  });
+
+  it('says when an entity is not bound, and lets only an admin adopt its model', async () => {
+    const reason = `The InferenceService ${ns}/seed names no catalog entity (annotation ${MAAS_BOUND_ENTITY_ANNOTATION}): it was deployed outside the portal. An admin can adopt it for ${SEED}.`;
+    expect((await binding(JANE, SEED)).body).toEqual({
+      entityRef: SEED,
+      inferenceService: `${ns}/seed`,
+      bound: false,
+      reason,
+      canAdopt: false,
+    });
+    expect((await binding(BOSS, SEED)).body.canAdopt).toBe(true);
+    const asked = await newRequest(JANE, {
+      entityRef: SEED,
+      tier: 'premium',
+      reason: 'x',
+    });
+    expect([asked.status, asked.body.error?.message]).toEqual([409, reason]);
+    expect((await usage(JANE, SEED)).status).toBe(409);
+
+    const byDev = await adopt(JANE, SEED);
+    expect([byDev.status, byDev.body.error?.message]).toEqual([
+      403,
+      'Adopting a model takes membership of one of maas.adminGroups',
+    ]);
+    const ofMirror = await adopt(BOSS, MIRROR);
+    expect(ofMirror.status).toBe(409);
+    expect(ofMirror.body.error.message).toMatch(`belongs to ${QWEN}`);
+
+    const byAdmin = await adopt(BOSS, SEED);
+    expect([byAdmin.status, byAdmin.body]).toEqual([
+      201,
+      {
+        entityRef: SEED,
+        inferenceService: `${ns}/seed`,
+        bound: true,
+        owner: 'group:default/ml',
+        canAdopt: false,
+      },
+    ]);
+    const isvc = (await kc
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({
+        group: INFERENCE_SERVICE.group,
+        version: INFERENCE_SERVICE.version,
+        plural: INFERENCE_SERVICE.plural,
+        namespace: ns,
+        name: 'seed',
+      })) as { metadata: { annotations: Record<string, string> } };
+    expect(isvc.metadata.annotations).toMatchObject({
+      [MAAS_BOUND_ENTITY_ANNOTATION]: SEED,
+      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+    });
+    await eventually(async () =>
+      expect((await binding(JANE, SEED)).body.bound).toBe(true),
+    );
+    const now = await newRequest(JANE, {
+      entityRef: SEED,
+      tier: 'premium',
+      reason: 'x',
+    });
+    expect(now.status).toBe(201);
+  });
+
+  it('never lets 20 parallel requests exceed the cap', async () => {
+    // Carol, a developer with nothing open yet; the cap is 3.
+    const CAROL = 'user:default/carol';
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        newRequest(CAROL, {
+          entityRef: QWEN,
+          tier: 'premium',
+          reason: `n${i}`,
+        }),
+      ),
+    );
+    const statuses = answers.map(a => a.status);
+    expect(statuses.filter(s => s === 201)).toHaveLength(3);
+    expect(statuses.filter(s => s === 409)).toHaveLength(17);
+    const mine = await request(server)
+      .get(`/api/maas/keys/requests?mine=true&entityRef=${QWEN}&state=pending`)
+      .set(as(CAROL));
+    expect(mine.body).toHaveLength(3);
+  });
+});
