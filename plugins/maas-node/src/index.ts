@@ -14,5 +14,6 @@ export * from './readPlatformConfig';
 export * from './kubernetesPluginCluster';
 export * from './MaasConfigError';
 export * from './tierPredicate';
+export * from './impersonate';
 export * from './modelKeySelector';
 export { withTimeout } from './withTimeout';

@@ -19,9 +19,13 @@ export const scaffolderModuleMaas = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        userInfo: coreServices.userInfo,
       },
-      async init({ scaffolder, config, logger }) {
-        scaffolder.addActions(...createMaasActions({ config, logger }));
+      async init({ scaffolder, config, logger, permissions, userInfo }) {
+        scaffolder.addActions(
+          ...createMaasActions({ config, logger, permissions, userInfo }),
+        );
       },
     });
   },

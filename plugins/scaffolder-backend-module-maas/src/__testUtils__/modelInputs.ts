@@ -43,9 +43,16 @@ export function modelInput(overrides: Partial<ModelInput> = {}): ModelInput {
   };
 }
 
-/** The cluster objects of a valid model input in `namespace`, as render gives them. */
+/**
+ * The cluster objects of a valid model input in `namespace`, as render gives them. Their route
+ * attaches to a Gateway in `namespace` (unless the input names one), so that host names of test
+ * files running side by side never meet on one Gateway.
+ */
 export function renderedObjects(input: ModelInput, namespace: string) {
-  const result = validateModelSpec({ ...input, namespace }, testDefaults);
+  const result = validateModelSpec(
+    { gateway: { name: 'inference-gateway', namespace }, ...input, namespace },
+    testDefaults,
+  );
   if (!result.spec) throw new Error(JSON.stringify(result.problems));
   return renderModel(result.spec).objects;
 }

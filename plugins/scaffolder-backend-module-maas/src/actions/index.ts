@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -7,7 +11,9 @@ import {
   loadKubeConfig,
   readClusterConfig,
 } from '@maas-portal/plugin-maas-node';
+import { readCreateRules } from '../config/readCreateRules';
 import { readModelDefaults } from '../config/readModelDefaults';
+import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { createModelApplyAction } from './modelApply';
 import { createModelCheckNameAction } from './modelCheckName';
 import { createModelRenderAction } from './modelRender';
@@ -21,8 +27,18 @@ export { createModelRenderAction } from './modelRender';
 export function createMaasActions(options: {
   config: Config;
   logger: LoggerService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
 }): TemplateAction<any, any, any>[] {
   const defaults = readModelDefaults(options.config);
+  const gate = new ModelCreateGate({
+    permissions: options.permissions,
+    userInfo: options.userInfo,
+    rules: readCreateRules(options.config, {
+      vllm: defaults.vllmImage,
+      simulator: defaults.simulatorImage,
+    }),
+  });
   const cluster = readClusterConfig(options.config);
   const timeoutMs = cluster.requestTimeoutMs;
   // Loaded when an action runs, so that a portal without a cluster still starts.
@@ -40,9 +56,10 @@ export function createMaasActions(options: {
     createModelCheckNameAction({
       kubeConfig: getKubeConfig,
       defaults,
+      gate,
       timeoutMs,
     }),
-    createModelRenderAction({ defaults }),
-    createModelApplyAction({ kubeConfig: getKubeConfig, timeoutMs }),
+    createModelRenderAction({ defaults, gate }),
+    createModelApplyAction({ kubeConfig: getKubeConfig, gate, timeoutMs }),
   ].map(withPlainErrors);
 }

@@ -1,8 +1,25 @@
+import { NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
+import { impersonating } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects, Step } from '../cluster/applyModelObjects';
+import { Creator } from '../guard/createRefusals';
+import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { examples } from './modelApply.examples';
+
+/** With `maas.cluster.impersonateUsers`, the API server sees the creator and their catalog groups. */
+function writerFor(kubeConfig: KubeConfig, creator: Creator): KubeConfig {
+  if (!creator.userEntityRef) {
+    throw new NotAllowedError(
+      'maas.cluster.impersonateUsers is on, and this task has no signed-in user to apply as',
+    );
+  }
+  return impersonating(kubeConfig, {
+    user: creator.userEntityRef,
+    groups: creator.ownershipEntityRefs.filter(ref => ref.startsWith('group:')),
+  });
+}
 
 /**
  * `maas:model:apply`: server-side applies the objects that `maas:model:render` rendered, after a
@@ -12,13 +29,15 @@ import { examples } from './modelApply.examples';
  */
 export function createModelApplyAction(options: {
   kubeConfig: () => KubeConfig;
+  /** `maas.model.create` and `maas.create.*`: checked on the objects before anything is applied. */
+  gate: ModelCreateGate;
   /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
   timeoutMs?: number;
 }) {
   return createTemplateAction({
     id: 'maas:model:apply',
     description:
-      "Applies a model's objects (from maas:model:render) to the cluster: server-side apply with the MaaS field manager, after a dry run of every object",
+      "Applies a model's objects (from maas:model:render) to the cluster: server-side apply with the MaaS field manager, after the maas.create.* checks and a dry run of every object; never takes over an object the portal does not manage",
     examples,
     schema: {
       input: {
@@ -47,13 +66,18 @@ export function createModelApplyAction(options: {
       },
     },
     async handler(ctx) {
+      const creator = await options.gate.check(ctx, ctx.input.manifests);
+      const kubeConfig = options.kubeConfig();
       const step: Step = async (key, fn) =>
         (await ctx.checkpoint({
           key,
           fn: async () => (await fn()) as unknown as JsonObject,
         })) as any;
       const results = await applyModelObjects({
-        kubeConfig: options.kubeConfig(),
+        kubeConfig,
+        applyAs: options.gate.rules.impersonateUsers
+          ? writerFor(kubeConfig, creator)
+          : undefined,
         timeoutMs: options.timeoutMs,
         objects: ctx.input.manifests,
         step,

@@ -1,3 +1,4 @@
+import { allowingGate } from '../__testUtils__/users';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
@@ -7,7 +8,10 @@ import { testDefaults } from '../__testUtils__/modelInputs';
 
 describe('maas:model:render examples', () => {
   const workspace = createMockDirectory();
-  const action = createModelRenderAction({ defaults: testDefaults });
+  const action = createModelRenderAction({
+    defaults: testDefaults,
+    gate: allowingGate(),
+  });
 
   it.each(examples.map(e => [e.description, e.example]))(
     '%s',

@@ -1,3 +1,4 @@
+import { allowingGate } from '../__testUtils__/users';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
@@ -11,7 +12,10 @@ import {
 
 describe('maas:model:render', () => {
   const workspace = createMockDirectory();
-  const action = createModelRenderAction({ defaults: testDefaults });
+  const action = createModelRenderAction({
+    defaults: testDefaults,
+    gate: allowingGate(),
+  });
 
   beforeEach(() => workspace.clear());
 

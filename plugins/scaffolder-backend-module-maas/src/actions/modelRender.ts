@@ -10,6 +10,7 @@ import {
   ModelDefaults,
   validateModelSpec,
 } from '../manifests/validateModelSpec';
+import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { examples } from './modelRender.examples';
 
 /**
@@ -18,8 +19,12 @@ import { examples } from './modelRender.examples';
  *
  * @public
  */
-export function createModelRenderAction(options: { defaults: ModelDefaults }) {
-  const { defaults } = options;
+export function createModelRenderAction(options: {
+  defaults: ModelDefaults;
+  /** `maas.model.create` and `maas.create.*`: checked before anything is written. */
+  gate: ModelCreateGate;
+}) {
+  const { defaults, gate } = options;
   return createTemplateAction({
     id: 'maas:model:render',
     description:
@@ -144,6 +149,7 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
       },
     },
     async handler(ctx) {
+      await gate.creator(ctx);
       const { targetPath = '.', catalogSource, ...input } = ctx.input;
       const result = validateModelSpec(input, defaults);
       if (!result.spec) {
@@ -153,6 +159,7 @@ export function createModelRenderAction(options: { defaults: ModelDefaults }) {
       }
       const { spec } = result;
       const { objects, catalogEntities } = renderModel(spec, { catalogSource });
+      await gate.check(ctx, objects);
 
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const manifestsDir = resolveSafeChildPath(dir, 'manifests');

@@ -229,7 +229,9 @@ describe('applyModelObjects against the harness', () => {
       const limited = await limitedAccount();
       let revoked = false;
       const error = await applyModelObjects({
-        kubeConfig: limited,
+        // The host-name check lists every namespace's routes, which a namespaced Role cannot grant.
+        kubeConfig: admin,
+        applyAs: limited,
         objects: objectsOf(
           modelInput({ name: 'half', serving: simulatorServing }),
         ),

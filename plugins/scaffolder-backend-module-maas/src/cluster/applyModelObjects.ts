@@ -8,6 +8,8 @@ import {
 import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
 import {
   apiVersionOf,
+  HTTP_ROUTE,
+  HTTPRoute,
   httpStatusOf,
   INFERENCE_SERVICE,
   MODEL_KINDS,
@@ -19,8 +21,10 @@ import {
   notServedObjectMessage,
   ObjectDescription,
 } from './describeObject';
+import { foreignManager } from './foreignManager';
 import { ModelObjectApi } from './ModelObjectApi';
 import { bindKeySelectorToModel } from '../manifests/authPolicy';
+import { takenHosts } from './takenHosts';
 
 /** An object without what every write changes, to tell whether an apply would change anything. */
 function comparable(object: KubernetesObject): unknown {
@@ -87,11 +91,16 @@ export function checkModelObjects(objects: unknown[]): ObjectDescription[] {
 
 /**
  * Server-side applies a model's objects with the suite's field manager. First every object is
- * applied as a dry run (API served, permission, schema), so that bad input changes nothing;
- * then each is applied in order. Re-running with the same objects changes nothing.
+ * checked (an existing object the portal does not manage is never taken over; a host name another
+ * route of the Gateway serves is refused) and applied as a dry run (API served, permission,
+ * schema), so that bad input changes nothing; then each is applied in order. Re-running with the
+ * same objects changes nothing.
  */
 export async function applyModelObjects(options: {
+  /** The portal's account: reads existing objects and the Gateway's routes. */
   kubeConfig: KubeConfig;
+  /** Who writes, when not the portal's account: the signed-in user, impersonated. */
+  applyAs?: KubeConfig;
   objects: unknown[];
   step?: Step;
   log?: (message: string) => void;
@@ -101,6 +110,9 @@ export async function applyModelObjects(options: {
   const { kubeConfig, step = direct, log = () => {} } = options;
   const objects = checkModelObjects(options.objects);
   const api = ModelObjectApi.forConfig(kubeConfig, options.timeoutMs);
+  const writer = options.applyAs
+    ? ModelObjectApi.forConfig(options.applyAs, options.timeoutMs)
+    : api;
   /** The UID of a model's InferenceService, which its AuthPolicy's key selector names. */
   const readUid = async (model: { namespace: string; name: string }) =>
     (
@@ -116,7 +128,7 @@ export async function applyModelObjects(options: {
         })
     )?.metadata?.uid;
   const apply = (object: ObjectDescription, dryRun?: 'All') =>
-    api.patch(
+    writer.patch(
       object as KubernetesObject,
       undefined,
       dryRun,
@@ -129,6 +141,14 @@ export async function applyModelObjects(options: {
   const problems: string[] = [];
   const refused = (object: ObjectDescription, why: string) =>
     problems.push(`${describeObject(object)}: ${why}`);
+  const routes = objects.filter(o => o.kind === HTTP_ROUTE.kind);
+  try {
+    problems.push(...(await takenHosts(api, routes as HTTPRoute[])));
+  } catch (error) {
+    for (const route of routes) {
+      refused(route, explainObjectError(error, route, 'list'));
+    }
+  }
   const before = new Map<
     ObjectDescription,
     { resourceVersion?: string; unchanged: boolean }
@@ -154,6 +174,14 @@ export async function applyModelObjects(options: {
           if (httpStatusOf(error) === 404) return undefined;
           throw error;
         });
+      const manager = existing && foreignManager(existing);
+      if (manager) {
+        refused(
+          object,
+          `exists and is not managed by the portal (managed by ${manager}); the portal does not take over objects it did not create: delete it, or choose another model name`,
+        );
+        continue;
+      }
       const wouldBe = await apply(object, 'All');
       before.set(object, {
         resourceVersion: existing?.metadata?.resourceVersion,

@@ -1,4 +1,5 @@
 import { ConflictError } from '@backstage/errors';
+import { ObjectRef } from '@maas-portal/plugin-maas-common';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   apiVersionOf,
@@ -13,15 +14,18 @@ import {
   ObjectDescription,
 } from './describeObject';
 import { ModelObjectApi } from './ModelObjectApi';
+import { takenHosts } from './takenHosts';
 
 /**
  * Throws a ConflictError when the namespace already has an InferenceService or an HTTPRoute of
- * the name a new model would take.
+ * the name a new model would take, or when another route of the Gateway serves its host name.
  */
 export async function checkModelNameFree(options: {
   kubeConfig: KubeConfig;
   name: string;
   namespace: string;
+  /** The model's host name on `gateway`: free unless another route of the Gateway serves it. */
+  host?: { hostname: string; gateway: ObjectRef };
   /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
   timeoutMs?: number;
 }): Promise<void> {
@@ -72,4 +76,29 @@ export async function checkModelNameFree(options: {
       );
     }
   }
+  if (!options.host) return;
+  const { hostname, gateway } = options.host;
+  let taken: string[];
+  try {
+    taken = await takenHosts(api, [
+      {
+        metadata: { name: names.httpRoute, namespace },
+        spec: { parentRefs: [gateway], hostnames: [hostname] },
+      },
+    ]);
+  } catch (error) {
+    const routes: ObjectDescription = {
+      apiVersion: apiVersionOf(HTTP_ROUTE),
+      kind: HTTP_ROUTE.kind,
+      metadata: { name: names.httpRoute, namespace },
+    };
+    throw new Error(
+      `Cannot check whether "${hostname}" is free: ${explainObjectError(
+        error,
+        routes,
+        'list',
+      )}`,
+    );
+  }
+  if (taken.length > 0) throw new ConflictError(taken.join('; '));
 }

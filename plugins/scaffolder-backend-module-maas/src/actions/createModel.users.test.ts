@@ -1,0 +1,150 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  gpuServing,
+  modelInput,
+  renderedObjects,
+  testDefaults,
+} from '../__testUtils__/modelInputs';
+import {
+  initiatedBy,
+  TestUser,
+  users,
+  usersGate,
+} from '../__testUtils__/users';
+import { createModelApplyAction } from './modelApply';
+import { createModelCheckNameAction } from './modelCheckName';
+import { createModelRenderAction } from './modelRender';
+
+/**
+ * The "Create model" actions with three signed-in users (a developer of team A, one of team B, an
+ * admin); the tests' permission policy grants `maas.model.create` to team A and the admins.
+ * Every refusal here comes before any cluster call: the kube config would throw if asked.
+ */
+describe('Create model actions, per user', () => {
+  const workspace = createMockDirectory();
+  const gate = usersGate();
+  const noCluster = () => {
+    throw new Error('the cluster must not be reached');
+  };
+  const render = createModelRenderAction({ defaults: testDefaults, gate });
+  const apply = createModelApplyAction({ kubeConfig: noCluster, gate });
+  const checkName = createModelCheckNameAction({
+    kubeConfig: noCluster,
+    defaults: testDefaults,
+    gate,
+  });
+
+  beforeEach(() => workspace.clear());
+
+  const contextAs = (who: TestUser, input: object) => ({
+    ...createMockActionContext({
+      input: input as any,
+      workspacePath: workspace.path,
+    }),
+    ...initiatedBy(who),
+  });
+  const renderAs = (who: TestUser, input: object) =>
+    render.handler(contextAs(who, input) as any);
+
+  it.each([
+    ['the admin', users.admin, 'llm'],
+    ['the admin', users.admin, 'team-b-models'],
+    ['a developer of team A', users.devA, 'llm'],
+    ['a developer of team A', users.devA, 'team-a-models'],
+  ])('renders for %s into %s', async (_, who, namespace) => {
+    const ctx = contextAs(who, modelInput({ namespace }));
+    await render.handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('namespace', namespace);
+  });
+
+  it('refuses a developer without maas.model.create at every step, naming the permission', async () => {
+    const message =
+      'user:default/bob may not create models: the permission policy does not grant maas.model.create. Ask a portal admin for it.';
+    await expect(renderAs(users.devB, modelInput())).rejects.toThrow(
+      new NotAllowedError(message),
+    );
+    await expect(
+      checkName.handler(contextAs(users.devB, { name: 'qwen3' }) as any),
+    ).rejects.toThrow(message);
+    await expect(
+      apply.handler(
+        contextAs(users.devB, {
+          manifests: renderedObjects(modelInput(), 'llm'),
+        }) as any,
+      ),
+    ).rejects.toThrow(message);
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('refuses a namespace outside the allow-list, naming maas.create.namespaces', async () => {
+    const refusal =
+      'namespace "team-b-models" is not one you may create models in (maas.create.namespaces); yours: llm, team-a-models';
+    await expect(
+      renderAs(users.devA, modelInput({ namespace: 'team-b-models' })),
+    ).rejects.toThrow(`The model cannot be created: ${refusal}`);
+    await expect(
+      checkName.handler(
+        contextAs(users.devA, {
+          name: 'qwen3',
+          namespace: 'team-b-models',
+        }) as any,
+      ),
+    ).rejects.toThrow(refusal);
+    // Hand-written manifests are checked as much as rendered ones.
+    await expect(
+      apply.handler(
+        contextAs(users.devA, {
+          manifests: renderedObjects(modelInput(), 'team-b-models'),
+        }) as any,
+      ),
+    ).rejects.toThrow(refusal);
+    expect(workspace.content()).toEqual({});
+  });
+
+  it('refuses a disallowed image, storage scheme and GPU count, even for the admin', async () => {
+    const error = await renderAs(
+      users.admin,
+      modelInput({
+        serving: {
+          ...gpuServing,
+          image: 'docker.io/someone/vllm:dev',
+          storageUri: 'pvc://shared/weights',
+          gpus: 16,
+        },
+      }),
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe(
+      'The model cannot be created: ' +
+        'serving.image "docker.io/someone/vllm:dev" is not an allowed vLLM image (maas.create.images.vllm); allowed: vllm/vllm-openai:latest; ' +
+        'serving.storageUri "pvc://shared/weights" does not use an allowed storage scheme (maas.create.storageSchemes); allowed: hf://, s3://, gs://, oci://; ' +
+        'serving.gpus: 16 (nvidia.com/gpu) is above the cap (maas.create.maxGpus): at most 4',
+    );
+  });
+
+  it('refuses in apply what render would refuse, before reaching the cluster', async () => {
+    const manifests = renderedObjects(modelInput(), 'llm');
+    const isvc = manifests.find(o => o.kind === 'InferenceService')!;
+    (isvc.spec as any).predictor.model.resources.limits['nvidia.com/gpu'] = '8';
+    await expect(
+      apply.handler(contextAs(users.admin, { manifests }) as any),
+    ).rejects.toThrow(
+      'serving.gpus: 8 (nvidia.com/gpu) is above the cap (maas.create.maxGpus): at most 4',
+    );
+  });
+
+  it('checks the host name against maas.domainSuffix in the name check', async () => {
+    await expect(
+      checkName.handler(
+        contextAs(users.devA, {
+          name: 'qwen3',
+          hostname: 'qwen3.example.com',
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      `hostname "qwen3.example.com" is outside the portal's domain (maas.domainSuffix): host names must end in ".maas.local"`,
+    );
+  });
+});
