@@ -28,7 +28,11 @@ export interface ModelRow {
   view?: ModelView;
 }
 
-function rowsOf(entities: Entity[], models: ModelList | undefined): ModelRow[] {
+/** Pairs each catalog model server with its model in the cluster, by the InferenceService it names. */
+export function rowsOf(
+  entities: Entity[],
+  models: ModelList | undefined,
+): ModelRow[] {
   const byIsvc = new Map(
     (models?.items ?? []).map(m => [stringifyObjectRef(m.inferenceService), m]),
   );

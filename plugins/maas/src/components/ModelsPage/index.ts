@@ -1,2 +1,3 @@
 export { ModelsPage } from './ModelsPage';
 export { ModelsContent } from './ModelsContent';
+export { ModelsSummary } from './ModelsSummary';

@@ -1,0 +1,56 @@
+import { Entity } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
+import { model } from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { ModelsSummary } from './ModelsSummary';
+
+const entity = (name: string, type: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { [MAAS_INFERENCE_SERVICE_ANNOTATION]: `llm/${name}` },
+  },
+  spec: { type, owner: 'group:default/ml', lifecycle: 'production' },
+});
+
+const render = (entities: Entity[]) =>
+  renderWithApis(
+    <TestApiProvider apis={[[catalogApiRef, catalogApiMock({ entities })]]}>
+      <ModelsSummary />
+    </TestApiProvider>,
+    {
+      listModels: async () => ({
+        items: [model()],
+        warnings: [],
+        cache: { ageSeconds: 0 },
+      }),
+    },
+  );
+
+describe('ModelsSummary (home widget)', () => {
+  it('lists the model servers of the catalog with their health', async () => {
+    await render([entity('qwen3', 'model-server'), entity('web', 'service')]);
+    expect(
+      await screen.findByRole('link', { name: 'qwen3' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'web' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'All models' })).toHaveAttribute(
+      'href',
+      '/maas/models',
+    );
+  });
+
+  it('says how to get a model when there is none', async () => {
+    await render([]);
+    expect(
+      await screen.findByText(/No model is in the catalog yet/),
+    ).toBeInTheDocument();
+  });
+});
