@@ -3,6 +3,12 @@ import {
   InferenceServiceManifest,
   InferenceServiceSpec,
 } from '@maas-portal/plugin-maas-node';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+} from '@maas-portal/plugin-maas-common';
+import { renderCatalogEntities } from './catalogInfo';
 import { modelManifest } from './modelManifest';
 import { modelObjectNames } from './naming';
 import { ModelSpec, SimulatorServingSpec, VllmServingSpec } from './types';
@@ -62,6 +68,24 @@ function simulatorPredictor(
   };
 }
 
+/**
+ * What the InferenceService says about itself to the portal: the catalog entity it is (so that a
+ * catalog entity pointing at it proves nothing unless named back) and its owner, who decides its
+ * key requests besides the admins.
+ */
+function bindingAnnotations(spec: ModelSpec): Record<string, string> {
+  const [component] = renderCatalogEntities(spec);
+  return {
+    [MAAS_BOUND_ENTITY_ANNOTATION]: stringifyEntityRef(component),
+    [MAAS_MODEL_OWNER_ANNOTATION]: stringifyEntityRef(
+      parseEntityRef(spec.owner, {
+        defaultKind: 'group',
+        defaultNamespace: component.metadata.namespace ?? 'default',
+      }),
+    ),
+  };
+}
+
 /** The KServe InferenceService (RawDeployment): vLLM on a GPU node, or the simulator container. */
 export function renderInferenceService(
   spec: ModelSpec,
@@ -74,6 +98,7 @@ export function renderInferenceService(
       name: modelObjectNames(spec.name).inferenceService,
       annotations: {
         'serving.kserve.io/deploymentMode': 'RawDeployment',
+        ...bindingAnnotations(spec),
         ...(spec.description
           ? { 'openshift.io/display-name': spec.description }
           : {}),
