@@ -1,0 +1,456 @@
+/*
+ * Keys issued by the portal, as the harness's real kuadrant-operator and Authorino see them: the key
+ * Secret in the Kuadrant namespace, each model's AuthPolicy selecting only its own keys (namespace,
+ * name and the InferenceService's UID, as the apply action binds it), and Authorino's answer on each
+ * model's host after issue, revoke, expiry, rotation, a model made again, and an upgrade's move.
+ */
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import {
+  authConfigHostForRoute,
+  authorize,
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  harnessEnv,
+  harnessKubeConfig,
+  waitForPolicy,
+} from '@maas-portal/harness/testing';
+import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
+import { modelKeySelector } from '@maas-portal/plugin-maas-node';
+import { randomUUID } from 'node:crypto';
+import { readMaasConfig } from '../config/MaasConfig';
+import { createKeyServices, KeyServices } from './createKeyServices';
+import { hashApiKey } from './generateApiKey';
+import { KeySecrets, keySecretName } from './KeySecrets';
+import { runKeyTasks } from './scheduleKeyTasks';
+import { KeyDatabase } from './store/KeyDatabase';
+
+jest.setTimeout(180_000);
+
+const KEYS_NAMESPACE = 'kuadrant-system';
+const DAY = 24 * 60 * 60_000;
+const OVERLAP_MINUTES = 5;
+
+describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () => {
+  let kc: KeyNamespaceCluster;
+  let keys: KeyServices;
+  let secrets: KeySecrets;
+  let db: KeyDatabase;
+  let clock = Date.now();
+  const logger = mockServices.logger.mock();
+  const hosts: Record<string, string> = {};
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  beforeAll(async () => {
+    harnessEnv('MAAS_HARNESS_AUTHORINO_URL');
+    kc = await KeyNamespaceCluster.start();
+    await kc.model('alpha');
+    await kc.model('beta');
+    for (const name of ['alpha', 'beta']) {
+      await waitForPolicy(
+        'AuthPolicy',
+        { namespace: kc.ns, name: `${name}-auth` },
+        { timeoutMs: 90_000, kc: kc.kc },
+      );
+      hosts[name] = await authConfigHostForRoute(
+        { namespace: kc.ns, name: `${name}-route` },
+        { timeoutMs: 30_000, kc: kc.kc },
+      );
+    }
+    const knex = await databases.init('SQLITE_3');
+    await KeyDatabase.migrate(knex);
+    db = new KeyDatabase(knex);
+    secrets = new KeySecrets({
+      kubeConfig: kc.kc,
+      timeoutMs: 10_000,
+      namespace: KEYS_NAMESPACE,
+    });
+    keys = createKeyServices({
+      db,
+      secrets,
+      config: readMaasConfig(
+        new ConfigReader({
+          maas: { keys: { rotationOverlapMinutes: OVERLAP_MINUTES } },
+        }),
+      ),
+      logger,
+      now: () => new Date(clock),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await kc?.stop();
+  });
+
+  const tasks = () =>
+    runKeyTasks({
+      keys,
+      secrets,
+      logger,
+      namespaces: [kc.ns],
+      now: () => new Date(clock),
+      graceMs: 0,
+    });
+
+  /** A key issued through the portal's request flow (a free key is approved automatically). */
+  const issue = async (model: string, user = 'user:default/dev') => {
+    const { issued } = await keys.requests.createRequest({
+      model: {
+        entityRef: `component:default/${model}`,
+        inferenceService: { namespace: kc.ns, name: model },
+      },
+      userEntityRef: user,
+      tier: 'free',
+      reason: 'gateway test',
+    });
+    return issued!;
+  };
+
+  /** Authorino's status for a key on a model's host, once it has settled on `expected`. */
+  const statusOn = (model: string, value: string) =>
+    authorize({ host: hosts[model], authorization: `APIKEY ${value}` }).then(
+      r => r.status,
+    );
+  const settles = (model: string, value: string, expected: number) =>
+    eventually(
+      async () => expect(await statusOn(model, value)).toBe(expected),
+      15_000,
+    );
+
+  it("writes the key Secret into the Kuadrant namespace, and Authorino lets it through on its model's host only", async () => {
+    const { key, value } = await issue('alpha');
+    const secret = await kc.core.readNamespacedSecret({
+      namespace: KEYS_NAMESPACE,
+      name: keySecretName(key.id),
+    });
+    expect(secret.metadata!.labels).toMatchObject(
+      modelKeySelector({
+        namespace: kc.ns,
+        name: 'alpha',
+        uid: kc.uids.alpha,
+      }),
+    );
+    await settles('alpha', value, 200);
+    expect(await statusOn('beta', value)).toBe(401);
+    expect(await statusOn('alpha', `${value}x`)).toBe(401);
+  });
+
+  it('answers 401 once a key is revoked, within the second the README promises', async () => {
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { key, value } = await issue('alpha');
+      await settles('alpha', value, 200);
+      const revokedAt = Date.now();
+      await keys.operations.revoke(
+        await keys.operations.getKey(key.id),
+        'user:default/dev',
+      );
+      while ((await statusOn('alpha', value)) !== 401) {
+        if (Date.now() - revokedAt > 30_000)
+          throw new Error('still let through 30 s after revoke');
+        await new Promise(r => setTimeout(r, 20));
+      }
+      took.push(Date.now() - revokedAt);
+    }
+    process.stderr.write(
+      `[keys] revoke -> Authorino 401 after ${took.join(', ')} ms\n`,
+    );
+    expect(Math.max(...took)).toBeLessThan(1_000);
+  });
+
+  it('answers 401 after the expiry task has expired a key', async () => {
+    const { key, value } = await issue('alpha');
+    await settles('alpha', value, 200);
+    clock += 91 * DAY;
+    expect((await tasks()).expired).toContain(key.id);
+    await settles('alpha', value, 401);
+  });
+
+  it('lets both keys through during a rotation, then only the new one once the overlap ends', async () => {
+    const old = await issue('alpha');
+    await settles('alpha', old.value, 200);
+    const rotated = await keys.operations.rotate(
+      await keys.operations.getKey(old.key.id),
+      'user:default/dev',
+    );
+    await settles('alpha', rotated.value, 200);
+    expect(await statusOn('alpha', old.value)).toBe(200);
+    clock += (OVERLAP_MINUTES - 1) * 60_000;
+    expect((await tasks()).rotated).toEqual([]);
+    expect(await statusOn('alpha', old.value)).toBe(200);
+    clock += 2 * 60_000;
+    expect((await tasks()).rotated).toEqual([old.key.id]);
+    await settles('alpha', old.value, 401);
+    expect(await statusOn('alpha', rotated.value)).toBe(200);
+  });
+
+  it('gives users of one name in two catalog namespaces two gateway ids', async () => {
+    const a = await issue('beta', 'user:team-a/jane');
+    const b = await issue('beta', 'user:team-b/jane');
+    const userIdOf = async (id: string) =>
+      (
+        await kc.core.readNamespacedSecret({
+          namespace: KEYS_NAMESPACE,
+          name: keySecretName(id),
+        })
+      ).metadata!.annotations![KUADRANT_KEY_SECRET.userIdAnnotation];
+    expect(await userIdOf(a.key.id)).toBe('team-a/jane');
+    expect(await userIdOf(b.key.id)).toBe('team-b/jane');
+    await settles('beta', a.value, 200);
+    await settles('beta', b.value, 200);
+  });
+
+  it('moves a key Secret of the old layout (model namespace, old labels) to the Kuadrant namespace, once', async () => {
+    const id = randomUUID();
+    const value = `maas_${randomUUID().replace(/-/g, '')}`;
+    // As the portal wrote keys before: in the model's namespace, selected by the model name only.
+    await kc.core.createNamespacedSecret({
+      namespace: kc.ns,
+      body: {
+        metadata: {
+          name: keySecretName(id),
+          labels: {
+            'maas.kuadrant.io/model': 'alpha',
+            'kuadrant.io/auth-secret': 'true',
+            'authorino.kuadrant.io/managed-by': 'authorino',
+            'app.kubernetes.io/managed-by': 'maas-backstage',
+            'maas.kuadrant.io/key-request': id,
+            'maas.kuadrant.io/key-id': id,
+          },
+          annotations: {
+            'kuadrant.io/groups': 'free',
+            'secret.kuadrant.io/user-id': 'old-user',
+          },
+        },
+        stringData: { api_key: value },
+      },
+    });
+    await db.keys.insert({
+      id,
+      requestId: undefined,
+      entityRef: 'component:default/alpha',
+      model: `${kc.ns}/alpha`,
+      userEntityRef: 'user:default/old-user',
+      tier: 'free',
+      hash: hashApiKey(value),
+      displayPrefix: value.slice(0, 9),
+      state: 'active',
+      secretNamespace: kc.ns,
+      secretName: keySecretName(id),
+      createdAt: new Date(clock).toISOString(),
+      expiresAt: new Date(clock + DAY).toISOString(),
+      revealed: true,
+    });
+    // Where it was, Authorino never found it.
+    expect(await statusOn('alpha', value)).toBe(401);
+
+    const report = await tasks();
+    expect(report.failures).toEqual([]);
+    expect(report.migrated).toEqual([id]);
+    expect(await db.keys.get(id)).toMatchObject({
+      state: 'active',
+      secretNamespace: KEYS_NAMESPACE,
+    });
+    await expect(
+      kc.core.readNamespacedSecret({
+        namespace: kc.ns,
+        name: keySecretName(id),
+      }),
+    ).rejects.toMatchObject({ code: 404 });
+    await settles('alpha', value, 200);
+    expect((await tasks()).migrated).toEqual([]);
+  });
+
+  it('revokes the keys of a deleted model, and a model made again under the same name refuses the old key', async () => {
+    const old = await issue('beta');
+    await settles('beta', old.value, 200);
+
+    await kc.deleteModel('beta');
+    const gone = await tasks();
+    expect(gone.revokedModelGone).toContain(old.key.id);
+    expect(await db.keys.get(old.key.id)).toMatchObject({
+      state: 'revoked',
+      revokedBy: 'maas:scheduler',
+    });
+    expect(
+      (await db.audit.list({ subjectId: old.key.id, limit: 10 })).map(
+        e => e.action,
+      ),
+    ).toContain('key.revoked');
+
+    // Made again before any reconcile: the new UID alone keeps the old key out.
+    const second = await issue('alpha');
+    const kept = await kc.core.readNamespacedSecret({
+      namespace: KEYS_NAMESPACE,
+      name: keySecretName(second.key.id),
+    });
+    await kc.deleteModel('alpha');
+    await kc.model('alpha');
+    expect(kc.uids.alpha).not.toBe(
+      kept.metadata!.labels!['maas.kuadrant.io/model-uid'],
+    );
+    await settles('alpha', second.value, 401);
+    const fresh = await issue('alpha');
+    await settles('alpha', fresh.value, 200);
+    // Every key of the first alpha goes (this file issued several); the new model's key stays.
+    const recreated = (await tasks()).revokedModelGone;
+    expect(recreated).toContain(second.key.id);
+    expect(recreated).not.toContain(fresh.key.id);
+    expect(await statusOn('alpha', fresh.value)).toBe(200);
+  });
+});
+
+/**
+ * A test namespace with a Gateway, and models in it as the portal applies them: InferenceService,
+ * HTTPRoute, and the AuthPolicy the renderer makes, bound to the InferenceService's UID.
+ */
+class KeyNamespaceCluster {
+  readonly uids: Record<string, string> = {};
+  readonly core: CoreV1Api;
+  readonly #objects: KubernetesObjectApi;
+
+  private constructor(readonly kc: KubeConfig, readonly ns: string) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  static async start(): Promise<KeyNamespaceCluster> {
+    const kc = harnessKubeConfig();
+    const cluster = new KeyNamespaceCluster(
+      kc,
+      await createTestNamespace(kc, 'gwkeys'),
+    );
+    await cluster.#apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: cluster.ns },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [
+          {
+            name: 'http',
+            hostname: `*.${cluster.ns}.local`,
+            port: 80,
+            protocol: 'HTTP',
+          },
+        ],
+      },
+    });
+    return cluster;
+  }
+
+  async stop(): Promise<void> {
+    await deleteTestNamespace(this.kc, this.ns);
+  }
+
+  async #apply(object: object): Promise<KubernetesObject> {
+    return this.#objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      'maas-backstage',
+      true,
+      'application/apply-patch+yaml' as any,
+    );
+  }
+
+  async model(name: string): Promise<void> {
+    const { ns } = this;
+    const isvc = await this.#apply({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name, namespace: ns },
+      spec: {
+        predictor: {
+          containers: [{ name: 'kserve-container', image: 'sim:latest' }],
+        },
+      },
+    });
+    this.uids[name] = isvc.metadata!.uid!;
+    await this.#apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: `${name}-route`, namespace: ns },
+      spec: {
+        parentRefs: [{ name: 'gw', namespace: ns }],
+        hostnames: [`${name}.${ns}.local`],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            backendRefs: [{ name: `${name}-predictor`, port: 80 }],
+          },
+        ],
+      },
+    });
+    // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
+    await this.#apply({
+      apiVersion: 'kuadrant.io/v1',
+      kind: 'AuthPolicy',
+      metadata: { name: `${name}-auth`, namespace: ns },
+      spec: {
+        targetRef: {
+          group: 'gateway.networking.k8s.io',
+          kind: 'HTTPRoute',
+          name: `${name}-route`,
+        },
+        rules: {
+          authentication: {
+            'api-key-users': {
+              apiKey: {
+                allNamespaces: false,
+                selector: {
+                  matchLabels: modelKeySelector({
+                    namespace: ns,
+                    name,
+                    uid: this.uids[name],
+                  }),
+                },
+              },
+              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+            },
+          },
+          authorization: {
+            'allow-tiers': {
+              opa: {
+                rego: [
+                  'tiers := split(object.get(input.auth.identity.metadata.annotations, "kuadrant.io/groups", ""), ",")',
+                  'allow { tiers[_] == "free" }',
+                ].join('\n'),
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /** Deletes the model's InferenceService (its route and policy stay, as after `kubectl delete isvc`). */
+  async deleteModel(name: string): Promise<void> {
+    await this.#objects.delete({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name, namespace: this.ns },
+    });
+    await eventually(
+      async () =>
+        expect(
+          await this.#objects
+            .read({
+              apiVersion: 'serving.kserve.io/v1beta1',
+              kind: 'InferenceService',
+              metadata: { name, namespace: this.ns },
+            })
+            .then(() => 200)
+            .catch(e => e.code),
+        ).toBe(404),
+      10_000,
+    );
+  }
+}
