@@ -34,6 +34,49 @@ const isvc = (name: string, annotation?: string): InferenceService => ({
 });
 
 describe('modelEntitiesFromCluster', () => {
+  it('gives a contested entity ref to the older of two same-named models, and says so for the other', () => {
+    const at = (name: string, namespace: string, created: string) => {
+      const made = isvc(
+        name,
+        JSON.stringify([component(`${namespace}/${name}`), api]),
+      );
+      made.metadata.namespace = namespace;
+      made.metadata.creationTimestamp = created as any;
+      return made;
+    };
+    const result = modelEntitiesFromCluster([
+      at('qwen3', 'team-b', '2026-11-02T00:00:00Z'),
+      at('qwen3', 'llm', '2026-11-01T00:00:00Z'),
+    ]);
+    expect(
+      result.entities.map(
+        e => e.metadata.annotations!['backstage.io/managed-by-location'],
+      ),
+    ).toEqual(['maas-cluster:llm/qwen3', 'maas-cluster:llm/qwen3']);
+    expect(result.rejected).toEqual([
+      {
+        inferenceService: 'team-b/qwen3',
+        reason:
+          'component:default/qwen3 is already the entity of llm/qwen3; a model of the same name in another namespace needs entities of its own names',
+      },
+    ]);
+  });
+
+  it('refuses a Component other than the one the InferenceService names back', () => {
+    const bound: InferenceService = {
+      ...isvc('qwen3', JSON.stringify([component('llm/qwen3'), api])),
+    };
+    bound.metadata.annotations!['maas.kuadrant.io/entity-ref'] =
+      'component:team-a/qwen3';
+    expect(modelEntitiesFromCluster([bound]).rejected).toEqual([
+      {
+        inferenceService: 'llm/qwen3',
+        reason:
+          'maas.kuadrant.io/catalog-entities holds component:default/qwen3, but the InferenceService names component:team-a/qwen3 (maas.kuadrant.io/entity-ref)',
+      },
+    ]);
+  });
+
   it('takes the entities of models applied by the portal, with their location', () => {
     const result = modelEntitiesFromCluster([
       isvc('qwen3', JSON.stringify([component('llm/qwen3'), api])),
@@ -62,12 +105,36 @@ describe('modelEntitiesFromCluster', () => {
     [
       'a Component of another model',
       JSON.stringify([component('llm/other'), api]),
-      /must hold a Component annotated with .*: llm\/qwen3/,
+      /must hold one Component annotated with .*: llm\/qwen3/,
     ],
     [
       'another kind',
       JSON.stringify([component('llm/qwen3'), { ...api, kind: 'Group' }]),
-      /and APIs/,
+      /and the APIs it provides; group:default\/qwen3-api is not one of them/,
+    ],
+    [
+      'its own Component plus one for another model',
+      JSON.stringify([
+        component('llm/qwen3'),
+        api,
+        {
+          ...component('llm/other'),
+          metadata: {
+            ...component('llm/other').metadata,
+            name: 'other',
+          },
+        },
+      ]),
+      /must hold one Component annotated with/,
+    ],
+    [
+      'an API its Component does not provide',
+      JSON.stringify([
+        component('llm/qwen3'),
+        api,
+        { ...api, metadata: { name: 'other-api' } },
+      ]),
+      /api:default\/other-api is not one of them/,
     ],
   ])('rejects an annotation that is %s', (_case, annotation, reason) => {
     const result = modelEntitiesFromCluster([isvc('qwen3', annotation)]);
