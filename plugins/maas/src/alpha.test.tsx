@@ -1,7 +1,13 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis } from '@backstage/test-utils';
+import {
+  catalogApiRef,
+  MockStarredEntitiesApi,
+  starredEntitiesApiRef,
+} from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { maasApiRef } from './api/MaasApi';
 import maasPlugin from './alpha';
 
@@ -9,12 +15,18 @@ const api = {
   listKeys: async () => [],
   listKeyRequests: async () => [],
   listAuditEvents: async () => [],
+  listModels: async () => ({
+    items: [],
+    warnings: [],
+    cache: { ageSeconds: 0 },
+  }),
 };
 
 describe('maas plugin (new frontend system)', () => {
   it.each([
     ['My API keys', '/maas/keys', 'You have no API keys yet'],
     ['Approvals', '/maas/approvals', 'No key requests wait for a decision.'],
+    ['Models', '/maas/models', /No model is in the catalog yet/],
   ])('serves %s at %s', async (_page, path, content) => {
     renderTestApp({
       features: [maasPlugin],
@@ -22,8 +34,11 @@ describe('maas plugin (new frontend system)', () => {
       apis: [
         [maasApiRef, api],
         [permissionApiRef, mockApis.permission()],
+        [catalogApiRef, catalogApiMock({ entities: [] })],
+        [starredEntitiesApiRef, new MockStarredEntitiesApi()],
       ],
     });
-    expect(await screen.findByText(content)).toBeInTheDocument();
+    // Tables render twice as their data settles; wait for the text to stay.
+    await waitFor(() => expect(screen.getByText(content)).toBeInTheDocument());
   });
 });

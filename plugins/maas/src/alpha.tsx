@@ -7,9 +7,13 @@ import {
   createRouteRef,
 } from '@backstage/frontend-plugin-api';
 import { Content } from '@backstage/core-components';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { isMaasAvailable } from '@maas-portal/plugin-maas-common';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import MemoryIcon from '@material-ui/icons/Memory';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { maasApiRef } from './api/MaasApi';
 import { MaasClient } from './api/MaasClient';
@@ -33,8 +37,35 @@ const usageEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The model at a glance on its entity's Overview. */
+const modelEntityCard = EntityCardBlueprint.make({
+  name: 'model',
+  params: {
+    filter: isMaasAvailable,
+    loader: () => import('./components/ModelCard').then(m => <m.ModelCard />),
+  },
+});
+
+const modelsRouteRef = createRouteRef();
 const keysRouteRef = createRouteRef();
 const approvalsRouteRef = createRouteRef();
+
+/** Models: the catalog's model servers with health, endpoint and tiers; in the app's nav. */
+const modelsPage = PageBlueprint.make({
+  name: 'models',
+  params: {
+    path: '/maas/models',
+    routeRef: modelsRouteRef,
+    title: 'Models',
+    icon: <MemoryIcon />,
+    loader: () =>
+      import('./components/ModelsPage').then(m => (
+        <Content>
+          <m.ModelsContent />
+        </Content>
+      )),
+  },
+});
 
 /** My API keys; a page with a route, a title and an icon shows in the app's nav. */
 const keysPage = PageBlueprint.make({
@@ -78,6 +109,17 @@ export default createFrontendPlugin({
   pluginId: 'maas',
   title: 'Models as a Service',
   icon: <VpnKeyIcon />,
-  routes: { keys: keysRouteRef, approvals: approvalsRouteRef },
-  extensions: [maasApi, usageEntityContent, keysPage, approvalsPage],
+  routes: {
+    models: modelsRouteRef,
+    keys: keysRouteRef,
+    approvals: approvalsRouteRef,
+  },
+  extensions: [
+    maasApi,
+    modelEntityCard,
+    usageEntityContent,
+    modelsPage,
+    keysPage,
+    approvalsPage,
+  ],
 });

@@ -6,6 +6,9 @@
 export {
   maasPlugin,
   EntityMaasUsageContent,
+  EntityMaasModelCard,
+  MaasModelsPage,
+  MaasModelsSummary,
   MaasKeysPage,
   MaasApprovalsPage,
 } from './plugin';

@@ -8,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { maasApiRef } from './api/MaasApi';
 import { MaasClient } from './api/MaasClient';
-import { approvalsRouteRef, keysRouteRef } from './routes';
+import { approvalsRouteRef, keysRouteRef, modelsRouteRef } from './routes';
 
 /** The MaaS frontend plugin, for apps on the legacy frontend system. */
 export const maasPlugin = createPlugin({
@@ -21,6 +21,7 @@ export const maasPlugin = createPlugin({
     }),
   ],
   routes: {
+    models: modelsRouteRef,
     keys: keysRouteRef,
     approvals: approvalsRouteRef,
   },
@@ -32,6 +33,35 @@ export const EntityMaasUsageContent = maasPlugin.provide(
     name: 'EntityMaasUsageContent',
     component: {
       lazy: () => import('./components/UsageTab').then(m => m.UsageTab),
+    },
+  }),
+);
+
+/** The model at a glance, for the Overview of entities where `isMaasAvailable` holds. */
+export const EntityMaasModelCard = maasPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMaasModelCard',
+    component: {
+      lazy: () => import('./components/ModelCard').then(m => m.ModelCard),
+    },
+  }),
+);
+
+/** Models: the catalog's model servers with health, endpoint and tiers, e.g. at `/maas/models`. */
+export const MaasModelsPage = maasPlugin.provide(
+  createRoutableExtension({
+    name: 'MaasModelsPage',
+    component: () => import('./components/ModelsPage').then(m => m.ModelsPage),
+    mountPoint: modelsRouteRef,
+  }),
+);
+
+/** The catalog's models with their health, for a home page card (it brings no card of its own). */
+export const MaasModelsSummary = maasPlugin.provide(
+  createComponentExtension({
+    name: 'MaasModelsSummary',
+    component: {
+      lazy: () => import('./components/ModelsPage').then(m => m.ModelsSummary),
     },
   }),
 );

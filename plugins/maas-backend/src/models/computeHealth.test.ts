@@ -101,7 +101,7 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
           namespace: 'llm',
           creationTimestamp: created,
         },
-      } as HTTPRoute,
+      } as unknown as HTTPRoute,
       routeName: 'llm/m-route',
       policies: [
         {
