@@ -128,10 +128,14 @@ describe('the MaaS portal in a browser', () => {
   it('signs in as guest', async () => {
     await page.goto(portal.appUrl);
     await page.getByRole('button', { name: /enter/i }).click();
-    await page.getByText('MaaS Portal Catalog').waitFor();
-    // Signed in, on the catalog, which app-config.yaml mounts at the root.
+    // Signed in, on the Home page, which app-config.yaml mounts at the root; the sidebar leads
+    // to the Models page.
+    await page
+      .getByRole('link', { name: 'Models', exact: true })
+      .first()
+      .waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
-    await screenshot('catalog');
+    await screenshot('home');
   });
 
   it('creates a simulator model with "Create model"', async () => {

@@ -101,6 +101,14 @@ const approvalsPage = PageBlueprint.make({
 });
 
 /**
+ * The catalog's models with their health, for a home page widget of the app (it brings no card of
+ * its own; the widget is the card).
+ *
+ * @alpha
+ */
+export { ModelsSummary } from './components/ModelsPage/ModelsSummary';
+
+/**
  * The MaaS frontend plugin for apps on the new frontend system.
  *
  * @alpha

@@ -1,52 +1,42 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
+import { ModelsSummary } from '@maas-portal/plugin-maas/alpha';
 
 const content = `
-## Welcome to Backstage! 👋
+Call the portal's models through one gateway, with a key of your own.
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
+1. **Pick a model** on the [Models](/maas/models) page: its health, endpoint and tiers.
+2. **Ask for a key** on the model's *Usage* tab; a tier that needs approval waits for its owner.
+3. **Call it**: the *Usage* tab has a ready-to-run curl, Python and JavaScript call.
 
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+Your keys are under [My API keys](/maas/keys). Owners and administrators decide requests
+under [Approvals](/maas/approvals). A new model: [Create](/create).
 `;
 
 const gettingStartedWidget = HomePageWidgetBlueprint.make({
   name: 'getting-started',
   params: {
     name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    title: 'Getting started',
+    description: 'How to call a model of the portal',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),
   },
 });
 
+const modelsWidget = HomePageWidgetBlueprint.make({
+  name: 'models',
+  params: {
+    name: 'MaasModels',
+    title: 'Models',
+    description: "The portal's models and their health",
+    components: async () => ({ Content: () => <ModelsSummary /> }),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [gettingStartedWidget, modelsWidget],
 });
