@@ -6,6 +6,7 @@ import {
   CreateKeyRequestResponse,
   DecideKeyRequests,
   DecisionResult,
+  EntityBinding,
   IssuedKey,
   KeyRequest,
   KeyRequestState,
@@ -53,6 +54,10 @@ export interface MaasApi {
   getModel(entityRef: string): Promise<ModelDetails>;
   getModelTiers(entityRef: string): Promise<ModelTiers>;
   getModelUsage(query: UsageQuery): Promise<ModelUsage>;
+  /** Whether the model's InferenceService names this entity back; keys and usage need it. */
+  getBinding(entityRef: string): Promise<EntityBinding>;
+  /** Binds a model deployed outside the portal to this entity (admins only). */
+  adoptModel(entityRef: string): Promise<EntityBinding>;
 
   createKeyRequest(
     request: CreateKeyRequest,

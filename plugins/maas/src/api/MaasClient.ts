@@ -7,6 +7,7 @@ import {
   CreateKeyRequestResponse,
   DecideKeyRequests,
   DecisionResult,
+  EntityBinding,
   IssuedKey,
   KeyRequest,
   MaasStatus,
@@ -96,6 +97,18 @@ export class MaasClient implements MaasApi {
 
   rotateKey(id: string): Promise<IssuedKey> {
     return this.#request('POST', `/keys/${encodeURIComponent(id)}/rotate`);
+  }
+
+  getBinding(entityRef: string): Promise<EntityBinding> {
+    return this.#request('GET', '/models/by-entity/binding', {
+      query: { entityRef },
+    });
+  }
+
+  adoptModel(entityRef: string): Promise<EntityBinding> {
+    return this.#request('POST', '/models/by-entity/adopt', {
+      query: { entityRef },
+    });
   }
 
   requestTierChange(

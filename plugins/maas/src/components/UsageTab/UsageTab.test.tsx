@@ -10,8 +10,26 @@ import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
 import { UsageTab } from './UsageTab';
 
+const ENTITY = 'resource:default/qwen3';
+const bound = {
+  entityRef: ENTITY,
+  inferenceService: 'llm/qwen3',
+  bound: true,
+  owner: 'group:default/ml',
+  canAdopt: false,
+};
+const notBound = (canAdopt: boolean) => ({
+  entityRef: ENTITY,
+  inferenceService: 'llm/qwen3',
+  bound: false,
+  reason:
+    'The InferenceService llm/qwen3 names no catalog entity (annotation maas.kuadrant.io/entity-ref): it was deployed outside the portal. An admin can adopt it for resource:default/qwen3.',
+  canAdopt,
+});
+
 const api = (overrides: Partial<MaasApi> = {}): Partial<MaasApi> => ({
   getModel: async () => model(),
+  getBinding: async () => bound,
   getModelTiers: async () => tiers(),
   getModelUsage: async () => usage(),
   listKeys: async () => [apiKey()],
@@ -127,5 +145,81 @@ describe('UsageTab', () => {
     expect(
       screen.queryByRole('button', { name: 'Everyone' }),
     ).not.toBeInTheDocument();
+  });
+
+  describe('an entity its model does not name back', () => {
+    it('says so and offers nothing: no keys, no usage, no Adopt for a developer', async () => {
+      const listKeys = jest.fn(async () => [apiKey()]);
+      const getModelUsage = jest.fn(async () => usage());
+      await render({
+        getBinding: async () => notBound(false),
+        listKeys,
+        getModelUsage,
+      });
+      expect(
+        await screen.findByText('This entity is not bound to a model'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          /deployed outside the portal.*ask a portal administrator to adopt it/s,
+        ),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('button')).not.toBeInTheDocument();
+      expect(screen.queryByRole('figure')).not.toBeInTheDocument();
+      expect(listKeys).not.toHaveBeenCalled();
+      expect(getModelUsage).not.toHaveBeenCalled();
+    });
+
+    it('names the entity a mirror should use instead', async () => {
+      await render({
+        getBinding: async () => ({
+          ...notBound(false),
+          entityRef: 'component:default/mirror',
+          reason:
+            'The InferenceService llm/qwen3 belongs to component:default/qwen3, not to component:default/mirror: keys and usage of the model are on component:default/qwen3',
+        }),
+      });
+      expect(
+        await screen.findByText(/belongs to component:default\/qwen3/),
+      ).toBeInTheDocument();
+      expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    });
+
+    it('lets an admin adopt the model, then shows the model', async () => {
+      let adopted = false;
+      const adoptModel = jest.fn(async () => {
+        adopted = true;
+        return bound;
+      });
+      await render({
+        getBinding: async () => (adopted ? bound : notBound(true)),
+        adoptModel,
+      });
+      await userEvent.click(
+        await screen.findByRole('button', {
+          name: 'Adopt llm/qwen3 for this entity',
+        }),
+      );
+      expect(adoptModel).toHaveBeenCalledWith(ENTITY);
+      expect(await screen.findByText('healthy')).toBeInTheDocument();
+    });
+
+    it('shows why an adoption failed', async () => {
+      await render({
+        getBinding: async () => notBound(true),
+        adoptModel: () =>
+          rejectWith(
+            403,
+            'Adopting a model takes membership of one of maas.adminGroups',
+          ),
+      });
+      await userEvent.click(
+        await screen.findByRole('button', { name: /^Adopt/ }),
+      );
+      expect(
+        await screen.findByText('You may not adopt this model'),
+      ).toBeInTheDocument();
+      expect(screen.getByText(/maas\.adminGroups/)).toBeInTheDocument();
+    });
   });
 });

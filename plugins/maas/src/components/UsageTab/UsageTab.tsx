@@ -9,6 +9,7 @@ import {
   maasUsageReadAllPermission,
 } from '@maas-portal/plugin-maas-common';
 import { useMemo } from 'react';
+import { useBinding } from '../../hooks/useBinding';
 import { useModel } from '../../hooks/useModel';
 import { useModelTiers } from '../../hooks/useModelTiers';
 import { ErrorAlert } from '../ErrorAlert';
@@ -16,12 +17,15 @@ import { tierChoices } from '../TierSelect';
 import { EndpointCard } from './EndpointCard';
 import { HealthCard } from './HealthCard';
 import { ModelKeysCard } from './ModelKeysCard';
+import { NotBoundCard } from './NotBoundCard';
 import { TiersCard } from './TiersCard';
 import { UsageCharts } from './UsageCharts';
 
 /**
  * The Usage tab of a model entity. Health and endpoint come from one fetch and show first;
  * tiers, keys and usage load on their own, so that a slow Prometheus does not hold the page.
+ * An entity the model's InferenceService does not name back gets only the reason (and, for an
+ * admin, the Adopt action).
  */
 export function UsageTab() {
   const { entity } = useEntity();
@@ -35,6 +39,7 @@ export function UsageTab() {
     resourceRef: entityRef,
   });
   const model = useModel(entityRef);
+  const binding = useBinding(entityRef);
   const tiers = useModelTiers(entityRef);
   const choices = useMemo(
     () => (tiers.loading ? undefined : tierChoices(tiers.value?.tiers ?? [])),
@@ -50,14 +55,19 @@ export function UsageTab() {
       </Alert>
     );
   }
-  if (model.loading && !model.value) return <Progress />;
-  if (model.error || !model.value) {
+  if ((model.loading && !model.value) || (binding.loading && !binding.value))
+    return <Progress />;
+  if (binding.value && !binding.value.bound) {
+    return <NotBoundCard binding={binding.value} onAdopted={binding.retry} />;
+  }
+  const failure = model.error ?? binding.error;
+  if (failure || !model.value) {
     return (
       <Grid container spacing={2} direction="column">
         <Grid item>
-          {model.error && (
+          {failure && (
             <ErrorAlert
-              error={model.error}
+              error={failure}
               action="see this model"
               unavailableTitle="No cluster is connected"
             />
