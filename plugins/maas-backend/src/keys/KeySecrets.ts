@@ -163,7 +163,11 @@ export class KeySecrets {
     }
   }
 
-  async #call<T>(verb: string, call: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    verb: string,
+    call: () => Promise<T>,
+    passThrough = [404, 409],
+  ): Promise<T> {
     try {
       return await withTimeout(
         call(),
@@ -173,7 +177,7 @@ export class KeySecrets {
     } catch (error) {
       if (
         httpStatusOf(error) !== undefined &&
-        [404, 409].includes(httpStatusOf(error)!)
+        passThrough.includes(httpStatusOf(error)!)
       )
         throw error;
       const failure = describeKubeError(error, { kind: SECRET, verb });
@@ -301,14 +305,34 @@ export class KeySecrets {
     }
   }
 
-  /** Every key Secret the suite made in `namespace`. */
-  async listManaged(namespace: string): Promise<KeySecretInfo[]> {
-    const list = await this.#call('list', () =>
-      this.#api.listNamespacedSecret({
-        namespace,
-        labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${MAAS_KEY_LABELS.keyId}`,
-      }),
+  async #list(namespace: string, passThrough?: number[]) {
+    const list = await this.#call(
+      'list',
+      () =>
+        this.#api.listNamespacedSecret({
+          namespace,
+          labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${MAAS_KEY_LABELS.keyId}`,
+        }),
+      passThrough,
     );
     return list.items.map(infoOf);
+  }
+
+  /** Every key Secret the suite made in `namespace`. */
+  listManaged(namespace: string): Promise<KeySecretInfo[]> {
+    return this.#list(namespace);
+  }
+
+  /**
+   * Key Secrets of the old layout in a model's namespace, to move; none when the portal may no
+   * longer read Secrets there (the rights removed after the move, as the README says).
+   */
+  async listOldLayout(namespace: string): Promise<KeySecretInfo[]> {
+    try {
+      return await this.#list(namespace, [403, 404]);
+    } catch (error) {
+      if ([403, 404].includes(httpStatusOf(error)!)) return [];
+      throw error;
+    }
   }
 }

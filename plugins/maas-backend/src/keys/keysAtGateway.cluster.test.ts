@@ -18,6 +18,7 @@ import {
   createTestNamespace,
   deleteTestNamespace,
   eventually,
+  grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
   waitForPolicy,
@@ -266,6 +267,75 @@ describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () =
     ).rejects.toMatchObject({ code: 404 });
     await settles('alpha', value, 200);
     expect((await tasks()).migrated).toEqual([]);
+  });
+
+  it('works with Secret rights in the keys namespace only, and the task says nothing of the old place it may not read', async () => {
+    const name = `maas-keys-only-${randomUUID().slice(0, 6)}`;
+    const revokeSecrets = await grantLimitedUser(
+      kc.kc,
+      KEYS_NAMESPACE,
+      [
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          verbs: ['get', 'list', 'create', 'patch', 'delete'],
+        },
+      ],
+      name,
+    );
+    const revokeModels = await grantLimitedUser(
+      kc.kc,
+      kc.ns,
+      [
+        {
+          apiGroups: ['serving.kserve.io'],
+          resources: ['inferenceservices'],
+          verbs: ['get'],
+        },
+      ],
+      name,
+    );
+    try {
+      const limitedSecrets = new KeySecrets({
+        kubeConfig: harnessKubeConfig('MAAS_HARNESS_LIMITED_KUBECONFIG'),
+        timeoutMs: 10_000,
+        namespace: KEYS_NAMESPACE,
+      });
+      const limited = createKeyServices({
+        db,
+        secrets: limitedSecrets,
+        config: readMaasConfig(new ConfigReader({})),
+        logger,
+        now: () => new Date(clock),
+      });
+      const { issued } = await limited.requests.createRequest({
+        model: {
+          entityRef: 'component:default/alpha',
+          inferenceService: { namespace: kc.ns, name: 'alpha' },
+        },
+        userEntityRef: 'user:default/least',
+        tier: 'free',
+        reason: 'least privilege',
+      });
+      await settles('alpha', issued!.value, 200);
+      const report = await runKeyTasks({
+        keys: limited,
+        secrets: limitedSecrets,
+        logger,
+        namespaces: [kc.ns],
+        now: () => new Date(clock),
+        graceMs: 0,
+      });
+      expect(report.failures).toEqual([]);
+      await limited.operations.revoke(
+        await limited.operations.getKey(issued!.key.id),
+        'user:default/least',
+      );
+      await settles('alpha', issued!.value, 401);
+    } finally {
+      await revokeSecrets();
+      await revokeModels();
+    }
   });
 
   it('revokes the keys of a deleted model, and a model made again under the same name refuses the old key', async () => {

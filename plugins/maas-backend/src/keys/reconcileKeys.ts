@@ -121,7 +121,10 @@ export async function reconcileKeys(options: {
   for (const namespace of [secrets.namespace, ...[...namespaces].sort()]) {
     let found;
     try {
-      found = await secrets.listManaged(namespace);
+      found =
+        namespace === secrets.namespace
+          ? await secrets.listManaged(namespace)
+          : await secrets.listOldLayout(namespace);
     } catch (error) {
       report.failures.push(
         `namespace ${namespace}: ${(error as Error).message}`,
