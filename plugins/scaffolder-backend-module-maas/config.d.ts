@@ -9,5 +9,40 @@ export interface Config {
       /** Node labels of GPU nodes. Default `nvidia.com/gpu.present: "true"`. */
       gpuNodeSelector?: { [label: string]: string };
     };
+    /**
+     * What "Create model" may create (besides the `maas.model.create` permission). Every refusal
+     * names its key and the allowed values.
+     */
+    create?: {
+      /**
+       * Namespaces models may be created in. An entry without `groups` is open to everyone who
+       * holds `maas.model.create`; with `groups`, to members of one of them (catalog refs, e.g.
+       * `group:default/team-a`). Default: `maas.namespace` only, for everyone.
+       */
+      namespaces?: Array<{ namespace: string; groups?: string[] }>;
+      /** Allowed images; an entry ending in `*` allows every image it starts. */
+      images?: {
+        /** Default: `maas.serving.vllmImage` only. */
+        vllm?: string[];
+        /** Default: `maas.serving.simulatorImage` only. */
+        simulator?: string[];
+      };
+      /** URI schemes a model's weights may come from, without `://`. Default `hf`, `s3`, `gs`, `oci`. */
+      storageSchemes?: string[];
+      /** The most GPUs one model may ask for. Default 4. */
+      maxGpus?: number;
+      /** The most CPU one model may ask for (a Kubernetes quantity). Default `16`. */
+      maxCpu?: string | number;
+      /** The most memory one model may ask for (a Kubernetes quantity). Default `64Gi`. */
+      maxMemory?: string;
+    };
+    cluster?: {
+      /**
+       * When true, "Create model" applies as the signed-in user (Kubernetes impersonation: the
+       * user's entity ref, and their catalog groups), so that the API server's RBAC decides; the
+       * portal's account then needs the `impersonate` verb on `users` and `groups`. Default false.
+       */
+      impersonateUsers?: boolean;
+    };
   };
 }

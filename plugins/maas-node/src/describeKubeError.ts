@@ -84,6 +84,7 @@ function forbiddenMessage(
   kind: ResourceKind | undefined,
   verb: string,
   namespace: string | undefined,
+  account = "The portal's Kubernetes account",
 ): string {
   const said = serverMessage ? ` The API server said: ${serverMessage}` : '';
   const match = serverMessage?.match(FORBIDDEN);
@@ -91,15 +92,15 @@ function forbiddenMessage(
     const [, user, deniedVerb, resource, group, inNamespace] = match;
     const qualified = group ? `${resource}.${group}` : resource;
     const where = inNamespace ? ` in namespace "${inNamespace}"` : '';
-    return `The portal's Kubernetes account (${user}) may not ${deniedVerb} ${qualified}${where}; grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}") in a Role or ClusterRole.${said}`;
+    return `${account} (${user}) may not ${deniedVerb} ${qualified}${where}; grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}") in a Role or ClusterRole.${said}`;
   }
   const created = serverMessage?.match(FORBIDDEN_CREATE);
   if (created) {
     const where = namespace ? ` in namespace "${namespace}"` : '';
-    return `The portal's Kubernetes account may not create ${created[1]}${where}; applying a new object needs the "create" verb as well as "patch" and "get".${said}`;
+    return `${account} may not create ${created[1]}${where}; applying a new object needs the "create" verb as well as "patch" and "get".${said}`;
   }
   const what = kind ? ` ${qualifiedResource(kind)}` : '';
-  return `The portal's Kubernetes account may not ${verb}${what}.${said}`;
+  return `${account} may not ${verb}${what}.${said}`;
 }
 
 /**
@@ -109,9 +110,15 @@ function forbiddenMessage(
  */
 export function describeKubeError(
   error: unknown,
-  about: { kind?: ResourceKind; verb: string; namespace?: string },
+  about: {
+    kind?: ResourceKind;
+    verb: string;
+    namespace?: string;
+    /** Who called, when not the portal's account, e.g. the signed-in user it impersonated. */
+    account?: string;
+  },
 ): KubeFailure {
-  const { kind, verb, namespace } = about;
+  const { kind, verb, namespace, account } = about;
   const e = (error ?? {}) as ApiErrorLike;
   const status = httpStatusOf(error);
   if (status === undefined) {
@@ -137,7 +144,13 @@ export function describeKubeError(
       return {
         type: 'forbidden',
         status,
-        message: forbiddenMessage(serverMessage, kind, verb, namespace),
+        message: forbiddenMessage(
+          serverMessage,
+          kind,
+          verb,
+          namespace,
+          account,
+        ),
       };
     case 404:
       return {

@@ -3,6 +3,7 @@ import {
   loadCreateModelTemplate,
   startScaffolder,
 } from './__testUtils__/templateBackend';
+import { testCreateConfig, TestUser, users } from './__testUtils__/users';
 
 jest.setTimeout(60000);
 
@@ -105,6 +106,63 @@ describe('Create model template (dry run)', () => {
       ),
     ).rejects.toThrow(
       '400 {"error":{"name":"InputError","message":"The model cannot be created: tiers[0].requests.window: window \\"1d\\" is not a Kuadrant window',
+    );
+  });
+});
+
+/** The same dry run over real HTTP by three signed-in users; the tests' policy decides per user. */
+describe('Create model template, per user', () => {
+  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
+
+  beforeAll(async () => {
+    scaffolder = await startScaffolder(
+      {
+        maas: {
+          namespace: 'llm',
+          domainSuffix: 'maas.local',
+          create: testCreateConfig,
+        },
+      },
+      { perUserPolicy: true },
+    );
+  });
+  afterAll(() => scaffolder?.backend.stop());
+
+  const dryRunAs = (who: TestUser, values: Record<string, unknown>) =>
+    scaffolder.call(
+      'POST',
+      '/v2/dry-run',
+      {
+        template: loadCreateModelTemplate(),
+        values: formValues({ delivery: 'publish', ...values }),
+        secrets: {},
+        directoryContents: [],
+      },
+      who,
+    );
+
+  it.each([
+    ['the admin', 'team-b-models', users.admin],
+    ['a developer of team A', 'team-a-models', users.devA],
+  ])('renders for %s into %s', async (_, namespace, who) => {
+    const result = await dryRunAs(who, { namespace });
+    expect(result.output.links[1]).toEqual({
+      title: 'Model endpoint',
+      url: 'http://qwen3.maas.local',
+    });
+  });
+
+  it('refuses a developer of team B, who lacks maas.model.create', async () => {
+    await expect(dryRunAs(users.devB, {})).rejects.toThrow(
+      'user:default/bob may not create models: the permission policy does not grant maas.model.create',
+    );
+  });
+
+  it("refuses a developer of team A in team B's namespace, naming the setting", async () => {
+    await expect(
+      dryRunAs(users.devA, { namespace: 'team-b-models' }),
+    ).rejects.toThrow(
+      'namespace \\"team-b-models\\" is not one you may create models in (maas.create.namespaces); yours: llm, team-a-models',
     );
   });
 });

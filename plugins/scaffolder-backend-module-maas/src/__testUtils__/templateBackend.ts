@@ -1,4 +1,5 @@
 import {
+  coreServices,
   createBackendModule,
   createServiceFactory,
   resolvePackagePath,
@@ -22,6 +23,7 @@ import YAML from 'yaml';
 import { simulatorModelExample } from '../actions/modelRender.examples';
 import { scaffolderModuleMaas } from '../module';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { TestUser, testPermissions, testUserInfo } from './users';
 
 /** The template as the catalog serves it. */
 export function loadCreateModelTemplate(): Entity {
@@ -59,7 +61,10 @@ export function formValues(overrides: Record<string, unknown> = {}) {
  * A scaffolder backend with the MaaS module, a stand-in for `publish:github` (which records the
  * workspace it would push) and an in-memory catalog that records registered locations.
  */
-export async function startScaffolder(config: JsonObject) {
+export async function startScaffolder(
+  config: JsonObject,
+  options: { perUserPolicy?: boolean } = {},
+) {
   const published: Record<string, string[]> = {};
   const registered: string[] = [];
   const catalog = catalogServiceMock({ entities: [loadCreateModelTemplate()] });
@@ -121,15 +126,35 @@ export async function startScaffolder(config: JsonObject) {
         factory: () => catalog,
       }),
       mockServices.rootConfig.factory({ data: config }),
+      // The tests' users and a policy that decides maas.model.create per user (see users.ts).
+      ...(options.perUserPolicy
+        ? [
+            createServiceFactory({
+              service: coreServices.permissions,
+              deps: {},
+              factory: () => testPermissions,
+            }),
+            createServiceFactory({
+              service: coreServices.userInfo,
+              deps: {},
+              factory: () => testUserInfo,
+            }),
+          ]
+        : []),
     ],
   });
   const base = `http://localhost:${backend.server.port()}/api/scaffolder`;
-  const call = async (method: string, route: string, body?: unknown) => {
+  const call = async (
+    method: string,
+    route: string,
+    body?: unknown,
+    as?: TestUser,
+  ) => {
     const response = await fetch(`${base}${route}`, {
       method,
       headers: {
         'content-type': 'application/json',
-        authorization: mockCredentials.user.header(),
+        authorization: mockCredentials.user.header(as?.userEntityRef),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -49,11 +49,11 @@ describe('Create model actions, per user', () => {
     render.handler(contextAs(who, input) as any);
 
   it.each([
-    ['the admin', users.admin, 'llm'],
-    ['the admin', users.admin, 'team-b-models'],
-    ['a developer of team A', users.devA, 'llm'],
-    ['a developer of team A', users.devA, 'team-a-models'],
-  ])('renders for %s into %s', async (_, who, namespace) => {
+    ['the admin', 'llm', users.admin],
+    ['the admin', 'team-b-models', users.admin],
+    ['a developer of team A', 'llm', users.devA],
+    ['a developer of team A', 'team-a-models', users.devA],
+  ])('renders for %s into %s', async (_, namespace, who) => {
     const ctx = contextAs(who, modelInput({ namespace }));
     await render.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('namespace', namespace);

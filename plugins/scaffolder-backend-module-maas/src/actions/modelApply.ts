@@ -75,9 +75,12 @@ export function createModelApplyAction(options: {
         })) as any;
       const results = await applyModelObjects({
         kubeConfig,
-        applyAs: options.gate.rules.impersonateUsers
-          ? writerFor(kubeConfig, creator)
-          : undefined,
+        ...(options.gate.rules.impersonateUsers
+          ? {
+              applyAs: writerFor(kubeConfig, creator),
+              applyAsAccount: 'The signed-in user',
+            }
+          : {}),
         timeoutMs: options.timeoutMs,
         objects: ctx.input.manifests,
         step,

@@ -101,6 +101,8 @@ export async function applyModelObjects(options: {
   kubeConfig: KubeConfig;
   /** Who writes, when not the portal's account: the signed-in user, impersonated. */
   applyAs?: KubeConfig;
+  /** How refusals name the writer of `applyAs`, e.g. "The signed-in user". */
+  applyAsAccount?: string;
   objects: unknown[];
   step?: Step;
   log?: (message: string) => void;
@@ -163,6 +165,7 @@ export async function applyModelObjects(options: {
       refused(object, explainObjectError(error, object, 'discover'));
       continue;
     }
+    let writing = false;
     try {
       const existing = await api
         .read(
@@ -182,6 +185,7 @@ export async function applyModelObjects(options: {
         );
         continue;
       }
+      writing = true;
       const wouldBe = await apply(object, 'All');
       before.set(object, {
         resourceVersion: existing?.metadata?.resourceVersion,
@@ -190,7 +194,15 @@ export async function applyModelObjects(options: {
           isDeepStrictEqual(comparable(existing), comparable(wouldBe)),
       });
     } catch (error) {
-      refused(object, explainObjectError(error, object, 'patch'));
+      refused(
+        object,
+        explainObjectError(
+          error,
+          object,
+          writing ? 'patch' : 'get',
+          writing ? options.applyAsAccount : undefined,
+        ),
+      );
     }
   }
   if (problems.length > 0) {
@@ -249,6 +261,7 @@ export async function applyModelObjects(options: {
           error,
           object,
           'patch',
+          options.applyAsAccount,
         )}. ` +
           `The model is half applied. Applied: ${
             done.length ? done.join(', ') : 'nothing'

@@ -175,7 +175,10 @@ describe('Create model guards against the harness', () => {
       expect(error).toBeInstanceOf(ModelApplyError);
       expect(error.message).toContain('Nothing was applied');
       expect(error.message).toContain(
-        `User "user:default/alice" cannot patch resource "inferenceservices" in API group "serving.kserve.io" in the namespace "${namespace}"`,
+        `InferenceService ${namespace}/imp-denied: The signed-in user (user:default/alice) may not patch inferenceservices.serving.kserve.io in namespace "${namespace}"`,
+      );
+      expect(error.message).toContain(
+        `The API server said: inferenceservices.serving.kserve.io "imp-denied" is forbidden: User "user:default/alice" cannot patch resource "inferenceservices" in API group "serving.kserve.io" in the namespace "${namespace}"`,
       );
     });
 

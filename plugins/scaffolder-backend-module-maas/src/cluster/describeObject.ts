@@ -29,10 +29,13 @@ export function explainObjectError(
   error: unknown,
   object: ObjectDescription,
   verb: string,
+  /** Who called, when not the portal's account. */
+  account?: string,
 ): string {
   return describeKubeError(error, {
     kind: modelKind(object.kind),
     verb,
     namespace: object.metadata.namespace,
+    account,
   }).message;
 }
