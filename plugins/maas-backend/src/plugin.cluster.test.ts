@@ -8,7 +8,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_HTTP_ROUTE_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
   MAAS_INFERENCE_SERVICE_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
 import request from 'supertest';
@@ -40,7 +42,15 @@ describe('maas backend routes, end to end on the harness', () => {
     await createObject(kc, INFERENCE_SERVICE, {
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
-      metadata: { name: 'simulator', namespace: ns },
+      metadata: {
+        name: 'simulator',
+        namespace: ns,
+        // Bound to its entity, as Create model or an admin's Adopt leaves it.
+        annotations: {
+          [MAAS_BOUND_ENTITY_ANNOTATION]: 'component:default/simulator',
+          [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/platform-team',
+        },
+      },
       spec: {
         predictor: {
           containers: [
