@@ -19,6 +19,7 @@ import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
 import { readableUser } from '../../format/entityRefs';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
+import { useNoWrapStyles } from '../layout/noWrap';
 import { DecisionOutcome, DecisionResults } from './DecisionResults';
 
 const STATES: Array<KeyRequestState | 'all'> = [
@@ -71,6 +72,7 @@ function FilterSelect(props: {
  * or reject them at once with a comment. Some may fail while others pass; each failure is listed.
  */
 export function ApprovalQueue(props: { onDecided: () => void }) {
+  const noWrap = useNoWrapStyles();
   const api = useApi(maasApiRef);
   const [state, setState] = useState<KeyRequestState | 'all'>('pending');
   const [model, setModel] = useState(ALL);
@@ -259,6 +261,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
             {DECISIONS.map(d => (
               <Button
                 key={d.decision}
+                className={noWrap.noWrap}
                 color={d.color}
                 variant="contained"
                 disabled={busy || chosen.length === 0}

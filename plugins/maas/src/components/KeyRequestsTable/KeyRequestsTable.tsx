@@ -4,6 +4,7 @@ import { Button, Typography } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { maasApiRef } from '../../api/MaasApi';
 import { formatDateTime } from '../../format/dates';
+import { useNoWrapStyles } from '../layout/noWrap';
 import { ActionTable } from '../table/ActionTable';
 import { useRowAction } from '../table/useRowAction';
 import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
@@ -14,6 +15,8 @@ export interface KeyRequestsTableProps {
   showModel?: boolean;
   /** Called after a request was cancelled. */
   onChanged: () => void;
+  /** Inside a card: no card of its own. */
+  embedded?: boolean;
 }
 
 /** The signed-in user's own key requests, with their decision; pending ones can be cancelled. */
@@ -21,6 +24,7 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
   const { title, requests, showModel = true, onChanged } = props;
   const api = useApi(maasApiRef);
   const action = useRowAction();
+  const classes = useNoWrapStyles();
   const cancel = (request: KeyRequest) =>
     action.run(
       request.id,
@@ -58,6 +62,7 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
         r.state === 'pending' && (
           <Button
             size="small"
+            className={classes.noWrap}
             aria-label={`Cancel request for ${r.model} at tier ${r.tier}`}
             disabled={action.busyId === r.id}
             onClick={() => cancel(r)}
@@ -75,6 +80,7 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
       rows={requests}
       pageSize={10}
       action={action}
+      embedded={props.embedded}
     />
   );
 }

@@ -1,6 +1,7 @@
 import { Box, Button } from '@material-ui/core';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { MaasApi } from '../../api/MaasApi';
+import { useNoWrapStyles } from '../layout/noWrap';
 
 export type KeyActionKind = 'reveal' | 'rotate' | 'changeTier' | 'revoke';
 
@@ -23,6 +24,7 @@ export function KeyActions(props: {
   onAction: (kind: KeyActionKind) => void;
 }) {
   const { apiKey: key, userEntityRef, busy, onAction } = props;
+  const classes = useNoWrapStyles();
   const actions = [
     {
       kind: 'reveal',
@@ -53,13 +55,15 @@ export function KeyActions(props: {
     },
   ] as const;
   return (
-    <Box display="flex" style={{ gap: 4 }}>
+    // Buttons wrap as whole buttons when the column is narrow, never inside their label.
+    <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
       {actions
         .filter(a => a.allowed)
         .map(a => (
           <Button
             key={a.kind}
             size="small"
+            className={classes.noWrap}
             color={'color' in a ? a.color : undefined}
             variant={'variant' in a ? a.variant : undefined}
             aria-label={`${a.name} ${key.displayPrefix}`}

@@ -27,6 +27,8 @@ export interface KeysTableProps {
    * "Change tier" dialog loads the portal's configured tiers itself.
    */
   tiers?: TierChoice[];
+  /** Inside a card: no card of its own. */
+  embedded?: boolean;
 }
 
 const CONFIRMED_ACTIONS = ['revoke', 'rotate'] as const;
@@ -124,6 +126,7 @@ export function KeysTable(props: KeysTableProps) {
         search={keys.length > 5}
         emptyContent={emptyContent}
         action={action}
+        embedded={props.embedded}
       />
       {CONFIRMED_ACTIONS.map(kind => {
         // One dialog each, so that its title stays while it fades out.

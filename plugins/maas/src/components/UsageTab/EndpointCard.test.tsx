@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { model } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
@@ -39,6 +39,15 @@ describe('EndpointCard', () => {
         screen.getByRole('button', { name: `Copy ${language} example` }),
       ).toBeInTheDocument();
     }
+  });
+
+  it('wraps a long call instead of clipping it', async () => {
+    await renderWithApis(<EndpointCard model={model()} />, {});
+    const panel = screen.getByRole('tabpanel', { name: 'curl example' });
+    await waitFor(() => expect(panel.querySelector('code')).not.toBeNull());
+    expect(panel.querySelector('code')!.getAttribute('style')).toMatch(
+      /white-space: pre-wrap/,
+    );
   });
 
   it('tells what to do when the model has no public URL', async () => {

@@ -79,7 +79,10 @@ export function EndpointCard(props: { model: ModelDetails }) {
                 <CodeSnippet
                   text={model.examples[example.key]}
                   language={example.language}
-                  customStyle={{ margin: 0 }}
+                  // Long calls wrap instead of running out of the card; the copy button keeps
+                  // a margin of its own.
+                  wrapLongLines
+                  customStyle={{ margin: 0, paddingRight: 48 }}
                 />
                 <Box position="absolute" top={4} right={4}>
                   <CopyTextButton

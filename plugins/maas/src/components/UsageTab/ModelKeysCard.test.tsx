@@ -38,6 +38,23 @@ describe('ModelKeysCard', () => {
     expect(listKeys).toHaveBeenCalledWith({ entityRef, mine: true });
   });
 
+  it('draws no card inside its card, and keeps button labels on one line', async () => {
+    await render({
+      listKeys: async () => [apiKey()],
+      listKeyRequests: async () => [keyRequest({ state: 'pending' })],
+    });
+    expect(await screen.findByText('maas_k3Fz')).toBeInTheDocument();
+    expect(await screen.findByText('Your requests')).toBeInTheDocument();
+    // The card itself is the only paper: the keys and requests tables have none of their own.
+    expect(document.querySelectorAll('.MuiPaper-root')).toHaveLength(1);
+    expect(screen.getAllByTestId('unframed-table')).toHaveLength(2);
+    for (const name of [/Revoke key/, /Change tier of key/, 'Request key']) {
+      expect(
+        getComputedStyle(screen.getByRole('button', { name })).whiteSpace,
+      ).toBe('nowrap');
+    }
+  });
+
   it('invites to request a key when there is none', async () => {
     await render({ listKeys: async () => [] });
     expect(

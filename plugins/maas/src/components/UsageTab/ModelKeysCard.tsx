@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { useKeys } from '../../hooks/useKeys';
 import { ErrorAlert } from '../ErrorAlert';
+import { useNoWrapStyles } from '../layout/noWrap';
 import { KeyRequestsTable } from '../KeyRequestsTable';
 import { KeysTable } from '../KeysTable';
 import { RequestKeyDialog } from '../RequestKeyDialog';
@@ -22,6 +23,7 @@ export interface ModelKeysCardProps {
 export function ModelKeysCard(props: ModelKeysCardProps) {
   const { entityRef, modelName, tiers } = props;
   const [open, setOpen] = useState(false);
+  const noWrap = useNoWrapStyles();
   const keys = useKeys({ entityRef, mine: true });
   const requests = useKeyRequests({ entityRef, mine: true });
   const mayRequest = usePermission({
@@ -45,6 +47,7 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
             <Button
               color="primary"
               variant="contained"
+              className={noWrap.noWrap}
               disabled={!tiers}
               onClick={() => setOpen(true)}
             >
@@ -67,6 +70,7 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
           title="Keys"
           keys={keys.value}
           showModel={false}
+          embedded
           onChanged={reload}
           // None when the model's tiers failed to load: the dialog then asks for the portal's own.
           tiers={tiers?.length ? tiers : undefined}
@@ -86,6 +90,7 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
             title="Your requests"
             requests={openRequests}
             showModel={false}
+            embedded
             onChanged={reload}
           />
         </Box>

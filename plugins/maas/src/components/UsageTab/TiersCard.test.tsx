@@ -58,6 +58,19 @@ describe('TiersCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('keeps headings and tier names on one line', async () => {
+    await renderWithApis(
+      <TiersCard tiers={{ loading: false, value: tiers() }} />,
+      {},
+    );
+    for (const header of screen.getAllByRole('columnheader')) {
+      expect(getComputedStyle(header).whiteSpace).toBe('nowrap');
+    }
+    expect(getComputedStyle(screen.getByText('premium')).whiteSpace).toBe(
+      'nowrap',
+    );
+  });
+
   it('says what to do when no limit applies', async () => {
     await renderWithApis(
       <TiersCard tiers={{ loading: false, value: tiers({ tiers: [] }) }} />,

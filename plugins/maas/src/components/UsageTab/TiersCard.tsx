@@ -12,6 +12,7 @@ import { Alert } from '@material-ui/lab';
 import { LiveLimit, ModelTiers } from '@maas-portal/plugin-maas-common';
 import { formatRates } from '../../format/limits';
 import { ErrorAlert } from '../ErrorAlert';
+import { useNoWrapStyles } from '../layout/noWrap';
 
 const rates = (limits: LiveLimit[]) =>
   formatRates(limits.flatMap(l => l.rates));
@@ -52,6 +53,7 @@ export function TiersCard(props: {
   tiers: { loading: boolean; error?: Error; value?: ModelTiers };
 }) {
   const { loading, error, value } = props.tiers;
+  const classes = useNoWrapStyles();
   return (
     <InfoCard title="Tiers">
       {loading && <Progress />}
@@ -64,39 +66,43 @@ export function TiersCard(props: {
               a TokenRateLimitPolicy to its route or Gateway to set tiers.
             </Alert>
           ) : (
-            <Table size="small" aria-label="Tiers">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Tier</TableCell>
-                  <TableCell>Approval</TableCell>
-                  <TableCell>Requests</TableCell>
-                  <TableCell>Tokens</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {value.tiers.map(tier => (
-                  <TableRow key={tier.name}>
-                    <TableCell>
-                      {tier.name}
-                      {!tier.configured && (
-                        <Typography variant="caption" display="block">
-                          found only in the cluster
-                        </Typography>
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      {tier.approval === 'auto' && 'automatic'}
-                      {tier.approval === 'manual' && 'by an approver'}
-                      {!tier.approval && '—'}
-                    </TableCell>
-                    <TableCell>{rates(tier.requests)}</TableCell>
-                    <TableCell>{rates(tier.tokens)}</TableCell>
+            // A narrow card scrolls the table sideways rather than break its words.
+            <Box overflow="auto">
+              <Table size="small" aria-label="Tiers">
+                <TableHead>
+                  <TableRow>
+                    {['Tier', 'Approval', 'Requests', 'Tokens'].map(h => (
+                      <TableCell key={h} className={classes.noWrap}>
+                        {h}
+                      </TableCell>
+                    ))}
                   </TableRow>
-                ))}
-                <LimitRows label="everyone" limits={value.everyone} />
-                <LimitRows label="other" limits={value.other} />
-              </TableBody>
-            </Table>
+                </TableHead>
+                <TableBody>
+                  {value.tiers.map(tier => (
+                    <TableRow key={tier.name}>
+                      <TableCell>
+                        <span className={classes.noWrap}>{tier.name}</span>
+                        {!tier.configured && (
+                          <Typography variant="caption" display="block">
+                            found only in the cluster
+                          </Typography>
+                        )}
+                      </TableCell>
+                      <TableCell>
+                        {tier.approval === 'auto' && 'automatic'}
+                        {tier.approval === 'manual' && 'by an approver'}
+                        {!tier.approval && '—'}
+                      </TableCell>
+                      <TableCell>{rates(tier.requests)}</TableCell>
+                      <TableCell>{rates(tier.tokens)}</TableCell>
+                    </TableRow>
+                  ))}
+                  <LimitRows label="everyone" limits={value.everyone} />
+                  <LimitRows label="other" limits={value.other} />
+                </TableBody>
+              </Table>
+            </Box>
           )}
           {value.warnings.map(w => (
             <Alert key={w} severity="info">

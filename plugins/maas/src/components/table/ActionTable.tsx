@@ -16,7 +16,14 @@ export interface ActionTableProps<T extends object> {
   emptyContent?: ReactNode;
   /** The rows' action, whose failure shows above the table until dismissed. */
   action: RowAction;
+  /** Inside a card: the table draws no card (paper) of its own. */
+  embedded?: boolean;
 }
+
+/** The table's container inside a card: a plain block instead of material-table's Paper. */
+const Unframed = (props: { children?: ReactNode }) => (
+  <div data-testid="unframed-table">{props.children}</div>
+);
 
 /** A table whose rows carry actions, with the error of the last failed one above it. */
 export function ActionTable<T extends object>(props: ActionTableProps<T>) {
@@ -42,6 +49,7 @@ export function ActionTable<T extends object>(props: ActionTableProps<T>) {
           search,
         })}
         emptyContent={props.emptyContent}
+        components={props.embedded ? { Container: Unframed } : undefined}
       />
     </>
   );
