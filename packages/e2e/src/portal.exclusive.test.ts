@@ -38,9 +38,10 @@ describe('the MaaS portal in a browser', () => {
   }
 
   async function keySecrets() {
+    // Key Secrets live in maas.keys.namespace (default kuadrant-system), labelled with the model.
     const list = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({
-      namespace: 'llm',
-      labelSelector: `maas.kuadrant.io/model=${MODEL}`,
+      namespace: 'kuadrant-system',
+      labelSelector: `maas.kuadrant.io/model=${MODEL},maas.kuadrant.io/model-namespace=llm`,
     });
     return list.items;
   }
