@@ -17,6 +17,7 @@ import { ModelService } from './models/ModelService';
 import { PermissionGate } from './permissions/PermissionGate';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { createStatusRouter } from './status/createStatusRouter';
+import { createInternalAddressFilter } from './status/internalAddresses';
 import { createTiersRouter } from './tiers/createTiersRouter';
 import { createUsageRouter } from './usage/createUsageRouter';
 import { UsageService } from './usage/UsageService';
@@ -52,6 +53,17 @@ export async function createRouter(
   });
   const router = Router();
   router.use(express.json());
+  // The API server URL, kubeconfig path and Prometheus URL: in answers to admins only.
+  router.use(
+    createInternalAddressFilter({
+      addresses: [
+        ...(options.cluster?.internalAddresses ?? []),
+        options.prometheus?.url,
+      ],
+      credentials: req => gate.caller(req, ['user', 'service']),
+      isAdmin: credentials => bindings.isAdmin(credentials),
+    }),
+  );
   router.use(createStatusRouter(options));
   router.use(createModelsRouter({ gate, models, entityModel }));
   router.use(createTiersRouter({ entityModel }));

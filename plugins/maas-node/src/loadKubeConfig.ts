@@ -16,9 +16,12 @@ export function noClusterMessage(consequence?: string): string {
   }: set maas.cluster.name (a cluster of the Kubernetes plugin's config) or maas.cluster.kubeconfig, run the backend in the cluster with a service account, or give it $KUBECONFIG or ~/.kube/config, then restart it.`;
 }
 
-/** The cluster the suite talks to and where its credentials came from, or why there is none. */
+/**
+ * The cluster the suite talks to and where its credentials came from, or why there is none.
+ * `path` is the kubeconfig file when one was read: an internal path, shown to admins only.
+ */
 export type ClusterConnection =
-  | { kubeConfig: KubeConfig; source: string }
+  | { kubeConfig: KubeConfig; source: string; path?: string }
   | { kubeConfig: undefined; noCluster: string };
 
 /**
@@ -47,7 +50,11 @@ export function loadKubeConfig(
       );
     }
     kubeConfig.loadFromFile(kubeconfig);
-    return { kubeConfig, source: `kubeconfig ${kubeconfig}` };
+    return {
+      kubeConfig,
+      source: `kubeconfig ${kubeconfig}`,
+      path: kubeconfig,
+    };
   }
   if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) {
     kubeConfig.loadFromCluster();
@@ -64,5 +71,6 @@ export function loadKubeConfig(
   return {
     kubeConfig,
     source: `kubeconfig ${path} (context ${kubeConfig.getCurrentContext()})`,
+    path,
   };
 }

@@ -11,6 +11,8 @@ export interface ClusterProbe {
 export interface ClusterClient {
   /** Where the connection comes from, e.g. "kubeconfig /home/me/.kube/config (context kind)". */
   readonly source: string;
+  /** The API server URL and the kubeconfig path: shown to admins only (`maas.adminGroups`). */
+  readonly internalAddresses?: string[];
   /** Asks the API server for its version, within the configured timeout. */
   probe(): Promise<ClusterProbe>;
 }

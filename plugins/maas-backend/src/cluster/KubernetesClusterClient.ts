@@ -7,15 +7,23 @@ export class KubernetesClusterClient implements ClusterClient {
   readonly source: string;
   readonly #kubeConfig: KubeConfig;
   readonly #timeoutMs: number;
+  readonly #path?: string;
 
   constructor(options: {
     kubeConfig: KubeConfig;
     source: string;
     timeoutMs: number;
+    /** The kubeconfig file, when one was read. */
+    path?: string;
   }) {
     this.#kubeConfig = options.kubeConfig;
     this.source = options.source;
     this.#timeoutMs = options.timeoutMs;
+    this.#path = options.path;
+  }
+
+  get internalAddresses(): string[] {
+    return [this.server, this.#path].filter((a): a is string => !!a);
   }
 
   get server(): string {
