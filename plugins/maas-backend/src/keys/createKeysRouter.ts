@@ -20,6 +20,8 @@ import {
 } from '../models/resolveModelEntity';
 import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
+import { publicRequest } from './store/KeyRequestStore';
+import { publicKey } from './store/KeyStore';
 
 export interface KeysRouterOptions {
   gate: PermissionGate;
@@ -144,12 +146,13 @@ export async function createKeysRouter(
       );
     }
     const mine = queryFlag(req, 'mine');
-    const list = await requests.listRequests({
+    const list = await db.requests.list({
       entityRef,
       state: state as KeyRequest['state'] | undefined,
       userEntityRef: mine ? userRef : undefined,
     });
-    res.json(await access.visibleRequests(credentials, userRef, list));
+    const shown = await access.visibleRequests(credentials, userRef, list);
+    res.json(shown.map(r => ({ ...publicRequest(r), canDecide: r.canDecide })));
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {
@@ -198,11 +201,13 @@ export async function createKeysRouter(
     const { credentials, userRef } = await gate.user(req);
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
-    const list: ApiKey[] = await operations.listKeys({
+    const list = await db.keys.list({
       entityRef,
       userEntityRef: mine ? userRef : undefined,
     });
-    const shown = await access.visibleKeys(credentials, userRef, list);
+    const shown: ApiKey[] = (
+      await access.visibleKeys(credentials, userRef, list)
+    ).map(publicKey);
     res.json(options.lastUse ? await options.lastUse(shown) : shown);
   });
 

@@ -175,4 +175,26 @@ describe('KeyAccess', () => {
       (await access.visibleKeys(as(DEV_B), DEV_B, requests)).map(r => r.id),
     ).toEqual(['r1', 'r2']);
   });
+
+  it("hides an earlier model's keys and requests from the owner of a model re-created under its name", async () => {
+    // Model A is uid-a now; Bob's key and request were made for the model of that name before.
+    const oldKey = {
+      ...request('k-old', DEV_B, MODEL_A),
+      modelUid: 'uid-before',
+    };
+    const newKey = { ...request('k-new', DEV_B, MODEL_A), modelUid: 'uid-a' };
+    const legacy = request('k-legacy', DEV_B, MODEL_A);
+    expect(
+      (
+        await access.visibleKeys(as(DEV_A), DEV_A, [oldKey, newKey, legacy])
+      ).map(k => k.id),
+    ).toEqual(['k-new', 'k-legacy']);
+    // Bob still sees his own.
+    expect(
+      (await access.visibleKeys(as(DEV_B), DEV_B, [oldKey])).map(k => k.id),
+    ).toEqual(['k-old']);
+    expect((await access.deciding(as(ADMIN), ADMIN, [oldKey]))(oldKey)).toBe(
+      'Key request k-old was made for an earlier model named llm/model-a, deleted since',
+    );
+  });
 });

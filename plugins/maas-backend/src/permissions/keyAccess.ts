@@ -18,9 +18,10 @@ interface Owned {
   entityRef: string;
 }
 
-/** A request: also the model (`<namespace>/<name>` of its InferenceService). */
+/** A key or request: also its model and, when recorded, that InferenceService's UID then. */
 interface OwnedRequest extends Owned {
   model: string;
+  modelUid?: string;
 }
 
 /**
@@ -119,7 +120,7 @@ export class KeyAccess {
   }
 
   /** The keys a caller may see: their own, and others' where maas.key.read is allowed. */
-  async visibleKeys<T extends Owned>(
+  async visibleKeys<T extends OwnedRequest>(
     credentials: BackstageCredentials,
     userRef: string,
     keys: T[],
@@ -153,6 +154,8 @@ export class KeyAccess {
       const inferenceService = parseObjectRef(request.model);
       if (!inferenceService)
         return `Key request ${request.id} names no valid model (${request.model})`;
+      if (this.#earlierModel(request))
+        return `Key request ${request.id} was made for an earlier model named ${request.model}, deleted since`;
       return this.#bindings.refusalToDecide(claims, {
         entityRef: request.entityRef,
         inferenceService,
@@ -161,14 +164,15 @@ export class KeyAccess {
   }
 
   /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */
-  async #visible<T extends Owned>(
+  async #visible<T extends OwnedRequest>(
     credentials: BackstageCredentials,
     userRef: string,
     items: T[],
     permissionsForOthers: ResourcePermission[],
   ): Promise<T[]> {
+    // Others' keys of an earlier model of the same name are not the current model's: hidden.
     const foreign = items
-      .filter(i => i.userEntityRef !== userRef)
+      .filter(i => i.userEntityRef !== userRef && !this.#earlierModel(i))
       .map(i => i.entityRef);
     const allowed = new Set<string>();
     for (const permission of permissionsForOthers) {
@@ -181,7 +185,24 @@ export class KeyAccess {
         allowed.add(ref);
     }
     return items.filter(
-      i => i.userEntityRef === userRef || allowed.has(i.entityRef),
+      i =>
+        i.userEntityRef === userRef ||
+        (allowed.has(i.entityRef) && !this.#earlierModel(i)),
     );
+  }
+
+  /**
+   * Whether `item` was made for an InferenceService that has since been deleted and created
+   * again under the same name (its recorded UID is not the current one).
+   */
+  #earlierModel(item: OwnedRequest): boolean {
+    if (!item.modelUid) return false;
+    const inferenceService = parseObjectRef(item.model);
+    if (!inferenceService) return false;
+    const current = this.#bindings.inferenceService({
+      entityRef: item.entityRef,
+      inferenceService,
+    })?.metadata.uid;
+    return current !== undefined && current !== item.modelUid;
   }
 }
