@@ -39,6 +39,152 @@ const KEYS_NAMESPACE = 'kuadrant-system';
 const DAY = 24 * 60 * 60_000;
 const OVERLAP_MINUTES = 5;
 
+/**
+ * A test namespace with a Gateway, and models in it as the portal applies them: InferenceService,
+ * HTTPRoute, and the AuthPolicy the renderer makes, bound to the InferenceService's UID.
+ */
+class KeyNamespaceCluster {
+  readonly uids: Record<string, string> = {};
+  readonly core: CoreV1Api;
+  readonly #objects: KubernetesObjectApi;
+
+  private constructor(readonly kc: KubeConfig, readonly ns: string) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.#objects = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  static async start(): Promise<KeyNamespaceCluster> {
+    const kc = harnessKubeConfig();
+    const cluster = new KeyNamespaceCluster(
+      kc,
+      await createTestNamespace(kc, 'gwkeys'),
+    );
+    await cluster.#apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: cluster.ns },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [
+          {
+            name: 'http',
+            hostname: `*.${cluster.ns}.local`,
+            port: 80,
+            protocol: 'HTTP',
+          },
+        ],
+      },
+    });
+    return cluster;
+  }
+
+  async stop(): Promise<void> {
+    await deleteTestNamespace(this.kc, this.ns);
+  }
+
+  async #apply(object: object): Promise<KubernetesObject> {
+    return this.#objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      'maas-backstage',
+      true,
+      'application/apply-patch+yaml' as any,
+    );
+  }
+
+  async model(name: string): Promise<void> {
+    const { ns } = this;
+    const isvc = await this.#apply({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name, namespace: ns },
+      spec: {
+        predictor: {
+          containers: [{ name: 'kserve-container', image: 'sim:latest' }],
+        },
+      },
+    });
+    this.uids[name] = isvc.metadata!.uid!;
+    await this.#apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: `${name}-route`, namespace: ns },
+      spec: {
+        parentRefs: [{ name: 'gw', namespace: ns }],
+        hostnames: [`${name}.${ns}.local`],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+            backendRefs: [{ name: `${name}-predictor`, port: 80 }],
+          },
+        ],
+      },
+    });
+    // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
+    await this.#apply({
+      apiVersion: 'kuadrant.io/v1',
+      kind: 'AuthPolicy',
+      metadata: { name: `${name}-auth`, namespace: ns },
+      spec: {
+        targetRef: {
+          group: 'gateway.networking.k8s.io',
+          kind: 'HTTPRoute',
+          name: `${name}-route`,
+        },
+        rules: {
+          authentication: {
+            'api-key-users': {
+              apiKey: {
+                allNamespaces: false,
+                selector: {
+                  matchLabels: modelKeySelector({
+                    namespace: ns,
+                    name,
+                    uid: this.uids[name],
+                  }),
+                },
+              },
+              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+            },
+          },
+          authorization: {
+            'allow-tiers': {
+              opa: {
+                rego: [
+                  'tiers := split(object.get(input.auth.identity.metadata.annotations, "kuadrant.io/groups", ""), ",")',
+                  'allow { tiers[_] == "free" }',
+                ].join('\n'),
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+
+  /** Deletes the model's InferenceService (its route and policy stay, as after `kubectl delete isvc`). */
+  async deleteModel(name: string): Promise<void> {
+    await this.#objects.delete({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name, namespace: this.ns },
+    });
+    await eventually(async () => {
+      const status = await this.#objects
+        .read({
+          apiVersion: 'serving.kserve.io/v1beta1',
+          kind: 'InferenceService',
+          metadata: { name, namespace: this.ns },
+        })
+        .then(() => 200)
+        .catch(e => e.code);
+      if (status !== 404)
+        throw new Error(`InferenceService ${name}: ${status}`);
+    }, 10_000);
+  }
+}
+
 describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () => {
   let kc: KeyNamespaceCluster;
   let keys: KeyServices;
@@ -376,151 +522,3 @@ describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () =
     expect(await statusOn('alpha', fresh.value)).toBe(200);
   });
 });
-
-/**
- * A test namespace with a Gateway, and models in it as the portal applies them: InferenceService,
- * HTTPRoute, and the AuthPolicy the renderer makes, bound to the InferenceService's UID.
- */
-class KeyNamespaceCluster {
-  readonly uids: Record<string, string> = {};
-  readonly core: CoreV1Api;
-  readonly #objects: KubernetesObjectApi;
-
-  private constructor(readonly kc: KubeConfig, readonly ns: string) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.#objects = KubernetesObjectApi.makeApiClient(kc);
-  }
-
-  static async start(): Promise<KeyNamespaceCluster> {
-    const kc = harnessKubeConfig();
-    const cluster = new KeyNamespaceCluster(
-      kc,
-      await createTestNamespace(kc, 'gwkeys'),
-    );
-    await cluster.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: cluster.ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${cluster.ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
-    return cluster;
-  }
-
-  async stop(): Promise<void> {
-    await deleteTestNamespace(this.kc, this.ns);
-  }
-
-  async #apply(object: object): Promise<KubernetesObject> {
-    return this.#objects.patch(
-      object as KubernetesObject,
-      undefined,
-      undefined,
-      'maas-backstage',
-      true,
-      'application/apply-patch+yaml' as any,
-    );
-  }
-
-  async model(name: string): Promise<void> {
-    const { ns } = this;
-    const isvc = await this.#apply({
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: { name, namespace: ns },
-      spec: {
-        predictor: {
-          containers: [{ name: 'kserve-container', image: 'sim:latest' }],
-        },
-      },
-    });
-    this.uids[name] = isvc.metadata!.uid!;
-    await this.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${name}-route`, namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'gw', namespace: ns }],
-        hostnames: [`${name}.${ns}.local`],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            backendRefs: [{ name: `${name}-predictor`, port: 80 }],
-          },
-        ],
-      },
-    });
-    // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
-    await this.#apply({
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'AuthPolicy',
-      metadata: { name: `${name}-auth`, namespace: ns },
-      spec: {
-        targetRef: {
-          group: 'gateway.networking.k8s.io',
-          kind: 'HTTPRoute',
-          name: `${name}-route`,
-        },
-        rules: {
-          authentication: {
-            'api-key-users': {
-              apiKey: {
-                allNamespaces: false,
-                selector: {
-                  matchLabels: modelKeySelector({
-                    namespace: ns,
-                    name,
-                    uid: this.uids[name],
-                  }),
-                },
-              },
-              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-            },
-          },
-          authorization: {
-            'allow-tiers': {
-              opa: {
-                rego: [
-                  'tiers := split(object.get(input.auth.identity.metadata.annotations, "kuadrant.io/groups", ""), ",")',
-                  'allow { tiers[_] == "free" }',
-                ].join('\n'),
-              },
-            },
-          },
-        },
-      },
-    });
-  }
-
-  /** Deletes the model's InferenceService (its route and policy stay, as after `kubectl delete isvc`). */
-  async deleteModel(name: string): Promise<void> {
-    await this.#objects.delete({
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: { name, namespace: this.ns },
-    });
-    await eventually(
-      async () =>
-        expect(
-          await this.#objects
-            .read({
-              apiVersion: 'serving.kserve.io/v1beta1',
-              kind: 'InferenceService',
-              metadata: { name, namespace: this.ns },
-            })
-            .then(() => 200)
-            .catch(e => e.code),
-        ).toBe(404),
-      10_000,
-    );
-  }
-}
