@@ -19,3 +19,15 @@ export function readableRef(ref: string, defaultKind: string): string {
     return ref;
   }
 }
+
+/**
+ * A model as people call it in a sentence: its catalog entity's name (`simulator`), not the
+ * `<namespace>/<name>` of its InferenceService.
+ */
+export function readableModel(entityRef: string): string {
+  try {
+    return parseEntityRef(entityRef).name;
+  } catch {
+    return entityRef;
+  }
+}

@@ -161,7 +161,7 @@ describe('ApprovalQueue', () => {
     expect(await screen.findByText('2 rejected, 1 failed')).toBeInTheDocument();
     const failures = screen.getByRole('list', { name: 'Failed decisions' });
     expect(
-      within(failures).getByText('user:default/bob · llm/llama · enterprise'),
+      within(failures).getByText('bob · qwen3 · enterprise'),
     ).toBeInTheDocument();
     expect(
       within(failures).getByText('The request was cancelled by its owner'),

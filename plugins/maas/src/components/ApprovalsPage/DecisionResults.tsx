@@ -1,6 +1,7 @@
 import { List, ListItem, ListItemText } from '@material-ui/core';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import { DecisionResult, KeyRequest } from '@maas-portal/plugin-maas-common';
+import { readableModel, readableUser } from '../../format/entityRefs';
 
 export interface DecisionOutcome {
   decision: 'approve' | 'reject';
@@ -41,7 +42,9 @@ export function DecisionResults(props: {
   const name = (id: string) => {
     const request = outcome.requests.get(id);
     return request
-      ? `${request.userEntityRef} · ${request.model} · ${request.tier}`
+      ? `${readableUser(request.userEntityRef)} · ${readableModel(
+          request.entityRef,
+        )} · ${request.tier}`
       : `Request ${id}`;
   };
   const verb = outcome.decision === 'approve' ? 'approved' : 'rejected';

@@ -2,6 +2,7 @@ import { CopyTextButton } from '@backstage/core-components';
 import { Box, Dialog, DialogTitle, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { IssuedKey } from '@maas-portal/plugin-maas-common';
+import { readableModel } from '../../format/entityRefs';
 import { DialogOutcome } from '../FormDialog';
 
 /** The value of a new key, shown once: monospace, a copy button and a plain warning. */
@@ -13,7 +14,8 @@ export function KeyReveal(props: { issued: IssuedKey }) {
         This key will not be shown again. Store it now.
       </Alert>
       <Typography variant="body2">
-        Key for <strong>{key.model}</strong> at tier <strong>{key.tier}</strong>
+        Key for <strong>{readableModel(key.entityRef)}</strong> at tier{' '}
+        <strong>{key.tier}</strong>
       </Typography>
       <Box display="flex" alignItems="center" style={{ gap: 8 }}>
         <Box

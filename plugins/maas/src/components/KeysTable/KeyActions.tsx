@@ -1,6 +1,7 @@
 import { Box, Button } from '@material-ui/core';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { MaasApi } from '../../api/MaasApi';
+import { readableModel } from '../../format/entityRefs';
 import { useNoWrapStyles } from '../layout/noWrap';
 
 export type KeyActionKind = 'reveal' | 'rotate' | 'changeTier' | 'revoke';
@@ -86,8 +87,8 @@ export const CONFIRMATIONS = {
     call: (api: MaasApi, key: ApiKey) => api.revokeKey(key.id),
     body: (key: ApiKey) => (
       <>
-        Key <code>{key.displayPrefix}</code> for {key.model} stops working at
-        once. This cannot be undone.
+        Key <code>{key.displayPrefix}</code> for {readableModel(key.entityRef)}{' '}
+        stops working at once. This cannot be undone.
       </>
     ),
   },
@@ -98,9 +99,9 @@ export const CONFIRMATIONS = {
     call: (api: MaasApi, key: ApiKey) => api.rotateKey(key.id),
     body: (key: ApiKey) => (
       <>
-        A new key for {key.model} is issued and shown once. The old key{' '}
-        <code>{key.displayPrefix}</code> keeps working for a short overlap, then
-        stops.
+        A new key for {readableModel(key.entityRef)} is issued and shown once.
+        The old key <code>{key.displayPrefix}</code> keeps working for a short
+        overlap, then stops.
       </>
     ),
   },
