@@ -25,6 +25,20 @@ describe('describeKubeError', () => {
     expect(httpStatusOf(refused)).toBeUndefined();
   });
 
+  it('gives the reason of a failed request without the internal URL of the API server', () => {
+    const untrusted = Object.assign(
+      new Error(
+        'request to https://10.0.0.1:6443/apis/kuadrant.io/v1/authpolicies failed, reason: self-signed certificate',
+      ),
+      { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', type: 'system' },
+    );
+    const failure = describeKubeError(untrusted, about);
+    expect(failure).toMatchObject({ type: 'unreachable' });
+    expect(failure.message).toBe(
+      'The Kubernetes API server is unreachable (self-signed certificate)',
+    );
+  });
+
   it('names the product whose CRD is missing', () => {
     expect(describeKubeError(status(404, 'not found'), about)).toEqual({
       type: 'crd-missing',

@@ -65,6 +65,14 @@ function networkErrorCode(error: unknown): string | undefined {
   );
 }
 
+/**
+ * node-fetch's `request to <url> failed, reason: <why>` as just the why: the URL is the API
+ * server's internal address, which only admins see (on the status page).
+ */
+function withoutRequestUrl(message: string): string {
+  return message.replace(/^request to \S+ failed, reason: /, '');
+}
+
 /** A kind the API server does not serve: its CRDs, and so the product, are not installed. */
 export function notServedMessage(kind: ResourceKind): string {
   return `${
@@ -124,7 +132,9 @@ export function describeKubeError(
   if (status === undefined) {
     const code = networkErrorCode(error);
     const reason =
-      (code && NETWORK_REASONS[code]) ?? code ?? e.message ?? String(error);
+      (code && NETWORK_REASONS[code]) ??
+      code ??
+      withoutRequestUrl(e.message ?? String(error));
     return {
       type: 'unreachable',
       reason,
