@@ -43,6 +43,12 @@ export interface Config {
        * portal's account then needs the `impersonate` verb on `users` and `groups`. Default false.
        */
       impersonateUsers?: boolean;
+      /**
+       * How a catalog ref becomes the impersonated Kubernetes name: `{ref}`, `{kind}`,
+       * `{namespace}`, `{name}` (e.g. `oidc:{name}` where the API server's OIDC users carry a
+       * prefix). Default `{ref}` for both.
+       */
+      impersonation?: { user?: string; group?: string };
     };
   };
 }

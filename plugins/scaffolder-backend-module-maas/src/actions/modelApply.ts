@@ -1,25 +1,11 @@
-import { NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import { impersonating } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects, Step } from '../cluster/applyModelObjects';
-import { Creator } from '../guard/createRefusals';
+import { impersonatedUser } from '../guard/impersonatedUser';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { examples } from './modelApply.examples';
-
-/** With `maas.cluster.impersonateUsers`, the API server sees the creator and their catalog groups. */
-function writerFor(kubeConfig: KubeConfig, creator: Creator): KubeConfig {
-  if (!creator.userEntityRef) {
-    throw new NotAllowedError(
-      'maas.cluster.impersonateUsers is on, and this task has no signed-in user to apply as',
-    );
-  }
-  return impersonating(kubeConfig, {
-    user: creator.userEntityRef,
-    groups: creator.ownershipEntityRefs.filter(ref => ref.startsWith('group:')),
-  });
-}
 
 /**
  * `maas:model:apply`: server-side applies the objects that `maas:model:render` rendered, after a
@@ -77,7 +63,10 @@ export function createModelApplyAction(options: {
         kubeConfig,
         ...(options.gate.rules.impersonateUsers
           ? {
-              applyAs: writerFor(kubeConfig, creator),
+              applyAs: impersonating(
+                kubeConfig,
+                impersonatedUser(creator, options.gate.rules.impersonation),
+              ),
               applyAsAccount: 'The signed-in user',
             }
           : {}),

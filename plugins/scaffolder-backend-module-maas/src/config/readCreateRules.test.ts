@@ -16,6 +16,7 @@ describe('readCreateRules', () => {
       maxMemory: '64Gi',
       domainSuffix: 'maas.local',
       impersonateUsers: false,
+      impersonation: { user: '{ref}', group: '{ref}' },
     });
   });
 
@@ -33,7 +34,10 @@ describe('readCreateRules', () => {
           maxCpu: 8,
           maxMemory: '32Gi',
         },
-        cluster: { impersonateUsers: true },
+        cluster: {
+          impersonateUsers: true,
+          impersonation: { user: 'oidc:{name}', group: 'oidc:{name}' },
+        },
       }),
     ).toMatchObject({
       namespaces: [
@@ -46,6 +50,7 @@ describe('readCreateRules', () => {
       maxCpu: '8',
       maxMemory: '32Gi',
       impersonateUsers: true,
+      impersonation: { user: 'oidc:{name}', group: 'oidc:{name}' },
     });
   });
 
@@ -70,5 +75,11 @@ describe('readCreateRules', () => {
     ],
   ])('refuses %j naming the key', (create, message) => {
     expect(() => read({ create })).toThrow(message);
+  });
+
+  it('refuses an impersonation name format that names nobody', () => {
+    expect(() =>
+      read({ cluster: { impersonation: { group: 'team' } } }),
+    ).toThrow('maas.cluster.impersonation.group: "team" names nobody');
   });
 });

@@ -27,6 +27,8 @@ export interface CreateRules {
   domainSuffix: string;
   /** `maas.cluster.impersonateUsers`: apply as the signed-in user, so the API server's RBAC decides. */
   impersonateUsers: boolean;
+  /** `maas.cluster.impersonation.{user,group}`: how a catalog ref becomes a Kubernetes name. */
+  impersonation: { user: string; group: string };
 }
 
 export const DEFAULT_STORAGE_SCHEMES = ['hf', 's3', 'gs', 'oci'];
@@ -66,7 +68,17 @@ function readQuantity(create: Config, key: string, fallback: string): string {
   return value;
 }
 
-/** Reads and checks `maas.create.*` (and `maas.cluster.impersonateUsers`) once, at start-up. */
+function readNameFormat(maas: Config, key: string): string {
+  const format = maas.getOptionalString(key) ?? '{ref}';
+  if (!format.includes('{ref}') && !format.includes('{name}')) {
+    throw new MaasConfigError(
+      `maas.${key}: "${format}" names nobody; use {ref} (e.g. user:default/alice) or {name} (alice), with {namespace} and {kind} if needed`,
+    );
+  }
+  return format;
+}
+
+/** Reads and checks `maas.create.*` (and `maas.cluster.impersonate*`) once, at start-up. */
 export function readCreateRules(
   root: Config,
   images: { vllm: string; simulator: string },
@@ -104,5 +116,9 @@ export function readCreateRules(
     domainSuffix: platform.domainSuffix,
     impersonateUsers:
       maas.getOptionalBoolean('cluster.impersonateUsers') ?? false,
+    impersonation: {
+      user: readNameFormat(maas, 'cluster.impersonation.user'),
+      group: readNameFormat(maas, 'cluster.impersonation.group'),
+    },
   };
 }
