@@ -24,6 +24,7 @@ import { createLastUseLookup } from './keys/withLastUse';
 import { PermissionGate } from './permissions/PermissionGate';
 import { EntityBindings } from './models/EntityBindings';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
+import { OutsideKeys } from './adoption/OutsideKeys';
 
 /**
  * The MaaS backend plugin: the suite's only door to the cluster and to Prometheus.
@@ -150,6 +151,13 @@ export const maasPlugin = createBackendPlugin({
               ? new InferenceServiceBinder({
                   kubeConfig: loaded.kubeConfig,
                   timeoutMs: config.cluster.requestTimeoutMs,
+                })
+              : undefined,
+            outsideKeys: loaded
+              ? new OutsideKeys({
+                  kubeConfig: loaded.kubeConfig,
+                  timeoutMs: config.cluster.requestTimeoutMs,
+                  namespace: config.keys.namespace,
                 })
               : undefined,
             lastUse: createLastUseLookup({ models, usage, logger }),

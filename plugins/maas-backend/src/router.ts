@@ -4,6 +4,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
+import { OutsideKeys } from './adoption/OutsideKeys';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { ClusterState } from './cluster/ClusterState';
@@ -36,6 +37,8 @@ export interface RouterOptions {
   bindings: EntityBindings;
   /** Writes bindings on InferenceServices (adoption); absent without a cluster. */
   binder?: InferenceServiceBinder;
+  /** Key Secrets made outside the portal (adoption); absent without a cluster. */
+  outsideKeys?: OutsideKeys;
   /** Fills in when keys were last used, where the metrics allow. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }

@@ -10,13 +10,19 @@ import {
   EntityBinding,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import { noClusterMessage } from '@maas-portal/plugin-maas-node';
+import {
+  AUTH_POLICY,
+  AuthPolicy,
+  noClusterMessage,
+} from '@maas-portal/plugin-maas-node';
+import { ClusterState } from '../cluster/ClusterState';
 import express from 'express';
 import Router from 'express-promise-router';
 import { EntityBindings } from '../models/EntityBindings';
 import { EntityModelLookup } from '../models/entityModel';
 import { ModelBinding } from '../models/modelBinding';
 import { InferenceServiceBinder } from './InferenceServiceBinder';
+import { apiKeySelectors, OutsideKeys } from './OutsideKeys';
 
 const isUser = (credentials: BackstageCredentials) =>
   (credentials.principal as { type?: string }).type === 'user';
@@ -48,16 +54,60 @@ function bindingView(
  * `GET /models/by-entity/binding`: whether the model's InferenceService names the entity back
  * (the Usage tab shows nothing else when not). `POST /models/by-entity/adopt`: an admin
  * (`maas.adminGroups`) binds a model deployed outside the portal to the entity, with the
- * entity's owner as the model's owner.
+ * entity's owner as the model's owner. `GET /models/by-entity/outside-keys` and
+ * `POST /models/by-entity/outside-keys/:name/revoke`: admins see and revoke API-key Secrets the
+ * model's AuthPolicies select that the portal did not issue.
  */
 export function createAdoptionRouter(options: {
   entityModel: EntityModelLookup;
   bindings: EntityBindings;
   catalog: CatalogService;
   binder?: InferenceServiceBinder;
+  outsideKeys?: OutsideKeys;
+  state?: Pick<ClusterState, 'get'>;
 }): express.Router {
-  const { entityModel, bindings, catalog, binder } = options;
+  const { entityModel, bindings, catalog, binder, state } = options;
   const router = Router();
+
+  const requireAdmin = async (
+    credentials: BackstageCredentials,
+    what: string,
+  ) => {
+    if (!isUser(credentials) || !(await bindings.isAdmin(credentials)))
+      throw new NotAllowedError(
+        `${what} takes membership of one of maas.adminGroups`,
+      );
+  };
+
+  /** The admin's way to a model's keys made outside the portal, and the selectors that find them. */
+  const outside = async (req: express.Request) => {
+    const { service, credentials, ref } = await entityModel(req);
+    await requireAdmin(credentials, 'Seeing keys made outside the portal');
+    if (!options.outsideKeys || !state)
+      throw new ServiceUnavailableError(
+        noClusterMessage('keys made outside the portal cannot be listed'),
+      );
+    const policies = service
+      .getModel(ref)
+      .policies.filter(p => p.kind === 'AuthPolicy')
+      .map(p => state.get<AuthPolicy>(AUTH_POLICY, p.namespace, p.name))
+      .filter((p): p is AuthPolicy => !!p);
+    return { keys: options.outsideKeys, selectors: apiKeySelectors(policies) };
+  };
+
+  router.get('/models/by-entity/outside-keys', async (req, res) => {
+    const { keys, selectors } = await outside(req);
+    res.json(await keys.list(selectors));
+  });
+
+  router.post(
+    '/models/by-entity/outside-keys/:name/revoke',
+    async (req, res) => {
+      const { keys, selectors } = await outside(req);
+      await keys.revoke(req.params.name, selectors);
+      res.status(204).end();
+    },
+  );
 
   router.get('/models/by-entity/binding', async (req, res) => {
     const { credentials, ref, binding } = await entityModel(req);
@@ -77,11 +127,7 @@ export function createAdoptionRouter(options: {
     const { credentials, ref, binding } = await entityModel(req);
     const entityRef = ref.entityRef!;
     const isvcRef = stringifyObjectRef(ref.inferenceService);
-    if (!isUser(credentials) || !(await bindings.isAdmin(credentials))) {
-      throw new NotAllowedError(
-        `Adopting a model takes membership of one of maas.adminGroups`,
-      );
-    }
+    await requireAdmin(credentials, 'Adopting a model');
     if (binding.bound) {
       res.json(bindingView(entityRef, isvcRef, binding, true));
       return;

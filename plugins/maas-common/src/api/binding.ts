@@ -14,3 +14,17 @@ export interface EntityBinding {
   /** Whether the caller may adopt the model for this entity (admins, for a model nobody bound). */
   canAdopt: boolean;
 }
+
+/**
+ * `GET /models/by-entity/outside-keys`: an API-key Secret the model's AuthPolicy selects that the
+ * portal did not issue (admins only, who may revoke it).
+ */
+export interface OutsideKey {
+  namespace: string;
+  name: string;
+  /** Kuadrant's user id annotation, when the Secret has one. */
+  userId?: string;
+  /** Kuadrant's groups annotation (the tier), when the Secret has one. */
+  groups?: string;
+  createdAt?: string;
+}
