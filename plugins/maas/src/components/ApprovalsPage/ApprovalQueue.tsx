@@ -15,7 +15,12 @@ import { useMemo, useRef, useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { ErrorAlert, errorMessage } from '../ErrorAlert';
-import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
+import {
+  dateColumn,
+  modelColumns,
+  requestKindColumn,
+  wordColumn,
+} from '../table/columns';
 import { readableUser } from '../../format/entityRefs';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
@@ -176,10 +181,10 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
         render: r => readableUser(r.userEntityRef),
       },
       requestKindColumn,
-      { title: 'Tier', field: 'tier' },
+      wordColumn<KeyRequest>('Tier', 'tier'),
       { title: 'Reason', field: 'reason' },
       dateColumn<KeyRequest>('Asked', 'createdAt'),
-      { title: 'State', field: 'state' },
+      wordColumn<KeyRequest>('State', 'state'),
     ],
     [selected],
   );

@@ -7,7 +7,12 @@ import { formatDateTime } from '../../format/dates';
 import { useNoWrapStyles } from '../layout/noWrap';
 import { ActionTable } from '../table/ActionTable';
 import { useRowAction } from '../table/useRowAction';
-import { dateColumn, modelColumns, requestKindColumn } from '../table/columns';
+import {
+  dateColumn,
+  modelColumns,
+  requestKindColumn,
+  wordColumn,
+} from '../table/columns';
 
 export interface KeyRequestsTableProps {
   title: string;
@@ -36,8 +41,8 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
   const columns: TableColumn<KeyRequest>[] = [
     ...modelColumns<KeyRequest>(showModel),
     requestKindColumn,
-    { title: 'Tier', field: 'tier' },
-    { title: 'State', field: 'state' },
+    wordColumn<KeyRequest>('Tier', 'tier'),
+    wordColumn<KeyRequest>('State', 'state'),
     { title: 'Reason', field: 'reason' },
     dateColumn<KeyRequest>('Asked', 'createdAt'),
     {

@@ -46,6 +46,12 @@ const changeTierButton = (prefix: string) =>
   screen.queryByRole('button', { name: `Change tier of key ${prefix}` });
 
 describe('KeysTable: change tier', () => {
+  it('keeps tier names on one line, whatever the column width', async () => {
+    await render({});
+    const tier = (await screen.findAllByText('free'))[0].closest('td')!;
+    expect(getComputedStyle(tier).whiteSpace).toBe('nowrap');
+  });
+
   it("offers it on the signed-in user's active keys only", async () => {
     await render({}, { tiers: TIERS });
     expect(

@@ -7,7 +7,7 @@ import { maasApiRef } from '../../api/MaasApi';
 import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { KeyRevealDialog } from '../KeyReveal';
-import { dateColumn, modelColumns } from '../table/columns';
+import { dateColumn, modelColumns, wordColumn } from '../table/columns';
 import { ActionTable } from '../table/ActionTable';
 import { useRowAction } from '../table/useRowAction';
 import { TierChoice } from '../TierSelect';
@@ -86,7 +86,7 @@ export function KeysTable(props: KeysTableProps) {
   const columns = useMemo<TableColumn<ApiKey>[]>(
     () => [
       ...modelColumns<ApiKey>(showModel),
-      { title: 'Tier', field: 'tier' },
+      wordColumn<ApiKey>('Tier', 'tier'),
       {
         title: 'Key',
         field: 'displayPrefix',

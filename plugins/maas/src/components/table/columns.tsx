@@ -21,6 +21,17 @@ export function modelColumns<T extends { model: string; entityRef: string }>(
     : [];
 }
 
+/**
+ * A column of a one-word value (a tier, a state): on one line, since Backstage's theme lets table
+ * cells break inside words ("enterpris e") when the column is narrow.
+ */
+export function wordColumn<T extends object>(
+  title: string,
+  field: keyof T & string,
+): TableColumn<T> {
+  return { title, field, cellStyle: { whiteSpace: 'nowrap' } };
+}
+
 /** A column of one timestamp field, as {@link formatDateTime} writes it. */
 export function dateColumn<T extends object>(
   title: string,
