@@ -121,6 +121,27 @@ describe('HealthCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('calls a wait past the grace period what its severity says', async () => {
+    await render({
+      health: {
+        state: 'degraded',
+        reasons: [
+          {
+            severity: 'degraded',
+            object: 'InferenceService llm/qwen3',
+            message: 'KServe has not reported readiness yet',
+            waitingFor: 'KServe',
+          },
+        ],
+      },
+    });
+    expect(screen.getByText('degraded')).toBeInTheDocument();
+    expect(
+      screen.getByText('degraded: KServe has not reported readiness yet'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/waiting for/)).not.toBeInTheDocument();
+  });
+
   it('shows an unhealthy model whose objects are missing, each once', async () => {
     await render({
       health: {

@@ -97,7 +97,12 @@ export function healthObjects(model: ModelDetails): HealthObject[] {
       reasons: [],
     });
   }
-  for (const reason of health.reasons) {
+  // A wait that went on past the backend's grace period is no longer "waiting": it is what the
+  // severity says.
+  const reasons = health.waitingFor?.length
+    ? health.reasons
+    : health.reasons.map(({ waitingFor: _, ...reason }) => reason);
+  for (const reason of reasons) {
     const known = objects.find(o => o.label === reason.object);
     if (known) known.reasons.push(reason);
     else objects.push({ label: reason.object, state: '', reasons: [reason] });
