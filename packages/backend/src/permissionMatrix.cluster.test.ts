@@ -77,9 +77,9 @@ describe('permission matrix over real HTTP', () => {
       .set('Authorization', header(user))
       .send(body);
 
-  /** A key request of dev B for model A: a free key issued at once, or a pending premium one. */
-  async function requestOfB(tier: 'free' | 'premium') {
-    const res = await post('/keys/requests', DEV_B, {
+  /** A key request for model A: a free key issued at once, or a pending premium one. */
+  async function requestOf(user: User, tier: 'free' | 'premium') {
+    const res = await post('/keys/requests', user, {
       entityRef: MODEL_A,
       tier,
       reason: 'matrix',
@@ -87,6 +87,7 @@ describe('permission matrix over real HTTP', () => {
     expect(res.status).toBe(201);
     return res.body as CreateKeyRequestResponse;
   }
+  const requestOfB = (tier: 'free' | 'premium') => requestOf(DEV_B, tier);
   const freeKeyOfB = async () => (await requestOfB('free')).issued!.key.id;
   /** A premium key of dev B, approved by the admin and not yet shown. */
   async function approvedKeyOfB() {
@@ -103,22 +104,23 @@ describe('permission matrix over real HTTP', () => {
     res.status === 200
       ? `200 ${res.body[0].ok ? 'ok' : 'refused'}`
       : res.status;
-  /** `<status> +B|-B`: whether the list shows dev B's items on model A. */
-  const seesB = (res: request.Response) =>
-    res.status === 200
-      ? `200 ${
-          (res.body as Array<{ userEntityRef: string }>).some(
-            i => i.userEntityRef === DEV_B,
-          )
-            ? '+B'
-            : '-B'
-        }`
-      : res.status;
+  /** `<status> <whose>`: which of the two developers' items on model A a list shows. */
+  const whose = (res: request.Response) => {
+    if (res.status !== 200) return res.status;
+    const owners = new Set(
+      (res.body as Array<{ userEntityRef: string }>).map(i => i.userEntityRef),
+    );
+    const shown = [DEV_A, DEV_B].filter(u => owners.has(u));
+    return `200 ${
+      shown.map(u => (u === DEV_A ? 'A' : 'B')).join('+') || 'none'
+    }`;
+  };
 
   /**
    * THE matrix: every route of /api/maas (openapi.yaml) x developer A (team-a, owns model A),
    * developer B (team-b, owns nothing) and an admin (platform-team, maas.adminGroups).
-   * The subject of each key route is dev B's item on model A; every cell gets a fresh one.
+   * The subject of each key route is dev B's item on model A (lists: both developers' items);
+   * every cell gets fresh ones.
    */
   const MATRIX: Record<
     string,
@@ -162,6 +164,26 @@ describe('permission matrix over real HTTP', () => {
       403,
       201,
     ],
+    'GET /models/by-entity/outside-keys': [
+      as =>
+        get(`/models/by-entity/outside-keys?entityRef=${MODEL_A}`, as).then(
+          r => r.status,
+        ),
+      403,
+      403,
+      200,
+    ],
+    // No Secret of that name: the admin passes the check and learns there is none to revoke.
+    'POST /models/by-entity/outside-keys/{name}/revoke': [
+      as =>
+        post(
+          `/models/by-entity/outside-keys/no-such-key/revoke?entityRef=${MODEL_A}`,
+          as,
+        ).then(r => r.status),
+      403,
+      403,
+      404,
+    ],
     'GET /models/by-entity/tiers': [
       as =>
         get(`/models/by-entity/tiers?entityRef=${MODEL_A}`, as).then(
@@ -200,12 +222,13 @@ describe('permission matrix over real HTTP', () => {
     ],
     'GET /keys/requests': [
       async as => {
-        await requestOfB('premium');
-        return seesB(await get(`/keys/requests?entityRef=${MODEL_A}`, as));
+        await requestOf(DEV_A, 'premium');
+        await requestOf(DEV_B, 'premium');
+        return whose(await get(`/keys/requests?entityRef=${MODEL_A}`, as));
       },
-      '200 +B',
-      '200 +B',
-      '200 +B',
+      '200 A+B',
+      '200 B',
+      '200 A+B',
     ],
     'POST /keys/requests/decisions': [
       async as => {
@@ -232,12 +255,13 @@ describe('permission matrix over real HTTP', () => {
     ],
     'GET /keys': [
       async as => {
-        await freeKeyOfB();
-        return seesB(await get(`/keys?entityRef=${MODEL_A}`, as));
+        await requestOf(DEV_A, 'free');
+        await requestOf(DEV_B, 'free');
+        return whose(await get(`/keys?entityRef=${MODEL_A}`, as));
       },
-      '200 +B',
-      '200 +B',
-      '200 +B',
+      '200 A+B',
+      '200 B',
+      '200 A+B',
     ],
     'POST /keys/{id}/reveal': [
       async as =>
@@ -452,7 +476,8 @@ describe('permission matrix over real HTTP', () => {
               namespace: ns,
               cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
               prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
-              keys: { maxActivePerUserAndModel: 100 },
+              // Key Secrets in this file's namespace, not the shared kuadrant-system.
+              keys: { maxActivePerUserAndModel: 100, namespace: ns },
             },
           },
         }),
@@ -541,6 +566,27 @@ describe('permission matrix over real HTTP', () => {
       AuthorizeResult.DENY,
       AuthorizeResult.ALLOW,
     ]);
+  });
+
+  it('lets only an admin register a catalog location (real catalog backend)', async () => {
+    const register = (user: User, target: string) =>
+      request(server)
+        .post('/api/catalog/locations')
+        .set('Authorization', header(user))
+        .send({ type: 'url', target });
+    for (const user of [DEV_A, DEV_B] as const) {
+      const denied = await register(
+        user,
+        `https://git.example.com/${user}/catalog-info.yaml`,
+      );
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.name).toBe('NotAllowedError');
+    }
+    const created = await register(
+      ADMIN,
+      'https://git.example.com/ops/catalog-info.yaml',
+    );
+    expect(created.status).toBe(201);
   });
 
   it('shows a developer /status without internal URLs or paths, and an admin with them', async () => {
