@@ -3,7 +3,11 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
+import {
+  MAAS_INFERENCE_SERVICE_ANNOTATION,
+  ModelList,
+} from '@maas-portal/plugin-maas-common';
+import { rejectWith } from '../../__testUtils__/responseError';
 import { model } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { ModelsSummary } from './ModelsSummary';
@@ -19,18 +23,19 @@ const entity = (name: string, type: string): Entity => ({
   spec: { type, owner: 'group:default/ml', lifecycle: 'production' },
 });
 
-const render = (entities: Entity[]) =>
+const render = (
+  entities: Entity[],
+  listModels: () => Promise<ModelList> = async () => ({
+    items: [model()],
+    warnings: [],
+    cache: { ageSeconds: 0 },
+  }),
+) =>
   renderWithApis(
     <TestApiProvider apis={[[catalogApiRef, catalogApiMock({ entities })]]}>
       <ModelsSummary />
     </TestApiProvider>,
-    {
-      listModels: async () => ({
-        items: [model()],
-        warnings: [],
-        cache: { ageSeconds: 0 },
-      }),
-    },
+    { listModels },
   );
 
 describe('ModelsSummary (home widget)', () => {
@@ -44,6 +49,18 @@ describe('ModelsSummary (home widget)', () => {
     expect(screen.getByRole('link', { name: 'All models' })).toHaveAttribute(
       'href',
       '/maas/models',
+    );
+  });
+
+  it('lists the models and says once why their health is missing', async () => {
+    await render([entity('qwen3', 'model-server')], () =>
+      rejectWith(503, 'No cluster is configured'),
+    );
+    expect(
+      await screen.findByRole('link', { name: 'qwen3' }),
+    ).toBeInTheDocument();
+    expect(await screen.findAllByText(/No cluster is configured/)).toHaveLength(
+      1,
     );
   });
 

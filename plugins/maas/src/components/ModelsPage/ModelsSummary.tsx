@@ -41,6 +41,12 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
   const rows = rowsOf(entities.value ?? [], models.value);
   return (
     <Box>
+      {models.error && (
+        <ErrorAlert
+          error={models.error}
+          action="read the models' health from the cluster"
+        />
+      )}
       {rows.length === 0 ? (
         <Typography variant="body2">
           No model is in the catalog yet. Create one with the model template.
@@ -56,9 +62,10 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
                 secondary={
                   r.view ? (
                     <HealthBadge health={r.view.health} />
+                  ) : models.value ? (
+                    'not in the cluster'
                   ) : (
-                    models.error?.message ??
-                    (models.loading ? '…' : 'not in the cluster')
+                    '…'
                   )
                 }
                 secondaryTypographyProps={{ component: 'div' }}
