@@ -10,7 +10,11 @@ export interface ConnectionStatus {
   message: string;
 }
 
-/** `GET /api/maas/status`: what the suite is connected to and how it is configured. */
+/**
+ * `GET /api/maas/status`: what the suite is connected to and how it is configured. The API server
+ * URL (`server`), the kubeconfig path and the Prometheus URL (`url`) are for admins
+ * (`maas.adminGroups`) only: others get no `server`/`url` and `[shown to admins]` in messages.
+ */
 export interface MaasStatus {
   cluster: ConnectionStatus & { server?: string; version?: string };
   prometheus: ConnectionStatus & { url?: string };
