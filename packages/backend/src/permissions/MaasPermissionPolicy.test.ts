@@ -9,6 +9,8 @@ import {
   maasAuditReadPermission,
   maasKeyApprovePermission,
   maasKeyRequestPermission,
+  maasModelCreatePermission,
+  maasModelListPermission,
   maasModelReadPermission,
   maasUsageReadAllPermission,
 } from '@maas-portal/plugin-maas-common';
@@ -85,9 +87,16 @@ describe('MaasPermissionPolicy', () => {
     },
   );
 
-  it('denies the audit history to others', async () => {
-    expect(
-      await policy.handle({ permission: maasAuditReadPermission }, jane),
-    ).toEqual({ result: AuthorizeResult.DENY });
+  it.each([
+    maasAuditReadPermission,
+    maasModelListPermission,
+    maasModelCreatePermission,
+  ])('gives $name to admins only', async permission => {
+    expect(await policy.handle({ permission }, jane)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(await policy.handle({ permission }, admin)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 });
