@@ -42,3 +42,15 @@ describe('maas plugin (new frontend system)', () => {
     await waitFor(() => expect(screen.getByText(content)).toBeInTheDocument());
   });
 });
+
+describe('maas plugin extension ids', () => {
+  // The app refers to these by id: its sidebar (page:maas/models) and app-config.yaml's order of
+  // entity tabs (entity-content:maas/usage). A renamed extension would drop out silently.
+  it.each([
+    'page:maas/models',
+    'entity-content:maas/usage',
+    'entity-card:maas/model',
+  ])('has %s', id => {
+    expect(maasPlugin.getExtension(id as any)).toBeDefined();
+  });
+});
