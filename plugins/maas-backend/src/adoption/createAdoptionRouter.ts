@@ -40,6 +40,7 @@ function bindingView(
         bound: true,
         owner: binding.owner,
         canAdopt: false,
+        canSeeOutsideKeys: isAdmin,
       }
     : {
         entityRef,
@@ -163,6 +164,7 @@ export function createAdoptionRouter(options: {
       bound: true,
       owner: ownerRef,
       canAdopt: false,
+      canSeeOutsideKeys: true,
     };
     res.status(201).json(adopted);
   });

@@ -13,6 +13,8 @@ export interface EntityBinding {
   owner?: string;
   /** Whether the caller may adopt the model for this entity (admins, for a model nobody bound). */
   canAdopt: boolean;
+  /** Whether the caller may see and revoke the model's keys made outside the portal (admins). */
+  canSeeOutsideKeys?: boolean;
 }
 
 /**

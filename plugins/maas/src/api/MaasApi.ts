@@ -15,6 +15,7 @@ import {
   ModelTiers,
   ModelUsage,
   ModelView,
+  OutsideKey,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 
@@ -58,6 +59,9 @@ export interface MaasApi {
   getBinding(entityRef: string): Promise<EntityBinding>;
   /** Binds a model deployed outside the portal to this entity (admins only). */
   adoptModel(entityRef: string): Promise<EntityBinding>;
+  /** API-key Secrets the model's AuthPolicies select that the portal did not issue (admins only). */
+  listOutsideKeys(entityRef: string): Promise<OutsideKey[]>;
+  revokeOutsideKey(entityRef: string, name: string): Promise<void>;
 
   createKeyRequest(
     request: CreateKeyRequest,

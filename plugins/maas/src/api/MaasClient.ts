@@ -8,6 +8,7 @@ import {
   DecideKeyRequests,
   DecisionResult,
   EntityBinding,
+  OutsideKey,
   IssuedKey,
   KeyRequest,
   MaasStatus,
@@ -111,6 +112,20 @@ export class MaasClient implements MaasApi {
     });
   }
 
+  listOutsideKeys(entityRef: string): Promise<OutsideKey[]> {
+    return this.#request('GET', '/models/by-entity/outside-keys', {
+      query: { entityRef },
+    });
+  }
+
+  async revokeOutsideKey(entityRef: string, name: string): Promise<void> {
+    await this.#request(
+      'POST',
+      `/models/by-entity/outside-keys/${encodeURIComponent(name)}/revoke`,
+      { query: { entityRef } },
+    );
+  }
+
   requestTierChange(
     id: string,
     change: { tier: string; reason: string },
@@ -150,6 +165,7 @@ export class MaasClient implements MaasApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

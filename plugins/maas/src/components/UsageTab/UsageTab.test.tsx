@@ -222,4 +222,53 @@ describe('UsageTab', () => {
       expect(screen.getByText(/maas\.adminGroups/)).toBeInTheDocument();
     });
   });
+
+  describe('keys made outside the portal', () => {
+    const handMade = {
+      namespace: 'kuadrant-system',
+      name: 'seed-key-alice',
+      userId: 'alice',
+      groups: 'free',
+      createdAt: '2026-11-01T00:00:00.000Z',
+    };
+
+    it('are not shown to a developer', async () => {
+      const listOutsideKeys = jest.fn(async () => [handMade]);
+      await render({ listOutsideKeys });
+      expect(await screen.findByText('healthy')).toBeInTheDocument();
+      expect(
+        screen.queryByText('Keys made outside the portal'),
+      ).not.toBeInTheDocument();
+      expect(listOutsideKeys).not.toHaveBeenCalled();
+    });
+
+    it('are listed for an admin, who may revoke one', async () => {
+      let keys = [handMade];
+      const revokeOutsideKey = jest.fn(async () => {
+        keys = [];
+      });
+      await render({
+        getBinding: async () => ({ ...bound, canSeeOutsideKeys: true }),
+        listOutsideKeys: async () => keys,
+        revokeOutsideKey,
+      });
+      const table = await screen.findByRole('table', {
+        name: 'Keys made outside the portal',
+      });
+      expect(
+        within(table).getByText('kuadrant-system/seed-key-alice'),
+      ).toBeInTheDocument();
+      await userEvent.click(
+        within(table).getByRole('button', { name: 'Revoke' }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Revoke' }),
+      );
+      expect(revokeOutsideKey).toHaveBeenCalledWith(ENTITY, 'seed-key-alice');
+      expect(
+        await screen.findByText(/None: every key this model accepts/),
+      ).toBeInTheDocument();
+    });
+  });
 });

@@ -18,6 +18,7 @@ import { EndpointCard } from './EndpointCard';
 import { HealthCard } from './HealthCard';
 import { ModelKeysCard } from './ModelKeysCard';
 import { NotBoundCard } from './NotBoundCard';
+import { OutsideKeysCard } from './OutsideKeysCard';
 import { TiersCard } from './TiersCard';
 import { UsageCharts } from './UsageCharts';
 
@@ -96,6 +97,11 @@ export function UsageTab() {
           tiers={choices}
         />
       </Grid>
+      {binding.value?.canSeeOutsideKeys && (
+        <Grid item xs={12}>
+          <OutsideKeysCard entityRef={entityRef} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <UsageCharts
           entityRef={entityRef}
