@@ -19,6 +19,11 @@ export interface RouteSpec {
   hitsUnit: 'tokens' | 'calls';
   /** Users (by name) that call this route; empty when the route has no per-user labels. */
   users: string[];
+  /**
+   * No series at all for this route (Limitador not scraped, or the route's policy not enforced): the
+   * route exists in the cluster's story, Prometheus knows nothing of it.
+   */
+  noSeries?: boolean;
 }
 
 export interface UserSpec {
@@ -26,7 +31,10 @@ export interface UserSpec {
   group: Tier;
 }
 
-/** What the last sample's time is a multiple of. */
+/**
+ * The last sample's time is never a multiple of this (the step of 5-minute charts), so that tests see
+ * windows that end between samples, as in a live install.
+ */
 export const ALIGN_SECONDS = 300;
 
 export const TIERS: Tier[] = ['free', 'premium', 'enterprise'];
@@ -75,6 +83,16 @@ export const ROUTES: RouteSpec[] = [
     hitsUnit: 'calls',
     users: [],
   },
+  {
+    route: 'unscraped-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/unscraped-route',
+    model: 'unscraped',
+    perUserLabels: false,
+    hitsUnit: 'calls',
+    users: [],
+    noSeries: true,
+  },
 ];
 
 export type MetricKind = 'counter' | 'gauge';
@@ -95,7 +113,7 @@ export interface MetricsDatasetSummary {
   schemaVersion: 1;
   description: string;
   seed: number;
-  /** Unix seconds of the first and the last sample of every series (the last is the harness start, floored to the step). */
+  /** Unix seconds of the first and the last sample of every series (the last is the harness start, floored to the step, never on a 5-minute boundary). */
   startTime: number;
   endTime: number;
   stepSeconds: number;
@@ -121,7 +139,7 @@ export interface MetricsDataset {
 export interface MetricsDatasetOptions {
   /** PRNG seed; default 42. */
   seed?: number;
-  /** Unix seconds of the last sample; floored to a multiple of stepSeconds. */
+  /** Unix seconds of the last sample; floored to a multiple of stepSeconds, one step less when that is a multiple of ALIGN_SECONDS. */
   endTime: number;
   /** Length of the data, in hours; default 6. */
   hours?: number;

@@ -3,7 +3,7 @@ import { generateMetricsDataset } from './generator.ts';
 import { toOpenMetrics } from './openMetrics.ts';
 import { increaseBy, selectSeries, valueAt } from './queries.ts';
 
-const END = 1_764_000_000; // a multiple of 300
+const END = 1_764_000_000; // a multiple of 300: the data ends one step before it
 
 describe('generateMetricsDataset', () => {
   const { summary } = generateMetricsDataset({ seed: 7, endTime: END });
@@ -18,16 +18,20 @@ describe('generateMetricsDataset', () => {
     );
   });
 
-  it('spans 6 hours at a 60 s step, ending at endTime floored to 5 minutes', () => {
-    expect(summary.endTime).toBe(END);
-    expect(summary.startTime).toBe(END - 6 * 3600);
+  it('spans 6 hours at a 60 s step, ending at endTime floored to the step, never on a 5-minute boundary', () => {
+    const last = END - 60;
+    expect(summary.endTime).toBe(last);
+    expect(summary.startTime).toBe(last - 6 * 3600);
     expect(summary.stepSeconds).toBe(60);
     expect(summary.checkpoints).toEqual(
-      [0, 1, 2, 3, 4, 5, 6].map(h => END - 6 * 3600 + h * 3600),
+      [0, 1, 2, 3, 4, 5, 6].map(h => last - 6 * 3600 + h * 3600),
     );
-    expect(
-      generateMetricsDataset({ seed: 7, endTime: END + 299 }).summary.endTime,
-    ).toBe(END);
+    const end = (t: number) =>
+      generateMetricsDataset({ seed: 7, endTime: t }).summary.endTime;
+    expect(end(END + 59)).toBe(last);
+    expect(end(END + 60)).toBe(END + 60);
+    expect(end(END + 299)).toBe(END + 240);
+    for (let t = END; t < END + 600; t += 17) expect(end(t) % 300).not.toBe(0);
   });
 
   it('has integer, monotonic counters, in the OpenMetrics text too', () => {
@@ -104,7 +108,20 @@ describe('generateMetricsDataset', () => {
       selectSeries(summary, 'vllm:prompt_tokens_total')
         .map(s => s.labels.model_name)
         .sort(),
-    ).toEqual(ROUTES.map(r => r.model).sort());
+    ).toEqual(
+      ROUTES.filter(r => !r.noSeries)
+        .map(r => r.model)
+        .sort(),
+    );
+    const unscraped = ROUTES.find(r => r.noSeries)!;
+    expect(unscraped.limitadorNamespace).toBe('llm/unscraped-route');
+    expect(
+      summary.series.filter(
+        s =>
+          s.labels.limitador_namespace === unscraped.limitadorNamespace ||
+          s.labels.model_name === unscraped.model,
+      ),
+    ).toEqual([]);
     expect(
       selectSeries(summary, 'limitador_up')[0].valuesAtCheckpoints.every(
         v => v === 1,

@@ -73,10 +73,10 @@ export function generateMetricsDataset(
   }
   if (!Number.isInteger(hours) || hours < 1)
     throw new Error(`hours must be a positive integer, got ${hours}`);
-  // Ends on a multiple of 5 minutes, the step of the portal's 24h charts: their windows then start
-  // exactly on samples, so that Prometheus never extrapolates and totals are exact.
-  const align = Math.max(step, ALIGN_SECONDS);
-  const endTime = Math.floor(options.endTime / align) * align;
+  // Ends on the step grid, so that a query at endTime over a whole number of steps is exact, but never
+  // on a 5-minute boundary: charts whose windows end between samples are tested too.
+  let endTime = Math.floor(options.endTime / step) * step;
+  if (endTime % ALIGN_SECONDS === 0) endTime -= step;
   const segmentSeconds = 3600;
   const startTime = endTime - hours * segmentSeconds;
   const stepsPerSegment = segmentSeconds / step;
@@ -116,7 +116,8 @@ export function generateMetricsDataset(
   const promptPerStep = new Map<string, number[]>();
   const generationPerStep = new Map<string, number[]>();
 
-  for (const route of ROUTES) {
+  const scraped = ROUTES.filter(r => !r.noSeries);
+  for (const route of scraped) {
     const callers: Array<{ user?: UserSpec; profile: Tier | 'legacy' }> =
       route.perUserLabels
         ? route.users.map(u => ({
@@ -195,7 +196,7 @@ export function generateMetricsDataset(
     generationPerStep.set(route.model, generation);
   }
 
-  for (const route of ROUTES) {
+  for (const route of scraped) {
     const labels = { model_name: route.model, namespace: route.namespace };
     addCounter(
       'vllm:prompt_tokens_total',

@@ -1,7 +1,8 @@
 import { generateMetricsDataset } from './generator.ts';
 import { liveExposition, liveValue } from './liveExposition.ts';
 
-const END = 1_764_000_000;
+// Not a multiple of 300, so the data ends here.
+const END = 1_764_000_060;
 
 describe('liveExposition', () => {
   const { summary } = generateMetricsDataset({ seed: 7, endTime: END });
