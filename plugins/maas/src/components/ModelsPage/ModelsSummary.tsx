@@ -39,6 +39,8 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
     );
   }
   const rows = rowsOf(entities.value ?? [], models.value);
+  // A model the cluster list lacks, once the list is in.
+  const missing = models.value ? 'not in the cluster' : '…';
   return (
     <Box>
       {models.error && (
@@ -60,13 +62,7 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
                   <EntityRefLink entityRef={getCompoundEntityRef(r.entity)} />
                 }
                 secondary={
-                  r.view ? (
-                    <HealthBadge health={r.view.health} />
-                  ) : models.value ? (
-                    'not in the cluster'
-                  ) : (
-                    '…'
-                  )
+                  r.view ? <HealthBadge health={r.view.health} /> : missing
                 }
                 secondaryTypographyProps={{ component: 'div' }}
               />
