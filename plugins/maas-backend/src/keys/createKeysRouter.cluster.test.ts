@@ -7,6 +7,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -114,6 +115,7 @@ describe('keys router, with three users, on the harness', () => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let kc: KubeConfig;
   let ns: string;
+  let entities: Entity[];
 
   beforeAll(async () => {
     kc = harnessKubeConfig();
@@ -131,7 +133,7 @@ describe('keys router, with three users, on the harness', () => {
       INFERENCE_SERVICE,
       inferenceService(ns, 'seed', {}) as any,
     );
-    const entities = [
+    entities = [
       component('qwen3', `${ns}/qwen3`, 'group:default/ml'),
       component('qwen3-mirror', `${ns}/qwen3`, 'group:default/team-b'),
       component('seed', `${ns}/seed`, 'group:default/ml'),
@@ -633,5 +635,42 @@ describe('keys router, with three users, on the harness', () => {
       .get(`/api/maas/keys/requests?mine=true&entityRef=${QWEN}&state=pending`)
       .set(as(CAROL));
     expect(mine.body).toHaveLength(3);
+  });
+
+  it('lets a requester decide their own request when maas.approvals.allowSelfApproval is on (single-admin installs)', async () => {
+    const { server: single } = await startTestBackend({
+      features: [
+        maasPlugin,
+        permissions.factory,
+        userInfo.factory,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({
+          data: {
+            maas: {
+              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+              approvals: { allowSelfApproval: true },
+              keys: { namespace: 'no-such-namespace' },
+            },
+          },
+        }),
+      ],
+    });
+    const asked = await eventually(async () => {
+      const res = await request(single)
+        .post('/api/maas/keys/requests')
+        .set(as(BOSS))
+        .send({ entityRef: QWEN, tier: 'premium', reason: 'alone' });
+      if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+      return res.body.request.id as string;
+    }, 30_000);
+    const decided = await request(single)
+      .post('/api/maas/keys/requests/decisions')
+      .set(as(BOSS))
+      .send({ ids: [asked], decision: 'reject' });
+    expect(decided.body[0]).toMatchObject({
+      id: asked,
+      ok: true,
+      request: { state: 'rejected', decidedBy: BOSS },
+    });
   });
 });
