@@ -1,25 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
+import { harnessMetrics } from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { harnessEnv } from '@maas-portal/harness/testing';
-import { NO_USER_LABELS, UsageRequest, UsageService } from './UsageService';
+import { UsageRequest, UsageService } from './UsageService';
 
-interface Series {
-  metric: string;
-  labels: Record<string, string>;
-  perStepIncrease: number[];
-  valuesAtCheckpoints: number[];
-}
-interface Summary {
-  startTime: number;
-  endTime: number;
-  stepSeconds: number;
-  checkpoints: number[];
-  series: Series[];
-  totals: Record<string, Record<string, Record<string, number>>>;
-}
+type Summary = ReturnType<typeof harnessMetrics>;
+type Series = Summary['series'][number];
 
 /** A client that counts the queries it sends. */
 function counting(client: PrometheusClient) {
@@ -39,166 +27,252 @@ function counting(client: PrometheusClient) {
   return { client: wrapped, counter };
 }
 
+const within1Percent = (actual: number, expected: number) =>
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
+    Math.max(0.01 * expected, 1e-9),
+  );
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const totalOf = (series: ModelUsage['authorized']) =>
+  sum(series.map(s => s.total));
+const pointsOf = (series: ModelUsage['authorized']) =>
+  sum(series.flatMap(s => s.points.map(([, v]) => v)));
+
 describe('UsageService against the real Prometheus with the generated data', () => {
   let summary: Summary;
   let prometheus: HttpPrometheusClient;
+  /** Now in these tests: 37 s after the last sample, which is itself off the 5-minute grid. */
+  let now: number;
 
   beforeAll(() => {
-    summary = JSON.parse(
-      readFileSync(harnessEnv('MAAS_HARNESS_METRICS'), 'utf8'),
-    );
+    summary = harnessMetrics();
+    now = summary.endTime + 37;
     prometheus = new HttpPrometheusClient({
-      url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
+      url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
       timeoutMs: 5000,
     });
   });
 
-  /** Increase of the matching series over the last hour of the data (the last two checkpoints). */
-  function lastHour(
-    metric: string,
-    match: Record<string, string>,
-    groupBy?: string,
-  ): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const s of summary.series) {
-      if (
-        s.metric !== metric ||
-        !Object.entries(match).every(([k, v]) => s.labels[k] === v)
-      )
-        continue;
-      const key = groupBy ? s.labels[groupBy] ?? 'null' : 'all';
-      const n = s.valuesAtCheckpoints.length;
-      out[key] =
-        (out[key] ?? 0) +
-        s.valuesAtCheckpoints[n - 1] -
-        s.valuesAtCheckpoints[n - 2];
-    }
-    return out;
-  }
-  /** The exact value of a generated counter at a sample time. */
+  /** A counter's value at any time: linear between samples, at the last rate after the data. */
   function valueAt(s: Series, t: number): number {
+    const { startTime, endTime, stepSeconds, checkpoints } = summary;
+    const at = Math.max(startTime, Math.min(t, endTime));
     const i = Math.min(
-      Math.floor((t - summary.startTime) / 3600),
+      Math.floor((at - startTime) / 3600),
       s.perStepIncrease.length - 1,
     );
-    const steps = (t - summary.checkpoints[i]) / summary.stepSeconds;
-    return s.valuesAtCheckpoints[i] + s.perStepIncrease[i] * steps;
+    const v =
+      s.valuesAtCheckpoints[i] +
+      (s.perStepIncrease[i] * (at - checkpoints[i])) / stepSeconds;
+    return t > endTime
+      ? v + (s.perStepIncrease.at(-1)! * (t - endTime)) / stepSeconds
+      : v;
   }
-  const totalsByTier = (
-    series: Array<{ tier: string | null; total: number }>,
-  ) => Object.fromEntries(series.map(s => [s.tier ?? 'null', s.total]));
+  /** The true increase of the matching series from `end - range` to `end`. */
+  function truth(
+    metric: string,
+    match: Record<string, string>,
+    end: number,
+    rangeSeconds: number,
+  ) {
+    return sum(
+      summary.series
+        .filter(
+          s =>
+            s.metric === metric &&
+            Object.entries(match).every(([k, v]) => s.labels[k] === v),
+        )
+        .map(s => valueAt(s, end) - valueAt(s, end - rangeSeconds)),
+    );
+  }
 
-  /** Usage at the end of the generated data, and how many queries it took. */
-  async function usageAtEnd(request: Omit<UsageRequest, 'nowSeconds'>) {
+  async function usageAt(
+    request: Omit<UsageRequest, 'nowSeconds'>,
+    nowSeconds = now,
+  ) {
     const { client, counter } = counting(prometheus);
     const usage = await new UsageService({ prometheus: client }).getUsage({
       ...request,
-      nowSeconds: summary.endTime,
+      nowSeconds,
     });
-    return { usage, counter };
+    return { usage, queries: counter.queries };
   }
+  const simulator = {
+    limitadorNamespace: 'llm/simulator-route',
+    modelName: 'simulator',
+    scope: 'all' as const,
+  };
 
-  it("gives everyone's calls, limits and tokens per tier over the last hour, exactly", async () => {
-    const { usage, counter } = await usageAtEnd({
-      range: '1h',
-      limitadorNamespace: 'llm/simulator-route',
-      modelName: 'simulator',
-      scope: 'all',
-    });
-    const ns = { limitador_namespace: 'llm/simulator-route' };
-    expect(usage.perUserLabels).toBe(true);
-    expect(usage.warnings).toEqual([]);
-    expect(usage.stepSeconds).toBe(60);
-    expect(usage.authorized.every(s => s.points.length === 60)).toBe(true);
-    expect(totalsByTier(usage.authorized)).toEqual(
-      lastHour('authorized_calls', ns, 'group'),
-    );
-    expect(totalsByTier(usage.tokens)).toEqual(
-      lastHour('authorized_hits', ns, 'group'),
-    );
-    const limited = Object.fromEntries(
-      usage.limited.map(s => [`${s.tier}/${s.limitName}`, s.total]),
-    );
-    const expectedLimited: Record<string, number> = {};
-    for (const [tier, total] of Object.entries(
-      lastHour('limited_calls', ns, 'group'),
-    )) {
-      expectedLimited[`${tier}/${tier}-user-requests`] = total;
+  it('ends every range now, and its points add up to its total within 1 %, on data that ends between samples', async () => {
+    expect(summary.endTime % 300).not.toBe(0);
+    for (const range of ['1h', '24h', '7d'] as UsageRange[]) {
+      const { usage, queries } = await usageAt({ ...simulator, range });
+      expect(usage.state).toBe('calls');
+      expect(usage.end).toBe(now);
+      // Route check, points, totals, top users: independent of the number of users.
+      expect(queries).toBe(4);
+      for (const part of ['authorized', 'limited', 'tokens'] as const) {
+        const series = usage[part];
+        expect(series.length).toBeGreaterThan(0);
+        for (const s of series) {
+          expect(s.points.at(-1)![0]).toBe(now);
+          for (let i = 1; i < s.points.length; i++)
+            expect(s.points[i][0] - s.points[i - 1][0]).toBe(usage.stepSeconds);
+        }
+        within1Percent(pointsOf(series), totalOf(series));
+      }
+      for (const field of ['promptTokens', 'generationTokens'] as const)
+        within1Percent(pointsOf([usage[field]!]), usage[field]!.total);
     }
-    expect(limited).toEqual(expectedLimited);
-    expect(usage.promptTokens?.total).toBe(
-      lastHour('vllm:prompt_tokens_total', { model_name: 'simulator' }).all,
-    );
-    expect(usage.generationTokens?.total).toBe(
-      lastHour('vllm:generation_tokens_total', { model_name: 'simulator' }).all,
-    );
-    const calls = lastHour('authorized_calls', ns, 'user');
-    expect(
-      Object.fromEntries(usage.topUsers!.map(u => [u.user, u.calls])),
-    ).toEqual(calls);
-    expect(usage.topUsers!.map(u => u.calls)).toEqual(
-      [...usage.topUsers!.map(u => u.calls)].sort((a, b) => b - a),
-    );
-    // Detection, three series, two vLLM series, two top-user queries: independent of the number of users.
-    expect(counter.queries).toBe(8);
   });
 
-  it('gives a user their own usage only, over the whole data (24h range)', async () => {
-    const { usage, counter } = await usageAtEnd({
-      range: '24h',
+  it('gives totals that match the data within 1 % and never shrink as the range grows', async () => {
+    const ns = { limitador_namespace: 'llm/simulator-route' };
+    const byRange: Record<string, ModelUsage> = {};
+    for (const [range, seconds] of [
+      ['1h', 3600],
+      ['24h', 86400],
+      ['7d', 604800],
+    ] as const) {
+      const { usage } = await usageAt({ ...simulator, range });
+      byRange[range] = usage;
+      within1Percent(
+        totalOf(usage.authorized),
+        truth('authorized_calls', ns, now, seconds),
+      );
+      within1Percent(
+        totalOf(usage.tokens),
+        truth('authorized_hits', ns, now, seconds),
+      );
+      within1Percent(
+        usage.promptTokens!.total,
+        truth(
+          'vllm:prompt_tokens_total',
+          { model_name: 'simulator' },
+          now,
+          seconds,
+        ),
+      );
+    }
+    for (const part of ['authorized', 'limited', 'tokens'] as const) {
+      expect(totalOf(byRange['1h'][part])).toBeLessThanOrEqual(
+        totalOf(byRange['24h'][part]),
+      );
+      expect(totalOf(byRange['24h'][part])).toBeLessThanOrEqual(
+        totalOf(byRange['7d'][part]),
+      );
+    }
+    // The data is 6 hours long: the longer ranges say so, to a step.
+    expect(byRange['1h'].dataSince).toBeUndefined();
+    for (const range of ['24h', '7d']) {
+      const since = byRange[range].dataSince!;
+      expect(Math.abs(since - summary.startTime)).toBeLessThanOrEqual(
+        byRange[range].stepSeconds,
+      );
+    }
+    // Top users add up to everyone's calls (every caller is in the top ten here).
+    within1Percent(
+      sum(byRange['24h'].topUsers!.map(u => u.calls)),
+      totalOf(byRange['24h'].authorized),
+    );
+    expect(byRange['24h'].topUsers!.map(u => u.calls)).toEqual(
+      [...byRange['24h'].topUsers!.map(u => u.calls)].sort((a, b) => b - a),
+    );
+  });
+
+  it('gives a user their own usage only, in three queries', async () => {
+    const { usage, queries } = await usageAt({
+      range: '1h',
       limitadorNamespace: 'llm/qwen3-route',
       modelName: 'qwen3',
       scope: 'user',
       userId: 'premiumuser1',
     });
-    expect(usage.stepSeconds).toBe(300);
-    expect(usage.end % 300).toBe(0);
-    // The range reaches back past the data, which starts at startTime: the increase since then.
-    const own = (metric: string) => {
-      const series = summary.series.find(
-        x =>
-          x.metric === metric &&
-          x.labels.limitador_namespace === 'llm/qwen3-route' &&
-          x.labels.user === 'premiumuser1',
-      )!;
-      return valueAt(series, usage.end) - valueAt(series, summary.startTime);
+    const own = {
+      limitador_namespace: 'llm/qwen3-route',
+      user: 'premiumuser1',
     };
     expect(usage.authorized.map(s => s.tier)).toEqual(['premium']);
-    expect(usage.authorized[0].total).toBe(own('authorized_calls'));
-    expect(usage.tokens[0].total).toBe(own('authorized_hits'));
-    expect(usage.authorized[0].points.length).toBeLessThanOrEqual(300);
+    within1Percent(
+      usage.authorized[0].total,
+      truth('authorized_calls', own, now, 3600),
+    );
+    within1Percent(
+      usage.tokens[0].total,
+      truth('authorized_hits', own, now, 3600),
+    );
     expect(usage.topUsers).toBeUndefined();
     expect(usage.promptTokens).toBeUndefined();
-    expect(counter.queries).toBe(4);
+    expect(queries).toBe(3);
   });
 
-  it('gives top users exactly even where the range reaches past the data (no extrapolation)', async () => {
-    const { usage } = await usageAtEnd({
-      range: '24h',
-      limitadorNamespace: 'llm/simulator-route',
-      modelName: 'simulator',
-      scope: 'all',
-    });
-    const expected: Record<string, [number, number]> = {};
-    for (const s of summary.series) {
-      if (
-        s.labels.limitador_namespace !== 'llm/simulator-route' ||
-        !s.labels.user
-      )
-        continue;
-      const delta = valueAt(s, usage.end) - valueAt(s, summary.startTime);
-      const entry = (expected[s.labels.user] ??= [0, 0]);
-      if (s.metric === 'authorized_calls') entry[0] += delta;
-      if (s.metric === 'authorized_hits') entry[1] += delta;
+  it('tells a route with no series apart from one whose series have no user/group labels', async () => {
+    for (const scope of ['user', 'all'] as const) {
+      const request = {
+        range: '24h' as const,
+        modelName: 'unscraped',
+        scope,
+        userId: 'freeuser1',
+      };
+      const none = await usageAt({
+        ...request,
+        limitadorNamespace: 'llm/unscraped-route',
+      });
+      expect(none.usage.state).toBe('no-series');
+      expect(none.usage.authorized).toEqual([]);
+      expect(none.usage.warnings).toEqual([]);
+      const unlabelled = await usageAt({
+        ...request,
+        modelName: 'legacy',
+        limitadorNamespace: 'llm/legacy-route',
+      });
+      expect(unlabelled.usage.state).toBe('no-user-labels');
+      expect(unlabelled.usage.perUserLabels).toBe(false);
+      expect(unlabelled.usage.topUsers).toBeUndefined();
+      if (scope === 'user') {
+        expect(none.queries).toBe(1);
+        expect(unlabelled.queries).toBe(1);
+        expect(unlabelled.usage.authorized).toEqual([]);
+      } else {
+        expect(none.usage.promptTokens?.total ?? 0).toBe(0);
+        // Everyone's calls, without tiers.
+        expect(unlabelled.usage.authorized.map(s => s.tier)).toEqual([null]);
+        within1Percent(
+          unlabelled.usage.authorized[0].total,
+          truth(
+            'authorized_calls',
+            { limitador_namespace: 'llm/legacy-route' },
+            now,
+            86400,
+          ),
+        );
+      }
     }
-    expect(
-      Object.fromEntries(
-        usage.topUsers!.map(u => [u.user, [u.calls, u.tokens]]),
-      ),
-    ).toEqual(expected);
   });
 
-  it('tells when each user last called a route, in one query', async () => {
+  it('says "no calls" for a user whose series exist but did not move in the range', async () => {
+    const idle = summary.series.find(
+      s =>
+        s.metric === 'authorized_calls' &&
+        s.labels.user &&
+        s.perStepIncrease.slice(1).includes(0),
+    )!;
+    const i = idle.perStepIncrease.indexOf(0, 1);
+    const { usage } = await usageAt(
+      {
+        range: '1h',
+        limitadorNamespace: idle.labels.limitador_namespace,
+        modelName: 'x',
+        scope: 'user',
+        userId: idle.labels.user,
+      },
+      summary.checkpoints[i + 1],
+    );
+    expect(usage.state).toBe('no-calls');
+    expect(totalOf(usage.authorized)).toBe(0);
+    expect(usage.authorized[0].points.length).toBe(30);
+  });
+
+  it('tells when each user last called a route, to 5 minutes, in one query', async () => {
     const { client, counter } = counting(prometheus);
     const users = [
       'freeuser1',
@@ -211,7 +285,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
       users.map(user => ({ user, limitadorNamespace: 'llm/simulator-route' })),
       summary.endTime,
     );
-    const expected = new Map<string, number>();
+    let checked = 0;
     for (const s of summary.series) {
       if (
         s.metric !== 'authorized_calls' ||
@@ -222,42 +296,15 @@ describe('UsageService against the real Prometheus with the generated data', () 
       const lastActive = s.perStepIncrease
         .map((inc, i) => (inc > 0 ? i : -1))
         .reduce((a, b) => Math.max(a, b));
-      expected.set(
-        `${s.labels.user}|llm/simulator-route`,
-        summary.checkpoints[lastActive + 1],
-      );
+      const got = lastCalls.get(`${s.labels.user}|llm/simulator-route`)!;
+      expect(
+        Math.abs(got - summary.checkpoints[lastActive + 1]),
+      ).toBeLessThanOrEqual(300);
+      checked++;
     }
-    expect(new Map(lastCalls)).toEqual(expected);
+    expect(checked).toBe(users.length);
+    expect(lastCalls.size).toBe(users.length);
     expect(counter.queries).toBe(1);
-  });
-
-  it('says so, rather than showing zeros, when the metrics have no per-user labels', async () => {
-    const service = new UsageService({ prometheus });
-    const request = {
-      range: '1h' as const,
-      limitadorNamespace: 'llm/legacy-route',
-      modelName: 'legacy',
-      nowSeconds: summary.endTime,
-    };
-    const mine = await service.getUsage({
-      ...request,
-      scope: 'user',
-      userId: 'freeuser1',
-    });
-    expect(mine.perUserLabels).toBe(false);
-    expect(mine.authorized).toEqual([]);
-    expect(mine.tokens).toEqual([]);
-    expect(mine.warnings).toEqual([NO_USER_LABELS]);
-    const all = await service.getUsage({ ...request, scope: 'all' });
-    expect(all.authorized.map(s => [s.tier, s.total])).toEqual([
-      [
-        null,
-        lastHour('authorized_calls', {
-          limitador_namespace: 'llm/legacy-route',
-        }).all,
-      ],
-    ]);
-    expect(all.topUsers).toBeUndefined();
   });
 
   describe('when Prometheus fails', () => {
@@ -274,24 +321,29 @@ describe('UsageService against the real Prometheus with the generated data', () 
       server.close();
     });
 
-    it('answers 503 naming Prometheus when it is too slow', async () => {
+    it('answers 503 saying Prometheus is unreachable and what to check, without its URL', async () => {
       const service = new UsageService({
         prometheus: new HttpPrometheusClient({ url, timeoutMs: 300 }),
       });
-      await expect(
-        service.getUsage({
-          range: '1h',
-          limitadorNamespace: 'llm/x',
-          modelName: 'x',
-          scope: 'all',
-          nowSeconds: summary.endTime,
-        }),
-      ).rejects.toMatchObject({
-        name: 'ServiceUnavailableError',
-        message: expect.stringMatching(
-          /Prometheus at http:\/\/127\.0\.0\.1:\d+ did not answer within 300 ms/,
-        ),
-      });
+      for (const scope of ['user', 'all'] as const) {
+        const error = await service
+          .getUsage({
+            range: '1h',
+            limitadorNamespace: 'llm/x',
+            modelName: 'x',
+            scope,
+            userId: 'freeuser1',
+            nowSeconds: now,
+          })
+          .catch(e => e);
+        expect(error).toMatchObject({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(
+            /^Prometheus \(maas\.prometheus\.url\) did not answer within 300 ms, so usage cannot be shown\. Ask the platform team/,
+          ),
+        });
+        expect(error.message).not.toContain('127.0.0.1');
+      }
     });
 
     it('answers 503 when Prometheus is not configured', async () => {

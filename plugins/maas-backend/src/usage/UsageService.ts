@@ -5,8 +5,12 @@ import {
   UsageRange,
   UsageSeries,
 } from '@maas-portal/plugin-maas-common';
-import { PrometheusClient, RangeSeries } from '../prometheus/PrometheusClient';
-import { promString, selector } from './promql';
+import {
+  InstantSample,
+  PrometheusClient,
+  RangeSeries,
+} from '../prometheus/PrometheusClient';
+import { IncreaseQuery, increaseUnion, promString, selector } from './promql';
 import { usageWindow, UsageWindow } from './usageWindow';
 
 export interface UsageRequest {
@@ -21,33 +25,56 @@ export interface UsageRequest {
 }
 
 const TOP_USERS = 10;
-export const NO_USER_LABELS =
-  "Limitador's metrics for this model carry no user or group labels, so per-user and per-tier usage is unknown. " +
-  'Ask the platform team to add a TelemetryPolicy on the Gateway with metrics.default.labels ' +
-  '{user: auth.identity.userid, group: auth.identity.groups} (Kuadrant 1.3 or newer).';
+type Part = 'authorized' | 'limited' | 'tokens' | 'prompt' | 'generation';
 
-function toSeries(series: RangeSeries[], window: UsageWindow): UsageSeries[] {
-  return series
-    .map(s => {
-      const points = s.points.filter(
-        ([t]) => t > window.start && t <= window.end,
-      );
-      return {
-        tier: s.metric.group ?? null,
-        ...(s.metric.limit_name ? { limitName: s.metric.limit_name } : {}),
-        points,
-        total: points.reduce((sum, [, v]) => sum + v, 0),
+/** Prometheus' answer without its URL, which only the platform team needs to see. */
+function unavailable(prometheus: PrometheusClient, error: unknown) {
+  const reason = (error as Error).message
+    .split(`Prometheus at ${prometheus.url}`)
+    .join('Prometheus (maas.prometheus.url)')
+    .split(prometheus.url)
+    .join('maas.prometheus.url');
+  return new ServiceUnavailableError(
+    `${reason}, so usage cannot be shown. Ask the platform team to check that Prometheus is running ` +
+      'and that maas.prometheus.url points at it.',
+  );
+}
+
+/** Points and totals of one part, one series per tier (and limit name), sorted. */
+function seriesOf(
+  part: Part,
+  points: RangeSeries[],
+  totals: InstantSample[],
+): UsageSeries[] {
+  const byKey = new Map<string, UsageSeries>();
+  const entry = (metric: Record<string, string>) => {
+    const key = `${metric.group ?? ''}/${metric.limit_name ?? ''}`;
+    let s = byKey.get(key);
+    if (!s) {
+      s = {
+        tier: metric.group ?? null,
+        ...(metric.limit_name ? { limitName: metric.limit_name } : {}),
+        points: [],
+        total: 0,
       };
-    })
-    .sort((a, b) =>
-      `${a.tier}/${a.limitName}`.localeCompare(`${b.tier}/${b.limitName}`),
-    );
+      byKey.set(key, s);
+    }
+    return s;
+  };
+  for (const r of points.filter(x => x.metric.part === part))
+    entry(r.metric).points = r.points;
+  for (const t of totals.filter(x => x.metric.part === part))
+    entry(t.metric).total = t.value;
+  return [...byKey.values()].sort((a, b) =>
+    `${a.tier}/${a.limitName}`.localeCompare(`${b.tier}/${b.limitName}`),
+  );
 }
 
 /**
- * A model's usage from Prometheus: a fixed number of queries per request (six, eight for admins),
- * whatever the number of users or keys. Series hold the increase within each step, so their sum
- * is the increase over the range.
+ * A model's usage from Prometheus, in a fixed number of queries whatever the number of users or
+ * keys: at most four (route check, points, totals, top users). Points are the increase within each
+ * step, the last ending now; totals are one increase over the whole range, so a longer range never
+ * shows less than a shorter one.
  */
 export class UsageService {
   readonly #prometheus?: PrometheusClient;
@@ -69,11 +96,12 @@ export class UsageService {
     );
     const { stepSeconds: step, start, end, rangeSeconds } = window;
     const ns = request.limitadorNamespace;
-    const base: ModelUsage = {
+    const usage: ModelUsage = {
       range: request.range,
       start,
       end,
       stepSeconds: step,
+      state: 'no-route',
       scope: request.scope,
       userId: request.userId,
       limitadorNamespace: ns,
@@ -83,101 +111,131 @@ export class UsageService {
       tokens: [],
       warnings: [],
     };
-    const rangeQuery = (q: string) =>
-      prometheus.queryRange(q, { start: start + step, end, step });
-    const failures: string[] = [];
-    const attempt = async <T>(
-      what: string,
-      run: () => Promise<T>,
-    ): Promise<T | undefined> => {
-      try {
-        return await run();
-      } catch (error) {
-        failures.push(`${what}: ${(error as Error).message}`);
-        return undefined;
-      }
-    };
 
-    let perUserLabels = false;
     if (ns) {
-      const labelled = await attempt('per-user labels', () =>
-        prometheus.query(
-          `count(last_over_time(authorized_calls${selector([
-            ['limitador_namespace', '=', ns],
-            ['user', '!=', ''],
-          ])}[${rangeSeconds}s]))`,
+      const seen = await prometheus
+        .query(
+          `count by (labelled) (label_replace(last_over_time(authorized_calls${selector(
+            [['limitador_namespace', '=', ns]],
+          )}[${rangeSeconds}s]), "labelled", "yes", "user", ".+"))`,
           end,
-        ),
-      );
-      perUserLabels = (labelled?.[0]?.value ?? 0) > 0;
-    } else {
-      base.warnings.push(
-        "The model has no HTTPRoute, so Limitador's numbers for it cannot be found.",
-      );
+        )
+        .catch(error => {
+          throw unavailable(prometheus, error);
+        });
+      usage.perUserLabels = seen.some(s => s.metric.labelled === 'yes');
+      if (seen.length === 0) usage.state = 'no-series';
+      else usage.state = usage.perUserLabels ? 'calls' : 'no-user-labels';
     }
-    base.perUserLabels = perUserLabels;
 
-    const userFilter: Array<[string, '=' | '!=', string]> =
-      request.scope === 'user' ? [['user', '=', request.userId ?? '']] : [];
-    const canSplit = request.scope === 'all' || perUserLabels;
-    if (ns && !perUserLabels) base.warnings.push(NO_USER_LABELS);
-
-    const jobs: Array<Promise<unknown>> = [];
-    if (ns && canSplit) {
-      const sel = selector([['limitador_namespace', '=', ns], ...userFilter]);
-      jobs.push(
-        attempt('authorized calls', () =>
-          rangeQuery(
-            `sum by (group) (increase(authorized_calls${sel}[${step}s]))`,
-          ),
-        ).then(r => r && (base.authorized = toSeries(r, window))),
-        attempt('limited calls', () =>
-          rangeQuery(
-            `sum by (group, limit_name) (increase(limited_calls${sel}[${step}s]))`,
-          ),
-        ).then(r => r && (base.limited = toSeries(r, window))),
-        attempt('tokens', () =>
-          rangeQuery(
-            `sum by (group) (increase(authorized_hits${sel}[${step}s]))`,
-          ),
-        ).then(r => r && (base.tokens = toSeries(r, window))),
+    const parts: IncreaseQuery[] = [];
+    const readLimitador =
+      usage.state === 'calls' ||
+      (usage.state === 'no-user-labels' && request.scope === 'all');
+    if (ns && readLimitador) {
+      const sel = selector([
+        ['limitador_namespace', '=', ns],
+        ...(request.scope === 'user'
+          ? [['user', '=', request.userId ?? ''] as ['user', '=', string]]
+          : []),
+      ]);
+      parts.push(
+        {
+          part: 'authorized',
+          metric: 'authorized_calls',
+          selector: sel,
+          by: ['group'],
+        },
+        {
+          part: 'limited',
+          metric: 'limited_calls',
+          selector: sel,
+          by: ['group', 'limit_name'],
+        },
+        {
+          part: 'tokens',
+          metric: 'authorized_hits',
+          selector: sel,
+          by: ['group'],
+        },
       );
     }
     if (request.scope === 'all') {
       const model = selector([['model_name', '=', request.modelName]]);
-      for (const [metric, field] of [
-        ['vllm:prompt_tokens_total', 'promptTokens'],
-        ['vllm:generation_tokens_total', 'generationTokens'],
-      ] as const) {
-        jobs.push(
-          attempt(`${metric}`, () =>
-            rangeQuery(`sum(increase(${metric}${model}[${step}s]))`),
-          ).then(r => {
-            if (r)
-              base[field] = toSeries(r, window)[0] ?? {
-                tier: null,
-                points: [],
-                total: 0,
-              };
-          }),
-        );
-      }
-      if (ns && perUserLabels) {
-        jobs.push(
-          attempt('top users', () =>
-            this.#topUsers(prometheus, ns, window),
-          ).then(r => r && (base.topUsers = r)),
-        );
-      }
+      parts.push(
+        {
+          part: 'prompt',
+          metric: 'vllm:prompt_tokens_total',
+          selector: model,
+          by: [],
+        },
+        {
+          part: 'generation',
+          metric: 'vllm:generation_tokens_total',
+          selector: model,
+          by: [],
+        },
+      );
     }
-    await Promise.all(jobs);
+    if (parts.length === 0) return usage;
 
-    const attempted = jobs.length + (ns ? 1 : 0);
-    if (attempted > 0 && failures.length === attempted) {
-      throw new ServiceUnavailableError(`Usage is unavailable: ${failures[0]}`);
+    const failures: Array<{ what: string; error: unknown }> = [];
+    const attempt = <T>(what: string, run: () => Promise<T>) =>
+      run().catch(error => {
+        failures.push({ what, error });
+        return undefined;
+      });
+    const [points, totals, topUsers] = await Promise.all([
+      attempt('the charts', () =>
+        prometheus.queryRange(increaseUnion(parts, step), {
+          start: start + step,
+          end,
+          step,
+        }),
+      ),
+      attempt('the totals', () =>
+        prometheus.query(increaseUnion(parts, rangeSeconds), end),
+      ),
+      request.scope === 'all' && usage.state === 'calls'
+        ? attempt('the top users', () =>
+            this.#topUsers(prometheus, ns!, window),
+          )
+        : undefined,
+    ]);
+    if (!points && !totals) throw unavailable(prometheus, failures[0].error);
+    for (const { what, error } of failures)
+      usage.warnings.push(
+        `Left out ${what}: ${unavailable(prometheus, error).message}`,
+      );
+    for (const part of ['authorized', 'limited', 'tokens'] as const)
+      usage[part] = seriesOf(part, points ?? [], totals ?? []);
+    if (request.scope === 'all') {
+      for (const [part, field] of [
+        ['prompt', 'promptTokens'],
+        ['generation', 'generationTokens'],
+      ] as const)
+        usage[field] = seriesOf(part, points ?? [], totals ?? [])[0] ?? {
+          tier: null,
+          points: [],
+          total: 0,
+        };
     }
-    base.warnings.push(...failures.map(f => `Left out ${f}`));
-    return base;
+    if (topUsers) usage.topUsers = topUsers;
+
+    const firstPoint = Math.min(
+      ...[...usage.authorized, ...usage.limited, ...usage.tokens]
+        .filter(s => s.points.length > 0)
+        .map(s => s.points[0][0]),
+    );
+    if (Number.isFinite(firstPoint) && firstPoint - step > start)
+      usage.dataSince = firstPoint - step;
+    const calls = [...usage.authorized, ...usage.limited].reduce(
+      (n, s) => n + s.total,
+      0,
+    );
+    if (usage.state === 'calls' && totals && calls === 0)
+      usage.state = 'no-calls';
+    return usage;
   }
 
   /**
@@ -209,8 +267,8 @@ export class UsageService {
   }
 
   /**
-   * Sums each user's increases per step over the range (a subquery) rather than one increase over
-   * the whole range, which Prometheus extrapolates where the data starts or stops inside it.
+   * The ten users with the most calls over the range, and their tokens: one query, one increase
+   * over the whole range per user, as the totals are.
    */
   async #topUsers(
     prometheus: PrometheusClient,
@@ -221,25 +279,18 @@ export class UsageService {
       ['limitador_namespace', '=', ns],
       ['user', '!=', ''],
     ]);
-    const { rangeSeconds, stepSeconds: step, end } = window;
-    const overRange = (metric: string) =>
-      `sum by (user, group) (sum_over_time(increase(${metric}${sel}[${step}s])[${
-        rangeSeconds - step
-      }s:${step}s]))`;
-    const [calls, tokens] = await Promise.all([
-      prometheus.query(
-        `topk(${TOP_USERS}, ${overRange('authorized_calls')})`,
-        end,
-      ),
-      prometheus.query(overRange('authorized_hits'), end),
-    ]);
+    const range = `${window.rangeSeconds}s`;
+    const calls = `topk(${TOP_USERS}, sum by (user, group) (increase(authorized_calls${sel}[${range}])))`;
+    const tokens = `sum by (user) (increase(authorized_hits${sel}[${range}])) and on (user) ${calls}`;
+    const samples = await prometheus.query(
+      `label_replace(${calls}, "part", "calls", "", "") or label_replace(${tokens}, "part", "tokens", "", "")`,
+      window.end,
+    );
     const tokensByUser = new Map<string, number>();
-    for (const s of tokens)
-      tokensByUser.set(
-        s.metric.user,
-        (tokensByUser.get(s.metric.user) ?? 0) + s.value,
-      );
-    return calls
+    for (const s of samples.filter(x => x.metric.part === 'tokens'))
+      tokensByUser.set(s.metric.user, s.value);
+    return samples
+      .filter(s => s.metric.part === 'calls')
       .map(s => ({
         user: s.metric.user,
         tier: s.metric.group ?? '',

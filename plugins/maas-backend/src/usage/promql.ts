@@ -14,3 +14,29 @@ export function selector(
     .map(([label, op, value]) => `${label}${op}${promString(value)}`)
     .join(',')}}`;
 }
+
+/** One counter's increase over a window, summed by some labels. */
+export interface IncreaseQuery {
+  /** Names the part in the union's answer (its `part` label). */
+  part: string;
+  metric: string;
+  selector: string;
+  by: string[];
+}
+
+/**
+ * Several increases over the same window in one query: each summed by its labels and tagged with a
+ * `part` label, so that their label sets never collide in the union.
+ */
+export function increaseUnion(
+  queries: IncreaseQuery[],
+  windowSeconds: number,
+): string {
+  return queries
+    .map(q => {
+      const by = q.by.length > 0 ? ` by (${q.by.join(', ')})` : '';
+      const sum = `sum${by} (increase(${q.metric}${q.selector}[${windowSeconds}s]))`;
+      return `label_replace(${sum}, "part", ${promString(q.part)}, "", "")`;
+    })
+    .join(' or ');
+}

@@ -5,18 +5,21 @@ const RANGE_SECONDS: Record<UsageRange, number> = {
   '24h': 86400,
   '7d': 604800,
 };
-/** Steps that divide their range and keep every series at 300 points or fewer. */
+/**
+ * Steps that divide their range into 30, 96 and 56 points, each at least twice a 60 s scrape
+ * interval, so that every point's window holds samples.
+ */
 const STEP_SECONDS: Record<UsageRange, number> = {
-  '1h': 60,
-  '24h': 300,
-  '7d': 2400,
+  '1h': 120,
+  '24h': 900,
+  '7d': 10800,
 };
 
 export interface UsageWindow {
   range: UsageRange;
   rangeSeconds: number;
   stepSeconds: number;
-  /** Aligned to the step, so that repeated loads within a step ask Prometheus the same question. */
+  /** Now (whole seconds): the last point and every total end here. */
   end: number;
   start: number;
 }
@@ -27,6 +30,6 @@ export function usageWindow(
 ): UsageWindow {
   const rangeSeconds = RANGE_SECONDS[range];
   const stepSeconds = STEP_SECONDS[range];
-  const end = Math.floor(nowSeconds / stepSeconds) * stepSeconds;
+  const end = Math.floor(nowSeconds);
   return { range, rangeSeconds, stepSeconds, end, start: end - rangeSeconds };
 }

@@ -2,14 +2,36 @@
 export const USAGE_RANGES = ['1h', '24h', '7d'] as const;
 export type UsageRange = (typeof USAGE_RANGES)[number];
 
-/** One line on a chart: values per step (the increase within each step), and their sum. */
+/**
+ * What the usage of a model's route is, before any number: each has its own sentence and next step.
+ * - `no-route`: the model has no HTTPRoute, so Limitador's numbers cannot be found.
+ * - `no-series`: Prometheus has no series of Limitador for the route in the range (not scraped, or
+ *   the route's policy not enforced).
+ * - `no-user-labels`: series without `user`/`group` labels (no TelemetryPolicy): per-user and
+ *   per-tier numbers are unknown; everyone's calls are still shown in scope `all`.
+ * - `no-calls`: series, but no calls in the range.
+ * - `calls`: calls in the range.
+ * Prometheus unreachable is an answer of its own: 503.
+ */
+export type UsageState =
+  | 'no-route'
+  | 'no-series'
+  | 'no-user-labels'
+  | 'no-calls'
+  | 'calls';
+
+/**
+ * One line on a chart: values per step (the increase within the step that ends at the point), and
+ * the increase over the whole range, queried once (not summed from the points).
+ */
 export interface UsageSeries {
   /** The tier (Limitador's `group` label); null when the metrics carry no per-user labels. */
   tier: string | null;
   /** For limited calls: the limit that refused them, when Limitador reports it. */
   limitName?: string;
-  /** [unix seconds at the end of the step, increase within the step]. */
+  /** [unix seconds at the end of the step, increase within the step]; steps end at `end`. */
   points: Array<[number, number]>;
+  /** The increase over the range (`increase(x[range])` at `end`). */
   total: number;
 }
 
@@ -23,9 +45,16 @@ export interface TopUser {
 /** `GET /models/by-entity/usage`: a model's usage over a range. */
 export interface ModelUsage {
   range: UsageRange;
+  /** The window: `end` is the time of the request; points are `stepSeconds` apart, the last at `end`. */
   start: number;
   end: number;
   stepSeconds: number;
+  state: UsageState;
+  /**
+   * When Prometheus' data for the route starts inside the range (to a step): the range is longer
+   * than the data. Absent when the data covers the range.
+   */
+  dataSince?: number;
   /** `user`: the caller's own usage; `all`: everyone's (holders of maas.usage.read-all). */
   scope: 'user' | 'all';
   /** The id the gateway knows the caller by (Limitador's `user` label). */

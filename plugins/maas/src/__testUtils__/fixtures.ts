@@ -140,6 +140,7 @@ export function usage(overrides: Partial<ModelUsage> = {}): ModelUsage {
     start: 1_700_000_000,
     end: 1_700_086_400,
     stepSeconds: 300,
+    state: 'calls',
     scope: 'user',
     userId: 'alice',
     perUserLabels: true,
