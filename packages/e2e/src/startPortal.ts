@@ -104,6 +104,8 @@ export async function startPortal(options: {
       maas: {
         cluster: { kubeconfig: options.kubeconfig },
         prometheus: { url: options.prometheusUrl },
+        // One signed-in guest, an admin, requests and approves: a single-admin install.
+        approvals: { allowSelfApproval: true },
       },
     }),
   );
