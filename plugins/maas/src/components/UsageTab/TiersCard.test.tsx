@@ -25,6 +25,17 @@ describe('TiersCard', () => {
     expect(premium).toHaveTextContent('50,000 per 1h');
   });
 
+  it('says "no token limit" in words for a tier without one', async () => {
+    const value = tiers();
+    value.tiers[1] = { ...value.tiers[1], name: 'enterprise', tokens: [] };
+    await renderWithApis(<TiersCard tiers={{ loading: false, value }} />, {});
+    const table = screen.getByRole('table', { name: 'Tiers' });
+    const enterprise = within(table).getByText('enterprise').closest('tr')!;
+    expect(enterprise).toHaveTextContent('20 per 2m');
+    expect(enterprise).toHaveTextContent('no token limit');
+    expect(enterprise).not.toHaveTextContent('—');
+  });
+
   it('marks tiers found only in the cluster, limits for everyone, and warnings', async () => {
     const value = tiers();
     value.tiers[1] = {

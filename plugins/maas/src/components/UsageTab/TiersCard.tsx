@@ -14,8 +14,11 @@ import { formatRates } from '../../format/limits';
 import { ErrorAlert } from '../ErrorAlert';
 import { useNoWrapStyles } from '../layout/noWrap';
 
-const rates = (limits: LiveLimit[]) =>
-  formatRates(limits.flatMap(l => l.rates));
+/** A tier's limits of one kind; none is said in words, never a dash that reads as unknown. */
+const rates = (limits: LiveLimit[], none: string) => {
+  const all = limits.flatMap(l => l.rates);
+  return all.length > 0 ? formatRates(all) : none;
+};
 
 function LimitRows(props: { label: string; limits: LiveLimit[] }) {
   return (
@@ -94,8 +97,12 @@ export function TiersCard(props: {
                         {tier.approval === 'manual' && 'by an approver'}
                         {!tier.approval && '—'}
                       </TableCell>
-                      <TableCell>{rates(tier.requests)}</TableCell>
-                      <TableCell>{rates(tier.tokens)}</TableCell>
+                      <TableCell>
+                        {rates(tier.requests, 'no request limit')}
+                      </TableCell>
+                      <TableCell>
+                        {rates(tier.tokens, 'no token limit')}
+                      </TableCell>
                     </TableRow>
                   ))}
                   <LimitRows label="everyone" limits={value.everyone} />
