@@ -2,7 +2,7 @@ import {
   BackstageCredentials,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { ObjectRef, stringifyObjectRef } from '@maas-portal/plugin-maas-common';
 import {
   INFERENCE_SERVICE,
@@ -23,13 +23,13 @@ export interface EntityModelRef {
  * requests: the owner the InferenceService records, and members of `maas.adminGroups`.
  */
 export class EntityBindings {
-  readonly #state?: Pick<ClusterState, 'get'>;
+  readonly #state?: Pick<ClusterState, 'get' | 'status'>;
   readonly #userInfo: UserInfoService;
   readonly #adminGroups: Set<string>;
 
   constructor(options: {
     /** The watch caches; absent without a cluster, and then no entity is bound. */
-    state?: Pick<ClusterState, 'get'>;
+    state?: Pick<ClusterState, 'get' | 'status'>;
     userInfo: UserInfoService;
     adminGroups: string[];
   }) {
@@ -56,8 +56,17 @@ export class EntityBindings {
         reason: noClusterMessage('no model can be bound to its entity'),
       };
     }
+    const isvc = this.inferenceService(ref);
+    const cache = this.#state.status(INFERENCE_SERVICE);
+    if (!isvc && !cache.syncedAt) {
+      // Not read yet, or the cluster does not answer: no verdict rather than a wrong one.
+      throw new ServiceUnavailableError(
+        cache.failure?.message ??
+          'The portal is still reading InferenceServices from the cluster; try again in a moment',
+      );
+    }
     return bindingOf(
-      this.inferenceService(ref),
+      isvc,
       ref.entityRef,
       stringifyObjectRef(ref.inferenceService),
     );
@@ -85,7 +94,12 @@ export class EntityBindings {
    * must be bound, and the caller an admin or the owner the InferenceService records.
    */
   refusalToDecide(claims: string[], ref: EntityModelRef): string | undefined {
-    const binding = this.of(ref);
+    let binding: ModelBinding;
+    try {
+      binding = this.of(ref);
+    } catch (error) {
+      return (error as Error).message;
+    }
     if (!binding.bound) return binding.reason;
     if (claims.some(c => this.#adminGroups.has(c))) return undefined;
     if (binding.owner && claims.includes(binding.owner)) return undefined;

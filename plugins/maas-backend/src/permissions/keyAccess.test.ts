@@ -63,6 +63,12 @@ const bindings = new EntityBindings({
   state: {
     get: ((_kind: unknown, namespace: string, name: string) =>
       isvcs[`${namespace}/${name}`]) as any,
+    status: () => ({
+      kind: 'InferenceService',
+      state: 'synced',
+      syncedAt: '2026-11-30T00:00:00Z',
+      ageSeconds: 0,
+    }),
   },
   userInfo: mockServices.userInfo.mock({
     getUserInfo: async credentials => {
