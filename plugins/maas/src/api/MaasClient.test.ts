@@ -25,6 +25,17 @@ function setup(answer: { status?: number; body?: unknown } = {}) {
 }
 
 describe('MaasClient', () => {
+  it('revokes a key made outside the portal, taking the 204 without a body', async () => {
+    const { client, fetch } = setup({ status: 204 });
+    await expect(
+      client.revokeOutsideKey('resource:default/qwen3', 'seed key'),
+    ).resolves.toBeUndefined();
+    expect(fetch.mock.calls[0][0]).toBe(
+      `${BASE}/models/by-entity/outside-keys/seed%20key/revoke?entityRef=resource%3Adefault%2Fqwen3`,
+    );
+    expect(fetch.mock.calls[0][1]).toMatchObject({ method: 'POST' });
+  });
+
   it.each([
     ['getStatus', [], 'GET', '/status'],
     ['listModels', [], 'GET', '/models'],
@@ -33,6 +44,24 @@ describe('MaasClient', () => {
       ['resource:default/qwen3'],
       'GET',
       '/models/by-entity?entityRef=resource%3Adefault%2Fqwen3',
+    ],
+    [
+      'getBinding',
+      ['resource:default/qwen3'],
+      'GET',
+      '/models/by-entity/binding?entityRef=resource%3Adefault%2Fqwen3',
+    ],
+    [
+      'adoptModel',
+      ['resource:default/qwen3'],
+      'POST',
+      '/models/by-entity/adopt?entityRef=resource%3Adefault%2Fqwen3',
+    ],
+    [
+      'listOutsideKeys',
+      ['resource:default/qwen3'],
+      'GET',
+      '/models/by-entity/outside-keys?entityRef=resource%3Adefault%2Fqwen3',
     ],
     [
       'getModelTiers',
