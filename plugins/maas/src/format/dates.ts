@@ -13,11 +13,15 @@ export function formatDateTime(iso: string | undefined): string {
   });
 }
 
-/** A chart tick: `HH:mm` for ranges within a day, `dd MMM` for longer ones. */
+/** A chart tick: `HH:mm` for ranges within a day, `ddd dd MMM` for longer ones. */
 export function formatTick(unixSeconds: number, longRange: boolean): string {
   const date = new Date(unixSeconds * 1000);
   return longRange
-    ? date.toLocaleDateString('en-GB', { day: '2-digit', month: 'short' })
+    ? date.toLocaleDateString('en-GB', {
+        weekday: 'short',
+        day: '2-digit',
+        month: 'short',
+      })
     : date.toLocaleTimeString('en-GB', {
         hour: '2-digit',
         minute: '2-digit',

@@ -56,52 +56,113 @@ describe('UsageCharts', () => {
     );
   });
 
-  it('says plainly when nobody called the model', async () => {
-    await render(async () =>
-      usage({ authorized: [], limited: [], tokens: [], range: '1h' }),
-    );
-    expect(
-      await screen.findByText(/No calls to this model in the last hour/),
-    ).toBeInTheDocument();
+  /** The four states of missing data: each its own sentence and next step, none of the others'. */
+  const STATES = {
+    'no series': [
+      async () =>
+        usage({
+          state: 'no-series',
+          limitadorNamespace: 'llm/qwen3-route',
+          authorized: [],
+          limited: [],
+          tokens: [],
+        }),
+      'No series for llm/qwen3-route',
+      /check that Prometheus scrapes Limitador and that the route's rate limit policy is enforced/,
+    ],
+    'series without labels': [
+      async () =>
+        usage({
+          state: 'no-user-labels',
+          scope: 'all',
+          perUserLabels: false,
+          limitadorNamespace: 'llm/legacy-route',
+          authorized: [{ tier: null, points: [[1_700_000_300, 2]], total: 2 }],
+          limited: [],
+          tokens: [],
+        }),
+      'Series without user and group labels',
+      /add a TelemetryPolicy on the Gateway/,
+    ],
+    'Prometheus unreachable': [
+      () =>
+        rejectWith(
+          503,
+          'Prometheus (maas.prometheus.url) did not answer within 5000 ms, so usage cannot be shown. Ask the platform team to check that Prometheus is running and that maas.prometheus.url points at it.',
+        ),
+      'Prometheus is unreachable',
+      /Ask the platform team to check that Prometheus is running/,
+    ],
+    'no calls': [
+      async () =>
+        usage({
+          state: 'no-calls',
+          range: '1h',
+          authorized: [
+            { tier: 'free', points: [[1_700_000_300, 0]], total: 0 },
+          ],
+          limited: [],
+          tokens: [],
+        }),
+      'No calls to this model in the last hour with your keys',
+      /a longer range may show earlier ones/,
+    ],
+  } as const;
+  const sentences = Object.values(STATES).map(([, sentence]) => sentence);
+
+  it.each(Object.entries(STATES))(
+    'says "%s" in its own words, with a next step',
+    async (_state, [load, sentence, next]) => {
+      await render(load as MaasApi['getModelUsage']);
+      expect(await screen.findByText(new RegExp(sentence))).toBeInTheDocument();
+      expect(screen.getByText(next)).toBeInTheDocument();
+      for (const other of sentences.filter(x => x !== sentence))
+        expect(screen.queryByText(new RegExp(other))).not.toBeInTheDocument();
+    },
+  );
+
+  it('charts no empty lines when the route has no series or no calls', async () => {
+    await render(STATES['no calls'][0]);
+    await screen.findByText(/No calls to this model/);
     expect(screen.queryByRole('figure')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Usage totals')).not.toBeInTheDocument();
   });
 
-  it.each([
-    [
-      'replaces the charts with what to do when Prometheus is missing',
-      'Prometheus is not configured. Set maas.prometheus.url.',
-      /Set maas\.prometheus\.url/,
-    ],
-    [
-      'names maas.prometheus.url when Prometheus is unreachable',
-      'Prometheus at http://p:9090 is unreachable.',
-      /Check maas\.prometheus\.url/,
-    ],
-  ])('%s', async (_case, message, advice) => {
-    await render(() => rejectWith(503, message));
+  it("still charts everyone's calls where the series have no labels", async () => {
+    await render(STATES['series without labels'][0]);
+    expect(
+      await screen.findByRole('figure', {
+        name: 'Authorized and limited calls',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('replaces the charts with what to do when Prometheus is not configured', async () => {
+    await render(() =>
+      rejectWith(
+        503,
+        'No Prometheus is configured, so usage cannot be shown. Set maas.prometheus.url and restart the backend.',
+      ),
+    );
     expect(
       await screen.findByText('Usage charts need Prometheus'),
     ).toBeInTheDocument();
-    expect(screen.getByText(advice)).toBeInTheDocument();
+    expect(screen.getByText(/Set maas\.prometheus\.url/)).toBeInTheDocument();
   });
 
-  it('asks for a TelemetryPolicy when the metrics carry no per-user labels', async () => {
-    await render(async () =>
-      usage({
-        perUserLabels: false,
-        authorized: [{ tier: null, points: [[1, 2]], total: 2 }],
-        limited: [],
-        tokens: [],
-      }),
+  it('names the unit of each chart and says how much data a longer range has', async () => {
+    await render(async () => usage({ dataSince: 1_700_086_400 - 6 * 3600 }));
+    expect(
+      await screen.findByLabelText('Authorized and limited calls unit'),
+    ).toHaveTextContent(
+      /^calls per 5 min; each point counts the 5 min up to it/,
     );
-    expect(
-      await screen.findByText(
-        /Per-user usage needs a TelemetryPolicy on the Gateway/,
-      ),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('figure', { name: 'Authorized and limited calls' }),
-    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Tokens unit')).toHaveTextContent(
+      /^tokens per 5 min/,
+    );
+    expect(screen.getByLabelText('Data covered')).toHaveTextContent(
+      /only: about 6\.0 hours of the last 24 hours/,
+    );
   });
 
   it('says what the user may not see', async () => {

@@ -1,11 +1,6 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { Box, Grid, Typography } from '@material-ui/core';
-import {
-  Alert,
-  AlertTitle,
-  ToggleButton,
-  ToggleButtonGroup,
-} from '@material-ui/lab';
+import { Alert, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import {
   ModelUsage,
   USAGE_RANGES,
@@ -27,22 +22,22 @@ import {
 import { formatInstant, formatTick } from '../../format/dates';
 import { formatCount } from '../../format/limits';
 import { useUsage } from '../../hooks/useUsage';
-import { ErrorAlert, errorMessage, errorStatus } from '../ErrorAlert';
 import {
   ChartLine,
   ChartRow,
   mergeSeries,
   seriesKey,
+  stepLabel,
   tierColors,
   tierLabel,
+  timeTicks,
 } from './chartData';
 import { TopUsersTable } from './TopUsersTable';
-
-const RANGE_LABEL: Record<UsageRange, string> = {
-  '1h': 'the last hour',
-  '24h': 'the last 24 hours',
-  '7d': 'the last 7 days',
-};
+import {
+  DataSince,
+  UsageStateMessage,
+  UsageUnavailable,
+} from './UsageMessages';
 
 function callsChart(usage: ModelUsage, color: (tier: string | null) => string) {
   const series = [
@@ -99,17 +94,24 @@ function ChartCell(props: {
   label: string;
   chart: typeof LineChart | typeof AreaChart;
   data: { rows: ChartRow[]; lines: ChartLine[] };
-  range: UsageRange;
+  usage: ModelUsage;
+  /** What is counted, for the unit: "calls", "tokens". */
+  unit: string;
   series: (line: ChartLine) => ReactElement;
 }) {
-  const { label, chart: Chart, data, range, series } = props;
+  const { label, chart: Chart, data, usage, unit, series } = props;
+  const perStep = `${unit} per ${stepLabel(usage.stepSeconds)}`;
   return (
     <Grid item xs={12} lg={6}>
-      <Box role="figure" aria-label={label} height={280}>
+      <Box role="figure" aria-label={label} height={300}>
         <Typography variant="subtitle2">{label}</Typography>
+        <Typography variant="caption" aria-label={`${label} unit`}>
+          {perStep}; each point counts the {stepLabel(usage.stepSeconds)} up to
+          it, the last ending now
+        </Typography>
         <ResponsiveContainer width="100%" height={250}>
           <Chart data={data.rows}>
-            {axes(range)}
+            {axes(usage, perStep)}
             {data.lines.map(series)}
           </Chart>
         </ResponsiveContainer>
@@ -129,8 +131,8 @@ function seriesProps(line: ChartLine) {
   };
 }
 
-function axes(range: UsageRange) {
-  const longRange = range === '7d';
+function axes(usage: ModelUsage, perStep: string) {
+  const { start, end, range } = usage;
   return [
     <CartesianGrid key="grid" strokeDasharray="3 3" />,
     <XAxis
@@ -138,14 +140,22 @@ function axes(range: UsageRange) {
       dataKey="t"
       type="number"
       scale="time"
-      domain={['dataMin', 'dataMax']}
-      tickFormatter={(t: number) => formatTick(t, longRange)}
+      domain={[start, end]}
+      ticks={timeTicks(start, end, range)}
+      tickFormatter={(t: number) => formatTick(t, range === '7d')}
     />,
-    <YAxis key="y" tickFormatter={(v: number) => formatCount(v)} width={56} />,
+    <YAxis
+      key="y"
+      tickFormatter={(v: number) => formatCount(v)}
+      width={64}
+      label={{ value: perStep, angle: -90, position: 'insideLeft' }}
+    />,
     <Tooltip
       key="tooltip"
       labelFormatter={(t: number) => formatInstant(t)}
-      formatter={(v: number) => Math.round(v).toLocaleString('en-US')}
+      formatter={(v: number) =>
+        `${Math.round(v).toLocaleString('en-US')} ${perStep}`
+      }
     />,
     <Legend key="legend" />,
   ];
@@ -179,36 +189,28 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
   );
   const calls = useMemo(() => callsChart(usage, color), [usage, color]);
   const tokens = useMemo(() => tokensChart(usage, color), [usage, color]);
-  const empty = calls.rows.length === 0 && tokens.rows.length === 0;
+  const charted =
+    (usage.state === 'calls' || usage.state === 'no-user-labels') &&
+    calls.rows.length + tokens.rows.length > 0;
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      {!usage.perUserLabels && (
-        <Alert severity="info">
-          <AlertTitle>Per-user usage is not available</AlertTitle>
-          Per-user usage needs a TelemetryPolicy on the Gateway that labels
-          Limitador's metrics with the user and tier. Until one is applied, the
-          charts show everyone's calls, not per tier or per user.
-        </Alert>
-      )}
+      <UsageStateMessage usage={usage} />
       {usage.warnings.map(w => (
         <Alert key={w} severity="info">
           {w}
         </Alert>
       ))}
-      <Totals usage={usage} />
-      {empty ? (
-        <Typography variant="body1">
-          No calls to this model in {RANGE_LABEL[usage.range]}. Calls appear
-          here within a minute or two of being made.
-        </Typography>
-      ) : (
+      {charted && <Totals usage={usage} />}
+      {charted && <DataSince usage={usage} />}
+      {charted && (
         <Grid container spacing={2}>
           <ChartCell
             label="Authorized and limited calls"
             chart={LineChart}
             data={calls}
-            range={usage.range}
+            usage={usage}
+            unit="calls"
             series={line => (
               <Line
                 key={line.dataKey}
@@ -222,7 +224,8 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
             label="Tokens"
             chart={AreaChart}
             data={tokens}
-            range={usage.range}
+            usage={usage}
+            unit="tokens"
             series={line => (
               <Area
                 key={line.dataKey}
@@ -238,22 +241,6 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
       {usage.topUsers && <TopUsersTable users={usage.topUsers} />}
     </Box>
   );
-}
-
-function UsageUnavailable(props: { error: Error }) {
-  const { error } = props;
-  if (errorStatus(error) === 503) {
-    const message = errorMessage(error);
-    return (
-      <Alert severity="info">
-        <AlertTitle>Usage charts need Prometheus</AlertTitle>
-        {message}
-        {!message.includes('maas.prometheus.url') &&
-          ' Check maas.prometheus.url in the app config and that Prometheus scrapes Limitador.'}
-      </Alert>
-    );
-  }
-  return <ErrorAlert error={error} action="see this model's usage" />;
 }
 
 export interface UsageChartsProps {

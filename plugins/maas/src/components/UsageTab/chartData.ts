@@ -1,4 +1,4 @@
-import { UsageSeries } from '@maas-portal/plugin-maas-common';
+import { UsageRange, UsageSeries } from '@maas-portal/plugin-maas-common';
 
 /** One row per step: `t` (unix seconds) and one value per line. */
 export type ChartRow = { t: number } & Record<string, number>;
@@ -65,3 +65,31 @@ export function mergeSeries(
 
 export const seriesKey = (prefix: string, tier: string | null) =>
   `${prefix}:${tierLabel(tier)}`;
+
+/** A step in words, for the unit of a chart: "2 min", "15 min", "3 h". */
+export function stepLabel(stepSeconds: number): string {
+  return stepSeconds < 3600
+    ? `${stepSeconds / 60} min`
+    : `${stepSeconds / 3600} h`;
+}
+
+/**
+ * Ticks in local time that read well for a range: every 10 minutes over an hour, every 3 hours
+ * over a day, every midnight over a week; within [start, end] (unix seconds).
+ */
+export function timeTicks(
+  start: number,
+  end: number,
+  range: UsageRange,
+): number[] {
+  const d = new Date(start * 1000);
+  const next: Record<UsageRange, () => void> = {
+    '1h': () => d.setMinutes(Math.floor(d.getMinutes() / 10) * 10 + 10, 0, 0),
+    '24h': () => d.setHours(Math.floor(d.getHours() / 3) * 3 + 3, 0, 0, 0),
+    '7d': () => d.setHours(24, 0, 0, 0),
+  };
+  const ticks: number[] = [];
+  for (next[range](); d.getTime() / 1000 <= end; next[range]())
+    ticks.push(d.getTime() / 1000);
+  return ticks;
+}
