@@ -42,7 +42,10 @@ const QWEN = 'component:default/qwen3';
 const MIRROR = 'component:default/qwen3-mirror';
 /** A model deployed by hand: its InferenceService names no entity until an admin adopts it. */
 const SEED = 'component:default/seed';
+/** A model deleted and created again under the same name during the test. */
+const REBORN = 'component:default/reborn';
 const ENTITY_OWNERS: Record<string, string> = {
+  [REBORN]: 'group:default/ml',
   [QWEN]: 'group:default/ml',
   [MIRROR]: 'group:default/team-b',
   [SEED]: 'group:default/ml',
@@ -133,10 +136,12 @@ describe('keys router, with three users, on the harness', () => {
       INFERENCE_SERVICE,
       inferenceService(ns, 'seed', {}) as any,
     );
+    await createObject(kc, INFERENCE_SERVICE, rebornIsvc() as any);
     entities = [
       component('qwen3', `${ns}/qwen3`, 'group:default/ml'),
       component('qwen3-mirror', `${ns}/qwen3`, 'group:default/team-b'),
       component('seed', `${ns}/seed`, 'group:default/ml'),
+      component('reborn', `${ns}/reborn`, 'group:default/ml'),
       {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
@@ -179,6 +184,12 @@ describe('keys router, with three users, on the harness', () => {
         throw new Error(`qwen3 not bound yet: ${JSON.stringify(res.body)}`);
     }, 30_000);
   });
+
+  const rebornIsvc = () =>
+    inferenceService(ns, 'reborn', {
+      [MAAS_BOUND_ENTITY_ANNOTATION]: REBORN,
+      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+    });
 
   afterAll(async () => {
     if (kc && ns) await deleteTestNamespace(kc, ns);
@@ -672,5 +683,57 @@ describe('keys router, with three users, on the harness', () => {
       ok: true,
       request: { state: 'rejected', decidedBy: BOSS },
     });
+  });
+
+  it("hides an earlier model's requests from the owner of a model re-created under its name", async () => {
+    const pendingIds = async (user: string) =>
+      (
+        await request(server)
+          .get(`/api/maas/keys/requests?entityRef=${REBORN}&state=pending`)
+          .set(as(user))
+      ).body.map((r: { id: string }) => r.id);
+    const bobs = (
+      await newRequest(BOB, {
+        entityRef: REBORN,
+        tier: 'premium',
+        reason: 'before',
+      })
+    ).body.request.id;
+    expect(await pendingIds(JANE)).toEqual([bobs]);
+
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const target = {
+      group: INFERENCE_SERVICE.group,
+      version: INFERENCE_SERVICE.version,
+      plural: INFERENCE_SERVICE.plural,
+      namespace: ns,
+    };
+    const before = (await api.getNamespacedCustomObject({
+      ...target,
+      name: 'reborn',
+    })) as { metadata: { uid: string } };
+    await api.deleteNamespacedCustomObject({ ...target, name: 'reborn' });
+    await createObject(kc, INFERENCE_SERVICE, rebornIsvc() as any);
+
+    // Once the portal has seen the new object, Jane (its owner) no longer sees Bob's old request.
+    await eventually(async () => {
+      const ids = await pendingIds(JANE);
+      if (ids.length) throw new Error(`still shown: ${ids}`);
+    }, 30_000);
+    expect(await pendingIds(BOB)).toEqual([bobs]);
+    expect(
+      (await decide(BOSS, { ids: [bobs], decision: 'approve' })).body,
+    ).toEqual([
+      {
+        id: bobs,
+        ok: false,
+        error: `Key request ${bobs} was made for an earlier model named ${ns}/reborn, deleted since`,
+      },
+    ]);
+    const after = (await api.getNamespacedCustomObject({
+      ...target,
+      name: 'reborn',
+    })) as { metadata: { uid: string } };
+    expect(after.metadata.uid).not.toBe(before.metadata.uid);
   });
 });
