@@ -205,48 +205,52 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(queries).toBe(3);
   });
 
-  it('tells a route with no series apart from one whose series have no user/group labels', async () => {
-    for (const scope of ['user', 'all'] as const) {
-      const request = {
-        range: '24h' as const,
-        modelName: 'unscraped',
-        scope,
-        userId: 'freeuser1',
-      };
-      const none = await usageAt({
-        ...request,
-        limitadorNamespace: 'llm/unscraped-route',
-      });
-      expect(none.usage.state).toBe('no-series');
-      expect(none.usage.authorized).toEqual([]);
-      expect(none.usage.warnings).toEqual([]);
-      const unlabelled = await usageAt({
-        ...request,
-        modelName: 'legacy',
-        limitadorNamespace: 'llm/legacy-route',
-      });
-      expect(unlabelled.usage.state).toBe('no-user-labels');
-      expect(unlabelled.usage.perUserLabels).toBe(false);
-      expect(unlabelled.usage.topUsers).toBeUndefined();
-      if (scope === 'user') {
-        expect(none.queries).toBe(1);
-        expect(unlabelled.queries).toBe(1);
-        expect(unlabelled.usage.authorized).toEqual([]);
-      } else {
-        expect(none.usage.promptTokens?.total ?? 0).toBe(0);
-        // Everyone's calls, without tiers.
-        expect(unlabelled.usage.authorized.map(s => s.tier)).toEqual([null]);
-        within1Percent(
-          unlabelled.usage.authorized[0].total,
-          truth(
-            'authorized_calls',
-            { limitador_namespace: 'llm/legacy-route' },
-            now,
-            86400,
-          ),
-        );
-      }
-    }
+  /** The same request for the route with no series and the route whose series have no labels. */
+  async function unscrapedAndUnlabelled(scope: 'user' | 'all') {
+    const request = {
+      range: '24h' as const,
+      scope,
+      userId: 'freeuser1',
+    };
+    const none = await usageAt({
+      ...request,
+      modelName: 'unscraped',
+      limitadorNamespace: 'llm/unscraped-route',
+    });
+    const unlabelled = await usageAt({
+      ...request,
+      modelName: 'legacy',
+      limitadorNamespace: 'llm/legacy-route',
+    });
+    expect(none.usage.state).toBe('no-series');
+    expect(none.usage.authorized).toEqual([]);
+    expect(none.usage.warnings).toEqual([]);
+    expect(unlabelled.usage.state).toBe('no-user-labels');
+    expect(unlabelled.usage.perUserLabels).toBe(false);
+    expect(unlabelled.usage.topUsers).toBeUndefined();
+    return { none, unlabelled };
+  }
+
+  it('tells a user a route with no series apart from one whose series have no user/group labels, in one query each', async () => {
+    const { none, unlabelled } = await unscrapedAndUnlabelled('user');
+    expect(none.queries).toBe(1);
+    expect(unlabelled.queries).toBe(1);
+    expect(unlabelled.usage.authorized).toEqual([]);
+  });
+
+  it("shows everyone's calls without tiers where series have no labels, and nothing where there are none", async () => {
+    const { none, unlabelled } = await unscrapedAndUnlabelled('all');
+    expect(none.usage.promptTokens?.total ?? 0).toBe(0);
+    expect(unlabelled.usage.authorized.map(s => s.tier)).toEqual([null]);
+    within1Percent(
+      unlabelled.usage.authorized[0].total,
+      truth(
+        'authorized_calls',
+        { limitador_namespace: 'llm/legacy-route' },
+        now,
+        86400,
+      ),
+    );
   });
 
   it('says "no calls" for a user whose series exist but did not move in the range', async () => {
