@@ -120,6 +120,12 @@ describe('keys router, with three users, on the harness', () => {
   let ns: string;
   let entities: Entity[];
 
+  const rebornIsvc = () =>
+    inferenceService(ns, 'reborn', {
+      [MAAS_BOUND_ENTITY_ANNOTATION]: REBORN,
+      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+    });
+
   beforeAll(async () => {
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'keys-router');
@@ -184,12 +190,6 @@ describe('keys router, with three users, on the harness', () => {
         throw new Error(`qwen3 not bound yet: ${JSON.stringify(res.body)}`);
     }, 30_000);
   });
-
-  const rebornIsvc = () =>
-    inferenceService(ns, 'reborn', {
-      [MAAS_BOUND_ENTITY_ANNOTATION]: REBORN,
-      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
-    });
 
   afterAll(async () => {
     if (kc && ns) await deleteTestNamespace(kc, ns);
