@@ -15,11 +15,17 @@ const STEP_SECONDS: Record<UsageRange, number> = {
   '7d': 10800,
 };
 
+/**
+ * Windows end now, to this many seconds (a usual scrape interval: no sample is fresher), so that
+ * loads within it ask Prometheus the same question and share maas.prometheus.cacheTtlSeconds.
+ */
+export const END_GRANULARITY_SECONDS = 15;
+
 export interface UsageWindow {
   range: UsageRange;
   rangeSeconds: number;
   stepSeconds: number;
-  /** Now (whole seconds): the last point and every total end here. */
+  /** Now, to END_GRANULARITY_SECONDS: the last point and every total end here. */
   end: number;
   start: number;
 }
@@ -30,6 +36,7 @@ export function usageWindow(
 ): UsageWindow {
   const rangeSeconds = RANGE_SECONDS[range];
   const stepSeconds = STEP_SECONDS[range];
-  const end = Math.floor(nowSeconds);
+  const end =
+    Math.floor(nowSeconds / END_GRANULARITY_SECONDS) * END_GRANULARITY_SECONDS;
   return { range, rangeSeconds, stepSeconds, end, start: end - rangeSeconds };
 }
