@@ -255,6 +255,27 @@ describe('UsageService against the real Prometheus with the generated data', () 
     );
   });
 
+  it('says a model without a route has no route, without asking Prometheus about Limitador', async () => {
+    const mine = await usageAt({
+      range: '1h',
+      modelName: 'simulator',
+      scope: 'user',
+      userId: 'freeuser1',
+    });
+    expect(mine.usage.state).toBe('no-route');
+    expect(mine.queries).toBe(0);
+    const all = await usageAt({
+      range: '1h',
+      modelName: 'simulator',
+      scope: 'all',
+    });
+    expect(all.usage.state).toBe('no-route');
+    expect(all.usage.authorized).toEqual([]);
+    // The model server's own counters still answer, in two queries.
+    expect(all.usage.promptTokens!.total).toBeGreaterThan(0);
+    expect(all.queries).toBe(2);
+  });
+
   it('says "no calls" for a user whose series exist but did not move in the range', async () => {
     const idle = summary.series.find(
       s =>
