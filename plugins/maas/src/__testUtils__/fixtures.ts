@@ -8,6 +8,7 @@ import {
   LiveLimit,
   ModelTiers,
   ModelUsage,
+  TierDefinition,
   TierApproval,
   TierView,
   UsageSeries,
@@ -111,6 +112,21 @@ function tierView(
     tokens: [
       gatewayLimit('TokenRateLimitPolicy', `${name}-user-tokens`, tokens, '1h'),
     ],
+  };
+}
+
+/** A tier of the portal's configuration: requests per 2 minutes and tokens per hour. */
+export function tierDefinition(
+  name: string,
+  approval: TierApproval,
+  requests: number,
+  tokens: number,
+): TierDefinition {
+  return {
+    name,
+    approval,
+    requests: { limit: requests, window: '2m' },
+    tokens: { limit: tokens, window: '1h' },
   };
 }
 

@@ -2,7 +2,11 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasStatus } from '@maas-portal/plugin-maas-common';
 import { MaasApi } from '../../api/MaasApi';
-import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
+import {
+  apiKey,
+  keyRequest,
+  tierDefinition,
+} from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
 import * as tierChange from '../../__testUtils__/tierChangeSteps';
@@ -144,18 +148,8 @@ describe('ChangeTierDialog', () => {
       async () =>
         ({
           tiers: [
-            {
-              name: 'free',
-              approval: 'auto',
-              requests: { limit: 5, window: '2m' },
-              tokens: { limit: 100, window: '1h' },
-            },
-            {
-              name: 'premium',
-              approval: 'manual',
-              requests: { limit: 20, window: '2m' },
-              tokens: { limit: 50000, window: '1h' },
-            },
+            tierDefinition('free', 'auto', 5, 100),
+            tierDefinition('premium', 'manual', 20, 50000),
           ],
         } as Partial<MaasStatus> as MaasStatus),
     );

@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import { ModelDetails } from '../../api/MaasApi';
 import { model } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { HealthCard } from './HealthCard';
@@ -10,6 +11,23 @@ const objectRows = () =>
   within(screen.getByRole('list', { name: 'Model objects' })).getAllByRole(
     'listitem',
   );
+
+type Health = ModelDetails['health'];
+type Reason = Health['reasons'][number];
+
+/** One reason of a model's health: which object, how bad, and why. */
+const healthReason = (
+  severity: Reason['severity'],
+  object: string,
+  message: string,
+  waitingFor?: string,
+): Reason => ({ severity, object, message, waitingFor });
+
+const modelHealth = (
+  state: Health['state'],
+  reasons: Reason[],
+  waitingFor?: Health['waitingFor'],
+): Health => ({ state, reasons, waitingFor });
 
 const LONG_REASON =
   'Not enforced: MissingDependency: the Kuadrant operator could not find Limitador in kuadrant-system, so no limit of this policy reaches the gateway until an administrator installs it';
@@ -47,21 +65,18 @@ describe('HealthCard', () => {
           enforced: false,
         },
       ],
-      health: {
-        state: 'degraded',
-        reasons: [
-          {
-            severity: 'degraded',
-            object: 'AuthPolicy llm/gateway-auth (on the gateway)',
-            message: 'Kuadrant has not reported on this policy yet',
-          },
-          {
-            severity: 'degraded',
-            object: 'RateLimitPolicy llm/limits (on the route)',
-            message: LONG_REASON,
-          },
-        ],
-      },
+      health: modelHealth('degraded', [
+        healthReason(
+          'degraded',
+          'AuthPolicy llm/gateway-auth (on the gateway)',
+          'Kuadrant has not reported on this policy yet',
+        ),
+        healthReason(
+          'degraded',
+          'RateLimitPolicy llm/limits (on the route)',
+          LONG_REASON,
+        ),
+      ]),
     });
     // Four objects, four rows: the reasons do not come back as "state unknown" rows.
     expect(objectRows()).toHaveLength(4);
@@ -76,16 +91,9 @@ describe('HealthCard', () => {
 
   it('shows a long reason in full, wrapping between words', async () => {
     await render({
-      health: {
-        state: 'degraded',
-        reasons: [
-          {
-            severity: 'degraded',
-            object: 'HTTPRoute llm/qwen3',
-            message: LONG_REASON,
-          },
-        ],
-      },
+      health: modelHealth('degraded', [
+        healthReason('degraded', 'HTTPRoute llm/qwen3', LONG_REASON),
+      ]),
     });
     const reason = screen.getByText(`degraded: ${LONG_REASON}`);
     expect(reason).toBeVisible();
@@ -97,18 +105,18 @@ describe('HealthCard', () => {
 
   it('calls a model its controllers have not caught up with "waiting", not degraded', async () => {
     await render({
-      health: {
-        state: 'degraded',
-        waitingFor: ['KServe', 'the Gateway', 'Kuadrant'],
-        reasons: [
-          {
-            severity: 'degraded',
-            object: 'InferenceService llm/qwen3',
-            message: 'KServe has not reported readiness yet',
-            waitingFor: 'KServe',
-          },
+      health: modelHealth(
+        'degraded',
+        [
+          healthReason(
+            'degraded',
+            'InferenceService llm/qwen3',
+            'KServe has not reported readiness yet',
+            'KServe',
+          ),
         ],
-      },
+        ['KServe', 'the Gateway', 'Kuadrant'],
+      ),
     });
     expect(
       screen.getByText('waiting for KServe / the Gateway / Kuadrant'),
@@ -123,17 +131,14 @@ describe('HealthCard', () => {
 
   it('calls a wait past the grace period what its severity says', async () => {
     await render({
-      health: {
-        state: 'degraded',
-        reasons: [
-          {
-            severity: 'degraded',
-            object: 'InferenceService llm/qwen3',
-            message: 'KServe has not reported readiness yet',
-            waitingFor: 'KServe',
-          },
-        ],
-      },
+      health: modelHealth('degraded', [
+        healthReason(
+          'degraded',
+          'InferenceService llm/qwen3',
+          'KServe has not reported readiness yet',
+          'KServe',
+        ),
+      ]),
     });
     expect(screen.getByText('degraded')).toBeInTheDocument();
     expect(
@@ -144,21 +149,18 @@ describe('HealthCard', () => {
 
   it('shows an unhealthy model whose objects are missing, each once', async () => {
     await render({
-      health: {
-        state: 'unhealthy',
-        reasons: [
-          {
-            severity: 'unhealthy',
-            object: 'InferenceService llm/qwen3',
-            message: 'Not found in the cluster',
-          },
-          {
-            severity: 'unhealthy',
-            object: 'HTTPRoute (none)',
-            message: 'No HTTPRoute is linked to this model',
-          },
-        ],
-      },
+      health: modelHealth('unhealthy', [
+        healthReason(
+          'unhealthy',
+          'InferenceService llm/qwen3',
+          'Not found in the cluster',
+        ),
+        healthReason(
+          'unhealthy',
+          'HTTPRoute (none)',
+          'No HTTPRoute is linked to this model',
+        ),
+      ]),
       inferenceService: { namespace: 'llm', name: 'qwen3', found: false },
       route: undefined,
       policies: [],

@@ -137,17 +137,25 @@ describe('UsageCharts', () => {
     ).toBeInTheDocument();
   });
 
-  it('replaces the charts with what to do when Prometheus is not configured', async () => {
-    await render(() =>
-      rejectWith(
-        503,
-        'No Prometheus is configured, so usage cannot be shown. Set maas.prometheus.url and restart the backend.',
-      ),
-    );
-    expect(
-      await screen.findByText('Usage charts need Prometheus'),
-    ).toBeInTheDocument();
-    expect(screen.getByText(/Set maas\.prometheus\.url/)).toBeInTheDocument();
+  it.each([
+    [
+      'replaces the charts with what to do when Prometheus is not configured',
+      503,
+      'No Prometheus is configured, so usage cannot be shown. Set maas.prometheus.url and restart the backend.',
+      'Usage charts need Prometheus',
+      /Set maas\.prometheus\.url/,
+    ],
+    [
+      'says what the user may not see',
+      403,
+      'You lack the maas.usage.read-all permission on resource:default/qwen3',
+      "You may not see this model's usage",
+      /maas\.usage\.read-all/,
+    ],
+  ])('%s', async (_, status, message, heading, detail) => {
+    await render(() => rejectWith(status, message));
+    expect(await screen.findByText(heading)).toBeInTheDocument();
+    expect(screen.getByText(detail)).toBeInTheDocument();
   });
 
   it('names the unit of each chart and says how much data a longer range has', async () => {
@@ -163,18 +171,6 @@ describe('UsageCharts', () => {
     expect(screen.getByLabelText('Data covered')).toHaveTextContent(
       /only: about 6\.0 hours of the last 24 hours/,
     );
-  });
-
-  it('says what the user may not see', async () => {
-    await render(() =>
-      rejectWith(
-        403,
-        'You lack the maas.usage.read-all permission on resource:default/qwen3',
-      ),
-    );
-    expect(
-      await screen.findByText("You may not see this model's usage"),
-    ).toBeInTheDocument();
   });
 
   it('shows the top users and the scope switch to admins', async () => {

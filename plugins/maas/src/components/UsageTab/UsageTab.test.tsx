@@ -73,20 +73,25 @@ describe('UsageTab', () => {
     expect(screen.getAllByTestId('progress').length).toBeGreaterThan(0);
   });
 
-  it('says that no cluster is connected, with what to do', async () => {
-    await render({
-      getModel: () =>
-        rejectWith(
-          503,
-          'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG).',
-        ),
-    });
-    expect(
-      await screen.findByText('No cluster is connected'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(/Set maas\.cluster\.kubeconfig/),
-    ).toBeInTheDocument();
+  it.each([
+    [
+      'that no cluster is connected, with what to do',
+      503,
+      'No cluster is connected to the portal. Set maas.cluster.kubeconfig (or KUBECONFIG).',
+      'No cluster is connected',
+      /Set maas\.cluster\.kubeconfig/,
+    ],
+    [
+      'what the user may not do when the backend refuses',
+      403,
+      'You lack the maas.model.read permission on resource:default/qwen3',
+      'You may not see this model',
+      /You lack the maas\.model\.read permission/,
+    ],
+  ])('says %s', async (_, status, message, heading, detail) => {
+    await render({ getModel: () => rejectWith(status, message) });
+    expect(await screen.findByText(heading)).toBeInTheDocument();
+    expect(screen.getByText(detail)).toBeInTheDocument();
     expect(screen.queryByRole('figure')).not.toBeInTheDocument();
   });
 
@@ -96,22 +101,6 @@ describe('UsageTab', () => {
       await screen.findByText('You may not see this model'),
     ).toBeInTheDocument();
     expect(screen.getByText(/maas\.model\.read/)).toBeInTheDocument();
-  });
-
-  it('says what the user may not do when the backend refuses', async () => {
-    await render({
-      getModel: () =>
-        rejectWith(
-          403,
-          'You lack the maas.model.read permission on resource:default/qwen3',
-        ),
-    });
-    expect(
-      await screen.findByText('You may not see this model'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(/You lack the maas\.model\.read permission/),
-    ).toBeInTheDocument();
   });
 
   it('shows other errors in full', async () => {
