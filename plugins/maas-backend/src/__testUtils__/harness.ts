@@ -4,6 +4,7 @@ import {
   KubeConfig,
   KubernetesObject,
 } from '@kubernetes/client-node';
+import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
 import { ResourceKind } from '@maas-portal/plugin-maas-node';
 
 export async function createObject<T extends KubernetesObject>(
@@ -58,4 +59,32 @@ export const condition = (
   reason,
   message,
   lastTransitionTime: '2026-11-01T00:00:00Z',
+});
+
+/** An InferenceService of the simulator image, for the portal to find. */
+export const inferenceService = (
+  namespace: string,
+  name: string,
+  annotations: Record<string, string> = {},
+) => ({
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: { name, namespace, annotations },
+  spec: {
+    predictor: {
+      containers: [{ name: 'kserve-container', image: 'sim:latest' }],
+    },
+  },
+});
+
+/** A catalog Component that names an InferenceService (`namespace/name`). */
+export const modelComponent = (name: string, isvc: string, owner: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { [MAAS_INFERENCE_SERVICE_ANNOTATION]: isvc },
+  },
+  spec: { type: 'model-server', owner, lifecycle: 'production' },
 });

@@ -1,8 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -13,18 +9,26 @@ import {
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
 import {
   AUTH_POLICY,
   HTTP_ROUTE,
   INFERENCE_SERVICE,
 } from '@maas-portal/plugin-maas-node';
 import request from 'supertest';
-import { createObject } from '../__testUtils__/harness';
+import {
+  createObject,
+  inferenceService,
+  modelComponent,
+} from '../__testUtils__/harness';
+import {
+  ADMIN,
+  as,
+  DEV_A,
+  TEAM_A,
+  usersInfo,
+} from '../__testUtils__/testUsers';
 import { maasPlugin } from '../plugin';
 
-const DEV = 'user:default/jane';
-const ADMIN = 'user:default/ops';
 const SEED = 'component:default/seed';
 
 jest.setTimeout(60_000);
@@ -56,16 +60,7 @@ describe('keys made outside the portal, on the harness', () => {
     core = kc.makeApiClient(CoreV1Api);
     ns = await createTestNamespace(kc, 'outside-keys');
     // A model deployed by hand: InferenceService, route, and an AuthPolicy selecting its keys by label.
-    await createObject(kc, INFERENCE_SERVICE, {
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: { name: 'seed', namespace: ns },
-      spec: {
-        predictor: {
-          containers: [{ name: 'kserve-container', image: 'sim:latest' }],
-        },
-      },
-    } as any);
+    await createObject(kc, INFERENCE_SERVICE, inferenceService(ns, 'seed'));
     await createObject(kc, HTTP_ROUTE, {
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
@@ -112,40 +107,9 @@ describe('keys made outside the portal, on the harness', () => {
           authorize: async requests =>
             requests.map(() => ({ result: AuthorizeResult.ALLOW })),
         }).factory,
-        mockServices.userInfo.mock({
-          getUserInfo: async credentials => {
-            const user = (credentials.principal as { userEntityRef: string })
-              .userEntityRef;
-            return {
-              userEntityRef: user,
-              ownershipEntityRefs: [
-                user,
-                user === ADMIN
-                  ? 'group:default/platform-team'
-                  : 'group:default/team-a',
-              ],
-            };
-          },
-        }).factory,
+        usersInfo().factory,
         catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'seed',
-                namespace: 'default',
-                annotations: {
-                  [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${ns}/seed`,
-                },
-              },
-              spec: {
-                type: 'model-server',
-                owner: 'group:default/team-a',
-                lifecycle: 'production',
-              },
-            },
-          ],
+          entities: [modelComponent('seed', `${ns}/seed`, TEAM_A)],
         }),
         mockServices.rootConfig.factory({
           data: {
@@ -166,13 +130,13 @@ describe('keys made outside the portal, on the harness', () => {
   const list = (user: string) =>
     request(server)
       .get(`/api/maas/models/by-entity/outside-keys?entityRef=${SEED}`)
-      .set('Authorization', mockCredentials.user.header(user));
+      .set(as(user));
   const revoke = (user: string, name: string) =>
     request(server)
       .post(
         `/api/maas/models/by-entity/outside-keys/${name}/revoke?entityRef=${SEED}`,
       )
-      .set('Authorization', mockCredentials.user.header(user));
+      .set(as(user));
 
   it('lists for an admin the Secrets the AuthPolicy selects that the portal did not issue, and lets only an admin revoke one', async () => {
     const listed = await eventually(async () => {
@@ -192,12 +156,12 @@ describe('keys made outside the portal, on the harness', () => {
     ]);
     expect(JSON.stringify(listed)).not.toContain('value-of');
 
-    const byDev = await list(DEV);
+    const byDev = await list(DEV_A);
     expect([byDev.status, byDev.body.error.message]).toEqual([
       403,
       'Seeing keys made outside the portal takes membership of one of maas.adminGroups',
     ]);
-    expect((await revoke(DEV, 'by-hand')).status).toBe(403);
+    expect((await revoke(DEV_A, 'by-hand')).status).toBe(403);
     // Only a Secret that selects this model and is not the portal's own.
     for (const name of ['by-portal', 'another-model']) {
       const res = await revoke(ADMIN, name);

@@ -1,8 +1,4 @@
 import {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -20,23 +16,27 @@ import {
 } from '@maas-portal/harness/testing';
 import {
   MAAS_BOUND_ENTITY_ANNOTATION,
-  MAAS_INFERENCE_SERVICE_ANNOTATION,
   MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import request from 'supertest';
-import { createObject } from '../__testUtils__/harness';
+import {
+  createObject,
+  inferenceService,
+  modelComponent,
+} from '../__testUtils__/harness';
+import {
+  ADMIN,
+  as,
+  DEV_A,
+  DEV_B,
+  examplePolicy,
+  TEAM_A,
+  TEAM_B,
+  usersInfo,
+} from '../__testUtils__/testUsers';
 import { maasPlugin } from '../plugin';
 
-/** Three users: Jane of team ml (which owns qwen3), Bob of team b, and an admin. */
-const JANE = 'user:default/jane';
-const BOB = 'user:default/bob';
-const BOSS = 'user:default/boss';
-const GROUPS: Record<string, string[]> = {
-  [JANE]: ['group:default/ml'],
-  [BOB]: ['group:default/team-b'],
-  [BOSS]: ['group:default/platform-team'],
-};
 const QWEN = 'component:default/qwen3';
 /** Bob's own entity pointing at qwen3's InferenceService: the cluster does not name it back. */
 const MIRROR = 'component:default/qwen3-mirror';
@@ -44,73 +44,13 @@ const MIRROR = 'component:default/qwen3-mirror';
 const SEED = 'component:default/seed';
 /** A model deleted and created again under the same name during the test. */
 const REBORN = 'component:default/reborn';
-const ENTITY_OWNERS: Record<string, string> = {
-  [REBORN]: 'group:default/ml',
-  [QWEN]: 'group:default/ml',
-  [MIRROR]: 'group:default/team-b',
-  [SEED]: 'group:default/ml',
-};
-const EVERYONE = ['maas.key.request', 'maas.model.read'];
-
-/** As the example policy: admins everything; an entity's owners its resource permissions; everyone requests and reads. */
 const permissions = mockServices.permissions.mock({
-  authorize: async (requests, options) => {
-    const user = (
-      options?.credentials as BackstageCredentials<BackstageUserPrincipal>
-    ).principal.userEntityRef;
-    return requests.map(r => {
-      const owner = ENTITY_OWNERS[(r as { resourceRef?: string }).resourceRef!];
-      return {
-        result:
-          user === BOSS ||
-          EVERYONE.includes(r.permission.name) ||
-          (owner !== undefined && GROUPS[user]?.includes(owner))
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      };
-    });
-  },
+  authorize: examplePolicy(
+    { [REBORN]: TEAM_A, [QWEN]: TEAM_A, [MIRROR]: TEAM_B, [SEED]: TEAM_A },
+    ['maas.key.request', 'maas.model.read'],
+  ),
 });
-const userInfo = mockServices.userInfo.mock({
-  getUserInfo: async credentials => {
-    const user = (credentials.principal as { userEntityRef: string })
-      .userEntityRef;
-    return {
-      userEntityRef: user,
-      ownershipEntityRefs: [user, ...(GROUPS[user] ?? [])],
-    };
-  },
-});
-
-const component = (name: string, isvc: string, owner: string) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { [MAAS_INFERENCE_SERVICE_ANNOTATION]: isvc },
-  },
-  spec: { type: 'model-server', owner, lifecycle: 'production' },
-});
-
-const inferenceService = (
-  ns: string,
-  name: string,
-  annotations: Record<string, string>,
-) => ({
-  apiVersion: 'serving.kserve.io/v1beta1',
-  kind: 'InferenceService',
-  metadata: { name, namespace: ns, annotations },
-  spec: {
-    predictor: {
-      containers: [{ name: 'kserve-container', image: 'sim:latest' }],
-    },
-  },
-});
-
-const as = (user: string) => ({
-  Authorization: mockCredentials.user.header(user),
-});
+const userInfo = usersInfo();
 
 jest.setTimeout(60_000);
 
@@ -123,8 +63,29 @@ describe('keys router, with three users, on the harness', () => {
   const rebornIsvc = () =>
     inferenceService(ns, 'reborn', {
       [MAAS_BOUND_ENTITY_ANNOTATION]: REBORN,
-      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+      [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
     });
+
+  /** The maas plugin on the harness cluster, with the three users, the catalog and `maas` config. */
+  const startPortal = async (maas: object) =>
+    (
+      await startTestBackend({
+        features: [
+          maasPlugin,
+          permissions.factory,
+          userInfo.factory,
+          catalogServiceMock.factory({ entities }),
+          mockServices.rootConfig.factory({
+            data: {
+              maas: {
+                cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+                ...maas,
+              },
+            },
+          }),
+        ],
+      })
+    ).server;
 
   beforeAll(async () => {
     kc = harnessKubeConfig();
@@ -134,7 +95,7 @@ describe('keys router, with three users, on the harness', () => {
       INFERENCE_SERVICE,
       inferenceService(ns, 'qwen3', {
         [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
-        [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
       }) as any,
     );
     await createObject(
@@ -144,10 +105,10 @@ describe('keys router, with three users, on the harness', () => {
     );
     await createObject(kc, INFERENCE_SERVICE, rebornIsvc() as any);
     entities = [
-      component('qwen3', `${ns}/qwen3`, 'group:default/ml'),
-      component('qwen3-mirror', `${ns}/qwen3`, 'group:default/team-b'),
-      component('seed', `${ns}/seed`, 'group:default/ml'),
-      component('reborn', `${ns}/reborn`, 'group:default/ml'),
+      modelComponent('qwen3', `${ns}/qwen3`, TEAM_A),
+      modelComponent('qwen3-mirror', `${ns}/qwen3`, TEAM_B),
+      modelComponent('seed', `${ns}/seed`, TEAM_A),
+      modelComponent('reborn', `${ns}/reborn`, TEAM_A),
       {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Component',
@@ -159,33 +120,20 @@ describe('keys router, with three users, on the harness', () => {
         },
       },
     ];
-    ({ server } = await startTestBackend({
-      features: [
-        maasPlugin,
-        permissions.factory,
-        userInfo.factory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            maas: {
-              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-              keys: {
-                reasonMaxLength: 20,
-                maxActivePerUserAndModel: 3,
-                // No key Secret can be written there: approvals stand and issuing waits, which
-                // this file does not test (keyFlow.cluster.test.ts does).
-                namespace: 'no-such-namespace',
-              },
-            },
-          },
-        }),
-      ],
-    }));
+    server = await startPortal({
+      keys: {
+        reasonMaxLength: 20,
+        maxActivePerUserAndModel: 3,
+        // No key Secret can be written there: approvals stand and issuing waits, which
+        // this file does not test (keyFlow.cluster.test.ts does).
+        namespace: 'no-such-namespace',
+      },
+    });
     // The watch cache has seen the InferenceServices.
     await eventually(async () => {
       const res = await request(server)
         .get(`/api/maas/models/by-entity/binding?entityRef=${QWEN}`)
-        .set(as(JANE));
+        .set(as(DEV_A));
       if (!res.body.bound)
         throw new Error(`qwen3 not bound yet: ${JSON.stringify(res.body)}`);
     }, 30_000);
@@ -197,6 +145,14 @@ describe('keys router, with three users, on the harness', () => {
 
   const newRequest = (user: string, body: object) =>
     request(server).post('/api/maas/keys/requests').set(as(user)).send(body);
+  /** Asks for a key as `user`; the new request's id. */
+  const requestId = async (
+    user: string,
+    entityRef: string,
+    reason: string,
+    tier = 'premium',
+  ): Promise<string> =>
+    (await newRequest(user, { entityRef, tier, reason })).body.request.id;
   const decide = (user: string, body: object) =>
     request(server)
       .post('/api/maas/keys/requests/decisions')
@@ -259,13 +215,13 @@ describe('keys router, with three users, on the harness', () => {
       ],
     ];
     for (const [body, status, message] of cases) {
-      const res = await newRequest(JANE, body);
+      const res = await newRequest(DEV_A, body);
       expect({ body, status: res.status }).toEqual({ body, status });
       expect(res.body.error.message).toEqual(message);
     }
     const mine = await request(server)
       .get('/api/maas/keys/requests?mine=true')
-      .set(as(JANE));
+      .set(as(DEV_A));
     expect(mine.body).toEqual([]);
   });
 
@@ -283,7 +239,7 @@ describe('keys router, with three users, on the harness', () => {
     });
     const res = await request(denied)
       .post('/api/maas/keys/requests')
-      .set(as(JANE))
+      .set(as(DEV_A))
       .send({ entityRef: QWEN, tier: 'premium', reason: 'x' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toBe(
@@ -292,7 +248,7 @@ describe('keys router, with three users, on the harness', () => {
   });
 
   it('records a manual request, shows it to its owner and to approvers only, and takes decisions per item', async () => {
-    const created = await newRequest(JANE, {
+    const created = await newRequest(DEV_A, {
       entityRef: QWEN,
       tier: 'premium',
       reason: 'evaluation',
@@ -301,7 +257,7 @@ describe('keys router, with three users, on the harness', () => {
     expect(created.body.request).toMatchObject({
       state: 'pending',
       tier: 'premium',
-      userEntityRef: JANE,
+      userEntityRef: DEV_A,
       model: `${ns}/qwen3`,
       entityRef: QWEN,
     });
@@ -311,20 +267,21 @@ describe('keys router, with three users, on the harness', () => {
     // Each listed request says whether the caller may decide it: the owner may not, an approver may.
     expect(
       (
-        await request(server).get('/api/maas/keys/requests').set(as(JANE))
+        await request(server).get('/api/maas/keys/requests').set(as(DEV_A))
       ).body.map((r: { id: string; canDecide: boolean }) => [
         r.id,
         r.canDecide,
       ]),
     ).toEqual([[id, false]]);
     expect(
-      (await request(server).get('/api/maas/keys/requests').set(as(BOB))).body,
+      (await request(server).get('/api/maas/keys/requests').set(as(DEV_B)))
+        .body,
     ).toEqual([]);
     expect(
       (
         await request(server)
           .get(`/api/maas/keys/requests?entityRef=${QWEN}&state=pending`)
-          .set(as(BOSS))
+          .set(as(ADMIN))
       ).body.map((r: { id: string; canDecide: boolean }) => [
         r.id,
         r.canDecide,
@@ -332,7 +289,7 @@ describe('keys router, with three users, on the harness', () => {
     ).toEqual([[id, true]]);
     const badState = await request(server)
       .get('/api/maas/keys/requests?state=done')
-      .set(as(BOSS));
+      .set(as(ADMIN));
     expect(badState.status).toBe(400);
     expect(badState.body.error.message).toBe(
       'state must be one of pending, approved, issued, rejected, cancelled',
@@ -340,13 +297,13 @@ describe('keys router, with three users, on the harness', () => {
 
     const cancel = await request(server)
       .post(`/api/maas/keys/requests/${id}/cancel`)
-      .set(as(BOB));
+      .set(as(DEV_B));
     expect(cancel.status).toBe(403);
     expect(cancel.body.error.message).toBe(
-      `Only ${JANE} can cancel key request ${id}`,
+      `Only ${DEV_A} can cancel key request ${id}`,
     );
 
-    const byBob = await decide(BOB, { ids: [id], decision: 'approve' });
+    const byBob = await decide(DEV_B, { ids: [id], decision: 'approve' });
     expect(byBob.status).toBe(200);
     expect(byBob.body).toEqual([
       {
@@ -357,14 +314,8 @@ describe('keys router, with three users, on the harness', () => {
       },
     ]);
 
-    const other = (
-      await newRequest(JANE, {
-        entityRef: QWEN,
-        tier: 'enterprise',
-        reason: 'batch',
-      })
-    ).body.request.id;
-    const decided = await decide(BOSS, {
+    const other = await requestId(DEV_A, QWEN, 'batch', 'enterprise');
+    const decided = await decide(ADMIN, {
       ids: [id, other, 'no-such-request'],
       decision: 'reject',
       comment: 'not now',
@@ -375,7 +326,7 @@ describe('keys router, with three users, on the harness', () => {
         ok: true,
         request: expect.objectContaining({
           state: 'rejected',
-          decidedBy: BOSS,
+          decidedBy: ADMIN,
           decisionComment: 'not now',
         }),
       },
@@ -390,7 +341,7 @@ describe('keys router, with three users, on the harness', () => {
         error: 'No key request no-such-request',
       },
     ]);
-    const again = await decide(BOSS, { ids: [id], decision: 'approve' });
+    const again = await decide(ADMIN, { ids: [id], decision: 'approve' });
     expect(again.body).toEqual([
       {
         id,
@@ -399,7 +350,7 @@ describe('keys router, with three users, on the harness', () => {
       },
     ]);
 
-    const badDecision = await decide(BOSS, { ids: [], decision: 'maybe' });
+    const badDecision = await decide(ADMIN, { ids: [], decision: 'maybe' });
     expect(badDecision.status).toBe(400);
     expect(badDecision.body.error.message).toMatch(
       /^Invalid request body: ids: Array must contain at least 1 element\(s\); decision: Invalid enum value/,
@@ -407,21 +358,15 @@ describe('keys router, with three users, on the harness', () => {
   });
 
   it('keeps an approval that cannot issue yet, with a warning', async () => {
-    const id = (
-      await newRequest(BOB, {
-        entityRef: QWEN,
-        tier: 'premium',
-        reason: 'later',
-      })
-    ).body.request.id;
-    const res = await decide(BOSS, { ids: [id], decision: 'approve' });
+    const id = await requestId(DEV_B, QWEN, 'later');
+    const res = await decide(ADMIN, { ids: [id], decision: 'approve' });
     expect(res.body).toEqual([
       {
         id,
         ok: true,
         request: expect.objectContaining({
           state: 'approved',
-          decidedBy: BOSS,
+          decidedBy: ADMIN,
         }),
         warning: expect.stringMatching(
           /^Approved, but the key is not out yet \(.*\); the portal retries within minutes$/,
@@ -434,13 +379,13 @@ describe('keys router, with three users, on the harness', () => {
     for (const action of ['reveal', 'revoke', 'rotate']) {
       const res = await request(server)
         .post(`/api/maas/keys/nope/${action}`)
-        .set(as(JANE));
+        .set(as(DEV_A));
       expect(res.status).toBe(404);
       expect(res.body.error.message).toBe('No key nope');
     }
     const tierChange = await request(server)
       .post('/api/maas/keys/nope/tier-change')
-      .set(as(JANE))
+      .set(as(DEV_A))
       .send({ tier: 'premium' });
     expect(tierChange.status).toBe(400);
     expect(tierChange.body.error.message).toBe(
@@ -448,26 +393,26 @@ describe('keys router, with three users, on the harness', () => {
     );
 
     expect(
-      (await request(server).get('/api/maas/keys').set(as(JANE))).body,
+      (await request(server).get('/api/maas/keys').set(as(DEV_A))).body,
     ).toEqual([]);
 
-    const denied = await request(server).get('/api/maas/audit').set(as(JANE));
+    const denied = await request(server).get('/api/maas/audit').set(as(DEV_A));
     expect(denied.status).toBe(403);
     expect(denied.body.error.message).toBe(
       'You lack the maas.audit.read permission',
     );
     const badLimit = await request(server)
       .get('/api/maas/audit?limit=0')
-      .set(as(BOSS));
+      .set(as(ADMIN));
     expect(badLimit.status).toBe(400);
     const audit = await request(server)
       .get(`/api/maas/audit?entityRef=${QWEN}&limit=5`)
-      .set(as(BOSS));
+      .set(as(ADMIN));
     expect(audit.status).toBe(200);
     expect(audit.body).toHaveLength(5);
     expect(audit.body[0]).toMatchObject({
       action: 'request.approved',
-      actor: BOSS,
+      actor: ADMIN,
       fromState: 'pending',
       toState: 'approved',
       entityRef: QWEN,
@@ -489,15 +434,15 @@ describe('keys router, with three users, on the harness', () => {
 
   it('gives a mirror entity (team b, pointing at qwen3) no key, no usage and no decision', async () => {
     const notBound = `The InferenceService ${ns}/qwen3 belongs to ${QWEN}, not to ${MIRROR}: keys and usage of the model are on ${QWEN}`;
-    const asked = await newRequest(BOB, {
+    const asked = await newRequest(DEV_B, {
       entityRef: MIRROR,
       tier: 'enterprise',
       reason: 'mine now',
     });
     expect([asked.status, asked.body.error?.message]).toEqual([409, notBound]);
-    const read = await usage(BOB, MIRROR);
+    const read = await usage(DEV_B, MIRROR);
     expect([read.status, read.body.error?.message]).toEqual([409, notBound]);
-    expect((await binding(BOB, MIRROR)).body).toEqual({
+    expect((await binding(DEV_B, MIRROR)).body).toEqual({
       entityRef: MIRROR,
       inferenceService: `${ns}/qwen3`,
       bound: false,
@@ -506,15 +451,9 @@ describe('keys router, with three users, on the harness', () => {
     });
 
     // Bob holds maas.key.approve on his mirror, not on qwen3: Jane's request is not his to decide.
-    const janes = (
-      await newRequest(JANE, {
-        entityRef: QWEN,
-        tier: 'premium',
-        reason: 'eval',
-      })
-    ).body.request.id;
+    const janes = await requestId(DEV_A, QWEN, 'eval');
     expect(
-      (await decide(BOB, { ids: [janes], decision: 'approve' })).body,
+      (await decide(DEV_B, { ids: [janes], decision: 'approve' })).body,
     ).toEqual([
       {
         id: janes,
@@ -524,81 +463,69 @@ describe('keys router, with three users, on the harness', () => {
     ]);
     await request(server)
       .post(`/api/maas/keys/requests/${janes}/cancel`)
-      .set(as(JANE))
+      .set(as(DEV_A))
       .expect(200);
   });
 
   it('refuses self-approval (four eyes), to the model owner and to an admin; the other may decide', async () => {
-    const janes = (
-      await newRequest(JANE, {
-        entityRef: QWEN,
-        tier: 'premium',
-        reason: 'own',
-      })
-    ).body.request.id;
-    const bosses = (
-      await newRequest(BOSS, {
-        entityRef: QWEN,
-        tier: 'premium',
-        reason: 'own',
-      })
-    ).body.request.id;
+    const janes = await requestId(DEV_A, QWEN, 'own');
+    const bosses = await requestId(ADMIN, QWEN, 'own');
     const own = (id: string) =>
       `Key request ${id} is your own; another approver must decide it (four eyes; maas.approvals.allowSelfApproval turns this off)`;
     expect(
-      (await decide(JANE, { ids: [janes], decision: 'approve' })).body,
+      (await decide(DEV_A, { ids: [janes], decision: 'approve' })).body,
     ).toEqual([{ id: janes, ok: false, error: own(janes) }]);
     expect(
-      (await decide(BOSS, { ids: [bosses], decision: 'approve' })).body,
+      (await decide(ADMIN, { ids: [bosses], decision: 'approve' })).body,
     ).toEqual([{ id: bosses, ok: false, error: own(bosses) }]);
     // Jane is qwen3's owner as its InferenceService records it; the admin is an admin.
-    const byJane = await decide(JANE, { ids: [bosses], decision: 'reject' });
+    const byJane = await decide(DEV_A, { ids: [bosses], decision: 'reject' });
     expect(byJane.body[0]).toMatchObject({
       ok: true,
-      request: { state: 'rejected', decidedBy: JANE },
+      request: { state: 'rejected', decidedBy: DEV_A },
     });
-    const byBoss = await decide(BOSS, { ids: [janes], decision: 'reject' });
+    const byBoss = await decide(ADMIN, { ids: [janes], decision: 'reject' });
     expect(byBoss.body[0]).toMatchObject({
       ok: true,
-      request: { state: 'rejected', decidedBy: BOSS },
+      request: { state: 'rejected', decidedBy: ADMIN },
     });
   });
 
   it('says when an entity is not bound, and lets only an admin adopt its model', async () => {
     const reason = `The InferenceService ${ns}/seed names no catalog entity (annotation ${MAAS_BOUND_ENTITY_ANNOTATION}): it was deployed outside the portal. An admin can adopt it for ${SEED}.`;
-    expect((await binding(JANE, SEED)).body).toEqual({
+    expect((await binding(DEV_A, SEED)).body).toEqual({
       entityRef: SEED,
       inferenceService: `${ns}/seed`,
       bound: false,
       reason,
       canAdopt: false,
     });
-    expect((await binding(BOSS, SEED)).body.canAdopt).toBe(true);
-    const asked = await newRequest(JANE, {
+    expect((await binding(ADMIN, SEED)).body.canAdopt).toBe(true);
+    const asked = await newRequest(DEV_A, {
       entityRef: SEED,
       tier: 'premium',
       reason: 'x',
     });
     expect([asked.status, asked.body.error?.message]).toEqual([409, reason]);
-    expect((await usage(JANE, SEED)).status).toBe(409);
+    expect((await usage(DEV_A, SEED)).status).toBe(409);
 
-    const byDev = await adopt(JANE, SEED);
+    const byDev = await adopt(DEV_A, SEED);
     expect([byDev.status, byDev.body.error?.message]).toEqual([
       403,
       'Adopting a model takes membership of one of maas.adminGroups',
     ]);
-    const ofMirror = await adopt(BOSS, MIRROR);
+    const ofMirror = await adopt(ADMIN, MIRROR);
     expect(ofMirror.status).toBe(409);
     expect(ofMirror.body.error.message).toMatch(`belongs to ${QWEN}`);
 
-    const byAdmin = await adopt(BOSS, SEED);
+    const byAdmin = await adopt(ADMIN, SEED);
     expect([byAdmin.status, byAdmin.body]).toEqual([
       201,
       {
         entityRef: SEED,
         inferenceService: `${ns}/seed`,
         bound: true,
-        owner: 'group:default/ml',
+        owner: TEAM_A,
         canAdopt: false,
         canSeeOutsideKeys: true,
       },
@@ -614,12 +541,12 @@ describe('keys router, with three users, on the harness', () => {
       })) as { metadata: { annotations: Record<string, string> } };
     expect(isvc.metadata.annotations).toMatchObject({
       [MAAS_BOUND_ENTITY_ANNOTATION]: SEED,
-      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/ml',
+      [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
     });
     await eventually(async () =>
-      expect((await binding(JANE, SEED)).body.bound).toBe(true),
+      expect((await binding(DEV_A, SEED)).body.bound).toBe(true),
     );
-    const now = await newRequest(JANE, {
+    const now = await newRequest(DEV_A, {
       entityRef: SEED,
       tier: 'premium',
       reason: 'x',
@@ -649,39 +576,26 @@ describe('keys router, with three users, on the harness', () => {
   });
 
   it('lets a requester decide their own request when maas.approvals.allowSelfApproval is on (single-admin installs)', async () => {
-    const { server: single } = await startTestBackend({
-      features: [
-        maasPlugin,
-        permissions.factory,
-        userInfo.factory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            maas: {
-              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-              approvals: { allowSelfApproval: true },
-              keys: { namespace: 'no-such-namespace' },
-            },
-          },
-        }),
-      ],
+    const single = await startPortal({
+      approvals: { allowSelfApproval: true },
+      keys: { namespace: 'no-such-namespace' },
     });
     const asked = await eventually(async () => {
       const res = await request(single)
         .post('/api/maas/keys/requests')
-        .set(as(BOSS))
+        .set(as(ADMIN))
         .send({ entityRef: QWEN, tier: 'premium', reason: 'alone' });
       if (res.status !== 201) throw new Error(JSON.stringify(res.body));
       return res.body.request.id as string;
     }, 30_000);
     const decided = await request(single)
       .post('/api/maas/keys/requests/decisions')
-      .set(as(BOSS))
+      .set(as(ADMIN))
       .send({ ids: [asked], decision: 'reject' });
     expect(decided.body[0]).toMatchObject({
       id: asked,
       ok: true,
-      request: { state: 'rejected', decidedBy: BOSS },
+      request: { state: 'rejected', decidedBy: ADMIN },
     });
   });
 
@@ -692,14 +606,8 @@ describe('keys router, with three users, on the harness', () => {
           .get(`/api/maas/keys/requests?entityRef=${REBORN}&state=pending`)
           .set(as(user))
       ).body.map((r: { id: string }) => r.id);
-    const bobs = (
-      await newRequest(BOB, {
-        entityRef: REBORN,
-        tier: 'premium',
-        reason: 'before',
-      })
-    ).body.request.id;
-    expect(await pendingIds(JANE)).toEqual([bobs]);
+    const bobs = await requestId(DEV_B, REBORN, 'before');
+    expect(await pendingIds(DEV_A)).toEqual([bobs]);
 
     const api = kc.makeApiClient(CustomObjectsApi);
     const target = {
@@ -717,12 +625,12 @@ describe('keys router, with three users, on the harness', () => {
 
     // Once the portal has seen the new object, Jane (its owner) no longer sees Bob's old request.
     await eventually(async () => {
-      const ids = await pendingIds(JANE);
+      const ids = await pendingIds(DEV_A);
       if (ids.length) throw new Error(`still shown: ${ids}`);
     }, 30_000);
-    expect(await pendingIds(BOB)).toEqual([bobs]);
+    expect(await pendingIds(DEV_B)).toEqual([bobs]);
     expect(
-      (await decide(BOSS, { ids: [bobs], decision: 'approve' })).body,
+      (await decide(ADMIN, { ids: [bobs], decision: 'approve' })).body,
     ).toEqual([
       {
         id: bobs,

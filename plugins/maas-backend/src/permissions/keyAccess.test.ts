@@ -1,6 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_MODEL_OWNER_ANNOTATION,
@@ -8,38 +7,28 @@ import {
 import { EntityBindings } from '../models/EntityBindings';
 import { KeyAccess } from './keyAccess';
 import { PermissionGate } from './PermissionGate';
+import {
+  ADMIN,
+  ADMIN_GROUP,
+  DEV_B,
+  DEV_A,
+  examplePolicy,
+  TEAM_A,
+  TEAM_B,
+  usersInfo,
+} from '../__testUtils__/testUsers';
 
-/** Three users: a developer of team A (which owns model A), one of team B, an admin. */
-const DEV_A = 'user:default/dev-a';
-const DEV_B = 'user:default/dev-b';
-const ADMIN = 'user:default/ops';
-const GROUPS: Record<string, string[]> = {
-  [DEV_A]: ['group:default/team-a'],
-  [DEV_B]: ['group:default/team-b'],
-  [ADMIN]: ['group:default/platform-team'],
-};
 /** Model A's entity, and a mirror entity team B registered that points at model A too. */
 const MODEL_A = 'component:llm/model-a';
 const MIRROR = 'component:default/model-a-mirror';
 const OTHER = 'component:default/other';
 
 /** As the example policy: admins everything; entity owners approve, read and revoke; everyone requests. */
-const ENTITY_OWNERS: Record<string, string> = {
-  [MODEL_A]: DEV_A,
-  [MIRROR]: DEV_B,
-  [OTHER]: DEV_B,
-};
-const authorize = jest.fn(async (requests: any[], options?: any) => {
-  const user = options?.credentials.principal.userEntityRef;
-  return requests.map(r => ({
-    result:
-      r.permission.name === 'maas.key.request' ||
-      user === ADMIN ||
-      ENTITY_OWNERS[r.resourceRef] === user
-        ? AuthorizeResult.ALLOW
-        : AuthorizeResult.DENY,
-  }));
-});
+const authorize = jest.fn(
+  examplePolicy({ [MODEL_A]: TEAM_A, [MIRROR]: TEAM_B, [OTHER]: TEAM_B }, [
+    'maas.key.request',
+  ]),
+);
 const gate = new PermissionGate({
   httpAuth: mockServices.httpAuth(),
   permissions: mockServices.permissions.mock({ authorize }),
@@ -53,7 +42,7 @@ const isvcs: Record<string, any> = {
       uid: 'uid-a',
       annotations: {
         [MAAS_BOUND_ENTITY_ANNOTATION]: MODEL_A,
-        [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/team-a',
+        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
       },
     },
   },
@@ -70,17 +59,8 @@ const bindings = new EntityBindings({
       ageSeconds: 0,
     }),
   },
-  userInfo: mockServices.userInfo.mock({
-    getUserInfo: async credentials => {
-      const user = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: user,
-        ownershipEntityRefs: [user, ...(GROUPS[user] ?? [])],
-      };
-    },
-  }),
-  adminGroups: ['group:default/platform-team'],
+  userInfo: usersInfo(),
+  adminGroups: [ADMIN_GROUP],
 });
 const accessWith = (allowSelfApproval: boolean) =>
   new KeyAccess({ gate, bindings, allowSelfApproval });
