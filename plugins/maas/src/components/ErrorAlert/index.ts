@@ -1,2 +1,3 @@
 export { ErrorAlert, errorMessage, errorStatus } from './ErrorAlert';
 export type { ErrorAlertProps } from './ErrorAlert';
+export { WarningAlerts } from './WarningAlerts';

@@ -7,7 +7,6 @@ import {
   useEntityList,
 } from '@backstage/plugin-catalog-react';
 import { Box, Typography } from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
 import {
   getInferenceServiceRef,
   ModelList,
@@ -16,7 +15,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { useMemo } from 'react';
 import { useMaasRead } from '../../hooks/useMaasRead';
-import { ErrorAlert } from '../ErrorAlert';
+import { ErrorAlert, WarningAlerts } from '../ErrorAlert';
 import { HealthBadge } from '../UsageTab/HealthCard';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
@@ -136,11 +135,7 @@ export function ModelsTable() {
           </Box>
         }
       />
-      {models.value?.warnings.map(w => (
-        <Alert key={w} severity="info">
-          {w}
-        </Alert>
-      ))}
+      <WarningAlerts warnings={models.value?.warnings} />
     </Box>
   );
 }

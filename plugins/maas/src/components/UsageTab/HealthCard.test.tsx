@@ -20,7 +20,7 @@ const healthReason = (
   severity: Reason['severity'],
   object: string,
   message: string,
-  waitingFor?: string,
+  waitingFor?: Reason['waitingFor'],
 ): Reason => ({ severity, object, message, waitingFor });
 
 const modelHealth = (

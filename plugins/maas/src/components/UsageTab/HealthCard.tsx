@@ -21,6 +21,7 @@ import {
   PolicySummary,
 } from '@maas-portal/plugin-maas-common';
 import { ModelDetails } from '../../api/MaasApi';
+import { WarningAlerts } from '../ErrorAlert';
 
 const useStyles = makeStyles({
   // Reasons are read in full: they wrap between words, and only a token longer than the line
@@ -172,11 +173,7 @@ export function HealthCard(props: { model: ModelDetails }) {
             be out of date.
           </Alert>
         )}
-        {model.warnings.map(w => (
-          <Alert key={w} severity="info">
-            {w}
-          </Alert>
-        ))}
+        <WarningAlerts warnings={model.warnings} />
       </Box>
     </InfoCard>
   );

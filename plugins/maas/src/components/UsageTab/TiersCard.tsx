@@ -11,7 +11,7 @@ import {
 import { Alert } from '@material-ui/lab';
 import { LiveLimit, ModelTiers } from '@maas-portal/plugin-maas-common';
 import { formatRates } from '../../format/limits';
-import { ErrorAlert } from '../ErrorAlert';
+import { ErrorAlert, WarningAlerts } from '../ErrorAlert';
 import { useNoWrapStyles } from '../layout/noWrap';
 
 /** A tier's limits of one kind; none is said in words, never a dash that reads as unknown. */
@@ -111,11 +111,7 @@ export function TiersCard(props: {
               </Table>
             </Box>
           )}
-          {value.warnings.map(w => (
-            <Alert key={w} severity="info">
-              {w}
-            </Alert>
-          ))}
+          <WarningAlerts warnings={value.warnings} />
         </Box>
       )}
     </InfoCard>

@@ -1,6 +1,6 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { Box, Grid, Typography } from '@material-ui/core';
-import { Alert, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
+import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import {
   ModelUsage,
   USAGE_RANGES,
@@ -22,6 +22,7 @@ import {
 import { formatInstant, formatTick } from '../../format/dates';
 import { formatCount } from '../../format/limits';
 import { useUsage } from '../../hooks/useUsage';
+import { WarningAlerts } from '../ErrorAlert';
 import {
   ChartLine,
   ChartRow,
@@ -196,11 +197,7 @@ function UsageView(props: { usage: ModelUsage; tiers: string[] }) {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
       <UsageStateMessage usage={usage} />
-      {usage.warnings.map(w => (
-        <Alert key={w} severity="info">
-          {w}
-        </Alert>
-      ))}
+      <WarningAlerts warnings={usage.warnings} />
       {charted && <Totals usage={usage} />}
       {charted && <DataSince usage={usage} />}
       {charted && (
