@@ -5,6 +5,7 @@ import { checkModelNameFree } from '../cluster/checkModelNameFree';
 import { hostnameRefusal, namespaceRefusal } from '../guard/createRefusals';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { ModelDefaults } from '../manifests/validateModelSpec';
+import { placementInput } from './placementInput';
 import { examples } from './modelCheckName.examples';
 
 /**
@@ -31,23 +32,7 @@ export function createModelCheckNameAction(options: {
     schema: {
       input: {
         name: z => z.string({ description: 'Model name' }),
-        namespace: z =>
-          z
-            .string({ description: 'Namespace. Default: `maas.namespace`' })
-            .optional(),
-        hostname: z =>
-          z
-            .string({
-              description: 'Host name. Default: `<name>.<maas.domainSuffix>`',
-            })
-            .optional(),
-        gateway: z =>
-          z
-            .object(
-              { name: z.string().optional(), namespace: z.string().optional() },
-              { description: 'The Gateway. Default: `maas.gateway`' },
-            )
-            .optional(),
+        ...placementInput,
       },
     },
     async handler(ctx) {

@@ -11,6 +11,7 @@ import {
   validateModelSpec,
 } from '../manifests/validateModelSpec';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
+import { placementInput } from './placementInput';
 import { examples } from './modelRender.examples';
 
 /**
@@ -38,10 +39,7 @@ export function createModelRenderAction(options: {
             description:
               'Model name (DNS-1123 label): the InferenceService and the catalog Component',
           }),
-        namespace: z =>
-          z
-            .string({ description: 'Namespace. Default: `maas.namespace`' })
-            .optional(),
+        ...placementInput,
         owner: z =>
           z.string({
             description: 'Owner entity reference, e.g. `group:default/ml-team`',
@@ -50,19 +48,6 @@ export function createModelRenderAction(options: {
           z.string({ description: 'System entity reference' }).optional(),
         description: z =>
           z.string({ description: 'One line about the model' }).optional(),
-        hostname: z =>
-          z
-            .string({
-              description: 'Host name. Default: `<name>.<maas.domainSuffix>`',
-            })
-            .optional(),
-        gateway: z =>
-          z
-            .object(
-              { name: z.string().optional(), namespace: z.string().optional() },
-              { description: 'The Gateway. Default: `maas.gateway`' },
-            )
-            .optional(),
         serving: z =>
           z.object(
             {
