@@ -17,6 +17,33 @@ const policyControllerEntry = {
   conditions: [condition('kuadrant.io/AuthPolicyAffected', 'True')],
 };
 
+/** The gateway controller's entry for the route's parent. */
+const gatewayEntry = (accepted: 'True' | 'False') => ({
+  parentRef,
+  controllerName: 'istio.io/gateway-controller',
+  conditions: [
+    condition('Accepted', accepted),
+    condition('ResolvedRefs', 'True'),
+  ],
+});
+
+/** The route's AuthPolicy, accepted and enforced. */
+const enforcedAuthPolicy: Parameters<
+  typeof computeHealth
+>[0]['policies'][number] = {
+  kind: 'AuthPolicy',
+  attachedTo: 'route',
+  object: {
+    metadata: { name: 'm-auth', namespace: 'llm' },
+    status: {
+      conditions: [
+        condition('Accepted', 'True'),
+        condition('Enforced', 'True'),
+      ],
+    },
+  },
+};
+
 function route(
   parents: NonNullable<HTTPRoute['status']>['parents'],
 ): HTTPRoute {
@@ -34,33 +61,10 @@ const routeReasons = (r: HTTPRoute) =>
     inferenceServiceName: 'm',
     route: r,
     routeName: 'm-route',
-    policies: [
-      {
-        kind: 'AuthPolicy',
-        attachedTo: 'route',
-        object: {
-          metadata: { name: 'm-auth', namespace: 'llm' },
-          status: {
-            conditions: [
-              condition('Accepted', 'True'),
-              condition('Enforced', 'True'),
-            ],
-          },
-        },
-      },
-    ],
+    policies: [enforcedAuthPolicy],
   }).reasons.filter(reason => reason.object.startsWith('HTTPRoute'));
 
 describe('computeHealth: the route verdict comes from the gateway controller', () => {
-  const gatewayEntry = (accepted: 'True' | 'False') => ({
-    parentRef,
-    controllerName: 'istio.io/gateway-controller',
-    conditions: [
-      condition('Accepted', accepted),
-      condition('ResolvedRefs', 'True'),
-    ],
-  });
-
   it('ignores a policy controller entry listed before the gateway entry', () => {
     expect(
       routeReasons(route([policyControllerEntry, gatewayEntry('True')])),
@@ -171,33 +175,10 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
         },
       } as any,
       route: {
-        ...route([
-          {
-            parentRef,
-            controllerName: 'istio.io/gateway-controller',
-            conditions: [
-              condition('Accepted', 'True'),
-              condition('ResolvedRefs', 'True'),
-            ],
-          },
-        ]),
+        ...route([gatewayEntry('True')]),
       },
       routeName: 'llm/m-route',
-      policies: [
-        {
-          kind: 'AuthPolicy',
-          attachedTo: 'route',
-          object: {
-            metadata: { name: 'm-auth', namespace: 'llm' },
-            status: {
-              conditions: [
-                condition('Accepted', 'True'),
-                condition('Enforced', 'True'),
-              ],
-            },
-          },
-        },
-      ],
+      policies: [enforcedAuthPolicy],
       now: seconds(30),
     });
     expect(verdict.waitingFor).toEqual(['KServe']);
