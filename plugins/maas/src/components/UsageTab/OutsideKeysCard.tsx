@@ -1,14 +1,6 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Button,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { Button, TableCell, TableRow, Typography } from '@material-ui/core';
 import { OutsideKey } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
@@ -16,6 +8,7 @@ import { maasApiRef } from '../../api/MaasApi';
 import { useOutsideKeys } from '../../hooks/useOutsideKeys';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ErrorAlert } from '../ErrorAlert';
+import { HeadedTable } from '../table/HeadedTable';
 
 /**
  * For admins: API-key Secrets the model's AuthPolicies select that the portal did not issue
@@ -53,34 +46,26 @@ export function OutsideKeysCard(props: { entityRef: string }) {
         </Typography>
       )}
       {!!keys.value?.length && (
-        <Table size="small" aria-label="Keys made outside the portal">
-          <TableHead>
-            <TableRow>
-              <TableCell>Secret</TableCell>
-              <TableCell>User</TableCell>
-              <TableCell>Tier</TableCell>
-              <TableCell>Created</TableCell>
-              <TableCell />
+        <HeadedTable
+          label="Keys made outside the portal"
+          headings={['Secret', 'User', 'Tier', 'Created', '']}
+        >
+          {keys.value.map(key => (
+            <TableRow key={key.name}>
+              <TableCell>
+                {key.namespace}/{key.name}
+              </TableCell>
+              <TableCell>{key.userId ?? '—'}</TableCell>
+              <TableCell>{key.groups ?? '—'}</TableCell>
+              <TableCell>{key.createdAt?.slice(0, 10) ?? '—'}</TableCell>
+              <TableCell align="right">
+                <Button size="small" onClick={() => setTarget(key)}>
+                  Revoke
+                </Button>
+              </TableCell>
             </TableRow>
-          </TableHead>
-          <TableBody>
-            {keys.value.map(key => (
-              <TableRow key={key.name}>
-                <TableCell>
-                  {key.namespace}/{key.name}
-                </TableCell>
-                <TableCell>{key.userId ?? '—'}</TableCell>
-                <TableCell>{key.groups ?? '—'}</TableCell>
-                <TableCell>{key.createdAt?.slice(0, 10) ?? '—'}</TableCell>
-                <TableCell align="right">
-                  <Button size="small" onClick={() => setTarget(key)}>
-                    Revoke
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </HeadedTable>
       )}
       <ConfirmDialog
         open={!!target}

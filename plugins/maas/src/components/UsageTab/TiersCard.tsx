@@ -1,18 +1,11 @@
 import { InfoCard, Progress } from '@backstage/core-components';
-import {
-  Box,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { Box, TableCell, TableRow, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { LiveLimit, ModelTiers } from '@maas-portal/plugin-maas-common';
 import { formatRates } from '../../format/limits';
 import { ErrorAlert, WarningAlerts } from '../ErrorAlert';
 import { useNoWrapStyles } from '../layout/noWrap';
+import { HeadedTable } from '../table/HeadedTable';
 
 /** A tier's limits of one kind; none is said in words, never a dash that reads as unknown. */
 const rates = (limits: LiveLimit[], none: string) => {
@@ -71,44 +64,36 @@ export function TiersCard(props: {
           ) : (
             // A narrow card scrolls the table sideways rather than break its words.
             <Box overflow="auto">
-              <Table size="small" aria-label="Tiers">
-                <TableHead>
-                  <TableRow>
-                    {['Tier', 'Approval', 'Requests', 'Tokens'].map(h => (
-                      <TableCell key={h} className={classes.noWrap}>
-                        {h}
-                      </TableCell>
-                    ))}
+              <HeadedTable
+                label="Tiers"
+                headings={['Tier', 'Approval', 'Requests', 'Tokens']}
+              >
+                {value.tiers.map(tier => (
+                  <TableRow key={tier.name}>
+                    <TableCell>
+                      <span className={classes.noWrap}>{tier.name}</span>
+                      {!tier.configured && (
+                        <Typography variant="caption" display="block">
+                          found only in the cluster
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      {tier.approval === 'auto' && 'automatic'}
+                      {tier.approval === 'manual' && 'by an approver'}
+                      {!tier.approval && '—'}
+                    </TableCell>
+                    <TableCell>
+                      {rates(tier.requests, 'no request limit')}
+                    </TableCell>
+                    <TableCell>
+                      {rates(tier.tokens, 'no token limit')}
+                    </TableCell>
                   </TableRow>
-                </TableHead>
-                <TableBody>
-                  {value.tiers.map(tier => (
-                    <TableRow key={tier.name}>
-                      <TableCell>
-                        <span className={classes.noWrap}>{tier.name}</span>
-                        {!tier.configured && (
-                          <Typography variant="caption" display="block">
-                            found only in the cluster
-                          </Typography>
-                        )}
-                      </TableCell>
-                      <TableCell>
-                        {tier.approval === 'auto' && 'automatic'}
-                        {tier.approval === 'manual' && 'by an approver'}
-                        {!tier.approval && '—'}
-                      </TableCell>
-                      <TableCell>
-                        {rates(tier.requests, 'no request limit')}
-                      </TableCell>
-                      <TableCell>
-                        {rates(tier.tokens, 'no token limit')}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                  <LimitRows label="everyone" limits={value.everyone} />
-                  <LimitRows label="other" limits={value.other} />
-                </TableBody>
-              </Table>
+                ))}
+                <LimitRows label="everyone" limits={value.everyone} />
+                <LimitRows label="other" limits={value.other} />
+              </HeadedTable>
             </Box>
           )}
           <WarningAlerts warnings={value.warnings} />
