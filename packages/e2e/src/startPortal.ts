@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
+import { kubernetesClusterLocators } from '@maas-portal/harness/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,6 @@ export async function startPortal(options: {
   const backendUrl = `http://127.0.0.1:${options.backendPort}`;
   const kc = new KubeConfig();
   kc.loadFromFile(options.kubeconfig);
-  const cluster = kc.getCurrentCluster()!;
   const config = join(dir, 'app-config.e2e.json');
   writeFileSync(
     config,
@@ -86,20 +86,7 @@ export async function startPortal(options: {
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'harness',
-                url: cluster.server,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: kc.getCurrentUser()!.token,
-                caData: cluster.caData,
-              },
-            ],
-          },
-        ],
+        clusterLocatorMethods: kubernetesClusterLocators(kc),
       },
       maas: {
         cluster: { kubeconfig: options.kubeconfig },

@@ -20,6 +20,7 @@ import {
   deleteTestNamespace,
   harnessEnv,
   harnessKubeConfig,
+  kubernetesClusterLocators,
 } from '@maas-portal/harness/testing';
 import { createObject } from './__testUtils__/harness';
 import { maasPlugin } from './plugin';
@@ -228,7 +229,6 @@ describe('maas backend routes, end to end on the harness', () => {
   );
 
   it("can use the Kubernetes plugin's cluster config instead of a kubeconfig", async () => {
-    const cluster = kc.getCurrentCluster()!;
     const { server: other } = await startTestBackend({
       features: [
         maasPlugin,
@@ -236,20 +236,7 @@ describe('maas backend routes, end to end on the harness', () => {
         mockServices.rootConfig.factory({
           data: {
             kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'harness',
-                      url: cluster.server,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: kc.getCurrentUser()!.token,
-                      caData: cluster.caData,
-                    },
-                  ],
-                },
-              ],
+              clusterLocatorMethods: kubernetesClusterLocators(kc),
             },
             maas: { cluster: { name: 'harness' } },
           },

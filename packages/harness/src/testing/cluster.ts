@@ -72,3 +72,25 @@ export async function grantLimitedUser(
     await rbac.deleteNamespacedRole({ namespace, name });
   };
 }
+
+/**
+ * The Kubernetes plugin's `kubernetes.clusterLocatorMethods` for the API server of `kc`, under
+ * `name`, signed in with its token (the portal's `maas.cluster.name` can point at it).
+ */
+export function kubernetesClusterLocators(kc: KubeConfig, name = 'harness') {
+  const cluster = kc.getCurrentCluster()!;
+  return [
+    {
+      type: 'config',
+      clusters: [
+        {
+          name,
+          url: cluster.server,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: kc.getCurrentUser()!.token,
+          caData: cluster.caData,
+        },
+      ],
+    },
+  ];
+}

@@ -5,6 +5,7 @@ export {
   deleteTestNamespace,
   grantLimitedUser,
   harnessKubeConfig,
+  kubernetesClusterLocators,
 } from './cluster.ts';
 export { eventually } from './eventually.ts';
 export {
