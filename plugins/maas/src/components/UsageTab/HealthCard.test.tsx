@@ -29,22 +29,30 @@ const modelHealth = (
   waitingFor?: Health['waitingFor'],
 ): Health => ({ state, reasons, waitingFor });
 
+/** KServe has not reported on the InferenceService yet: waiting, until the grace period ends. */
+const KSERVE_WAITING = healthReason(
+  'degraded',
+  'InferenceService llm/qwen3',
+  'KServe has not reported readiness yet',
+  'KServe',
+);
+
+/** Each text shows, once, somewhere in the card. */
+const expectShown = (...texts: string[]) =>
+  texts.forEach(text => expect(screen.getByText(text)).toBeInTheDocument());
+
 const LONG_REASON =
   'Not enforced: MissingDependency: the Kuadrant operator could not find Limitador in kuadrant-system, so no limit of this policy reaches the gateway until an administrator installs it';
 
 describe('HealthCard', () => {
   it('shows a healthy model with its objects and policies', async () => {
     await render({});
-    expect(screen.getByText('healthy')).toBeInTheDocument();
-    expect(
-      screen.getByText('InferenceService llm/qwen3: Loaded'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('HTTPRoute llm/qwen3: found')).toBeInTheDocument();
-    expect(
-      screen.getByText(
-        'AuthPolicy llm/gateway-auth (on the gateway): enforced',
-      ),
-    ).toBeInTheDocument();
+    expectShown(
+      'healthy',
+      'InferenceService llm/qwen3: Loaded',
+      'HTTPRoute llm/qwen3: found',
+      'AuthPolicy llm/gateway-auth (on the gateway): enforced',
+    );
   });
 
   it('lists each object once, with its reasons under it', async () => {
@@ -107,14 +115,7 @@ describe('HealthCard', () => {
     await render({
       health: modelHealth(
         'degraded',
-        [
-          healthReason(
-            'degraded',
-            'InferenceService llm/qwen3',
-            'KServe has not reported readiness yet',
-            'KServe',
-          ),
-        ],
+        [KSERVE_WAITING],
         ['KServe', 'the Gateway', 'Kuadrant'],
       ),
     });
@@ -131,19 +132,9 @@ describe('HealthCard', () => {
 
   it('calls a wait past the grace period what its severity says', async () => {
     await render({
-      health: modelHealth('degraded', [
-        healthReason(
-          'degraded',
-          'InferenceService llm/qwen3',
-          'KServe has not reported readiness yet',
-          'KServe',
-        ),
-      ]),
+      health: modelHealth('degraded', [KSERVE_WAITING]),
     });
-    expect(screen.getByText('degraded')).toBeInTheDocument();
-    expect(
-      screen.getByText('degraded: KServe has not reported readiness yet'),
-    ).toBeInTheDocument();
+    expectShown('degraded', 'degraded: KServe has not reported readiness yet');
     expect(screen.queryByText(/waiting for/)).not.toBeInTheDocument();
   });
 
@@ -165,11 +156,11 @@ describe('HealthCard', () => {
       route: undefined,
       policies: [],
     });
-    expect(screen.getByText('unhealthy')).toBeInTheDocument();
-    expect(
-      screen.getByText('InferenceService llm/qwen3: not found'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('HTTPRoute (none)')).toBeInTheDocument();
+    expectShown(
+      'unhealthy',
+      'InferenceService llm/qwen3: not found',
+      'HTTPRoute (none)',
+    );
     expect(objectRows()).toHaveLength(2);
   });
 
