@@ -1,0 +1,234 @@
+/*
+ * The Usage tab's health verdict from the real kuadrant-operator's conditions (not written by the test):
+ * a model as Create model renders it (the simulator with API keys), applied to a namespace with a Gateway
+ * of its own, read through ModelService from the watch caches. The harness plays the gateway's part
+ * (Gateway Programmed, HTTPRoute Accepted + ResolvedRefs). No KServe controller runs in the harness, so
+ * the test writes the InferenceService's Ready status itself, as KServe would once the model loads.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  harnessKubeConfig,
+  waitForPolicy,
+} from '@maas-portal/harness/testing';
+import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import YAML from 'yaml';
+import { ClusterState } from '../cluster/ClusterState';
+import { readMaasConfig } from '../config/MaasConfig';
+import { condition, writeStatus } from '../__testUtils__/harness';
+import { ModelService } from './ModelService';
+
+/*
+ * The renderer's output for the simulator with API keys, in namespace `llm`: the golden file that
+ * scaffolder-backend-module-maas's renderModel.test.ts keeps equal to renderModel() (this package does
+ * not depend on the scaffolder module, so it reads the file rather than calling the renderer).
+ */
+const RENDERED = path.resolve(
+  __dirname,
+  '../../../scaffolder-backend-module-maas/src/manifests/__fixtures__/simulator-api-key.yaml',
+);
+const POLICY_TIMEOUT_MS = 90_000;
+const ENTITY_REF = 'component:default/sim';
+
+/** Every value `llm` (the golden file's namespace) replaced by `namespace`. */
+function inNamespace<T>(value: T, namespace: string): T {
+  if (value === 'llm') return namespace as T;
+  if (Array.isArray(value))
+    return value.map(v => inNamespace(v, namespace)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, inNamespace(v, namespace)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** The rendered cluster objects (not the catalog entities) for `namespace`. */
+function renderedObjects(namespace: string): KubernetesObject[] {
+  return YAML.parseAllDocuments(fs.readFileSync(RENDERED, 'utf8'))
+    .map(d => d.toJS() as KubernetesObject)
+    .filter(o => !o.apiVersion!.startsWith('backstage.io/'))
+    .map(o => inNamespace(o, namespace));
+}
+
+async function apply(kc: KubeConfig, object: KubernetesObject) {
+  await KubernetesObjectApi.makeApiClient(kc).patch(
+    object,
+    undefined,
+    undefined,
+    'maas-backstage',
+    true,
+    'application/apply-patch+yaml' as any,
+  );
+}
+
+/** A namespace with its own Gateway and the model's objects; `withoutTokenLimits` drops the TRLP. */
+async function model(
+  kc: KubeConfig,
+  prefix: string,
+  withoutTokenLimits: boolean,
+): Promise<{ namespace: string; kinds: string[] }> {
+  const namespace = await createTestNamespace(kc, prefix);
+  await apply(kc, {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'inference-gateway', namespace },
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
+      ],
+    },
+  } as KubernetesObject);
+  const objects = renderedObjects(namespace).filter(
+    o => !(withoutTokenLimits && o.kind === 'TokenRateLimitPolicy'),
+  );
+  for (const object of objects) await apply(kc, object);
+  return { namespace, kinds: objects.map(o => o.kind!) };
+}
+
+const readyIsvc = {
+  url: 'http://sim.maas.local',
+  conditions: [
+    condition('PredictorReady'),
+    condition('IngressReady'),
+    condition('Ready'),
+  ],
+  modelStatus: {
+    states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
+  },
+};
+
+jest.setTimeout(POLICY_TIMEOUT_MS + 60_000);
+
+describe("the health verdict from the real kuadrant-operator's conditions", () => {
+  const kc = harnessKubeConfig();
+  const namespaces: string[] = [];
+  let state: ClusterState;
+  let service: ModelService;
+
+  const health = (namespace: string) =>
+    service.getModel({
+      inferenceService: { namespace, name: 'sim' },
+      entityRef: ENTITY_REF,
+    }).health;
+
+  /** Waits for the operator to enforce the model's AuthPolicy and RateLimitPolicy; returns the seconds it took. */
+  async function enforced(namespace: string): Promise<string> {
+    const start = Date.now();
+    await Promise.all([
+      waitForPolicy(
+        'AuthPolicy',
+        { namespace, name: 'sim-auth' },
+        { timeoutMs: POLICY_TIMEOUT_MS, kc },
+      ),
+      waitForPolicy(
+        'RateLimitPolicy',
+        { namespace, name: 'sim-rate-limits' },
+        { timeoutMs: POLICY_TIMEOUT_MS, kc },
+      ),
+    ]);
+    return ((Date.now() - start) / 1000).toFixed(1);
+  }
+
+  beforeAll(async () => {
+    state = new ClusterState({
+      kubeConfig: kc,
+      logger: mockServices.logger.mock(),
+      timeoutMs: 5000,
+    });
+    state.start();
+    const unsynced = (await state.ready(15_000)).filter(
+      s => s.state !== 'synced',
+    );
+    expect(unsynced).toEqual([]);
+    service = new ModelService({
+      config: readMaasConfig(new ConfigReader({})),
+      state,
+    });
+  });
+
+  afterAll(async () => {
+    await state?.stop();
+    for (const namespace of namespaces)
+      await deleteTestNamespace(kc, namespace);
+  });
+
+  /*
+   * The renderer cannot omit the TokenRateLimitPolicy: validateModelSpec requires a token limit on every
+   * tier and renderModel always renders one. A model whose tiers have no token limit is therefore the
+   * rendered model applied without its TRLP.
+   */
+  it('turns healthy once Kuadrant enforces the policies and the InferenceService is Ready (no token limits)', async () => {
+    const { namespace, kinds } = await model(kc, 'health-notokens', true);
+    namespaces.push(namespace);
+    expect(kinds).toEqual([
+      'InferenceService',
+      'HTTPRoute',
+      'AuthPolicy',
+      'RateLimitPolicy',
+    ]);
+    const seconds = await enforced(namespace);
+    // eslint-disable-next-line no-console
+    console.log(
+      `AuthPolicy + RateLimitPolicy Accepted and Enforced ${seconds} s after the apply`,
+    );
+
+    // Before KServe's part: the policies and route are fine, only the InferenceService is waited for.
+    await eventually(() => {
+      const verdict = health(namespace);
+      expect(verdict.state).toBe('degraded');
+      expect(verdict.waitingFor).toEqual(['KServe']);
+      expect(verdict.reasons.map(r => r.object)).toEqual([
+        `InferenceService ${namespace}/sim`,
+      ]);
+    }, 15_000);
+
+    await writeStatus(kc, INFERENCE_SERVICE, namespace, 'sim', readyIsvc);
+    await eventually(
+      () =>
+        expect(health(namespace)).toEqual({ state: 'healthy', reasons: [] }),
+      15_000,
+    );
+    const policies = service
+      .getModel({ inferenceService: { namespace, name: 'sim' } })
+      .policies.map(p => `${p.kind}/${p.name}:${p.accepted}/${p.enforced}`)
+      .sort();
+    expect(policies).toEqual([
+      'AuthPolicy/sim-auth:true/true',
+      'RateLimitPolicy/sim-rate-limits:true/true',
+    ]);
+  });
+
+  /*
+   * kuadrant-operator v1.2.0 has no TokenRateLimitPolicy controller, so the TRLP never gets a status
+   * and the verdict waits for Kuadrant on it alone. When the harness's operator reports on TRLPs this
+   * test fails: then the model with token limits turns healthy too.
+   */
+  it('waits for Kuadrant on the TokenRateLimitPolicy only, for a model with token limits', async () => {
+    const { namespace, kinds } = await model(kc, 'health-tokens', false);
+    namespaces.push(namespace);
+    expect(kinds).toContain('TokenRateLimitPolicy');
+    await enforced(namespace);
+    await writeStatus(kc, INFERENCE_SERVICE, namespace, 'sim', readyIsvc);
+    await eventually(() => {
+      const verdict = health(namespace);
+      expect(verdict.state).toBe('degraded');
+      expect(verdict.waitingFor).toEqual(['Kuadrant']);
+      expect(verdict.reasons).toEqual([
+        expect.objectContaining({
+          severity: 'degraded',
+          object: `TokenRateLimitPolicy ${namespace}/sim-token-limits (on the route)`,
+          waitingFor: 'Kuadrant',
+        }),
+      ]);
+    }, 15_000);
+  });
+});
