@@ -58,30 +58,66 @@ function freeTierLimit(name: string, limit: number, window: string) {
   };
 }
 
+/** Specs of each kind, with the one value the apply step changes as a parameter. */
+const vllmIsvc = (storageUri: string) => ({
+  predictor: {
+    model: {
+      modelFormat: { name: 'vLLM' },
+      runtime: 'vllm-latest',
+      storageUri,
+    },
+  },
+});
+const vllmRuntime = (image: string) => ({
+  supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
+  containers: [
+    {
+      name: 'kserve-container',
+      image,
+      args: ['--port=8080', '--model=/mnt/models'],
+    },
+  ],
+});
+const httpGateway = (port: number) => ({
+  gatewayClassName: 'istio',
+  listeners: [
+    { name: 'http', port, protocol: 'HTTP', hostname: '*.maas.local' },
+  ],
+});
+const qwenRoute = (hostname: string) => ({
+  parentRefs: [{ name: 'inference-gateway' }],
+  hostnames: [hostname],
+  rules: [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+      backendRefs: [{ name: 'qwen3-predictor', port: 80 }],
+    },
+  ],
+});
+const apiKeyAuth = (app: string) => ({
+  targetRef: gatewayRef,
+  rules: {
+    authentication: {
+      'api-key-users': {
+        apiKey: { allNamespaces: true, selector: { matchLabels: { app } } },
+        credentials: { authorizationHeader: { prefix: 'APIKEY' } },
+      },
+    },
+  },
+});
+const userLabels = (labels: Record<string, string>) => ({
+  targetRef: gatewayRef,
+  metrics: { default: { labels } },
+});
+
 const KINDS: KindCase[] = [
   {
     kind: 'InferenceService',
     group: 'serving.kserve.io',
     version: 'v1beta1',
     plural: 'inferenceservices',
-    spec: {
-      predictor: {
-        model: {
-          modelFormat: { name: 'vLLM' },
-          runtime: 'vllm-latest',
-          storageUri: 'hf://Qwen/Qwen3-0.6B',
-        },
-      },
-    },
-    applySpec: {
-      predictor: {
-        model: {
-          modelFormat: { name: 'vLLM' },
-          runtime: 'vllm-latest',
-          storageUri: 'hf://Qwen/Qwen3-1.7B',
-        },
-      },
-    },
+    spec: vllmIsvc('hf://Qwen/Qwen3-0.6B'),
+    applySpec: vllmIsvc('hf://Qwen/Qwen3-1.7B'),
     read: o => o.spec.predictor.model.storageUri,
     expected: 'hf://Qwen/Qwen3-1.7B',
   },
@@ -90,26 +126,8 @@ const KINDS: KindCase[] = [
     group: 'serving.kserve.io',
     version: 'v1alpha1',
     plural: 'servingruntimes',
-    spec: {
-      supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
-      containers: [
-        {
-          name: 'kserve-container',
-          image: 'vllm/vllm-openai:latest',
-          args: ['--port=8080', '--model=/mnt/models'],
-        },
-      ],
-    },
-    applySpec: {
-      supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
-      containers: [
-        {
-          name: 'kserve-container',
-          image: 'vllm/vllm-openai:v0.9.0',
-          args: ['--port=8080', '--model=/mnt/models'],
-        },
-      ],
-    },
+    spec: vllmRuntime('vllm/vllm-openai:latest'),
+    applySpec: vllmRuntime('vllm/vllm-openai:v0.9.0'),
     read: o => o.spec.containers[0].image,
     expected: 'vllm/vllm-openai:v0.9.0',
   },
@@ -118,23 +136,8 @@ const KINDS: KindCase[] = [
     group: 'gateway.networking.k8s.io',
     version: 'v1',
     plural: 'gateways',
-    spec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
-      ],
-    },
-    applySpec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        {
-          name: 'http',
-          port: 8080,
-          protocol: 'HTTP',
-          hostname: '*.maas.local',
-        },
-      ],
-    },
+    spec: httpGateway(80),
+    applySpec: httpGateway(8080),
     read: o => o.spec.listeners[0].port,
     expected: 8080,
   },
@@ -143,26 +146,8 @@ const KINDS: KindCase[] = [
     group: 'gateway.networking.k8s.io',
     version: 'v1',
     plural: 'httproutes',
-    spec: {
-      parentRefs: [{ name: 'inference-gateway' }],
-      hostnames: ['qwen3.maas.local'],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          backendRefs: [{ name: 'qwen3-predictor', port: 80 }],
-        },
-      ],
-    },
-    applySpec: {
-      parentRefs: [{ name: 'inference-gateway' }],
-      hostnames: ['qwen3-b.maas.local'],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          backendRefs: [{ name: 'qwen3-predictor', port: 80 }],
-        },
-      ],
-    },
+    spec: qwenRoute('qwen3.maas.local'),
+    applySpec: qwenRoute('qwen3-b.maas.local'),
     read: o => o.spec.hostnames[0],
     expected: 'qwen3-b.maas.local',
   },
@@ -171,34 +156,8 @@ const KINDS: KindCase[] = [
     group: 'kuadrant.io',
     version: 'v1',
     plural: 'authpolicies',
-    spec: {
-      targetRef: gatewayRef,
-      rules: {
-        authentication: {
-          'api-key-users': {
-            apiKey: {
-              allNamespaces: true,
-              selector: { matchLabels: { app: 'llm-gateway' } },
-            },
-            credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-          },
-        },
-      },
-    },
-    applySpec: {
-      targetRef: gatewayRef,
-      rules: {
-        authentication: {
-          'api-key-users': {
-            apiKey: {
-              allNamespaces: true,
-              selector: { matchLabels: { app: 'llm-gateway-v2' } },
-            },
-            credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-          },
-        },
-      },
-    },
+    spec: apiKeyAuth('llm-gateway'),
+    applySpec: apiKeyAuth('llm-gateway-v2'),
     read: o =>
       o.spec.rules.authentication['api-key-users'].apiKey.selector.matchLabels
         .app,
@@ -229,21 +188,11 @@ const KINDS: KindCase[] = [
     group: 'extensions.kuadrant.io',
     version: 'v1alpha1',
     plural: 'telemetrypolicies',
-    spec: {
-      targetRef: gatewayRef,
-      metrics: { default: { labels: { user: 'auth.identity.userid' } } },
-    },
-    applySpec: {
-      targetRef: gatewayRef,
-      metrics: {
-        default: {
-          labels: {
-            user: 'auth.identity.userid',
-            group: 'auth.identity.groups',
-          },
-        },
-      },
-    },
+    spec: userLabels({ user: 'auth.identity.userid' }),
+    applySpec: userLabels({
+      user: 'auth.identity.userid',
+      group: 'auth.identity.groups',
+    }),
     read: o => o.spec.metrics.default.labels.group,
     expected: 'auth.identity.groups',
   },
