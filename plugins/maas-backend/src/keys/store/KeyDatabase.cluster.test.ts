@@ -40,6 +40,21 @@ const key = (overrides: Partial<StoredKey> = {}): StoredKey => ({
   ...overrides,
 });
 
+/** The ids of what a store call returns, in its order. */
+const ids = async (rows: Promise<Array<{ id: string }>>) =>
+  (await rows).map(r => r.id);
+
+/** A "due" query finds nothing at `before`, and exactly `due` at `after`. */
+async function expectDue(
+  list: (now: Date) => Promise<Array<{ id: string }>>,
+  before: string,
+  after: string,
+  due: string[],
+) {
+  expect(await ids(list(new Date(before)))).toEqual([]);
+  expect(await ids(list(new Date(after)))).toEqual(due);
+}
+
 describe('KeyDatabase: the stores of requests, keys and audit events', () => {
   beforeAll(() => {
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
@@ -87,16 +102,12 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
         decisionComment: 'ok',
       });
 
-      expect(
-        (
-          await store.requests.listApproved(new Date('2026-06-01T10:00:30Z'))
-        ).map(r => r.id),
-      ).toEqual([]);
-      expect(
-        (
-          await store.requests.listApproved(new Date('2026-06-01T10:02:00Z'))
-        ).map(r => r.id),
-      ).toEqual(['r1']);
+      await expectDue(
+        now => store.requests.listApproved(now),
+        '2026-06-01T10:00:30Z',
+        '2026-06-01T10:02:00Z',
+        ['r1'],
+      );
 
       await store.requests.insert(
         request({
@@ -105,18 +116,13 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
           createdAt: '2026-06-01T11:00:00.000Z',
         }),
       );
-      expect((await store.requests.list()).map(r => r.id)).toEqual([
-        'r2',
+      expect(await ids(store.requests.list())).toEqual(['r2', 'r1']);
+      expect(
+        await ids(store.requests.list({ userEntityRef: 'user:default/bob' })),
+      ).toEqual(['r2']);
+      expect(await ids(store.requests.list({ state: 'approved' }))).toEqual([
         'r1',
       ]);
-      expect(
-        (await store.requests.list({ userEntityRef: 'user:default/bob' })).map(
-          r => r.id,
-        ),
-      ).toEqual(['r2']);
-      expect(
-        (await store.requests.list({ state: 'approved' })).map(r => r.id),
-      ).toEqual(['r1']);
       expect(
         await store.requests.list({ entityRef: 'component:default/other' }),
       ).toEqual([]);
@@ -193,14 +199,12 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
       expect(await store.keys.markRevealed('k1')).toBe(false);
       expect((await store.keys.get('k1'))?.revealed).toBe(true);
 
-      expect(
-        await store.keys.listExpired(new Date('2026-06-30T00:00:00Z')),
-      ).toEqual([]);
-      expect(
-        (await store.keys.listExpired(new Date('2026-07-02T00:00:00Z'))).map(
-          k => k.id,
-        ),
-      ).toEqual(['k1']);
+      await expectDue(
+        now => store.keys.listExpired(now),
+        '2026-06-30T00:00:00Z',
+        '2026-07-02T00:00:00Z',
+        ['k1'],
+      );
 
       const overlapUntil = new Date('2026-06-02T00:00:00.000Z');
       expect(
@@ -212,14 +216,12 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
       expect(await store.keys.transition('k1', ['active'], 'rotating')).toBe(
         false,
       );
-      expect(
-        await store.keys.listOverlapEnded(new Date('2026-06-01T23:00:00Z')),
-      ).toEqual([]);
-      expect(
-        (
-          await store.keys.listOverlapEnded(new Date('2026-06-02T00:00:00Z'))
-        ).map(k => k.id),
-      ).toEqual(['k1']);
+      await expectDue(
+        now => store.keys.listOverlapEnded(now),
+        '2026-06-01T23:00:00Z',
+        '2026-06-02T00:00:00Z',
+        ['k1'],
+      );
       expect(await store.keys.setTier('k1', 'enterprise')).toBe(true);
       expect(await store.keys.setTier('k2', 'enterprise')).toBe(false);
       expect(await store.keys.get('k1')).toMatchObject({
@@ -228,11 +230,11 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
         overlapUntil: overlapUntil.toISOString(),
         replacedBy: 'k9',
       });
+      expect(await ids(store.keys.list({ states: ['revoked'] }))).toEqual([
+        'k2',
+      ]);
       expect(
-        (await store.keys.list({ states: ['revoked'] })).map(k => k.id),
-      ).toEqual(['k2']);
-      expect(
-        (await store.keys.getMany(['k1', 'k2', 'nope'])).map(k => k.id).sort(),
+        (await ids(store.keys.getMany(['k1', 'k2', 'nope']))).sort(),
       ).toEqual(['k1', 'k2']);
     },
   );
