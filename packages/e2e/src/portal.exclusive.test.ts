@@ -9,7 +9,7 @@ import {
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { harnessEnv } from '@maas-portal/harness/testing';
+import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
 import { Portal, startPortal } from './startPortal';
 
 // The whole flow of a developer and an approver in the real portal, in Debian's Chromium, on the
@@ -75,17 +75,7 @@ describe('the MaaS portal in a browser', () => {
         apiVersion: 'gateway.networking.k8s.io/v1',
         kind: 'Gateway',
         metadata: { name: 'inference-gateway', namespace: 'llm' },
-        spec: {
-          gatewayClassName: 'istio',
-          listeners: [
-            {
-              name: 'http',
-              port: 80,
-              protocol: 'HTTP',
-              hostname: '*.maas.local',
-            },
-          ],
-        },
+        spec: httpGatewaySpec(),
       },
     });
     const started = Date.now();

@@ -15,9 +15,12 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import crypto from 'node:crypto';
 import {
   eventually,
+  GATEWAY_REF,
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
+  httpGatewaySpec,
+  vllmInferenceServiceSpec,
 } from './testing/index.ts';
 
 jest.setTimeout(60_000);
@@ -34,16 +37,10 @@ interface KindCase {
   expected: unknown;
 }
 
-const gatewayRef = {
-  group: 'gateway.networking.k8s.io',
-  kind: 'Gateway',
-  name: 'inference-gateway',
-};
-
 /** A (Token)RateLimitPolicy spec with one limit for the free tier, counted per user. */
 function freeTierLimit(name: string, limit: number, window: string) {
   return {
-    targetRef: gatewayRef,
+    targetRef: GATEWAY_REF,
     limits: {
       [name]: {
         rates: [{ limit, window }],
@@ -59,15 +56,6 @@ function freeTierLimit(name: string, limit: number, window: string) {
 }
 
 /** Specs of each kind, with the one value the apply step changes as a parameter. */
-const vllmIsvc = (storageUri: string) => ({
-  predictor: {
-    model: {
-      modelFormat: { name: 'vLLM' },
-      runtime: 'vllm-latest',
-      storageUri,
-    },
-  },
-});
 const vllmRuntime = (image: string) => ({
   supportedModelFormats: [{ name: 'vLLM', autoSelect: true }],
   containers: [
@@ -76,12 +64,6 @@ const vllmRuntime = (image: string) => ({
       image,
       args: ['--port=8080', '--model=/mnt/models'],
     },
-  ],
-});
-const httpGateway = (port: number) => ({
-  gatewayClassName: 'istio',
-  listeners: [
-    { name: 'http', port, protocol: 'HTTP', hostname: '*.maas.local' },
   ],
 });
 const qwenRoute = (hostname: string) => ({
@@ -95,7 +77,7 @@ const qwenRoute = (hostname: string) => ({
   ],
 });
 const apiKeyAuth = (app: string) => ({
-  targetRef: gatewayRef,
+  targetRef: GATEWAY_REF,
   rules: {
     authentication: {
       'api-key-users': {
@@ -106,7 +88,7 @@ const apiKeyAuth = (app: string) => ({
   },
 });
 const userLabels = (labels: Record<string, string>) => ({
-  targetRef: gatewayRef,
+  targetRef: GATEWAY_REF,
   metrics: { default: { labels } },
 });
 
@@ -116,8 +98,8 @@ const KINDS: KindCase[] = [
     group: 'serving.kserve.io',
     version: 'v1beta1',
     plural: 'inferenceservices',
-    spec: vllmIsvc('hf://Qwen/Qwen3-0.6B'),
-    applySpec: vllmIsvc('hf://Qwen/Qwen3-1.7B'),
+    spec: vllmInferenceServiceSpec('hf://Qwen/Qwen3-0.6B'),
+    applySpec: vllmInferenceServiceSpec('hf://Qwen/Qwen3-1.7B'),
     read: o => o.spec.predictor.model.storageUri,
     expected: 'hf://Qwen/Qwen3-1.7B',
   },
@@ -136,8 +118,8 @@ const KINDS: KindCase[] = [
     group: 'gateway.networking.k8s.io',
     version: 'v1',
     plural: 'gateways',
-    spec: httpGateway(80),
-    applySpec: httpGateway(8080),
+    spec: httpGatewaySpec(80),
+    applySpec: httpGatewaySpec(8080),
     read: o => o.spec.listeners[0].port,
     expected: 8080,
   },
@@ -395,7 +377,7 @@ describe('harness API server', () => {
           kind: 'RateLimitPolicy',
           metadata: { name: 'harness-bad-window' },
           spec: {
-            targetRef: gatewayRef,
+            targetRef: GATEWAY_REF,
             limits: { daily: { rates: [{ limit: 100, window: '1d' }] } },
           },
         },
@@ -456,7 +438,7 @@ describe('harness API server', () => {
           apiVersion: 'kuadrant.io/v1',
           kind: 'RateLimitPolicy',
           metadata: { name: 'nope' },
-          spec: { targetRef: gatewayRef },
+          spec: { targetRef: GATEWAY_REF },
         },
       }),
     );

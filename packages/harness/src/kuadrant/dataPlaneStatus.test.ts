@@ -6,6 +6,7 @@ import {
   limitadorStatus,
 } from './dataPlaneStatus.ts';
 import type { KubeObject } from './kubeObjects.ts';
+import { GATEWAY_REF } from '../testing/fixtures.ts';
 
 const NOW = '2026-01-01T00:00:00Z';
 const LATER = '2026-01-01T00:05:00Z';
@@ -144,11 +145,7 @@ describe('the statuses the harness writes in place of a data plane', () => {
   it("keeps a report the Istio controller's part already made for this generation, even a failing one", () => {
     // As a test that plays a broken gateway writes it: its own spelling of the parentRef, no observedGeneration.
     const failing = {
-      parentRef: {
-        group: 'gateway.networking.k8s.io',
-        kind: 'Gateway',
-        name: 'inference-gateway',
-      },
+      parentRef: GATEWAY_REF,
       controllerName: 'istio.io/gateway-controller',
       conditions: [
         {
@@ -189,30 +186,21 @@ describe('the statuses the harness writes in place of a data plane', () => {
   });
 
   it('keeps a Gateway, Authorino or Limitador report made for the current generation', () => {
+    const programmedFalse = {
+      type: 'Programmed',
+      status: 'False',
+      reason: 'Invalid',
+      message: '',
+      lastTransitionTime: NOW,
+    };
     const notProgrammed = {
       ...gateway,
       status: {
-        conditions: [
-          {
-            type: 'Programmed',
-            status: 'False',
-            reason: 'Invalid',
-            message: '',
-            lastTransitionTime: NOW,
-          },
-        ],
+        conditions: [programmedFalse],
         listeners: [
           {
             name: 'http',
-            conditions: [
-              {
-                type: 'Programmed',
-                status: 'False',
-                reason: 'Invalid',
-                message: '',
-                lastTransitionTime: NOW,
-              },
-            ],
+            conditions: [programmedFalse],
           },
         ],
       },

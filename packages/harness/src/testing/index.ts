@@ -9,6 +9,11 @@ export {
 } from './cluster.ts';
 export { eventually } from './eventually.ts';
 export {
+  GATEWAY_REF,
+  httpGatewaySpec,
+  vllmInferenceServiceSpec,
+} from './fixtures.ts';
+export {
   authConfigHostForRoute,
   authConfigsForRoute,
   authorize,

@@ -16,16 +16,14 @@ import {
   createTestNamespace,
   deleteTestNamespace,
   eventually,
+  GATEWAY_REF,
   harnessKubeConfig,
+  httpGatewaySpec,
+  vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import { condition, createObject, writeStatus } from '../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
-const GW = {
-  group: 'gateway.networking.k8s.io',
-  kind: 'Gateway',
-  name: 'inference-gateway',
-};
 const groupsPredicate = (tier: string) =>
   `auth.identity.groups.split(",").exists(g, g == "${tier}")`;
 const tierLimit = (limit: number, window: string, predicate: string) => ({
@@ -59,11 +57,7 @@ describe('ModelService against the real API server', () => {
   const routeStatus = (accepted = 'True', resolved = 'True') => ({
     parents: [
       {
-        parentRef: {
-          group: 'gateway.networking.k8s.io',
-          kind: 'Gateway',
-          name: 'inference-gateway',
-        },
+        parentRef: GATEWAY_REF,
         controllerName: 'istio.io/gateway-controller',
         conditions: [
           condition(
@@ -110,17 +104,7 @@ describe('ModelService against the real API server', () => {
       });
     await seed(GATEWAY, {
       metadata: meta('inference-gateway'),
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            port: 80,
-            protocol: 'HTTP',
-            hostname: '*.maas.local',
-          },
-        ],
-      },
+      spec: httpGatewaySpec(),
     });
     for (const [name, isvcName] of [
       ['qwen3-route', 'qwen3'],
@@ -148,15 +132,7 @@ describe('ModelService against the real API server', () => {
           ...meta(isvcName),
           annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' },
         },
-        spec: {
-          predictor: {
-            model: {
-              modelFormat: { name: 'vLLM' },
-              runtime: 'vllm-latest',
-              storageUri: 'hf://Qwen/Qwen3-0.6B',
-            },
-          },
-        },
+        spec: vllmInferenceServiceSpec(),
       });
       await writeStatus(kc, INFERENCE_SERVICE, ns, isvcName, healthyIsvc);
       await seed(AUTH_POLICY, {
@@ -187,7 +163,7 @@ describe('ModelService against the real API server', () => {
     await seed(RATE_LIMIT_POLICY, {
       metadata: meta('gateway-rate-limits'),
       spec: {
-        targetRef: GW,
+        targetRef: GATEWAY_REF,
         limits: {
           'free-user-requests': tierLimit(5, '2m', groupsPredicate('free')),
           'premium-user-requests': tierLimit(
@@ -213,7 +189,7 @@ describe('ModelService against the real API server', () => {
     await seed(TOKEN_RATE_LIMIT_POLICY, {
       metadata: meta('gateway-token-rate-limits'),
       spec: {
-        targetRef: GW,
+        targetRef: GATEWAY_REF,
         limits: {
           'free-user-tokens': tierLimit(100000, '1m', groupsPredicate('free')),
           'premium-user-tokens': tierLimit(

@@ -1,0 +1,29 @@
+/* Objects that tests of several packages put on the harness's cluster: the seed's Gateway and a vLLM model. */
+
+/** A reference to the seed's Gateway, as route parentRefs and policy targetRefs spell it. */
+export const GATEWAY_REF = {
+  group: 'gateway.networking.k8s.io',
+  kind: 'Gateway',
+  name: 'inference-gateway',
+};
+
+/** The spec of the seed's Gateway: one HTTP listener for `*.maas.local` on `port`. */
+export const httpGatewaySpec = (port = 80) => ({
+  gatewayClassName: 'istio',
+  listeners: [
+    { name: 'http', port, protocol: 'HTTP', hostname: '*.maas.local' },
+  ],
+});
+
+/** The spec of an InferenceService served by the `vllm-latest` runtime from `storageUri`. */
+export const vllmInferenceServiceSpec = (
+  storageUri = 'hf://Qwen/Qwen3-0.6B',
+) => ({
+  predictor: {
+    model: {
+      modelFormat: { name: 'vLLM' },
+      runtime: 'vllm-latest',
+      storageUri,
+    },
+  },
+});
