@@ -47,6 +47,10 @@ describe('Create model actions, per user', () => {
   });
   const renderAs = (who: TestUser, input: object) =>
     render.handler(contextAs(who, input) as any);
+  const checkNameAs = (who: TestUser, input: object) =>
+    checkName.handler(contextAs(who, input) as any);
+  const applyAs = (who: TestUser, input: object) =>
+    apply.handler(contextAs(who, input) as any);
 
   it.each([
     ['the admin', 'llm', users.admin],
@@ -65,15 +69,13 @@ describe('Create model actions, per user', () => {
     await expect(renderAs(users.devB, modelInput())).rejects.toThrow(
       new NotAllowedError(message),
     );
+    await expect(checkNameAs(users.devB, { name: 'qwen3' })).rejects.toThrow(
+      message,
+    );
     await expect(
-      checkName.handler(contextAs(users.devB, { name: 'qwen3' }) as any),
-    ).rejects.toThrow(message);
-    await expect(
-      apply.handler(
-        contextAs(users.devB, {
-          manifests: renderedObjects(modelInput(), 'llm'),
-        }) as any,
-      ),
+      applyAs(users.devB, {
+        manifests: renderedObjects(modelInput(), 'llm'),
+      }),
     ).rejects.toThrow(message);
     expect(workspace.content()).toEqual({});
   });
@@ -85,20 +87,16 @@ describe('Create model actions, per user', () => {
       renderAs(users.devA, modelInput({ namespace: 'team-b-models' })),
     ).rejects.toThrow(`The model cannot be created: ${refusal}`);
     await expect(
-      checkName.handler(
-        contextAs(users.devA, {
-          name: 'qwen3',
-          namespace: 'team-b-models',
-        }) as any,
-      ),
+      checkNameAs(users.devA, {
+        name: 'qwen3',
+        namespace: 'team-b-models',
+      }),
     ).rejects.toThrow(refusal);
     // Hand-written manifests are checked as much as rendered ones.
     await expect(
-      apply.handler(
-        contextAs(users.devA, {
-          manifests: renderedObjects(modelInput(), 'team-b-models'),
-        }) as any,
-      ),
+      applyAs(users.devA, {
+        manifests: renderedObjects(modelInput(), 'team-b-models'),
+      }),
     ).rejects.toThrow(refusal);
     expect(workspace.content()).toEqual({});
   });
@@ -128,21 +126,17 @@ describe('Create model actions, per user', () => {
     const manifests = renderedObjects(modelInput(), 'llm');
     const isvc = manifests.find(o => o.kind === 'InferenceService')!;
     (isvc.spec as any).predictor.model.resources.limits['nvidia.com/gpu'] = '8';
-    await expect(
-      apply.handler(contextAs(users.admin, { manifests }) as any),
-    ).rejects.toThrow(
+    await expect(applyAs(users.admin, { manifests })).rejects.toThrow(
       'serving.gpus: 8 (nvidia.com/gpu) is above the cap (maas.create.maxGpus): at most 4',
     );
   });
 
   it('checks the host name against maas.domainSuffix in the name check', async () => {
     await expect(
-      checkName.handler(
-        contextAs(users.devA, {
-          name: 'qwen3',
-          hostname: 'qwen3.example.com',
-        }) as any,
-      ),
+      checkNameAs(users.devA, {
+        name: 'qwen3',
+        hostname: 'qwen3.example.com',
+      }),
     ).rejects.toThrow(
       `hostname "qwen3.example.com" is outside the portal's domain (maas.domainSuffix): host names must end in ".maas.local"`,
     );
