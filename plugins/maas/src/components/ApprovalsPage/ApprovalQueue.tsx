@@ -37,6 +37,14 @@ const STATES: Array<KeyRequestState | 'all'> = [
 ];
 const ALL = '';
 
+/** The fields a request can be filtered by besides its state: one select each, "All" first. */
+const FIELD_FILTERS = [
+  { field: 'model', label: 'Model', allLabel: 'All models' },
+  { field: 'tier', label: 'Tier', allLabel: 'All tiers' },
+] as const;
+type FilterField = (typeof FIELD_FILTERS)[number]['field'];
+const NO_FILTER: Record<FilterField, string> = { model: ALL, tier: ALL };
+
 const DECISIONS = [
   { decision: 'approve', label: 'Approve', color: 'primary' },
   { decision: 'reject', label: 'Reject', color: 'secondary' },
@@ -80,8 +88,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
   const noWrap = useNoWrapStyles();
   const api = useApi(maasApiRef);
   const [state, setState] = useState<KeyRequestState | 'all'>('pending');
-  const [model, setModel] = useState(ALL);
-  const [tier, setTier] = useState(ALL);
+  const [filters, setFilters] = useState(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -92,22 +99,14 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
   });
 
   const all = requests.value;
-  const models = useMemo(
-    () => [...new Set((all ?? []).map(r => r.model))].sort(),
-    [all],
-  );
-  const tiers = useMemo(
-    () => [...new Set((all ?? []).map(r => r.tier))].sort(),
-    [all],
-  );
   const shown = useMemo(
     () =>
-      (all ?? []).filter(
-        r =>
-          (model === ALL || r.model === model) &&
-          (tier === ALL || r.tier === tier),
+      (all ?? []).filter(r =>
+        FIELD_FILTERS.every(
+          ({ field }) => filters[field] === ALL || r[field] === filters[field],
+        ),
       ),
-    [all, model, tier],
+    [all, filters],
   );
   const selectable = useMemo(
     () => shown.filter(r => r.state === 'pending' && r.canDecide !== false),
@@ -207,22 +206,17 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
             setSelected(new Set());
           }}
         />
-        <FilterSelect
-          id="maas-approvals-model"
-          label="Model"
-          value={model}
-          options={models}
-          allLabel="All models"
-          onChange={setModel}
-        />
-        <FilterSelect
-          id="maas-approvals-tier"
-          label="Tier"
-          value={tier}
-          options={tiers}
-          allLabel="All tiers"
-          onChange={setTier}
-        />
+        {FIELD_FILTERS.map(({ field, label, allLabel }) => (
+          <FilterSelect
+            key={field}
+            id={`maas-approvals-${field}`}
+            label={label}
+            value={filters[field]}
+            options={[...new Set((all ?? []).map(r => r[field]))].sort()}
+            allLabel={allLabel}
+            onChange={v => setFilters(f => ({ ...f, [field]: v }))}
+          />
+        ))}
       </Box>
       {requests.loading && !all && <Progress />}
       {requests.error && (
@@ -304,7 +298,8 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
             emptyContent={
               <Box p={2}>
                 <Typography variant="body2">
-                  {state === 'pending' && model === ALL && tier === ALL
+                  {state === 'pending' &&
+                  FIELD_FILTERS.every(({ field }) => filters[field] === ALL)
                     ? 'No key requests wait for a decision.'
                     : 'No key requests match these filters.'}
                 </Typography>
