@@ -98,6 +98,13 @@ describe('upstream manifests on the harness API server', () => {
     );
   });
 
+  /** A dry-run apply of `object` is refused as invalid (422), the message containing each of `parts`. */
+  const expectInvalid = async (object: KubernetesObject, parts: string[]) => {
+    const refused = await refusal(dryRunApply(object));
+    expect(refused.code).toBe(422);
+    for (const part of parts) expect(refused.message).toContain(part);
+  };
+
   const [upstreamRateLimits] = readObjects(
     'kuadrant/07-rate-limit-policies.yaml',
   );
@@ -109,14 +116,10 @@ describe('upstream manifests on the harness API server', () => {
       metadata: { name: 'limits-and-defaults', namespace: 'llm' },
       spec: { ...spec, defaults: { limits: spec.limits } },
     };
-    const refused = await refusal(dryRunApply(both));
-    expect(refused.code).toBe(422);
-    expect(refused.message).toContain(
+    await expectInvalid(both, [
       'RateLimitPolicy.kuadrant.io "limits-and-defaults" is invalid',
-    );
-    expect(refused.message).toContain(
       'Implicit and explicit defaults are mutually exclusive',
-    );
+    ]);
   });
 
   it('refuses a policy whose targetRef is of the wrong kind (CEL rule of the CRD)', async () => {
@@ -133,13 +136,9 @@ describe('upstream manifests on the harness API server', () => {
         },
       },
     };
-    const refused = await refusal(dryRunApply(onService));
-    expect(refused.code).toBe(422);
-    expect(refused.message).toContain(
+    await expectInvalid(onService, [
       'AuthPolicy.kuadrant.io "auth-on-a-service" is invalid',
-    );
-    expect(refused.message).toContain(
       "Invalid targetRef.kind. The only supported values are 'HTTPRoute' and 'Gateway'",
-    );
+    ]);
   });
 });

@@ -89,3 +89,22 @@ export async function withClusterLock<T>(fn: () => Promise<T>): Promise<T> {
     fs.rmdirSync(lock);
   }
 }
+
+/** RBAC rules to get, create and patch a model's objects; `kuadrant` names the kuadrant.io resources among them. */
+export const modelObjectRules = (kuadrant: string[]) => [
+  {
+    apiGroups: ['serving.kserve.io'],
+    resources: ['servingruntimes', 'inferenceservices'],
+    verbs: ['get', 'create', 'patch'],
+  },
+  {
+    apiGroups: ['gateway.networking.k8s.io'],
+    resources: ['httproutes'],
+    verbs: ['get', 'create', 'patch'],
+  },
+  {
+    apiGroups: ['kuadrant.io'],
+    resources: kuadrant,
+    verbs: ['get', 'create', 'patch'],
+  },
+];

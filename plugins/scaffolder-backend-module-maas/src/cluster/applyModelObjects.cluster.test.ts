@@ -17,6 +17,7 @@ import {
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
 import {
+  modelObjectRules,
   modelObjectsIn,
   useTestNamespace,
   waitFor,
@@ -141,23 +142,10 @@ describe('applyModelObjects against the harness', () => {
   });
 
   describe('with the limited account', () => {
-    const allModelResources = [
-      {
-        apiGroups: ['serving.kserve.io'],
-        resources: ['servingruntimes', 'inferenceservices'],
-        verbs: ['get', 'create', 'patch'],
-      },
-      {
-        apiGroups: ['gateway.networking.k8s.io'],
-        resources: ['httproutes'],
-        verbs: ['get', 'create', 'patch'],
-      },
-      {
-        apiGroups: ['kuadrant.io'],
-        resources: ['authpolicies', 'ratelimitpolicies'],
-        verbs: ['get', 'create', 'patch'],
-      },
-    ];
+    const allModelResources = modelObjectRules([
+      'authpolicies',
+      'ratelimitpolicies',
+    ]);
 
     /**
      * RBAC takes effect a moment after a Role changes: waits until `kubeConfig`'s read of the

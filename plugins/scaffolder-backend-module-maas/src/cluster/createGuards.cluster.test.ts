@@ -13,6 +13,7 @@ import {
 } from '@maas-portal/plugin-maas-node';
 import { createModelApplyAction } from '../actions/modelApply';
 import {
+  modelObjectRules,
   modelObjectsIn,
   useTestNamespace,
   waitFor,
@@ -188,27 +189,11 @@ describe('Create model guards against the harness', () => {
         namespace,
         body: {
           metadata: { name: 'model-creators' },
-          rules: [
-            {
-              apiGroups: ['serving.kserve.io'],
-              resources: ['servingruntimes', 'inferenceservices'],
-              verbs: ['get', 'create', 'patch'],
-            },
-            {
-              apiGroups: ['gateway.networking.k8s.io'],
-              resources: ['httproutes'],
-              verbs: ['get', 'create', 'patch'],
-            },
-            {
-              apiGroups: ['kuadrant.io'],
-              resources: [
-                'authpolicies',
-                'ratelimitpolicies',
-                'tokenratelimitpolicies',
-              ],
-              verbs: ['get', 'create', 'patch'],
-            },
-          ],
+          rules: modelObjectRules([
+            'authpolicies',
+            'ratelimitpolicies',
+            'tokenratelimitpolicies',
+          ]),
         },
       });
       await rbac.createNamespacedRoleBinding({
