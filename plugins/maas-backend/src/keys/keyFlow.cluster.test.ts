@@ -52,6 +52,20 @@ async function expectError(
   else expect((thrown as Error).message).toMatch(message);
 }
 
+/** Only the key's owner may `verb` it: `call`, made by someone else, is refused naming the owner. */
+async function expectOwnerOnly(
+  call: Promise<unknown>,
+  owner: string,
+  verb: string,
+  keyId: string,
+) {
+  await expectError(
+    call,
+    NotAllowedError,
+    `Only ${owner}, its owner, can ${verb} key ${keyId}`,
+  );
+}
+
 describe('the key flow against the real API server', () => {
   beforeAll(() => {
     harnessEnv('MAAS_HARNESS_KUBECONFIG');
@@ -220,16 +234,16 @@ describe('the key flow against the real API server', () => {
         await access.requireRevoke(credentials, key, actor);
         return keys.operations.revoke(key, actor);
       },
-      async requestTierChange(input: {
-        keyId: string;
-        tier: string;
-        reason: string;
-        actor: string;
-      }) {
-        const key = await keys.operations.getKey(input.keyId);
-        const credentials = mockCredentials.user(input.actor);
-        await access.requireTierChange(credentials, key, input.actor);
-        return keys.requests.requestTierChange({ ...input, key });
+      async requestTierChange(
+        keyId: string,
+        tier: string,
+        reason: string,
+        actor: string,
+      ) {
+        const key = await keys.operations.getKey(keyId);
+        const credentials = mockCredentials.user(actor);
+        await access.requireTierChange(credentials, key, actor);
+        return keys.requests.requestTierChange({ key, tier, reason, actor });
       },
     };
 
@@ -377,11 +391,7 @@ describe('the key flow against the real API server', () => {
         ],
       ).toBe('premium');
 
-      await expectError(
-        service.reveal(key.id, BOB),
-        NotAllowedError,
-        `Only ${owner}, its owner, can see key ${key.id}`,
-      );
+      await expectOwnerOnly(service.reveal(key.id, BOB), owner, 'see', key.id);
       const shown = await service.reveal(key.id, owner);
       values.push(shown.value);
       expect(shown.value).toBe(
@@ -696,10 +706,11 @@ describe('the key flow against the real API server', () => {
       const { issued } = await ask(owner, 'free', 'rotate me', 10);
       values.push(issued!.value);
       const old = issued!.key;
-      await expectError(
+      await expectOwnerOnly(
         service.rotate(old.id, BOB),
-        NotAllowedError,
-        `Only ${owner}, its owner, can rotate key ${old.id}`,
+        owner,
+        'rotate',
+        old.id,
       );
 
       const rotated = await service.rotate(old.id, owner);
@@ -787,32 +798,23 @@ describe('the key flow against the real API server', () => {
       values.push(issued!.value);
       const keyId = issued!.key.id;
       await expectError(
-        service.requestTierChange({
-          keyId,
-          tier: 'free',
-          reason: 'same',
-          actor: owner,
-        }),
+        service.requestTierChange(keyId, 'free', 'same', owner),
         InputError,
         `Key ${keyId} is already at tier free`,
       );
-      await expectError(
-        service.requestTierChange({
-          keyId,
-          tier: 'premium',
-          reason: 'more',
-          actor: BOB,
-        }),
-        NotAllowedError,
-        `Only ${owner}, its owner, can change the tier of key ${keyId}`,
+      await expectOwnerOnly(
+        service.requestTierChange(keyId, 'premium', 'more', BOB),
+        owner,
+        'change the tier of',
+        keyId,
       );
 
-      const change = await service.requestTierChange({
+      const change = await service.requestTierChange(
         keyId,
-        tier: 'premium',
-        reason: 'need more',
-        actor: owner,
-      });
+        'premium',
+        'need more',
+        owner,
+      );
       expect(change).toMatchObject({
         kind: 'tier-change',
         state: 'pending',
@@ -820,12 +822,7 @@ describe('the key flow against the real API server', () => {
         tier: 'premium',
       });
       await expectError(
-        service.requestTierChange({
-          keyId,
-          tier: 'enterprise',
-          reason: 'even more',
-          actor: owner,
-        }),
+        service.requestTierChange(keyId, 'enterprise', 'even more', owner),
         ConflictError,
         `Key ${keyId} already has an open tier change (${change.id}, to premium)`,
       );
@@ -845,12 +842,12 @@ describe('the key flow against the real API server', () => {
       expect((await service.getKey(keyId)).tier).toBe('premium');
 
       // Back to an automatic tier: applied at once.
-      const back = await service.requestTierChange({
+      const back = await service.requestTierChange(
         keyId,
-        tier: 'free',
-        reason: 'done',
-        actor: owner,
-      });
+        'free',
+        'done',
+        owner,
+      );
       expect(back.state).toBe('issued');
       expect(
         (await readSecret(keySecretName(keyId))).metadata!.annotations![
