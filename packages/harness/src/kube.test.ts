@@ -180,6 +180,26 @@ const KINDS: KindCase[] = [
   },
 ];
 
+/** Creates a RateLimitPolicy `name` in `namespace` through `api` (the admin's or the limited user's). */
+const createRateLimitPolicy = (
+  api: CustomObjectsApi,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+) =>
+  api.createNamespacedCustomObject({
+    group: 'kuadrant.io',
+    version: 'v1',
+    namespace,
+    plural: 'ratelimitpolicies',
+    body: {
+      apiVersion: 'kuadrant.io/v1',
+      kind: 'RateLimitPolicy',
+      metadata: { name },
+      spec,
+    },
+  });
+
 /** Status code and Status message of a failed client-node call. */
 function failure(e: unknown): { code: number; message: string } {
   if (e instanceof ApiException) {
@@ -367,20 +387,9 @@ describe('harness API server', () => {
 
   it('rejects an object that breaks its schema (RateLimitPolicy window 1d -> 422)', async () => {
     const bad = await expectFailure(
-      custom.createNamespacedCustomObject({
-        group: 'kuadrant.io',
-        version: 'v1',
-        namespace,
-        plural: 'ratelimitpolicies',
-        body: {
-          apiVersion: 'kuadrant.io/v1',
-          kind: 'RateLimitPolicy',
-          metadata: { name: 'harness-bad-window' },
-          spec: {
-            targetRef: GATEWAY_REF,
-            limits: { daily: { rates: [{ limit: 100, window: '1d' }] } },
-          },
-        },
+      createRateLimitPolicy(custom, namespace, 'harness-bad-window', {
+        targetRef: GATEWAY_REF,
+        limits: { daily: { rates: [{ limit: 100, window: '1d' }] } },
       }),
     );
     expect(bad.code).toBe(422);
@@ -429,17 +438,8 @@ describe('harness API server', () => {
       'harness-ratelimitpolicies',
     );
     const create = await expectFailure(
-      limitedCustom.createNamespacedCustomObject({
-        group: 'kuadrant.io',
-        version: 'v1',
-        namespace,
-        plural: 'ratelimitpolicies',
-        body: {
-          apiVersion: 'kuadrant.io/v1',
-          kind: 'RateLimitPolicy',
-          metadata: { name: 'nope' },
-          spec: { targetRef: GATEWAY_REF },
-        },
+      createRateLimitPolicy(limitedCustom, namespace, 'nope', {
+        targetRef: GATEWAY_REF,
       }),
     );
     expect(create.code).toBe(403);
