@@ -65,11 +65,11 @@ export const condition = (
 export const inferenceService = (
   namespace: string,
   name: string,
-  annotations: Record<string, string> = {},
-) => ({
+  annotations?: Record<string, string>,
+): KubernetesObject & { spec: object } => ({
   apiVersion: 'serving.kserve.io/v1beta1',
   kind: 'InferenceService',
-  metadata: { name, namespace, annotations },
+  metadata: { name, namespace, ...(annotations && { annotations }) },
   spec: {
     predictor: {
       containers: [{ name: 'kserve-container', image: 'sim:latest' }],

@@ -26,7 +26,7 @@ import { reconcileKeys } from './reconcileKeys';
 import { runKeyTasks } from './scheduleKeyTasks';
 import { KeyDatabase } from './store/KeyDatabase';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
-import { createObject } from '../__testUtils__/harness';
+import { createObject, inferenceService } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -129,16 +129,7 @@ describe('the key flow against the real API server', () => {
       db = new KeyDatabase(knex);
       // The test namespace holds the model and, as maas.keys.namespace, its key Secrets.
       modelUid = (
-        await createObject(kc, INFERENCE_SERVICE, {
-          apiVersion: 'serving.kserve.io/v1beta1',
-          kind: 'InferenceService',
-          metadata: { name: 'qwen3', namespace: ns },
-          spec: {
-            predictor: {
-              containers: [{ name: 'kserve-container', image: 'sim:latest' }],
-            },
-          },
-        } as any)
+        await createObject(kc, INFERENCE_SERVICE, inferenceService(ns, 'qwen3'))
       ).metadata!.uid!;
       secrets = new KeySecrets({
         kubeConfig: kc,
@@ -169,6 +160,10 @@ describe('the key flow against the real API server', () => {
 
     /** A fresh user per test, so that the per-user cap does not couple tests. */
     const user = () => `user:default/u-${randomUUID().slice(0, 8)}`;
+
+    /** One pass of the reconciler over the test namespace, at `now`, with `graceMs` for young Secrets. */
+    const reconcile = (now: Date, graceMs: number) =>
+      reconcileKeys({ keys, secrets, logger, namespaces: [ns], now, graceMs });
 
     /** A user's request for a key to the model. */
     const ask = (
@@ -606,14 +601,7 @@ describe('the key flow against the real API server', () => {
         ),
       ).toBe(true);
 
-      const report = await reconcileKeys({
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: new Date(clock),
-        graceMs: 0,
-      });
+      const report = await reconcile(new Date(clock), 0);
       expect(report.failures).toEqual([]);
       expect(report.completed.sort()).toEqual(
         [lost.request.id, approved.request.id].sort(),
@@ -636,14 +624,7 @@ describe('the key flow against the real API server', () => {
       ).toBe(issuedKey.hash);
 
       // A second pass has nothing to do.
-      const again = await reconcileKeys({
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: new Date(clock),
-        graceMs: 0,
-      });
+      const again = await reconcile(new Date(clock), 0);
       expect(again).toEqual({
         completed: [],
         deletedSecrets: [],
@@ -666,14 +647,7 @@ describe('the key flow against the real API server', () => {
         tier: 'free',
         value: 'maas_orphan-value-not-a-real-key',
       });
-      const young = await reconcileKeys({
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: new Date(),
-        graceMs: 10 * MINUTE,
-      });
+      const young = await reconcile(new Date(), 10 * MINUTE);
       expect(young.deletedSecrets).toEqual([]);
 
       // A revoked key whose Secret deletion failed.
@@ -683,14 +657,7 @@ describe('the key flow against the real API server', () => {
         await db.keys.transition(issued!.key.id, ['active'], 'revoked'),
       ).toBe(true);
 
-      const report = await reconcileKeys({
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: new Date(),
-        graceMs: 0,
-      });
+      const report = await reconcile(new Date(), 0);
       expect(report.deletedSecrets.sort()).toEqual(
         [
           `${ns}/${keySecretName(orphanId)}`,

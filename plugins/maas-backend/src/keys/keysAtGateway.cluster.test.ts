@@ -26,6 +26,7 @@ import {
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
 import { modelKeySelector } from '@maas-portal/plugin-maas-node';
 import { randomUUID } from 'node:crypto';
+import { inferenceService } from '../__testUtils__/harness';
 import { readMaasConfig } from '../config/MaasConfig';
 import { createKeyServices, KeyServices } from './createKeyServices';
 import { hashApiKey } from './generateApiKey';
@@ -95,16 +96,7 @@ class KeyNamespaceCluster {
 
   async model(name: string): Promise<void> {
     const { ns } = this;
-    const isvc = await this.#apply({
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: { name, namespace: ns },
-      spec: {
-        predictor: {
-          containers: [{ name: 'kserve-container', image: 'sim:latest' }],
-        },
-      },
-    });
+    const isvc = await this.#apply(inferenceService(ns, name));
     this.uids[name] = isvc.metadata!.uid!;
     await this.#apply({
       apiVersion: 'gateway.networking.k8s.io/v1',
