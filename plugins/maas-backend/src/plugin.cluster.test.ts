@@ -24,6 +24,10 @@ import {
 } from '@maas-portal/harness/testing';
 import { createObject } from './__testUtils__/harness';
 import { maasPlugin } from './plugin';
+import {
+  startMaasBackend,
+  TestBackendServer,
+} from './__testUtils__/startMaasBackend';
 
 const ADMIN = 'user:default/admin';
 const USER = 'user:default/freeuser1';
@@ -34,7 +38,7 @@ const ADMIN_ONLY = new Set(['maas.model.list', 'maas.usage.read-all']);
 describe('maas backend routes, end to end on the harness', () => {
   let kc: KubeConfig;
   let ns: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: TestBackendServer;
   let entityRef: string;
 
   beforeAll(async () => {
@@ -106,21 +110,11 @@ describe('maas backend routes, end to end on the harness', () => {
         })) as any;
       },
     });
-    ({ server } = await startTestBackend({
-      features: [
-        maasPlugin,
-        permissions.factory,
-        catalogServiceMock.factory({ entities: [entity] }),
-        mockServices.rootConfig.factory({
-          data: {
-            maas: {
-              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-              prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
-            },
-          },
-        }),
-      ],
-    }));
+    server = await startMaasBackend({
+      features: [permissions.factory],
+      entities: [entity],
+      maas: { prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') } },
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,12 +1,10 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
   deleteTestNamespace,
   eventually,
-  harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
 import {
@@ -27,7 +25,10 @@ import {
   TEAM_A,
   usersInfo,
 } from '../__testUtils__/testUsers';
-import { maasPlugin } from '../plugin';
+import {
+  startMaasBackend,
+  TestBackendServer,
+} from '../__testUtils__/startMaasBackend';
 
 const SEED = 'component:default/seed';
 
@@ -37,7 +38,7 @@ describe('keys made outside the portal, on the harness', () => {
   let kc: KubeConfig;
   let core: CoreV1Api;
   let ns: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: TestBackendServer;
 
   const secret = (name: string, labels: Record<string, string>) =>
     core.createNamespacedSecret({
@@ -100,27 +101,17 @@ describe('keys made outside the portal, on the harness', () => {
     });
     await secret('another-model', { app: 'other-keys' });
 
-    ({ server } = await startTestBackend({
+    server = await startMaasBackend({
       features: [
-        maasPlugin,
         mockServices.permissions.mock({
           authorize: async requests =>
             requests.map(() => ({ result: AuthorizeResult.ALLOW })),
         }).factory,
         usersInfo().factory,
-        catalogServiceMock.factory({
-          entities: [modelComponent('seed', `${ns}/seed`, TEAM_A)],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            maas: {
-              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-              keys: { namespace: ns },
-            },
-          },
-        }),
       ],
-    }));
+      entities: [modelComponent('seed', `${ns}/seed`, TEAM_A)],
+      maas: { keys: { namespace: ns } },
+    });
   });
 
   afterAll(async () => {

@@ -11,7 +11,6 @@ import {
   createTestNamespace,
   deleteTestNamespace,
   eventually,
-  harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
 import {
@@ -36,6 +35,10 @@ import {
   usersInfo,
 } from '../__testUtils__/testUsers';
 import { maasPlugin } from '../plugin';
+import {
+  startMaasBackend,
+  TestBackendServer,
+} from '../__testUtils__/startMaasBackend';
 
 const QWEN = 'component:default/qwen3';
 /** Bob's own entity pointing at qwen3's InferenceService: the cluster does not name it back. */
@@ -55,7 +58,7 @@ const userInfo = usersInfo();
 jest.setTimeout(60_000);
 
 describe('keys router, with three users, on the harness', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: TestBackendServer;
   let kc: KubeConfig;
   let ns: string;
   let entities: Entity[];
@@ -67,25 +70,12 @@ describe('keys router, with three users, on the harness', () => {
     });
 
   /** The maas plugin on the harness cluster, with the three users, the catalog and `maas` config. */
-  const startPortal = async (maas: object) =>
-    (
-      await startTestBackend({
-        features: [
-          maasPlugin,
-          permissions.factory,
-          userInfo.factory,
-          catalogServiceMock.factory({ entities }),
-          mockServices.rootConfig.factory({
-            data: {
-              maas: {
-                cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-                ...maas,
-              },
-            },
-          }),
-        ],
-      })
-    ).server;
+  const startPortal = (maas: object) =>
+    startMaasBackend({
+      features: [permissions.factory, userInfo.factory],
+      entities,
+      maas,
+    });
 
   beforeAll(async () => {
     kc = harnessKubeConfig();
