@@ -3,7 +3,6 @@
  * watched and server-side applied; schemas are enforced (422); RBAC denies the limited user (403).
  */
 import {
-  ApiException,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -14,6 +13,7 @@ import {
 import type { KubernetesObject } from '@kubernetes/client-node';
 import crypto from 'node:crypto';
 import {
+  apiRefusal,
   eventually,
   GATEWAY_REF,
   grantLimitedUser,
@@ -200,39 +200,6 @@ const createRateLimitPolicy = (
     },
   });
 
-/** Status code and Status message of a failed client-node call. */
-function failure(e: unknown): { code: number; message: string } {
-  if (e instanceof ApiException) {
-    let body: any = e.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // keep the text
-      }
-    }
-    return {
-      code: e.code,
-      message:
-        typeof body === 'string' ? body : body?.message ?? String(e.message),
-    };
-  }
-  throw e;
-}
-
-async function expectFailure(
-  p: Promise<unknown>,
-): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return failure(e);
-  }
-  throw new Error(
-    'expected the API server to refuse the request, but it succeeded',
-  );
-}
-
 describe('harness API server', () => {
   let admin: KubeConfig;
   let limited: KubeConfig;
@@ -362,7 +329,7 @@ describe('harness API server', () => {
         metadata: { name: 'harness-ratelimitpolicies', namespace },
         spec: freeTierLimit('free-user-requests', limit, '24h'),
       } as KubernetesObject);
-    const conflict = await expectFailure(
+    const conflict = await apiRefusal(
       objects.patch(
         rlp(99),
         undefined,
@@ -386,7 +353,7 @@ describe('harness API server', () => {
   });
 
   it('rejects an object that breaks its schema (RateLimitPolicy window 1d -> 422)', async () => {
-    const bad = await expectFailure(
+    const bad = await apiRefusal(
       createRateLimitPolicy(custom, namespace, 'harness-bad-window', {
         targetRef: GATEWAY_REF,
         limits: { daily: { rates: [{ limit: 100, window: '1d' }] } },
@@ -409,12 +376,12 @@ describe('harness API server', () => {
         namespace,
         plural: 'ratelimitpolicies',
       });
-    const denied = await expectFailure(list());
+    const denied = await apiRefusal(list());
     expect(denied.code).toBe(403);
     expect(denied.message).toContain(
       `User "${limitedUser}" cannot list resource "ratelimitpolicies"`,
     );
-    const secrets = await expectFailure(
+    const secrets = await apiRefusal(
       limited
         .makeApiClient(CoreV1Api)
         .listNamespacedSecret({ namespace: 'llm' }),
@@ -437,7 +404,7 @@ describe('harness API server', () => {
     expect(granted.items.map((o: any) => o.metadata.name)).toContain(
       'harness-ratelimitpolicies',
     );
-    const create = await expectFailure(
+    const create = await apiRefusal(
       createRateLimitPolicy(limitedCustom, namespace, 'nope', {
         targetRef: GATEWAY_REF,
       }),
@@ -448,7 +415,7 @@ describe('harness API server', () => {
   it('deletes a namespace completely (kube-controller-manager runs)', async () => {
     await core.deleteNamespace({ name: namespace });
     await eventually(async () => {
-      const gone = await expectFailure(core.readNamespace({ name: namespace }));
+      const gone = await apiRefusal(core.readNamespace({ name: namespace }));
       expect(gone.code).toBe(404);
     }, 45_000);
   });

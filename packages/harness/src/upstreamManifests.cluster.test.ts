@@ -4,16 +4,12 @@
  * Applied with server-side dry run (validation, defaulting and admission run; nothing is stored), so other
  * tests that apply the same objects for real are not disturbed.
  */
-import {
-  ApiException,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { harnessKubeConfig } from './testing/index.ts';
+import { apiRefusal, harnessKubeConfig } from './testing/index.ts';
 
 const REFERENCE = path.resolve(
   __dirname,
@@ -52,21 +48,6 @@ function readObjects(file: string): KubernetesObject[] {
     .filter(o => o?.kind);
 }
 
-/** The server's Status message of a refused request. */
-async function refusal(
-  p: Promise<unknown>,
-): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (!(e instanceof ApiException)) throw e;
-    const body =
-      typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as any);
-    return { code: e.code, message: body?.message ?? String(e.body) };
-  }
-  throw new Error('expected the API server to refuse the object');
-}
-
 describe('upstream manifests on the harness API server', () => {
   const objects = KubernetesObjectApi.makeApiClient(harnessKubeConfig());
   const dryRunApply = (o: KubernetesObject) =>
@@ -100,7 +81,7 @@ describe('upstream manifests on the harness API server', () => {
 
   /** A dry-run apply of `object` is refused as invalid (422), the message containing each of `parts`. */
   const expectInvalid = async (object: KubernetesObject, parts: string[]) => {
-    const refused = await refusal(dryRunApply(object));
+    const refused = await apiRefusal(dryRunApply(object));
     expect(refused.code).toBe(422);
     for (const part of parts) expect(refused.message).toContain(part);
   };

@@ -7,6 +7,7 @@ export {
   harnessKubeConfig,
   kubernetesClusterLocators,
 } from './cluster.ts';
+export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
 export {
   GATEWAY_REF,
