@@ -165,6 +165,16 @@ describe('the key flow against the real API server', () => {
     const reconcile = (now: Date, graceMs: number) =>
       reconcileKeys({ keys, secrets, logger, namespaces: [ns], now, graceMs });
 
+    /** The scheduled key tasks over the test namespace, at the test's `clock`. */
+    const tasksOnTheClock = () => ({
+      keys,
+      secrets,
+      logger,
+      namespaces: [ns],
+      now: () => new Date(clock),
+      graceMs: 0,
+    });
+
     /** A user's request for a key to the model. */
     const ask = (
       owner: string,
@@ -716,14 +726,7 @@ describe('the key flow against the real API server', () => {
         oldSecret.metadata!.labels!['maas.kuadrant.io/key-request'],
       );
 
-      const tasks = {
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: () => new Date(clock),
-        graceMs: 0,
-      };
+      const tasks = tasksOnTheClock();
       clock += 4 * MINUTE;
       expect((await runKeyTasks(tasks)).rotated).toEqual([]);
       expect(await secretExists(keySecretName(old.id))).toBe(true);
@@ -742,14 +745,7 @@ describe('the key flow against the real API server', () => {
       const owner = user();
       const { issued } = await ask(owner, 'free', 'one day', 1);
       values.push(issued!.value);
-      const tasks = {
-        keys,
-        secrets,
-        logger,
-        namespaces: [ns],
-        now: () => new Date(clock),
-        graceMs: 0,
-      };
+      const tasks = tasksOnTheClock();
       expect((await runKeyTasks(tasks)).expired).not.toContain(issued!.key.id);
 
       clock += DAY + MINUTE;

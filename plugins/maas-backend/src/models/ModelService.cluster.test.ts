@@ -102,6 +102,18 @@ describe('ModelService against the real API server', () => {
         kind: kind.kind,
         ...body,
       });
+    /** A gateway-level (Token)RateLimitPolicy with `limits`, its status healthy. */
+    const seedGatewayLimits = async (
+      kind: ResourceKind,
+      name: string,
+      limits: object,
+    ) => {
+      await seed(kind, {
+        metadata: meta(name),
+        spec: { targetRef: GATEWAY_REF, limits },
+      });
+      await writeStatus(kc, kind, ns, name, healthyPolicy);
+    };
     await seed(GATEWAY, {
       metadata: meta('inference-gateway'),
       spec: httpGatewaySpec(),
@@ -160,52 +172,26 @@ describe('ModelService against the real API server', () => {
       await writeStatus(kc, AUTH_POLICY, ns, `${isvcName}-auth`, healthyPolicy);
     }
     // The seed's gateway-level limits.
-    await seed(RATE_LIMIT_POLICY, {
-      metadata: meta('gateway-rate-limits'),
-      spec: {
-        targetRef: GATEWAY_REF,
-        limits: {
-          'free-user-requests': tierLimit(5, '2m', groupsPredicate('free')),
-          'premium-user-requests': tierLimit(
-            20,
-            '2m',
-            groupsPredicate('premium'),
-          ),
-          'enterprise-user-requests': tierLimit(
-            50,
-            '2m',
-            groupsPredicate('enterprise'),
-          ),
-        },
-      },
+    await seedGatewayLimits(RATE_LIMIT_POLICY, 'gateway-rate-limits', {
+      'free-user-requests': tierLimit(5, '2m', groupsPredicate('free')),
+      'premium-user-requests': tierLimit(20, '2m', groupsPredicate('premium')),
+      'enterprise-user-requests': tierLimit(
+        50,
+        '2m',
+        groupsPredicate('enterprise'),
+      ),
     });
-    await writeStatus(
-      kc,
-      RATE_LIMIT_POLICY,
-      ns,
-      'gateway-rate-limits',
-      healthyPolicy,
-    );
-    await seed(TOKEN_RATE_LIMIT_POLICY, {
-      metadata: meta('gateway-token-rate-limits'),
-      spec: {
-        targetRef: GATEWAY_REF,
-        limits: {
-          'free-user-tokens': tierLimit(100000, '1m', groupsPredicate('free')),
-          'premium-user-tokens': tierLimit(
-            500000,
-            '1m',
-            groupsPredicate('premium'),
-          ),
-        },
-      },
-    });
-    await writeStatus(
-      kc,
+    await seedGatewayLimits(
       TOKEN_RATE_LIMIT_POLICY,
-      ns,
       'gateway-token-rate-limits',
-      healthyPolicy,
+      {
+        'free-user-tokens': tierLimit(100000, '1m', groupsPredicate('free')),
+        'premium-user-tokens': tierLimit(
+          500000,
+          '1m',
+          groupsPredicate('premium'),
+        ),
+      },
     );
     // The custom route has its own limits, one of them with a predicate of another shape.
     await seed(RATE_LIMIT_POLICY, {
