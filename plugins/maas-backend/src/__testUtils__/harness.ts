@@ -88,3 +88,16 @@ export const modelComponent = (name: string, isvc: string, owner: string) => ({
   },
   spec: { type: 'model-server', owner, lifecycle: 'production' },
 });
+
+/** An InferenceService status as KServe writes it once the model is loaded and served at `url`. */
+export const readyInferenceServiceStatus = (url: string) => ({
+  url,
+  conditions: [
+    condition('PredictorReady'),
+    condition('IngressReady'),
+    condition('Ready'),
+  ],
+  modelStatus: {
+    states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
+  },
+});

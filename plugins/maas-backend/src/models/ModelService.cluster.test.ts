@@ -21,7 +21,12 @@ import {
   httpGatewaySpec,
   vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
-import { condition, createObject, writeStatus } from '../__testUtils__/harness';
+import {
+  condition,
+  createObject,
+  readyInferenceServiceStatus,
+  writeStatus,
+} from '../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
 const groupsPredicate = (tier: string) =>
@@ -43,17 +48,7 @@ describe('ModelService against the real API server', () => {
   const healthyPolicy = {
     conditions: [condition('Accepted'), condition('Enforced')],
   };
-  const healthyIsvc = {
-    url: 'http://qwen3.llm.svc',
-    conditions: [
-      condition('PredictorReady'),
-      condition('IngressReady'),
-      condition('Ready'),
-    ],
-    modelStatus: {
-      states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
-    },
-  };
+  const healthyIsvc = readyInferenceServiceStatus('http://qwen3.llm.svc');
   const routeStatus = (accepted = 'True', resolved = 'True') => ({
     parents: [
       {

@@ -16,13 +16,17 @@ import {
   deleteTestNamespace,
   eventually,
   harnessKubeConfig,
+  httpGatewaySpec,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import YAML from 'yaml';
 import { ClusterState } from '../cluster/ClusterState';
 import { readMaasConfig } from '../config/MaasConfig';
-import { condition, writeStatus } from '../__testUtils__/harness';
+import {
+  readyInferenceServiceStatus,
+  writeStatus,
+} from '../__testUtils__/harness';
 import { ModelService } from './ModelService';
 
 /*
@@ -80,12 +84,7 @@ async function model(
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: 'inference-gateway', namespace },
-    spec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
-      ],
-    },
+    spec: httpGatewaySpec(),
   } as KubernetesObject);
   const objects = renderedObjects(namespace).filter(
     o => !(withoutTokenLimits && o.kind === 'TokenRateLimitPolicy'),
@@ -94,17 +93,7 @@ async function model(
   return { namespace, kinds: objects.map(o => o.kind!) };
 }
 
-const readyIsvc = {
-  url: 'http://sim.maas.local',
-  conditions: [
-    condition('PredictorReady'),
-    condition('IngressReady'),
-    condition('Ready'),
-  ],
-  modelStatus: {
-    states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
-  },
-};
+const readyIsvc = readyInferenceServiceStatus('http://sim.maas.local');
 
 jest.setTimeout(POLICY_TIMEOUT_MS + 60_000);
 

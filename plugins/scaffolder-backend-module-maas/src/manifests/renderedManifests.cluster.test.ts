@@ -8,6 +8,7 @@ import {
   createTestNamespace,
   deleteTestNamespace,
   harnessKubeConfig,
+  httpGatewaySpec,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import {
@@ -54,12 +55,7 @@ async function gateway(kc: KubeConfig, namespace: string) {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: { name: 'inference-gateway', namespace },
-    spec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        { name: 'http', port: 80, protocol: 'HTTP', hostname: '*.maas.local' },
-      ],
-    },
+    spec: httpGatewaySpec(),
   } as any);
 }
 
