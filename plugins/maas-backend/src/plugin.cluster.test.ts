@@ -22,7 +22,7 @@ import {
   harnessKubeConfig,
   kubernetesClusterLocators,
 } from '@maas-portal/harness/testing';
-import { createObject } from './__testUtils__/harness';
+import { createObject, httpRoute } from './__testUtils__/harness';
 import { maasPlugin } from './plugin';
 import {
   startMaasBackend,
@@ -68,16 +68,11 @@ describe('maas backend routes, end to end on the harness', () => {
         },
       },
     } as any);
-    await createObject(kc, HTTP_ROUTE, {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'simulator-route', namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'inference-gateway' }],
-        hostnames: ['simulator.maas.local'],
-        rules: [{ backendRefs: [{ name: 'simulator-predictor', port: 80 }] }],
-      },
-    } as any);
+    await createObject(
+      kc,
+      HTTP_ROUTE,
+      httpRoute(ns, 'simulator', { hostnames: ['simulator.maas.local'] }),
+    );
     const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',

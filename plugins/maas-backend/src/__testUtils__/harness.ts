@@ -101,3 +101,19 @@ export const readyInferenceServiceStatus = (url: string) => ({
     states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
   },
 });
+
+/** An HTTPRoute `<model>-route` to the model's predictor Service, attached to the Gateway `gateway`. */
+export const httpRoute = (
+  namespace: string,
+  model: string,
+  options: { gateway?: string; hostnames?: string[] } = {},
+): KubernetesObject & { spec: object } => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: `${model}-route`, namespace },
+  spec: {
+    parentRefs: [{ name: options.gateway ?? 'inference-gateway' }],
+    ...(options.hostnames && { hostnames: options.hostnames }),
+    rules: [{ backendRefs: [{ name: `${model}-predictor`, port: 80 }] }],
+  },
+});

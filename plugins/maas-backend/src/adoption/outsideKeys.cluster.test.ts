@@ -15,6 +15,7 @@ import {
 import request from 'supertest';
 import {
   createObject,
+  httpRoute,
   inferenceService,
   modelComponent,
 } from '../__testUtils__/harness';
@@ -62,15 +63,11 @@ describe('keys made outside the portal, on the harness', () => {
     ns = await createTestNamespace(kc, 'outside-keys');
     // A model deployed by hand: InferenceService, route, and an AuthPolicy selecting its keys by label.
     await createObject(kc, INFERENCE_SERVICE, inferenceService(ns, 'seed'));
-    await createObject(kc, HTTP_ROUTE, {
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'seed-route', namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'no-such-gateway' }],
-        rules: [{ backendRefs: [{ name: 'seed-predictor', port: 80 }] }],
-      },
-    } as any);
+    await createObject(
+      kc,
+      HTTP_ROUTE,
+      httpRoute(ns, 'seed', { gateway: 'no-such-gateway' }),
+    );
     await createObject(kc, AUTH_POLICY, {
       apiVersion: 'kuadrant.io/v1',
       kind: 'AuthPolicy',
