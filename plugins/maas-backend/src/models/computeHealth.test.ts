@@ -88,6 +88,12 @@ describe('computeHealth: the route verdict comes from the gateway controller', (
 describe('computeHealth: a model created moments ago is waiting, not degraded', () => {
   const created = '2026-11-30T12:00:00Z';
   const seconds = (n: number) => new Date(Date.parse(created) + n * 1000);
+  /** The InferenceService, created at `created`, with `status`. */
+  const youngIsvc = (status: object) =>
+    ({
+      metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+      status,
+    } as any);
   // What the cluster holds seconds after the portal applied a model: no controller has written
   // a status yet.
   const fresh = (now: Date) =>
@@ -144,13 +150,10 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
   it('is not waiting when one object reports a failure', () => {
     const verdict = computeHealth({
       inferenceServiceName: 'llm/m',
-      inferenceService: {
-        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
-        status: {
-          conditions: [condition('Ready', 'False')],
-          modelStatus: { states: { activeModelState: 'FailedToLoad' } },
-        },
-      } as any,
+      inferenceService: youngIsvc({
+        conditions: [condition('Ready', 'False')],
+        modelStatus: { states: { activeModelState: 'FailedToLoad' } },
+      }),
       routeName: 'llm/m-route',
       policies: [],
       now: seconds(5),
@@ -162,18 +165,15 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
   it('counts a young Ready=False while the model loads as waiting for KServe', () => {
     const verdict = computeHealth({
       inferenceServiceName: 'llm/m',
-      inferenceService: {
-        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
-        status: {
-          conditions: [
-            {
-              ...condition('Ready', 'False'),
-              lastTransitionTime: created,
-            },
-          ],
-          modelStatus: { states: { activeModelState: 'Loading' } },
-        },
-      } as any,
+      inferenceService: youngIsvc({
+        conditions: [
+          {
+            ...condition('Ready', 'False'),
+            lastTransitionTime: created,
+          },
+        ],
+        modelStatus: { states: { activeModelState: 'Loading' } },
+      }),
       route: {
         ...route([gatewayEntry('True')]),
       },
