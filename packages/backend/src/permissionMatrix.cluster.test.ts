@@ -27,6 +27,8 @@ import {
   eventually,
   harnessEnv,
   harnessKubeConfig,
+  kubernetesClusterLocators,
+  vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import {
   CreateKeyRequestResponse,
@@ -311,17 +313,7 @@ describe('permission matrix over real HTTP', () => {
           apiVersion: 'serving.kserve.io/v1beta1',
           kind: 'InferenceService',
           metadata: { name, namespace: ns, annotations },
-          spec: {
-            predictor: {
-              containers: [
-                {
-                  name: 'kserve-container',
-                  image: 'ghcr.io/llm-d/llm-d-inference-sim:v0.4.0',
-                  args: ['--model', name, '--port', '8080'],
-                },
-              ],
-            },
-          },
+          spec: vllmInferenceServiceSpec(),
         },
       });
     await inferenceService('model-a', {
@@ -439,7 +431,6 @@ describe('permission matrix over real HTTP', () => {
         } as any;
       },
     });
-    const cluster = kc.getCurrentCluster()!;
     ({ server } = await startTestBackend({
       features: [
         permissionPlugin,
@@ -456,20 +447,7 @@ describe('permission matrix over real HTTP', () => {
             permission: { enabled: true },
             kubernetes: {
               serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: 'harness',
-                      url: cluster.server,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: kc.getCurrentUser()!.token,
-                      caData: cluster.caData,
-                    },
-                  ],
-                },
-              ],
+              clusterLocatorMethods: kubernetesClusterLocators(kc),
             },
             maas: {
               adminGroups: ['group:default/platform-team'],
