@@ -38,6 +38,13 @@ function kubeconfigFor(server: string): string {
   return path;
 }
 
+/** A GET on the plugin as one caller (one of `mockCredentials`). */
+const getAs = (
+  server: Parameters<typeof request>[0],
+  path: string,
+  caller: { header(): string },
+) => request(server).get(path).set('Authorization', caller.header());
+
 /** The plugin with a catalog and the given root config, in a test backend. */
 const startPlugin = (data: object = {}) =>
   startTestBackend({
@@ -61,22 +68,24 @@ describe('maas backend plugin', () => {
 
   it('rejects requests without credentials', async () => {
     const { server } = await startPlugin();
-    const res = await request(server)
-      .get('/api/maas/status')
-      .set('Authorization', mockCredentials.none.header());
+    const res = await getAs(server, '/api/maas/status', mockCredentials.none);
     expect(res.status).toBe(401);
   });
 
   it('gives the catalog module no model entities when no cluster is configured, and users none at all', async () => {
     const { server } = await startPlugin();
-    const asService = await request(server)
-      .get('/api/maas/catalog/entities')
-      .set('Authorization', mockCredentials.service.header());
+    const asService = await getAs(
+      server,
+      '/api/maas/catalog/entities',
+      mockCredentials.service,
+    );
     expect(asService.status).toBe(200);
     expect(asService.body).toEqual({ entities: [], rejected: [] });
-    const asUser = await request(server)
-      .get('/api/maas/catalog/entities')
-      .set('Authorization', mockCredentials.user.header());
+    const asUser = await getAs(
+      server,
+      '/api/maas/catalog/entities',
+      mockCredentials.user,
+    );
     expect(asUser.status).toBe(403);
   });
 
@@ -91,9 +100,7 @@ describe('maas backend plugin', () => {
         prometheus: { url: `http://127.0.0.1:${port}`, timeoutMs: 2000 },
       },
     });
-    const res = await request(server)
-      .get('/api/maas/status')
-      .set('Authorization', mockCredentials.user.header());
+    const res = await getAs(server, '/api/maas/status', mockCredentials.user);
     expect(res.status).toBe(200);
     expect(res.body.cluster.state).toBe('unreachable');
     expect(res.body.cluster.message).toMatch(

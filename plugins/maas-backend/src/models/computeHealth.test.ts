@@ -88,11 +88,14 @@ describe('computeHealth: the route verdict comes from the gateway controller', (
 describe('computeHealth: a model created moments ago is waiting, not degraded', () => {
   const created = '2026-11-30T12:00:00Z';
   const seconds = (n: number) => new Date(Date.parse(created) + n * 1000);
-  /** The InferenceService, created at `created`, with `status`. */
-  const youngIsvc = (status: object) =>
+  /** The InferenceService, created at `created`, with its Ready condition and model state. */
+  const youngIsvc = (ready: object, activeModelState: string) =>
     ({
       metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
-      status,
+      status: {
+        conditions: [ready],
+        modelStatus: { states: { activeModelState } },
+      },
     } as any);
   // What the cluster holds seconds after the portal applied a model: no controller has written
   // a status yet.
@@ -150,10 +153,7 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
   it('is not waiting when one object reports a failure', () => {
     const verdict = computeHealth({
       inferenceServiceName: 'llm/m',
-      inferenceService: youngIsvc({
-        conditions: [condition('Ready', 'False')],
-        modelStatus: { states: { activeModelState: 'FailedToLoad' } },
-      }),
+      inferenceService: youngIsvc(condition('Ready', 'False'), 'FailedToLoad'),
       routeName: 'llm/m-route',
       policies: [],
       now: seconds(5),
@@ -165,15 +165,10 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
   it('counts a young Ready=False while the model loads as waiting for KServe', () => {
     const verdict = computeHealth({
       inferenceServiceName: 'llm/m',
-      inferenceService: youngIsvc({
-        conditions: [
-          {
-            ...condition('Ready', 'False'),
-            lastTransitionTime: created,
-          },
-        ],
-        modelStatus: { states: { activeModelState: 'Loading' } },
-      }),
+      inferenceService: youngIsvc(
+        { ...condition('Ready', 'False'), lastTransitionTime: created },
+        'Loading',
+      ),
       route: {
         ...route([gatewayEntry('True')]),
       },
