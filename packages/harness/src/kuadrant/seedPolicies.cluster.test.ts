@@ -79,13 +79,21 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
   const objects = KubernetesObjectApi.makeApiClient(kc);
   let applied: KubernetesObject[] = [];
   let enforcedAfterMs = 0;
+  /** The host that the AuthConfig of a seed route in `llm` answers on. */
+  const hostOf = (route: string) =>
+    authConfigHostForRoute({ namespace: 'llm', name: route }, { kc });
+  /** Creates an object that the tests delete at the end. */
+  const create = async (obj: KubernetesObject) => {
+    applied.push(await objects.create(obj));
+  };
+  /** Authorino's answer for a request to `host` with an API key. */
+  const withKey = (host: string, key: string) =>
+    authorize({ host, authorization: `APIKEY ${key}` });
 
   beforeAll(async () => {
     const t = Date.now();
     // In file order: the Secrets exist before the AuthPolicy, so Authorino finds them when it loads the AuthConfig.
-    for (const obj of seedObjects()) {
-      applied.push(await objects.create(obj));
-    }
+    for (const obj of seedObjects()) await create(obj);
     await Promise.all([
       waitForPolicy(
         'AuthPolicy',
@@ -177,73 +185,41 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
   });
 
   it("lets the seed's free key through on its route's host and refuses a wrong or missing one", async () => {
-    const host = await authConfigHostForRoute(
-      { namespace: 'llm', name: 'simulator-domain-route' },
-      { kc },
-    );
-    const allowed = await authorize({
-      host,
-      authorization: 'APIKEY freeuser1_key',
-    });
+    const host = await hostOf('simulator-domain-route');
+    const allowed = await withKey(host, 'freeuser1_key');
     expect(allowed.status).toBe(200);
-    const premium = await authorize({
-      host,
-      authorization: 'APIKEY premiumuser1_key',
-    });
+    const premium = await withKey(host, 'premiumuser1_key');
     expect(premium.status).toBe(200);
 
-    const wrong = await authorize({ host, authorization: 'APIKEY not-a-key' });
+    const wrong = await withKey(host, 'not-a-key');
     expect(wrong.status).toBe(401);
     expect(wrong.reason).toBeTruthy();
     expect((await authorize({ host })).status).toBe(401);
   });
 
   it('answers 404 for a host no AuthConfig claims', async () => {
-    const res = await authorize({
-      host: 'nobody.example',
-      authorization: 'APIKEY freeuser1_key',
-    });
+    const res = await withKey('nobody.example', 'freeuser1_key');
     expect(res.status).toBe(404);
   });
 
   it("sees a key Secret created after the AuthConfig only when it carries Authorino's managed-by label", async () => {
-    const host = await authConfigHostForRoute(
-      { namespace: 'llm', name: 'simulator-domain-route' },
-      { kc },
-    );
-    applied.push(await objects.create(keySecret('late-unlabelled', 'free')));
-    applied.push(
-      await objects.create(
-        keySecret('late-labelled', 'free', AUTHORINO_WATCHES),
-      ),
-    );
+    const host = await hostOf('simulator-domain-route');
+    await create(keySecret('late-unlabelled', 'free'));
+    await create(keySecret('late-labelled', 'free', AUTHORINO_WATCHES));
     await eventually(async () => {
-      const res = await authorize({
-        host,
-        authorization: 'APIKEY late-labelled_key',
-      });
+      const res = await withKey(host, 'late-labelled_key');
       expect(res.status).toBe(200);
     }, 15000);
     // By now Authorino has processed both Secret events; the unlabelled one was filtered out.
-    const unlabelled = await authorize({
-      host,
-      authorization: 'APIKEY late-unlabelled_key',
-    });
+    const unlabelled = await withKey(host, 'late-unlabelled_key');
     expect(unlabelled.status).toBe(401);
   });
 
   it("refuses with 403 a valid key whose group the AuthPolicy's OPA rule does not allow", async () => {
-    const host = await authConfigHostForRoute(
-      { namespace: 'llm', name: 'qwen3-domain-route' },
-      { kc },
-    );
-    applied.push(
-      await objects.create(
-        keySecret('outsider', 'outsiders', AUTHORINO_WATCHES),
-      ),
-    );
+    const host = await hostOf('qwen3-domain-route');
+    await create(keySecret('outsider', 'outsiders', AUTHORINO_WATCHES));
     const res = await eventually(async () => {
-      const r = await authorize({ host, authorization: 'APIKEY outsider_key' });
+      const r = await withKey(host, 'outsider_key');
       expect(r.status).toBe(403);
       return r;
     }, 15000);
