@@ -55,6 +55,18 @@ async function expectDue(
   expect(await ids(list(new Date(after)))).toEqual(due);
 }
 
+/** Each step is `[changed, ...transition arguments]`: the transition changes a row or, when `changed` is false, nothing. */
+async function expectTransitions<
+  T extends { transition(...args: any[]): Promise<boolean> },
+>(
+  table: T,
+  steps: Array<[changed: boolean, ...args: Parameters<T['transition']>]>,
+) {
+  for (const [changed, ...args] of steps) {
+    expect(await table.transition(...args)).toBe(changed);
+  }
+}
+
 describe('KeyDatabase: the stores of requests, keys and audit events', () => {
   beforeAll(() => {
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
@@ -82,19 +94,23 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
       });
 
       const decidedAt = new Date('2026-06-01T10:01:00.000Z');
-      expect(
-        await store.requests.transition('r1', 'pending', 'approved', {
-          decidedBy: 'user:default/boss',
-          decidedAt,
-          decisionComment: 'ok',
-        }),
-      ).toBe(true);
-      // A second approval of the same request changes nothing.
-      expect(
-        await store.requests.transition('r1', 'pending', 'approved', {
-          decidedBy: 'user:default/other',
-        }),
-      ).toBe(false);
+      await expectTransitions(store.requests, [
+        [
+          true,
+          'r1',
+          'pending',
+          'approved',
+          { decidedBy: 'user:default/boss', decidedAt, decisionComment: 'ok' },
+        ],
+        // A second approval of the same request changes nothing.
+        [
+          false,
+          'r1',
+          'pending',
+          'approved',
+          { decidedBy: 'user:default/other' },
+        ],
+      ]);
       expect(await store.requests.get('r1')).toMatchObject({
         state: 'approved',
         decidedBy: 'user:default/boss',
@@ -137,11 +153,9 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
 
       await store.transaction(async tx => {
         await tx.keys.insert(key());
-        expect(
-          await tx.requests.transition('r1', 'approved', 'issued', {
-            keyId: 'k1',
-          }),
-        ).toBe(true);
+        await expectTransitions(tx.requests, [
+          [true, 'r1', 'approved', 'issued', { keyId: 'k1' }],
+        ]);
       });
       expect(await store.requests.get('r1')).toMatchObject({
         state: 'issued',
@@ -207,15 +221,16 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
       );
 
       const overlapUntil = new Date('2026-06-02T00:00:00.000Z');
-      expect(
-        await store.keys.transition('k1', ['active'], 'rotating', {
-          overlapUntil,
-          replacedBy: 'k9',
-        }),
-      ).toBe(true);
-      expect(await store.keys.transition('k1', ['active'], 'rotating')).toBe(
-        false,
-      );
+      await expectTransitions(store.keys, [
+        [
+          true,
+          'k1',
+          ['active'],
+          'rotating',
+          { overlapUntil, replacedBy: 'k9' },
+        ],
+        [false, 'k1', ['active'], 'rotating'],
+      ]);
       await expectDue(
         now => store.keys.listOverlapEnded(now),
         '2026-06-01T23:00:00Z',
