@@ -51,6 +51,9 @@ describe('Create model actions, per user', () => {
     checkName.handler(contextAs(who, input) as any);
   const applyAs = (who: TestUser, input: object) =>
     apply.handler(contextAs(who, input) as any);
+  /** Applies the default model, rendered into `namespace`, as `who`. */
+  const applyRenderedAs = (who: TestUser, namespace: string) =>
+    applyAs(who, { manifests: renderedObjects(modelInput(), namespace) });
 
   it.each([
     ['the admin', 'llm', users.admin],
@@ -72,11 +75,7 @@ describe('Create model actions, per user', () => {
     await expect(checkNameAs(users.devB, { name: 'qwen3' })).rejects.toThrow(
       message,
     );
-    await expect(
-      applyAs(users.devB, {
-        manifests: renderedObjects(modelInput(), 'llm'),
-      }),
-    ).rejects.toThrow(message);
+    await expect(applyRenderedAs(users.devB, 'llm')).rejects.toThrow(message);
     expect(workspace.content()).toEqual({});
   });
 
@@ -93,11 +92,9 @@ describe('Create model actions, per user', () => {
       }),
     ).rejects.toThrow(refusal);
     // Hand-written manifests are checked as much as rendered ones.
-    await expect(
-      applyAs(users.devA, {
-        manifests: renderedObjects(modelInput(), 'team-b-models'),
-      }),
-    ).rejects.toThrow(refusal);
+    await expect(applyRenderedAs(users.devA, 'team-b-models')).rejects.toThrow(
+      refusal,
+    );
     expect(workspace.content()).toEqual({});
   });
 
