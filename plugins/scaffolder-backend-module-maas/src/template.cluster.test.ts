@@ -1,4 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { ModelObjectApi } from './cluster/ModelObjectApi';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import {
@@ -13,17 +12,13 @@ jest.setTimeout(120000);
 
 /** The "Create model" template run for real by the scaffolder backend, applying to the harness. */
 describe('Create model template (applied to the harness)', () => {
-  let admin: KubeConfig;
-  let namespace: string;
   let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
-  useTestNamespace('maas-template', (kc, ns) => {
-    [admin, namespace] = [kc, ns];
-  });
+  const cluster = useTestNamespace('maas-template');
 
   beforeAll(async () => {
     scaffolder = await startScaffolder({
       maas: {
-        namespace,
+        namespace: cluster.namespace,
         domainSuffix: 'maas.local',
         cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
       },
@@ -66,8 +61,8 @@ describe('Create model template (applied to the harness)', () => {
     const { task, log, output } = await run(formValues());
     expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
 
-    const objects = await modelObjectsIn(admin, namespace);
-    const api = ModelObjectApi.forConfig(admin);
+    const objects = await modelObjectsIn(cluster.admin, cluster.namespace);
+    const api = ModelObjectApi.forConfig(cluster.admin);
     expect(objects.map(o => o.id).sort()).toEqual([
       'AuthPolicy/qwen3-auth',
       'HTTPRoute/qwen3-route',
@@ -76,7 +71,9 @@ describe('Create model template (applied to the harness)', () => {
       'TokenRateLimitPolicy/qwen3-token-limits',
     ]);
 
-    expect(log).toContain(`InferenceService ${namespace}/qwen3 created`);
+    expect(log).toContain(
+      `InferenceService ${cluster.namespace}/qwen3 created`,
+    );
     expect(output.links).toEqual([
       {
         title: 'Open the model in the catalog',
@@ -86,7 +83,7 @@ describe('Create model template (applied to the harness)', () => {
       { title: 'Model endpoint', url: 'http://qwen3.maas.local' },
     ]);
     expect(output.text[0].content).toContain(
-      `InferenceService ${namespace}/qwen3: created`,
+      `InferenceService ${cluster.namespace}/qwen3: created`,
     );
     // Applied by the portal: no repository; the catalog module registers the entities from the cluster.
     expect(scaffolder.published).toEqual({});
@@ -94,7 +91,7 @@ describe('Create model template (applied to the harness)', () => {
     const isvc = await api.read({
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
-      metadata: { name: 'qwen3', namespace },
+      metadata: { name: 'qwen3', namespace: cluster.namespace },
     });
     const entities = JSON.parse(
       isvc.metadata!.annotations!['maas.kuadrant.io/catalog-entities'],
@@ -105,14 +102,14 @@ describe('Create model template (applied to the harness)', () => {
     ]);
     expect(
       entities[0].metadata.annotations['maas.kuadrant.io/inference-service'],
-    ).toBe(`${namespace}/qwen3`);
+    ).toBe(`${cluster.namespace}/qwen3`);
   });
 
   it('refuses a name already taken in the namespace, before applying anything', async () => {
     const { task, log } = await run(formValues());
     expect(task.status).toBe('failed');
     expect(log).toContain(
-      `name: the namespace "${namespace}" already has a InferenceService named "qwen3"; choose another model name`,
+      `name: the namespace "${cluster.namespace}" already has a InferenceService named "qwen3"; choose another model name`,
     );
     expect(log).not.toContain('Apply to the cluster');
   });

@@ -28,13 +28,10 @@ import { ModelObjectApi } from './ModelObjectApi';
 
 /** Against the harness's real API server with the real CRDs (see packages/harness). */
 describe('applyModelObjects against the harness', () => {
-  let admin: KubeConfig;
-  let namespace: string;
-  useTestNamespace('maas-apply', (kc, ns) => {
-    [admin, namespace] = [kc, ns];
-  });
+  const cluster = useTestNamespace('maas-apply');
 
-  const objectsOf = (input: ModelInput) => renderedObjects(input, namespace);
+  const objectsOf = (input: ModelInput) =>
+    renderedObjects(input, cluster.namespace);
 
   it.each([
     ['GPU with API keys', gpuServing, apiKeyAuth],
@@ -44,7 +41,7 @@ describe('applyModelObjects against the harness', () => {
   ])(
     'has every manifest of %s accepted as written (dry run, nothing pruned)',
     async (_, serving, auth) => {
-      const api = ModelObjectApi.forConfig(admin);
+      const api = ModelObjectApi.forConfig(cluster.admin);
       for (const object of objectsOf(
         modelInput({ name: 'golden', serving, auth }),
       )) {
@@ -73,27 +70,39 @@ describe('applyModelObjects against the harness', () => {
     const objects = objectsOf(modelInput({ name: 'broken' }));
     const policy = objects.find(o => o.kind === 'RateLimitPolicy')!;
     (policy.spec as any).limits['free-user-requests'].rates[0].window = '1d';
-    const error = await applyModelObjects({ kubeConfig: admin, objects }).catch(
-      e => e,
-    );
+    const error = await applyModelObjects({
+      kubeConfig: cluster.admin,
+      objects,
+    }).catch(e => e);
     expect(error).toBeInstanceOf(ModelApplyError);
     expect(error.message).toContain('Nothing was applied');
     expect(error.message).toContain(
-      `RateLimitPolicy ${namespace}/broken-rate-limits: The API server rejected it:`,
+      `RateLimitPolicy ${cluster.namespace}/broken-rate-limits: The API server rejected it:`,
     );
     expect(error.message).toContain('^([0-9]{1,5}(h|m|s|ms)){1,4}$');
     await expect(
-      checkModelNameFree({ kubeConfig: admin, name: 'broken', namespace }),
+      checkModelNameFree({
+        kubeConfig: cluster.admin,
+        name: 'broken',
+        namespace: cluster.namespace,
+      }),
     ).resolves.toBeUndefined();
   });
 
   it("creates exactly the model's objects, and a second apply changes nothing", async () => {
     const objects = objectsOf(modelInput({ name: 'qwen3' }));
     await expect(
-      checkModelNameFree({ kubeConfig: admin, name: 'qwen3', namespace }),
+      checkModelNameFree({
+        kubeConfig: cluster.admin,
+        name: 'qwen3',
+        namespace: cluster.namespace,
+      }),
     ).resolves.toBeUndefined();
 
-    const first = await applyModelObjects({ kubeConfig: admin, objects });
+    const first = await applyModelObjects({
+      kubeConfig: cluster.admin,
+      objects,
+    });
     expect(first.map(r => `${r.kind}/${r.name}:${r.outcome}`)).toEqual([
       'ServingRuntime/qwen3-vllm:created',
       'InferenceService/qwen3:created',
@@ -103,7 +112,7 @@ describe('applyModelObjects against the harness', () => {
       'TokenRateLimitPolicy/qwen3-token-limits:created',
     ]);
 
-    const inCluster = await modelObjectsIn(admin, namespace);
+    const inCluster = await modelObjectsIn(cluster.admin, cluster.namespace);
     // The portal manages every object; the harness's real kuadrant-operator writes policies' status.
     for (const { object } of inCluster) {
       const managers = object.metadata?.managedFields
@@ -117,12 +126,12 @@ describe('applyModelObjects against the harness', () => {
 
     // Generations, not resource versions: the operator's status writes change the latter.
     const generations = async () =>
-      (await modelObjectsIn(admin, namespace))
+      (await modelObjectsIn(cluster.admin, cluster.namespace))
         .map(o => `${o.id}:${o.object.metadata?.generation}`)
         .sort();
     const before = await generations();
     const second = await applyModelObjects({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       objects: objectsOf(modelInput({ name: 'qwen3' })),
     });
     expect(second.map(r => `${r.kind}:${r.outcome}`)).toEqual(
@@ -131,13 +140,13 @@ describe('applyModelObjects against the harness', () => {
     expect(await generations()).toEqual(before);
 
     const taken = await checkModelNameFree({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       name: 'qwen3',
-      namespace,
+      namespace: cluster.namespace,
     }).catch(e => e);
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken.message).toBe(
-      `name: the namespace "${namespace}" already has a InferenceService named "qwen3"; choose another model name`,
+      `name: the namespace "${cluster.namespace}" already has a InferenceService named "qwen3"; choose another model name`,
     );
   });
 
@@ -160,7 +169,7 @@ describe('applyModelObjects against the harness', () => {
       const object = {
         apiVersion: apiVersionOf(INFERENCE_SERVICE),
         kind: INFERENCE_SERVICE.kind,
-        metadata: { name, namespace },
+        metadata: { name, namespace: cluster.namespace },
       };
       await waitFor(`a read answered ${status}`, async () =>
         api.read(object).then(
@@ -177,7 +186,7 @@ describe('applyModelObjects against the harness', () => {
     }
 
     it('names the verb and resource the account lacks, and applies nothing', async () => {
-      const revoke = await grantLimitedUser(admin, namespace, [
+      const revoke = await grantLimitedUser(cluster.admin, cluster.namespace, [
         ...allModelResources,
         {
           apiGroups: ['kuadrant.io'],
@@ -194,11 +203,15 @@ describe('applyModelObjects against the harness', () => {
         expect(error).toBeInstanceOf(ModelApplyError);
         const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
         expect(error.message).toContain(
-          `TokenRateLimitPolicy ${namespace}/denied-token-limits: The portal's Kubernetes account (${user}) may not patch tokenratelimitpolicies.kuadrant.io in namespace "${namespace}"`,
+          `TokenRateLimitPolicy ${cluster.namespace}/denied-token-limits: The portal's Kubernetes account (${user}) may not patch tokenratelimitpolicies.kuadrant.io in namespace "${cluster.namespace}"`,
         );
         expect(error.message).toContain('Nothing was applied');
         await expect(
-          checkModelNameFree({ kubeConfig: admin, name: 'denied', namespace }),
+          checkModelNameFree({
+            kubeConfig: cluster.admin,
+            name: 'denied',
+            namespace: cluster.namespace,
+          }),
         ).resolves.toBeUndefined();
       } finally {
         await revoke();
@@ -206,7 +219,7 @@ describe('applyModelObjects against the harness', () => {
     });
 
     it('says which half was applied when it fails midway', async () => {
-      const revoke = await grantLimitedUser(admin, namespace, [
+      const revoke = await grantLimitedUser(cluster.admin, cluster.namespace, [
         ...allModelResources,
         {
           apiGroups: ['kuadrant.io'],
@@ -218,7 +231,7 @@ describe('applyModelObjects against the harness', () => {
       let revoked = false;
       const error = await applyModelObjects({
         // The host-name check lists every namespace's routes, which a namespaced Role cannot grant.
-        kubeConfig: admin,
+        kubeConfig: cluster.admin,
         applyAs: limited,
         objects: objectsOf(
           modelInput({ name: 'half', serving: simulatorServing }),
@@ -235,13 +248,13 @@ describe('applyModelObjects against the harness', () => {
       }).catch(e => e);
       expect(error).toBeInstanceOf(ModelApplyError);
       expect(error.message).toContain(
-        `HTTPRoute ${namespace}/half-route could not be applied: The portal's Kubernetes account`,
+        `HTTPRoute ${cluster.namespace}/half-route could not be applied: The portal's Kubernetes account`,
       );
       expect(error.message).toContain(
-        `Applied: InferenceService ${namespace}/half.`,
+        `Applied: InferenceService ${cluster.namespace}/half.`,
       );
       expect(error.message).toContain(
-        `Not applied: HTTPRoute ${namespace}/half-route, AuthPolicy ${namespace}/half-auth, RateLimitPolicy ${namespace}/half-rate-limits, TokenRateLimitPolicy ${namespace}/half-token-limits.`,
+        `Not applied: HTTPRoute ${cluster.namespace}/half-route, AuthPolicy ${cluster.namespace}/half-auth, RateLimitPolicy ${cluster.namespace}/half-rate-limits, TokenRateLimitPolicy ${cluster.namespace}/half-token-limits.`,
       );
       expect(error.applied.map((a: any) => a.name)).toEqual(['half']);
     });

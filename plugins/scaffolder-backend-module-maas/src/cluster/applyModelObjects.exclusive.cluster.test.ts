@@ -1,6 +1,5 @@
 import {
   ApiextensionsV1Api,
-  KubeConfig,
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { modelInput, renderedObjects } from '../__testUtils__/modelInputs';
@@ -17,15 +16,11 @@ import { ModelObjectApi } from './ModelObjectApi';
  * the others, one at a time (scripts/lib/run-tests.ts).
  */
 describe('applyModelObjects on a cluster without Kuadrant', () => {
-  let admin: KubeConfig;
-  let namespace: string;
-  useTestNamespace('maas-nokuadrant', (kc, ns) => {
-    [admin, namespace] = [kc, ns];
-  });
+  const cluster = useTestNamespace('maas-nokuadrant');
 
   it('says Kuadrant is not installed when its CRD is missing', async () => {
     await withClusterLock(async () => {
-      const crds = admin.makeApiClient(ApiextensionsV1Api);
+      const crds = cluster.admin.makeApiClient(ApiextensionsV1Api);
       const name = 'tokenratelimitpolicies.kuadrant.io';
       const original: V1CustomResourceDefinition =
         await crds.readCustomResourceDefinition({ name });
@@ -38,15 +33,15 @@ describe('applyModelObjects on a cluster without Kuadrant', () => {
           ),
         );
         const error = await applyModelObjects({
-          kubeConfig: admin,
+          kubeConfig: cluster.admin,
           objects: renderedObjects(
             modelInput({ name: 'nokuadrant' }),
-            namespace,
+            cluster.namespace,
           ),
         }).catch(e => e);
         expect(error).toBeInstanceOf(ModelApplyError);
         expect(error.message).toBe(
-          `Nothing was applied; the dry run found: TokenRateLimitPolicy ${namespace}/nokuadrant-token-limits: Kuadrant is not installed in the cluster: the API server does not serve TokenRateLimitPolicy (kuadrant.io/v1alpha1); install its CRDs first`,
+          `Nothing was applied; the dry run found: TokenRateLimitPolicy ${cluster.namespace}/nokuadrant-token-limits: Kuadrant is not installed in the cluster: the API server does not serve TokenRateLimitPolicy (kuadrant.io/v1alpha1); install its CRDs first`,
         );
       } finally {
         const { metadata, spec } = original;
@@ -69,7 +64,7 @@ describe('applyModelObjects on a cluster without Kuadrant', () => {
           );
         });
         await waitFor('discovery of the CRD', async () =>
-          (await ModelObjectApi.forConfig(admin).served(
+          (await ModelObjectApi.forConfig(cluster.admin).served(
             'kuadrant.io/v1alpha1',
             'TokenRateLimitPolicy',
           ))

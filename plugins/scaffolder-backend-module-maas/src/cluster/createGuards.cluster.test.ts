@@ -36,17 +36,16 @@ jest.setTimeout(60000);
  * `maas.cluster.impersonateUsers`, what the user's own RBAC does not allow.
  */
 describe('Create model guards against the harness', () => {
-  let admin: KubeConfig;
-  let namespace: string;
-  useTestNamespace('maas-guards', (kc, ns) => {
-    [admin, namespace] = [kc, ns];
-  });
+  const cluster = useTestNamespace('maas-guards');
 
-  const gateway = () => ({ name: 'inference-gateway', namespace });
+  const gateway = () => ({
+    name: 'inference-gateway',
+    namespace: cluster.namespace,
+  });
   const simulator = (name: string, hostname?: string) =>
     renderedObjects(
       modelInput({ name, serving: simulatorServing, hostname }),
-      namespace,
+      cluster.namespace,
     );
 
   /** An HTTPRoute made by hand (`kubectl create`), not by the portal. */
@@ -58,10 +57,10 @@ describe('Create model guards against the harness', () => {
     const route = {
       apiVersion: apiVersionOf(HTTP_ROUTE),
       kind: HTTP_ROUTE.kind,
-      metadata: { name, namespace, labels },
+      metadata: { name, namespace: cluster.namespace, labels },
       spec: { parentRefs: [gateway()], hostnames: [hostname] },
     };
-    await ModelObjectApi.forConfig(admin).create(
+    await ModelObjectApi.forConfig(cluster.admin).create(
       route as KubernetesObject,
       undefined,
       undefined,
@@ -70,18 +69,22 @@ describe('Create model guards against the harness', () => {
   }
 
   it('never takes over an object the portal does not manage, naming who manages it', async () => {
-    await handMadeRoute('taken-route', `taken-${namespace}.maas.local`, {
-      'app.kubernetes.io/managed-by': 'argocd',
-    });
+    await handMadeRoute(
+      'taken-route',
+      `taken-${cluster.namespace}.maas.local`,
+      {
+        'app.kubernetes.io/managed-by': 'argocd',
+      },
+    );
     const error = await applyModelObjects({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       objects: simulator('taken'),
     }).catch(e => e);
     expect(error).toBeInstanceOf(ModelApplyError);
     expect(error.message).toBe(
-      `Nothing was applied; the dry run found: HTTPRoute ${namespace}/taken-route: exists and is not managed by the portal (managed by field managers kubectl-create; label app.kubernetes.io/managed-by=argocd); the portal does not take over objects it did not create: delete it, or choose another model name`,
+      `Nothing was applied; the dry run found: HTTPRoute ${cluster.namespace}/taken-route: exists and is not managed by the portal (managed by field managers kubectl-create; label app.kubernetes.io/managed-by=argocd); the portal does not take over objects it did not create: delete it, or choose another model name`,
     );
-    const left = await modelObjectsIn(admin, namespace);
+    const left = await modelObjectsIn(cluster.admin, cluster.namespace);
     expect(left.map(o => o.id)).toEqual(['HTTPRoute/taken-route']);
     expect(left[0].object.metadata?.labels).toEqual({
       'app.kubernetes.io/managed-by': 'argocd',
@@ -89,34 +92,38 @@ describe('Create model guards against the harness', () => {
   });
 
   it("refuses an object that only carries the portal's label", async () => {
-    await handMadeRoute('forged-route', `forged-${namespace}.maas.local`, {
-      'app.kubernetes.io/managed-by': MAAS_FIELD_MANAGER,
-    });
+    await handMadeRoute(
+      'forged-route',
+      `forged-${cluster.namespace}.maas.local`,
+      {
+        'app.kubernetes.io/managed-by': MAAS_FIELD_MANAGER,
+      },
+    );
     const error = await applyModelObjects({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       objects: simulator('forged'),
     }).catch(e => e);
     expect(error.message).toContain(
-      `HTTPRoute ${namespace}/forged-route: exists and is not managed by the portal (managed by field managers kubectl-create; label app.kubernetes.io/managed-by=${MAAS_FIELD_MANAGER})`,
+      `HTTPRoute ${cluster.namespace}/forged-route: exists and is not managed by the portal (managed by field managers kubectl-create; label app.kubernetes.io/managed-by=${MAAS_FIELD_MANAGER})`,
     );
   });
 
   it('refuses a host name another route of the Gateway serves, naming that route', async () => {
-    const host = `dup-${namespace}.maas.local`;
+    const host = `dup-${cluster.namespace}.maas.local`;
     await handMadeRoute('other-route', host);
-    const served = `hostname "${host}" is already served by HTTPRoute ${namespace}/other-route on Gateway ${namespace}/inference-gateway; choose another host name`;
+    const served = `hostname "${host}" is already served by HTTPRoute ${cluster.namespace}/other-route on Gateway ${cluster.namespace}/inference-gateway; choose another host name`;
 
     const taken = await checkModelNameFree({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       name: 'dup',
-      namespace,
+      namespace: cluster.namespace,
       host: { hostname: host, gateway: gateway() },
     }).catch(e => e);
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken.message).toBe(served);
 
     const error = await applyModelObjects({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       objects: simulator('dup', host),
     }).catch(e => e);
     expect(error).toBeInstanceOf(ModelApplyError);
@@ -124,18 +131,18 @@ describe('Create model guards against the harness', () => {
       `Nothing was applied; the dry run found: ${served}`,
     );
     expect(
-      (await modelObjectsIn(admin, namespace)).map(o => o.id),
+      (await modelObjectsIn(cluster.admin, cluster.namespace)).map(o => o.id),
     ).not.toContain('InferenceService/dup');
 
     // The same host on another Gateway is another listener's business.
     await expect(
       checkModelNameFree({
-        kubeConfig: admin,
+        kubeConfig: cluster.admin,
         name: 'dup',
-        namespace,
+        namespace: cluster.namespace,
         host: {
           hostname: host,
-          gateway: { name: 'other-gateway', namespace },
+          gateway: { name: 'other-gateway', namespace: cluster.namespace },
         },
       }),
     ).resolves.toBeUndefined();
@@ -148,7 +155,7 @@ describe('Create model guards against the harness', () => {
         .read({
           apiVersion: apiVersionOf(HTTP_ROUTE),
           kind: HTTP_ROUTE.kind,
-          metadata: { name: 'none', namespace },
+          metadata: { name: 'none', namespace: cluster.namespace },
         })
         .then(
           () => 200,
@@ -157,9 +164,9 @@ describe('Create model guards against the harness', () => {
 
     const action = () =>
       createModelApplyAction({
-        kubeConfig: () => admin,
+        kubeConfig: () => cluster.admin,
         gate: usersGate(
-          { namespaces: [{ namespace }] },
+          { namespaces: [{ namespace: cluster.namespace }] },
           { impersonateUsers: true },
         ),
       });
@@ -176,17 +183,17 @@ describe('Create model guards against the harness', () => {
       expect(error).toBeInstanceOf(ModelApplyError);
       expect(error.message).toContain('Nothing was applied');
       expect(error.message).toContain(
-        `InferenceService ${namespace}/imp-denied: The signed-in user (user:default/alice) may not patch inferenceservices.serving.kserve.io in namespace "${namespace}"`,
+        `InferenceService ${cluster.namespace}/imp-denied: The signed-in user (user:default/alice) may not patch inferenceservices.serving.kserve.io in namespace "${cluster.namespace}"`,
       );
       expect(error.message).toContain(
-        `The API server said: inferenceservices.serving.kserve.io "imp-denied" is forbidden: User "user:default/alice" cannot patch resource "inferenceservices" in API group "serving.kserve.io" in the namespace "${namespace}"`,
+        `The API server said: inferenceservices.serving.kserve.io "imp-denied" is forbidden: User "user:default/alice" cannot patch resource "inferenceservices" in API group "serving.kserve.io" in the namespace "${cluster.namespace}"`,
       );
     });
 
     it("applies as the user, when a RoleBinding grants one of the user's groups", async () => {
-      const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+      const rbac = cluster.admin.makeApiClient(RbacAuthorizationV1Api);
       await rbac.createNamespacedRole({
-        namespace,
+        namespace: cluster.namespace,
         body: {
           metadata: { name: 'model-creators' },
           rules: modelObjectRules([
@@ -197,7 +204,7 @@ describe('Create model guards against the harness', () => {
         },
       });
       await rbac.createNamespacedRoleBinding({
-        namespace,
+        namespace: cluster.namespace,
         body: {
           metadata: { name: 'team-a-creates-models' },
           roleRef: {
@@ -215,7 +222,7 @@ describe('Create model guards against the harness', () => {
         },
       });
       // RBAC takes effect a moment after the binding: until the user may read.
-      const alice = impersonating(admin, {
+      const alice = impersonating(cluster.admin, {
         user: 'user:default/alice',
         groups: ['group:default/team-a'],
       });
@@ -224,9 +231,9 @@ describe('Create model guards against the harness', () => {
       );
 
       await applyAsAlice('imp-allowed');
-      const objects = (await modelObjectsIn(admin, namespace)).filter(o =>
-        o.id.includes('imp-allowed'),
-      );
+      const objects = (
+        await modelObjectsIn(cluster.admin, cluster.namespace)
+      ).filter(o => o.id.includes('imp-allowed'));
       expect(objects.map(o => o.id).sort()).toEqual([
         'AuthPolicy/imp-allowed-auth',
         'HTTPRoute/imp-allowed-route',
@@ -243,12 +250,12 @@ describe('Create model guards against the harness', () => {
       }
 
       // Only the group's binding allows it: another user in no group of it is still refused.
-      const bob = impersonating(admin, {
+      const bob = impersonating(cluster.admin, {
         user: 'user:default/bob',
         groups: ['group:default/team-b'],
       });
       const error = await applyModelObjects({
-        kubeConfig: admin,
+        kubeConfig: cluster.admin,
         applyAs: bob,
         objects: simulator('imp-bob'),
       }).catch(e => e);
@@ -258,7 +265,7 @@ describe('Create model guards against the harness', () => {
     });
 
     it('sends every group of the user, each in its own header', async () => {
-      const both = impersonating(admin, {
+      const both = impersonating(cluster.admin, {
         user: 'user:default/carol',
         groups: ['group:default/team-x', 'group:default/team-a'],
       });
@@ -266,7 +273,7 @@ describe('Create model guards against the harness', () => {
       expect(await readAnswer(both)).toBe(404);
       expect(
         await readAnswer(
-          impersonating(admin, {
+          impersonating(cluster.admin, {
             user: 'user:default/carol',
             groups: ['group:default/team-x'],
           }),

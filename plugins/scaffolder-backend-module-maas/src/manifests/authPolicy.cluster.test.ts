@@ -1,4 +1,4 @@
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects } from '../cluster/applyModelObjects';
 import {
@@ -10,17 +10,13 @@ import { useTestNamespace, waitFor } from '../__testUtils__/harness';
 
 /** The apply action binds the model's AuthPolicy to its InferenceService's UID (real API server). */
 describe('the AuthPolicy as the apply action writes it', () => {
-  let admin: KubeConfig;
-  let namespace: string;
-  useTestNamespace('maas-keybind', (kc, ns) => {
-    [admin, namespace] = [kc, ns];
-  });
+  const cluster = useTestNamespace('maas-keybind');
 
   const read = (kind: string, apiVersion: string, name: string) =>
-    KubernetesObjectApi.makeApiClient(admin).read({
+    KubernetesObjectApi.makeApiClient(cluster.admin).read({
       apiVersion,
       kind,
-      metadata: { name, namespace },
+      metadata: { name, namespace: cluster.namespace },
     });
   const isvcUid = async () =>
     (
@@ -38,24 +34,24 @@ describe('the AuthPolicy as the apply action writes it', () => {
   const objects = () =>
     renderedObjects(
       modelInput({ name: 'bound', serving: simulatorServing }),
-      namespace,
+      cluster.namespace,
     );
 
   it("selects keys by the InferenceService's UID, and by the new one when the model is made again", async () => {
-    await applyModelObjects({ kubeConfig: admin, objects: objects() });
+    await applyModelObjects({ kubeConfig: cluster.admin, objects: objects() });
     const first = await isvcUid();
     expect(await selectedUid()).toBe(first);
 
     const again = await applyModelObjects({
-      kubeConfig: admin,
+      kubeConfig: cluster.admin,
       objects: objects(),
     });
     expect(again.find(a => a.kind === 'AuthPolicy')!.outcome).toBe('unchanged');
 
-    await KubernetesObjectApi.makeApiClient(admin).delete({
+    await KubernetesObjectApi.makeApiClient(cluster.admin).delete({
       apiVersion: apiVersionOf(INFERENCE_SERVICE),
       kind: INFERENCE_SERVICE.kind,
-      metadata: { name: 'bound', namespace },
+      metadata: { name: 'bound', namespace: cluster.namespace },
     });
     await waitFor('the InferenceService to be gone', () =>
       isvcUid().then(
@@ -63,7 +59,7 @@ describe('the AuthPolicy as the apply action writes it', () => {
         () => true,
       ),
     );
-    await applyModelObjects({ kubeConfig: admin, objects: objects() });
+    await applyModelObjects({ kubeConfig: cluster.admin, objects: objects() });
     const second = await isvcUid();
     expect(second).not.toBe(first);
     expect(await selectedUid()).toBe(second);
