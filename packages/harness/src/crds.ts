@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { CRD_SOURCES } from './crd-sources.ts';
-import type { KubeClient } from './kube/client.ts';
+import type { KubeClient, KubeResponse } from './kube/client.ts';
 import type { Logger } from './logging.ts';
 import { cacheDir } from './servers.ts';
 import { waitFor } from './waitFor.ts';
@@ -103,6 +103,30 @@ export interface InstalledCrd {
   file: string;
 }
 
+/** Creates a CRD through `request`; one that exists already is left as it is. `origin` names its file in an error. */
+export async function createCrd(
+  request: (
+    method: string,
+    urlPath: string,
+    body: unknown,
+  ) => Promise<KubeResponse>,
+  crd: { metadata?: { name?: string } },
+  origin: string,
+): Promise<void> {
+  const res = await request(
+    'POST',
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    crd,
+  );
+  if (res.status !== 201 && res.status !== 409) {
+    throw new Error(
+      `installing CRD ${crd.metadata?.name} (${origin}) -> ${res.status}: ${
+        res.body?.message ?? res.text.slice(0, 2000)
+      }`,
+    );
+  }
+}
+
 export async function installCrds(
   client: KubeClient,
   files: CrdFile[],
@@ -119,20 +143,9 @@ export async function installCrds(
     }
   }
   await Promise.all(
-    crds.map(async ({ crd, file }) => {
-      const res = await client.request(
-        'POST',
-        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-        crd,
-      );
-      if (res.status !== 201 && res.status !== 409) {
-        throw new Error(
-          `installing CRD ${crd.metadata?.name} (${file}) -> ${res.status}: ${
-            res.body?.message ?? res.text.slice(0, 2000)
-          }`,
-        );
-      }
-    }),
+    crds.map(({ crd, file }) =>
+      createCrd(client.request.bind(client), crd, file),
+    ),
   );
   await Promise.all(
     crds.map(({ crd }) =>

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import YAML from 'yaml';
+import { createCrd } from '../crds.ts';
 import { waitFor } from '../waitFor.ts';
 import { rawRequest } from './kubeObjects.ts';
 
@@ -149,21 +150,13 @@ export async function installControlPlaneCrds(
 ): Promise<string[]> {
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   await Promise.all(
-    crds.map(async ({ crd, origin }) => {
-      const res = await rawRequest(
-        kc,
-        'POST',
-        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    crds.map(({ crd, origin }) =>
+      createCrd(
+        (method, urlPath, body) => rawRequest(kc, method, urlPath, body),
         crd,
-      );
-      if (res.status !== 201 && res.status !== 409) {
-        throw new Error(
-          `installing CRD ${crd.metadata?.name} (${origin}) -> ${res.status}: ${
-            res.body?.message ?? JSON.stringify(res.body).slice(0, 2000)
-          }`,
-        );
-      }
-    }),
+        origin,
+      ),
+    ),
   );
   const names = crds.map(c => c.crd.metadata!.name!);
   await Promise.all(

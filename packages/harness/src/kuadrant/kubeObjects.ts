@@ -3,6 +3,8 @@
  * @kubernetes/client-node calls it needs (list, merge-patch of a status, a watch path).
  */
 import https from 'node:https';
+import { sendJson } from '../kube/client.ts';
+import type { KubeResponse } from '../kube/client.ts';
 import {
   CustomObjectsApi,
   KubeConfig,
@@ -205,44 +207,10 @@ export async function rawRequest(
   method: string,
   urlPath: string,
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const url = new URL(urlPath, cluster.server);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const options: https.RequestOptions = {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(payload === undefined
-        ? {}
-        : {
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(payload),
-          }),
-    },
-  };
+  const options: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, options, res => {
-      const chunks: Buffer[] = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(30000, () =>
-      req.destroy(new Error(`${method} ${urlPath}: timeout`)),
-    );
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  return sendJson(new URL(urlPath, cluster.server), method, body, options);
 }

@@ -24,49 +24,13 @@ export class KubeClient {
     body?: unknown,
     contentType = 'application/json',
   ): Promise<KubeResponse> {
-    const url = new URL(urlPath, this.server);
-    let payload: string | undefined;
-    if (body !== undefined)
-      payload = typeof body === 'string' ? body : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        url,
-        {
-          method,
-          ca: this.ca,
-          headers: {
-            Authorization: `Bearer ${this.token}`,
-            Accept: 'application/json',
-            ...(payload === undefined
-              ? {}
-              : {
-                  'Content-Type': contentType,
-                  'Content-Length': Buffer.byteLength(payload),
-                }),
-          },
-        },
-        res => {
-          const chunks: Buffer[] = [];
-          res.on('data', c => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: any = undefined;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              parsed = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, body: parsed, text });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.setTimeout(30000, () =>
-        req.destroy(new Error(`${method} ${urlPath}: timeout`)),
-      );
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+    return sendJson(
+      new URL(urlPath, this.server),
+      method,
+      body,
+      { ca: this.ca, headers: { Authorization: `Bearer ${this.token}` } },
+      contentType,
+    );
   }
 
   async must(
@@ -98,4 +62,60 @@ export async function ensureNamespace(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
     [201, 409],
   );
+}
+
+/**
+ * One JSON request to an API server: `body` is sent as JSON (a string as it is); the answer is
+ * parsed when it is JSON (`body`) and kept as text (`text`). `options` carry the credentials.
+ */
+export function sendJson(
+  url: URL,
+  method: string,
+  body: unknown,
+  options: https.RequestOptions,
+  contentType = 'application/json',
+): Promise<KubeResponse> {
+  const payload =
+    body === undefined || typeof body === 'string'
+      ? body
+      : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        ...options,
+        method,
+        headers: {
+          ...options.headers,
+          Accept: 'application/json',
+          ...(payload === undefined
+            ? {}
+            : {
+                'Content-Type': contentType,
+                'Content-Length': Buffer.byteLength(payload),
+              }),
+        },
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: any = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, text });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(30000, () =>
+      req.destroy(new Error(`${method} ${url.pathname}${url.search}: timeout`)),
+    );
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
