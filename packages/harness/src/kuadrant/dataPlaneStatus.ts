@@ -79,10 +79,13 @@ export function isIstioClass(gatewayClass: KubeObject): boolean {
   return gatewayClass.spec?.controllerName === ISTIO_CONTROLLER;
 }
 
-export function gatewayClassStatus(
-  gatewayClass: KubeObject,
+/** The status a stand-in controller writes for an object, or undefined when the one it has is current. */
+export type StatusWriter = (
+  object: KubeObject,
   now: string,
-): Record<string, unknown> | undefined {
+) => Record<string, unknown> | undefined;
+
+export const gatewayClassStatus: StatusWriter = (gatewayClass, now) => {
   const generation = gatewayClass.metadata.generation;
   if (
     !isIstioClass(gatewayClass) ||
@@ -97,7 +100,7 @@ export function gatewayClassStatus(
       generation,
     ),
   };
-}
+};
 
 interface ParentRef {
   group?: string;
@@ -226,10 +229,7 @@ export function httpRouteStatus(
 }
 
 /** authorino-operator's Ready (its own condition type, without observedGeneration), once. */
-export function authorinoStatus(
-  authorino: KubeObject,
-  now: string,
-): Record<string, unknown> | undefined {
+export const authorinoStatus: StatusWriter = (authorino, now) => {
   if (reported(authorino.status?.conditions, 'Ready', undefined))
     return undefined;
   return {
@@ -239,7 +239,7 @@ export function authorinoStatus(
       now,
     ),
   };
-}
+};
 
 /** The Service limitador-operator would create for a Limitador CR. */
 export function limitadorService(limitador: KubeObject) {
@@ -250,10 +250,7 @@ export function limitadorService(limitador: KubeObject) {
 }
 
 /** Ready for each new generation, so every change of spec.limits by the operator is answered by a new status. */
-export function limitadorStatus(
-  limitador: KubeObject,
-  now: string,
-): Record<string, unknown> | undefined {
+export const limitadorStatus: StatusWriter = (limitador, now) => {
   const generation = limitador.metadata.generation;
   if (
     limitador.status?.observedGeneration === generation &&
@@ -271,4 +268,4 @@ export function limitadorStatus(
     ),
     service: limitadorService(limitador),
   };
-}
+};
