@@ -47,8 +47,10 @@ function condition(
   return conditions?.find(c => c.type === type);
 }
 
-function explain(c: Condition): string {
-  return [c.reason, c.message].filter(Boolean).join(': ');
+/** `what`, followed by the condition's reason and message when it has them. */
+function explained(what: string, c: Condition): string {
+  const why = [c.reason, c.message].filter(Boolean).join(': ');
+  return why ? `${what}: ${why}` : what;
 }
 
 function inferenceServiceReasons(isvc: InferenceService): Finding[] {
@@ -97,9 +99,7 @@ function inferenceServiceReasons(isvc: InferenceService): Finding[] {
     const notReady: HealthReason = {
       severity: 'unhealthy',
       object,
-      message: `Not ready${
-        ready.reason || ready.message ? `: ${explain(ready)}` : ''
-      }`,
+      message: explained('Not ready', ready),
     };
     // A model that failed to load is broken; one not ready yet while loading is on its way.
     reasons.push(
@@ -196,9 +196,7 @@ function routeReasons(route: HTTPRoute): Finding[] {
         reasons.push({
           severity: 'unhealthy',
           object,
-          message: `${type} is ${c.status} on ${gateway}${
-            c.reason || c.message ? `: ${explain(c)}` : ''
-          }`,
+          message: explained(`${type} is ${c.status} on ${gateway}`, c),
         });
       }
     }
@@ -248,9 +246,10 @@ function policyReasons(policy: AttachedPolicy): Finding[] {
       const reason: HealthReason = {
         severity: type === 'Accepted' ? 'unhealthy' : 'degraded',
         object,
-        message: `${type === 'Accepted' ? 'Not accepted' : 'Not enforced'}${
-          c.reason || c.message ? `: ${explain(c)}` : ''
-        }`,
+        message: explained(
+          type === 'Accepted' ? 'Not accepted' : 'Not enforced',
+          c,
+        ),
       };
       // A rejected policy is a mistake; an accepted one not enforced yet is Kuadrant catching up.
       reasons.push(
