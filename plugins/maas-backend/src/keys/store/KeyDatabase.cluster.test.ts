@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { harnessEnv } from '@maas-portal/harness/testing';
+import { auditEvents } from '../auditEvents';
 import { KeyDatabase } from './KeyDatabase';
 import { StoredKeyRequest } from './KeyRequestStore';
 import { StoredKey } from './KeyStore';
@@ -258,30 +259,20 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
     'keeps an audit trail, newest first, %p',
     async databaseId => {
       const store = await createStore(databaseId);
+      // The events as the key flow builds them (auditEvents.ts).
       await store.audit.add({
-        actor: 'user:default/jane',
-        action: 'request.created',
-        subject: { type: 'key-request', id: 'r1' },
-        entityRef: 'component:default/qwen3',
-        toState: 'pending',
-        details: { tier: 'free' },
+        ...auditEvents.requestCreated('user:default/jane', request(), {
+          tier: 'free',
+        }),
         at: new Date('2026-06-01T10:00:00.000Z'),
       });
-      await store.audit.add({
-        actor: 'user:default/boss',
-        action: 'request.approved',
-        subject: { type: 'key-request', id: 'r1' },
-        entityRef: 'component:default/qwen3',
-        fromState: 'pending',
-        toState: 'approved',
-      });
-      await store.audit.add({
-        actor: 'user:default/x',
-        action: 'request.created',
-        subject: { type: 'key-request', id: 'r9' },
-        entityRef: 'component:default/other',
-        toState: 'pending',
-      });
+      await store.audit.add(
+        auditEvents.requestDecided('user:default/boss', request(), 'approved'),
+      );
+      const elsewhere = { id: 'r9', entityRef: 'component:default/other' };
+      await store.audit.add(
+        auditEvents.requestCreated('user:default/x', request(elsewhere), {}),
+      );
       const events = await store.audit.list({
         entityRef: 'component:default/qwen3',
         limit: 10,
