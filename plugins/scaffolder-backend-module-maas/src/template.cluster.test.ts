@@ -6,27 +6,20 @@ import {
   waitFor,
   withClusterLock,
 } from './__testUtils__/harness';
-import { formValues, startScaffolder } from './__testUtils__/templateBackend';
+import { formValues, useScaffolder } from './__testUtils__/templateBackend';
 
 jest.setTimeout(120000);
 
 /** The "Create model" template run for real by the scaffolder backend, applying to the harness. */
 describe('Create model template (applied to the harness)', () => {
-  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
   const cluster = useTestNamespace('maas-template');
-
-  beforeAll(async () => {
-    scaffolder = await startScaffolder({
-      maas: {
-        namespace: cluster.namespace,
-        domainSuffix: 'maas.local',
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-      },
-    });
-  });
-  afterAll(async () => {
-    await scaffolder?.backend.stop();
-  });
+  const scaffolder = useScaffolder(() => ({
+    maas: {
+      namespace: cluster.namespace,
+      domainSuffix: 'maas.local',
+      cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+    },
+  }));
 
   async function run(values: Record<string, unknown>) {
     return withClusterLock(async () => {

@@ -1,7 +1,7 @@
 import {
   formValues,
   loadCreateModelTemplate,
-  startScaffolder,
+  useScaffolder,
 } from './__testUtils__/templateBackend';
 import { testCreateConfig, TestUser, users } from './__testUtils__/users';
 
@@ -9,14 +9,9 @@ jest.setTimeout(60000);
 
 /** The "Create model" template through the real scaffolder backend, as a dry run: no cluster. */
 describe('Create model template (dry run)', () => {
-  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
-
-  beforeAll(async () => {
-    scaffolder = await startScaffolder({
-      maas: { namespace: 'llm', domainSuffix: 'maas.local' },
-    });
-  });
-  afterAll(() => scaffolder?.backend.stop());
+  const scaffolder = useScaffolder(() => ({
+    maas: { namespace: 'llm', domainSuffix: 'maas.local' },
+  }));
 
   async function dryRun(values: Record<string, unknown>) {
     return scaffolder.call('POST', '/v2/dry-run', {
@@ -112,21 +107,16 @@ describe('Create model template (dry run)', () => {
 
 /** The same dry run over real HTTP by three signed-in users; the tests' policy decides per user. */
 describe('Create model template, per user', () => {
-  let scaffolder: Awaited<ReturnType<typeof startScaffolder>>;
-
-  beforeAll(async () => {
-    scaffolder = await startScaffolder(
-      {
-        maas: {
-          namespace: 'llm',
-          domainSuffix: 'maas.local',
-          create: testCreateConfig,
-        },
+  const scaffolder = useScaffolder(
+    () => ({
+      maas: {
+        namespace: 'llm',
+        domainSuffix: 'maas.local',
+        create: testCreateConfig,
       },
-      { perUserPolicy: true },
-    );
-  });
-  afterAll(() => scaffolder?.backend.stop());
+    }),
+    { perUserPolicy: true },
+  );
 
   const dryRunAs = (who: TestUser, values: Record<string, unknown>) =>
     scaffolder.call(

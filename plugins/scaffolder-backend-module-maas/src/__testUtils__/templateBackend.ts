@@ -168,6 +168,38 @@ export async function startScaffolder(
   return { backend, call, published, registered };
 }
 
+/**
+ * The scaffolder backend for a test file: started before its tests with `config()` (read then,
+ * so it may use what other `beforeAll`s made) and stopped after them.
+ */
+export function useScaffolder(
+  config: () => JsonObject,
+  options: { perUserPolicy?: boolean } = {},
+) {
+  let started: Awaited<ReturnType<typeof startScaffolder>> | undefined;
+  beforeAll(async () => {
+    started = await startScaffolder(config(), options);
+  });
+  afterAll(async () => {
+    await started?.backend.stop();
+  });
+  const get = () => {
+    if (!started) throw new Error('the scaffolder backend is not started yet');
+    return started;
+  };
+  return {
+    call: (
+      ...args: Parameters<Awaited<ReturnType<typeof startScaffolder>>['call']>
+    ) => get().call(...args),
+    get published() {
+      return get().published;
+    },
+    get registered() {
+      return get().registered;
+    },
+  };
+}
+
 function listFiles(dir: string, prefix = ''): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
