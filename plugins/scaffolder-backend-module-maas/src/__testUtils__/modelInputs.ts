@@ -30,6 +30,14 @@ export const oidcAuth: ModelInput['auth'] = {
   tierClaim: 'tier',
 };
 
+/** The four ways Create model renders a model (GPU or simulator; API keys or OIDC), each by a short name. */
+export const servingAuthVariants = [
+  ['gpu-api-key', gpuServing, apiKeyAuth],
+  ['gpu-oidc', gpuServing, oidcAuth],
+  ['simulator-api-key', simulatorServing, apiKeyAuth],
+  ['simulator-oidc', simulatorServing, oidcAuth],
+] as const;
+
 /** A valid input: the GPU model with API keys and the config's tiers. */
 export function modelInput(overrides: Partial<ModelInput> = {}): ModelInput {
   return {

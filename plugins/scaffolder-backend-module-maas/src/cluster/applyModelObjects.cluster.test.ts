@@ -4,11 +4,9 @@ import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelInput } from '../manifests/validateModelSpec';
 import {
-  apiKeyAuth,
-  gpuServing,
   modelInput,
-  oidcAuth,
   renderedObjects,
+  servingAuthVariants,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import {
@@ -30,15 +28,17 @@ import { ModelObjectApi } from './ModelObjectApi';
 describe('applyModelObjects against the harness', () => {
   const cluster = useTestNamespace('maas-apply');
 
+  /** The model-name check for `name` in the test namespace. */
+  const nameCheck = (name: string) =>
+    checkModelNameFree({
+      kubeConfig: cluster.admin,
+      name,
+      namespace: cluster.namespace,
+    });
   const objectsOf = (input: ModelInput) =>
     renderedObjects(input, cluster.namespace);
 
-  it.each([
-    ['GPU with API keys', gpuServing, apiKeyAuth],
-    ['GPU with OIDC', gpuServing, oidcAuth],
-    ['simulator with API keys', simulatorServing, apiKeyAuth],
-    ['simulator with OIDC', simulatorServing, oidcAuth],
-  ])(
+  it.each(servingAuthVariants)(
     'has every manifest of %s accepted as written (dry run, nothing pruned)',
     async (_, serving, auth) => {
       const api = ModelObjectApi.forConfig(cluster.admin);
@@ -80,24 +80,12 @@ describe('applyModelObjects against the harness', () => {
       `RateLimitPolicy ${cluster.namespace}/broken-rate-limits: The API server rejected it:`,
     );
     expect(error.message).toContain('^([0-9]{1,5}(h|m|s|ms)){1,4}$');
-    await expect(
-      checkModelNameFree({
-        kubeConfig: cluster.admin,
-        name: 'broken',
-        namespace: cluster.namespace,
-      }),
-    ).resolves.toBeUndefined();
+    await expect(nameCheck('broken')).resolves.toBeUndefined();
   });
 
   it("creates exactly the model's objects, and a second apply changes nothing", async () => {
     const objects = objectsOf(modelInput({ name: 'qwen3' }));
-    await expect(
-      checkModelNameFree({
-        kubeConfig: cluster.admin,
-        name: 'qwen3',
-        namespace: cluster.namespace,
-      }),
-    ).resolves.toBeUndefined();
+    await expect(nameCheck('qwen3')).resolves.toBeUndefined();
 
     const first = await applyModelObjects({
       kubeConfig: cluster.admin,
@@ -139,11 +127,7 @@ describe('applyModelObjects against the harness', () => {
     );
     expect(await generations()).toEqual(before);
 
-    const taken = await checkModelNameFree({
-      kubeConfig: cluster.admin,
-      name: 'qwen3',
-      namespace: cluster.namespace,
-    }).catch(e => e);
+    const taken = await nameCheck('qwen3').catch(e => e);
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken.message).toBe(
       `name: the namespace "${cluster.namespace}" already has a InferenceService named "qwen3"; choose another model name`,
@@ -206,13 +190,7 @@ describe('applyModelObjects against the harness', () => {
           `TokenRateLimitPolicy ${cluster.namespace}/denied-token-limits: The portal's Kubernetes account (${user}) may not patch tokenratelimitpolicies.kuadrant.io in namespace "${cluster.namespace}"`,
         );
         expect(error.message).toContain('Nothing was applied');
-        await expect(
-          checkModelNameFree({
-            kubeConfig: cluster.admin,
-            name: 'denied',
-            namespace: cluster.namespace,
-          }),
-        ).resolves.toBeUndefined();
+        await expect(nameCheck('denied')).resolves.toBeUndefined();
       } finally {
         await revoke();
       }

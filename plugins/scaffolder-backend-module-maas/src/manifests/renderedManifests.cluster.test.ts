@@ -17,28 +17,26 @@ import {
 } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects } from '../cluster/applyModelObjects';
 import {
-  apiKeyAuth,
-  gpuServing,
   modelInput,
-  oidcAuth,
   renderedObjects,
+  servingAuthVariants,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 
 const POLICY_TIMEOUT_MS = 120_000;
 
-const variants = [
-  ['gpu-api-key', modelInput({ serving: gpuServing, auth: apiKeyAuth })],
-  ['gpu-oidc', modelInput({ serving: gpuServing, auth: oidcAuth })],
-  [
-    'simulator-api-key',
-    modelInput({ name: 'sim', serving: simulatorServing, auth: apiKeyAuth }),
-  ],
-  [
-    'simulator-oidc',
-    modelInput({ name: 'sim', serving: simulatorServing, auth: oidcAuth }),
-  ],
-] as const;
+// The simulator variants are named `sim`, as the template's simulator example.
+const variants = servingAuthVariants.map(
+  ([variant, serving, auth]) =>
+    [
+      variant,
+      modelInput({
+        ...(serving === simulatorServing ? { name: 'sim' } : {}),
+        serving,
+        auth,
+      }),
+    ] as const,
+);
 
 /** What one variant left in the cluster. */
 interface Outcome {
