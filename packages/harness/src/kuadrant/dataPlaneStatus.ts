@@ -49,6 +49,23 @@ export function trueConditions(
   return [...ours, ...others];
 }
 
+/** A status of `object` with its own conditions of `types` set True, as `trueConditions` does. */
+function ownTrueConditions(
+  object: KubeObject,
+  types: Array<[type: string, reason: string]>,
+  now: string,
+  generation?: number,
+): { conditions: Condition[] } {
+  return {
+    conditions: trueConditions(
+      types,
+      object.status?.conditions,
+      now,
+      generation,
+    ),
+  };
+}
+
 /** JSON with sorted keys, for comparing what the server returns with what we would write. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
@@ -92,14 +109,12 @@ export const gatewayClassStatus: StatusWriter = (gatewayClass, now) => {
     reported(gatewayClass.status?.conditions, 'Accepted', generation)
   )
     return undefined;
-  return {
-    conditions: trueConditions(
-      [['Accepted', 'Accepted']],
-      gatewayClass.status?.conditions,
-      now,
-      generation,
-    ),
-  };
+  return ownTrueConditions(
+    gatewayClass,
+    [['Accepted', 'Accepted']],
+    now,
+    generation,
+  );
 };
 
 interface ParentRef {
@@ -232,13 +247,7 @@ export function httpRouteStatus(
 export const authorinoStatus: StatusWriter = (authorino, now) => {
   if (reported(authorino.status?.conditions, 'Ready', undefined))
     return undefined;
-  return {
-    conditions: trueConditions(
-      [['Ready', 'Provisioned']],
-      authorino.status?.conditions,
-      now,
-    ),
-  };
+  return ownTrueConditions(authorino, [['Ready', 'Provisioned']], now);
 };
 
 /** The Service limitador-operator would create for a Limitador CR. */
@@ -260,12 +269,7 @@ export const limitadorStatus: StatusWriter = (limitador, now) => {
     return undefined;
   return {
     observedGeneration: generation,
-    conditions: trueConditions(
-      [['Ready', 'Ready']],
-      limitador.status?.conditions,
-      now,
-      generation,
-    ),
+    ...ownTrueConditions(limitador, [['Ready', 'Ready']], now, generation),
     service: limitadorService(limitador),
   };
 };
