@@ -6,6 +6,10 @@ import {
 } from '@kubernetes/client-node';
 // Imported by path: this script runs on plain Node, which cannot resolve the package's own imports.
 import { tierPredicate } from '../../maas-node/src/tierPredicate.ts';
+import {
+  apiKeyAuthentication,
+  httpRouteRef,
+} from '../../../packages/harness/src/testing/fixtures.ts';
 
 async function inBatches<T>(
   items: T[],
@@ -143,19 +147,10 @@ export async function seedBenchCluster(options: {
       kind: 'AuthPolicy',
       metadata: { name: `${name}-auth`, namespace: NS },
       spec: {
-        targetRef: {
-          group: 'gateway.networking.k8s.io',
-          kind: 'HTTPRoute',
-          name: `${name}-route`,
-        },
+        targetRef: httpRouteRef(`${name}-route`),
         rules: {
           authentication: {
-            keys: {
-              apiKey: {
-                selector: { matchLabels: { 'maas.kuadrant.io/model': name } },
-              },
-              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-            },
+            keys: apiKeyAuthentication({ 'maas.kuadrant.io/model': name }),
           },
         },
       },

@@ -1,4 +1,4 @@
-/* Objects that tests of several packages put on the harness's cluster: the seed's Gateway and a vLLM model. */
+/* Objects that tests of several packages put on the harness's cluster: the seed's Gateway, a vLLM model, a model's AuthPolicy parts. */
 
 /** A reference to the seed's Gateway, as route parentRefs and policy targetRefs spell it. */
 export const GATEWAY_REF = {
@@ -26,4 +26,17 @@ export const vllmInferenceServiceSpec = (
       storageUri,
     },
   },
+});
+
+/** A policy's targetRef to the HTTPRoute `name` in the policy's namespace. */
+export const httpRouteRef = (name: string) => ({
+  group: 'gateway.networking.k8s.io',
+  kind: 'HTTPRoute',
+  name,
+});
+
+/** An AuthPolicy's API-key authentication: the key Secrets labelled `matchLabels`, keys sent as `APIKEY <key>`. */
+export const apiKeyAuthentication = (matchLabels: Record<string, string>) => ({
+  apiKey: { allNamespaces: false, selector: { matchLabels } },
+  credentials: { authorizationHeader: { prefix: 'APIKEY' } },
 });

@@ -10,8 +10,10 @@ export {
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
 export {
+  apiKeyAuthentication,
   GATEWAY_REF,
   httpGatewaySpec,
+  httpRouteRef,
   vllmInferenceServiceSpec,
 } from './fixtures.ts';
 export {

@@ -14,6 +14,7 @@ import {
 } from '@kubernetes/client-node';
 import {
   authConfigHostForRoute,
+  apiKeyAuthentication,
   authorize,
   createTestNamespace,
   deleteTestNamespace,
@@ -21,6 +22,7 @@ import {
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
+  httpRouteRef,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
@@ -119,26 +121,12 @@ class KeyNamespaceCluster {
       kind: 'AuthPolicy',
       metadata: { name: `${name}-auth`, namespace: ns },
       spec: {
-        targetRef: {
-          group: 'gateway.networking.k8s.io',
-          kind: 'HTTPRoute',
-          name: `${name}-route`,
-        },
+        targetRef: httpRouteRef(`${name}-route`),
         rules: {
           authentication: {
-            'api-key-users': {
-              apiKey: {
-                allNamespaces: false,
-                selector: {
-                  matchLabels: modelKeySelector({
-                    namespace: ns,
-                    name,
-                    uid: this.uids[name],
-                  }),
-                },
-              },
-              credentials: { authorizationHeader: { prefix: 'APIKEY' } },
-            },
+            'api-key-users': apiKeyAuthentication(
+              modelKeySelector({ namespace: ns, name, uid: this.uids[name] }),
+            ),
           },
           authorization: {
             'allow-tiers': {
