@@ -8,7 +8,7 @@ import {
 import { tierPredicate } from '../../maas-node/src/tierPredicate.ts';
 import {
   apiKeyAuthentication,
-  httpRouteRef,
+  routeAuthPolicy,
 } from '../../../packages/harness/src/testing/fixtures.ts';
 
 async function inBatches<T>(
@@ -142,19 +142,19 @@ export async function seedBenchCluster(options: {
         rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }],
       },
     });
-    await create('kuadrant.io', 'v1', 'authpolicies', {
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'AuthPolicy',
-      metadata: { name: `${name}-auth`, namespace: NS },
-      spec: {
-        targetRef: httpRouteRef(`${name}-route`),
-        rules: {
-          authentication: {
-            keys: apiKeyAuthentication({ 'maas.kuadrant.io/model': name }),
-          },
+    const keys = apiKeyAuthentication({ 'maas.kuadrant.io/model': name });
+    await create(
+      'kuadrant.io',
+      'v1',
+      'authpolicies',
+      routeAuthPolicy(
+        { name: `${name}-auth`, namespace: NS },
+        `${name}-route`,
+        {
+          authentication: { keys },
         },
-      },
-    });
+      ),
+    );
   });
   const secrets = Array.from({ length: SECRETS }, (_, i) => i);
   await inBatches(secrets, 25, i =>

@@ -40,3 +40,15 @@ export const apiKeyAuthentication = (matchLabels: Record<string, string>) => ({
   apiKey: { allNamespaces: false, selector: { matchLabels } },
   credentials: { authorizationHeader: { prefix: 'APIKEY' } },
 });
+
+/** The AuthPolicy `metadata` on the HTTPRoute `route` of the same namespace, with `rules`. */
+export const routeAuthPolicy = (
+  metadata: { name: string; namespace: string },
+  route: string,
+  rules: Record<string, unknown>,
+) => ({
+  apiVersion: 'kuadrant.io/v1',
+  kind: 'AuthPolicy',
+  metadata,
+  spec: { targetRef: httpRouteRef(route), rules },
+});

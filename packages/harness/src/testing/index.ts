@@ -14,6 +14,7 @@ export {
   GATEWAY_REF,
   httpGatewaySpec,
   httpRouteRef,
+  routeAuthPolicy,
   vllmInferenceServiceSpec,
 } from './fixtures.ts';
 export {

@@ -22,7 +22,7 @@ import {
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
-  httpRouteRef,
+  routeAuthPolicy,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
@@ -116,18 +116,17 @@ class KeyNamespaceCluster {
       },
     });
     // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
-    await this.#apply({
-      apiVersion: 'kuadrant.io/v1',
-      kind: 'AuthPolicy',
-      metadata: { name: `${name}-auth`, namespace: ns },
-      spec: {
-        targetRef: httpRouteRef(`${name}-route`),
-        rules: {
-          authentication: {
-            'api-key-users': apiKeyAuthentication(
-              modelKeySelector({ namespace: ns, name, uid: this.uids[name] }),
-            ),
-          },
+    const selector = modelKeySelector({
+      namespace: ns,
+      name,
+      uid: this.uids[name],
+    });
+    await this.#apply(
+      routeAuthPolicy(
+        { name: `${name}-auth`, namespace: ns },
+        `${name}-route`,
+        {
+          authentication: { 'api-key-users': apiKeyAuthentication(selector) },
           authorization: {
             'allow-tiers': {
               opa: {
@@ -139,8 +138,8 @@ class KeyNamespaceCluster {
             },
           },
         },
-      },
-    });
+      ),
+    );
   }
 
   /** Deletes the model's InferenceService (its route and policy stay, as after `kubectl delete isvc`). */
