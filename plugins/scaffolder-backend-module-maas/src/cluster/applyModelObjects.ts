@@ -33,6 +33,10 @@ function comparable(object: KubernetesObject): unknown {
   return JSON.parse(JSON.stringify({ ...object, metadata }));
 }
 
+/** An object's labels and annotations, comparable as a string. */
+const labelsOf = (object?: KubernetesObject) =>
+  JSON.stringify([object?.metadata?.labels, object?.metadata?.annotations]);
+
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 
 export interface AppliedObject {
@@ -153,7 +157,12 @@ export async function applyModelObjects(options: {
   }
   const before = new Map<
     ObjectDescription,
-    { resourceVersion?: string; unchanged: boolean }
+    {
+      resourceVersion?: string;
+      generation?: number;
+      labels: string;
+      unchanged: boolean;
+    }
   >();
   for (const object of objects) {
     try {
@@ -186,9 +195,16 @@ export async function applyModelObjects(options: {
         continue;
       }
       writing = true;
-      const wouldBe = await apply(object, 'All');
+      // Compare what the real apply will write: an AuthPolicy bound to its InferenceService's UID
+      // when that exists already (a re-apply), else as rendered.
+      const wouldBe = await apply(
+        await bindKeySelectorToModel(object, readUid),
+        'All',
+      );
       before.set(object, {
         resourceVersion: existing?.metadata?.resourceVersion,
+        generation: existing?.metadata?.generation,
+        labels: labelsOf(existing),
         unchanged:
           !!existing &&
           isDeepStrictEqual(comparable(existing), comparable(wouldBe)),
@@ -237,10 +253,16 @@ export async function applyModelObjects(options: {
           const resourceVersion = response.metadata?.resourceVersion ?? '';
           let outcome: ApplyOutcome = 'created';
           if (previous.resourceVersion !== undefined) {
-            outcome =
-              previous.resourceVersion === resourceVersion
-                ? 'unchanged'
-                : 'configured';
+            // A policy's controller writes its status at any time, which changes the resourceVersion
+            // but not the generation: the generation (spec) and the labels and annotations tell
+            // whether this apply changed anything.
+            const generation = response.metadata?.generation;
+            const same =
+              previous.generation !== undefined && generation !== undefined
+                ? previous.generation === generation &&
+                  previous.labels === labelsOf(response)
+                : previous.resourceVersion === resourceVersion;
+            outcome = same ? 'unchanged' : 'configured';
           }
           return {
             kind,
