@@ -9,6 +9,7 @@ export {
 } from './cluster.ts';
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
+export { openApiRoutes } from './openApiRoutes.ts';
 export {
   apiKeyAuthentication,
   GATEWAY_REF,
