@@ -18,9 +18,11 @@ const TIMEOUT_MS = 10_000;
  * catalog keeps what it had, rather than losing every model for a moment.
  */
 export class MaasModelEntityProvider implements EntityProvider {
-  readonly #discovery: DiscoveryService;
-  readonly #auth: AuthService;
-  readonly #logger: LoggerService;
+  readonly #services: {
+    discovery: DiscoveryService;
+    auth: AuthService;
+    logger: LoggerService;
+  };
   #connection?: EntityProviderConnection;
   #lastRejected = '';
   #lastFailure = '';
@@ -30,9 +32,7 @@ export class MaasModelEntityProvider implements EntityProvider {
     auth: AuthService;
     logger: LoggerService;
   }) {
-    this.#discovery = options.discovery;
-    this.#auth = options.auth;
-    this.#logger = options.logger;
+    this.#services = options;
   }
 
   getProviderName(): string {
@@ -53,18 +53,18 @@ export class MaasModelEntityProvider implements EntityProvider {
       // Said once per cause, not at every refresh.
       const message = (error as Error).message;
       if (message !== this.#lastFailure)
-        this.#logger.warn(`Model entities not refreshed: ${message}`);
+        this.#services.logger.warn(`Model entities not refreshed: ${message}`);
       this.#lastFailure = message;
       return;
     }
     if (this.#lastFailure)
-      this.#logger.info('Model entities are refreshed again');
+      this.#services.logger.info('Model entities are refreshed again');
     this.#lastFailure = '';
     const rejected = body.rejected
       .map(r => `${r.inferenceService}: ${r.reason}`)
       .join('; ');
     if (rejected && rejected !== this.#lastRejected)
-      this.#logger.warn(`Ignored model entities: ${rejected}`);
+      this.#services.logger.warn(`Ignored model entities: ${rejected}`);
     this.#lastRejected = rejected;
     await this.#connection.applyMutation({
       type: 'full',
@@ -76,9 +76,9 @@ export class MaasModelEntityProvider implements EntityProvider {
   }
 
   async #fetchEntities(): Promise<ModelEntities> {
-    const baseUrl = await this.#discovery.getBaseUrl('maas');
-    const { token } = await this.#auth.getPluginRequestToken({
-      onBehalfOf: await this.#auth.getOwnServiceCredentials(),
+    const baseUrl = await this.#services.discovery.getBaseUrl('maas');
+    const { token } = await this.#services.auth.getPluginRequestToken({
+      onBehalfOf: await this.#services.auth.getOwnServiceCredentials(),
       targetPluginId: 'maas',
     });
     const response = await fetch(`${baseUrl}/catalog/entities`, {
