@@ -5,7 +5,7 @@ import {
   KubernetesObject,
 } from '@kubernetes/client-node';
 import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
-import { ResourceKind } from '@maas-portal/plugin-maas-node';
+import { httpStatusOf, ResourceKind } from '@maas-portal/plugin-maas-node';
 
 export async function createObject<T extends KubernetesObject>(
   kc: KubeConfig,
@@ -39,13 +39,24 @@ export async function writeStatus(
     namespace,
     name,
   };
-  const current = (await api.getNamespacedCustomObject(
-    target,
-  )) as KubernetesObject;
-  await api.replaceNamespacedCustomObjectStatus({
-    ...target,
-    body: { ...current, status },
-  });
+  // The harness's data-plane stand-in and kuadrant-operator write statuses too: on a conflict, read
+  // the object again and retry, as controllers do.
+  for (let attempt = 1; ; attempt++) {
+    const current = (await api.getNamespacedCustomObject(
+      target,
+    )) as KubernetesObject;
+    try {
+      await api.replaceNamespacedCustomObjectStatus({
+        ...target,
+        body: { ...current, status },
+      });
+      return;
+    } catch (error) {
+      if (httpStatusOf(error) !== 409 || attempt === 10) {
+        throw error;
+      }
+    }
+  }
 }
 
 export const condition = (
