@@ -4,7 +4,9 @@ export type KeyRequestState =
   | 'approved'
   | 'issued'
   | 'rejected'
-  | 'cancelled';
+  | 'cancelled'
+  /** Approved, but the key could not be issued and never will be (e.g. the model is gone). */
+  | 'failed';
 
 /** A new key, or a tier change of an existing key. */
 export type KeyRequestKind = 'new-key' | 'tier-change';
@@ -25,6 +27,11 @@ export interface KeyRequest {
   decidedBy?: string;
   decidedAt?: string;
   decisionComment?: string;
+  /** The name the requester gave the key, e.g. `ci-pipeline`. */
+  name?: string;
+  /** For a failed request: why the key was not issued, in words. */
+  failureReason?: string;
+  failedAt?: string;
   /** In lists: whether the caller may approve or reject it (maas.key.approve on its model). */
   canDecide?: boolean;
 }
@@ -39,6 +46,8 @@ export type ApiKeyState =
 /** An API key as the portal shows it: never its value, except once at issue. */
 export interface ApiKey {
   id: string;
+  /** The owner's name for the key, e.g. `ci-pipeline`; unique among their working keys for the model. */
+  name?: string;
   entityRef: string;
   model: string;
   userEntityRef: string;
@@ -72,6 +81,33 @@ export interface CreateKeyRequest {
   reason: string;
   /** Days until the key expires; the config caps it. */
   expiresInDays?: number;
+  /** A name for the key (see {@link KEY_NAME_RULE}). */
+  name?: string;
+}
+
+/** `POST /keys/{id}/name`: a new name for one's key; empty clears it. */
+export interface RenameKey {
+  name: string;
+}
+
+/** What a key name may be: what the form checks as typed and the backend enforces. */
+export const KEY_NAME_RULE = {
+  maxLength: 63,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+  explanation:
+    'letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit, at most 63 characters',
+} as const;
+
+/** Why a key name is not allowed, or undefined when it is (after trimming). */
+export function keyNameProblem(name: string): string | undefined {
+  const trimmed = name.trim();
+  if (!trimmed) return undefined;
+  if (
+    trimmed.length > KEY_NAME_RULE.maxLength ||
+    !KEY_NAME_RULE.pattern.test(trimmed)
+  )
+    return `The key name "${trimmed}" is not allowed: use ${KEY_NAME_RULE.explanation}`;
+  return undefined;
 }
 
 /** `POST /keys/requests`: the request, and the key when its tier is approved automatically. */
