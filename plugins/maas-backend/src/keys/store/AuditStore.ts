@@ -9,6 +9,8 @@ export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'> & { at?: Date };
 export interface AuditFilter {
   entityRef?: string;
   subjectId?: string;
+  /** Only events older than this one (a page's cursor). */
+  beforeId?: number;
   limit: number;
 }
 
@@ -70,6 +72,7 @@ export class AuditStore {
       .limit(filter.limit);
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.subjectId) query.where('subject_id', filter.subjectId);
+    if (filter.beforeId !== undefined) query.where('id', '<', filter.beforeId);
     return (await query).map(toAudit);
   }
 }
