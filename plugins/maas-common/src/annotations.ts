@@ -32,6 +32,12 @@ export const MAAS_BOUND_ENTITY_ANNOTATION = 'maas.kuadrant.io/entity-ref';
  */
 export const MAAS_MODEL_OWNER_ANNOTATION = 'maas.kuadrant.io/model-owner';
 
+/**
+ * Group annotation: the group's team leads, comma-separated user entity refs (`user:default/alice`,
+ * or `alice` for the default namespace). They see the Costs of the group and its child groups.
+ */
+export const MAAS_TEAM_LEADS_ANNOTATION = 'maas.kuadrant.io/team-leads';
+
 /** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
 export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';
 /** API `spec.type` of the OpenAI-compatible endpoint a model server provides. */

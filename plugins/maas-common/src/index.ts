@@ -13,3 +13,4 @@ export * from './api/usage';
 export * from './api/keys';
 export * from './api/catalog';
 export * from './api/binding';
+export * from './api/costs';

@@ -54,6 +54,15 @@ export const maasAuditReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * See usage and cost of every user, catalog Group and System (showback). Without it a team lead
+ * still sees the groups they lead (the Group annotation `maas.kuadrant.io/team-leads`).
+ */
+export const maasCostsReadPermission = createPermission({
+  name: 'maas.costs.read',
+  attributes: { action: 'read' },
+});
+
 export const maasPermissions = [
   maasModelListPermission,
   maasModelReadPermission,
@@ -64,4 +73,5 @@ export const maasPermissions = [
   maasKeyRevokePermission,
   maasUsageReadAllPermission,
   maasAuditReadPermission,
+  maasCostsReadPermission,
 ];

@@ -1,0 +1,59 @@
+/**
+ * Showback: usage and cost per user, per catalog Group and per System over a calendar month or a
+ * custom range (`GET /costs`), priced with `maas.pricing`.
+ */
+
+/** Calls and tokens over the range, and what they cost (null: no price applies). */
+export interface CostFigures {
+  /** Authorized calls (Limitador's `authorized_calls`); refused calls are not billed. */
+  calls: number;
+  /** Tokens counted by the gateway (Limitador's `authorized_hits` on routes with a token limit). */
+  tokens: number;
+  /** In `currency`, rounded to `decimals`; null when no price applies (or no pricing is configured). */
+  cost: number | null;
+}
+
+/** The tables of the Costs page, and of its CSV download (`by`). */
+export const COST_TABLES = ['users', 'groups', 'systems', 'models'] as const;
+export type CostTable = (typeof COST_TABLES)[number];
+
+/** One row of a cost table. */
+export interface CostRow extends CostFigures {
+  /** The user's, group's, system's or model's entity ref; for a user the catalog does not know, the gateway's user id. */
+  ref: string;
+  /** A name to show: the entity's title or display name, else its name. */
+  title: string;
+  /** Users: their groups (entity refs); groups: how many users called; systems/models: how many users called. */
+  groups?: string[];
+  users?: number;
+}
+
+/**
+ * Who sees what. `all`: everything (maas.costs.read). `groups`: a team lead's own groups (and
+ * their child groups), and the users who are members of them.
+ */
+export type CostScope = 'all' | 'groups';
+
+/** `GET /costs`: usage and cost over a range. */
+export interface CostReport {
+  /** Unix seconds; `end` is never after the request. */
+  start: number;
+  end: number;
+  /** `YYYY-MM` when a calendar month (UTC) was asked for. */
+  month?: string;
+  scope: CostScope;
+  /** In scope `groups`: the groups the caller leads (entity refs). */
+  ledGroups?: string[];
+  /** Whether `maas.pricing` is configured; without it costs are null and the page says so. */
+  priced: boolean;
+  currency?: string;
+  decimals: number;
+  users: CostRow[];
+  groups: CostRow[];
+  systems: CostRow[];
+  models: CostRow[];
+  /** The sum over `users`. */
+  total: CostFigures;
+  /** Sentences about what the numbers leave out (a model without a price, routes without user labels). */
+  warnings: string[];
+}
