@@ -9,3 +9,18 @@ export interface ModelEntities {
   /** InferenceServices whose annotation could not be used, with the reason. */
   rejected: Array<{ inferenceService: string; reason: string }>;
 }
+
+/**
+ * The events topic (Backstage's `EventsService`) on which the suite says that a model's cluster
+ * objects changed in a way the catalog shows: Create model applied it, or an admin adopted it.
+ * The suite's catalog module reads the model entities again at once instead of at its next pass.
+ */
+export const MODEL_CATALOG_CHANGED_TOPIC = 'maas.model.catalog-changed';
+
+/** The payload of {@link MODEL_CATALOG_CHANGED_TOPIC}. */
+export interface ModelCatalogChanged {
+  /** The model's entity, e.g. `component:default/qwen3`. */
+  entityRef: string;
+  /** Its InferenceService, `<namespace>/<name>`. */
+  inferenceService: string;
+}
