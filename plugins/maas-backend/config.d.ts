@@ -62,6 +62,20 @@ export interface Config {
       /** How long an answer is reused, in seconds. @default 30 */
       cacheTtlSeconds?: number;
     };
+    /** Limitador's HTTP API (port 8080), read for live quota left; without it quota left is estimated. */
+    limitador?: {
+      /** Base URL, e.g. http://limitador-limitador.kuadrant-system:8080 */
+      url?: string;
+      /** Timeout of one request, in milliseconds. @default 3000 */
+      timeoutMs?: number;
+    };
+    usage?: {
+      /**
+       * Share of vLLM's tokens over the last hour that Limitador may leave uncounted before the
+       * health card says token limits are not being counted. @default 0.1
+       */
+      tokenMismatchShare?: number;
+    };
     /**
      * Tiers of service: request and token limits per user, and whether a key needs an approver.
      * Windows use Kuadrant's units: h, m, s, ms (no days).

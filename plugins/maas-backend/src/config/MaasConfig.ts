@@ -14,6 +14,10 @@ export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 export interface MaasConfig extends PlatformConfig {
   cluster: ClusterConfig;
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
+  /** Limitador's HTTP API, for live quota; without a URL quota left is estimated from metrics. */
+  limitador: { url?: string; timeoutMs: number };
+  /** Above this share of vLLM's tokens left uncounted by Limitador, token limits are not enforced. */
+  usage: { tokenMismatchShare: number };
   keys: KeysConfig;
   /** `maas.adminGroups`: their members decide any key request and adopt models. */
   adminGroups: string[];
@@ -113,6 +117,16 @@ function readKeys(config: Config): KeysConfig {
   return keys;
 }
 
+function readShare(config: Config, key: string, fallback: number): number {
+  const value = config.getOptionalNumber(key) ?? fallback;
+  if (!(value > 0 && value < 1)) {
+    throw new MaasConfigError(
+      `maas.${key}: ${value} must be a share between 0 and 1 (e.g. 0.1 for 10 %)`,
+    );
+  }
+  return value;
+}
+
 function readUrl(config: Config, key: string): string | undefined {
   const value = config.getOptionalString(key);
   if (value === undefined || value === '') return undefined;
@@ -148,6 +162,13 @@ export function readMaasConfig(root: Config): MaasConfig {
       url: readUrl(config, 'prometheus.url'),
       timeoutMs: positive(config, 'prometheus.timeoutMs', 5000),
       cacheTtlSeconds: positive(config, 'prometheus.cacheTtlSeconds', 30),
+    },
+    limitador: {
+      url: readUrl(config, 'limitador.url'),
+      timeoutMs: positive(config, 'limitador.timeoutMs', 3000),
+    },
+    usage: {
+      tokenMismatchShare: readShare(config, 'usage.tokenMismatchShare', 0.1),
     },
     keys: readKeys(config),
     adminGroups: readAdminGroups(config),
