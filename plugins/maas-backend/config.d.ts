@@ -62,6 +62,30 @@ export interface Config {
       /** How long an answer is reused, in seconds. @default 30 */
       cacheTtlSeconds?: number;
     };
+    /**
+     * Prices for the Costs page (showback). A model's price overrides its tier's, field by field.
+     * Without this section the Costs page shows usage only and says so.
+     */
+    pricing?: {
+      /** ISO 4217 code of three capital letters, e.g. EUR. */
+      currency: string;
+      /** Decimals every cost is rounded to. @default 2 */
+      decimals?: number;
+      /** Prices per tier (Limitador's `group` label); `tier` is a name of `maas.tiers`. */
+      tiers?: Array<{
+        tier: string;
+        /** Price of one million tokens (Limitador's authorized_hits under a token limit). */
+        perMillionTokens?: number;
+        /** Price of one thousand authorized requests. */
+        perThousandRequests?: number;
+      }>;
+      /** Prices per model; `model` is the InferenceService as `<namespace>/<name>`. */
+      models?: Array<{
+        model: string;
+        perMillionTokens?: number;
+        perThousandRequests?: number;
+      }>;
+    };
     /** Limitador's HTTP API (port 8080), read for live quota left; without it quota left is estimated. */
     limitador?: {
       /** Base URL, e.g. http://limitador-limitador.kuadrant-system:8080 */

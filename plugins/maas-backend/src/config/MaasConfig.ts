@@ -7,6 +7,7 @@ import {
   readClusterConfig,
   readPlatformConfig,
 } from '@maas-portal/plugin-maas-node';
+import { PricingConfig, readPricingConfig } from '../costs/pricingConfig';
 
 export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 
@@ -22,6 +23,8 @@ export interface MaasConfig extends PlatformConfig {
   /** `maas.adminGroups`: their members decide any key request and adopt models. */
   adminGroups: string[];
   approvals: { allowSelfApproval: boolean };
+  /** `maas.pricing`: absent when not configured (costs then show usage only). */
+  pricing?: PricingConfig;
 }
 
 /** `maas.adminGroups` when not configured. */
@@ -155,8 +158,9 @@ function readAdminGroups(config: Config): string[] {
 
 export function readMaasConfig(root: Config): MaasConfig {
   const config = maasSection(root);
+  const platform = readPlatformConfig(root);
   return {
-    ...readPlatformConfig(root),
+    ...platform,
     cluster: readClusterConfig(root),
     prometheus: {
       url: readUrl(config, 'prometheus.url'),
@@ -176,5 +180,9 @@ export function readMaasConfig(root: Config): MaasConfig {
       allowSelfApproval:
         config.getOptionalBoolean('approvals.allowSelfApproval') ?? false,
     },
+    pricing: readPricingConfig(
+      config,
+      platform.tiers.map(t => t.name),
+    ),
   };
 }
