@@ -10,6 +10,7 @@ export * from './tiers';
 export * from './api/status';
 export * from './api/models';
 export * from './api/usage';
+export * from './api/quota';
 export * from './api/keys';
 export * from './api/catalog';
 export * from './api/binding';
