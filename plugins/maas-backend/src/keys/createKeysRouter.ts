@@ -8,7 +8,7 @@ import {
   maasAuditReadPermission,
   parseObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import express, { Request } from 'express';
+import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { EntityBindings } from '../models/EntityBindings';
@@ -22,6 +22,14 @@ import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 import { publicRequest } from './store/KeyRequestStore';
 import { publicKey } from './store/KeyStore';
+import {
+  decodeAuditCursor,
+  decodeListCursor,
+  encodeAuditCursor,
+  fillPage,
+  Page,
+  PAGE_LIMITS,
+} from './store/paging';
 
 export interface KeysRouterOptions {
   gate: PermissionGate;
@@ -40,7 +48,10 @@ const createRequestBody = z.object({
   tier: z.string().min(1).max(100),
   reason: z.string(),
   expiresInDays: z.number().int().positive().optional(),
+  name: z.string().max(200).optional(),
 });
+
+const renameBody = z.object({ name: z.string().max(200) });
 
 const decisionsBody = z.object({
   ids: z.array(z.string().min(1).max(64)).min(1).max(100),
@@ -80,6 +91,23 @@ function queryFlag(req: Request, name: string): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
   throw new InputError(`${name} must be true or false`);
+}
+
+/** `limit` (1 to `max`, `PAGE_LIMITS.default` when left out) and `cursor` of a paged list. */
+function pageQuery(req: Request, max: number = PAGE_LIMITS.max) {
+  const limitParam = queryString(req, 'limit');
+  const limit =
+    limitParam === undefined ? PAGE_LIMITS.default : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new InputError(`limit must be a whole number from 1 to ${max}`);
+  }
+  return { limit, cursor: queryString(req, 'cursor') };
+}
+
+/** A page is the body; where the next one starts is the `X-Next-Cursor` header, absent on the last. */
+function sendPage<T>(res: Response, page: Page<T>): void {
+  if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
+  res.json(page.items);
 }
 
 /** The entity and InferenceService of a stored key or request. */
@@ -129,6 +157,7 @@ export async function createKeysRouter(
       tier: body.tier,
       reason: body.reason,
       expiresInDays: body.expiresInDays,
+      name: body.name,
     });
     res.status(201).json(result);
   });
@@ -146,18 +175,37 @@ export async function createKeysRouter(
       );
     }
     const mine = queryFlag(req, 'mine');
-    const list = await db.requests.list({
-      entityRef,
-      state: state as KeyRequest['state'] | undefined,
-      userEntityRef: mine ? userRef : undefined,
+    const { limit, cursor } = pageQuery(req);
+    const page = await fillPage({
+      limit,
+      after: cursor === undefined ? undefined : decodeListCursor(cursor),
+      read: (after, n) =>
+        db.requests.list({
+          entityRef,
+          state: state as KeyRequest['state'] | undefined,
+          userEntityRef: mine ? userRef : undefined,
+          after,
+          limit: n,
+        }),
+      visible: rows => access.visibleRequests(credentials, userRef, rows),
     });
-    const shown = await access.visibleRequests(credentials, userRef, list);
-    res.json(shown.map(r => ({ ...publicRequest(r), canDecide: r.canDecide })));
+    sendPage(res, {
+      ...page,
+      items: page.items.map(r => ({
+        ...publicRequest(r),
+        canDecide: r.canDecide,
+      })),
+    });
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {
     const { credentials, userRef } = await gate.user(req);
     const body = parseBody(decisionsBody, req.body);
+    if (body.decision === 'reject' && !body.comment?.trim()) {
+      throw new InputError(
+        'A rejection needs a comment: say why, the requesters read it as the reason',
+      );
+    }
     const ids = [...new Set(body.ids)];
     const found = new Map<string, KeyRequest>();
     for (const id of ids) {
@@ -201,14 +249,24 @@ export async function createKeysRouter(
     const { credentials, userRef } = await gate.user(req);
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
-    const list = await db.keys.list({
-      entityRef,
-      userEntityRef: mine ? userRef : undefined,
+    const { limit, cursor } = pageQuery(req);
+    const page = await fillPage({
+      limit,
+      after: cursor === undefined ? undefined : decodeListCursor(cursor),
+      read: (after, n) =>
+        db.keys.list({
+          entityRef,
+          userEntityRef: mine ? userRef : undefined,
+          after,
+          limit: n,
+        }),
+      visible: rows => access.visibleKeys(credentials, userRef, rows),
     });
-    const shown: ApiKey[] = (
-      await access.visibleKeys(credentials, userRef, list)
-    ).map(publicKey);
-    res.json(options.lastUse ? await options.lastUse(shown) : shown);
+    const shown: ApiKey[] = page.items.map(publicKey);
+    sendPage(res, {
+      ...page,
+      items: options.lastUse ? await options.lastUse(shown) : shown,
+    });
   });
 
   router.post('/keys/:id/reveal', async (req, res) => {
@@ -232,6 +290,14 @@ export async function createKeysRouter(
     res.status(201).json(await operations.rotate(key, userRef));
   });
 
+  router.post('/keys/:id/name', async (req, res) => {
+    const { userRef } = await gate.user(req);
+    const body = parseBody(renameBody, req.body);
+    const key = await operations.getKey(req.params.id);
+    access.requireOwner(key, userRef, 'rename');
+    res.json(await operations.rename(key, body.name, userRef));
+  });
+
   router.post('/keys/:id/tier-change', async (req, res) => {
     const { credentials, userRef } = await gate.user(req);
     const body = parseBody(tierChangeBody, req.body);
@@ -251,12 +317,20 @@ export async function createKeysRouter(
   router.get('/audit', async (req, res) => {
     const { credentials } = await gate.user(req);
     await gate.require(credentials, maasAuditReadPermission);
-    const limitParam = queryString(req, 'limit');
-    const limit = limitParam === undefined ? 100 : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new InputError('limit must be a whole number from 1 to 1000');
-    }
-    res.json(await db.audit.list({ entityRef: optionalEntityRef(req), limit }));
+    const { limit, cursor } = pageQuery(req, 1000);
+    const events = await db.audit.list({
+      entityRef: optionalEntityRef(req),
+      beforeId: cursor === undefined ? undefined : decodeAuditCursor(cursor),
+      limit: limit + 1,
+    });
+    const items = events.slice(0, limit);
+    sendPage(res, {
+      items,
+      nextCursor:
+        events.length > limit
+          ? encodeAuditCursor(items[limit - 1].id)
+          : undefined,
+    });
   });
 
   return router;
