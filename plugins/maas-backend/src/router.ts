@@ -1,3 +1,4 @@
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import express from 'express';
@@ -79,5 +80,12 @@ export async function createRouter(
       allowSelfApproval: options.config.approvals.allowSelfApproval,
     }),
   );
+  // Anything else (another method, a path that is not in the API) gets a JSON error body like every
+  // other answer, not the empty 404 the root router would give.
+  router.use((req, _res) => {
+    throw new NotFoundError(
+      `${req.method} ${req.baseUrl}${req.path} is not a route of the MaaS API; see its OpenAPI spec (src/schema/openapi.yaml)`,
+    );
+  });
   return router;
 }
