@@ -14,6 +14,8 @@ const entity = {
 describe('MaasModelEntityProvider', () => {
   let server: Server;
   let answer: { status: number; body: unknown };
+  /** Answers given before `answer`, one per request: the backend's cache catching up. */
+  let earlier: Array<{ status: number; body: unknown }>;
   let requests: IncomingMessage[];
   let provider: MaasModelEntityProvider;
   let connection: { applyMutation: jest.Mock; refresh: jest.Mock };
@@ -22,8 +24,9 @@ describe('MaasModelEntityProvider', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       requests.push(req);
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
+      const { status, body } = earlier.shift() ?? answer;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const baseUrl = `http://127.0.0.1:${
@@ -40,6 +43,7 @@ describe('MaasModelEntityProvider', () => {
   afterAll(() => server.close());
   beforeEach(async () => {
     requests = [];
+    earlier = [];
     connection = { applyMutation: jest.fn(), refresh: jest.fn() };
     await provider.connect(connection as unknown as EntityProviderConnection);
   });
@@ -73,4 +77,27 @@ describe('MaasModelEntityProvider', () => {
     await provider.refresh();
     expect(logger.warn).toHaveBeenCalledTimes(1);
   });
+
+  it('reads again at once for a signalled model until the backend lists it', async () => {
+    earlier = [{ status: 200, body: { entities: [], rejected: [] } }];
+    answer = { status: 200, body: { entities: [entity], rejected: [] } };
+    await expect(provider.refreshFor('component:default/QWEN3')).resolves.toBe(
+      true,
+    );
+    expect(requests).toHaveLength(2);
+    expect(connection.applyMutation).toHaveBeenLastCalledWith({
+      type: 'full',
+      entities: [{ entity, locationKey: 'maas-cluster' }],
+    });
+  });
+
+  it('gives up on a signalled model the backend does not list within 5 s', async () => {
+    answer = { status: 200, body: { entities: [entity], rejected: [] } };
+    const started = Date.now();
+    await expect(provider.refreshFor('component:default/other')).resolves.toBe(
+      false,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);
+    expect(requests.length).toBeGreaterThan(5);
+  }, 10_000);
 });

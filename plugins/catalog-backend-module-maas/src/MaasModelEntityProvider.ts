@@ -3,6 +3,7 @@ import {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityProvider,
   EntityProviderConnection,
@@ -11,6 +12,9 @@ import { ModelEntities } from '@maas-portal/plugin-maas-common';
 
 const LOCATION_KEY = 'maas-cluster';
 const TIMEOUT_MS = 10_000;
+/** How long a signalled model may take to reach the MaaS backend's watch cache. */
+const SIGNALLED_WAIT_MS = 5_000;
+const SIGNALLED_RETRY_MS = 200;
 
 /**
  * Provides the catalog entities of models the portal applied itself (no repository): the MaaS
@@ -26,6 +30,8 @@ export class MaasModelEntityProvider implements EntityProvider {
   #connection?: EntityProviderConnection;
   #lastRejected = '';
   #lastFailure = '';
+  /** Refreshes run one after another, so that an older answer never replaces a newer one. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: {
     discovery: DiscoveryService;
@@ -45,7 +51,33 @@ export class MaasModelEntityProvider implements EntityProvider {
 
   /** Reads the entities from the MaaS backend and replaces what this provider had given. */
   async refresh(): Promise<void> {
-    if (!this.#connection) return;
+    await this.#serialized(() => this.#refresh());
+  }
+
+  /**
+   * Refreshes at once for a model that was just applied or adopted, again until its entity is in
+   * the backend's answer (its watch cache sees the new InferenceService a moment after the apply),
+   * for up to 5 s. True when the entity was given to the catalog.
+   */
+  async refreshFor(entityRef: string): Promise<boolean> {
+    const deadline = Date.now() + SIGNALLED_WAIT_MS;
+    for (;;) {
+      const given = await this.#serialized(() => this.#refresh());
+      if (given?.has(entityRef.toLocaleLowerCase('en-US'))) return true;
+      if (Date.now() + SIGNALLED_RETRY_MS > deadline) return false;
+      await new Promise(r => setTimeout(r, SIGNALLED_RETRY_MS));
+    }
+  }
+
+  #serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The refs of the entities given to the catalog, or undefined when none could be read. */
+  async #refresh(): Promise<Set<string> | undefined> {
+    if (!this.#connection) return undefined;
     let body: ModelEntities;
     try {
       body = await this.#fetchEntities();
@@ -55,7 +87,7 @@ export class MaasModelEntityProvider implements EntityProvider {
       if (message !== this.#lastFailure)
         this.#services.logger.warn(`Model entities not refreshed: ${message}`);
       this.#lastFailure = message;
-      return;
+      return undefined;
     }
     if (this.#lastFailure)
       this.#services.logger.info('Model entities are refreshed again');
@@ -73,6 +105,9 @@ export class MaasModelEntityProvider implements EntityProvider {
         locationKey: LOCATION_KEY,
       })),
     });
+    return new Set(
+      body.entities.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US')),
+    );
   }
 
   async #fetchEntities(): Promise<ModelEntities> {

@@ -3,6 +3,11 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  MODEL_CATALOG_CHANGED_TOPIC,
+  ModelCatalogChanged,
+} from '@maas-portal/plugin-maas-common';
 import { MaasModelEntityProvider } from './MaasModelEntityProvider';
 
 /**
@@ -21,8 +26,9 @@ export const catalogModuleMaasModels = createBackendModule({
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         logger: coreServices.logger,
+        events: eventsServiceRef,
       },
-      async init({ catalog, discovery, auth, scheduler, logger }) {
+      async init({ catalog, discovery, auth, scheduler, logger, events }) {
         const provider = new MaasModelEntityProvider({
           discovery,
           auth,
@@ -36,6 +42,19 @@ export const catalogModuleMaasModels = createBackendModule({
           // Every replica keeps its own provider connection; the full mutation is idempotent.
           scope: 'local',
           fn: () => provider.refresh(),
+        });
+        // A model just applied or adopted is read at once, so that its page opens when the
+        // template run ends, not at the next pass.
+        await events.subscribe({
+          id: 'maas-model-entities',
+          topics: [MODEL_CATALOG_CHANGED_TOPIC],
+          onEvent: async ({ eventPayload }) => {
+            const { entityRef } = eventPayload as ModelCatalogChanged;
+            if (!(await provider.refreshFor(entityRef)))
+              logger.info(
+                `${entityRef} is not among the model entities yet; the next pass takes it`,
+              );
+          },
         });
       },
     });
