@@ -11,6 +11,13 @@ export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
 export { openApiRoutes } from './openApiRoutes.ts';
 export {
+  applyManifests,
+  deleteManifests,
+  readManifests,
+  serviceAccountKubeconfig,
+} from './serviceAccountKubeconfig.ts';
+export type { ServiceAccountCredentials } from './serviceAccountKubeconfig.ts';
+export {
   apiKeyAuthentication,
   GATEWAY_REF,
   httpGatewaySpec,
