@@ -58,7 +58,7 @@ describe('describeKubeError', () => {
     );
     expect(failure.type).toBe('forbidden');
     expect(failure.message).toMatch(
-      /^The portal's Kubernetes account \(maas\) may not create secrets in namespace "llm"; grant it the "create" verb on "secrets"/,
+      /^The portal's Kubernetes account \(maas\) may not create secrets in namespace "llm"; ask your cluster admin to grant it the "create" verb on "secrets" \(API group ""\) in namespace "llm"/,
     );
   });
 

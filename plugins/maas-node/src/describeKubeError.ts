@@ -100,15 +100,15 @@ function forbiddenMessage(
     const [, user, deniedVerb, resource, group, inNamespace] = match;
     const qualified = group ? `${resource}.${group}` : resource;
     const where = inNamespace ? ` in namespace "${inNamespace}"` : '';
-    return `${account} (${user}) may not ${deniedVerb} ${qualified}${where}; grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}") in a Role or ClusterRole.${said}`;
+    return `${account} (${user}) may not ${deniedVerb} ${qualified}${where}; ask your cluster admin to grant it the "${deniedVerb}" verb on "${resource}" (API group "${group}")${where} in a Role or ClusterRole (the portal's rules are in deploy/rbac.yaml).${said}`;
   }
   const created = serverMessage?.match(FORBIDDEN_CREATE);
   if (created) {
     const where = namespace ? ` in namespace "${namespace}"` : '';
-    return `${account} may not create ${created[1]}${where}; applying a new object needs the "create" verb as well as "patch" and "get".${said}`;
+    return `${account} may not create ${created[1]}${where}; applying a new object needs the "create" verb as well as "patch" and "get": ask your cluster admin to grant it.${said}`;
   }
   const what = kind ? ` ${qualifiedResource(kind)}` : '';
-  return `${account} may not ${verb}${what}.${said}`;
+  return `${account} may not ${verb}${what}; ask your cluster admin to grant it.${said}`;
 }
 
 /**

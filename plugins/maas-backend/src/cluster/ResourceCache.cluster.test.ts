@@ -207,7 +207,7 @@ describe('ResourceCache against the real API server', () => {
       expect(status.state).toBe('failed');
       expect(status.failure?.type).toBe('forbidden');
       expect(status.failure?.message).toMatch(
-        /^The portal's Kubernetes account \(.+\) may not list inferenceservices\.serving\.kserve\.io; grant it .*cannot list resource "inferenceservices"/,
+        /^The portal's Kubernetes account \(.+\) may not list inferenceservices\.serving\.kserve\.io; ask your cluster admin to grant it .*cannot list resource "inferenceservices"/,
       );
       await rbac.createClusterRole({
         body: {
