@@ -87,7 +87,8 @@ const KIND_TABLE: ReadonlyArray<{
   { kind: SERVING_RUNTIME, watched: false, applied: true },
   { kind: INFERENCE_SERVICE, watched: true, applied: true },
   { kind: HTTP_ROUTE, watched: true, applied: true },
-  { kind: GATEWAY, watched: true, applied: false },
+  // Health reads the Gateway's verdict from the route's status; no page reads Gateway objects.
+  { kind: GATEWAY, watched: false, applied: false },
   { kind: AUTH_POLICY, watched: true, applied: true },
   { kind: RATE_LIMIT_POLICY, watched: true, applied: true },
   { kind: TOKEN_RATE_LIMIT_POLICY, watched: true, applied: true },
