@@ -17,6 +17,9 @@ import { StoredKeyRequest } from './store/KeyRequestStore';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A key's model is gone, or was made again: no retry will issue the key. */
+export class ModelGoneError extends NotFoundError {}
+
 function parseModel(model: string): ObjectRef {
   const [namespace, name] = model.split('/');
   return { namespace, name };
@@ -32,7 +35,7 @@ interface IssueSpec {
   /** The key's owner, model and tier, from its request or from the key it replaces. */
   from: Pick<
     StoredKey,
-    'entityRef' | 'model' | 'modelUid' | 'userEntityRef' | 'tier'
+    'entityRef' | 'model' | 'modelUid' | 'userEntityRef' | 'tier' | 'name'
   >;
   /** The new-key request the Secret names: its own, or for a rotation its predecessor's. */
   originRequestId: string;
@@ -159,13 +162,13 @@ export class KeyIssuer {
     const model = parseModel(spec.from.model);
     const uid = await secrets.modelUid(model);
     if (!uid) {
-      throw new NotFoundError(
-        `Model ${spec.from.model} has no InferenceService on the cluster; no key can be issued for it`,
+      throw new ModelGoneError(
+        `The model ${spec.from.model} no longer exists (its InferenceService is gone from the cluster); no key can be issued for it`,
       );
     }
     if (spec.from.modelUid && spec.from.modelUid !== uid) {
-      throw new ConflictError(
-        `Model ${spec.from.model} was deleted and made again since this key was asked for; request a new key for the new model`,
+      throw new ModelGoneError(
+        `The model ${spec.from.model} was deleted and made again since this key was asked for; request a new key for the new model`,
       );
     }
     const secretName = keySecretName(spec.keyId);
@@ -195,6 +198,7 @@ export class KeyIssuer {
     }
     const key: StoredKey = {
       id: spec.keyId,
+      name: spec.from.name,
       requestId: spec.requestId,
       rotatedFrom: spec.rotatedFrom,
       entityRef: spec.from.entityRef,

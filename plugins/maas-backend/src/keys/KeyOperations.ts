@@ -14,7 +14,7 @@ import { KeyIssuer } from './KeyIssuer';
 import { assertTransition } from './requestStateMachine';
 import { KeyFilter, publicKey, StoredKey } from './store/KeyStore';
 import { StoredKeyRequest } from './store/KeyRequestStore';
-import { checkKeyState } from './validateKeyInput';
+import { checkKeyName, checkKeyState, checkNameFree } from './validateKeyInput';
 
 /**
  * What happens to an issued key: shown once, revoked, rotated, moved to another tier, expired.
@@ -59,6 +59,26 @@ export class KeyOperations {
         throw new ConflictError(shownAlready);
     });
     return { key: { ...publicKey(key), revealed: true }, value };
+  }
+
+  /** Names (or, with an empty name, unnames) a working key; the name is unique for the owner and model. */
+  async rename(key: StoredKey, name: string, actor: Actor): Promise<ApiKey> {
+    checkKeyState(key, 'renamed');
+    const newName = checkKeyName(name);
+    await this.#ctx.record(
+      [auditEvents.keyRenamed(actor, key, newName)],
+      async db => {
+        await db.lockUserModel(key.userEntityRef, key.model);
+        // A rotation's two keys are one key to their owner: they may share the name.
+        await checkNameFree(db, key, newName, [
+          key.id,
+          key.rotatedFrom,
+          key.replacedBy,
+        ]);
+        await db.keys.rename(key.id, newName);
+      },
+    );
+    return publicKey((await this.#ctx.db.keys.get(key.id))!);
   }
 
   /** Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails). */

@@ -12,6 +12,7 @@ import { KeyFlowContext } from './KeyFlowContext';
 import { KeyIssuer } from './KeyIssuer';
 import { KeyOperations } from './KeyOperations';
 import { notifyRequester } from './notifyRequester';
+import { FinishOutcome, RequestFinisher } from './RequestFinisher';
 import { assertTransition } from './requestStateMachine';
 import {
   publicRequest,
@@ -22,7 +23,9 @@ import { KeyDatabase } from './store/KeyDatabase';
 import { StoredKey } from './store/KeyStore';
 import {
   checkExpiresInDays,
+  checkKeyName,
   checkKeyState,
+  checkNameFree,
   checkReason,
   findTier,
 } from './validateKeyInput';
@@ -41,6 +44,8 @@ export interface NewKeyRequestInput {
   tier: string;
   reason: string;
   expiresInDays?: number;
+  /** A name for the key: unique among the user's working keys and open requests for the model. */
+  name?: string;
 }
 
 /** A decision's outcome: the request, and a warning when the approval stands but the key is not out yet. */
@@ -59,6 +64,7 @@ export class KeyRequestService {
   readonly #ctx: KeyFlowContext;
   readonly #issuer: KeyIssuer;
   readonly #operations: KeyOperations;
+  readonly #finisher: RequestFinisher;
 
   constructor(
     ctx: KeyFlowContext,
@@ -68,6 +74,7 @@ export class KeyRequestService {
     this.#ctx = ctx;
     this.#issuer = issuer;
     this.#operations = operations;
+    this.#finisher = new RequestFinisher(ctx, issuer, operations);
   }
 
   async createRequest(
@@ -77,6 +84,7 @@ export class KeyRequestService {
     const tier = findTier(config, input.tier);
     const reason = checkReason(config, input.reason);
     checkExpiresInDays(config, input.expiresInDays);
+    const name = checkKeyName(input.name);
     const model = stringifyObjectRef(input.model.inferenceService);
     if (tier.approval === 'auto') this.#ctx.secrets();
 
@@ -92,6 +100,7 @@ export class KeyRequestService {
       state: 'pending',
       createdAt: this.#ctx.now().toISOString(),
       expiresInDays: input.expiresInDays,
+      name,
     };
     await this.#ctx.record(
       [
@@ -105,6 +114,7 @@ export class KeyRequestService {
         // when many requests arrive at once.
         await tx.lockUserModel(input.userEntityRef, model);
         await this.#checkCap(tx, input.userEntityRef, model);
+        await checkNameFree(tx, request, name);
         await tx.requests.insert(request);
       },
     );
@@ -178,7 +188,10 @@ export class KeyRequestService {
     return (await this.#ctx.db.requests.list(filter)).map(publicRequest);
   }
 
-  /** pending → approved|rejected, once; an approved request is then finished, and the requester told. */
+  /**
+   * pending → approved|rejected, once; an approved request is then finished (or fails), and the
+   * requester told. A rejection needs a comment: the requester reads it as the reason.
+   */
   async decide(
     id: string,
     decision: 'approve' | 'reject',
@@ -188,25 +201,35 @@ export class KeyRequestService {
     const request = await this.getRequest(id);
     let warning: string | undefined;
     if (decision === 'reject') {
-      await this.#transition(request, 'rejected', actor, comment);
+      if (!comment?.trim())
+        throw new InputError(
+          'A rejection needs a comment: say why, the requester reads it as the reason',
+        );
+      await this.#transition(request, 'rejected', actor, comment.trim());
     } else {
       await this.#transition(request, 'approved', actor, comment);
+      let outcome: FinishOutcome;
       try {
-        await this.completeApproved(await this.getRequest(id));
+        outcome = await this.finishApproved(await this.getRequest(id));
       } catch (error) {
-        warning = `Approved, but the key is not out yet (${
-          (error as Error).message
-        }); the portal retries within minutes`;
+        outcome = { state: 'approved', error: error as Error };
+      }
+      if (outcome.state === 'failed')
+        warning = `Approved, but no key can be issued: ${outcome.reason}`;
+      if (outcome.state === 'approved') {
+        warning = `Approved, but the key is not out yet (${outcome.error.message}); the portal retries within minutes`;
         this.#ctx.logger.warn(`Key request ${id}: ${warning}`);
       }
     }
     const decided = await this.getRequest(id);
-    await notifyRequester({
-      notifications: this.#ctx.notifications,
-      logger: this.#ctx.logger,
-      request: decided,
-      decidedBy: actor,
-    });
+    // A request that failed at once was told so already, by the finisher.
+    if (decided.state !== 'failed')
+      await notifyRequester({
+        notifications: this.#ctx.notifications,
+        logger: this.#ctx.logger,
+        request: decided,
+        decidedBy: actor,
+      });
     return { request: publicRequest(decided), ...(warning ? { warning } : {}) };
   }
 
@@ -215,11 +238,12 @@ export class KeyRequestService {
     return publicRequest(await this.getRequest(request.id));
   }
 
-  /** Finishes an approved request: issues its key, or applies its tier change. Reconcile calls it too. */
-  async completeApproved(request: StoredKeyRequest): Promise<void> {
-    if (request.kind === 'tier-change')
-      await this.#operations.applyTierChange(request);
-    else await this.#issuer.issueForRequest(request);
+  /**
+   * Finishes an approved request: issues its key or applies its tier change, or fails it (see
+   * {@link RequestFinisher}). Reconcile calls it too.
+   */
+  async finishApproved(request: StoredKeyRequest): Promise<FinishOutcome> {
+    return this.#finisher.finish(request);
   }
 
   /** Throws when the user has as many working keys and open requests for the model as allowed. */

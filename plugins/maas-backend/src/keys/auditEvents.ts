@@ -7,12 +7,34 @@ import { StoredKeyRequest } from './store/KeyRequestStore';
 export type Actor = string;
 
 export const AUTO_APPROVER: Actor = 'maas:auto-approval';
+/** Who the request is for and what it asks, for the audit's sentences; absent fields are left out. */
+function requestFacts(request: DescribedRequest): Record<string, string> {
+  return {
+    ...(request.userEntityRef ? { owner: request.userEntityRef } : {}),
+    ...(request.tier ? { tier: request.tier } : {}),
+    ...(request.name ? { name: request.name } : {}),
+    ...(request.kind ? { kind: request.kind } : {}),
+  };
+}
+
+/** Whose key and which, for the audit's sentences. */
+function keyFacts(key: StoredKey): Record<string, string> {
+  return {
+    owner: key.userEntityRef,
+    tier: key.tier,
+    ...(key.name ? { name: key.name } : {}),
+  };
+}
+
 /** The suite finishing an approved request. */
 export const ISSUER: Actor = 'maas:issuer';
 /** The scheduled task that expires keys and ends rotations. */
 export const SCHEDULER: Actor = 'maas:scheduler';
 
 type RequestLike = Pick<StoredKeyRequest, 'id' | 'entityRef'>;
+/** What an audit sentence says of a request: whose, which tier, which name. */
+type DescribedRequest = RequestLike &
+  Partial<Pick<StoredKeyRequest, 'userEntityRef' | 'tier' | 'name' | 'kind'>>;
 type KeyLike = Pick<StoredKey, 'id' | 'entityRef'>;
 
 const onRequest = (request: RequestLike) => ({
@@ -40,13 +62,13 @@ export const auditEvents = {
       action: 'request.created',
       ...onRequest(request),
       toState: 'pending',
-      details,
+      details: { ...requestFacts(request), ...details },
     };
   },
 
   requestDecided(
     actor: Actor,
-    request: RequestLike,
+    request: DescribedRequest,
     to: KeyRequestState,
     comment?: string,
   ): NewAuditEvent {
@@ -56,7 +78,19 @@ export const auditEvents = {
       ...onRequest(request),
       fromState: 'pending',
       toState: to,
-      details: comment ? { comment } : undefined,
+      details: { ...requestFacts(request), ...(comment ? { comment } : {}) },
+    };
+  },
+
+  /** approved → failed: the key cannot be issued, and why. */
+  requestFailed(request: DescribedRequest, reason: string): NewAuditEvent {
+    return {
+      actor: ISSUER,
+      action: 'request.failed',
+      ...onRequest(request),
+      fromState: 'approved',
+      toState: 'failed',
+      details: { ...requestFacts(request), reason },
     };
   },
 
@@ -80,8 +114,27 @@ export const auditEvents = {
       details: {
         tier: key.tier,
         owner: key.userEntityRef,
+        ...(key.name ? { name: key.name } : {}),
         ...(key.rotatedFrom ? { rotatedFrom: key.rotatedFrom } : {}),
         secret: `${key.secretNamespace}/${key.secretName}`,
+      },
+    };
+  },
+
+  keyRenamed(
+    actor: Actor,
+    key: StoredKey,
+    name: string | undefined,
+  ): NewAuditEvent {
+    return {
+      actor,
+      action: 'key.renamed',
+      ...onKey(key),
+      details: {
+        owner: key.userEntityRef,
+        tier: key.tier,
+        ...(key.name ? { fromName: key.name } : {}),
+        ...(name ? { name } : {}),
       },
     };
   },
@@ -97,6 +150,7 @@ export const auditEvents = {
       ...onKey(key),
       fromState: key.state,
       toState: 'revoked',
+      details: keyFacts(key),
     };
   },
 
@@ -121,7 +175,7 @@ export const auditEvents = {
       actor: ISSUER,
       action: 'key.tier-changed',
       ...onKey(key),
-      details: { fromTier: key.tier, tier },
+      details: { ...keyFacts(key), fromTier: key.tier, tier },
     };
   },
 
@@ -132,6 +186,7 @@ export const auditEvents = {
       ...onKey(key),
       fromState: key.state,
       toState: 'expired',
+      details: keyFacts(key),
     };
   },
 
@@ -142,7 +197,7 @@ export const auditEvents = {
       ...onKey(key),
       fromState: 'rotating',
       toState: 'rotated',
-      details: { replacedBy: key.replacedBy ?? null },
+      details: { ...keyFacts(key), replacedBy: key.replacedBy ?? null },
     };
   },
 };

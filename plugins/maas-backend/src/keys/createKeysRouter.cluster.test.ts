@@ -469,12 +469,20 @@ describe('keys router, with three users, on the harness', () => {
       (await decide(ADMIN, { ids: [bosses], decision: 'approve' })).body,
     ).toEqual([{ id: bosses, ok: false, error: own(bosses) }]);
     // Jane is qwen3's owner as its InferenceService records it; the admin is an admin.
-    const byJane = await decide(DEV_A, { ids: [bosses], decision: 'reject' });
+    const byJane = await decide(DEV_A, {
+      ids: [bosses],
+      decision: 'reject',
+      comment: 'not for you',
+    });
     expect(byJane.body[0]).toMatchObject({
       ok: true,
       request: { state: 'rejected', decidedBy: DEV_A },
     });
-    const byBoss = await decide(ADMIN, { ids: [janes], decision: 'reject' });
+    const byBoss = await decide(ADMIN, {
+      ids: [janes],
+      decision: 'reject',
+      comment: 'not now',
+    });
     expect(byBoss.body[0]).toMatchObject({
       ok: true,
       request: { state: 'rejected', decidedBy: ADMIN },
@@ -581,7 +589,7 @@ describe('keys router, with three users, on the harness', () => {
     const decided = await request(single)
       .post('/api/maas/keys/requests/decisions')
       .set(as(ADMIN))
-      .send({ ids: [asked], decision: 'reject' });
+      .send({ ids: [asked], decision: 'reject', comment: 'alone' });
     expect(decided.body[0]).toMatchObject({
       id: asked,
       ok: true,

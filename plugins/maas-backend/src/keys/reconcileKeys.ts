@@ -12,6 +12,8 @@ const DEAD_STATES: ApiKeyState[] = ['revoked', 'expired', 'rotated'];
 export interface ReconcileReport {
   /** Approved requests finished: a key issued (or a Secret left by a crash adopted), or a tier applied. */
   completed: string[];
+  /** Approved requests that failed for good: their model is gone, or every attempt failed. */
+  failedRequests: string[];
   /** Secrets deleted because their key is missing, revoked, expired or rotated. */
   deletedSecrets: string[];
   /** Keys whose Secret moved from the model's namespace to the keys namespace (an upgrade). */
@@ -22,7 +24,8 @@ export interface ReconcileReport {
 }
 
 /**
- * Repairs what a crash between a database write and a cluster write leaves behind, so that no
+ * Finishes approved requests (or fails them, with the reason, when their model is gone or every
+ * attempt failed: see `RequestFinisher`). Repairs what a crash between a database write and a cluster write leaves behind, so that no
  * approved request stays without its key and no suite-made Secret lives without a live key;
  * revokes the keys of a model that is gone or was made again (the key record stays, revoked,
  * with its audit event); and moves key Secrets of the old layout (in the model's namespace, old
@@ -45,6 +48,7 @@ export async function reconcileKeys(options: {
   const settledBefore = new Date(now.getTime() - graceMs);
   const report: ReconcileReport = {
     completed: [],
+    failedRequests: [],
     deletedSecrets: [],
     migrated: [],
     revokedModelGone: [],
@@ -53,7 +57,12 @@ export async function reconcileKeys(options: {
 
   for (const request of await db.requests.listApproved(settledBefore)) {
     try {
-      await services.requests.completeApproved(request);
+      const outcome = await services.requests.finishApproved(request);
+      if (outcome.state === 'approved') throw outcome.error;
+      if (outcome.state === 'failed') {
+        report.failedRequests.push(request.id);
+        continue;
+      }
       report.completed.push(request.id);
       logger.info(
         `Reconcile finished approved key request ${request.id} (${request.kind})`,

@@ -11,6 +11,7 @@ const ALLOWED: Array<[KeyRequestState, KeyRequestState]> = [
   ['pending', 'rejected'],
   ['pending', 'cancelled'],
   ['approved', 'issued'],
+  ['approved', 'failed'],
 ];
 
 const ILLEGAL = KEY_REQUEST_STATES.flatMap(from =>
@@ -25,8 +26,8 @@ describe('key request state machine', () => {
     expect(() => assertTransition(from, to)).not.toThrow();
   });
 
-  it('refuses the 21 other pairs', () => {
-    expect(ILLEGAL).toHaveLength(21);
+  it('refuses the 31 other pairs', () => {
+    expect(ILLEGAL).toHaveLength(31);
   });
 
   it.each(ILLEGAL)(
@@ -46,10 +47,13 @@ describe('key request state machine', () => {
 
   it('says what a state can still become', () => {
     expect(() => assertTransition('approved', 'rejected')).toThrow(
-      'A key request cannot go from approved to rejected; from approved it can only become issued',
+      'A key request cannot go from approved to rejected; from approved it can only become issued, failed',
     );
     expect(() => assertTransition('issued', 'cancelled')).toThrow(
       /from issued it can only become nothing \(it is final\)/,
+    );
+    expect(() => assertTransition('failed', 'issued')).toThrow(
+      /from failed it can only become nothing \(it is final\)/,
     );
   });
 });

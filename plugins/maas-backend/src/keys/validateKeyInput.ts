@@ -1,6 +1,7 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { ApiKeyState } from '@maas-portal/plugin-maas-common';
+import { ApiKeyState, keyNameProblem } from '@maas-portal/plugin-maas-common';
 import { MaasConfig } from '../config/MaasConfig';
+import { KeyDatabase } from './store/KeyDatabase';
 import { StoredKey } from './store/KeyStore';
 
 /** The configured tier of that name, or an InputError listing the portal's tiers. */
@@ -61,6 +62,42 @@ export function checkKeyState(
       `Key ${key.id} is ${key.state}; only ${states.join(
         ' or ',
       )} keys can be ${verb}`,
+    );
+  }
+}
+
+/** A key name, trimmed, or undefined when none was given; an InputError saying what is allowed. */
+export function checkKeyName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const problem = keyNameProblem(name);
+  if (problem) throw new InputError(problem);
+  return name.trim() || undefined;
+}
+
+/**
+ * Throws a ConflictError when the user already has a working key or an open request of that
+ * name for the model (names compare without case); `except` are the ids that may keep it (the
+ * key itself, the key it rotates with). Run inside the transaction that holds the user's lock.
+ */
+export async function checkNameFree(
+  db: KeyDatabase,
+  owner: { userEntityRef: string; model: string },
+  name: string | undefined,
+  except: Array<string | undefined> = [],
+): Promise<void> {
+  if (!name) return;
+  const { userEntityRef, model } = owner;
+  const taken = [
+    ...(await db.keys.workingNames(userEntityRef, model)),
+    ...(await db.requests.openNames(userEntityRef, model)),
+  ].find(
+    other =>
+      !except.includes(other.id) &&
+      other.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (taken) {
+    throw new ConflictError(
+      `You already have a key or key request named "${taken.name}" for ${model}; choose another name`,
     );
   }
 }

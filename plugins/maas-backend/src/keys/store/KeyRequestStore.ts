@@ -32,6 +32,8 @@ export interface RequestTransitionFields {
   decidedAt?: Date;
   decisionComment?: string;
   keyId?: string;
+  failureReason?: string;
+  failedAt?: Date;
 }
 
 interface RequestRow {
@@ -51,6 +53,10 @@ interface RequestRow {
   decided_by: string | null;
   decided_at: Timestamp;
   decision_comment: string | null;
+  name: string | null;
+  attempts: number;
+  failure_reason: string | null;
+  failed_at: Timestamp;
 }
 
 function toRequest(row: RequestRow): StoredKeyRequest {
@@ -70,6 +76,9 @@ function toRequest(row: RequestRow): StoredKeyRequest {
     decidedBy: orUndefined(row.decided_by),
     decidedAt: iso(row.decided_at),
     decisionComment: orUndefined(row.decision_comment),
+    name: orUndefined(row.name),
+    failureReason: orUndefined(row.failure_reason),
+    failedAt: iso(row.failed_at),
   };
 }
 
@@ -103,6 +112,7 @@ export class KeyRequestStore {
       decided_by: request.decidedBy ?? null,
       decided_at: dateOrNull(request.decidedAt),
       decision_comment: request.decisionComment ?? null,
+      name: request.name ?? null,
     });
   }
 
@@ -142,10 +152,42 @@ export class KeyRequestStore {
     if (fields.decisionComment !== undefined)
       update.decision_comment = fields.decisionComment;
     if (fields.keyId !== undefined) update.key_id = fields.keyId;
+    if (fields.failureReason !== undefined)
+      update.failure_reason = fields.failureReason;
+    if (fields.failedAt !== undefined) update.failed_at = fields.failedAt;
     const count = await this.#db<RequestRow>(TABLE)
       .where({ id, state: from })
       .update(update);
     return count === 1;
+  }
+
+  /**
+   * Counts one more failed attempt to finish an approved request.
+   * @returns the attempts so far, or undefined when the request is no longer approved
+   */
+  async addFailedAttempt(id: string): Promise<number | undefined> {
+    const count = await this.#db<RequestRow>(TABLE)
+      .where({ id, state: 'approved' })
+      .increment('attempts', 1);
+    if (count !== 1) return undefined;
+    const row = await this.#db<RequestRow>(TABLE)
+      .select('attempts')
+      .where({ id })
+      .first();
+    return row ? Number(row.attempts) : undefined;
+  }
+
+  /** Names of a user's new-key requests for a model not yet decided or issued. */
+  async openNames(
+    userEntityRef: string,
+    model: string,
+  ): Promise<Array<{ id: string; name: string }>> {
+    const rows = await this.#db<RequestRow>(TABLE)
+      .where({ user_entity_ref: userEntityRef, model, kind: 'new-key' })
+      .whereIn('state', ['pending', 'approved'])
+      .whereNotNull('name')
+      .select('id', 'name');
+    return rows.map(r => ({ id: r.id, name: r.name! }));
   }
 
   /** New-key requests of a user for a model not yet decided or issued. */

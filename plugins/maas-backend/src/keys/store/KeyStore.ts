@@ -65,11 +65,13 @@ interface KeyRow {
   revoked_by: string | null;
   replaced_by: string | null;
   revealed_at: Timestamp;
+  name: string | null;
 }
 
 function toKey(row: KeyRow): StoredKey {
   return {
     id: row.id,
+    name: orUndefined(row.name),
     requestId: orUndefined(row.request_id),
     rotatedFrom: orUndefined(row.rotated_from),
     entityRef: row.entity_ref,
@@ -127,6 +129,7 @@ export class KeyStore {
       revoked_by: key.revokedBy ?? null,
       replaced_by: key.replacedBy ?? null,
       revealed_at: revealedAt ?? null,
+      name: key.name ?? null,
     });
   }
 
@@ -159,6 +162,27 @@ export class KeyStore {
       .whereIn('state', ['active', 'rotating'])
       .count({ n: '*' });
     return Number(row.n);
+  }
+
+  /** Names of a user's working (active or rotating) keys for a model. */
+  async workingNames(
+    userEntityRef: string,
+    model: string,
+  ): Promise<Array<{ id: string; name: string }>> {
+    const rows = await this.#db<KeyRow>(TABLE)
+      .where({ user_entity_ref: userEntityRef, model })
+      .whereIn('state', ['active', 'rotating'])
+      .whereNotNull('name')
+      .select('id', 'name');
+    return rows.map(r => ({ id: r.id, name: r.name! }));
+  }
+
+  /** Sets or clears (undefined) the name of a key. */
+  async rename(id: string, name: string | undefined): Promise<boolean> {
+    const count = await this.#db<KeyRow>(TABLE)
+      .where({ id })
+      .update({ name: name ?? null, updated_at: new Date() });
+    return count === 1;
   }
 
   /** Active or rotating keys whose `expires_at` has passed. */
