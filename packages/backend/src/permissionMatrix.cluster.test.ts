@@ -283,6 +283,17 @@ describe('permission matrix over real HTTP', () => {
       201,
       403,
     ],
+    'POST /keys/{id}/name': [
+      async as =>
+        (
+          await post(`/keys/${await freeKeyOfB()}/name`, as, {
+            name: 'matrix key',
+          })
+        ).status,
+      403,
+      200,
+      403,
+    ],
     'POST /keys/{id}/tier-change': [
       async as =>
         (
