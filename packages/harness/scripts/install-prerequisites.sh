@@ -3,7 +3,8 @@
 # servers built from Go modules (scripts/build-servers.sh, which needs Go 1.26+):
 #   - prometheus (with promtool), postgresql: servers the harness runs itself, as unprivileged
 #     children in temporary directories;
-#   - chromium: for the browser tests.
+#   - chromium: for the browser tests;
+#   - python3-venv: for the API fuzzer (schemathesis from PyPI, packages/backend/fuzz/schemathesis.sh).
 # Idempotent: when everything is there it only checks (dpkg -s) and returns in well under a second.
 # It never leaves the Debian services (postgresql, prometheus) running or enabled as daemons.
 set -euo pipefail
@@ -11,7 +12,7 @@ set -euo pipefail
 log() { printf '\033[1;34m[harness]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[harness] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-SERVER_PKGS=(prometheus postgresql)
+SERVER_PKGS=(prometheus postgresql python3-venv)
 BROWSER_PKGS=(chromium)
 # Services that Debian's packages may start and enable on install.
 SERVICES=(postgresql prometheus prometheus-node-exporter)
