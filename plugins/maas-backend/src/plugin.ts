@@ -13,6 +13,7 @@ import {
 import { KubernetesClusterClient } from './cluster/KubernetesClusterClient';
 import { ClusterState } from './cluster/ClusterState';
 import { HttpPrometheusClient } from './prometheus/HttpPrometheusClient';
+import { HttpLimitadorClient } from './limitador/LimitadorClient';
 import { ModelService } from './models/ModelService';
 import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
@@ -139,6 +140,11 @@ export const maasPlugin = createBackendPlugin({
             cluster,
             state,
             prometheus,
+            limitador: config.limitador.url
+              ? new HttpLimitadorClient(
+                  config.limitador as { url: string; timeoutMs: number },
+                )
+              : undefined,
             models,
             usage,
             keys,

@@ -22,6 +22,11 @@ import { createStatusRouter } from './status/createStatusRouter';
 import { createInternalAddressFilter } from './status/internalAddresses';
 import { createTiersRouter } from './tiers/createTiersRouter';
 import { createUsageRouter } from './usage/createUsageRouter';
+import { createQuotaRouter } from './usage/createQuotaRouter';
+import { QuotaService } from './usage/QuotaService';
+import { RefusalService } from './usage/RefusalService';
+import { TokenCheckService } from './usage/TokenCheckService';
+import { LimitadorClient } from './limitador/LimitadorClient';
 import { UsageService } from './usage/UsageService';
 
 export interface RouterOptions {
@@ -31,6 +36,8 @@ export interface RouterOptions {
   cluster?: ClusterClient;
   state?: ClusterState;
   prometheus?: PrometheusClient;
+  /** Limitador's HTTP API, for live quota left; absent without maas.limitador.url. */
+  limitador?: LimitadorClient;
   models?: ModelService;
   usage: UsageService;
   keys: KeyServices;
@@ -72,6 +79,18 @@ export async function createRouter(
   router.use(createModelsRouter({ gate, models, entityModel }));
   router.use(createTiersRouter({ entityModel }));
   router.use(createUsageRouter({ ...options, entityModel }));
+  router.use(
+    createQuotaRouter({
+      ...options,
+      entityModel,
+      quota: new QuotaService(options),
+      refusals: new RefusalService(options),
+      tokenCheck: new TokenCheckService({
+        prometheus: options.prometheus,
+        threshold: options.config.usage.tokenMismatchShare,
+      }),
+    }),
+  );
   router.use(createCatalogRouter(options));
   router.use(createAdoptionRouter({ ...options, entityModel }));
   router.use(

@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMaasActions } from './actions';
 
@@ -21,11 +23,11 @@ export const scaffolderModuleMaas = createBackendModule({
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         userInfo: coreServices.userInfo,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ scaffolder, config, logger, permissions, userInfo }) {
-        scaffolder.addActions(
-          ...createMaasActions({ config, logger, permissions, userInfo }),
-        );
+      async init({ scaffolder, ...services }) {
+        scaffolder.addActions(...createMaasActions(services));
       },
     });
   },

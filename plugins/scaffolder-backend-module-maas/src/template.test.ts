@@ -57,6 +57,7 @@ describe('Create model template (dry run)', () => {
       'check-name',
       'render',
       'apply',
+      'register-applied',
       'publish',
       'register',
     ]);

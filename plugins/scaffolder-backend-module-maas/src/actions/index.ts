@@ -5,6 +5,8 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -16,11 +18,13 @@ import { readModelDefaults } from '../config/readModelDefaults';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { createModelApplyAction } from './modelApply';
 import { createModelCheckNameAction } from './modelCheckName';
+import { createModelRegisterAction } from './modelRegister';
 import { createModelRenderAction } from './modelRender';
 import { withPlainErrors } from './withPlainErrors';
 
 export { createModelApplyAction } from './modelApply';
 export { createModelCheckNameAction } from './modelCheckName';
+export { createModelRegisterAction } from './modelRegister';
 export { createModelRenderAction } from './modelRender';
 
 /** Every action of the MaaS module, built from the app's config. */
@@ -29,6 +33,8 @@ export function createMaasActions(options: {
   logger: LoggerService;
   permissions: PermissionsService;
   userInfo: UserInfoService;
+  catalog: CatalogService;
+  events: EventsService;
 }): TemplateAction<any, any, any>[] {
   const defaults = readModelDefaults(options.config);
   const gate = new ModelCreateGate({
@@ -61,5 +67,10 @@ export function createMaasActions(options: {
     }),
     createModelRenderAction({ defaults, gate }),
     createModelApplyAction({ kubeConfig: getKubeConfig, gate, timeoutMs }),
+    createModelRegisterAction({
+      catalog: options.catalog,
+      events: options.events,
+      gate,
+    }),
   ].map(withPlainErrors);
 }

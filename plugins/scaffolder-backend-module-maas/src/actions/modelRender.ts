@@ -127,6 +127,10 @@ export function createModelRenderAction(options: {
           }),
         namespace: z =>
           z.string({ description: 'The namespace the model goes to' }),
+        inferenceService: z =>
+          z.string({
+            description: 'The InferenceService, `<namespace>/<name>`',
+          }),
         catalogInfoPath: z =>
           z.string({
             description: 'Path of `catalog-info.yaml` in the workspace',
@@ -186,6 +190,7 @@ export function createModelRenderAction(options: {
       ctx.output('entityRef', stringifyEntityRef(catalogEntities[0]));
       ctx.output('modelUrl', modelUrl(spec));
       ctx.output('namespace', spec.namespace);
+      ctx.output('inferenceService', `${spec.namespace}/${spec.name}`);
       ctx.output('catalogInfoPath', catalogInfoPath);
     },
   });
