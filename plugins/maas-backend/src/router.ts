@@ -9,6 +9,8 @@ import { OutsideKeys } from './adoption/OutsideKeys';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { ClusterState } from './cluster/ClusterState';
+import { createCostsRouter } from './costs/createCostsRouter';
+import { CostService } from './costs/CostService';
 import { MaasConfig } from './config/MaasConfig';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
@@ -92,6 +94,17 @@ export async function createRouter(
     }),
   );
   router.use(createCatalogRouter(options));
+  router.use(
+    createCostsRouter({
+      gate,
+      costs: new CostService({
+        prometheus: options.prometheus,
+        catalog,
+        pricing: options.config.pricing,
+        routeOf: isvc => models?.limitadorNamespaceOf(isvc),
+      }),
+    }),
+  );
   router.use(createAdoptionRouter({ ...options, entityModel }));
   router.use(
     await createKeysRouter({
