@@ -1,0 +1,158 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CostReport,
+  MAAS_TEAM_LEADS_ANNOTATION,
+  ObjectRef,
+} from '@maas-portal/plugin-maas-common';
+import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { increaseUnion, selector } from '../usage/promql';
+import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
+import { groupsLedBy, readCostDirectory } from './costDirectory';
+import { CostRange } from './costRange';
+import { PricingConfig } from './pricingConfig';
+
+/** Who asks: everything (maas.costs.read), or the groups a team lead leads. */
+export interface CostViewer {
+  credentials: BackstageCredentials;
+  userRef?: string;
+  readAll: boolean;
+}
+
+const PER_USER = selector([['user', '!=', '']]);
+const WITHOUT_USER = selector([['user', '=', '']]);
+
+/**
+ * The PromQL of a report: for the whole range, one increase per counter (never sums of chart
+ * points), per user, tier and route; and calls on routes whose series carry no user label, which
+ * no user's row can hold. One query whatever the number of users, models and days.
+ */
+export function costQuery(rangeSeconds: number): string {
+  return increaseUnion(
+    [
+      {
+        part: 'calls',
+        metric: 'authorized_calls',
+        selector: PER_USER,
+        by: ['user', 'group', 'limitador_namespace'],
+      },
+      {
+        part: 'tokens',
+        metric: 'authorized_hits',
+        selector: PER_USER,
+        by: ['user', 'group', 'limitador_namespace'],
+      },
+      {
+        part: 'unlabelled',
+        metric: 'authorized_calls',
+        selector: WITHOUT_USER,
+        by: ['limitador_namespace'],
+      },
+    ],
+    rangeSeconds,
+  );
+}
+
+/** Usage and cost per user, catalog Group and System over a range: Prometheus, the catalog, maas.pricing. */
+export class CostService {
+  readonly #prometheus?: PrometheusClient;
+  readonly #catalog: CatalogService;
+  readonly #pricing?: PricingConfig;
+  readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
+
+  constructor(options: {
+    prometheus?: PrometheusClient;
+    catalog: CatalogService;
+    pricing?: PricingConfig;
+    /** The route of a model whose entity names none (the cluster's watch cache). */
+    routeOf?: (isvc: ObjectRef) => string | undefined;
+  }) {
+    this.#prometheus = options.prometheus;
+    this.#catalog = options.catalog;
+    this.#pricing = options.pricing;
+    this.#routeOf = options.routeOf;
+  }
+
+  async report(range: CostRange, viewer: CostViewer): Promise<CostReport> {
+    const directory = await readCostDirectory({
+      catalog: this.#catalog,
+      credentials: viewer.credentials,
+      routeOf: this.#routeOf,
+    });
+    let visibility: CostVisibility = { scope: 'all' };
+    let ledGroups: string[] | undefined;
+    if (!viewer.readAll) {
+      ledGroups = viewer.userRef ? groupsLedBy(directory, viewer.userRef) : [];
+      if (ledGroups.length === 0) {
+        throw new NotAllowedError(
+          `Costs are shown to admins (the maas.costs.read permission) and to team leads, who see the groups ` +
+            `whose ${MAAS_TEAM_LEADS_ANNOTATION} annotation names them; you are neither. Ask your platform ` +
+            'team or your team lead for the figures.',
+        );
+      }
+      visibility = { scope: 'groups', groups: ledGroups };
+    }
+    const samples = await this.#query(range);
+    const lines = new Map<string, UsageLine>();
+    const unlabelled: string[] = [];
+    for (const s of samples) {
+      const { part, user, group, limitador_namespace: route } = s.metric;
+      if (part === 'unlabelled') {
+        if (Math.round(s.value) > 0)
+          unlabelled.push(`${route} (${Math.round(s.value)} calls)`);
+        continue;
+      }
+      const key = `${user}\u0000${group ?? ''}\u0000${route}`;
+      let line = lines.get(key);
+      if (!line) {
+        line = { user, tier: group, route, calls: 0, tokens: 0 };
+        lines.set(key, line);
+      }
+      line[part === 'calls' ? 'calls' : 'tokens'] = s.value;
+    }
+    const warnings =
+      unlabelled.length > 0 && viewer.readAll
+        ? [
+            `Calls without a user label are in no row: ${unlabelled
+              .sort()
+              .join(', ')}. ` +
+              'A TelemetryPolicy on the Gateway adds the user and group labels (Kuadrant 1.3+).',
+          ]
+        : [];
+    return buildCostReport({
+      lines: [...lines.values()],
+      directory,
+      pricing: this.#pricing,
+      range,
+      visibility,
+      ledGroups,
+      warnings,
+    });
+  }
+
+  async #query(range: CostRange) {
+    const prometheus = this.#prometheus;
+    if (!prometheus) {
+      throw new ServiceUnavailableError(
+        'No Prometheus is configured, so costs cannot be shown. Set maas.prometheus.url and restart the backend.',
+      );
+    }
+    try {
+      return await prometheus.query(
+        costQuery(range.end - range.start),
+        range.end,
+      );
+    } catch (error) {
+      const reason = (error as Error).message
+        .split(`Prometheus at ${prometheus.url}`)
+        .join('Prometheus (maas.prometheus.url)')
+        .split(prometheus.url)
+        .join('maas.prometheus.url');
+      throw new ServiceUnavailableError(
+        `${reason}, so costs cannot be shown. Ask the platform team to check that Prometheus is running ` +
+          'and that maas.prometheus.url points at it.',
+      );
+    }
+  }
+}

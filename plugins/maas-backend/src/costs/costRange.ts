@@ -1,0 +1,85 @@
+import { InputError } from '@backstage/errors';
+import { END_GRANULARITY_SECONDS } from '../usage/usageWindow';
+
+/** The window of a cost report, in unix seconds. */
+export interface CostRange {
+  start: number;
+  end: number;
+  /** `YYYY-MM` for a calendar month. */
+  month?: string;
+}
+
+/** The longest custom range: a year and a day (a leap year's month-to-month comparisons fit). */
+export const MAX_RANGE_SECONDS = 367 * 86400;
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE =
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+const monthOf = (seconds: number) =>
+  new Date(seconds * 1000).toISOString().slice(0, 7);
+
+function parseTime(name: string, value: string): number {
+  const ms = DATE.test(value) ? Date.parse(value) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new InputError(
+      `${name} "${value}" is not a date: give 2026-11-01 (UTC midnight) or 2026-11-01T08:00:00Z`,
+    );
+  }
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * The range a request asks for: `month=YYYY-MM` (UTC), or `start` and `end` (dates or ISO
+ * timestamps), or by default the current month. A range ends now at the latest (to 15 s, so that
+ * loads within 15 s share Prometheus' answer), and must start before it ends.
+ */
+export function costRange(
+  query: { month?: unknown; start?: unknown; end?: unknown },
+  nowSeconds: number,
+): CostRange {
+  const now =
+    Math.floor(nowSeconds / END_GRANULARITY_SECONDS) * END_GRANULARITY_SECONDS;
+  const { month, start, end } = query;
+  for (const [name, value] of Object.entries({ month, start, end })) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new InputError(`${name} must be given once, as text`);
+    }
+  }
+  if (month !== undefined && (start !== undefined || end !== undefined)) {
+    throw new InputError('Give either month or start and end, not both');
+  }
+  if ((start === undefined) !== (end === undefined)) {
+    throw new InputError(
+      'A custom range needs both start and end (e.g. start=2026-11-01&end=2026-11-15)',
+    );
+  }
+  if (start !== undefined) {
+    const from = parseTime('start', start as string);
+    const to = Math.min(parseTime('end', end as string), now);
+    if (from >= to) {
+      throw new InputError(
+        `start must be before end, and before now: ${start} to ${end} leaves no time`,
+      );
+    }
+    if (to - from > MAX_RANGE_SECONDS) {
+      throw new InputError(
+        'A custom range may cover at most 367 days; ask for a shorter one',
+      );
+    }
+    return { start: from, end: to };
+  }
+  const name = (month as string | undefined) ?? monthOf(now);
+  const match = MONTH.exec(name);
+  if (!match) {
+    throw new InputError(
+      `month "${name}" is not a month: give YYYY-MM, e.g. 2026-11`,
+    );
+  }
+  const from = Date.UTC(Number(match[1]), Number(match[2]) - 1, 1) / 1000;
+  const next = Date.UTC(Number(match[1]), Number(match[2]), 1) / 1000;
+  if (from >= now) {
+    throw new InputError(`month ${name} has not started yet`);
+  }
+  return { start: from, end: Math.min(next, now), month: name };
+}
