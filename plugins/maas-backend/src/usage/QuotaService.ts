@@ -1,0 +1,250 @@
+import {
+  LiveLimit,
+  ModelQuota,
+  QuotaLeft,
+  TierQuota,
+  TierView,
+} from '@maas-portal/plugin-maas-common';
+import {
+  LimitadorClient,
+  LimitadorCounter,
+} from '../limitador/LimitadorClient';
+import { counterFor } from '../limitador/matchCounters';
+import { windowSeconds } from '../limitador/windowSeconds';
+import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { promString, selector } from './promql';
+import { END_GRANULARITY_SECONDS } from './usageWindow';
+
+export interface QuotaRequest {
+  /** The id the gateway knows the caller by. */
+  userId: string;
+  /** `<route namespace>/<route name>`; absent when the model has no route. */
+  limitadorNamespace?: string;
+  /** The tiers of the caller's working keys on the model, with the model's live limits. */
+  tiers: TierView[];
+  nowSeconds?: number;
+}
+
+type Kind = 'requests' | 'tokens';
+/** Limitador's metric that counts against each kind of limit. */
+const METRIC: Record<Kind, string> = {
+  requests: 'authorized_calls',
+  tokens: 'authorized_hits',
+};
+
+interface LimitOfTier {
+  tier: string;
+  kind: Kind;
+  limitName: string;
+  limit: number;
+  window: string;
+  windowSeconds: number;
+}
+
+/** The first rate of the first limit of a kind: what the tier allows in its window. */
+function limitOf(tier: string, kind: Kind, live: LiveLimit[]) {
+  const limit = live.find(l => l.rates.length > 0);
+  if (!limit) return undefined;
+  const rate = limit.rates[0];
+  return {
+    tier,
+    kind,
+    limitName: limit.source.limitName,
+    limit: rate.limit,
+    window: rate.window,
+    windowSeconds: windowSeconds(rate.window),
+  } satisfies LimitOfTier;
+}
+
+function left(limit: LimitOfTier, remaining: number, resetsIn?: number) {
+  const quota: QuotaLeft = {
+    limitName: limit.limitName,
+    limit: limit.limit,
+    window: limit.window,
+    windowSeconds: limit.windowSeconds,
+    remaining: Math.max(0, Math.min(limit.limit, Math.round(remaining))),
+  };
+  if (resetsIn !== undefined) quota.resetsInSeconds = resetsIn;
+  return quota;
+}
+
+/**
+ * What the signed-in user has left of each limit of their tiers: from Limitador's counters when
+ * `maas.limitador.url` is set (one request), else estimated from its metrics (one Prometheus query
+ * for any number of tiers, keys or users).
+ */
+export class QuotaService {
+  readonly #prometheus?: PrometheusClient;
+  readonly #limitador?: LimitadorClient;
+
+  constructor(options: {
+    prometheus?: PrometheusClient;
+    limitador?: LimitadorClient;
+  }) {
+    this.#prometheus = options.prometheus;
+    this.#limitador = options.limitador;
+  }
+
+  async getQuota(request: QuotaRequest): Promise<ModelQuota> {
+    const { userId, limitadorNamespace: ns } = request;
+    const quota: ModelQuota = { userId, tiers: [], warnings: [] };
+    const limits: LimitOfTier[] = [];
+    for (const tier of request.tiers) {
+      for (const kind of ['requests', 'tokens'] as const) {
+        const limit = limitOf(tier.name, kind, tier[kind]);
+        if (limit) limits.push(limit);
+      }
+    }
+    if (request.tiers.length === 0) {
+      quota.message =
+        'You have no working key for this model, so no limit counts your calls yet. Request a key to get one.';
+      return quota;
+    }
+    if (!ns) {
+      quota.message =
+        'The model has no HTTPRoute, so Limitador counts no calls to it. Ask the platform team to check its route.';
+      return quota;
+    }
+    let figures: Map<LimitOfTier, QuotaLeft> | undefined;
+    if (this.#limitador) {
+      try {
+        const counters = await this.#limitador.counters(ns);
+        figures = this.#fromCounters(limits, counters, userId);
+        quota.source = 'limitador';
+      } catch (error) {
+        quota.warnings.push(
+          `${
+            (error as Error).message
+          }; quota left is estimated from the metrics instead.`,
+        );
+      }
+    }
+    if (!figures && this.#prometheus) {
+      const estimate = await this.#estimate(
+        this.#prometheus,
+        limits,
+        ns,
+        userId,
+        request.nowSeconds ?? Date.now() / 1000,
+        quota.warnings,
+      ).catch(error => {
+        quota.warnings.push(
+          `Prometheus could not be read, so quota left cannot be estimated: ${(
+            error as Error
+          ).message
+            .split(this.#prometheus!.url)
+            .join('maas.prometheus.url')}`,
+        );
+        return undefined;
+      });
+      if (estimate === 'no-user-labels') {
+        quota.message =
+          "Limitador's metrics for this route carry no user labels, so what you have left cannot be estimated. " +
+          'Ask the platform team to set maas.limitador.url, or to add a TelemetryPolicy with user and group labels.';
+        return quota;
+      }
+      if (estimate) {
+        figures = estimate;
+        quota.source = 'estimate';
+      }
+    }
+    if (!figures) {
+      quota.message ??=
+        quota.warnings.length > 0
+          ? 'Quota left cannot be shown right now; see the warnings.'
+          : 'Neither maas.limitador.url nor maas.prometheus.url is set, so quota left cannot be shown. Ask the platform team to set one.';
+      return quota;
+    }
+    quota.tiers = request.tiers.map(
+      (tier): TierQuota => ({
+        tier: tier.name,
+        requests: null,
+        tokens: null,
+      }),
+    );
+    for (const [limit, value] of figures) {
+      quota.tiers.find(t => t.tier === limit.tier)![limit.kind] = value;
+    }
+    return quota;
+  }
+
+  #fromCounters(
+    limits: LimitOfTier[],
+    counters: LimitadorCounter[],
+    userId: string,
+  ): Map<LimitOfTier, QuotaLeft> {
+    const figures = new Map<LimitOfTier, QuotaLeft>();
+    for (const limit of limits) {
+      const counter = counterFor(counters, limit.limitName, userId);
+      // No counter: the user has not called within a window, which starts at their next call.
+      figures.set(
+        limit,
+        counter
+          ? left(
+              limit,
+              counter.remaining ?? limit.limit,
+              counter.expires_in_seconds,
+            )
+          : left(limit, limit.limit),
+      );
+    }
+    return figures;
+  }
+
+  /** Calls and tokens over each limit's last window, in one query. */
+  async #estimate(
+    prometheus: PrometheusClient,
+    limits: LimitOfTier[],
+    ns: string,
+    userId: string,
+    nowSeconds: number,
+    warnings: string[],
+  ): Promise<Map<LimitOfTier, QuotaLeft> | 'no-user-labels'> {
+    const end =
+      Math.floor(nowSeconds / END_GRANULARITY_SECONDS) *
+      END_GRANULARITY_SECONDS;
+    // Whether the route has series in the last hour, and whether they carry user labels.
+    const seen = (
+      part: string,
+      matchers: Array<[string, '=' | '!=', string]>,
+    ) =>
+      `label_replace(count(last_over_time(authorized_calls${selector(
+        matchers,
+      )}[1h])), "part", ${promString(part)}, "", "")`;
+    const any = seen('any', [['limitador_namespace', '=', ns]]);
+    const labelled = seen('labelled', [
+      ['limitador_namespace', '=', ns],
+      ['user', '!=', ''],
+    ]);
+    const parts = limits.map((limit, i) => {
+      const sel = selector([
+        ['limitador_namespace', '=', ns],
+        ['user', '=', userId],
+        ['group', '=', limit.tier],
+      ]);
+      // Windows under a second (`500ms`) are read over a second: Prometheus knows no finer.
+      const range = Math.max(1, Math.round(limit.windowSeconds));
+      return `label_replace(sum(increase(${
+        METRIC[limit.kind]
+      }${sel}[${range}s])), "part", ${promString(String(i))}, "", "")`;
+    });
+    const samples = await prometheus.query(
+      [any, labelled, ...parts].join(' or '),
+      end,
+    );
+    const has = (part: string) => samples.some(s => s.metric.part === part);
+    if (has('any') && !has('labelled')) return 'no-user-labels';
+    if (!has('any')) {
+      warnings.push(
+        `No series for ${ns} in the last hour: the estimate takes it that you made no calls. If you did, ` +
+          "Prometheus may not be scraping Limitador, or the route's policy is not enforced.",
+      );
+    }
+    const figures = new Map<LimitOfTier, QuotaLeft>();
+    limits.forEach((limit, i) => {
+      const used = samples.find(s => s.metric.part === String(i))?.value ?? 0;
+      figures.set(limit, left(limit, limit.limit - used));
+    });
+    return figures;
+  }
+}
