@@ -7,6 +7,7 @@ import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-commo
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   maasAuditReadPermission,
+  maasCostsReadPermission,
   maasKeyApprovePermission,
   maasKeyRequestPermission,
   maasModelCreatePermission,
@@ -91,6 +92,7 @@ describe('MaasPermissionPolicy', () => {
     maasAuditReadPermission,
     maasModelListPermission,
     maasModelCreatePermission,
+    maasCostsReadPermission,
   ])('gives $name to admins only', async permission => {
     expect(await policy.handle({ permission }, jane)).toEqual({
       result: AuthorizeResult.DENY,

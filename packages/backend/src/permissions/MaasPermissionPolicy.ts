@@ -43,7 +43,9 @@ const isOneOf = (permission: Permission, list: Permission[]) =>
  * location creation are for admins only; everything else outside the MaaS suite is allowed (as
  * Backstage's allow-all policy does); in the suite, everyone may see models and ask for keys;
  * members of the admin groups may do everything; a model's owners may approve, read and revoke
- * keys of their own models and see everyone's usage of them. The root README has the table.
+ * keys of their own models and see everyone's usage of them. maas.costs.read (every team's
+ * costs) is for admins: team leads see their own groups' costs without it, as the Group's
+ * maas.kuadrant.io/team-leads annotation says. The root README has the table.
  * Write your own for production: this is the shape.
  */
 export class MaasPermissionPolicy implements PermissionPolicy {
