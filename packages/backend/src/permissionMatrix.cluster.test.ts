@@ -307,6 +307,17 @@ describe('permission matrix over real HTTP', () => {
       403,
     ],
     'GET /audit': [as => get('/audit', as).then(r => r.status), 403, 403, 200],
+    // Neither developer leads a group (no maas.kuadrant.io/team-leads annotation names them).
+    'GET /costs': [as => get('/costs', as).then(r => r.status), 403, 403, 200],
+    'GET /costs/export': [
+      as =>
+        get('/costs/export?table=groups', as).then(r =>
+          r.status === 200 ? `200 ${r.type}` : r.status,
+        ),
+      403,
+      403,
+      '200 text/csv',
+    ],
   };
 
   beforeAll(async () => {
