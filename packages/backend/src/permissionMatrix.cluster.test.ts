@@ -204,6 +204,34 @@ describe('permission matrix over real HTTP', () => {
       403,
       200,
     ],
+    'GET /models/by-entity/quota': [
+      as =>
+        get(`/models/by-entity/quota?entityRef=${MODEL_A}`, as).then(r =>
+          r.status === 200 ? `200 ${r.body.userId}` : r.status,
+        ),
+      '200 dev-a',
+      '200 dev-b',
+      '200 ops',
+    ],
+    'GET /models/by-entity/refusals': [
+      as =>
+        get(
+          `/models/by-entity/refusals?entityRef=${MODEL_A}&scope=all&range=1h`,
+          as,
+        ).then(r => r.status),
+      200,
+      403,
+      200,
+    ],
+    'GET /models/by-entity/token-check': [
+      as =>
+        get(`/models/by-entity/token-check?entityRef=${MODEL_A}`, as).then(
+          r => r.status,
+        ),
+      200,
+      403,
+      200,
+    ],
     'GET /catalog/entities': [
       as => get('/catalog/entities', as).then(r => r.status),
       403,
