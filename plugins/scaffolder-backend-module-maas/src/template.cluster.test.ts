@@ -78,6 +78,14 @@ describe('Create model template (applied to the harness)', () => {
     expect(output.text[0].content).toContain(
       `InferenceService ${cluster.namespace}/qwen3: created`,
     );
+    // The register step told the catalog module, and the catalog served the entity before the end.
+    expect(scaffolder.signalled).toEqual([
+      {
+        entityRef: 'component:default/qwen3',
+        inferenceService: `${cluster.namespace}/qwen3`,
+      },
+    ]);
+    expect(output.text[0].content).toContain('The model is in the catalog.');
     // Applied by the portal: no repository; the catalog module registers the entities from the cluster.
     expect(scaffolder.published).toEqual({});
     expect(scaffolder.registered).toEqual([]);

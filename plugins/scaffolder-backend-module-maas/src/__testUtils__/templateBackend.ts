@@ -13,6 +13,11 @@ import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  MODEL_CATALOG_CHANGED_TOPIC,
+  ModelCatalogChanged,
+} from '@maas-portal/plugin-maas-common';
 import {
   createTemplateAction,
   scaffolderActionsExtensionPoint,
@@ -59,7 +64,8 @@ export function formValues(overrides: Record<string, unknown> = {}) {
 
 /**
  * A scaffolder backend with the MaaS module, a stand-in for `publish:github` (which records the
- * workspace it would push) and an in-memory catalog that records registered locations.
+ * workspace it would push) and an in-memory catalog that records registered locations and, as the
+ * MaaS catalog module would, serves a model's Component once the register step signals it.
  */
 export async function startScaffolder(
   config: JsonObject,
@@ -67,7 +73,31 @@ export async function startScaffolder(
 ) {
   const published: Record<string, string[]> = {};
   const registered: string[] = [];
+  const signalled: ModelCatalogChanged[] = [];
   const catalog = catalogServiceMock({ entities: [loadCreateModelTemplate()] });
+  const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+  catalog.getEntityByRef = async (ref, options) =>
+    signalled.some(s => s.entityRef === ref)
+      ? ({ kind: 'Component', metadata: { name: String(ref) } } as Entity)
+      : getEntityByRef(ref, options);
+  const fakeCatalogModule = createBackendModule({
+    pluginId: 'scaffolder',
+    moduleId: 'test-fake-maas-catalog-module',
+    register({ registerInit }) {
+      registerInit({
+        deps: { events: eventsServiceRef },
+        async init({ events }) {
+          await events.subscribe({
+            id: 'test-fake-maas-catalog-module',
+            topics: [MODEL_CATALOG_CHANGED_TOPIC],
+            onEvent: async ({ eventPayload }) => {
+              signalled.push(eventPayload as ModelCatalogChanged);
+            },
+          });
+        },
+      });
+    },
+  });
   catalog.addLocation = async request => {
     registered.push(request.target);
     return {
@@ -120,6 +150,7 @@ export async function startScaffolder(
       scaffolderPlugin,
       scaffolderModuleMaas,
       fakeGithub,
+      fakeCatalogModule,
       createServiceFactory({
         service: catalogServiceRef,
         deps: {},
@@ -165,7 +196,7 @@ export async function startScaffolder(
       );
     return json;
   };
-  return { backend, call, published, registered };
+  return { backend, call, published, registered, signalled };
 }
 
 /**
@@ -196,6 +227,9 @@ export function useScaffolder(
     },
     get registered() {
       return get().registered;
+    },
+    get signalled() {
+      return get().signalled;
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   ApiEntityV1alpha1,
   ComponentEntityV1alpha1,
+  DEFAULT_NAMESPACE,
 } from '@backstage/catalog-model';
 import {
   MAAS_AUTH_MODE_ANNOTATION,
@@ -12,7 +13,7 @@ import {
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import YAML from 'yaml';
-import { modelObjectNames, modelUrl } from './naming';
+import { MODEL_SELECTOR_LABEL, modelObjectNames, modelUrl } from './naming';
 import { ModelSpec } from './types';
 
 /** The OpenAI-compatible endpoints every served model answers, as an OpenAPI document. */
@@ -64,7 +65,9 @@ function openAiDefinition(spec: ModelSpec): string {
 
 /**
  * The model's catalog entities: a `model-server` Component (linked to its InferenceService,
- * route and namespace, and set up for the Kubernetes tab) that provides an `openai` API.
+ * route and namespace, and set up for the Kubernetes tab) that provides an `openai` API. Both are
+ * in the spec's catalog namespace: `default` (written as no namespace, as entities of earlier
+ * releases were) for the portal's namespace, the Kubernetes namespace for any other.
  */
 export function renderCatalogEntities(
   spec: ModelSpec,
@@ -73,12 +76,17 @@ export function renderCatalogEntities(
   const url = modelUrl(spec);
   const system = spec.system ? { system: spec.system } : {};
   const description = spec.description ? { description: spec.description } : {};
+  const namespace =
+    spec.catalogNamespace === DEFAULT_NAMESPACE
+      ? {}
+      : { namespace: spec.catalogNamespace };
   return [
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: {
         name: spec.name,
+        ...namespace,
         ...description,
         annotations: {
           [MAAS_INFERENCE_SERVICE_ANNOTATION]: stringifyObjectRef({
@@ -93,7 +101,7 @@ export function renderCatalogEntities(
           [MAAS_AUTH_MODE_ANNOTATION]: spec.auth.type,
           'backstage.io/kubernetes-id': spec.name,
           'backstage.io/kubernetes-namespace': spec.namespace,
-          'backstage.io/kubernetes-label-selector': `serving.kserve.io/inferenceservice=${names.inferenceService}`,
+          'backstage.io/kubernetes-label-selector': `${MODEL_SELECTOR_LABEL}=${names.inferenceService}`,
         },
         links: [{ url, title: 'Model endpoint' }],
       },
@@ -110,6 +118,7 @@ export function renderCatalogEntities(
       kind: 'API',
       metadata: {
         name: names.api,
+        ...namespace,
         description: `OpenAI-compatible endpoint of ${spec.name}`,
         links: [{ url, title: 'Model endpoint' }],
       },

@@ -24,6 +24,13 @@ export function modelObjectNames(name: string) {
 /** The longest model name for which every derived name stays a valid DNS-1123 label. */
 export const MAX_MODEL_NAME_LENGTH = 63 - '-token-limits'.length;
 
+/**
+ * The label KServe puts on a model's pods. The portal puts it on the model's own objects too, so
+ * that the Kubernetes tab's one label selector (the entity's `backstage.io/kubernetes-label-selector`)
+ * finds the pods and the InferenceService, HTTPRoute and policies alike.
+ */
+export const MODEL_SELECTOR_LABEL = 'serving.kserve.io/inferenceservice';
+
 /** Labels on every object of a model: who manages it and which model it belongs to. */
 export function modelLabels(
   spec: Pick<ModelSpec, 'name'>,
@@ -32,6 +39,7 @@ export function modelLabels(
     [MAAS_KEY_LABELS.managedBy]: MAAS_FIELD_MANAGER,
     [MAAS_KEY_LABELS.model]: spec.name,
     'backstage.io/kubernetes-id': spec.name,
+    [MODEL_SELECTOR_LABEL]: modelObjectNames(spec.name).inferenceService,
   };
 }
 

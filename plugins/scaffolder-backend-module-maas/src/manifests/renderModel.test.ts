@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AuthPolicyManifest } from '@maas-portal/plugin-maas-node';
 import YAML from 'yaml';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { renderModel, toYamlStream } from './renderModel';
 import { validateModelSpec } from './validateModelSpec';
 import {
@@ -123,5 +124,59 @@ describe('renderModel golden files', () => {
     ).toEqual({
       selector: 'auth.identity.preferred_username',
     });
+  });
+
+  it('names the entities of a model outside the portal namespace in a catalog namespace of its own', () => {
+    const entitiesIn = (namespace: string, owner: string) => {
+      const result = validateModelSpec(
+        modelInput({ namespace, owner, system: 'maas' }),
+        testDefaults,
+      );
+      if (!result.spec) throw new Error(JSON.stringify(result.problems));
+      const rendered = renderModel(result.spec, { catalogSource: 'cluster' });
+      const isvc = rendered.objects.find(o => o.kind === 'InferenceService')!;
+      return { entities: rendered.catalogEntities, isvc };
+    };
+    const inPortal = entitiesIn('llm', 'ml-team');
+    const inTeamB = entitiesIn('team-b', 'group:default/team-b');
+    // The portal's namespace keeps the refs of earlier releases; another namespace is its own.
+    expect(inPortal.entities.map(e => stringifyEntityRef(e))).toEqual([
+      'component:default/qwen3',
+      'api:default/qwen3-api',
+    ]);
+    expect(inTeamB.entities.map(e => stringifyEntityRef(e))).toEqual([
+      'component:team-b/qwen3',
+      'api:team-b/qwen3-api',
+    ]);
+    expect(inPortal.entities[0].metadata).not.toHaveProperty('namespace');
+    // Refs written in full, so that they do not resolve in the model's catalog namespace.
+    expect(inTeamB.entities[0].spec).toMatchObject({
+      owner: 'group:default/team-b',
+      system: 'system:default/maas',
+      providesApis: ['qwen3-api'],
+    });
+    expect(inPortal.entities[0].spec.owner).toBe('group:default/ml-team');
+    expect(inTeamB.isvc.metadata.annotations).toMatchObject({
+      'maas.kuadrant.io/entity-ref': 'component:team-b/qwen3',
+      'maas.kuadrant.io/model-owner': 'group:default/team-b',
+    });
+    expect(
+      JSON.parse(
+        inTeamB.isvc.metadata.annotations!['maas.kuadrant.io/catalog-entities'],
+      ).map((e: Entity) => stringifyEntityRef(e)),
+    ).toEqual(['component:team-b/qwen3', 'api:team-b/qwen3-api']);
+  });
+
+  it("labels every object for the entity's Kubernetes label selector", () => {
+    const rendered = render('gpu-api-key');
+    const selector =
+      rendered.catalogEntities[0].metadata.annotations![
+        'backstage.io/kubernetes-label-selector'
+      ];
+    expect(selector).toBe('serving.kserve.io/inferenceservice=qwen3');
+    const [key, value] = selector.split('=');
+    expect(
+      rendered.objects.map(o => `${o.kind}:${o.metadata.labels?.[key]}`),
+    ).toEqual(rendered.objects.map(o => `${o.kind}:${value}`));
   });
 });

@@ -62,7 +62,15 @@ export interface TierLimits {
 export interface ModelSpec {
   name: string;
   namespace: string;
+  /**
+   * The catalog namespace of the model's entities: `default` for models in the portal's namespace
+   * (`maas.namespace`; their refs stay `component:default/<name>`), the model's Kubernetes
+   * namespace elsewhere, so same-named models of two namespaces are two entities.
+   */
+  catalogNamespace: string;
+  /** A full entity ref, e.g. `group:default/ml-team`. */
   owner: string;
+  /** A full entity ref, e.g. `system:default/maas`. */
   system?: string;
   description?: string;
   hostname: string;

@@ -1,4 +1,8 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  DEFAULT_NAMESPACE,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   checkLimit,
   checkWindow,
@@ -323,12 +327,21 @@ export function validateModelSpec(
   if (problems.list.length > 0 || !serving || !auth) {
     return { problems: problems.list };
   }
+  // Written in full: on an entity outside `default`, a short ref would resolve in its namespace.
+  const fullRef = (ref: string, kind: string) =>
+    stringifyEntityRef(
+      parseEntityRef(ref, { defaultKind: kind, defaultNamespace: 'default' }),
+    );
   return {
     spec: {
       name,
       namespace,
-      owner: input.owner,
-      ...(given(input.system) ? { system: input.system } : {}),
+      catalogNamespace:
+        namespace === defaults.namespace ? DEFAULT_NAMESPACE : namespace,
+      owner: fullRef(input.owner, 'group'),
+      ...(given(input.system)
+        ? { system: fullRef(input.system, 'system') }
+        : {}),
       ...(given(input.description) ? { description: input.description } : {}),
       hostname,
       scheme: defaults.scheme,
