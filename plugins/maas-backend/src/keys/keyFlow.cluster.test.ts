@@ -5,7 +5,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  V1Secret,
+} from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { readMaasConfig } from '../config/MaasConfig';
 import {
@@ -24,6 +29,7 @@ import { createKeyServices, KeyServices } from './createKeyServices';
 import { KeyModel } from './KeyRequestService';
 import { reconcileKeys } from './reconcileKeys';
 import { runKeyTasks } from './scheduleKeyTasks';
+import { ISSUE_ATTEMPTS } from './requestStateMachine';
 import { KeyDatabase } from './store/KeyDatabase';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { createObject, inferenceService } from '../__testUtils__/harness';
@@ -637,11 +643,236 @@ describe('the key flow against the real API server', () => {
       const again = await reconcile(new Date(clock), 0);
       expect(again).toEqual({
         completed: [],
+        failedRequests: [],
         deletedSecrets: [],
         migrated: [],
         revokedModelGone: [],
         failures: [],
       });
+    });
+
+    it('fails an approved request whose model is gone, at once, with the reason for its requester, the audit and a notification', async () => {
+      const owner = user();
+      const goneModel: KeyModel = {
+        entityRef: 'component:default/gone',
+        inferenceService: { namespace: ns, name: 'gone' },
+      };
+      await createObject(kc, INFERENCE_SERVICE, inferenceService(ns, 'gone'));
+      const asked = await keys.requests.createRequest({
+        model: goneModel,
+        userEntityRef: owner,
+        tier: 'premium',
+        reason: 'before the model went',
+        name: 'doomed',
+      });
+      const reconciledEarlier = await keys.requests.createRequest({
+        model: goneModel,
+        userEntityRef: user(),
+        tier: 'premium',
+        reason: 'approved, then the crash',
+      });
+      expect(
+        await db.requests.transition(
+          reconciledEarlier.request.id,
+          'pending',
+          'approved',
+          { decidedBy: BOSS, decidedAt: new Date(clock) },
+        ),
+      ).toBe(true);
+      await KubernetesObjectApi.makeApiClient(kc).delete({
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: 'gone', namespace: ns },
+      });
+      const reason = `The model ${ns}/gone no longer exists (its InferenceService is gone from the cluster); no key can be issued for it`;
+      notifications.send.mockClear();
+
+      const outcome = await service.decide(
+        asked.request.id,
+        'approve',
+        BOSS,
+        'ok',
+      );
+      expect(outcome.warning).toBe(
+        `Approved, but no key can be issued: ${reason}`,
+      );
+      expect(outcome.request).toMatchObject({
+        state: 'failed',
+        decidedBy: BOSS,
+        name: 'doomed',
+        failureReason: reason,
+        failedAt: new Date(clock).toISOString(),
+      });
+      // The requester sees it in their own list, and is told once.
+      expect(
+        (await keys.requests.listRequests({ userEntityRef: owner })).map(r => [
+          r.state,
+          r.failureReason,
+        ]),
+      ).toEqual([['failed', reason]]);
+      expect(notifications.send).toHaveBeenCalledTimes(1);
+      expect(notifications.send).toHaveBeenCalledWith({
+        recipients: { type: 'entity', entityRef: owner },
+        payload: expect.objectContaining({
+          title: `API key request (premium, "doomed") for ${ns}/gone failed: no key could be issued`,
+          description: reason,
+        }),
+      });
+      expect(
+        (await db.audit.list({ subjectId: asked.request.id, limit: 10 })).map(
+          e => [e.action, e.details?.reason],
+        ),
+      ).toEqual([
+        ['request.failed', reason],
+        ['request.approved', undefined],
+        ['request.created', undefined],
+      ]);
+      // Nothing to retry: failed is final, and the next pass fails the other request at once.
+      expect(await db.requests.listApproved(new Date(clock))).toEqual([
+        expect.objectContaining({ id: reconciledEarlier.request.id }),
+      ]);
+      const report = await reconcile(new Date(clock), 0);
+      expect(report.failedRequests).toEqual([reconciledEarlier.request.id]);
+      expect(report.failures).toEqual([]);
+      expect(await db.requests.get(reconciledEarlier.request.id)).toMatchObject(
+        { state: 'failed', failureReason: reason },
+      );
+      expect((await reconcile(new Date(clock), 0)).failedRequests).toEqual([]);
+    });
+
+    it(`fails an approved request after ${ISSUE_ATTEMPTS} failed attempts, not sooner, and never retries it again`, async () => {
+      // Key Secrets cannot be written to a namespace that does not exist: every attempt fails.
+      const nowhere = createKeyServices({
+        db,
+        secrets: new KeySecrets({
+          kubeConfig: kc,
+          timeoutMs: 10_000,
+          namespace: `no-such-${randomUUID().slice(0, 8)}`,
+        }),
+        config: readMaasConfig(new ConfigReader({})),
+        logger,
+        notifications,
+        now: () => new Date(clock),
+      });
+      const { request: asked } = await ask(user(), 'premium', 'never');
+      const first = await nowhere.requests.decide(asked.id, 'approve', BOSS);
+      expect(first.request.state).toBe('approved');
+      expect(first.warning).toMatch(/^Approved, but the key is not out yet/);
+      const stored = await db.requests.get(asked.id);
+      for (let attempt = 2; attempt < ISSUE_ATTEMPTS; attempt++) {
+        expect(await nowhere.requests.finishApproved(stored!)).toMatchObject({
+          state: 'approved',
+        });
+      }
+      const last = await nowhere.requests.finishApproved(stored!);
+      expect(last).toEqual({
+        state: 'failed',
+        reason: `The key could not be issued after ${ISSUE_ATTEMPTS} attempts (the cluster did not take it); ask an admin, who finds the cause in the portal's log, then request the key again`,
+      });
+      expect(await db.requests.get(asked.id)).toMatchObject({
+        state: 'failed',
+      });
+      // The cluster's own error stays in the log, for admins.
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `Key request ${asked.id} failed after ${ISSUE_ATTEMPTS} attempts:`,
+        ),
+      );
+      await expectError(
+        nowhere.requests.finishApproved((await db.requests.get(asked.id))!),
+        ConflictError,
+        /from failed to issued/,
+      );
+    });
+
+    it('names keys: checked, unique per user and model, kept through rotation, renamed by the owner only, audited', async () => {
+      const owner = user();
+      const named = (name: string) =>
+        keys.requests.createRequest({
+          model,
+          userEntityRef: owner,
+          tier: 'free',
+          reason: 'names',
+          name,
+        });
+      await expectError(
+        named('../etc'),
+        InputError,
+        'The key name "../etc" is not allowed: use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit, at most 63 characters',
+      );
+      await expectError(named('x'.repeat(64)), InputError, /at most 63/);
+      const { issued } = await named('  CI pipeline ');
+      values.push(issued!.value);
+      expect(issued!.key.name).toBe('CI pipeline');
+      await expectError(
+        named('ci PIPELINE'),
+        ConflictError,
+        `You already have a key or key request named "CI pipeline" for ${ns}/qwen3; choose another name`,
+      );
+      // Another user may use the same name.
+      const other = await keys.requests.createRequest({
+        model,
+        userEntityRef: user(),
+        tier: 'free',
+        reason: 'names',
+        name: 'CI pipeline',
+      });
+      values.push(other.issued!.value);
+
+      // The cap (2 here) counts the owner's named keys like any other.
+      const second = await named('second');
+      values.push(second.issued!.value);
+      const rotated = await service.rotate(issued!.key.id, owner);
+      values.push(rotated.value);
+      expect(rotated.key.name).toBe('CI pipeline');
+      const renamed = await keys.operations.rename(
+        await keys.operations.getKey(rotated.key.id),
+        'nightly-batch',
+        owner,
+      );
+      expect(renamed.name).toBe('nightly-batch');
+      const events = await db.audit.list({
+        subjectId: rotated.key.id,
+        limit: 5,
+      });
+      expect(events[0]).toMatchObject({
+        actor: owner,
+        action: 'key.renamed',
+        details: {
+          owner,
+          tier: 'free',
+          fromName: 'CI pipeline',
+          name: 'nightly-batch',
+        },
+      });
+      // A rotation's two keys may share a name; another working key of the owner may not.
+      await expectError(
+        keys.operations.rename(
+          await keys.operations.getKey(second.issued!.key.id),
+          'NIGHTLY-batch',
+          owner,
+        ),
+        ConflictError,
+        /named "nightly-batch"/,
+      );
+      expect(
+        (
+          await keys.operations.rename(
+            await keys.operations.getKey(rotated.key.id),
+            'CI pipeline',
+            owner,
+          )
+        ).name,
+      ).toBe('CI pipeline');
+      expect(
+        (
+          await keys.operations.rename(
+            await keys.operations.getKey(rotated.key.id),
+            '',
+            owner,
+          )
+        ).name,
+      ).toBeUndefined();
     });
 
     it('reconcile deletes Secrets without a live key, but leaves young ones to the call still making them', async () => {

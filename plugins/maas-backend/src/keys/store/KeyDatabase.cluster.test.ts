@@ -290,7 +290,12 @@ describe('KeyDatabase: the stores of requests, keys and audit events', () => {
         entityRef: 'component:default/qwen3',
         fromState: undefined,
         toState: 'pending',
-        details: { tier: 'free' },
+        // Whose request and what it asks, for the audit's sentences.
+        details: {
+          owner: 'user:default/jane',
+          tier: 'free',
+          kind: 'new-key',
+        },
       });
       expect(await store.audit.list({ limit: 1 })).toHaveLength(1);
     },

@@ -86,7 +86,26 @@ describe('key migrations', () => {
       expect(
         await knex.schema.hasColumn('maas_key_requests', 'model_uid'),
       ).toBe(true);
-      await knex.migrate.down({ directory });
+      // Key names and the failed state: old rows have no name and no failed attempt.
+      expect(
+        await knex('maas_key_requests')
+          .select('name', 'attempts', 'failure_reason', 'failed_at')
+          .where({ id: 'r1' }),
+      ).toEqual([
+        { name: null, attempts: 0, failure_reason: null, failed_at: null },
+      ]);
+      expect(
+        await knex('maas_keys').select('name').where({ id: 'k1' }),
+      ).toEqual([{ name: null }]);
+      // Each migration goes down by itself, whatever came after it.
+      const down = (name: string) => knex.migrate.down({ directory, name });
+      await down('20261201000000_key_names_and_failures.js');
+      expect(await knex.schema.hasColumn('maas_keys', 'name')).toBe(false);
+      expect(
+        await knex.schema.hasColumn('maas_key_requests', 'failure_reason'),
+      ).toBe(false);
+      expect(await knex.schema.hasColumn('maas_keys', 'model_uid')).toBe(true);
+      await down('20261130000000_model_uid.js');
       expect(await knex.schema.hasColumn('maas_keys', 'model_uid')).toBe(false);
       expect(await tablesPresent(knex)).toEqual(TABLES);
 
