@@ -23,9 +23,9 @@ export class ModelObjectApi extends KubernetesObjectApi {
         withTimeout(
           call(...args),
           timeoutMs,
-          `The Kubernetes API server at ${
-            kubeConfig.getCurrentCluster()?.server
-          }`,
+          // The task log is read by whoever runs the template: it names the setting, not the
+          // internal address, which only admins see (on /api/maas/status).
+          "The portal's Kubernetes API server (config maas.cluster)",
         )) as F;
     api.read = bounded(api.read.bind(api));
     api.patch = bounded(api.patch.bind(api));
