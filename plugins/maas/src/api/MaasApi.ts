@@ -75,6 +75,8 @@ export interface MaasApi {
   revealKey(id: string): Promise<IssuedKey>;
   revokeKey(id: string): Promise<ApiKey>;
   rotateKey(id: string): Promise<IssuedKey>;
+  /** Names one's own key (an empty name clears it); the name is unique per user and model. */
+  renameKey(id: string, name: string): Promise<ApiKey>;
   requestTierChange(
     id: string,
     change: { tier: string; reason: string },

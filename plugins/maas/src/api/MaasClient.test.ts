@@ -101,6 +101,7 @@ describe('MaasClient', () => {
   });
 
   it.each([
+    ['renameKey', ['k1', 'ci'], '/keys/k1/name', { name: 'ci' }],
     [
       'createKeyRequest',
       [{ entityRef: 'r:x/y', tier: 'free', reason: 'r' }],

@@ -100,6 +100,12 @@ export class MaasClient implements MaasApi {
     return this.#request('POST', `/keys/${encodeURIComponent(id)}/rotate`);
   }
 
+  renameKey(id: string, name: string): Promise<ApiKey> {
+    return this.#request('POST', `/keys/${encodeURIComponent(id)}/name`, {
+      body: { name },
+    });
+  }
+
   getBinding(entityRef: string): Promise<EntityBinding> {
     return this.#request('GET', '/models/by-entity/binding', {
       query: { entityRef },
