@@ -12,6 +12,11 @@ const MIGRATIONS_DIR = resolvePackagePath(
   'migrations',
 );
 
+function isPostgres(db: Knex | Knex.Transaction): boolean {
+  const client = String(db.client.config.client);
+  return client === 'pg' || client === 'postgresql';
+}
+
 /**
  * The key flow's database (SQLite or PostgreSQL): one store per table, and transactions across
  * them, so that a change and its audit event are written together or not at all.
@@ -32,8 +37,22 @@ export class KeyDatabase {
     return new KeyDatabase(client);
   }
 
+  /**
+   * Brings the tables up to date. Replicas starting at once take turns: on PostgreSQL a
+   * transaction-scoped advisory lock is held while migrating, because knex's own migration lock
+   * fails (instead of waiting) when two replicas create its lock table at the same moment.
+   */
   static async migrate(knex: Knex): Promise<void> {
-    await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+    if (!isPostgres(knex)) {
+      await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+      return;
+    }
+    await knex.transaction(async turn => {
+      await turn.raw('select pg_advisory_xact_lock(hashtext(?))', [
+        'maas-key-migrations',
+      ]);
+      await knex.migrate.latest({ directory: MIGRATIONS_DIR });
+    });
   }
 
   static get migrationsDirectory(): string {
@@ -70,8 +89,7 @@ export class KeyDatabase {
   async lockUserModel(userEntityRef: string, model: string): Promise<void> {
     if (!(this.#db as Knex.Transaction).isTransaction)
       throw new Error('lockUserModel must run inside a transaction');
-    const client = String(this.#db.client.config.client);
-    if (client === 'pg' || client === 'postgresql') {
+    if (isPostgres(this.#db)) {
       await this.#db.raw('select pg_advisory_xact_lock(hashtext(?))', [
         `maas-key-cap|${userEntityRef}|${model}`,
       ]);
