@@ -12,10 +12,13 @@ import {
   KeyRequestState,
   MaasStatus,
   ModelList,
+  ModelQuota,
+  ModelRefusals,
   ModelTiers,
   ModelUsage,
   ModelView,
   OutsideKey,
+  TokenCheck,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 
@@ -55,6 +58,12 @@ export interface MaasApi {
   getModel(entityRef: string): Promise<ModelDetails>;
   getModelTiers(entityRef: string): Promise<ModelTiers>;
   getModelUsage(query: UsageQuery): Promise<ModelUsage>;
+  /** What the signed-in user has left of each limit of their keys' tiers. */
+  getModelQuota(entityRef: string): Promise<ModelQuota>;
+  /** Which limits refused calls, and how often; the caller's own unless `scope` is `all`. */
+  getModelRefusals(query: UsageQuery): Promise<ModelRefusals>;
+  /** Whether Limitador counts the model's tokens (maas.usage.read-all). */
+  getTokenCheck(entityRef: string): Promise<TokenCheck>;
   /** Whether the model's InferenceService names this entity back; keys and usage need it. */
   getBinding(entityRef: string): Promise<EntityBinding>;
   /** Binds a model deployed outside the portal to this entity (admins only). */

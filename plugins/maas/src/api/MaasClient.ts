@@ -13,8 +13,11 @@ import {
   KeyRequest,
   MaasStatus,
   ModelList,
+  ModelQuota,
+  ModelRefusals,
   ModelTiers,
   ModelUsage,
+  TokenCheck,
 } from '@maas-portal/plugin-maas-common';
 import {
   AuditQuery,
@@ -58,6 +61,24 @@ export class MaasClient implements MaasApi {
   getModelUsage(query: UsageQuery): Promise<ModelUsage> {
     return this.#request('GET', '/models/by-entity/usage', {
       query: { ...query },
+    });
+  }
+
+  getModelQuota(entityRef: string): Promise<ModelQuota> {
+    return this.#request('GET', '/models/by-entity/quota', {
+      query: { entityRef },
+    });
+  }
+
+  getModelRefusals(query: UsageQuery): Promise<ModelRefusals> {
+    return this.#request('GET', '/models/by-entity/refusals', {
+      query: { ...query },
+    });
+  }
+
+  getTokenCheck(entityRef: string): Promise<TokenCheck> {
+    return this.#request('GET', '/models/by-entity/token-check', {
+      query: { entityRef },
     });
   }
 
