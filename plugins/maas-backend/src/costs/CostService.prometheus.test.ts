@@ -1,0 +1,214 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CostReport, CostRow } from '@maas-portal/plugin-maas-common';
+import { harnessMetrics } from '@maas-portal/harness/testing';
+import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
+import {
+  COST_SYSTEMS,
+  COST_TEAMS,
+  costCatalog,
+  costPricing,
+  costPricingConfig,
+  LEAD,
+} from '../__testUtils__/costFixtures';
+import { CostService } from './CostService';
+
+type Summary = ReturnType<typeof harnessMetrics>;
+
+/** Each user's calls and tokens per route over the whole data, and the tier, from the data's own totals. */
+function truthLines(summary: Summary) {
+  return summary.routes
+    .filter(r => r.perUserLabels && !r.noSeries)
+    .flatMap(r =>
+      r.users.map(user => ({
+        user,
+        route: r.limitadorNamespace,
+        tier: summary.users.find(u => u.user === user)!.group,
+        calls: summary.totals.authorized_calls[r.limitadorNamespace][user],
+        tokens: summary.totals.authorized_hits[r.limitadorNamespace][user],
+      })),
+    );
+}
+
+/** The cost of one line as a price sheet computes it: model price over tier price, to the cent. */
+function expectedCost(line: ReturnType<typeof truthLines>[number]) {
+  const tier = costPricing.tiers.find(t => t.tier === line.tier)!;
+  const model = costPricing.models.find(m => `${m.model}-route` === line.route);
+  const perMillion = model?.perMillionTokens ?? tier.perMillionTokens ?? 0;
+  const perThousand = tier.perThousandRequests ?? 0;
+  return (
+    Math.round(
+      ((line.calls / 1000) * perThousand + (line.tokens / 1e6) * perMillion) *
+        100,
+    ) / 100
+  );
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const cents = (x: number) => Math.round(x * 100) / 100;
+const rowOf = (rows: CostRow[], ref: string) => rows.find(r => r.ref === ref)!;
+
+describe('CostService against the real Prometheus with the generated data', () => {
+  let summary: Summary;
+  let service: CostService;
+  const admin = {
+    credentials: mockCredentials.user('user:default/ops'),
+    userRef: 'user:default/ops',
+    readAll: true,
+  };
+
+  beforeAll(() => {
+    summary = harnessMetrics();
+    service = new CostService({
+      prometheus: new HttpPrometheusClient({
+        url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
+        timeoutMs: 5000,
+      }),
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+      pricing: costPricingConfig(),
+    });
+  });
+
+  const wholeData = () => ({ start: summary.startTime, end: summary.endTime });
+
+  it('counts every user, group, system and model exactly as the data does, and prices them', async () => {
+    const report = await service.report(wholeData(), admin);
+    const lines = truthLines(summary);
+    expect(report.currency).toBe('EUR');
+    expect(report.scope).toBe('all');
+    for (const name of new Set(lines.map(l => l.user))) {
+      const mine = lines.filter(l => l.user === name);
+      const row = rowOf(report.users, `user:default/${name}`);
+      expect(row.title).toBe(`User ${name}`);
+      expect(row.calls).toBe(sum(mine.map(l => l.calls)));
+      expect(row.tokens).toBe(sum(mine.map(l => l.tokens)));
+      expect(row.cost).toBe(cents(sum(mine.map(expectedCost))));
+    }
+    for (const [group, members] of Object.entries(COST_TEAMS)) {
+      const theirs = lines.filter(l => members.includes(l.user));
+      const row = rowOf(report.groups, group);
+      expect(row.calls).toBe(sum(theirs.map(l => l.calls)));
+      expect(row.tokens).toBe(sum(theirs.map(l => l.tokens)));
+      expect(row.cost).toBe(cents(sum(theirs.map(expectedCost))));
+      expect(row.users).toBe(new Set(theirs.map(l => l.user)).size);
+    }
+    for (const [system, route] of Object.entries(COST_SYSTEMS)) {
+      const theirs = lines.filter(l => l.route === route);
+      const row = rowOf(report.systems, system);
+      expect(row.calls).toBe(sum(theirs.map(l => l.calls)));
+      expect(row.cost).toBe(cents(sum(theirs.map(expectedCost))));
+    }
+    // The System without an entity keeps its ref as its title.
+    expect(rowOf(report.systems, 'system:default/chat').title).toBe('Chat');
+    expect(rowOf(report.systems, 'system:default/search').title).toBe(
+      'system:default/search',
+    );
+    expect(rowOf(report.models, 'component:default/qwen3').title).toBe(
+      'Model qwen3',
+    );
+    expect(report.total).toEqual({
+      calls: sum(lines.map(l => l.calls)),
+      tokens: sum(lines.map(l => l.tokens)),
+      cost: cents(sum(lines.map(expectedCost))),
+    });
+    // Premium and enterprise tokens cost money here: the figures are not all zero.
+    expect(report.total.cost).toBeGreaterThan(0);
+    // The legacy route has calls without a user label: no row holds them, and the report says so.
+    expect(report.warnings.join(' ')).toMatch(
+      /Calls without a user label are in no row: llm\/legacy-route \(\d+ calls\)/,
+    );
+  });
+
+  it('gives a range its own increase, not the whole data: the last hour of the data', async () => {
+    const lastHour = await service.report(
+      { start: summary.endTime - 3600, end: summary.endTime },
+      admin,
+    );
+    const last = (metric: string) =>
+      sum(
+        summary.series
+          .filter(s => s.metric === metric && s.labels.user)
+          .map(
+            s => s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints.at(-2)!,
+          ),
+      );
+    expect(lastHour.total.calls).toBe(last('authorized_calls'));
+    expect(lastHour.total.tokens).toBe(last('authorized_hits'));
+  });
+
+  it('shows a team lead their groups and their members only, with the same figures as an admin sees', async () => {
+    const all = await service.report(wholeData(), admin);
+    const led = await service.report(wholeData(), {
+      credentials: mockCredentials.user(LEAD),
+      userRef: LEAD,
+      readAll: false,
+    });
+    expect(led.scope).toBe('groups');
+    expect(led.ledGroups).toEqual([
+      'group:default/research',
+      'group:default/team-a',
+    ]);
+    expect(led.groups.map(g => g.ref).sort()).toEqual(led.ledGroups);
+    expect(led.users.map(u => u.ref).sort()).toEqual(
+      COST_TEAMS['group:default/team-a'].map(u => `user:default/${u}`).sort(),
+    );
+    for (const row of led.users) expect(row).toEqual(rowOf(all.users, row.ref));
+    expect(rowOf(led.groups, 'group:default/team-a')).toEqual(
+      rowOf(all.groups, 'group:default/team-a'),
+    );
+    expect(led.total.calls).toBe(
+      rowOf(all.groups, 'group:default/team-a').calls,
+    );
+    // Nothing of team B, and no sentence about routes the lead cannot act on.
+    expect(JSON.stringify(led)).not.toMatch(/team-b|freeuser2|premiumuser2/);
+    expect(led.warnings).toEqual([]);
+  });
+
+  it('refuses a user who is neither admin nor team lead, saying who may see costs', async () => {
+    await expect(
+      service.report(wholeData(), {
+        credentials: mockCredentials.user('user:default/freeuser1'),
+        userRef: 'user:default/freeuser1',
+        readAll: false,
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /^Costs are shown to admins \(the maas\.costs\.read permission\) and to team leads.*maas\.kuadrant\.io\/team-leads/,
+      ),
+    });
+  });
+
+  it('shows usage without costs when maas.pricing is not set', async () => {
+    const unpriced: CostReport = await new CostService({
+      prometheus: new HttpPrometheusClient({
+        url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
+        timeoutMs: 5000,
+      }),
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+    }).report(wholeData(), admin);
+    expect(unpriced.priced).toBe(false);
+    expect(unpriced.currency).toBeUndefined();
+    expect(unpriced.users.every(u => u.cost === null)).toBe(true);
+    expect(unpriced.total.calls).toBe(
+      sum(truthLines(summary).map(l => l.calls)),
+    );
+  });
+
+  it('answers 503 naming maas.prometheus.url, not its address, when Prometheus is unreachable', async () => {
+    const error = await new CostService({
+      prometheus: new HttpPrometheusClient({
+        url: 'http://127.0.0.1:1',
+        timeoutMs: 500,
+      }),
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+    })
+      .report(wholeData(), admin)
+      .catch(e => e);
+    expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.message).toMatch(
+      /^Prometheus \(maas\.prometheus\.url\) .*so costs cannot be shown/,
+    );
+    expect(error.message).not.toContain('127.0.0.1');
+  });
+});
