@@ -24,6 +24,16 @@ export interface RouteSpec {
    * route exists in the cluster's story, Prometheus knows nothing of it.
    */
   noSeries?: boolean;
+  /**
+   * Whether `limited_calls` carry `limit_name` (Limitador with `telemetry: exhaustive`); only on routes
+   * with per-user labels.
+   */
+  limitNames?: boolean;
+  /**
+   * Share of the model's tokens Limitador does not count (responses streamed without
+   * `stream_options.include_usage`): vLLM's token counters are above `authorized_hits` by this share.
+   */
+  uncountedTokenShare?: number;
 }
 
 export interface UserSpec {
@@ -56,6 +66,7 @@ export const ROUTES: RouteSpec[] = [
     limitadorNamespace: 'llm/simulator-route',
     model: 'simulator',
     perUserLabels: true,
+    limitNames: true,
     hitsUnit: 'tokens',
     users: [
       'freeuser1',
@@ -71,6 +82,8 @@ export const ROUTES: RouteSpec[] = [
     limitadorNamespace: 'llm/qwen3-route',
     model: 'qwen3',
     perUserLabels: true,
+    limitNames: false,
+    uncountedTokenShare: 0.3,
     hitsUnit: 'tokens',
     users: ['freeuser1', 'premiumuser1', 'premiumuser2', 'enterpriseuser1'],
   },
@@ -160,7 +173,7 @@ export const METRIC_FAMILIES: Record<
   limited_calls: {
     kind: 'counter',
     labelNames: ['limitador_namespace', 'limit_name', 'user', 'group'],
-    help: 'Rate-limited calls (Limitador). limit_name/user/group only on routes with a TelemetryPolicy.',
+    help: 'Rate-limited calls (Limitador). user/group only on routes with a TelemetryPolicy, limit_name only with telemetry: exhaustive.',
   },
   authorized_hits: {
     kind: 'counter',

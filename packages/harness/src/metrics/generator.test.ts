@@ -129,7 +129,28 @@ describe('generateMetricsDataset', () => {
     ).toBe(true);
   });
 
-  it('keeps authorized_hits equal to vLLM tokens on token-limited routes', () => {
+  it('puts limit_name on limited_calls only of routes whose Limitador reports it, and never on a route without labels', () => {
+    const named = ROUTES.filter(r => r.limitNames);
+    const unnamed = ROUTES.filter(
+      r => r.perUserLabels && !r.limitNames && !r.noSeries,
+    );
+    expect(named.length).toBeGreaterThan(0);
+    expect(unnamed.length).toBeGreaterThan(0);
+    for (const route of ROUTES) {
+      const limited = selectSeries(summary, 'limited_calls', {
+        limitador_namespace: route.limitadorNamespace,
+      });
+      if (route.noSeries) expect(limited).toEqual([]);
+      else expect(limited.length).toBeGreaterThan(0);
+      for (const s of limited) {
+        if (route.limitNames)
+          expect(s.labels.limit_name).toBe(`${s.labels.group}-user-requests`);
+        else expect(s.labels.limit_name).toBeUndefined();
+      }
+    }
+  });
+
+  it('keeps authorized_hits equal to vLLM tokens on token-limited routes, but for the model whose streamed tokens go uncounted', () => {
     for (const route of ROUTES.filter(r => r.hitsUnit === 'tokens')) {
       const [t1, t2] = [summary.startTime, summary.endTime];
       const hits = increaseBy(
@@ -156,9 +177,18 @@ describe('generateMetricsDataset', () => {
         t1,
         t2,
       );
-      expect(hits[route.limitadorNamespace]).toBe(
-        prompt[route.model] + gen[route.model],
-      );
+      const served = prompt[route.model] + gen[route.model];
+      if (route.uncountedTokenShare) {
+        // Rounded per caller and step: the share holds to a fraction of a percent.
+        expect(
+          Math.abs(
+            (served - hits[route.limitadorNamespace]) / served -
+              route.uncountedTokenShare,
+          ),
+        ).toBeLessThan(0.005);
+      } else {
+        expect(hits[route.limitadorNamespace]).toBe(served);
+      }
       expect(
         summary.totals.authorized_hits[route.limitadorNamespace]._all,
       ).toBe(hits[route.limitadorNamespace]);

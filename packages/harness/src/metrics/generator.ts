@@ -155,11 +155,10 @@ export function generateMetricsDataset(
         }
         calls.push(c);
         limited.push(l);
-        hits.push(
-          route.hitsUnit === 'tokens'
-            ? c * (promptPerCall + completionPerCall)
-            : c,
-        );
+        const tokens = c * (promptPerCall + completionPerCall);
+        // Tokens of streamed responses without usage: vLLM serves them, Limitador never hears of them.
+        const uncounted = Math.round(tokens * (route.uncountedTokenShare ?? 0));
+        hits.push(route.hitsUnit === 'tokens' ? tokens - uncounted : c);
         prompt[s] += c * promptPerCall;
         generation[s] += c * completionPerCall;
       }
@@ -180,7 +179,8 @@ export function generateMetricsDataset(
           limitador_namespace: route.limitadorNamespace,
         };
         if (caller.user) {
-          limitedLabels.limit_name = `${caller.user.group}-user-requests`;
+          if (route.limitNames)
+            limitedLabels.limit_name = `${caller.user.group}-user-requests`;
           limitedLabels.user = caller.user.user;
           limitedLabels.group = caller.user.group;
         }
