@@ -17,6 +17,9 @@ import { seconds, stderrLogger } from './logging.ts';
 import type { Logger } from './logging.ts';
 import { findPostgres, startPostgres } from './postgres.ts';
 import type { PostgresInstance } from './postgres.ts';
+import { startOidcProvider } from './oidc/provider.ts';
+import type { OidcProviderInstance } from './oidc/provider.ts';
+import { freePort } from './ports.ts';
 import { findExecutable, rssMiB } from './processes.ts';
 import type { ManagedProcess } from './processes.ts';
 import { startPrometheus } from './prometheus.ts';
@@ -100,6 +103,7 @@ export class Harness {
   prometheus: PrometheusInstance | undefined;
   postgres: PostgresInstance | undefined;
   kuadrant: KuadrantControlPlane | undefined;
+  oidc: OidcProviderInstance | undefined;
   crds: InstalledCrd[] = [];
   stopping = false;
   private stopped: Promise<void> | undefined;
@@ -181,7 +185,20 @@ export class Harness {
     const pgTrack = (async () => {
       this.postgres = await startPostgres(common);
     })();
-    const results = await Promise.allSettled([kubeTrack, promTrack, pgTrack]);
+    const oidcTrack = (async () => {
+      const t = Date.now();
+      this.oidc = await startOidcProvider({
+        port: await freePort(),
+        log: this.log,
+      });
+      this.timing('OIDC provider', t);
+    })();
+    const results = await Promise.allSettled([
+      kubeTrack,
+      promTrack,
+      pgTrack,
+      oidcTrack,
+    ]);
     const failed = results.find(r => r.status === 'rejected') as
       | PromiseRejectedResult
       | undefined;
@@ -205,6 +222,7 @@ export class Harness {
       MAAS_HARNESS_POSTGRES_URL: pg.url,
       [`BACKSTAGE_TEST_DATABASE_POSTGRES${pg.major}_CONNECTION_STRING`]: pg.url,
       ...this.kuadrant?.env,
+      ...this.oidc?.env,
     };
     const shellQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
     fs.writeFileSync(
@@ -246,6 +264,7 @@ export class Harness {
       this.stopped = (async () => {
         const t = Date.now();
         await this.kuadrant?.stop();
+        await this.oidc?.stop();
         const etcd = this.processes.filter(p => p.name === 'etcd');
         const others = this.processes.filter(p => p.name !== 'etcd');
         await Promise.all(others.map(p => p.stop()));

@@ -10,6 +10,17 @@ export {
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
 export { openApiRoutes } from './openApiRoutes.ts';
+export { jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
+export type { OidcTokens } from '../oidc/signIn.ts';
+export { OIDC_USERS, oidcUser } from '../oidc/users.ts';
+export type { OidcUser } from '../oidc/users.ts';
+export {
+  BACKSTAGE_CLIENT_ID,
+  MODELS_CLIENT_ID,
+  MODELS_RESOURCE,
+  SHORT_LIVED_CLIENT_ID,
+  SHORT_TOKEN_SECONDS,
+} from '../oidc/clients.ts';
 export {
   applyManifests,
   deleteManifests,

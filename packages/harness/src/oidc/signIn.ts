@@ -1,0 +1,150 @@
+/*
+ * Tokens for tests, as a person gets them: the authorization-code flow (with PKCE) of the harness's
+ * OpenID Connect provider driven over HTTP, through its own sign-in form, then its token endpoint.
+ * Nothing is signed here; every token comes from the provider's own grant.
+ */
+import crypto from 'node:crypto';
+import { harnessEnv } from '../testing/harnessEnv.ts';
+import { CLI_REDIRECT_URI, MODELS_CLIENT_ID } from './clients.ts';
+import { oidcUser } from './users.ts';
+
+export interface OidcTokens {
+  /** A JWT for models (audience MODELS_RESOURCE) with the `groups` and `tier` claims. */
+  accessToken: string;
+  idToken: string;
+  expiresIn: number;
+}
+
+/** A cookie jar for one sign-in: the provider's interaction and session cookies. */
+class Cookies {
+  private jar = new Map<string, string>();
+  take(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
+    }
+  }
+  header(): string {
+    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+async function step(
+  what: string,
+  url: string,
+  cookies: Cookies,
+  init: RequestInit = {},
+): Promise<string> {
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as object), Cookie: cookies.header() },
+  });
+  cookies.take(res);
+  const location = res.headers.get('location');
+  if (res.status < 300 || res.status >= 400 || !location) {
+    const page = await res.text();
+    // The sign-in page says what went wrong in its alert; other answers are shown as they start.
+    const alert = /role="alert">([^<]*)</.exec(page)?.[1];
+    throw new Error(
+      `OIDC sign-in: ${what} answered ${res.status} without a redirect: ${
+        alert ?? page.slice(0, 300)
+      }`,
+    );
+  }
+  return new URL(location, url).toString();
+}
+
+/**
+ * Signs `username` in at the harness's provider (MAAS_OIDC_ISSUER) with `password` (default: theirs)
+ * and returns their tokens. `clientId`: MODELS_CLIENT_ID (1 h) or SHORT_LIVED_CLIENT_ID.
+ */
+export async function oidcSignIn(
+  username: string,
+  options: { clientId?: string; password?: string; issuer?: string } = {},
+): Promise<OidcTokens> {
+  const issuer = options.issuer ?? harnessEnv('MAAS_OIDC_ISSUER');
+  const clientId = options.clientId ?? MODELS_CLIENT_ID;
+  const password = options.password ?? oidcUser(username).password;
+  const verifier = crypto.randomBytes(32).toString('base64url');
+  const challenge = crypto
+    .createHash('sha256')
+    .update(verifier)
+    .digest('base64url');
+  const cookies = new Cookies();
+  const authorize = new URL(`${issuer}/auth`);
+  authorize.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'code',
+    scope: 'openid profile email groups',
+    redirect_uri: CLI_REDIRECT_URI,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: crypto.randomBytes(8).toString('hex'),
+  }).toString();
+  const loginPage = await step(
+    'the authorization request',
+    authorize.toString(),
+    cookies,
+  );
+  const resume = await step(
+    `signing in as ${username}`,
+    `${loginPage}/login`,
+    cookies,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }).toString(),
+    },
+  );
+  // The provider then asks for consent (granted without a page) and redirects to the client.
+  let next = resume;
+  for (let hop = 0; !next.startsWith(CLI_REDIRECT_URI); hop++) {
+    if (hop > 5)
+      throw new Error(`OIDC sign-in: too many redirects, at ${next}`);
+    next = await step('resuming the authorization', next, cookies);
+  }
+  const callback = new URL(next);
+  const code = callback.searchParams.get('code');
+  if (!code) {
+    throw new Error(
+      `OIDC sign-in: no code in the redirect to ${callback.origin}${
+        callback.pathname
+      }: ${
+        callback.searchParams.get('error_description') ??
+        callback.searchParams.get('error')
+      }`,
+    );
+  }
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CLI_REDIRECT_URI,
+      client_id: clientId,
+      code_verifier: verifier,
+    }).toString(),
+  });
+  const body = await res.json();
+  if (!res.ok) {
+    throw new Error(
+      `OIDC sign-in: the token endpoint answered ${
+        res.status
+      }: ${JSON.stringify(body)}`,
+    );
+  }
+  return {
+    accessToken: body.access_token,
+    idToken: body.id_token,
+    expiresIn: body.expires_in,
+  };
+}
+
+/** The claims of a JWT, unverified (for assertions on what the provider issued). */
+export function jwtClaims(token: string): Record<string, any> {
+  const [, payload] = token.split('.');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+}
