@@ -19,6 +19,7 @@ import { HealthCard } from './HealthCard';
 import { ModelKeysCard } from './ModelKeysCard';
 import { NotBoundCard } from './NotBoundCard';
 import { OutsideKeysCard } from './OutsideKeysCard';
+import { QuotaCard } from '../Quota';
 import { TiersCard } from './TiersCard';
 import { UsageCharts } from './UsageCharts';
 
@@ -102,6 +103,9 @@ export function UsageTab() {
           <OutsideKeysCard entityRef={entityRef} />
         </Grid>
       )}
+      <Grid item xs={12}>
+        <QuotaCard entityRef={entityRef} mayReadAll={mayReadAll.allowed} />
+      </Grid>
       <Grid item xs={12}>
         <UsageCharts
           entityRef={entityRef}
