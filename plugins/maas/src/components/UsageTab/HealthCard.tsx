@@ -22,6 +22,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { ModelDetails } from '../../api/MaasApi';
 import { WarningAlerts } from '../ErrorAlert';
+import { TokenCheckLine } from '../Quota';
 
 const useStyles = makeStyles({
   // Reasons are read in full: they wrap between words, and only a token longer than the line
@@ -174,6 +175,7 @@ export function HealthCard(props: { model: ModelDetails }) {
           </Alert>
         )}
         <WarningAlerts warnings={model.warnings} />
+        {model.entityRef && <TokenCheckLine entityRef={model.entityRef} />}
       </Box>
     </InfoCard>
   );
