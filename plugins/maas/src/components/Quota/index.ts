@@ -1,0 +1,3 @@
+export { QuotaCard } from './QuotaCard';
+export { KeyQuotas } from './KeyQuotas';
+export { TokenCheckLine } from './TokenCheckLine';

@@ -1,0 +1,6 @@
+import { useMaasRead } from './useMaasRead';
+
+/** Whether Limitador counts a model's tokens (needs maas.usage.read-all). */
+export function useTokenCheck(entityRef: string) {
+  return useMaasRead(api => api.getTokenCheck(entityRef), [entityRef]);
+}
