@@ -5,6 +5,7 @@ import { useKeys } from '../../hooks/useKeys';
 import { ErrorAlert } from '../ErrorAlert';
 import { KeyRequestsTable } from '../KeyRequestsTable';
 import { KeysTable } from '../KeysTable';
+import { KeyQuotas } from '../Quota';
 
 /** Every key of the signed-in user, across models, and their requests still waiting. */
 export function KeysContent() {
@@ -42,6 +43,7 @@ export function KeysContent() {
           onChanged={reload}
         />
       )}
+      <KeyQuotas keys={keys.value ?? []} />
       {requests.error && (
         <ErrorAlert error={requests.error} action="see your key requests" />
       )}
