@@ -1,0 +1,212 @@
+import { harnessEnv, harnessMetrics } from '@maas-portal/harness/testing';
+import { CostReport, CostRow } from '@maas-portal/plugin-maas-common';
+import request from 'supertest';
+import {
+  COST_TEAMS,
+  costCatalog,
+  costPricing,
+  LEAD,
+} from '../__testUtils__/costFixtures';
+import {
+  startMaasBackend,
+  TestBackendServer,
+} from '../__testUtils__/startMaasBackend';
+import {
+  ADMIN,
+  as,
+  DEV_A,
+  DEV_B,
+  examplePolicy,
+  usersInfo,
+} from '../__testUtils__/testUsers';
+import { mockServices } from '@backstage/backend-test-utils';
+
+jest.setTimeout(60_000);
+
+/** RFC 4180 rows: quoted cells with doubled quotes, CRLF line ends. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+describe('GET /costs over HTTP, with three users and a team lead', () => {
+  let server: TestBackendServer;
+  let summary: ReturnType<typeof harnessMetrics>;
+  let range: string;
+
+  beforeAll(async () => {
+    summary = harnessMetrics();
+    range = `start=${iso(summary.startTime)}&end=${iso(summary.endTime)}`;
+    server = await startMaasBackend({
+      features: [
+        mockServices.permissions.mock({
+          authorize: examplePolicy({}, []),
+        }).factory,
+        usersInfo().factory,
+      ],
+      entities: costCatalog(),
+      maas: {
+        prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
+        pricing: costPricing,
+      },
+    });
+  });
+
+  const get = (path: string, user: string) =>
+    request(server).get(`/api/maas${path}`).set(as(user));
+
+  it('gives an admin every team, a team lead their own, and refuses the two developers with a sentence', async () => {
+    const admin = await get(`/costs?${range}`, ADMIN);
+    expect(admin.status).toBe(200);
+    const all = admin.body as CostReport;
+    expect(all.scope).toBe('all');
+    expect(all.groups.map(g => g.ref)).toEqual(
+      expect.arrayContaining(Object.keys(COST_TEAMS)),
+    );
+    expect(all.total.calls).toBe(
+      summary.series
+        .filter(s => s.metric === 'authorized_calls' && s.labels.user)
+        .reduce(
+          (n, s) =>
+            n + s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0],
+          0,
+        ),
+    );
+
+    const lead = await get(`/costs?${range}`, LEAD);
+    expect(lead.status).toBe(200);
+    expect((lead.body as CostReport).groups.map(g => g.ref).sort()).toEqual([
+      'group:default/research',
+      'group:default/team-a',
+    ]);
+
+    for (const user of [DEV_A, DEV_B]) {
+      for (const path of [`/costs?${range}`, '/costs/export?table=users']) {
+        const refused = await get(path, user);
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.message).toMatch(
+          /^Costs are shown to admins \(the maas\.costs\.read permission\) and to team leads/,
+        );
+      }
+    }
+  });
+
+  it.each(['users', 'groups', 'systems', 'models'] as const)(
+    'downloads the %s table as CSV with the same rows and numbers as the JSON',
+    async table => {
+      for (const user of [ADMIN, LEAD]) {
+        const json = (await get(`/costs?${range}`, user)).body as CostReport;
+        const csv = await get(`/costs/export?table=${table}&${range}`, user);
+        expect(csv.status).toBe(200);
+        expect(csv.type).toBe('text/csv');
+        expect(csv.headers['content-disposition']).toMatch(
+          new RegExp(`attachment; filename="maas-costs-.*-${table}\\.csv"`),
+        );
+        const [header, ...rows] = parseCsv(csv.text);
+        expect(header).toEqual([
+          'ref',
+          'title',
+          'calls',
+          'tokens',
+          'cost',
+          'currency',
+          'users',
+          'groups',
+        ]);
+        const expected = json[table].map((r: CostRow) => [
+          r.ref,
+          r.title,
+          String(r.calls),
+          String(r.tokens),
+          r.cost === null ? '' : r.cost.toFixed(2),
+          'EUR',
+          r.users === undefined ? '' : String(r.users),
+          r.groups?.join(' ') ?? '',
+        ]);
+        expect(rows).toEqual(expected);
+        expect(rows.length).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('answers a calendar month: the one holding the data, to within one scrape interval per series', async () => {
+    const month = iso(summary.endTime).slice(0, 7);
+    const res = await get(`/costs?month=${month}`, ADMIN);
+    expect(res.status).toBe(200);
+    const report = res.body as CostReport;
+    expect(report.month).toBe(month);
+    expect(iso(report.start)).toBe(`${month}-01T00:00:00.000Z`);
+    const from = Math.max(report.start, summary.startTime);
+    const calls = summary.series.filter(
+      s => s.metric === 'authorized_calls' && s.labels.user,
+    );
+    const at = (s: (typeof calls)[number], t: number) => {
+      const steps = (t - summary.startTime) / summary.stepSeconds;
+      const seg = Math.min(
+        Math.floor(steps / 60),
+        s.perStepIncrease.length - 1,
+      );
+      return (
+        s.valuesAtCheckpoints[seg] + (steps - seg * 60) * s.perStepIncrease[seg]
+      );
+    };
+    const truth = calls.reduce(
+      (n, s) => n + at(s, summary.endTime) - at(s, from),
+      0,
+    );
+    // Prometheus extrapolates increase() by up to half a scrape interval at an edge the data
+    // does not reach (here the end: the data stops at the harness's start).
+    const slack = calls.reduce((n, s) => n + Math.max(...s.perStepIncrease), 0);
+    expect(report.total.calls).toBeGreaterThanOrEqual(truth);
+    expect(report.total.calls).toBeLessThanOrEqual(truth + slack);
+  });
+
+  it('says what is wrong with a bad range, in a 400', async () => {
+    for (const [query, message] of [
+      ['month=2026-13', /month "2026-13" is not a month: give YYYY-MM/],
+      ['start=2026-11-01', /needs both start and end/],
+      ['start=yesterday&end=2026-11-02', /start "yesterday" is not a date/],
+      ['start=2026-11-02&end=2026-11-01', /start must be before end/],
+      [
+        'month=2026-11&start=2026-11-01&end=2026-11-02',
+        /either month or start and end/,
+      ],
+      ['start=2024-01-01&end=2026-11-01', /at most 367 days/],
+      ['month=2999-01', /has not started yet/],
+    ] as const) {
+      const res = await get(`/costs?${query}`, ADMIN);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    const table = await get('/costs/export?table=teams', ADMIN);
+    expect(table.status).toBe(400);
+    expect(table.body.error.message).toBe(
+      'table must be one of users, groups, systems, models',
+    );
+  });
+});
