@@ -2,6 +2,8 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ApiKey,
   AuditEvent,
+  CostReport,
+  CostTable,
   CreateKeyRequest,
   CreateKeyRequestResponse,
   DecideKeyRequests,
@@ -50,6 +52,13 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** A calendar month (`YYYY-MM`, UTC), or a custom range (dates); neither: the current month. */
+export interface CostQuery {
+  month?: string;
+  start?: string;
+  end?: string;
+}
+
 /** The frontend's view of the MaaS backend (`/api/maas`). */
 export interface MaasApi {
   getStatus(): Promise<MaasStatus>;
@@ -92,6 +101,13 @@ export interface MaasApi {
   ): Promise<KeyRequest>;
 
   listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
+
+  /** Usage and cost per user, group and system (admins; team leads their own groups). */
+  getCosts(query: CostQuery): Promise<CostReport>;
+  /** One table of the costs as CSV, with the file name the backend gives it. */
+  exportCosts(
+    query: CostQuery & { table: CostTable },
+  ): Promise<{ fileName: string; csv: string }>;
 }
 
 export const maasApiRef = createApiRef<MaasApi>({ id: 'plugin.maas.service' });

@@ -3,6 +3,8 @@ import { ResponseError } from '@backstage/errors';
 import {
   ApiKey,
   AuditEvent,
+  CostReport,
+  CostTable,
   CreateKeyRequest,
   CreateKeyRequestResponse,
   DecideKeyRequests,
@@ -21,6 +23,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import {
   AuditQuery,
+  CostQuery,
   KeyQuery,
   KeyRequestQuery,
   MaasApi,
@@ -168,14 +171,46 @@ export class MaasClient implements MaasApi {
     return this.#request('GET', '/audit', { query: { ...query } });
   }
 
+  getCosts(query: CostQuery): Promise<CostReport> {
+    return this.#request('GET', '/costs', { query: { ...query } });
+  }
+
+  async exportCosts(
+    query: CostQuery & { table: CostTable },
+  ): Promise<{ fileName: string; csv: string }> {
+    const response = await this.#fetch('GET', '/costs/export', { ...query });
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const fileName =
+      /filename="([^"]+)"/.exec(disposition)?.[1] ??
+      `maas-costs-${query.table}.csv`;
+    return { fileName, csv: await response.text() };
+  }
+
   async #request<T>(
     method: 'GET' | 'POST',
     path: string,
     options: { query?: Query; body?: unknown } = {},
   ): Promise<T> {
+    const response = await this.#fetch(
+      method,
+      path,
+      options.query,
+      options.body,
+    );
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** A call of the backend; a failed one throws its Backstage error. */
+  async #fetch(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Query = {},
+    body?: unknown,
+  ): Promise<Response> {
     const baseUrl = await this.#discoveryApi.getBaseUrl('maas');
     const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(options.query ?? {})) {
+    for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) params.set(name, String(value));
     }
     const search = params.toString();
@@ -183,16 +218,15 @@ export class MaasClient implements MaasApi {
       `${baseUrl}${path}${search ? `?${search}` : ''}`,
       {
         method,
-        ...(options.body !== undefined && {
+        ...(body !== undefined && {
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(options.body),
+          body: JSON.stringify(body),
         }),
       },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return response;
   }
 }
