@@ -11,6 +11,7 @@ import { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { maasModelCreatePermission } from '@maas-portal/plugin-maas-common';
 import { readCreateRules } from '../config/readCreateRules';
+import { modelManifestShape } from '../guard/manifestShape';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { testDefaults } from './modelInputs';
 
@@ -93,6 +94,9 @@ export const testCreateConfig: JsonObject = {
   ],
 };
 
+/** What Create model renders with the tests' config. */
+const testShape = modelManifestShape(testDefaults);
+
 /** The gate with the tests' users, policy and `maas.create` config (plus `overrides`). */
 export function usersGate(
   overrides: JsonObject = {},
@@ -107,6 +111,7 @@ export function usersGate(
       }),
       { vllm: testDefaults.vllmImage, simulator: testDefaults.simulatorImage },
     ),
+    shape: testShape,
   });
 }
 
@@ -123,6 +128,7 @@ export function allowingGate(namespaces: string[] = ['llm']): ModelCreateGate {
       }),
       { vllm: testDefaults.vllmImage, simulator: testDefaults.simulatorImage },
     ),
+    shape: testShape,
   });
 }
 

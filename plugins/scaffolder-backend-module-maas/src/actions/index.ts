@@ -15,6 +15,7 @@ import {
 } from '@maas-portal/plugin-maas-node';
 import { readCreateRules } from '../config/readCreateRules';
 import { readModelDefaults } from '../config/readModelDefaults';
+import { modelManifestShape } from '../guard/manifestShape';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { createModelApplyAction } from './modelApply';
 import { createModelCheckNameAction } from './modelCheckName';
@@ -44,6 +45,7 @@ export function createMaasActions(options: {
       vllm: defaults.vllmImage,
       simulator: defaults.simulatorImage,
     }),
+    shape: modelManifestShape(defaults),
   });
   const cluster = readClusterConfig(options.config);
   const timeoutMs = cluster.requestTimeoutMs;

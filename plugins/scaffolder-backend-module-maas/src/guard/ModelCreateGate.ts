@@ -8,11 +8,13 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { maasModelCreatePermission } from '@maas-portal/plugin-maas-common';
 import { CreateRules } from '../config/readCreateRules';
 import { createRefusals, Creator } from './createRefusals';
+import { ManifestShape, shapeRefusals } from './manifestShape';
 
 /**
  * Who may create a model, and what: the `maas.model.create` permission of the user who started
- * the task (the permission policy decides per user), then the `maas.create.*` rules on the
- * objects. Every action of the template asks it first.
+ * the task (the permission policy decides per user), then the objects: only what Create model
+ * renders (no other kind, no field the form cannot produce), and the `maas.create.*` rules.
+ * Every action of the template asks it first.
  */
 export class ModelCreateGate {
   constructor(
@@ -20,6 +22,8 @@ export class ModelCreateGate {
       permissions: PermissionsService;
       userInfo: UserInfoService;
       rules: CreateRules;
+      /** What Create model renders (`modelManifestShape`): crafted objects are held to it. */
+      shape: ManifestShape;
     },
   ) {}
 
@@ -56,13 +60,19 @@ export class ModelCreateGate {
     return creator;
   }
 
-  /** The creator, when they hold the permission and `maas.create.*` allows every object. */
+  /**
+   * The creator, when they hold the permission and every object is one Create model renders and
+   * `maas.create.*` allows.
+   */
   async check(
     ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
     objects: unknown[],
   ): Promise<Creator> {
     const creator = await this.creator(ctx);
-    const problems = createRefusals(objects, this.deps.rules, creator);
+    const problems = [
+      ...shapeRefusals(objects, this.deps.shape),
+      ...createRefusals(objects, this.deps.rules, creator),
+    ];
     if (problems.length > 0) {
       throw new NotAllowedError(
         `The model cannot be created: ${problems.join('; ')}`,
