@@ -1,6 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
+import { EventsService } from '@backstage/plugin-events-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
@@ -49,6 +50,8 @@ export interface RouterOptions {
   binder?: InferenceServiceBinder;
   /** Key Secrets made outside the portal (adoption); absent without a cluster. */
   outsideKeys?: OutsideKeys;
+  /** Backstage's events, to tell the catalog module of an adopted model. */
+  events?: EventsService;
   /** Fills in when keys were last used, where the metrics allow. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
