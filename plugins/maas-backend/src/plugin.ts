@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { maasPermissions } from '@maas-portal/plugin-maas-common';
 import { readMaasConfig } from './config/MaasConfig';
@@ -50,6 +51,7 @@ export const maasPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init({
         rootConfig,
@@ -65,6 +67,7 @@ export const maasPlugin = createBackendPlugin({
         scheduler,
         auditor,
         notifications,
+        events,
       }) {
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
@@ -136,6 +139,7 @@ export const maasPlugin = createBackendPlugin({
           await createRouter({
             gate: new PermissionGate({ httpAuth, permissions }),
             catalog,
+            events,
             config,
             cluster,
             state,

@@ -6,8 +6,11 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import {
   EntityBinding,
+  MODEL_CATALOG_CHANGED_TOPIC,
+  ModelCatalogChanged,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import {
@@ -66,6 +69,8 @@ export function createAdoptionRouter(options: {
   binder?: InferenceServiceBinder;
   outsideKeys?: OutsideKeys;
   state?: Pick<ClusterState, 'get'>;
+  /** Tells the suite's catalog module that a model was adopted. */
+  events?: EventsService;
 }): express.Router {
   const { entityModel, bindings, catalog, binder, state } = options;
   const router = Router();
@@ -158,6 +163,20 @@ export function createAdoptionRouter(options: {
       entityRef,
       owner: ownerRef,
     });
+    // The catalog shows the adopted model at once, as Create model's register step does: the
+    // entity is processed again now and the catalog module reads model entities again. The
+    // binding is written either way; the catalog's own passes catch up if this fails.
+    const changed: ModelCatalogChanged = {
+      entityRef,
+      inferenceService: isvcRef,
+    };
+    await Promise.all([
+      catalog.refreshEntity(entityRef, { credentials }),
+      options.events?.publish({
+        topic: MODEL_CATALOG_CHANGED_TOPIC,
+        eventPayload: changed,
+      }),
+    ]).catch(() => undefined);
     const adopted: EntityBinding = {
       entityRef,
       inferenceService: isvcRef,
