@@ -282,7 +282,7 @@ describe('keys router, with three users, on the harness', () => {
       .set(as(ADMIN));
     expect(badState.status).toBe(400);
     expect(badState.body.error.message).toBe(
-      'state must be one of pending, approved, issued, rejected, cancelled',
+      'state must be one of pending, approved, issued, rejected, cancelled, failed',
     );
 
     const cancel = await request(server)
