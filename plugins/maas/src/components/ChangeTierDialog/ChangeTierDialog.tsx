@@ -13,6 +13,7 @@ import {
   SentNotice,
   useSubmission,
 } from '../FormDialog';
+import { ModelLink } from '../table/ModelLink';
 import { TierChoice, tierChoices, TierSelect } from '../TierSelect';
 
 export interface ChangeTierDialogProps {
@@ -78,8 +79,9 @@ export function ChangeTierDialog(props: ChangeTierDialogProps) {
       onClose={close}
     >
       <Typography variant="body2">
-        Current tier: <strong>{apiKey.tier}</strong> · model {apiKey.model}. The
-        key's value does not change.
+        Current tier: <strong>{apiKey.tier}</strong> · model{' '}
+        <ModelLink entityRef={apiKey.entityRef} />. The key's value does not
+        change.
       </Typography>
       {!choices && loaded.loading && <Progress />}
       {!choices && loaded.error && (

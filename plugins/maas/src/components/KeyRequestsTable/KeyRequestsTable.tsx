@@ -1,9 +1,8 @@
 import { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Button, Typography } from '@material-ui/core';
+import { Button } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { maasApiRef } from '../../api/MaasApi';
-import { formatDateTime } from '../../format/dates';
 import { useNoWrapStyles } from '../layout/noWrap';
 import { ActionTable } from '../table/ActionTable';
 import { useRowAction } from '../table/useRowAction';
@@ -13,6 +12,15 @@ import {
   requestKindColumn,
   wordColumn,
 } from '../table/columns';
+import { decisionHeadline, RequestDecision } from './RequestDecision';
+
+/**
+ * The requests a requester keeps seeing: waiting, and decided (approved, rejected, failed) with
+ * the decision; only the ones they cancelled themselves drop out.
+ */
+export function requesterView(requests: KeyRequest[]): KeyRequest[] {
+  return requests.filter(r => r.state !== 'cancelled');
+}
 
 export interface KeyRequestsTableProps {
   title: string;
@@ -24,7 +32,10 @@ export interface KeyRequestsTableProps {
   embedded?: boolean;
 }
 
-/** The signed-in user's own key requests, with their decision; pending ones can be cancelled. */
+/**
+ * The signed-in user's own key requests, with their decision (who, when, the approver's comment,
+ * or why it failed); pending ones can be cancelled.
+ */
 export function KeyRequestsTable(props: KeyRequestsTableProps) {
   const { title, requests, showModel = true, onChanged } = props;
   const api = useApi(maasApiRef);
@@ -39,27 +50,19 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
     );
 
   const columns: TableColumn<KeyRequest>[] = [
+    { title: 'Name', field: 'name', render: r => r.name ?? '—' },
     ...modelColumns<KeyRequest>(showModel),
     requestKindColumn,
     wordColumn<KeyRequest>('Tier', 'tier'),
-    wordColumn<KeyRequest>('State', 'state'),
-    { title: 'Reason', field: 'reason' },
-    dateColumn<KeyRequest>('Asked', 'createdAt'),
     {
       title: 'Decision',
-      field: 'decisionComment',
-      render: r =>
-        r.decidedAt ? (
-          <>
-            <Typography variant="body2">{r.decisionComment || '—'}</Typography>
-            <Typography variant="caption">
-              {r.decidedBy} · {formatDateTime(r.decidedAt)}
-            </Typography>
-          </>
-        ) : (
-          '—'
-        ),
+      field: 'state',
+      customFilterAndSearch: (term: string, r: KeyRequest) =>
+        decisionHeadline(r).toLowerCase().includes(term.toLowerCase()),
+      render: r => <RequestDecision request={r} />,
     },
+    { title: 'Reason', field: 'reason' },
+    dateColumn<KeyRequest>('Asked', 'createdAt'),
     {
       title: 'Actions',
       sorting: false,

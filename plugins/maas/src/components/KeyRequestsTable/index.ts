@@ -1,2 +1,4 @@
-export { KeyRequestsTable } from './KeyRequestsTable';
+export { KeyRequestsTable, requesterView } from './KeyRequestsTable';
 export type { KeyRequestsTableProps } from './KeyRequestsTable';
+export { ActorName } from './ActorName';
+export { decisionHeadline } from './RequestDecision';

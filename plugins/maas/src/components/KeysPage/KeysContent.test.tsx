@@ -191,12 +191,67 @@ describe('KeysContent (My API keys)', () => {
   });
 
   it('lists the requests still waiting for approval', async () => {
-    await render({
-      listKeys: async () => [apiKey()],
-      listKeyRequests: async () => [keyRequest()],
-    });
-    expect(await screen.findByText('Waiting for approval')).toBeInTheDocument();
+    const listKeyRequests = jest.fn(async () => [keyRequest()]);
+    await render({ listKeys: async () => [apiKey()], listKeyRequests });
+    expect(await screen.findByText('My key requests')).toBeInTheDocument();
     expect(screen.getByText('Evaluating summarisation')).toBeInTheDocument();
+    expect(screen.getByText('waiting for approval')).toBeInTheDocument();
+    // Every state of one's own requests, not only the pending ones.
+    expect(listKeyRequests).toHaveBeenCalledWith({
+      entityRef: undefined,
+      state: undefined,
+      mine: true,
+    });
+  });
+
+  it('keeps decided requests in view: who decided, when, the comment, or why it failed', async () => {
+    await render({
+      listKeys: async () => [],
+      listKeyRequests: async () => [
+        keyRequest({
+          id: 'r-rejected',
+          name: 'batch-eval',
+          state: 'rejected',
+          decidedBy: 'user:default/jane',
+          decidedAt: '2025-01-02T11:00:00Z',
+          decisionComment: 'use the free tier first',
+        }),
+        keyRequest({
+          id: 'r-approved',
+          state: 'issued',
+          decidedBy: 'user:default/jane',
+          decidedAt: '2025-01-02T11:00:00Z',
+          decisionComment: 'ok for the demo',
+        }),
+        keyRequest({
+          id: 'r-failed',
+          state: 'failed',
+          decidedBy: 'user:default/jane',
+          decidedAt: '2025-01-02T11:00:00Z',
+          failedAt: '2025-01-02T11:01:00Z',
+          failureReason: 'The model llm/x no longer exists',
+        }),
+        keyRequest({ id: 'r-cancelled', state: 'cancelled' }),
+      ],
+    });
+    expect(
+      await screen.findByText('rejected: use the free tier first'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('batch-eval')).toBeInTheDocument();
+    expect(screen.getByText('approved: ok for the demo')).toBeInTheDocument();
+    expect(
+      screen.getByText('failed: The model llm/x no longer exists'),
+    ).toBeInTheDocument();
+    // The approver by name, linked to their catalog page, not `user:default/jane`.
+    const approvers = screen.getAllByRole('link', { name: 'jane' });
+    expect(approvers).toHaveLength(3);
+    expect(approvers[0]).toHaveAttribute('href', '/catalog/default/user/jane');
+    expect(screen.queryByText(/user:default\/jane/)).not.toBeInTheDocument();
+    // What one cancelled oneself is gone.
+    const requestsTable = screen
+      .getByText('rejected: use the free tier first')
+      .closest('table')!;
+    expect(within(requestsTable).getAllByRole('row')).toHaveLength(4);
   });
 
   it("changes a key's tier with the portal's configured tiers, then loads keys and requests again", async () => {

@@ -3,14 +3,17 @@ import { Box } from '@material-ui/core';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { useKeys } from '../../hooks/useKeys';
 import { ErrorAlert } from '../ErrorAlert';
-import { KeyRequestsTable } from '../KeyRequestsTable';
+import { KeyRequestsTable, requesterView } from '../KeyRequestsTable';
 import { KeysTable } from '../KeysTable';
 import { KeyQuotas } from '../Quota';
 
-/** Every key of the signed-in user, across models, and their requests still waiting. */
+/**
+ * Every key of the signed-in user, across models, and their requests: waiting, or decided with
+ * who decided, when and the comment (a rejection's reason, a failure's cause).
+ */
 export function KeysContent() {
   const keys = useKeys({ mine: true });
-  const requests = useKeyRequests({ mine: true, state: 'pending' });
+  const requests = useKeyRequests({ mine: true });
   const reload = () => {
     keys.retry();
     requests.retry();
@@ -19,11 +22,11 @@ export function KeysContent() {
   if (keys.loading && !keys.value) return <Progress />;
   if (keys.error)
     return <ErrorAlert error={keys.error} action="see your API keys" />;
-  const pending = requests.value ?? [];
+  const mine = requesterView(requests.value ?? []);
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
-      {keys.value && keys.value.length === 0 && pending.length === 0 ? (
+      {keys.value && keys.value.length === 0 && mine.length === 0 ? (
         <EmptyState
           missing="data"
           title="You have no API keys yet"
@@ -36,10 +39,10 @@ export function KeysContent() {
           onChanged={reload}
         />
       )}
-      {pending.length > 0 && (
+      {mine.length > 0 && (
         <KeyRequestsTable
-          title="Waiting for approval"
-          requests={pending}
+          title="My key requests"
+          requests={mine}
           onChanged={reload}
         />
       )}

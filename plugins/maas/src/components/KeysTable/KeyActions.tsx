@@ -4,7 +4,12 @@ import { MaasApi } from '../../api/MaasApi';
 import { readableModel } from '../../format/entityRefs';
 import { useNoWrapStyles } from '../layout/noWrap';
 
-export type KeyActionKind = 'reveal' | 'rotate' | 'changeTier' | 'revoke';
+export type KeyActionKind =
+  | 'reveal'
+  | 'rotate'
+  | 'rename'
+  | 'changeTier'
+  | 'revoke';
 
 const canRevoke = (key: ApiKey) =>
   key.state === 'active' || key.state === 'rotating';
@@ -13,6 +18,12 @@ const canReveal = (key: ApiKey) => key.state === 'active' && !key.revealed;
 /** Only the owner may change a key's tier, and only while it is active. */
 const canChangeTier = (key: ApiKey, userEntityRef: string | undefined) =>
   key.state === 'active' &&
+  userEntityRef !== undefined &&
+  key.userEntityRef === userEntityRef;
+
+/** Only the owner names a key, while it works. */
+const canRename = (key: ApiKey, userEntityRef: string | undefined) =>
+  canRevoke(key) &&
   userEntityRef !== undefined &&
   key.userEntityRef === userEntityRef;
 
@@ -40,6 +51,12 @@ export function KeyActions(props: {
       label: 'Rotate',
       name: 'Rotate key',
       allowed: canRotate(key),
+    },
+    {
+      kind: 'rename',
+      label: 'Rename',
+      name: 'Rename key',
+      allowed: canRename(key, userEntityRef),
     },
     {
       kind: 'changeTier',
@@ -87,7 +104,8 @@ export const CONFIRMATIONS = {
     call: (api: MaasApi, key: ApiKey) => api.revokeKey(key.id),
     body: (key: ApiKey) => (
       <>
-        Key <code>{key.displayPrefix}</code> for {readableModel(key.entityRef)}{' '}
+        Key {key.name ? <strong>{key.name}</strong> : null}{' '}
+        <code>{key.displayPrefix}</code> for {readableModel(key.entityRef)}{' '}
         stops working at once. This cannot be undone.
       </>
     ),

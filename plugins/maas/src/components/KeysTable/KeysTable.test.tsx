@@ -72,6 +72,7 @@ describe('KeysTable: change tier', () => {
         .map(b => b.getAttribute('aria-label')),
     ).toEqual([
       'Rotate key maas_Actv',
+      'Rename key maas_Actv',
       'Change tier of key maas_Actv',
       'Revoke key maas_Actv',
     ]);
@@ -111,5 +112,58 @@ describe('KeysTable: change tier', () => {
       /Your request waits for an approver/,
     );
     expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('KeysTable: key names', () => {
+  it("shows each key's name, and lets only the owner rename a working key", async () => {
+    const named = [
+      apiKey({ id: 'k-ci', displayPrefix: 'maas_CiCi', name: 'ci-pipeline' }),
+      apiKey({
+        id: 'k-bob',
+        displayPrefix: 'maas_BobK',
+        userEntityRef: 'user:default/bob',
+        name: 'bobs key',
+      }),
+      apiKey({ id: 'k-old', displayPrefix: 'maas_Old1', state: 'revoked' }),
+    ];
+    const renameKey = jest.fn(async () =>
+      apiKey({ id: 'k-ci', name: 'nightly' }),
+    );
+    const onChanged = jest.fn();
+    await renderWithApis(
+      <KeysTable title="Keys" keys={named} onChanged={onChanged} />,
+      { renameKey },
+    );
+    const table = await screen.findByRole('table');
+    expect(within(table).getByText('Name')).toBeInTheDocument();
+    expect(within(table).getByText('ci-pipeline')).toBeInTheDocument();
+    expect(within(table).getByText('bobs key')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Rename key maas_BobK' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Rename key maas_Old1' }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Rename key maas_CiCi' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    const field = within(dialog).getByRole('textbox', { name: 'Key name' });
+    expect(field).toHaveValue('ci-pipeline');
+    await userEvent.clear(field);
+    await userEvent.type(field, 'no/slashes');
+    expect(within(dialog).getByText(/is not allowed/)).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('button', { name: 'Save name' }),
+    ).toBeDisabled();
+    await userEvent.clear(field);
+    await userEvent.type(field, 'nightly');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Save name' }),
+    );
+    expect(renameKey).toHaveBeenCalledWith('k-ci', 'nightly');
+    expect(onChanged).toHaveBeenCalled();
   });
 });

@@ -13,6 +13,7 @@ import { useRowAction } from '../table/useRowAction';
 import { TierChoice } from '../TierSelect';
 import { CONFIRMATIONS, KeyActionKind, KeyActions } from './KeyActions';
 import { KeyStateLabel } from './KeyStateLabel';
+import { RenameKeyDialog } from './RenameKeyDialog';
 
 export interface KeysTableProps {
   title: string;
@@ -57,6 +58,7 @@ export function KeysTable(props: KeysTableProps) {
   );
   const userEntityRef = identity.value?.userEntityRef;
   const [tierKey, setTierKey] = useState<ApiKey>();
+  const [renamed, setRenamed] = useState<ApiKey>();
   const [pending, setPending] = useState<Pending>();
   const [issued, setIssued] = useState<IssuedKey>();
   const action = useRowAction();
@@ -77,6 +79,7 @@ export function KeysTable(props: KeysTableProps) {
     if (kind === 'reveal')
       run(key, 'reveal the key', () => api.revealKey(key.id));
     else if (kind === 'changeTier') setTierKey(key);
+    else if (kind === 'rename') setRenamed(key);
     else setPending({ kind, key });
   };
   // The columns are memoised (so that the table keeps its page and sort); they call the latest act.
@@ -85,6 +88,11 @@ export function KeysTable(props: KeysTableProps) {
 
   const columns = useMemo<TableColumn<ApiKey>[]>(
     () => [
+      {
+        title: 'Name',
+        field: 'name',
+        render: key => key.name ?? '—',
+      },
       ...modelColumns<ApiKey>(showModel),
       wordColumn<ApiKey>('Tier', 'tier'),
       {
@@ -150,6 +158,13 @@ export function KeysTable(props: KeysTableProps) {
           </ConfirmDialog>
         );
       })}
+      {renamed && (
+        <RenameKeyDialog
+          apiKey={renamed}
+          onClose={() => setRenamed(undefined)}
+          onRenamed={onChanged}
+        />
+      )}
       {tierKey && (
         <ChangeTierDialog
           open

@@ -85,6 +85,25 @@ describe('RequestKeyDialog', () => {
     expect(onClose).toHaveBeenCalled();
   });
 
+  it('checks a key name as it is typed, and sends it trimmed', async () => {
+    const createKeyRequest = jest.fn(async () => ({ request: keyRequest() }));
+    await render({ createKeyRequest });
+    await fill(/premium/, 'pilot');
+    const name = screen.getByRole('textbox', { name: /Key name/ });
+    await userEvent.type(name, '../etc');
+    expect(
+      screen.getByText(/The key name "..\/etc" is not allowed: use letters/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Request key' })).toBeDisabled();
+    await userEvent.clear(name);
+    await userEvent.type(name, ' ci-pipeline ');
+    expect(screen.getByRole('button', { name: 'Request key' })).toBeEnabled();
+    await userEvent.click(screen.getByRole('button', { name: 'Request key' }));
+    expect(createKeyRequest).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'ci-pipeline', tier: 'premium' }),
+    );
+  });
+
   it('says the request waits for an approver for a manual tier', async () => {
     await render({ createKeyRequest: async () => ({ request: keyRequest() }) });
     await fill(/premium/, 'pilot');

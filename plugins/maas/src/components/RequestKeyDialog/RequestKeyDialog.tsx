@@ -1,7 +1,11 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { CreateKeyRequestResponse } from '@maas-portal/plugin-maas-common';
+import {
+  CreateKeyRequestResponse,
+  KEY_NAME_RULE,
+  keyNameProblem,
+} from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import { maasApiRef } from '../../api/MaasApi';
 import {
@@ -33,6 +37,8 @@ export function RequestKeyDialog(props: RequestKeyDialogProps) {
   const [tier, setTier] = useState('');
   const [reason, setReason] = useState('');
   const [expiresInDays, setExpiresInDays] = useState('');
+  const [name, setName] = useState('');
+  const nameProblem = keyNameProblem(name);
 
   const days = expiresInDays.trim() === '' ? undefined : Number(expiresInDays);
   const daysInvalid =
@@ -44,17 +50,23 @@ export function RequestKeyDialog(props: RequestKeyDialogProps) {
         tier,
         reason: reason.trim(),
         expiresInDays: days,
+        name: name.trim() || undefined,
       }),
     onRequested,
   );
   const { busy, error, result: response } = submission;
   const canSubmit =
-    tier !== '' && reason.trim() !== '' && !daysInvalid && !busy;
+    tier !== '' &&
+    reason.trim() !== '' &&
+    !daysInvalid &&
+    !nameProblem &&
+    !busy;
 
   const close = () => {
     setTier('');
     setReason('');
     setExpiresInDays('');
+    setName('');
     submission.reset();
     onClose();
   };
@@ -101,6 +113,18 @@ export function RequestKeyDialog(props: RequestKeyDialogProps) {
           auto: 'Approved at once: the key is shown when you submit.',
           manual: 'An approver decides; the key comes afterwards.',
         }}
+      />
+      <TextField
+        id="maas-request-key-name"
+        label="Key name (optional)"
+        value={name}
+        onChange={e => setName(e.target.value)}
+        error={!!nameProblem}
+        inputProps={{ maxLength: KEY_NAME_RULE.maxLength + 1 }}
+        helperText={
+          nameProblem ??
+          'To tell your keys apart, e.g. "ci-pipeline"; unique among your keys for this model.'
+        }
       />
       <ReasonField
         id="maas-request-key-reason"

@@ -7,7 +7,7 @@ import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { useKeys } from '../../hooks/useKeys';
 import { ErrorAlert } from '../ErrorAlert';
 import { useNoWrapStyles } from '../layout/noWrap';
-import { KeyRequestsTable } from '../KeyRequestsTable';
+import { KeyRequestsTable, requesterView } from '../KeyRequestsTable';
 import { KeysTable } from '../KeysTable';
 import { RequestKeyDialog } from '../RequestKeyDialog';
 import { TierChoice } from '../TierSelect';
@@ -30,9 +30,7 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
     permission: maasKeyRequestPermission,
     resourceRef: entityRef,
   });
-  const openRequests = (requests.value ?? []).filter(
-    r => r.state === 'pending' || r.state === 'rejected',
-  );
+  const openRequests = requesterView(requests.value ?? []);
   const reload = () => {
     keys.retry();
     requests.retry();
@@ -86,6 +84,9 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
       )}
       {openRequests.length > 0 && (
         <Box mt={2}>
+          <Typography variant="subtitle1" component="h3">
+            Your requests
+          </Typography>
           <KeyRequestsTable
             title="Your requests"
             requests={openRequests}
