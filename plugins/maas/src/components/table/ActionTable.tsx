@@ -16,7 +16,10 @@ export interface ActionTableProps<T extends object> {
   emptyContent?: ReactNode;
   /** The rows' action, whose failure shows above the table until dismissed. */
   action: RowAction;
-  /** Inside a card: the table draws no card (paper) of its own. */
+  /**
+   * Inside a card: the table draws no card (paper) of its own, and no title bar unless it has a
+   * search field; the card's title names it.
+   */
   embedded?: boolean;
 }
 
@@ -43,11 +46,14 @@ export function ActionTable<T extends object>(props: ActionTableProps<T>) {
         columns={columns}
         icons={sortIcons}
         data={rows}
-        options={tableOptions({
-          pageSize,
-          paging: rows.length > pageSize,
-          search,
-        })}
+        options={{
+          ...tableOptions<T>({
+            pageSize,
+            paging: rows.length > pageSize,
+            search,
+          }),
+          toolbar: !props.embedded || search,
+        }}
         emptyContent={props.emptyContent}
         components={props.embedded ? { Container: Unframed } : undefined}
       />
