@@ -28,6 +28,8 @@ export interface HealthVerdict {
    * the model is new, not broken. Lists the controllers, in the order traffic meets them.
    */
   waitingFor?: HealthController[];
+  /** With `waitingFor`: when the longest of those waits began (an ISO timestamp). */
+  waitingSince?: string;
 }
 
 /** A Kuadrant policy that applies to a model's route, directly or through its Gateway. */
