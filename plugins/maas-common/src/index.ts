@@ -7,6 +7,7 @@ export * from './annotations';
 export * from './entity';
 export * from './permissions';
 export * from './tiers';
+export * from './modelName';
 export * from './api/status';
 export * from './api/models';
 export * from './api/usage';
