@@ -21,9 +21,6 @@ export function modelObjectNames(name: string) {
   };
 }
 
-/** The longest model name for which every derived name stays a valid DNS-1123 label. */
-export const MAX_MODEL_NAME_LENGTH = 63 - '-token-limits'.length;
-
 /**
  * The label KServe puts on a model's pods. The portal puts it on the model's own objects too, so
  * that the Kubernetes tab's one label selector (the entity's `backstage.io/kubernetes-label-selector`)

@@ -8,10 +8,11 @@ import {
   checkWindow,
   FieldProblem,
   isDnsLabel,
+  MODEL_NAME_RULE,
+  modelNameProblem,
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { FieldProblems } from './FieldProblems';
-import { MAX_MODEL_NAME_LENGTH } from './naming';
 import { ModelSpec, ServingSpec, AuthSpec, TierLimits } from './types';
 
 /** What the template form (or a caller of `maas:model:render`) gives; every field still unchecked. */
@@ -60,7 +61,6 @@ export type ValidationResult =
   | { spec: ModelSpec; problems?: undefined }
   | { spec?: undefined; problems: FieldProblem[] };
 
-const MODEL_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const HOSTNAME =
   /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
@@ -286,13 +286,9 @@ export function validateModelSpec(
   const problems = new FieldProblems();
 
   const name = input.name ?? '';
-  const nameOk = MODEL_NAME.test(name) && name.length <= MAX_MODEL_NAME_LENGTH;
+  const nameOk = modelNameProblem(name) === undefined;
   if (!nameOk) {
-    problems.bad(
-      'name',
-      name,
-      `is not a valid model name: lower-case letters, digits and dashes, starting with a letter, ending with a letter or digit, at most ${MAX_MODEL_NAME_LENGTH} characters`,
-    );
+    problems.bad('name', name, `is not a valid model name: ${MODEL_NAME_RULE}`);
   }
   const namespace = given(input.namespace)
     ? input.namespace
