@@ -14,6 +14,8 @@ export interface Condition {
   reason?: string;
   message?: string;
   lastTransitionTime?: string;
+  /** The object's generation the condition was written for (Gateway API and Kuadrant set it). */
+  observedGeneration?: number;
 }
 
 /** The part of an object's metadata that the suite sets on every object it writes. */
