@@ -1,0 +1,2 @@
+export { CostsPage } from './CostsPage';
+export { CostsContent } from './CostsContent';
