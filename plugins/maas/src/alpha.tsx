@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { isMaasAvailable } from '@maas-portal/plugin-maas-common';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
 import MemoryIcon from '@material-ui/icons/Memory';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { maasApiRef } from './api/MaasApi';
@@ -49,6 +50,7 @@ const modelEntityCard = EntityCardBlueprint.make({
 const modelsRouteRef = createRouteRef();
 const keysRouteRef = createRouteRef();
 const approvalsRouteRef = createRouteRef();
+const costsRouteRef = createRouteRef();
 
 /** Models: the catalog's model servers with health, endpoint and tiers; in the app's nav. */
 const modelsPage = PageBlueprint.make({
@@ -100,6 +102,23 @@ const approvalsPage = PageBlueprint.make({
   },
 });
 
+/** Costs (showback) for admins and team leads; the page says why to anyone else. */
+const costsPage = PageBlueprint.make({
+  name: 'costs',
+  params: {
+    path: '/maas/costs',
+    routeRef: costsRouteRef,
+    title: 'Costs',
+    icon: <MonetizationOnIcon />,
+    loader: () =>
+      import('./components/CostsPage').then(m => (
+        <Content>
+          <m.CostsContent />
+        </Content>
+      )),
+  },
+});
+
 /**
  * The catalog's models with their health, for a home page widget of the app (it brings no card of
  * its own; the widget is the card).
@@ -121,6 +140,7 @@ export default createFrontendPlugin({
     models: modelsRouteRef,
     keys: keysRouteRef,
     approvals: approvalsRouteRef,
+    costs: costsRouteRef,
   },
   extensions: [
     maasApi,
@@ -129,5 +149,6 @@ export default createFrontendPlugin({
     modelsPage,
     keysPage,
     approvalsPage,
+    costsPage,
   ],
 });

@@ -11,6 +11,7 @@ export {
   MaasModelsSummary,
   MaasKeysPage,
   MaasApprovalsPage,
+  MaasCostsPage,
 } from './plugin';
 export { maasApiRef } from './api/MaasApi';
 export type {
@@ -20,6 +21,7 @@ export type {
   KeyQuery,
   KeyRequestQuery,
   AuditQuery,
+  CostQuery,
 } from './api/MaasApi';
 export { MaasClient } from './api/MaasClient';
 export { isMaasAvailable } from '@maas-portal/plugin-maas-common';

@@ -8,7 +8,12 @@ import {
 } from '@backstage/core-plugin-api';
 import { maasApiRef } from './api/MaasApi';
 import { MaasClient } from './api/MaasClient';
-import { approvalsRouteRef, keysRouteRef, modelsRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  costsRouteRef,
+  keysRouteRef,
+  modelsRouteRef,
+} from './routes';
 
 /** The MaaS frontend plugin, for apps on the legacy frontend system. */
 export const maasPlugin = createPlugin({
@@ -24,6 +29,7 @@ export const maasPlugin = createPlugin({
     models: modelsRouteRef,
     keys: keysRouteRef,
     approvals: approvalsRouteRef,
+    costs: costsRouteRef,
   },
 });
 
@@ -82,5 +88,14 @@ export const MaasApprovalsPage = maasPlugin.provide(
     component: () =>
       import('./components/ApprovalsPage').then(m => m.ApprovalsPage),
     mountPoint: approvalsRouteRef,
+  }),
+);
+
+/** Costs: usage and cost per user, group and system for admins and team leads, e.g. at `/maas/costs`. */
+export const MaasCostsPage = maasPlugin.provide(
+  createRoutableExtension({
+    name: 'MaasCostsPage',
+    component: () => import('./components/CostsPage').then(m => m.CostsPage),
+    mountPoint: costsRouteRef,
   }),
 );

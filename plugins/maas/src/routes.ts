@@ -8,3 +8,6 @@ export const keysRouteRef = createRouteRef({ id: 'maas-keys' });
 
 /** Approvals, for apps on the legacy frontend system. */
 export const approvalsRouteRef = createRouteRef({ id: 'maas-approvals' });
+
+/** Costs (showback), for apps on the legacy frontend system. */
+export const costsRouteRef = createRouteRef({ id: 'maas-costs' });
