@@ -74,7 +74,9 @@ function oidcMode(auth: OidcAuthSpec): AuthMode {
     tiersExpression: `object.get(input.auth.identity, "${auth.tierClaim}", [])`,
     identity: {
       userid: `auth.identity.${auth.userIdClaim}`,
-      tier: `auth.identity.${auth.tierClaim}[0]`,
+      // Authorino's selectors are gjson paths: `.0` is the first item (`[0]` gives nil, and the
+      // tier limits then never match: the harness's Authorino proved it, oidcModel.cluster.test.ts).
+      tier: `auth.identity.${auth.tierClaim}.0`,
     },
   };
 }
