@@ -142,6 +142,7 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
       'Kuadrant',
     ]);
     expect(verdict.reasons[0]).not.toHaveProperty('since');
+    expect(verdict.waitingSince).toBe('2026-11-30T12:00:00.000Z');
   });
 
   it('calls the same silence degraded once the grace period is over', () => {
@@ -178,5 +179,88 @@ describe('computeHealth: a model created moments ago is waiting, not degraded', 
     });
     expect(verdict.waitingFor).toEqual(['KServe']);
     expect(verdict.state).toBe('degraded');
+  });
+});
+
+describe('computeHealth: a change the controllers have not caught up with is waiting', () => {
+  const created = '2026-11-01T00:00:00Z';
+  const changed = '2026-11-30T12:00:00Z';
+  const at = (n: number) => new Date(Date.parse(changed) + n * 1000);
+  /** The AuthPolicy at generation 3, applied at `changed`; its conditions are for `observed`. */
+  const changedPolicy = (
+    observed: number,
+    status: 'True' | 'False' = 'True',
+  ) => ({
+    kind: 'AuthPolicy',
+    attachedTo: 'route' as const,
+    object: {
+      metadata: {
+        name: 'm-auth',
+        namespace: 'llm',
+        creationTimestamp: created,
+        generation: 3,
+        managedFields: [
+          { manager: 'maas-backstage', operation: 'Apply', time: changed },
+          {
+            manager: 'kuadrant-operator',
+            operation: 'Update',
+            subresource: 'status',
+            time: at(30).toISOString(),
+          },
+        ],
+      },
+      status: {
+        conditions: [
+          { ...condition('Accepted', status), observedGeneration: observed },
+          { ...condition('Enforced', status), observedGeneration: observed },
+        ],
+      },
+    } as any,
+  });
+  const verdict = (observed: number, now: Date, status?: 'True' | 'False') =>
+    computeHealth({
+      inferenceServiceName: 'llm/m',
+      inferenceService: {
+        metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+        status: {
+          conditions: [condition('Ready', 'True')],
+          modelStatus: { states: { activeModelState: 'Loaded' } },
+        },
+      } as any,
+      route: route([gatewayEntry('True')]),
+      routeName: 'llm/m-route',
+      policies: [changedPolicy(observed, status)],
+      now,
+    });
+
+  it('waits for Kuadrant since the spec change (not the status write), while its conditions are for an older generation', () => {
+    const v = verdict(2, at(60));
+    expect(v.state).toBe('degraded');
+    expect(v.waitingFor).toEqual(['Kuadrant']);
+    expect(v.waitingSince).toBe('2026-11-30T12:00:00.000Z');
+    expect(v.reasons.map(r => r.message)).toEqual([
+      "Kuadrant has not reported on the policy's latest change yet (Accepted is for generation 2 of 3)",
+      "Kuadrant has not reported on the policy's latest change yet (Enforced is for generation 2 of 3)",
+    ]);
+  });
+
+  it('takes an older rejection for stale too: Kuadrant has not judged the change yet', () => {
+    expect(verdict(2, at(60), 'False').waitingFor).toEqual(['Kuadrant']);
+  });
+
+  it('is healthy once the conditions are for the current generation', () => {
+    expect(verdict(3, at(60))).toEqual({ state: 'healthy', reasons: [] });
+  });
+
+  it('reads the current rejection as unhealthy', () => {
+    const v = verdict(3, at(60), 'False');
+    expect(v.state).toBe('unhealthy');
+    expect(v.waitingFor).toBeUndefined();
+  });
+
+  it('stops waiting once the change is older than the grace period', () => {
+    const v = verdict(2, at(WAITING_GRACE_SECONDS + 1));
+    expect(v.state).toBe('degraded');
+    expect(v.waitingFor).toBeUndefined();
   });
 });

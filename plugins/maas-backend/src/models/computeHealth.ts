@@ -1,8 +1,4 @@
-import {
-  HealthController,
-  HealthReason,
-  HealthVerdict,
-} from '@maas-portal/plugin-maas-common';
+import { HealthReason, HealthVerdict } from '@maas-portal/plugin-maas-common';
 import {
   Condition,
   HTTPRoute,
@@ -10,6 +6,15 @@ import {
   Named,
   ParentRef,
 } from '@maas-portal/plugin-maas-node';
+import {
+  changedAt,
+  Finding,
+  isStale,
+  pending,
+  waitingControllers,
+} from './computeHealthWaits';
+
+export { WAITING_GRACE_SECONDS } from './computeHealthWaits';
 
 /** A policy with the level it is attached at, for the verdict. */
 export interface AttachedPolicy {
@@ -17,23 +22,6 @@ export interface AttachedPolicy {
   object: Named & { status?: { conditions?: Condition[] } };
   attachedTo: 'route' | 'gateway';
 }
-
-/**
- * How long a controller may take to report on an object before its silence counts against the
- * model: a fresh model waits for KServe to load it, the Gateway to accept its route and Kuadrant
- * to enforce its policies, which takes seconds to a few minutes.
- */
-export const WAITING_GRACE_SECONDS = 600;
-
-/** A reason while it is worked out: pending reasons carry when their wait began. */
-type Finding = HealthReason & { since?: string };
-
-/** A reason about a controller that has not caught up since `since` (a timestamp). */
-const pending = (
-  reason: HealthReason,
-  waitingFor: HealthController,
-  since: string | undefined,
-): Finding => ({ ...reason, waitingFor, since });
 
 const label = (
   kind: string,
@@ -55,7 +43,7 @@ function explained(what: string, c: Condition): string {
 
 function inferenceServiceReasons(isvc: InferenceService): Finding[] {
   const object = label('InferenceService', isvc);
-  const created = isvc.metadata.creationTimestamp?.toString();
+  const created = changedAt(isvc);
   const reasons: Finding[] = [];
   const ready = condition(isvc.status?.conditions, 'Ready');
   const modelState = isvc.status?.modelStatus?.states?.activeModelState;
@@ -149,7 +137,7 @@ function gatewayVerdict(
 
 function routeReasons(route: HTTPRoute): Finding[] {
   const object = label('HTTPRoute', route);
-  const created = route.metadata.creationTimestamp?.toString();
+  const changed = changedAt(route);
   const reasons: Finding[] = [];
   const namespace = route.metadata.namespace ?? '';
   const parents = route.spec?.parentRefs ?? [];
@@ -173,23 +161,25 @@ function routeReasons(route: HTTPRoute): Finding[] {
             message: `${gateway} has not accepted the route yet (no status from its controller)`,
           },
           'the Gateway',
-          created,
+          changed,
         ),
       );
       continue;
     }
     for (const type of ['Accepted', 'ResolvedRefs']) {
       const c = condition(status.conditions, type);
-      if (!c) {
+      if (!c || isStale(c, route)) {
         reasons.push(
           pending(
             {
               severity: 'degraded',
               object,
-              message: `${gateway} reports no ${type} condition yet`,
+              message: c
+                ? `${gateway} has not reported on the route's latest change yet (${type} is for generation ${c.observedGeneration} of ${route.metadata.generation})`
+                : `${gateway} reports no ${type} condition yet`,
             },
             'the Gateway',
-            created,
+            changed,
           ),
         );
       } else if (c.status !== 'True') {
@@ -208,7 +198,7 @@ function policyReasons(policy: AttachedPolicy): Finding[] {
   const object = `${label(policy.kind, policy.object)} (on the ${
     policy.attachedTo
   })`;
-  const created = policy.object.metadata.creationTimestamp?.toString();
+  const changed = changedAt(policy.object);
   const reasons: Finding[] = [];
   const conditions = policy.object.status?.conditions;
   if (
@@ -224,22 +214,24 @@ function policyReasons(policy: AttachedPolicy): Finding[] {
             'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)',
         },
         'Kuadrant',
-        created,
+        changed,
       ),
     ];
   }
   for (const type of ['Accepted', 'Enforced']) {
     const c = condition(conditions, type);
-    if (!c) {
+    if (!c || isStale(c, policy.object)) {
       reasons.push(
         pending(
           {
             severity: 'degraded',
             object,
-            message: `Kuadrant reports no ${type} condition yet`,
+            message: c
+              ? `Kuadrant has not reported on the policy's latest change yet (${type} is for generation ${c.observedGeneration} of ${policy.object.metadata.generation})`
+              : `Kuadrant reports no ${type} condition yet`,
           },
           'Kuadrant',
-          created,
+          changed,
         ),
       );
     } else if (c.status !== 'True') {
@@ -255,7 +247,7 @@ function policyReasons(policy: AttachedPolicy): Finding[] {
       reasons.push(
         type === 'Accepted'
           ? reason
-          : pending(reason, 'Kuadrant', c.lastTransitionTime ?? created),
+          : pending(reason, 'Kuadrant', c.lastTransitionTime ?? changed),
       );
     }
   }
@@ -306,34 +298,11 @@ export function computeHealth(options: {
     });
   }
   options.policies.forEach(p => reasons.push(...policyReasons(p)));
-  const waitingFor = waitingControllers(reasons, options.now ?? new Date());
+  const waiting = waitingControllers(reasons, options.now ?? new Date());
   const verdict = reasons.map(({ since: _since, ...reason }) => reason);
-  return waitingFor
-    ? { state: 'degraded', reasons: verdict, waitingFor }
+  return waiting
+    ? { state: 'degraded', reasons: verdict, ...waiting }
     : { state: stateOf(verdict), reasons: verdict };
-}
-
-const ORDER: HealthController[] = ['KServe', 'the Gateway', 'Kuadrant'];
-
-/**
- * The controllers a new model waits for, when every reason is a controller's silence or pending
- * state that began within the grace period; undefined when anything else is wrong or a wait has
- * gone on too long (or began at an unknown time) to call it new.
- */
-function waitingControllers(
-  reasons: Finding[],
-  now: Date,
-): HealthController[] | undefined {
-  if (reasons.length === 0) return undefined;
-  const fresh = (since: string | undefined) => {
-    const began = since ? Date.parse(since) : NaN;
-    return (
-      !Number.isNaN(began) &&
-      now.getTime() - began < WAITING_GRACE_SECONDS * 1000
-    );
-  };
-  if (!reasons.every(r => r.waitingFor && fresh(r.since))) return undefined;
-  return ORDER.filter(c => reasons.some(r => r.waitingFor === c));
 }
 
 /** Unhealthy if any reason is; degraded if there are only lesser reasons; healthy with none. */

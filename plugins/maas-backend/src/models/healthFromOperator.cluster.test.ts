@@ -162,7 +162,10 @@ describe("the health verdict from the real kuadrant-operator's conditions", () =
    * rendered model applied without its TRLP.
    */
   it('turns healthy once Kuadrant enforces the policies and the InferenceService is Ready (no token limits)', async () => {
+    // Whole seconds: the API server records creation and write times to the second.
+    const appliedFrom = Math.floor(Date.now() / 1000) * 1000;
     const { namespace, kinds } = await model(kc, 'health-notokens', true);
+    const appliedTo = Date.now();
     namespaces.push(namespace);
     expect(kinds).toEqual([
       'InferenceService',
@@ -181,6 +184,10 @@ describe("the health verdict from the real kuadrant-operator's conditions", () =
       const verdict = health(namespace);
       expect(verdict.state).toBe('degraded');
       expect(verdict.waitingFor).toEqual(['KServe']);
+      // Since the InferenceService was applied, not since some older object or the status writes.
+      const since = Date.parse(verdict.waitingSince!);
+      expect(since).toBeGreaterThanOrEqual(appliedFrom);
+      expect(since).toBeLessThanOrEqual(appliedTo);
       expect(verdict.reasons.map(r => r.object)).toEqual([
         `InferenceService ${namespace}/sim`,
       ]);
