@@ -25,7 +25,7 @@ import {
   MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import {
@@ -33,6 +33,7 @@ import {
   inferenceService,
   modelComponent,
 } from './__testUtils__/harness';
+import { secondPool } from './__testUtils__/secondPool';
 import {
   ADMIN,
   as,
@@ -54,14 +55,6 @@ const permissions = mockServices.permissions.mock({
   ]),
 });
 const userInfo = usersInfo();
-
-/** A second connection pool to the same database: what the other pod has. */
-export function secondPool(knex: Knex): Knex {
-  return knexFactory({
-    client: knex.client.config.client,
-    connection: knex.client.config.connection,
-  });
-}
 
 describe('two replicas on one PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
