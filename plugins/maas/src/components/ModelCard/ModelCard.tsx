@@ -35,7 +35,7 @@ export function ModelCard() {
       )}
       {model.value && (
         <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
-          <Box aria-label="Health">
+          <Box role="status" aria-label="Health">
             <HealthBadge health={model.value.health} />
           </Box>
           <Typography variant="body2">

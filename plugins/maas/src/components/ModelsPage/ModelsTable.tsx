@@ -56,11 +56,14 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
     {
       title: 'Health',
       field: 'view.health.state',
+      // Wide enough for "waiting for KServe / Kuadrant" to wrap between words, not inside one.
+      cellStyle: { minWidth: 180 },
       render: r => (r.view ? <HealthBadge health={r.view.health} /> : unknown),
     },
     {
       title: 'Endpoint',
       field: 'view.url',
+      cellStyle: { minWidth: 180 },
       render: r =>
         r.view?.url ? (
           <Box component="span" style={{ overflowWrap: 'anywhere' }}>
@@ -78,6 +81,7 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
     {
       title: 'Owner',
       sorting: false,
+      cellStyle: { whiteSpace: 'nowrap' },
       render: r => (
         <EntityRefLinks
           entityRefs={getEntityRelations(r.entity, 'ownedBy')}

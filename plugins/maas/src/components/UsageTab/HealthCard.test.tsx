@@ -27,7 +27,8 @@ const modelHealth = (
   state: Health['state'],
   reasons: Reason[],
   waitingFor?: Health['waitingFor'],
-): Health => ({ state, reasons, waitingFor });
+  waitingSince?: string,
+): Health => ({ state, reasons, waitingFor, waitingSince });
 
 /** KServe has not reported on the InferenceService yet: waiting, until the grace period ends. */
 const KSERVE_WAITING = healthReason(
@@ -117,10 +118,14 @@ describe('HealthCard', () => {
         'degraded',
         [KSERVE_WAITING],
         ['KServe', 'the Gateway', 'Kuadrant'],
+        new Date(Date.now() - 90_000).toISOString(),
       ),
     });
     expect(
       screen.getByText('waiting for KServe / the Gateway / Kuadrant'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^since \d\d:\d\d:\d\d \(1 min ago\)/),
     ).toBeInTheDocument();
     expect(screen.queryByText('degraded')).not.toBeInTheDocument();
     expect(

@@ -11,6 +11,7 @@ import {
   ListItem,
   ListItemText,
   makeStyles,
+  Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import {
@@ -37,6 +38,18 @@ const useStyles = makeStyles({
 /** "waiting for KServe / the Gateway", for a verdict of a model that is new, not broken. */
 export function waitingText(controllers: HealthController[]): string {
   return `waiting for ${controllers.join(' / ')}`;
+}
+
+/** "since 12:03:04 (2 min ago)": when a wait began, in the reader's time zone. */
+export function sinceText(since: string, now: Date = new Date()): string {
+  const began = new Date(since);
+  const seconds = Math.max(
+    0,
+    Math.round((now.getTime() - began.getTime()) / 1000),
+  );
+  const ago =
+    seconds < 60 ? `${seconds} s ago` : `${Math.floor(seconds / 60)} min ago`;
+  return `since ${began.toLocaleTimeString('en-GB')} (${ago})`;
 }
 
 export function HealthBadge(props: { health: HealthVerdict }) {
@@ -135,8 +148,14 @@ export function HealthCard(props: { model: ModelDetails }) {
   return (
     <InfoCard title="Health">
       <Box display="flex" flexDirection="column" style={{ gap: 12 }}>
-        <Box aria-label="Health" fontSize="h6.fontSize">
+        <Box role="status" aria-label="Health" fontSize="h6.fontSize">
           <HealthBadge health={model.health} />
+          {model.health.waitingFor?.length && model.health.waitingSince ? (
+            <Typography variant="body2" color="textSecondary">
+              {sinceText(model.health.waitingSince)}: a new or just changed
+              model takes seconds to a few minutes until its controllers report.
+            </Typography>
+          ) : null}
         </Box>
         <List dense aria-label="Model objects" disablePadding>
           {objects.map(o => (
