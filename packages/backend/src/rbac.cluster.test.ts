@@ -468,7 +468,12 @@ describe('deploy/rbac.yaml on a real API server', () => {
         scaffolderModuleMaas,
         maasPlugin,
         userInfo,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
+        // Scheduled tasks run when a test triggers them, not on a timer.
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
         createServiceFactory({
           service: coreServices.logger,
           deps: {},
