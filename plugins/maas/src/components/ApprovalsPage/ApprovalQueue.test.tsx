@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
 import { expectErrorInFull } from '../../__testUtils__/expectations';
-import { keyRequest } from '../../__testUtils__/fixtures';
+import { apiKey, keyRequest } from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
 import { ApprovalQueue } from './ApprovalQueue';
@@ -153,10 +153,32 @@ describe('ApprovalQueue', () => {
       screen.getByRole('checkbox', { name: 'Select all 3 pending shown' }),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Reject (3)' }));
+    // No rejection without a comment: the requesters read it as the reason.
+    expect(
+      screen.getByText(/A rejection needs a comment: say why/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Comment' }),
+      'use the free tier first',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Reject (3)' }));
+    // A confirmation names who is refused and what they will read.
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Reject 3 key requests?',
+    });
+    expect(within(dialog).getByText(/bob: enterprise key/)).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/rejected: use the free tier first/),
+    ).toBeInTheDocument();
+    expect(decideKeyRequests).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
     expect(decideKeyRequests).toHaveBeenCalledWith({
       ids: ['r1', 'r2', 'r3'],
       decision: 'reject',
-      comment: undefined,
+      comment: 'use the free tier first',
     });
     expect(await screen.findByText('2 rejected, 1 failed')).toBeInTheDocument();
     const failures = screen.getByRole('list', { name: 'Failed decisions' });
@@ -224,5 +246,47 @@ describe('ApprovalQueue', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Approve (0)' })).toBeDisabled();
+  });
+
+  it('shows the key once when an approver approved their own request (self-approval on)', async () => {
+    const own = keyRequest({ id: 'r1', userEntityRef: 'user:default/alice' });
+    const revealKey = jest.fn(async () => ({
+      key: apiKey({ id: 'r1' }),
+      value: 'maas_own_secret_value',
+    }));
+    await render({
+      listKeyRequests: async () => [own],
+      decideKeyRequests: async () => [
+        {
+          id: 'r1',
+          ok: true,
+          request: { ...own, state: 'issued' as const, keyId: 'r1' },
+        },
+      ],
+      revealKey,
+    });
+    await screen.findByText('alice');
+    await userEvent.click(select('alice'));
+    await userEvent.click(screen.getByRole('button', { name: 'Approve (1)' }));
+    expect(await screen.findByLabelText('API key value')).toHaveTextContent(
+      'maas_own_secret_value',
+    );
+    expect(revealKey).toHaveBeenCalledWith('r1');
+    expect(
+      screen.getByText(/You approved your own request/),
+    ).toBeInTheDocument();
+  });
+
+  it("shows each request's key name and the requester as a link", async () => {
+    await render({
+      listKeyRequests: async () => [
+        keyRequest({ id: 'r1', name: 'ci-pipeline' }),
+      ],
+    });
+    expect(await screen.findByText('ci-pipeline')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'alice' })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/alice',
+    );
   });
 });

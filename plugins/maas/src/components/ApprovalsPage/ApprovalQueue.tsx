@@ -1,31 +1,25 @@
 import { Progress, Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  Box,
-  Button,
-  Checkbox,
-  FormControlLabel,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Checkbox, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { KeyRequest, KeyRequestState } from '@maas-portal/plugin-maas-common';
 import { useMemo, useRef, useState } from 'react';
-import { maasApiRef } from '../../api/MaasApi';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
-import { ErrorAlert, errorMessage } from '../ErrorAlert';
+import { ErrorAlert } from '../ErrorAlert';
+import { ActorName } from '../KeyRequestsTable';
+import { KeyRevealDialog } from '../KeyReveal';
 import {
   dateColumn,
   modelColumns,
   requestKindColumn,
   wordColumn,
 } from '../table/columns';
-import { readableUser } from '../../format/entityRefs';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
-import { useNoWrapStyles } from '../layout/noWrap';
-import { DecisionOutcome, DecisionResults } from './DecisionResults';
+import { DecisionBar } from './DecisionBar';
+import { DecisionResults } from './DecisionResults';
+import { ALL, FilterSelect } from './FilterSelect';
+import { useDecisions } from './useDecisions';
 
 const STATES: Array<KeyRequestState | 'all'> = [
   'pending',
@@ -33,9 +27,9 @@ const STATES: Array<KeyRequestState | 'all'> = [
   'issued',
   'rejected',
   'cancelled',
+  'failed',
   'all',
 ];
-const ALL = '';
 
 /** The fields a request can be filtered by besides its state: one select each, "All" first. */
 const FIELD_FILTERS = [
@@ -45,55 +39,14 @@ const FIELD_FILTERS = [
 type FilterField = (typeof FIELD_FILTERS)[number]['field'];
 const NO_FILTER: Record<FilterField, string> = { model: ALL, tier: ALL };
 
-const DECISIONS = [
-  { decision: 'approve', label: 'Approve', color: 'primary' },
-  { decision: 'reject', label: 'Reject', color: 'secondary' },
-] as const;
-
-function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: string[];
-  allLabel?: string;
-  onChange: (value: string) => void;
-}) {
-  const { id, label, value, options, allLabel, onChange } = props;
-  return (
-    <TextField
-      select
-      id={id}
-      label={label}
-      value={value}
-      onChange={e => onChange(e.target.value)}
-      style={{ minWidth: 160 }}
-      size="small"
-      variant="outlined"
-    >
-      {allLabel !== undefined && <MenuItem value={ALL}>{allLabel}</MenuItem>}
-      {options.map(o => (
-        <MenuItem key={o} value={o}>
-          {o}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
-}
-
 /**
  * Key requests for an approver: filter by state, model and tier, pick pending ones and approve
  * or reject them at once with a comment. Some may fail while others pass; each failure is listed.
  */
 export function ApprovalQueue(props: { onDecided: () => void }) {
-  const noWrap = useNoWrapStyles();
-  const api = useApi(maasApiRef);
   const [state, setState] = useState<KeyRequestState | 'all'>('pending');
   const [filters, setFilters] = useState(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<DecisionOutcome>();
-  const [decideError, setDecideError] = useState<string>();
   const requests = useKeyRequests({
     state: state === 'all' ? undefined : state,
   });
@@ -126,34 +79,14 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
 
-  const decide = async (decision: 'approve' | 'reject') => {
-    setBusy(true);
-    setDecideError(undefined);
-    setOutcome(undefined);
-    try {
-      const results = await api.decideKeyRequests({
-        ids: chosen.map(r => r.id),
-        decision,
-        comment: comment.trim() || undefined,
-      });
-      setOutcome({
-        decision,
-        results,
-        requests: new Map(chosen.map(r => [r.id, r])),
-      });
+  const decisions = useDecisions({
+    onDecided: failedIds => {
       // The failed ones stay selected, to try again or decide otherwise.
-      setSelected(new Set(results.filter(r => !r.ok).map(r => r.id)));
-      if (results.every(r => r.ok)) setComment('');
+      setSelected(new Set(failedIds));
       requests.retry();
       props.onDecided();
-    } catch (e) {
-      setDecideError(
-        `Could not ${decision} the requests: ${errorMessage(e as Error)}`,
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
 
   const columns = useMemo<TableColumn<KeyRequest>[]>(
     () => [
@@ -177,8 +110,9 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
       {
         title: 'User',
         field: 'userEntityRef',
-        render: r => readableUser(r.userEntityRef),
+        render: r => <ActorName actor={r.userEntityRef} />,
       },
+      { title: 'Key name', field: 'name', render: r => r.name ?? '—' },
       requestKindColumn,
       wordColumn<KeyRequest>('Tier', 'tier'),
       { title: 'Reason', field: 'reason' },
@@ -224,57 +158,22 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
       )}
       {all && (
         <>
-          <Box
-            display="flex"
-            flexWrap="wrap"
-            alignItems="center"
-            style={{ gap: 16 }}
-          >
-            <FormControlLabel
-              control={
-                <Checkbox
-                  checked={allChosen}
-                  indeterminate={chosen.length > 0 && !allChosen}
-                  disabled={selectable.length === 0}
-                  onChange={() =>
-                    setSelected(
-                      allChosen
-                        ? new Set()
-                        : new Set(selectable.map(r => r.id)),
-                    )
-                  }
-                />
-              }
-              label={`Select all ${selectable.length} pending shown`}
-            />
-            <TextField
-              id="maas-approvals-comment"
-              label="Comment"
-              value={comment}
-              onChange={e => setComment(e.target.value)}
-              size="small"
-              variant="outlined"
-              style={{ flexGrow: 1, minWidth: 240 }}
-              helperText="Sent to the requesters with your decision."
-            />
-            {DECISIONS.map(d => (
-              <Button
-                key={d.decision}
-                className={noWrap.noWrap}
-                color={d.color}
-                variant="contained"
-                disabled={busy || chosen.length === 0}
-                onClick={() => decide(d.decision)}
-              >
-                {d.label} ({chosen.length})
-              </Button>
-            ))}
-          </Box>
-          {decideError && <Alert severity="error">{decideError}</Alert>}
-          {outcome && (
+          <DecisionBar
+            chosen={chosen}
+            selectable={selectable.length}
+            allChosen={allChosen}
+            onToggleAll={() =>
+              setSelected(
+                allChosen ? new Set() : new Set(selectable.map(r => r.id)),
+              )
+            }
+            decisions={decisions}
+          />
+          {decisions.error && <Alert severity="error">{decisions.error}</Alert>}
+          {decisions.outcome && (
             <DecisionResults
-              outcome={outcome}
-              onClose={() => setOutcome(undefined)}
+              outcome={decisions.outcome}
+              onClose={decisions.clearOutcome}
             />
           )}
           {shown.some(r => r.state === 'pending') &&
@@ -308,6 +207,16 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
           />
         </>
       )}
+      {decisions.ownKey && (
+        <Alert severity="success">
+          You approved your own request (self-approval is on for this portal):
+          the key was issued to you and is shown once.
+        </Alert>
+      )}
+      <KeyRevealDialog
+        issued={decisions.ownKey}
+        onDone={decisions.clearOwnKey}
+      />
     </Box>
   );
 }

@@ -1,0 +1,35 @@
+import { MenuItem, TextField } from '@material-ui/core';
+
+/** What the "All" choice of a filter is worth: no filter. */
+export const ALL = '';
+
+/** One filter of the approval queue: a select with its options, "All" first when it has a label. */
+export function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: string[];
+  allLabel?: string;
+  onChange: (value: string) => void;
+}) {
+  const { id, label, value, options, allLabel, onChange } = props;
+  return (
+    <TextField
+      select
+      id={id}
+      label={label}
+      value={value}
+      onChange={e => onChange(e.target.value)}
+      style={{ minWidth: 160 }}
+      size="small"
+      variant="outlined"
+    >
+      {allLabel !== undefined && <MenuItem value={ALL}>{allLabel}</MenuItem>}
+      {options.map(o => (
+        <MenuItem key={o} value={o}>
+          {o}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
