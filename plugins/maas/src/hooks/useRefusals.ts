@@ -8,7 +8,7 @@ export function useRefusals(
   scope: 'user' | 'all',
 ) {
   return useMaasRead(
-    api => api.getModelRefusals({ entityRef, range, scope }),
+    async api => api.getModelRefusals({ entityRef, range, scope }),
     [entityRef, range, scope],
   );
 }

@@ -2,5 +2,5 @@ import { useMaasRead } from './useMaasRead';
 
 /** Whether Limitador counts a model's tokens (needs maas.usage.read-all). */
 export function useTokenCheck(entityRef: string) {
-  return useMaasRead(api => api.getTokenCheck(entityRef), [entityRef]);
+  return useMaasRead(async api => api.getTokenCheck(entityRef), [entityRef]);
 }
