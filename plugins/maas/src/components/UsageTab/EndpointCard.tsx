@@ -3,7 +3,7 @@ import {
   CopyTextButton,
   InfoCard,
 } from '@backstage/core-components';
-import { Box, Tab, Tabs, Typography } from '@material-ui/core';
+import { Box, makeStyles, Tab, Tabs, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ModelExamples } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
@@ -26,10 +26,34 @@ const AUTH_HINT: Record<ModelDetails['authMode'], string> = {
   unknown: 'The portal could not tell how the model authenticates callers.',
 };
 
+/**
+ * Backstage's CodeSnippet colours tokens with highlight.js' "docco" theme, as inline styles; six of
+ * its colours are below WCAG AA contrast (4.5:1) on its background (axe: color-contrast). Each is
+ * replaced by a darker shade of the same hue.
+ */
+const DOCCO_LOW_CONTRAST: Record<string, string> = {
+  'rgb(0, 134, 179)': '#00698c',
+  'rgb(33, 145, 97)': '#1a7550',
+  'rgb(64, 128, 128)': '#2e6b6b',
+  'rgb(64, 160, 112)': '#2b7a5a',
+  'rgb(153, 153, 153)': '#6b6b6b',
+  'rgb(187, 102, 136)': '#9a4a6a',
+};
+
+const useStyles = makeStyles({
+  readable: Object.fromEntries(
+    Object.entries(DOCCO_LOW_CONTRAST).map(([from, to]) => [
+      `& code span[style*="${from}"]`,
+      { color: `${to} !important` },
+    ]),
+  ),
+});
+
 /** Where to call a model, and ready-to-run calls filled in with its name and host. */
 export function EndpointCard(props: { model: ModelDetails }) {
   const { model } = props;
   const [tab, setTab] = useState(0);
+  const classes = useStyles();
   const example = EXAMPLES[tab];
   return (
     <InfoCard title="Endpoint">
@@ -72,6 +96,7 @@ export function EndpointCard(props: { model: ModelDetails }) {
                 ))}
               </Tabs>
               <Box
+                className={classes.readable}
                 position="relative"
                 role="tabpanel"
                 aria-label={`${example.label} example`}
