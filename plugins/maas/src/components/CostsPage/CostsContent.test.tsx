@@ -228,7 +228,7 @@ describe('CostsContent (the Costs page)', () => {
     const clicks: string[] = [];
     jest
       .spyOn(HTMLAnchorElement.prototype, 'click')
-      .mockImplementation(function (this: HTMLAnchorElement) {
+      .mockImplementation(function recordDownload(this: HTMLAnchorElement) {
         clicks.push(this.download);
       });
     await render({ getCosts: async () => report(), exportCosts });
