@@ -43,6 +43,8 @@ export function TopUsersTable(props: { users: TopUser[] }) {
         pageSize: 10,
         padding: 'dense',
         search: users.length > 10,
+        // No drag handle nested in the sort buttons (axe: nested-interactive).
+        draggable: false,
       }}
       emptyContent={
         <Box padding={2}>Nobody called this model in this range.</Box>

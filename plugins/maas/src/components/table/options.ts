@@ -15,5 +15,8 @@ export function tableOptions<T extends object>(options: {
     search,
     // A last page of 3 rows is 3 rows high, not padded to the page size with empty rows.
     emptyRowsWhenPaging: false,
+    // Column headings are sort buttons; material-table's drag handle would nest a second button
+    // inside each (axe: nested-interactive), for reordering columns nobody needs here.
+    draggable: false,
   };
 }
