@@ -22,13 +22,13 @@ import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 import { publicRequest } from './store/KeyRequestStore';
 import { publicKey } from './store/KeyStore';
+import { databaseUnavailable } from './store/databaseUnavailable';
+import { pageQuery, queryFlag, queryString, sendPage } from './listQuery';
 import {
   decodeAuditCursor,
   decodeListCursor,
   encodeAuditCursor,
   fillPage,
-  Page,
-  PAGE_LIMITS,
 } from './store/paging';
 
 export interface KeysRouterOptions {
@@ -76,38 +76,6 @@ function parseBody<T extends z.ZodTypeAny>(
     throw new InputError(`Invalid request body: ${problems}`);
   }
   return result.data;
-}
-
-function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string')
-    throw new InputError(`${name} must be given once`);
-  return value;
-}
-
-function queryFlag(req: Request, name: string): boolean {
-  const value = queryString(req, name);
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true' || value === '') return true;
-  throw new InputError(`${name} must be true or false`);
-}
-
-/** `limit` (1 to `max`, `PAGE_LIMITS.default` when left out) and `cursor` of a paged list. */
-function pageQuery(req: Request, max: number = PAGE_LIMITS.max) {
-  const limitParam = queryString(req, 'limit');
-  const limit =
-    limitParam === undefined ? PAGE_LIMITS.default : Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new InputError(`limit must be a whole number from 1 to ${max}`);
-  }
-  return { limit, cursor: queryString(req, 'cursor') };
-}
-
-/** A page is the body; where the next one starts is the `X-Next-Cursor` header, absent on the last. */
-function sendPage<T>(res: Response, page: Page<T>): void {
-  if (page.nextCursor) res.setHeader('X-Next-Cursor', page.nextCursor);
-  res.json(page.items);
 }
 
 /** The entity and InferenceService of a stored key or request. */
@@ -232,7 +200,8 @@ export async function createKeysRouter(
         );
         results.push({ id, ok: true, ...outcome });
       } catch (failure) {
-        results.push({ id, ok: false, error: (failure as Error).message });
+        const error = databaseUnavailable(failure) ?? (failure as Error);
+        results.push({ id, ok: false, error: error.message });
       }
     }
     res.json(results);
@@ -332,6 +301,16 @@ export async function createKeysRouter(
           : undefined,
     });
   });
+
+  // Any route: a database that does not answer is a 503 that says so, not a 500.
+  router.use(
+    (
+      error: unknown,
+      _req: Request,
+      _res: Response,
+      next: express.NextFunction,
+    ) => next(databaseUnavailable(error) ?? error),
+  );
 
   return router;
 }
