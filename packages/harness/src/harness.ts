@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startControlServer } from './control.ts';
+import type { ControlServer } from './control.ts';
 import { installCrds, loadCrdFiles } from './crds.ts';
 import type { InstalledCrd } from './crds.ts';
 import { startKuadrantControlPlane } from './kuadrant/controlPlane.ts';
@@ -104,6 +106,8 @@ export class Harness {
   postgres: PostgresInstance | undefined;
   kuadrant: KuadrantControlPlane | undefined;
   oidc: OidcProviderInstance | undefined;
+  /** Fault drills stop and start servers through it (control.ts). */
+  control: ControlServer | undefined;
   crds: InstalledCrd[] = [];
   stopping = false;
   private stopped: Promise<void> | undefined;
@@ -208,6 +212,7 @@ export class Harness {
     const kube = this.kube!;
     const prom = this.prometheus!;
     const pg = this.postgres!;
+    this.control = await startControlServer(this);
     const crdsFile = path.join(this.dir, 'crds.json');
     fs.writeFileSync(crdsFile, `${JSON.stringify(this.crds, null, 2)}\n`);
     this.env = {
@@ -220,6 +225,7 @@ export class Harness {
       MAAS_HARNESS_PROMETHEUS_URL: prom.url,
       MAAS_HARNESS_METRICS: prom.metricsFile,
       MAAS_HARNESS_POSTGRES_URL: pg.url,
+      MAAS_HARNESS_CONTROL_URL: this.control.url,
       [`BACKSTAGE_TEST_DATABASE_POSTGRES${pg.major}_CONNECTION_STRING`]: pg.url,
       ...this.kuadrant?.env,
       ...this.oidc?.env,
@@ -263,6 +269,7 @@ export class Harness {
       this.stopping = true;
       this.stopped = (async () => {
         const t = Date.now();
+        await this.control?.close();
         await this.kuadrant?.stop();
         await this.oidc?.stop();
         const etcd = this.processes.filter(p => p.name === 'etcd');

@@ -39,6 +39,10 @@ export class ManagedProcess {
   exit: ExitInfo | undefined;
   exited: Promise<ExitInfo>;
   stopping = false;
+  /** Starts the same command again (same arguments, ports, log): for fault drills (control.ts). */
+  respawn: () => ManagedProcess = () => {
+    throw new Error(`${this.name} cannot be started again`);
+  };
 
   constructor(
     name: string,
@@ -178,13 +182,15 @@ export function spawnManaged(
       cwd: options.cwd,
       detached: true,
     });
-    return new ManagedProcess(
+    const managed = new ManagedProcess(
       name,
       resolved,
       child,
       options.log,
       options.stopSignal ?? 'SIGTERM',
     );
+    managed.respawn = () => spawnManaged(name, command, args, options);
+    return managed;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -9,6 +9,8 @@ export {
 } from './cluster.ts';
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
+export { restartServer, startServer, stopServer } from './serverControl.ts';
+export type { HarnessServer } from './serverControl.ts';
 export { openApiRoutes } from './openApiRoutes.ts';
 export { jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
 export type { OidcTokens } from '../oidc/signIn.ts';
