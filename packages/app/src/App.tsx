@@ -4,6 +4,7 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import maasPlugin from '@maas-portal/plugin-maas/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
   features: [
@@ -12,5 +13,6 @@ export default createApp({
     maasPlugin,
     navModule,
     homeModule,
+    signInModule,
   ],
 });

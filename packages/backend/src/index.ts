@@ -2,6 +2,7 @@
  * The MaaS portal's backend: a stock Backstage backend plus the MaaS plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { oidcSignInModule } from './auth/oidcSignIn';
 import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyModule';
 
 const backend = createBackend();
@@ -20,6 +21,9 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
   import('@backstage/plugin-auth-backend'),
   // See https://backstage.io/docs/auth/guest/provider
   import('@backstage/plugin-auth-backend-module-guest-provider'),
+  // Sign-in through an OpenID Connect provider (auth.providers.oidc): people are catalog Users by
+  // preferred_username, their groups the catalog's memberOf. See src/auth/oidcSignIn.ts.
+  oidcSignInModule,
 
   import('@backstage/plugin-catalog-backend'),
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),

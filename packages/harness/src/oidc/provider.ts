@@ -157,6 +157,10 @@ async function configuration(backstageSecret: string): Promise<Configuration> {
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
+    // Backstage keeps a person signed in across page loads with a refresh token, without asking
+    // for the offline_access scope (which oidc-provider honours only with prompt=consent).
+    issueRefreshToken: async (_ctx, client) =>
+      client.grantTypeAllowed('refresh_token'),
     // An error page that says what failed (e.g. an unregistered redirect_uri) in plain text.
     async renderError(ctx, out) {
       ctx.type = 'text/plain; charset=utf-8';
