@@ -63,6 +63,21 @@ function openAiDefinition(spec: ModelSpec): string {
   });
 }
 
+/** What the catalog shows of a model its creator did not describe. */
+function defaultDescription(spec: ModelSpec): string {
+  const served =
+    spec.serving.type === 'vllm'
+      ? `vLLM serving ${spec.serving.storageUri}`
+      : 'the llm-d inference simulator (no GPU)';
+  const auth = spec.auth.type === 'api-key' ? 'API keys' : 'OIDC tokens';
+  return `OpenAI-compatible model ${spec.name} on ${served}, called with ${auth} through the gateway`;
+}
+
+/** Tags to find models by in the catalog: what serves them and how callers authenticate. */
+function modelTags(spec: ModelSpec): string[] {
+  return ['model', 'maas', spec.serving.type, spec.auth.type];
+}
+
 /**
  * The model's catalog entities: a `model-server` Component (linked to its InferenceService,
  * route and namespace, and set up for the Kubernetes tab) that provides an `openai` API. Both are
@@ -75,7 +90,7 @@ export function renderCatalogEntities(
   const names = modelObjectNames(spec.name);
   const url = modelUrl(spec);
   const system = spec.system ? { system: spec.system } : {};
-  const description = spec.description ? { description: spec.description } : {};
+  const description = spec.description || defaultDescription(spec);
   const namespace =
     spec.catalogNamespace === DEFAULT_NAMESPACE
       ? {}
@@ -87,7 +102,8 @@ export function renderCatalogEntities(
       metadata: {
         name: spec.name,
         ...namespace,
-        ...description,
+        description,
+        tags: modelTags(spec),
         annotations: {
           [MAAS_INFERENCE_SERVICE_ANNOTATION]: stringifyObjectRef({
             namespace: spec.namespace,
