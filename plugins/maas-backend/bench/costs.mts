@@ -1,0 +1,380 @@
+// Benchmark of the Costs endpoint, run on demand (no harness needed):
+//   yarn bench:costs     (= node plugins/maas-backend/bench/costs.mts)
+// Backfills a Prometheus of its own (Debian's prometheus and promtool) with 1,000 users x 20
+// models x 30 days of Limitador-shaped counters (authorized_calls and authorized_hits per user,
+// tier and route: 40,000 series, a sample every BENCH_STEP_SECONDS, default 3600), writes a
+// catalog of those 1,000 users in 50 teams under 5 departments, 20 model components and 5
+// Systems, starts the real backend (catalog, permission policy, maas plugin) on them, and prints
+// p50/p95 of GET /api/maas/costs over the 30 days: each request a window 15 s later than the one
+// before (nothing from the backend's Prometheus cache: Prometheus computes every answer), then
+// the same window again (the backend's cache, maas.prometheus.cacheTtlSeconds).
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const USERS = Number(process.env.BENCH_USERS ?? 1000);
+const MODELS = Number(process.env.BENCH_MODELS ?? 20);
+const DAYS = Number(process.env.BENCH_DAYS ?? 30);
+const STEP = Number(process.env.BENCH_STEP_SECONDS ?? 3600);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
+const TEAMS = 50;
+const DEPARTMENTS = 5;
+const SYSTEMS = 5;
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'maas-bench-costs-'));
+const children: ChildProcess[] = [];
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const userName = (u: number) => `bench-user-${pad(u, 4)}`;
+const modelName = (m: number) => `bench-model-${pad(m, 2)}`;
+const teamOf = (u: number) => u % TEAMS;
+const tierOf = (u: number) =>
+  u % 10 === 0 ? 'enterprise' : u % 10 < 4 ? 'premium' : 'free';
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  ms: number,
+) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+const seconds = (since: number) =>
+  `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** The counters as OpenMetrics, streamed (the file is ~100 bytes a sample). */
+async function writeOpenMetrics(file: string, end: number) {
+  const out = createWriteStream(file);
+  const write = (text: string) =>
+    out.write(text)
+      ? Promise.resolve()
+      : new Promise(r => out.once('drain', r));
+  const start = end - DAYS * 86400;
+  let samples = 0;
+  for (const metric of ['authorized_calls', 'authorized_hits']) {
+    await write(`# TYPE ${metric} unknown\n`);
+    for (let u = 0; u < USERS; u++) {
+      for (let m = 0; m < MODELS; m++) {
+        const name = `${metric}{group="${tierOf(
+          u,
+        )}",limitador_namespace="llm/${modelName(m)}-route",user="${userName(
+          u,
+        )}"}`;
+        const tokensPerCall = 100 + ((u * 7 + m * 13) % 400);
+        let value = 0;
+        const lines: string[] = [];
+        for (let t = start, i = 0; t <= end; t += STEP, i++) {
+          lines.push(`${name} ${value} ${t}`);
+          const calls = (u * 31 + m * 17 + i) % 7;
+          value +=
+            metric === 'authorized_calls' ? calls : calls * tokensPerCall;
+        }
+        samples += lines.length;
+        await write(`${lines.join('\n')}\n`);
+      }
+    }
+  }
+  await write('# EOF\n');
+  await new Promise(r => out.end(r));
+  return samples;
+}
+
+function catalogYaml(): string {
+  const docs: string[] = [];
+  for (let d = 0; d < DEPARTMENTS; d++) {
+    const teams = Array.from({ length: TEAMS }, (_, t) => t)
+      .filter(t => t % DEPARTMENTS === d)
+      .map(t => `bench-team-${pad(t, 2)}`);
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: bench-dept-${d}\nspec:\n  type: department\n  children: [${teams.join(
+        ', ',
+      )}]`,
+    );
+  }
+  for (let t = 0; t < TEAMS; t++) {
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: bench-team-${pad(
+        t,
+        2,
+      )}\n  annotations:\n    maas.kuadrant.io/team-leads: ${userName(
+        t,
+      )}\nspec:\n  type: team\n  parent: bench-dept-${
+        t % DEPARTMENTS
+      }\n  children: []`,
+    );
+  }
+  for (let u = 0; u < USERS; u++) {
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: ${userName(
+        u,
+      )}\nspec:\n  profile:\n    displayName: Bench User ${u}\n  memberOf: [bench-team-${pad(
+        teamOf(u),
+        2,
+      )}]`,
+    );
+  }
+  for (let s = 0; s < SYSTEMS; s++) {
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: bench-system-${s}\nspec:\n  owner: bench-dept-0`,
+    );
+  }
+  for (let m = 0; m < MODELS; m++) {
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${modelName(
+        m,
+      )}\n  annotations:\n    maas.kuadrant.io/inference-service: llm/${modelName(
+        m,
+      )}\n    maas.kuadrant.io/http-route: llm/${modelName(
+        m,
+      )}-route\nspec:\n  type: model-server\n  lifecycle: production\n  owner: bench-dept-0\n  system: bench-system-${
+        m % SYSTEMS
+      }`,
+    );
+  }
+  return `${docs.join('\n---\n')}\n`;
+}
+
+function start(name: string, command: string, args: string[]) {
+  const log = join(dir, `${name}.log`);
+  const child = spawn(command, args, {
+    cwd: root,
+    stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
+    detached: true,
+  });
+  children.push(child);
+  return log;
+}
+
+function stopAll() {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function timed(urls: string[], headers: Record<string, string>) {
+  const latencies: number[] = [];
+  let bytes = 0;
+  for (const url of urls) {
+    const t = performance.now();
+    const res = await fetch(url, { headers });
+    const body = await res.arrayBuffer();
+    if (res.status !== 200)
+      throw new Error(
+        `${url} answered ${res.status}: ${Buffer.from(body).toString()}`,
+      );
+    latencies.push(performance.now() - t);
+    bytes = body.byteLength;
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    bytes,
+  };
+}
+
+async function main() {
+  const end = Math.floor(Date.now() / 1000 / STEP) * STEP;
+  let t = Date.now();
+  const om = join(dir, 'costs.om.txt');
+  const samples = await writeOpenMetrics(om, end);
+  console.log(
+    `generated ${USERS * MODELS * 2} series, ${samples.toLocaleString(
+      'en-US',
+    )} samples in ${seconds(t)}`,
+  );
+  t = Date.now();
+  const data = join(dir, 'prometheus');
+  const promtool = spawnSync(
+    '/usr/bin/promtool',
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', om, data],
+    { encoding: 'utf8' },
+  );
+  if (promtool.status !== 0) throw new Error(`promtool: ${promtool.stderr}`);
+  rmSync(om);
+  console.log(`backfilled in ${seconds(t)}`);
+
+  t = Date.now();
+  const promPort = await freePort();
+  const promUrl = `http://127.0.0.1:${promPort}`;
+  writeFileSync(join(dir, 'prometheus.yml'), 'scrape_configs: []\n');
+  start('prometheus', '/usr/bin/prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${data}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    '--storage.tsdb.retention.time=400d',
+    '--log.level=warn',
+  ]);
+  await waitUntil(
+    'Prometheus ready',
+    async () => (await fetch(`${promUrl}/-/ready`)).ok,
+    120_000,
+  );
+  console.log(`Prometheus ready in ${seconds(t)}`);
+
+  const catalog = join(dir, 'catalog.yaml');
+  writeFileSync(catalog, catalogYaml());
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = join(dir, 'app-config.bench.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      backend: {
+        baseUrl,
+        listen: { port, host: '127.0.0.1' },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: join(dir, 'sqlite') },
+        },
+      },
+      catalog: { locations: [{ type: 'file', target: catalog }] },
+      maas: {
+        prometheus: { url: promUrl, timeoutMs: 30000, cacheTtlSeconds: 30 },
+      },
+    }),
+  );
+  t = Date.now();
+  const log = start('backend', 'yarn', [
+    'workspace',
+    'backend',
+    'start',
+    '--config',
+    join(root, 'app-config.yaml'),
+    '--config',
+    config,
+  ]);
+  await waitUntil(
+    `the backend (log: ${log})`,
+    async () => (await fetch(`${baseUrl}/api/maas/status`)).status === 401,
+    240_000,
+  );
+  const guest = await (
+    await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    })
+  ).json();
+  const headers = { authorization: `Bearer ${guest.backstageIdentity.token}` };
+  await waitUntil(
+    'the catalog to hold every user',
+    async () => {
+      const res = await fetch(
+        `${baseUrl}/api/catalog/entities/by-query?filter=kind=user&filter=kind=component&limit=1`,
+        { headers },
+      );
+      return ((await res.json()).totalItems ?? 0) >= USERS + MODELS;
+    },
+    600_000,
+  );
+  console.log(`backend up and catalog filled in ${seconds(t)}`);
+
+  const iso = (s: number) =>
+    new Date(s * 1000).toISOString().replace('.000', '');
+  const url = (shift: number) =>
+    `${baseUrl}/api/maas/costs?start=${iso(
+      end - DAYS * 86400 - shift,
+    )}&end=${iso(end - shift)}`;
+  const check = await (await fetch(url(0), { headers })).json();
+  if (check.users?.length !== USERS)
+    throw new Error(
+      `expected ${USERS} user rows, got ${JSON.stringify(check).slice(0, 300)}`,
+    );
+  console.log(
+    `a report: ${check.users.length} users, ${check.groups.length} groups, ${check.systems.length} systems, ` +
+      `${check.models.length} models; total ${check.total.calls.toLocaleString(
+        'en-US',
+      )} calls, ` +
+      `${check.total.cost} ${check.currency}`,
+  );
+  // Warm-up: the backend's code paths, Prometheus' page cache.
+  await timed(
+    [1, 2, 3].map(i => url(i * 15)),
+    headers,
+  );
+  const fresh = await timed(
+    Array.from({ length: REQUESTS }, (_, i) => url((i + 4) * 15)),
+    headers,
+  );
+  const cached = await timed(
+    Array.from({ length: REQUESTS }, () => url(0)),
+    headers,
+  );
+  const promOnly = await timed(
+    Array.from(
+      { length: 5 },
+      (_, i) =>
+        `${promUrl}/api/v1/query?query=${encodeURIComponent(
+          `sum by (user, group, limitador_namespace) (increase(authorized_calls{user!=""}[${
+            DAYS * 86400
+          }s]))`,
+        )}&time=${end - (i + 100) * 15}`,
+    ),
+    {},
+  );
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  console.log(
+    `\nGET /api/maas/costs, ${USERS} users x ${MODELS} models x ${DAYS} days (${REQUESTS} sequential requests each):`,
+  );
+  console.log(
+    `  computed by Prometheus each time: p50 ${ms(fresh.p50)}, p95 ${ms(
+      fresh.p95,
+    )} (${(fresh.bytes / 1024).toFixed(0)} KiB)`,
+  );
+  console.log(
+    `  from the backend's cache:         p50 ${ms(cached.p50)}, p95 ${ms(
+      cached.p95,
+    )}`,
+  );
+  console.log(
+    `  (Prometheus alone, one of the query's three increases: p50 ${ms(
+      promOnly.p50,
+    )}, p95 ${ms(promOnly.p95)})`,
+  );
+}
+
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+main()
+  .then(() => {
+    stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  })
+  .catch(error => {
+    stopAll();
+    console.error(`bench failed: ${error.message}; files kept in ${dir}`);
+    process.exitCode = 1;
+  });
