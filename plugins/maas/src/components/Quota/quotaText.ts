@@ -16,7 +16,8 @@ export function windowText(window: string): string {
 /** `74 s`, `3 m 5 s`, `1 h 2 m`. */
 export function durationText(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
+  // Seconds up to two minutes: "resets in 74 s" reads better than "1 m 14 s".
+  if (s < 120) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} m${s % 60 ? ` ${s % 60} s` : ''}`;
   const m = Math.floor((s % 3600) / 60);
   return `${Math.floor(s / 3600)} h${m ? ` ${m} m` : ''}`;
