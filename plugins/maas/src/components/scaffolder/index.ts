@@ -1,0 +1,3 @@
+export { ModelNameField } from './ModelNameField';
+export { TierLimitsField } from './TierLimitsField';
+export { modelNameFormField, tierLimitsFormField } from './fields';
