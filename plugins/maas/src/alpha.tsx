@@ -11,6 +11,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isMaasAvailable } from '@maas-portal/plugin-maas-common';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
@@ -44,6 +45,22 @@ const modelEntityCard = EntityCardBlueprint.make({
   params: {
     filter: isMaasAvailable,
     loader: () => import('./components/ModelCard').then(m => <m.ModelCard />),
+  },
+});
+
+/** The "Create model" template's fields (`ui:field: MaasModelName`, `ui:field: MaasTiers`). */
+const modelNameField = FormFieldBlueprint.make({
+  name: 'model-name',
+  params: {
+    field: () =>
+      import('./components/scaffolder').then(m => m.modelNameFormField),
+  },
+});
+const tierLimitsField = FormFieldBlueprint.make({
+  name: 'tier-limits',
+  params: {
+    field: () =>
+      import('./components/scaffolder').then(m => m.tierLimitsFormField),
   },
 });
 
@@ -144,6 +161,8 @@ export default createFrontendPlugin({
   },
   extensions: [
     maasApi,
+    modelNameField,
+    tierLimitsField,
     modelEntityCard,
     usageEntityContent,
     modelsPage,
