@@ -30,7 +30,12 @@ import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
 import { AttachedPolicy, computeHealth } from './computeHealth';
 import { buildExamples } from './buildExamples';
-import { authModeOf, routeView, servedModelName } from './readModelObjects';
+import {
+  authModeOf,
+  oidcIssuerOf,
+  routeView,
+  servedModelName,
+} from './readModelObjects';
 
 /** Which model to show: from an entity's annotations, or an InferenceService alone. */
 export interface ModelRef {
@@ -306,6 +311,7 @@ export class ModelService {
       health,
       url,
       authMode,
+      oidcIssuer: oidcIssuerOf(authPolicies),
       examples: url ? buildExamples({ url, modelName, authMode }) : undefined,
       cache: this.#state.age(),
     };

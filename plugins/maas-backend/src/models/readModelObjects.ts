@@ -37,6 +37,22 @@ export function authModeOf(policies: AuthPolicy[]): ModelView['authMode'] {
   return 'unknown';
 }
 
+/** The issuer of the first jwt authentication of the model's AuthPolicies (OIDC mode), if any. */
+export function oidcIssuerOf(policies: AuthPolicy[]): string | undefined {
+  for (const p of policies) {
+    for (const rules of [
+      p.spec?.rules,
+      p.spec?.defaults?.rules,
+      p.spec?.overrides?.rules,
+    ]) {
+      for (const method of Object.values(rules?.authentication ?? {})) {
+        if (method.jwt?.issuerUrl) return method.jwt.issuerUrl;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** The name clients send as `model`: vLLM's --served-model-name or the simulator's --model. */
 export function servedModelName(
   isvc: InferenceService | undefined,

@@ -73,6 +73,8 @@ export interface ModelView {
   /** The public URL, through the Gateway. */
   url?: string;
   authMode: 'api-key' | 'oidc' | 'none' | 'unknown';
+  /** The issuer whose tokens an OIDC model accepts (its AuthPolicy's `jwt.issuerUrl`). */
+  oidcIssuer?: string;
   examples?: ModelExamples;
   cache: CacheAge;
 }
