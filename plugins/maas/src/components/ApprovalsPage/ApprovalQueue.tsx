@@ -1,5 +1,4 @@
 import { Progress, Table, TableColumn } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { Box, Checkbox, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { KeyRequest, KeyRequestState } from '@maas-portal/plugin-maas-common';

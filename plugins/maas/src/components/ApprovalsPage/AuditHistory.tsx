@@ -7,13 +7,11 @@ import {
   maasAuditReadPermission,
 } from '@maas-portal/plugin-maas-common';
 import { formatDateTime } from '../../format/dates';
-import { readableUser } from '../../format/entityRefs';
 import { useAuditEvents } from '../../hooks/useAuditEvents';
 import { ErrorAlert } from '../ErrorAlert';
-import { ModelLink } from '../table/ModelLink';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
-import { describeAction, describeDetails, describeSubject } from './auditText';
+import { AuditSentence, auditSentenceText } from './AuditSentence';
 
 const AUDIT_LIMIT = 500;
 
@@ -23,36 +21,15 @@ const columns: TableColumn<AuditEvent>[] = [
     field: 'at',
     render: e => formatDateTime(e.at),
     defaultSort: 'desc',
-  },
-  { title: 'Who', field: 'actor', render: e => readableUser(e.actor) },
-  { title: 'Did', field: 'action', render: e => describeAction(e.action) },
-  {
-    title: 'On',
-    field: 'subject.id',
-    render: e => (
-      <span title={`${e.subject.type} ${e.subject.id}`}>
-        {describeSubject(e.subject)}
-      </span>
-    ),
+    cellStyle: { whiteSpace: 'nowrap' },
   },
   {
-    title: 'Model',
-    field: 'entityRef',
-    render: e => <ModelLink entityRef={e.entityRef} />,
-  },
-  {
-    title: 'Change',
-    field: 'toState',
-    render: e =>
-      e.fromState || e.toState
-        ? `${e.fromState ?? '—'} → ${e.toState ?? '—'}`
-        : '',
-  },
-  {
-    title: 'Details',
-    field: 'details',
+    title: 'What happened',
+    field: 'action',
     sorting: false,
-    render: e => describeDetails(e.details),
+    customFilterAndSearch: (term: string, e: AuditEvent) =>
+      auditSentenceText(e).toLowerCase().includes(term.toLowerCase()),
+    render: e => <AuditSentence event={e} />,
   },
 ];
 
@@ -80,7 +57,10 @@ function AuditTable() {
   );
 }
 
-/** Who changed which key or request, and when; for holders of maas.audit.read. */
+/**
+ * Who changed which key or request, and when, as sentences with users and models linked; the
+ * raw ids in a tooltip. For holders of maas.audit.read.
+ */
 export function AuditHistory() {
   const permission = usePermission({ permission: maasAuditReadPermission });
   if (permission.loading) return <Progress />;

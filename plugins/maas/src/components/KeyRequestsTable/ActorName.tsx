@@ -9,10 +9,14 @@ const PORTAL_ACTORS: Record<string, string> = {
 
 /**
  * Who acted: a user, by the display name the catalog has for them, linked to their page; the
- * portal itself in words.
+ * portal itself in words (with a capital at the `start` of a sentence).
  */
-export function ActorName(props: { actor: string }) {
-  const { actor } = props;
-  if (PORTAL_ACTORS[actor]) return <>{PORTAL_ACTORS[actor]}</>;
+export function ActorName(props: { actor: string; start?: boolean }) {
+  const { actor, start } = props;
+  const portal = PORTAL_ACTORS[actor];
+  if (portal)
+    return (
+      <>{start ? portal.charAt(0).toUpperCase() + portal.slice(1) : portal}</>
+    );
   return <EntityRefLink entityRef={actor} defaultKind="user" />;
 }
