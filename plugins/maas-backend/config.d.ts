@@ -29,6 +29,15 @@ export interface Config {
      * @visibility frontend
      */
     scheme?: 'http' | 'https';
+    /** Models whose callers authenticate with OpenID Connect tokens. */
+    oidc?: {
+      /**
+       * The OAuth client people get model tokens with (a public client that allows the device
+       * flow), shown on an OIDC model's Usage tab with the issuer from the model's AuthPolicy.
+       * @visibility frontend
+       */
+      clientId?: string;
+    };
     /**
      * Groups whose members may do everything in the suite (approve keys, see all usage and the
      * audit history). Read by the portal's example permission policy (packages/backend); a
