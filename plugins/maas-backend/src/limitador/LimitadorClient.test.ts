@@ -102,7 +102,7 @@ describe('HttpLimitadorClient against the documented GET /counters/{namespace}',
       url: `http://127.0.0.1:${port}`,
       timeoutMs: 2000,
     });
-    const error = await client.counters('llm/x').catch(e => e as Error);
+    const error = (await client.counters('llm/x').catch(e => e)) as Error;
     expect(error.message).toMatch(
       /Limitador \(maas\.limitador\.url\) is unreachable \(ECONNREFUSED\)/,
     );
