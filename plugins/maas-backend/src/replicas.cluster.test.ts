@@ -77,7 +77,7 @@ describe('two replicas on one PostgreSQL', () => {
             data: {
               maas: {
                 cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-                keys: { namespace: ns, maxActivePerUserAndModel: 100 },
+                keys: { namespace: ns, maxActivePerUserAndModel: 1000 },
               },
             },
           }),
@@ -211,6 +211,29 @@ describe('two replicas on one PostgreSQL', () => {
     );
     const statuses = reveals.map(r => r.status).sort();
     expect(statuses).toEqual([200, ...Array(19).fill(409)]);
+  });
+
+  it('200 parallel key requests, alternated: 200 records, no 5xx', async () => {
+    const users = Array.from(
+      { length: 20 },
+      (_, i) => `user:default/load-${i}`,
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, n) =>
+        request(replica(n))
+          .post('/api/maas/keys/requests')
+          .set(as(users[n % users.length]))
+          .send({ entityRef: QWEN, tier: 'premium', reason: `load ${n}` }),
+      ),
+    );
+    expect(answers.filter(a => a.status >= 500)).toEqual([]);
+    expect(answers.map(a => a.status)).toEqual(Array(200).fill(201));
+    const ids = new Set(answers.map(a => a.body.request.id));
+    expect(ids.size).toBe(200);
+    const [{ n }] = await pools[0]('maas_key_requests')
+      .whereIn('user_entity_ref', users)
+      .count({ n: '*' });
+    expect(Number(n)).toBe(200);
   });
 
   it('pages a list the same on either replica: a cursor from one works on the other', async () => {
