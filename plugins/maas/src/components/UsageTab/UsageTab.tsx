@@ -13,6 +13,7 @@ import { useBinding } from '../../hooks/useBinding';
 import { useModel } from '../../hooks/useModel';
 import { useModelTiers } from '../../hooks/useModelTiers';
 import { ErrorAlert } from '../ErrorAlert';
+import { OidcAccess } from '../OidcAccess';
 import { tierChoices } from '../TierSelect';
 import { EndpointCard } from './EndpointCard';
 import { HealthCard } from './HealthCard';
@@ -92,11 +93,15 @@ export function UsageTab() {
         <TiersCard tiers={tiers} />
       </Grid>
       <Grid item xs={12} lg={7}>
-        <ModelKeysCard
-          entityRef={entityRef}
-          modelName={model.value.modelName}
-          tiers={choices}
-        />
+        {model.value.authMode === 'oidc' ? (
+          <OidcAccess model={model.value} />
+        ) : (
+          <ModelKeysCard
+            entityRef={entityRef}
+            modelName={model.value.modelName}
+            tiers={choices}
+          />
+        )}
       </Grid>
       {binding.value?.canSeeOutsideKeys && (
         <Grid item xs={12}>

@@ -1,0 +1,1 @@
+export { OidcAccess } from './OidcAccess';
