@@ -16,21 +16,46 @@ import {
   withTimeout,
 } from '@maas-portal/plugin-maas-node';
 
-/** The label sets by which `policies` select API-key Secrets. */
-export function apiKeySelectors(
-  policies: AuthPolicy[],
-): Array<Record<string, string>> {
+/**
+ * How one API-key rule of an AuthPolicy finds its Secrets: by labels, and where Authorino looks
+ * for them: only in its AuthConfig's namespace (the Kuadrant namespace, where kuadrant-operator
+ * writes every AuthConfig), or in every namespace with `allNamespaces: true` (FACTS.md "Where
+ * Authorino looks for API-key Secrets").
+ */
+export interface ApiKeySelector {
+  matchLabels: Record<string, string>;
+  allNamespaces: boolean;
+}
+
+/** The API-key rules of `policies`, in `rules`, `defaults.rules` and `overrides.rules`. */
+export function apiKeySelectors(policies: AuthPolicy[]): ApiKeySelector[] {
   return policies.flatMap(policy =>
-    Object.values(policy.spec?.rules?.authentication ?? {})
-      .map(rule => rule.apiKey?.selector?.matchLabels)
-      .filter((labels): labels is Record<string, string> => !!labels),
+    [
+      policy.spec?.rules,
+      policy.spec?.defaults?.rules,
+      policy.spec?.overrides?.rules,
+    ]
+      .flatMap(rules => Object.values(rules?.authentication ?? {}))
+      .flatMap(rule => {
+        const labels = rule.apiKey?.selector?.matchLabels;
+        // An empty selector would select every Secret: no rule Authorino would run as meant.
+        if (!labels || Object.keys(labels).length === 0) return [];
+        return [
+          {
+            matchLabels: labels,
+            allNamespaces: rule.apiKey?.allNamespaces === true,
+          },
+        ];
+      }),
   );
 }
 
 /**
- * API-key Secrets that a model's AuthPolicy selects but that the portal did not issue (made by
+ * API-key Secrets that a model's AuthPolicy accepts but that the portal did not issue (made by
  * hand or by another tool before the model was adopted): listed for admins, who may revoke them.
- * Only the keys namespace is read, where Authorino looks for keys (see the suite's FACTS).
+ * Read where Authorino reads them: the AuthConfig's namespace (the Kuadrant namespace, which is
+ * also the portal's keys namespace, `maas.keys.namespace`) for a rule with `allNamespaces: false`,
+ * every namespace for one with `allNamespaces: true`.
  */
 export class OutsideKeys {
   readonly #api: CoreV1Api;
@@ -40,6 +65,7 @@ export class OutsideKeys {
   constructor(options: {
     kubeConfig: KubeConfig;
     timeoutMs: number;
+    /** The AuthConfigs' namespace: the Kuadrant namespace, `maas.keys.namespace`. */
     namespace: string;
   }) {
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
@@ -47,9 +73,9 @@ export class OutsideKeys {
     this.#namespace = options.namespace;
   }
 
-  async list(selectors: Array<Record<string, string>>): Promise<OutsideKey[]> {
+  async list(selectors: ApiKeySelector[]): Promise<OutsideKey[]> {
     return (await this.#selected(selectors)).map(secret => ({
-      namespace: this.#namespace,
+      namespace: secret.metadata!.namespace!,
       name: secret.metadata!.name!,
       userId:
         secret.metadata?.annotations?.[KUADRANT_KEY_SECRET.userIdAnnotation],
@@ -61,59 +87,80 @@ export class OutsideKeys {
     }));
   }
 
-  /** Deletes one such Secret: only one the selectors match and the portal does not manage. */
-  async revoke(
-    name: string,
-    selectors: Array<Record<string, string>>,
-  ): Promise<void> {
-    const found = (await this.#selected(selectors)).find(
+  /** Deletes one such Secret: only one the selectors accept and the portal does not manage. */
+  async revoke(name: string, selectors: ApiKeySelector[]): Promise<void> {
+    const found = (await this.#selected(selectors)).filter(
       s => s.metadata?.name === name,
     );
-    if (!found) {
+    if (found.length === 0) {
       throw new NotFoundError(
-        `No key Secret ${
-          this.#namespace
-        }/${name} made outside the portal selects this model`,
+        `No key Secret ${name} made outside the portal selects this model (looked in ${this.#places(
+          selectors,
+        )})`,
       );
     }
-    await this.#call(`delete Secret ${this.#namespace}/${name}`, () =>
+    if (found.length > 1) {
+      throw new ConflictError(
+        `Several key Secrets named ${name} select this model (in namespaces ${found
+          .map(s => s.metadata!.namespace)
+          .join(', ')}); delete the one you mean with kubectl`,
+      );
+    }
+    const [secret] = found;
+    const namespace = secret.metadata!.namespace!;
+    await this.#call(`delete Secret ${namespace}/${name}`, namespace, () =>
       this.#api.deleteNamespacedSecret({
-        namespace: this.#namespace,
+        namespace,
         name,
-        body: { preconditions: { uid: found.metadata!.uid } },
+        body: { preconditions: { uid: secret.metadata!.uid } },
       }),
     );
   }
 
-  async #selected(
-    selectors: Array<Record<string, string>>,
-  ): Promise<V1Secret[]> {
+  #places(selectors: ApiKeySelector[]): string {
+    return selectors.some(s => s.allNamespaces)
+      ? 'every namespace'
+      : `namespace ${this.#namespace}`;
+  }
+
+  async #selected(selectors: ApiKeySelector[]): Promise<V1Secret[]> {
     const found = new Map<string, V1Secret>();
     for (const selector of selectors) {
-      const labelSelector = Object.entries(selector)
+      const labelSelector = Object.entries(selector.matchLabels)
         .map(([label, value]) => `${label}=${value}`)
         .join(',');
-      if (!labelSelector) continue;
-      const secrets = await this.#call(
-        `list Secrets in ${this.#namespace}`,
-        () =>
-          this.#api.listNamespacedSecret({
-            namespace: this.#namespace,
-            labelSelector,
-          }),
-      );
+      const secrets = selector.allNamespaces
+        ? await this.#call('list Secrets in every namespace', undefined, () =>
+            this.#api.listSecretForAllNamespaces({ labelSelector }),
+          )
+        : await this.#call(
+            `list Secrets in ${this.#namespace}`,
+            this.#namespace,
+            () =>
+              this.#api.listNamespacedSecret({
+                namespace: this.#namespace,
+                labelSelector,
+              }),
+          );
       for (const secret of secrets.items) {
         if (
           secret.metadata?.labels?.[MAAS_KEY_LABELS.managedBy] !==
           MAAS_FIELD_MANAGER
         )
-          found.set(secret.metadata!.name!, secret);
+          found.set(
+            `${secret.metadata!.namespace}/${secret.metadata!.name}`,
+            secret,
+          );
       }
     }
     return [...found.values()];
   }
 
-  async #call<T>(what: string, call: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    what: string,
+    namespace: string | undefined,
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await withTimeout(
         call(),
@@ -123,7 +170,7 @@ export class OutsideKeys {
     } catch (error) {
       const failure = describeKubeError(error, {
         verb: what.split(' ')[0],
-        namespace: this.#namespace,
+        ...(namespace ? { namespace } : {}),
       });
       if (failure.type === 'conflict')
         throw new ConflictError(`${what}: it changed meanwhile; try again`);

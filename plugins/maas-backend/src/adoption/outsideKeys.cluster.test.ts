@@ -1,12 +1,24 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import {
+  apiKeyAuthentication,
+  authConfigHostForRoute,
+  authorize,
   createTestNamespace,
   deleteTestNamespace,
   eventually,
+  harnessEnv,
   harnessKubeConfig,
+  routeAuthPolicy,
+  waitForPolicy,
 } from '@maas-portal/harness/testing';
+import { AuthPolicy } from '@maas-portal/plugin-maas-node';
 import {
   AUTH_POLICY,
   HTTP_ROUTE,
@@ -30,6 +42,7 @@ import {
   startMaasBackend,
   TestBackendServer,
 } from '../__testUtils__/startMaasBackend';
+import { apiKeySelectors, OutsideKeys } from './OutsideKeys';
 
 const SEED = 'component:default/seed';
 
@@ -155,7 +168,7 @@ describe('keys made outside the portal, on the harness', () => {
       const res = await revoke(ADMIN, name);
       expect([res.status, res.body.error.message]).toEqual([
         404,
-        `No key Secret ${ns}/${name} made outside the portal selects this model`,
+        `No key Secret ${name} made outside the portal selects this model (looked in namespace ${ns})`,
       ]);
     }
     expect((await revoke(ADMIN, 'by-hand')).status).toBe(204);
@@ -167,4 +180,179 @@ describe('keys made outside the portal, on the harness', () => {
     ).toEqual(expect.arrayContaining(['another-model', 'by-portal']));
     expect((await list(ADMIN)).body).toEqual([]);
   });
+});
+
+/*
+ * The real kuadrant-operator writes each AuthConfig into the Kuadrant namespace, and the real
+ * Authorino reads a rule's key Secrets there, or everywhere with `allNamespaces: true`: what
+ * OutsideKeys lists must be exactly what Authorino accepts.
+ */
+describe('keys made outside the portal, where the real Authorino looks for them', () => {
+  const KUADRANT_NAMESPACE = 'kuadrant-system';
+  let kc: KubeConfig;
+  let core: CoreV1Api;
+  let objects: KubernetesObjectApi;
+  let ns: string;
+  let other: string;
+  const hosts: Record<string, string> = {};
+  const policies: Record<string, AuthPolicy> = {};
+  /** Secrets this test made in the shared Kuadrant namespace, deleted at the end. */
+  const shared: string[] = [];
+
+  const apply = (object: object) =>
+    objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      'outside-keys-test',
+      true,
+      'application/apply-patch+yaml' as any,
+    );
+
+  /** A model's route on the test Gateway and its AuthPolicy, accepting keys labelled for it. */
+  async function model(name: string, allNamespaces: boolean) {
+    await apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: `${name}-route`, namespace: ns },
+      spec: {
+        parentRefs: [{ name: 'gw', namespace: ns }],
+        hostnames: [`${name}.${ns}.local`],
+        rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }],
+      },
+    });
+    const authentication = apiKeyAuthentication({
+      'outside-test': `${ns}-${name}`,
+    });
+    authentication.apiKey.allNamespaces = allNamespaces;
+    policies[name] = (await apply(
+      routeAuthPolicy(
+        { name: `${name}-auth`, namespace: ns },
+        `${name}-route`,
+        {
+          authentication: { 'api-key-users': authentication },
+        },
+      ),
+    )) as AuthPolicy;
+    await waitForPolicy(
+      'AuthPolicy',
+      { namespace: ns, name: `${name}-auth` },
+      { timeoutMs: 90_000, kc },
+    );
+    hosts[name] = await authConfigHostForRoute(
+      { namespace: ns, name: `${name}-route` },
+      { timeoutMs: 30_000, kc },
+    );
+  }
+
+  /** A key made by hand for `forModel`, in `namespace`, as Authorino's docs show it. */
+  async function handMadeKey(
+    namespace: string,
+    forModel: string,
+    name: string,
+  ) {
+    await core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: {
+          name,
+          labels: {
+            'outside-test': `${ns}-${forModel}`,
+            'authorino.kuadrant.io/managed-by': 'authorino',
+          },
+          annotations: { 'secret.kuadrant.io/user-id': name },
+        },
+        stringData: { api_key: `value-of-${name}` },
+      },
+    });
+    if (namespace === KUADRANT_NAMESPACE) shared.push(name);
+  }
+
+  beforeAll(async () => {
+    harnessEnv('MAAS_HARNESS_AUTHORINO_URL');
+    kc = harnessKubeConfig();
+    core = kc.makeApiClient(CoreV1Api);
+    objects = KubernetesObjectApi.makeApiClient(kc);
+    ns = await createTestNamespace(kc, 'outside-where');
+    other = await createTestNamespace(kc, 'outside-else');
+    await apply({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'gw', namespace: ns },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [
+          {
+            name: 'http',
+            hostname: `*.${ns}.local`,
+            port: 80,
+            protocol: 'HTTP',
+          },
+        ],
+      },
+    });
+    await model('local', false);
+    await model('wide', true);
+    await handMadeKey(KUADRANT_NAMESPACE, 'local', `${ns}-local-kuadrant`);
+    await handMadeKey(ns, 'local', `${ns}-local-model-ns`);
+    await handMadeKey(KUADRANT_NAMESPACE, 'wide', `${ns}-wide-kuadrant`);
+    await handMadeKey(other, 'wide', `${ns}-wide-elsewhere`);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const name of shared)
+      await core
+        .deleteNamespacedSecret({ namespace: KUADRANT_NAMESPACE, name })
+        .catch(() => undefined);
+    if (kc && ns) await deleteTestNamespace(kc, ns);
+    if (kc && other) await deleteTestNamespace(kc, other);
+  });
+
+  it.each([
+    [
+      'allNamespaces: false, the AuthConfig namespace only',
+      'local',
+      ['kuadrant-system/{ns}-local-kuadrant'],
+      ['{ns}/{ns}-local-model-ns'],
+    ],
+    [
+      'allNamespaces: true, every namespace',
+      'wide',
+      ['kuadrant-system/{ns}-wide-kuadrant', '{other}/{ns}-wide-elsewhere'],
+      [],
+    ],
+  ])(
+    '%s: lists exactly the keys Authorino accepts',
+    async (_, name, accepted, refused) => {
+      const fill = (s: string) =>
+        s.replace(/\{ns\}/g, ns).replace(/\{other\}/g, other);
+      const outside = new OutsideKeys({
+        kubeConfig: kc,
+        timeoutMs: 10_000,
+        namespace: KUADRANT_NAMESPACE,
+      });
+      const selectors = apiKeySelectors([policies[name]]);
+      expect(selectors).toEqual([
+        {
+          matchLabels: { 'outside-test': `${ns}-${name}` },
+          allNamespaces: name === 'wide',
+        },
+      ]);
+      const listed = (await outside.list(selectors))
+        .map(k => `${k.namespace}/${k.name}`)
+        .sort();
+      expect(listed).toEqual(accepted.map(fill).sort());
+      const statusOf = (secret: string) =>
+        authorize({
+          host: hosts[name],
+          authorization: `APIKEY value-of-${secret.split('/')[1]}`,
+        }).then(r => r.status);
+      await eventually(async () => {
+        for (const secret of accepted.map(fill))
+          expect([secret, await statusOf(secret)]).toEqual([secret, 200]);
+        for (const secret of refused.map(fill))
+          expect([secret, await statusOf(secret)]).toEqual([secret, 401]);
+      }, 30_000);
+    },
+  );
 });
