@@ -67,6 +67,14 @@ export interface ApiKey {
   revealed: boolean;
   /** Last use seen in the metrics (the user's last call on the model), when they allow it. */
   lastUsedAt?: string;
+  /**
+   * Whether the metrics were asked: `seen` (lastUsedAt is set), `not-seen` (no call by the key's
+   * user on the model in the 7 days looked at), `unknown` (the metrics cannot tell; see
+   * lastUseNote). Absent when the portal has no Prometheus.
+   */
+  lastUse?: 'seen' | 'not-seen' | 'unknown';
+  /** Why the last use reads as it does, in words, e.g. that the gateway counts per user, not per key. */
+  lastUseNote?: string;
 }
 
 /** The value of a key, returned exactly once. */
