@@ -76,10 +76,10 @@ export async function startScaffolder(
   const signalled: ModelCatalogChanged[] = [];
   const catalog = catalogServiceMock({ entities: [loadCreateModelTemplate()] });
   const getEntityByRef = catalog.getEntityByRef.bind(catalog);
-  catalog.getEntityByRef = async (ref, options) =>
+  catalog.getEntityByRef = async (ref, request) =>
     signalled.some(s => s.entityRef === ref)
       ? ({ kind: 'Component', metadata: { name: String(ref) } } as Entity)
-      : getEntityByRef(ref, options);
+      : getEntityByRef(ref, request);
   const fakeCatalogModule = createBackendModule({
     pluginId: 'scaffolder',
     moduleId: 'test-fake-maas-catalog-module',

@@ -78,7 +78,7 @@ describe('shapeRefusals', () => {
     const runtime = byKind(objects, 'ServingRuntime');
     runtime.spec.volumes[0].hostPath = { path: '/' };
     runtime.metadata.ownerReferences = [];
-    runtime.metadata.labels['team'] = 'x';
+    runtime.metadata.labels.team = 'x';
     expect(shapeRefusals(objects, shape)).toEqual([
       'ServingRuntime llm/qwen3-vllm: metadata.ownerReferences is not a field Create model writes',
       'ServingRuntime llm/qwen3-vllm: metadata.labels.team is not a field Create model writes',
