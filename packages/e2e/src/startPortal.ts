@@ -61,6 +61,8 @@ export async function startPortal(options: {
   prometheusUrl: string;
   appPort: number;
   backendPort: number;
+  /** More of the `maas` config section, e.g. `limitador: { url }`. */
+  maas?: Record<string, unknown>;
 }): Promise<Portal> {
   const dir = mkdtempSync(join(tmpdir(), 'maas-e2e-portal-'));
   const appUrl = `http://127.0.0.1:${options.appPort}`;
@@ -93,6 +95,7 @@ export async function startPortal(options: {
         prometheus: { url: options.prometheusUrl },
         // One signed-in guest, an admin, requests and approves: a single-admin install.
         approvals: { allowSelfApproval: true },
+        ...options.maas,
       },
     }),
   );
