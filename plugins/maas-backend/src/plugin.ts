@@ -170,7 +170,12 @@ export const maasPlugin = createBackendPlugin({
                   namespace: config.keys.namespace,
                 })
               : undefined,
-            lastUse: createLastUseLookup({ models, usage, logger }),
+            lastUse: createLastUseLookup({
+              models,
+              usage,
+              logger,
+              metrics: !!prometheus,
+            }),
           }),
         );
       },

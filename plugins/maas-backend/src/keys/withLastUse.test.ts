@@ -42,11 +42,16 @@ describe('createLastUseLookup', () => {
       { key: keys[0], user: 'jane', limitadorNamespace: 'llm/qwen3-route' },
       { key: keys[1], user: 'john', limitadorNamespace: 'llm/qwen3-route' },
     ]);
-    expect(result.map(k => k.lastUsedAt)).toEqual([
-      '2025-11-24T16:00:00.000Z',
-      undefined,
-      undefined,
+    expect(result.map(k => [k.lastUsedAt, k.lastUse])).toEqual([
+      ['2025-11-24T16:00:00.000Z', 'seen'],
+      [undefined, 'not-seen'],
+      [undefined, 'unknown'],
     ]);
+    // An empty last use says why: no call in the metrics, or no route to count calls on.
+    expect(result[1].lastUseNote).toBe(
+      'No call by john on this model in the metrics of the last 7 days. The gateway counts calls per user (john), not per key: your keys for this model share it.',
+    );
+    expect(result[2].lastUseNote).toMatch(/The model has no HTTPRoute/);
   });
 
   it('leaves the keys as they are when Prometheus fails, and says why in the log', async () => {
@@ -60,9 +65,28 @@ describe('createLastUseLookup', () => {
       logger,
     });
     const keys = [key('a', 'llm/qwen3', 'user:default/jane')];
-    expect(await lookup(keys)).toEqual(keys);
+    expect(await lookup(keys)).toEqual([
+      {
+        ...keys[0],
+        lastUse: 'unknown',
+        lastUseNote: 'The metrics could not be read just now.',
+      },
+    ]);
     expect(logger.warn).toHaveBeenCalledWith(
       'Last use of keys not shown: Prometheus at x is unreachable',
     );
+  });
+
+  it('gives no verdict when the portal has no Prometheus', async () => {
+    const lastCalls = jest.fn();
+    const lookup = createLastUseLookup({
+      models,
+      usage: { lastCalls } as unknown as UsageService,
+      logger: mockServices.logger.mock(),
+      metrics: false,
+    });
+    const keys = [key('a', 'llm/qwen3', 'user:default/jane')];
+    expect(await lookup(keys)).toEqual(keys);
+    expect(lastCalls).not.toHaveBeenCalled();
   });
 });

@@ -4,19 +4,25 @@ import { ModelService } from '../models/ModelService';
 import { UsageService } from '../usage/UsageService';
 import { gatewayUserId } from './gatewayUserId';
 
+/** How far back the metrics are asked for a last call (UsageService.lastCalls). */
+const LOOKED_BACK = '7 days';
+
 /**
  * Fills in `lastUsedAt` of keys: the last call of the key's user on the key's model, from
- * Limitador's metrics (keys of one user share the user id the gateway counts by). Keys stay as
- * they are when Prometheus, the model's route or per-user labels are missing.
+ * Limitador's metrics, and says in `lastUse` / `lastUseNote` what an empty one means. The gateway
+ * counts per user (`secret.kuadrant.io/user-id`), not per key: a user's keys for one model share
+ * their last use. Keys stay without a verdict when the portal has no Prometheus.
  */
 export function createLastUseLookup(options: {
   models?: ModelService;
   usage: UsageService;
   logger: LoggerService;
+  /** Whether `maas.prometheus.url` is set: without it nothing can be known. */
+  metrics?: boolean;
 }): (keys: ApiKey[]) => Promise<ApiKey[]> {
-  const { models, usage, logger } = options;
+  const { models, usage, logger, metrics = true } = options;
   return async keys => {
-    if (!models || keys.length === 0) return keys;
+    if (!models || !metrics || keys.length === 0) return keys;
     const routeOf = new Map<string, string | undefined>();
     const pairs: Array<{
       key: ApiKey;
@@ -44,15 +50,36 @@ export function createLastUseLookup(options: {
       lastCalls = await usage.lastCalls(pairs);
     } catch (error) {
       logger.warn(`Last use of keys not shown: ${(error as Error).message}`);
-      return keys;
+      return keys.map(key => ({
+        ...key,
+        lastUse: 'unknown',
+        lastUseNote: 'The metrics could not be read just now.',
+      }));
     }
-    return keys.map(key => {
+    return keys.map((key): ApiKey => {
       const pair = pairs.find(p => p.key === key);
-      const seconds =
-        pair && lastCalls.get(`${pair.user}|${pair.limitadorNamespace}`);
+      if (!pair) {
+        return {
+          ...key,
+          lastUse: 'unknown',
+          lastUseNote:
+            'The model has no HTTPRoute, so the gateway counts no calls for it.',
+        };
+      }
+      const seconds = lastCalls.get(`${pair.user}|${pair.limitadorNamespace}`);
+      const perUser = `The gateway counts calls per user (${pair.user}), not per key: your keys for this model share it.`;
       return seconds
-        ? { ...key, lastUsedAt: new Date(seconds * 1000).toISOString() }
-        : key;
+        ? {
+            ...key,
+            lastUsedAt: new Date(seconds * 1000).toISOString(),
+            lastUse: 'seen',
+            lastUseNote: perUser,
+          }
+        : {
+            ...key,
+            lastUse: 'not-seen',
+            lastUseNote: `No call by ${pair.user} on this model in the metrics of the last ${LOOKED_BACK}. ${perUser}`,
+          };
     });
   };
 }
