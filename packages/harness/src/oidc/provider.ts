@@ -21,6 +21,7 @@ import {
   SHORT_LIVED_CLIENT_ID,
   SHORT_TOKEN_SECONDS,
 } from './clients.ts';
+import { deviceFlowPages } from './devicePages.ts';
 import { handleInteraction } from './loginPage.ts';
 import { OIDC_USERS } from './users.ts';
 import type { OidcUser } from './users.ts';
@@ -123,7 +124,7 @@ async function configuration(backstageSecret: string): Promise<Configuration> {
     },
     features: {
       devInteractions: { enabled: false },
-      deviceFlow: { enabled: true },
+      deviceFlow: { enabled: true, ...deviceFlowPages },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -215,6 +216,8 @@ export async function startOidcProvider(options: {
       MAAS_OIDC_CLIENT_ID: BACKSTAGE_CLIENT_ID,
       MAAS_OIDC_CLIENT_SECRET: backstageSecret,
       MAAS_OIDC_MODELS_CLIENT_ID: MODELS_CLIENT_ID,
+      // Backstage's oidc sign-in keeps its state in a session cookie signed with this (auth.session.secret).
+      MAAS_AUTH_SESSION_SECRET: crypto.randomBytes(24).toString('base64url'),
     },
     stop: () =>
       new Promise<void>(resolve => {
