@@ -167,3 +167,46 @@ describe('KeysTable: key names', () => {
     expect(onChanged).toHaveBeenCalled();
   });
 });
+
+describe('KeysTable: last used', () => {
+  it('says what an empty last use means, with the reason on hover', async () => {
+    await renderWithApis(
+      <KeysTable
+        title="Keys"
+        keys={[
+          apiKey({
+            id: 'k-seen',
+            displayPrefix: 'maas_Seen',
+            lastUsedAt: '2025-01-03T10:00:00Z',
+            lastUse: 'seen',
+          }),
+          apiKey({
+            id: 'k-idle',
+            displayPrefix: 'maas_Idle',
+            lastUsedAt: undefined,
+            lastUse: 'not-seen',
+            lastUseNote:
+              'No call by alice on this model in the metrics of the last 7 days.',
+          }),
+          apiKey({
+            id: 'k-none',
+            displayPrefix: 'maas_None',
+            lastUsedAt: undefined,
+          }),
+        ]}
+        onChanged={jest.fn()}
+      />,
+      {},
+    );
+    const row = async (prefix: string) =>
+      (await screen.findByText(prefix)).closest('tr')!;
+    expect(await row('maas_Idle')).toHaveTextContent('not in 7 days');
+    expect(
+      screen.getByLabelText(/^not in 7 days\. No call by alice/),
+    ).toBeInTheDocument();
+    expect(await row('maas_Seen')).not.toHaveTextContent('not in 7 days');
+    expect(
+      within(await row('maas_None')).getAllByText('—').length,
+    ).toBeGreaterThan(0);
+  });
+});

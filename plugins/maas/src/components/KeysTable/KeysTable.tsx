@@ -4,6 +4,7 @@ import { ApiKey, IssuedKey } from '@maas-portal/plugin-maas-common';
 import { ReactNode, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { maasApiRef } from '../../api/MaasApi';
+import { MorePages } from '../../hooks/useMaasPages';
 import { ChangeTierDialog } from '../ChangeTierDialog';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { KeyRevealDialog } from '../KeyReveal';
@@ -13,6 +14,7 @@ import { useRowAction } from '../table/useRowAction';
 import { TierChoice } from '../TierSelect';
 import { CONFIRMATIONS, KeyActionKind, KeyActions } from './KeyActions';
 import { KeyStateLabel } from './KeyStateLabel';
+import { LastUse } from './LastUse';
 import { RenameKeyDialog } from './RenameKeyDialog';
 
 export interface KeysTableProps {
@@ -30,6 +32,8 @@ export interface KeysTableProps {
   tiers?: TierChoice[];
   /** Inside a card: no card of its own. */
   embedded?: boolean;
+  /** The next page of keys from the backend, while there is one. */
+  more?: MorePages;
 }
 
 const CONFIRMED_ACTIONS = ['revoke', 'rotate'] as const;
@@ -107,7 +111,11 @@ export function KeysTable(props: KeysTableProps) {
       },
       dateColumn<ApiKey>('Created', 'createdAt'),
       dateColumn<ApiKey>('Expires', 'expiresAt'),
-      dateColumn<ApiKey>('Last used', 'lastUsedAt'),
+      {
+        title: 'Last used',
+        field: 'lastUsedAt',
+        render: key => <LastUse apiKey={key} />,
+      },
       {
         title: 'Actions',
         sorting: false,
@@ -135,6 +143,8 @@ export function KeysTable(props: KeysTableProps) {
         emptyContent={emptyContent}
         action={action}
         embedded={props.embedded}
+        more={props.more}
+        moreOf="keys"
       />
       {CONFIRMED_ACTIONS.map(kind => {
         // One dialog each, so that its title stays while it fades out.
