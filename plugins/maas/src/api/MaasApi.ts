@@ -34,22 +34,33 @@ export interface UsageQuery {
   scope?: 'user' | 'all';
 }
 
-export interface KeyRequestQuery {
+/**
+ * One page of a list the backend pages (keys, key requests, audit events): its rows, and where
+ * the next page starts (`cursor` of the next query) when there is one.
+ */
+export type Page<T> = T[] & { nextCursor?: string };
+
+/** Which page of a list: from `cursor` (a page's `nextCursor`), at most `limit` rows. */
+export interface PageQuery {
+  cursor?: string;
+  limit?: number;
+}
+
+export interface KeyRequestQuery extends PageQuery {
   entityRef?: string;
   state?: KeyRequestState;
   /** Only the signed-in user's own requests. */
   mine?: boolean;
 }
 
-export interface KeyQuery {
+export interface KeyQuery extends PageQuery {
   entityRef?: string;
   /** Only the signed-in user's own keys. */
   mine?: boolean;
 }
 
-export interface AuditQuery {
+export interface AuditQuery extends PageQuery {
   entityRef?: string;
-  limit?: number;
 }
 
 /** A calendar month (`YYYY-MM`, UTC), or a custom range (dates); neither: the current month. */
@@ -84,11 +95,11 @@ export interface MaasApi {
   createKeyRequest(
     request: CreateKeyRequest,
   ): Promise<CreateKeyRequestResponse>;
-  listKeyRequests(query: KeyRequestQuery): Promise<KeyRequest[]>;
+  listKeyRequests(query: KeyRequestQuery): Promise<Page<KeyRequest>>;
   decideKeyRequests(decision: DecideKeyRequests): Promise<DecisionResult[]>;
   cancelKeyRequest(id: string): Promise<KeyRequest>;
 
-  listKeys(query: KeyQuery): Promise<ApiKey[]>;
+  listKeys(query: KeyQuery): Promise<Page<ApiKey>>;
   /** The value of an approved key, once; the backend answers 409 after that. */
   revealKey(id: string): Promise<IssuedKey>;
   revokeKey(id: string): Promise<ApiKey>;
@@ -100,7 +111,7 @@ export interface MaasApi {
     change: { tier: string; reason: string },
   ): Promise<KeyRequest>;
 
-  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]>;
+  listAuditEvents(query: AuditQuery): Promise<Page<AuditEvent>>;
 
   /** Usage and cost per user, group and system (admins; team leads their own groups). */
   getCosts(query: CostQuery): Promise<CostReport>;

@@ -28,6 +28,7 @@ import {
   KeyRequestQuery,
   MaasApi,
   ModelDetails,
+  Page,
   UsageQuery,
 } from './MaasApi';
 
@@ -91,8 +92,8 @@ export class MaasClient implements MaasApi {
     return this.#request('POST', '/keys/requests', { body: request });
   }
 
-  listKeyRequests(query: KeyRequestQuery): Promise<KeyRequest[]> {
-    return this.#request('GET', '/keys/requests', { query: { ...query } });
+  listKeyRequests(query: KeyRequestQuery): Promise<Page<KeyRequest>> {
+    return this.#page('/keys/requests', { ...query });
   }
 
   decideKeyRequests(decision: DecideKeyRequests): Promise<DecisionResult[]> {
@@ -108,8 +109,8 @@ export class MaasClient implements MaasApi {
     );
   }
 
-  listKeys(query: KeyQuery): Promise<ApiKey[]> {
-    return this.#request('GET', '/keys', { query: { ...query } });
+  listKeys(query: KeyQuery): Promise<Page<ApiKey>> {
+    return this.#page('/keys', { ...query });
   }
 
   revealKey(id: string): Promise<IssuedKey> {
@@ -167,8 +168,20 @@ export class MaasClient implements MaasApi {
     );
   }
 
-  listAuditEvents(query: AuditQuery): Promise<AuditEvent[]> {
-    return this.#request('GET', '/audit', { query: { ...query } });
+  listAuditEvents(query: AuditQuery): Promise<Page<AuditEvent>> {
+    return this.#page('/audit', { ...query });
+  }
+
+  /** A page of a list: the rows, and the `X-Next-Cursor` header as `nextCursor`. */
+  async #page<T>(path: string, query: Query): Promise<Page<T>> {
+    let nextCursor: string | undefined;
+    const items = await this.#request<T[]>('GET', path, {
+      query,
+      onHeaders: headers => {
+        nextCursor = headers.get('X-Next-Cursor') ?? undefined;
+      },
+    });
+    return nextCursor ? Object.assign(items, { nextCursor }) : items;
   }
 
   getCosts(query: CostQuery): Promise<CostReport> {
@@ -189,7 +202,11 @@ export class MaasClient implements MaasApi {
   async #request<T>(
     method: 'GET' | 'POST',
     path: string,
-    options: { query?: Query; body?: unknown } = {},
+    options: {
+      query?: Query;
+      body?: unknown;
+      onHeaders?: (headers: Headers) => void;
+    } = {},
   ): Promise<T> {
     const response = await this.#fetch(
       method,
@@ -197,6 +214,7 @@ export class MaasClient implements MaasApi {
       options.query,
       options.body,
     );
+    options.onHeaders?.(response.headers);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
