@@ -1,11 +1,12 @@
 import { KeyQuery } from '../api/MaasApi';
-import { useMaasRead } from './useMaasRead';
+import { useMaasPages } from './useMaasPages';
 
-/** API keys; `{ mine: true }` for the signed-in user's own. */
+/** API keys, page by page (`more`); `{ mine: true }` for the signed-in user's own. */
 export function useKeys(query: KeyQuery) {
   const { entityRef, mine } = query;
-  return useMaasRead(
-    api => api.listKeys({ entityRef, mine }),
+  return useMaasPages(
+    (api, cursor) =>
+      api.listKeys(cursor ? { entityRef, mine, cursor } : { entityRef, mine }),
     [entityRef, mine],
   );
 }
