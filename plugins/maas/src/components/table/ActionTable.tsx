@@ -2,6 +2,8 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { Box } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
+import { MorePages } from '../../hooks/useMaasPages';
+import { LoadMore } from './LoadMore';
 import { tableOptions } from './options';
 import { sortIcons } from './sortArrows';
 import { RowAction } from './useRowAction';
@@ -21,6 +23,9 @@ export interface ActionTableProps<T extends object> {
    * search field; the card's title names it.
    */
   embedded?: boolean;
+  /** The next page of rows from the backend, while there is one, and what a row is ("keys"). */
+  more?: MorePages;
+  moreOf?: string;
 }
 
 /** The table's container inside a card: a plain block instead of material-table's Paper. */
@@ -56,6 +61,11 @@ export function ActionTable<T extends object>(props: ActionTableProps<T>) {
         }}
         emptyContent={props.emptyContent}
         components={props.embedded ? { Container: Unframed } : undefined}
+      />
+      <LoadMore
+        more={props.more}
+        shown={rows.length}
+        what={props.moreOf ?? 'rows'}
       />
     </>
   );
