@@ -13,6 +13,7 @@ import {
   requestKindColumn,
   wordColumn,
 } from '../table/columns';
+import { LoadMore } from '../table/LoadMore';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
 import { DecisionBar } from './DecisionBar';
@@ -204,6 +205,7 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
               </Box>
             }
           />
+          <LoadMore more={requests.more} shown={all.length} what="requests" />
         </>
       )}
       {decisions.ownKey && (

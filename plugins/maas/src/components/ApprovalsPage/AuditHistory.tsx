@@ -9,6 +9,7 @@ import {
 import { formatDateTime } from '../../format/dates';
 import { useAuditEvents } from '../../hooks/useAuditEvents';
 import { ErrorAlert } from '../ErrorAlert';
+import { LoadMore } from '../table/LoadMore';
 import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
 import { AuditSentence, auditSentenceText } from './AuditSentence';
@@ -40,20 +41,27 @@ function AuditTable() {
     return <ErrorAlert error={events.error} action="read the audit history" />;
   }
   return (
-    <Table<AuditEvent>
-      title={`Audit history (latest ${AUDIT_LIMIT})`}
-      columns={columns}
-      icons={sortIcons}
-      data={events.value ?? []}
-      options={tableOptions({ pageSize: 20, paging: true, search: true })}
-      emptyContent={
-        <Box p={2}>
-          <Typography variant="body2">
-            No key changes have been recorded yet.
-          </Typography>
-        </Box>
-      }
-    />
+    <>
+      <Table<AuditEvent>
+        title={`Audit history (latest ${AUDIT_LIMIT})`}
+        columns={columns}
+        icons={sortIcons}
+        data={events.value ?? []}
+        options={tableOptions({ pageSize: 20, paging: true, search: true })}
+        emptyContent={
+          <Box p={2}>
+            <Typography variant="body2">
+              No key changes have been recorded yet.
+            </Typography>
+          </Box>
+        }
+      />
+      <LoadMore
+        more={events.more}
+        shown={events.value?.length ?? 0}
+        what="events"
+      />
+    </>
   );
 }
 

@@ -3,6 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Button } from '@material-ui/core';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
 import { maasApiRef } from '../../api/MaasApi';
+import { MorePages } from '../../hooks/useMaasPages';
 import { useNoWrapStyles } from '../layout/noWrap';
 import { ActionTable } from '../table/ActionTable';
 import { useRowAction } from '../table/useRowAction';
@@ -30,6 +31,8 @@ export interface KeyRequestsTableProps {
   onChanged: () => void;
   /** Inside a card: no card of its own. */
   embedded?: boolean;
+  /** The next page of requests from the backend, while there is one. */
+  more?: MorePages;
 }
 
 /**
@@ -89,6 +92,8 @@ export function KeyRequestsTable(props: KeyRequestsTableProps) {
       pageSize={10}
       action={action}
       embedded={props.embedded}
+      more={props.more}
+      moreOf="requests"
     />
   );
 }

@@ -37,6 +37,7 @@ export function KeysContent() {
           title="My API keys"
           keys={keys.value ?? []}
           onChanged={reload}
+          more={keys.more}
         />
       )}
       {mine.length > 0 && (
@@ -44,6 +45,7 @@ export function KeysContent() {
           title="My key requests"
           requests={mine}
           onChanged={reload}
+          more={requests.more}
         />
       )}
       <KeyQuotas keys={keys.value ?? []} />
