@@ -34,6 +34,8 @@ export function RefusalsTable(props: { refusals: ModelRefusals }) {
         pageSize: 10,
         padding: 'dense',
         search: rows.length > 10,
+        // No drag handle nested in the sort buttons (axe: nested-interactive).
+        draggable: false,
       }}
       emptyContent={
         <Box padding={2}>No call to this model was refused in this range.</Box>

@@ -43,7 +43,8 @@ const DOCCO_LOW_CONTRAST: Record<string, string> = {
 const useStyles = makeStyles({
   readable: Object.fromEntries(
     Object.entries(DOCCO_LOW_CONTRAST).map(([from, to]) => [
-      `& code span[style*="${from}"]`,
+      // The commas escaped (\2c): JSS splits a selector at every comma, even inside quotes.
+      `& code span[style*="${from.replace(/, /g, '\\2c  ')}"]`,
       { color: `${to} !important` },
     ]),
   ),
