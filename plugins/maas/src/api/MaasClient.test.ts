@@ -3,16 +3,20 @@ import { MaasClient } from './MaasClient';
 
 const BASE = 'http://localhost:7007/api/maas';
 
-function setup(answer: { status?: number; body?: unknown } = {}) {
-  const { status = 200, body = {} } = answer;
+function setup(
+  answer: { status?: number; body?: unknown; nextCursor?: string } = {},
+) {
+  const { status = 200, body = {}, nextCursor } = answer;
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => ({
     ok: status < 400,
     status,
     statusText: status < 400 ? 'OK' : 'Service Unavailable',
     url: BASE,
     headers: {
-      get: (h: string) =>
-        h.toLowerCase() === 'content-type' ? 'application/json' : null,
+      get: (h: string) => {
+        if (h.toLowerCase() === 'content-type') return 'application/json';
+        return h.toLowerCase() === 'x-next-cursor' ? nextCursor ?? null : null;
+      },
     },
     json: async () => body,
     text: async () => JSON.stringify(body),
@@ -137,6 +141,21 @@ describe('MaasClient', () => {
     await expect(client.listKeys({ mine: true })).resolves.toEqual([
       { id: 'k1' },
     ]);
+  });
+
+  it('gives a page the cursor of the next one, from X-Next-Cursor, and sends it back', async () => {
+    const { client, fetch } = setup({ body: [{ id: 'k1' }], nextCursor: 'c2' });
+    const page = await client.listKeyRequests({ state: 'pending' });
+    expect([...page]).toEqual([{ id: 'k1' }]);
+    expect(page.nextCursor).toBe('c2');
+    await client.listKeyRequests({ state: 'pending', cursor: page.nextCursor });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${BASE}/keys/requests?state=pending&cursor=c2`,
+    );
+    const last = setup({ body: [{ id: 'k9' }] });
+    expect(
+      (await last.client.listAuditEvents({ limit: 5 })).nextCursor,
+    ).toBeUndefined();
   });
 
   it("throws a ResponseError carrying the backend's message", async () => {
