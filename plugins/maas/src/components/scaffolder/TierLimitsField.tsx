@@ -143,7 +143,9 @@ export function TierLimitsField(
             <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
               <TextField
                 id={`${id}-${i}-name`}
-                select={!!portalTiers}
+                // A free-text name only when the portal's tiers cannot be read.
+                select={!portal.error}
+                disabled={portal.loading}
                 label="Tier"
                 required
                 value={row.name ?? ''}
@@ -160,7 +162,7 @@ export function TierLimitsField(
                   );
                 }}
               >
-                {portalTiers?.map(t => (
+                {(portalTiers ?? []).map(t => (
                   <MenuItem
                     key={t.name}
                     value={t.name}
