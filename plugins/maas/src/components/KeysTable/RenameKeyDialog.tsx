@@ -44,7 +44,6 @@ export function RenameKeyDialog(props: RenameKeyDialogProps) {
         id="maas-rename-key-name"
         label="Key name"
         value={name}
-        autoFocus
         onChange={e => setName(e.target.value)}
         error={!!problem}
         inputProps={{ maxLength: KEY_NAME_RULE.maxLength + 1 }}
