@@ -96,9 +96,9 @@ export class TokenCheckService {
       servedTokens,
     )} tokens in the last hour and Limitador counted ${formatter.format(
       countedTokens,
-    )} (${percent(uncountedShare)} uncounted, more than ${percent(
+    )}: ${percent(uncountedShare)} uncounted, where up to ${percent(
       threshold,
-    )} is reported)`;
+    )} is accepted (maas.usage.tokenMismatchShare)`;
     if (uncountedShare > threshold) {
       return {
         ...base,

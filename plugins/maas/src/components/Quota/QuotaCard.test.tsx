@@ -126,6 +126,10 @@ describe('QuotaCard', () => {
         scope === 'all'
           ? refusals({
               scope: 'all',
+              limitNames: false,
+              warnings: [
+                'Limitador does not report which limit refused a call: set `telemetry: exhaustive`.',
+              ],
               refusals: [
                 {
                   user: 'bob',
@@ -146,5 +150,6 @@ describe('QuotaCard', () => {
       'bobfreefree-user-requests40',
       'carolpremiumnot reported (telemetry is not exhaustive)2',
     ]);
+    expect(screen.getByText(/set `telemetry: exhaustive`/)).toBeInTheDocument();
   });
 });

@@ -2,7 +2,7 @@ import { InfoCard, Progress } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import { useQuota } from '../../hooks/useQuota';
 import { useRefusals } from '../../hooks/useRefusals';
-import { ErrorAlert } from '../ErrorAlert';
+import { ErrorAlert, WarningAlerts } from '../ErrorAlert';
 import { QuotaLines } from './QuotaLines';
 import { RefusalLines } from './RefusalLines';
 import { RefusalsTable } from './RefusalsTable';
@@ -16,7 +16,13 @@ function EveryonesRefusals(props: { entityRef: string }) {
         action="see everyone's refused calls"
       />
     );
-  return everyone.value ? <RefusalsTable refusals={everyone.value} /> : null;
+  if (!everyone.value) return null;
+  return (
+    <>
+      <RefusalsTable refusals={everyone.value} />
+      <WarningAlerts warnings={everyone.value.warnings} />
+    </>
+  );
 }
 
 /**
