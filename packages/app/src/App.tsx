@@ -4,6 +4,7 @@ import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import maasPlugin from '@maas-portal/plugin-maas/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { themeModule } from './modules/theme';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
@@ -14,5 +15,6 @@ export default createApp({
     navModule,
     homeModule,
     signInModule,
+    themeModule,
   ],
 });
