@@ -1,0 +1,315 @@
+/**
+ * @jest-environment node
+ */
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  Browser,
+  BrowserContext,
+  chromium,
+  Locator,
+  Page,
+} from 'playwright-core';
+import {
+  harnessEnv,
+  httpGatewaySpec,
+  oidcUser,
+} from '@maas-portal/harness/testing';
+import { Portal, startPortal } from './startPortal';
+
+// Real sign-in: the portal signs people in through the harness's OpenID Connect provider (its
+// password page, in Backstage's sign-in popup), as three people in browser contexts of their own.
+// Each sees only their own keys and requests; the admin's approval reaches the developer.
+// Runs alone (`*.exclusive.*`): it starts the whole portal.
+jest.setTimeout(900_000);
+
+const ARTIFACTS =
+  process.env.MAAS_E2E_ARTIFACTS ??
+  resolve(__dirname, '..', '..', '..', 'e2e-test-report');
+const MODEL = 'signin-sim';
+
+/** The portal's OIDC sign-in as app-config.oidc.yaml sets it, given as APP_CONFIG_ variables. */
+function oidcSignInConfig(): Record<string, string> {
+  const prefix = 'APP_CONFIG_auth_providers_oidc_development_';
+  return {
+    APP_CONFIG_app_signIn_providers: '["oidc"]',
+    APP_CONFIG_app_signIn_oidcTitle: 'MaaS test bed',
+    APP_CONFIG_auth_session_secret: harnessEnv('MAAS_AUTH_SESSION_SECRET'),
+    [`${prefix}metadataUrl`]: `${harnessEnv(
+      'MAAS_OIDC_ISSUER',
+    )}/.well-known/openid-configuration`,
+    [`${prefix}clientId`]: harnessEnv('MAAS_OIDC_CLIENT_ID'),
+    [`${prefix}clientSecret`]: harnessEnv('MAAS_OIDC_CLIENT_SECRET'),
+    [`${prefix}prompt`]: 'login',
+    // The backend reads the issuer's discovery document once, while it starts: on a loaded
+    // machine that takes longer than openid-client's default 10 s, and a failure then lasts.
+    [`${prefix}timeout`]: '{"seconds":60}',
+    // Real people: nobody decides their own request.
+    APP_CONFIG_maas_approvals_allowSelfApproval: 'false',
+  };
+}
+
+describe('signing in to the portal through the OIDC provider', () => {
+  let portal: Portal;
+  let browser: Browser;
+  const people: Record<string, { context: BrowserContext; page: Page }> = {};
+  const keyPrefixes: Record<string, string[]> = { jane: [], bob: [] };
+  let shot = 0;
+
+  async function screenshot(page: Page, name: string) {
+    shot += 1;
+    await page.screenshot({
+      path: join(
+        ARTIFACTS,
+        `signin-${String(shot).padStart(2, '0')}-${name}.png`,
+      ),
+      fullPage: true,
+    });
+  }
+
+  /**
+   * Opens a page of the portal and waits for `ready` on it, loading it again when it does not come:
+   * `yarn start` restarts the backend when a file of the work tree changes, which a shared work tree
+   * does while this test runs.
+   */
+  async function open(page: Page, path: string, ready: () => Locator) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.goto(`${portal.appUrl}${path}`);
+        await ready().first().waitFor({ timeout: 60_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  /** Signs `username` in through Backstage's popup and the provider's password page. */
+  async function signIn(username: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    const page = await context.newPage();
+    // Generous: a first load of the dev server's bundle on a busy 2-core machine takes tens of seconds.
+    page.setDefaultTimeout(90_000);
+    people[username] = { context, page };
+    await page.goto(portal.appUrl);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup', { timeout: 120_000 }),
+      page.getByRole('button', { name: 'Sign In' }).click(),
+    ]);
+    await popup.getByLabel('Username').fill(username);
+    await popup.getByLabel('Password').fill(oidcUser(username).password);
+    if (username === 'ops') await screenshot(popup, 'provider-login-page');
+    await popup.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('link', { name: 'Models', exact: true })
+      .first()
+      .waitFor();
+    return page;
+  }
+
+  async function usageTab(page: Page) {
+    await open(page, `/catalog/default/component/${MODEL}/usage`, () =>
+      page.getByRole('button', { name: 'Request key' }),
+    );
+  }
+
+  /** Requests a key at `tier`; a free key is shown once, and its prefix returned. */
+  async function requestKey(
+    page: Page,
+    tier: 'free' | 'premium',
+    reason: string,
+  ) {
+    await page.getByRole('button', { name: 'Request key' }).click();
+    await page.locator('#maas-request-key-tier').click();
+    await page.getByRole('option', { name: new RegExp(`^${tier}`) }).click();
+    await page.getByRole('textbox', { name: 'Reason' }).fill(reason);
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Request key' })
+      .click();
+    if (tier === 'premium') {
+      await page.getByText(/waits for an approver/).waitFor();
+      await page.getByRole('button', { name: 'Close' }).click();
+      return undefined;
+    }
+    const value = await page
+      .getByLabel('API key value')
+      .inputValue()
+      .catch(async () => page.getByLabel('API key value').innerText());
+    expect(value).toMatch(/^maas_/);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    return value.slice(0, 9);
+  }
+
+  /** The keys on My API keys, by their Revoke buttons' names (`Revoke key <prefix>…`). */
+  async function myKeys(page: Page): Promise<string[]> {
+    await open(page, '/maas/keys', () =>
+      page.getByRole('button', { name: /^Revoke key / }),
+    );
+    return page
+      .getByRole('button', { name: /^Revoke key / })
+      .evaluateAll(buttons =>
+        buttons.map(b => b.getAttribute('aria-label') ?? ''),
+      );
+  }
+
+  /** Each key listed is one of `own` (by prefix), each of `own` is listed, and none of `others`. */
+  function expectOnly(listed: string[], own: string[], others: string[]) {
+    const of = (prefixes: string[]) =>
+      listed.filter(l => prefixes.some(p => l.startsWith(`Revoke key ${p}`)));
+    expect(of(own)).toHaveLength(own.length);
+    expect(listed).toHaveLength(own.length);
+    expect(of(others)).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const kc = new KubeConfig();
+    kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
+    // The platform's Gateway; the portal test of the same run may have made it already.
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({
+        group: 'gateway.networking.k8s.io',
+        version: 'v1',
+        plural: 'gateways',
+        namespace: 'llm',
+        body: {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'inference-gateway', namespace: 'llm' },
+          spec: httpGatewaySpec(),
+        },
+      })
+      .catch(error => {
+        if (error?.code !== 409) throw error;
+      });
+    Object.assign(process.env, oidcSignInConfig());
+    portal = await startPortal({
+      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
+      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
+      appPort: 3200,
+      backendPort: 7200,
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  it('offers the OIDC provider on the sign-in page and signs the admin in as ops', async () => {
+    const probe = await browser.newPage();
+    await probe.goto(portal.appUrl);
+    await probe.getByText('MaaS test bed').waitFor();
+    await expect(
+      probe.getByRole('button', { name: 'Enter' }).count(),
+    ).resolves.toBe(0);
+    await screenshot(probe, 'sign-in-page');
+    await probe.close();
+
+    const ops = await signIn('ops');
+    await open(ops, '/settings', () => ops.getByText('ops@example.com'));
+    await screenshot(ops, 'signed-in-as-ops');
+  });
+
+  it('lets the admin create a model owned by the platform team', async () => {
+    const { page } = people.ops;
+    await open(page, '/create/templates/default/create-model', () =>
+      page.getByLabel('Model name'),
+    );
+    await page.getByLabel('Model name').fill(MODEL);
+    await page.getByLabel('Owner').fill('platform-team');
+    await page.getByRole('option', { name: 'platform-team' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('#root_serving_type').click();
+    await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page
+      .getByRole('link', { name: /Open the model in the catalog/i })
+      .waitFor({ timeout: 120_000 });
+    // The catalog module registers the model from the cluster within seconds.
+    for (let i = 0; ; i++) {
+      await page.goto(
+        `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+      );
+      const found = await page
+        .getByRole('button', { name: 'Request key' })
+        .waitFor({ timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (found) break;
+      if (i > 9)
+        throw new Error(`the model ${MODEL} never reached the catalog`);
+    }
+    await screenshot(page, 'admin-usage-tab');
+  });
+
+  it('gives jane and bob their own keys, each seeing only their own', async () => {
+    const jane = await signIn('jane');
+    await usageTab(jane);
+    keyPrefixes.jane.push(
+      (await requestKey(jane, 'free', 'Jane tries the simulator'))!,
+    );
+    await requestKey(jane, 'premium', 'Jane needs more for a load test');
+    await screenshot(jane, 'jane-premium-pending');
+
+    const bob = await signIn('bob');
+    await usageTab(bob);
+    keyPrefixes.bob.push(
+      (await requestKey(bob, 'free', 'Bob tries the simulator'))!,
+    );
+
+    expectOnly(await myKeys(bob), keyPrefixes.bob, keyPrefixes.jane);
+    await expect(
+      bob.getByText('Jane needs more for a load test').count(),
+    ).resolves.toBe(0);
+    await screenshot(bob, 'bob-my-keys');
+
+    expectOnly(await myKeys(jane), keyPrefixes.jane, keyPrefixes.bob);
+    await jane.getByText('Jane needs more for a load test').first().waitFor();
+    await screenshot(jane, 'jane-my-keys');
+  });
+
+  it("lets ops approve jane's premium request, and jane sees the decision and her new key", async () => {
+    const { page: ops } = people.ops;
+    await open(ops, '/maas/approvals', () =>
+      ops.getByRole('checkbox', { name: /at tier premium/ }),
+    );
+    await ops.getByRole('checkbox', { name: /at tier premium/ }).check();
+    await ops.getByLabel('Comment').fill('Approved for the load test');
+    await ops.getByRole('button', { name: 'Approve (1)' }).click();
+    await ops.getByLabel('Decision results').waitFor();
+    await screenshot(ops, 'ops-approved');
+
+    const { page: jane } = people.jane;
+    await open(jane, '/maas/keys', () =>
+      jane.getByText('approved: Approved for the load test'),
+    );
+    const reveal = jane.getByRole('button', { name: /^Reveal key / });
+    await reveal.waitFor();
+    await screenshot(jane, 'jane-sees-approval');
+    await reveal.click();
+    const value = await jane
+      .getByLabel('API key value')
+      .inputValue()
+      .catch(async () => jane.getByLabel('API key value').innerText());
+    expect(value).toMatch(/^maas_/);
+    expect(keyPrefixes.jane).not.toContain(value.slice(0, 9));
+    expect(keyPrefixes.bob).not.toContain(value.slice(0, 9));
+    await screenshot(jane, 'jane-reveals-premium-key');
+
+    const { page: bob } = people.bob;
+    expectOnly(await myKeys(bob), keyPrefixes.bob, keyPrefixes.jane);
+  });
+});
