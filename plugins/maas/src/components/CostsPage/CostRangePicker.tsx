@@ -32,7 +32,6 @@ export function CostRangePicker(props: {
             setMode(next);
             if (next === 'month') onChange({ month: currentMonth() });
           }}
-          inputProps={{ 'aria-label': 'Range' }}
         >
           <MenuItem value="month">Calendar month</MenuItem>
           <MenuItem value="custom">Custom range</MenuItem>

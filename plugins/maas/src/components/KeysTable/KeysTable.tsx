@@ -102,6 +102,8 @@ export function KeysTable(props: KeysTableProps) {
       {
         title: 'Key',
         field: 'displayPrefix',
+        // A key's prefix is one token: never split across lines ("maas_O / o_S…").
+        cellStyle: { whiteSpace: 'nowrap' },
         render: key => <code>{key.displayPrefix}</code>,
       },
       {

@@ -13,7 +13,7 @@ import {
   ModelView,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
 import { useMaasRead } from '../../hooks/useMaasRead';
 import { ErrorAlert, WarningAlerts } from '../ErrorAlert';
 import { HealthBadge } from '../UsageTab/HealthCard';
@@ -41,6 +41,24 @@ export function rowsOf(
   });
 }
 
+/** A URL that may wrap after its slashes and dots, never inside a word. */
+function BreakableUrl(props: { url: string }) {
+  const parts = props.url.split(/(?<=[/.])/);
+  return (
+    <Box
+      component="span"
+      style={{ wordBreak: 'normal', overflowWrap: 'normal' }}
+    >
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {part}
+          {i < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </Box>
+  );
+}
+
 const name = (r: ModelRow) => r.entity.metadata.title ?? r.entity.metadata.name;
 
 function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
@@ -66,9 +84,9 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
       cellStyle: { minWidth: 180 },
       render: r =>
         r.view?.url ? (
-          <Box component="span" style={{ overflowWrap: 'anywhere' }}>
-            <Link to={r.view.url}>{r.view.url}</Link>
-          </Box>
+          <Link to={r.view.url}>
+            <BreakableUrl url={r.view.url} />
+          </Link>
         ) : (
           unknown
         ),
@@ -76,6 +94,8 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
     {
       title: 'Tiers',
       sorting: false,
+      // Tier names wrap between names, never inside one ("enterpris e").
+      cellStyle: { wordBreak: 'normal', overflowWrap: 'normal' },
       render: r => <TiersCell entity={r.entity} />,
     },
     {

@@ -18,5 +18,7 @@ export function tableOptions<T extends object>(options: {
     // Column headings are sort buttons; material-table's drag handle would nest a second button
     // inside each (axe: nested-interactive), for reordering columns nobody needs here.
     draggable: false,
+    // Headings stay on one line ("Last used", "Key name"); the column grows or the table scrolls.
+    headerStyle: { whiteSpace: 'nowrap' },
   };
 }
