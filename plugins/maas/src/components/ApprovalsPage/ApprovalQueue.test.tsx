@@ -13,6 +13,7 @@ const REQUESTS = [
     id: 'r2',
     userEntityRef: 'user:default/bob',
     model: 'llm/llama',
+    entityRef: 'component:default/llama',
     tier: 'enterprise',
   }),
   keyRequest({ id: 'r3', userEntityRef: 'user:default/carol' }),
@@ -97,7 +98,8 @@ describe('ApprovalQueue', () => {
     await screen.findByText('alice');
     await userEvent.click(screen.getByRole('button', { name: /^Model / }));
     await userEvent.click(
-      await screen.findByRole('option', { name: 'llm/llama' }),
+      // The model by its name, not its InferenceService's `llm/llama`.
+      await screen.findByRole('option', { name: 'llama' }),
     );
     expect(screen.queryByText('alice')).not.toBeInTheDocument();
     expect(screen.getByText('bob')).toBeInTheDocument();
@@ -183,7 +185,7 @@ describe('ApprovalQueue', () => {
     expect(await screen.findByText('2 rejected, 1 failed')).toBeInTheDocument();
     const failures = screen.getByRole('list', { name: 'Failed decisions' });
     expect(
-      within(failures).getByText('bob · qwen3 · enterprise'),
+      within(failures).getByText('bob · llama · enterprise'),
     ).toBeInTheDocument();
     expect(
       within(failures).getByText('The request was cancelled by its owner'),

@@ -4,6 +4,7 @@ import { Alert } from '@material-ui/lab';
 import { KeyRequest, KeyRequestState } from '@maas-portal/plugin-maas-common';
 import { useMemo, useRef, useState } from 'react';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
+import { readableModel } from '../../format/entityRefs';
 import { ErrorAlert } from '../ErrorAlert';
 import { ActorName } from '../KeyRequestsTable';
 import { KeyRevealDialog } from '../KeyReveal';
@@ -33,11 +34,16 @@ const STATES: Array<KeyRequestState | 'all'> = [
 
 /** The fields a request can be filtered by besides its state: one select each, "All" first. */
 const FIELD_FILTERS = [
-  { field: 'model', label: 'Model', allLabel: 'All models' },
-  { field: 'tier', label: 'Tier', allLabel: 'All tiers' },
+  {
+    field: 'entityRef',
+    label: 'Model',
+    allLabel: 'All models',
+    labelOf: readableModel,
+  },
+  { field: 'tier', label: 'Tier', allLabel: 'All tiers', labelOf: undefined },
 ] as const;
 type FilterField = (typeof FIELD_FILTERS)[number]['field'];
-const NO_FILTER: Record<FilterField, string> = { model: ALL, tier: ALL };
+const NO_FILTER: Record<FilterField, string> = { entityRef: ALL, tier: ALL };
 
 /**
  * Key requests for an approver: filter by state, model and tier, pick pending ones and approve
@@ -140,13 +146,14 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
             setSelected(new Set());
           }}
         />
-        {FIELD_FILTERS.map(({ field, label, allLabel }) => (
+        {FIELD_FILTERS.map(({ field, label, allLabel, labelOf }) => (
           <FilterSelect
             key={field}
             id={`maas-approvals-${field}`}
             label={label}
             value={filters[field]}
             options={[...new Set((all ?? []).map(r => r[field]))].sort()}
+            labelOf={labelOf}
             allLabel={allLabel}
             onChange={v => setFilters(f => ({ ...f, [field]: v }))}
           />

@@ -16,9 +16,11 @@ export function FilterSelect(props: {
   value: string;
   options: string[];
   allLabel?: string;
+  /** How an option reads, when not as its value (a model's name for its entity ref). */
+  labelOf?: (option: string) => string;
   onChange: (value: string) => void;
 }) {
-  const { id, label, value, options, allLabel, onChange } = props;
+  const { id, label, value, options, allLabel, labelOf, onChange } = props;
   const classes = useStyles();
   return (
     <TextField
@@ -35,7 +37,7 @@ export function FilterSelect(props: {
       {allLabel !== undefined && <MenuItem value={ALL}>{allLabel}</MenuItem>}
       {options.map(o => (
         <MenuItem key={o} value={o}>
-          {o}
+          {labelOf ? labelOf(o) : o}
         </MenuItem>
       ))}
     </TextField>
