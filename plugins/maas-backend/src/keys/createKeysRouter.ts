@@ -200,8 +200,8 @@ export async function createKeysRouter(
         );
         results.push({ id, ok: true, ...outcome });
       } catch (failure) {
-        const error = databaseUnavailable(failure) ?? (failure as Error);
-        results.push({ id, ok: false, error: error.message });
+        const why = databaseUnavailable(failure) ?? (failure as Error);
+        results.push({ id, ok: false, error: why.message });
       }
     }
     res.json(results);

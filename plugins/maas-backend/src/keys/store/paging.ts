@@ -23,6 +23,11 @@ const SCAN_BATCH = 200;
  */
 const SCAN_BUDGET = 2_000;
 
+const badCursor = (name: string) =>
+  new InputError(
+    `${name} is not a cursor this list gave (X-Next-Cursor); ask for the first page without it`,
+  );
+
 const encode = (value: unknown) =>
   Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
@@ -33,11 +38,6 @@ function decode(value: string, name: string): unknown {
     throw badCursor(name);
   }
 }
-
-const badCursor = (name: string) =>
-  new InputError(
-    `${name} is not a cursor this list gave (X-Next-Cursor); ask for the first page without it`,
-  );
 
 export const encodeListCursor = (cursor: ListCursor) =>
   encode([cursor.createdAt, cursor.id]);
