@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubernetesClusterLocators } from '@maas-portal/harness/testing';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,18 +54,22 @@ function portalEnv(): NodeJS.ProcessEnv {
 /**
  * Starts the portal as a developer does (`yarn start`: the app's dev server and the backend) on
  * ports of its own, with the harness's cluster for the MaaS plugins and the Kubernetes tab, its
- * Prometheus, and a fresh SQLite directory.
+ * Prometheus, and a fresh SQLite directory. With `production`, only the backend starts and serves
+ * the app's production bundle (`packages/app/dist`, see productionBundle.ts) at its own URL.
  */
 export async function startPortal(options: {
   kubeconfig: string;
   prometheusUrl: string;
   appPort: number;
   backendPort: number;
+  production?: boolean;
   /** More of the `maas` config section, e.g. `limitador: { url }`. */
   maas?: Record<string, unknown>;
 }): Promise<Portal> {
   const dir = mkdtempSync(join(tmpdir(), 'maas-e2e-portal-'));
-  const appUrl = `http://127.0.0.1:${options.appPort}`;
+  const appUrl = options.production
+    ? `http://127.0.0.1:${options.backendPort}`
+    : `http://127.0.0.1:${options.appPort}`;
   const backendUrl = `http://127.0.0.1:${options.backendPort}`;
   const kc = new KubeConfig();
   kc.loadFromFile(options.kubeconfig);
@@ -100,16 +104,32 @@ export async function startPortal(options: {
     }),
   );
   const logFile = join(dir, 'portal.log');
-  const child: ChildProcess = spawn(
-    'yarn',
-    ['start', '--config', join(root, 'app-config.yaml'), '--config', config],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
-      env: portalEnv(),
-    },
-  );
+  const configArgs = [
+    '--config',
+    join(root, 'app-config.yaml'),
+    '--config',
+    config,
+  ];
+  const spawnOptions: SpawnOptions = {
+    detached: true,
+    stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
+    env: portalEnv(),
+  };
+  // Production: the backend runs once, as `backstage-cli package start` runs it but without its
+  // file watcher, which restarts it whenever a source file of the work tree changes.
+  const child: ChildProcess = options.production
+    ? spawn(
+        process.execPath,
+        [
+          '--enable-source-maps',
+          '--require',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+          'src/index',
+          ...configArgs,
+        ],
+        { ...spawnOptions, cwd: join(root, 'packages', 'backend') },
+      )
+    : spawn('yarn', ['start', ...configArgs], { ...spawnOptions, cwd: root });
   const exited = new Promise<void>(r => child.once('exit', () => r()));
   const stop = async () => {
     try {

@@ -1,0 +1,111 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** The repository root: this package lives in packages/e2e. */
+const root = resolvePackagePath('@maas-portal/e2e', '..', '..');
+
+/**
+ * What goes into the app's bundle: the app, the workspace packages it bundles (the frontend plugin
+ * and its browser-safe common package), the lockfile and the config the build reads.
+ */
+const BUNDLE_INPUTS = [
+  'packages/app',
+  'plugins/maas',
+  'plugins/maas-common',
+  'yarn.lock',
+  'app-config.yaml',
+];
+
+/** Cached bundles kept besides the newest: enough for switching between two branches. */
+const KEEP = 2;
+
+export interface ProductionBundle {
+  /** The hash of the bundle's inputs, which names its cache entry. */
+  hash: string;
+  /** True when this call ran `yarn build` (the cache had no bundle of these sources). */
+  built: boolean;
+  /** How long the build, or the copy from the cache, took. */
+  ms: number;
+}
+
+function files(dir: string): string[] {
+  const path = join(root, dir);
+  if (!statSync(path).isDirectory()) return [dir];
+  return readdirSync(path, { withFileTypes: true })
+    .filter(e => !['node_modules', 'dist', 'dist-types'].includes(e.name))
+    .flatMap(e => files(join(dir, e.name)));
+}
+
+/** A hash of the bundle's inputs as they are in the work tree (committed or not). */
+export function bundleHash(): string {
+  const hash = createHash('sha256');
+  for (const file of BUNDLE_INPUTS.flatMap(files).sort()) {
+    hash.update(file).update('\0');
+    hash.update(readFileSync(join(root, file))).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+function cacheDir(): string {
+  const base =
+    process.env.MAAS_CACHE_DIR ??
+    join(
+      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+      'maas-backstage',
+    );
+  return join(base, 'app-dist');
+}
+
+/** Drops all but the newest cached bundles. */
+function prune(dir: string) {
+  const entries = readdirSync(dir)
+    .map(name => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of entries.slice(KEEP + 1))
+    rmSync(join(dir, old.name), { recursive: true, force: true });
+}
+
+/**
+ * Puts the app's production bundle (`yarn build` of packages/app) in `packages/app/dist`, where the
+ * backend's app plugin serves it from. The build is cached under `$MAAS_CACHE_DIR/app-dist/<hash>`,
+ * keyed by the hash of the app's sources and the lockfile: a run on unchanged sources copies it
+ * instead of building. A copy, not a link: the app plugin writes the runtime config into the bundle.
+ */
+export function prepareProductionBundle(): ProductionBundle {
+  const started = Date.now();
+  const hash = bundleHash();
+  const cache = cacheDir();
+  const cached = join(cache, hash);
+  const dist = join(root, 'packages', 'app', 'dist');
+  let built = false;
+  if (!existsSync(cached)) {
+    execFileSync('yarn', ['build'], {
+      cwd: join(root, 'packages', 'app'),
+      stdio: 'pipe',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    mkdirSync(cache, { recursive: true });
+    const partial = `${cached}.partial-${process.pid}`;
+    cpSync(dist, partial, { recursive: true });
+    renameSync(partial, cached);
+    prune(cache);
+    built = true;
+  } else {
+    rmSync(dist, { recursive: true, force: true });
+    cpSync(cached, dist, { recursive: true });
+  }
+  return { hash, built, ms: Date.now() - started };
+}
