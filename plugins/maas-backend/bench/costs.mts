@@ -9,13 +9,7 @@
 // before (nothing from the backend's Prometheus cache: Prometheus computes every answer), then
 // the same window again (the backend's cache, maas.prometheus.cacheTtlSeconds).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -67,41 +61,76 @@ async function waitUntil(
 const seconds = (since: number) =>
   `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
-/** The counters as OpenMetrics, streamed (the file is ~100 bytes a sample). */
-async function writeOpenMetrics(file: string, end: number) {
-  const out = createWriteStream(file);
-  const write = (text: string) =>
-    out.write(text)
-      ? Promise.resolve()
-      : new Promise(r => out.once('drain', r));
+/** promtool writes 2-hour blocks; it reads its whole input once per block, so it gets one file per block. */
+const BLOCK_SECONDS = 7200;
+
+/**
+ * Backfills the counters into `dataDir`, one OpenMetrics file (and one promtool run) per 2-hour
+ * block, each series' values carried from block to block; the number of samples.
+ */
+function backfill(dataDir: string, end: number): number {
   const start = end - DAYS * 86400;
+  const series = USERS * MODELS;
+  const values = {
+    authorized_calls: new Float64Array(series),
+    authorized_hits: new Float64Array(series),
+  };
+  const file = join(dir, 'block.om.txt');
   let samples = 0;
-  for (const metric of ['authorized_calls', 'authorized_hits']) {
-    await write(`# TYPE ${metric} unknown\n`);
-    for (let u = 0; u < USERS; u++) {
-      for (let m = 0; m < MODELS; m++) {
-        const name = `${metric}{group="${tierOf(
-          u,
-        )}",limitador_namespace="llm/${modelName(m)}-route",user="${userName(
-          u,
-        )}"}`;
-        const tokensPerCall = 100 + ((u * 7 + m * 13) % 400);
-        let value = 0;
-        const lines: string[] = [];
-        for (let t = start, i = 0; t <= end; t += STEP, i++) {
-          lines.push(`${name} ${value} ${t}`);
-          const calls = (u * 31 + m * 17 + i) % 7;
-          value +=
-            metric === 'authorized_calls' ? calls : calls * tokensPerCall;
+  for (
+    let block = Math.floor(start / BLOCK_SECONDS) * BLOCK_SECONDS;
+    block <= end;
+    block += BLOCK_SECONDS
+  ) {
+    const lines: string[] = [];
+    for (const metric of ['authorized_calls', 'authorized_hits'] as const) {
+      lines.push(`# TYPE ${metric} unknown`);
+      for (let u = 0; u < USERS; u++) {
+        for (let m = 0; m < MODELS; m++) {
+          const s = u * MODELS + m;
+          const name = `${metric}{group="${tierOf(
+            u,
+          )}",limitador_namespace="llm/${modelName(m)}-route",user="${userName(
+            u,
+          )}"}`;
+          const tokensPerCall = 100 + ((u * 7 + m * 13) % 400);
+          for (
+            let t = Math.max(start, block);
+            t < block + BLOCK_SECONDS && t <= end;
+            t += STEP
+          ) {
+            if ((t - start) % STEP !== 0) continue;
+            lines.push(`${name} ${values[metric][s]} ${t}`);
+            const calls = (u * 31 + m * 17 + (t - start) / STEP) % 7;
+            values[metric][s] +=
+              metric === 'authorized_calls' ? calls : calls * tokensPerCall;
+            samples++;
+          }
         }
-        samples += lines.length;
-        await write(`${lines.join('\n')}\n`);
       }
     }
+    lines.push('# EOF');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const promtool = spawnSync(
+      '/usr/bin/promtool',
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir],
+      { encoding: 'utf8' },
+    );
+    if (promtool.status !== 0) throw new Error(`promtool: ${promtool.stderr}`);
   }
-  await write('# EOF\n');
-  await new Promise(r => out.end(r));
+  rmSync(file);
   return samples;
+}
+
+/** Blocks Prometheus holds: backfilled 2-hour blocks until its compaction merges them. */
+async function blocksLoaded(promUrl: string): Promise<number> {
+  const text = await (await fetch(`${promUrl}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(l => l.startsWith('prometheus_tsdb_blocks_loaded '));
+  if (!line)
+    throw new Error('Prometheus reports no prometheus_tsdb_blocks_loaded');
+  return Number(line.split(' ')[1]);
 }
 
 function catalogYaml(): string {
@@ -208,23 +237,13 @@ async function timed(urls: string[], headers: Record<string, string>) {
 async function main() {
   const end = Math.floor(Date.now() / 1000 / STEP) * STEP;
   let t = Date.now();
-  const om = join(dir, 'costs.om.txt');
-  const samples = await writeOpenMetrics(om, end);
-  console.log(
-    `generated ${USERS * MODELS * 2} series, ${samples.toLocaleString(
-      'en-US',
-    )} samples in ${seconds(t)}`,
-  );
-  t = Date.now();
   const data = join(dir, 'prometheus');
-  const promtool = spawnSync(
-    '/usr/bin/promtool',
-    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', om, data],
-    { encoding: 'utf8' },
+  const samples = backfill(data, end);
+  console.log(
+    `backfilled ${USERS * MODELS * 2} series, ${samples.toLocaleString(
+      'en-US',
+    )} samples (a sample every ${STEP} s) in ${seconds(t)}`,
   );
-  if (promtool.status !== 0) throw new Error(`promtool: ${promtool.stderr}`);
-  rmSync(om);
-  console.log(`backfilled in ${seconds(t)}`);
 
   t = Date.now();
   const promPort = await freePort();
@@ -243,6 +262,18 @@ async function main() {
     120_000,
   );
   console.log(`Prometheus ready in ${seconds(t)}`);
+  // A Prometheus that has held 30 days has compacted them; wait until its compaction is done.
+  t = Date.now();
+  const initial = await blocksLoaded(promUrl);
+  let blocks = initial;
+  // Prometheus compacts a minute after start, then every minute; done when the count stays.
+  for (let waited = 30; waited <= 900; waited += 30) {
+    await new Promise(r => setTimeout(r, 30_000));
+    const now = await blocksLoaded(promUrl);
+    if (now === blocks && waited > 90) break;
+    blocks = now;
+  }
+  console.log(`compacted ${initial} blocks into ${blocks} in ${seconds(t)}`);
 
   const catalog = join(dir, 'catalog.yaml');
   writeFileSync(catalog, catalogYaml());
