@@ -174,7 +174,8 @@ describe('quota left, refused calls and token counting in a browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(30_000);
-    await page.goto(portal.appUrl);
+    // The dev server's first bundle can take a while on a busy machine.
+    await page.goto(portal.appUrl, { timeout: 180_000 });
     await page.getByRole('button', { name: /enter/i }).click();
     await page
       .getByRole('link', { name: 'Models', exact: true })
@@ -254,7 +255,9 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await simulator
       .getByText(/3 of 5 requests left in this 2 m window, resets in \d+ s/)
       .waitFor();
-    await simulator.getByText(/share one count at the gateway/).waitFor();
+    await simulator
+      .getByText(/^Key maas_\S+ of tier free, counted per user and tier/)
+      .waitFor();
     await simulator
       .getByText('No call refused in the last 24 hours.')
       .waitFor();

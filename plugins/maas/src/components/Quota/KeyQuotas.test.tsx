@@ -77,7 +77,9 @@ describe('KeyQuotas (My API keys)', () => {
     expect(await screen.findAllByLabelText('Quota of tier free')).toHaveLength(
       2,
     );
-    expect(qwen3).toHaveTextContent('Keys ci (maas_k3Fz) share one count');
+    expect(qwen3).toHaveTextContent(
+      'Key ci (maas_k3Fz) of tier free, counted per user and tier at the gateway.',
+    );
     expect(qwen3).toHaveTextContent(
       '3 of 5 requests left in this 2 m window, resets in 30 s',
     );

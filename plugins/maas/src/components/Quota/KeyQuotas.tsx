@@ -13,6 +13,14 @@ const WORKING: ApiKey['state'][] = ['active', 'rotating'];
 const keyLabel = (k: ApiKey) =>
   k.name ? `${k.name} (${k.displayPrefix})` : k.displayPrefix;
 
+/** Which keys a tier's figures are of: Limitador counts per user and tier, not per key. */
+function keysText(ofTier: ApiKey[], tier: string): string {
+  const labels = ofTier.map(keyLabel).join(', ');
+  return ofTier.length === 1
+    ? `Key ${labels} of tier ${tier}, counted per user and tier at the gateway.`
+    : `Keys ${labels} of tier ${tier} share one count at the gateway (per user and tier).`;
+}
+
 /** One model's quota and refusals, per tier of the user's keys of it. */
 function ModelQuota(props: { entityRef: string; keys: ApiKey[] }) {
   const { entityRef, keys } = props;
@@ -46,12 +54,10 @@ function ModelQuota(props: { entityRef: string; keys: ApiKey[] }) {
           style={{ gap: 4 }}
         >
           <Typography variant="body2" color="textSecondary">
-            Keys{' '}
-            {keys
-              .filter(k => k.tier === tier)
-              .map(keyLabel)
-              .join(', ')}{' '}
-            share one count at the gateway (per user and tier).
+            {keysText(
+              keys.filter(k => k.tier === tier),
+              tier,
+            )}
           </Typography>
           {quota.value && <QuotaLines quota={quota.value} tiers={[tier]} />}
           {refusals.value && (
