@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
+import { prepareProductionBundle } from './productionBundle';
 import { Portal, startPortal } from './startPortal';
 
 // The whole flow of a developer and an approver in the real portal, in Debian's Chromium, on the
@@ -78,12 +79,17 @@ describe('the MaaS portal in a browser', () => {
         spec: httpGatewaySpec(),
       },
     });
+    // The production bundle served by the backend (built once per source hash): the dev server's
+    // watcher would restart the backend on every edit of the work tree during the run.
+    const bundle = prepareProductionBundle();
+    timings.bundleMs = bundle.ms;
     const started = Date.now();
     portal = await startPortal({
       kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
       prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
       appPort: 3100,
       backendPort: 7100,
+      production: true,
     });
     timings.portalStartMs = Date.now() - started;
     browser = await chromium.launch({
@@ -176,7 +182,7 @@ describe('the MaaS portal in a browser', () => {
       );
       return r.ok ? true : undefined;
     });
-    // A full page load (the dev server's unminified bundle), then the in-app navigation a user makes.
+    // A full page load, then the in-app navigation a user makes.
     let start = Date.now();
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
@@ -211,6 +217,7 @@ describe('the MaaS portal in a browser', () => {
     await page
       .getByRole('textbox', { name: 'Reason' })
       .fill('Trying the simulator from a notebook');
+    await page.getByLabel('Key name (optional)').fill('notebook');
     await page
       .getByRole('dialog')
       .getByRole('button', { name: 'Request key' })
@@ -242,6 +249,14 @@ describe('the MaaS portal in a browser', () => {
     });
     await revoke.waitFor();
     await expect(page.getByText(value).count()).resolves.toBe(0);
+    // The key's name in its row, and the model as a link to its catalog page, not `llm/simulator`.
+    const row = page.getByRole('row').filter({ hasText: prefix });
+    await row.getByRole('cell', { name: 'notebook', exact: true }).waitFor();
+    const modelLink = row.getByRole('link', { name: MODEL });
+    await expect(modelLink.getAttribute('href')).resolves.toBe(
+      `/catalog/default/component/${MODEL}`,
+    );
+    await expect(page.getByText(`llm/${MODEL}`).count()).resolves.toBe(0);
     await screenshot('my-api-keys');
     await revoke.click();
     await page
@@ -265,6 +280,7 @@ describe('the MaaS portal in a browser', () => {
     await page
       .getByRole('textbox', { name: 'Reason' })
       .fill('Load test of the team chat bot');
+    await page.getByLabel('Key name (optional)').fill('chat-bot-load');
     await page
       .getByRole('dialog')
       .getByRole('button', { name: 'Request key' })
@@ -274,9 +290,21 @@ describe('the MaaS portal in a browser', () => {
     expect(await keySecrets()).toHaveLength(0);
 
     await page.goto(`${portal.appUrl}/maas/approvals`);
+    // The queue names the key and links the model.
+    const queued = page.getByRole('row').filter({ hasText: 'chat-bot-load' });
+    await queued.getByRole('link', { name: MODEL }).waitFor();
     await page.getByRole('checkbox', { name: /at tier premium/ }).check();
     await page.getByLabel('Comment').fill('Approved for the load test');
     await page.getByRole('button', { name: 'Approve (1)' }).click();
+    // Self-approval is on (one guest is the admin): the key is the approver's own, shown once.
+    await page.getByText(/You approved your own request/).waitFor();
+    const value = await page
+      .getByLabel('API key value')
+      .inputValue()
+      .catch(async () => page.getByLabel('API key value').innerText());
+    expect(value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
+    await screenshot('approvals-own-key-shown-once');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
     await page.getByLabel('Decision results').waitFor();
     await screenshot('approvals');
     const secrets = await eventually('the premium key Secret', async () => {
@@ -286,6 +314,57 @@ describe('the MaaS portal in a browser', () => {
     expect(secrets[0].metadata!.annotations!['kuadrant.io/groups']).toBe(
       'premium',
     );
+  });
+
+  it('rejects a request only with a comment and a confirmation; the requester then reads "rejected: <comment>"', async () => {
+    const comment = 'Use premium for the demo';
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+    );
+    await page.getByRole('button', { name: 'Request key' }).click();
+    await page.locator('#maas-request-key-tier').click();
+    await page.getByRole('option', { name: /^enterprise/ }).click();
+    await page
+      .getByRole('textbox', { name: 'Reason' })
+      .fill('Nightly batch of summaries');
+    await page.getByLabel('Key name (optional)').fill('nightly-batch');
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Request key' })
+      .click();
+    await page.getByText(/waits for an approver/).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    await page.goto(`${portal.appUrl}/maas/approvals`);
+    await page.getByRole('checkbox', { name: /at tier enterprise/ }).check();
+    await page.getByRole('button', { name: 'Reject (1)' }).click();
+    await page.getByText(/A rejection needs a comment/).waitFor();
+    await page.getByLabel('Comment').fill(comment);
+    await page.getByRole('button', { name: 'Reject (1)' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Reject 1 key request?' });
+    await confirm.getByText(`rejected: ${comment}`).waitFor();
+    await screenshot('reject-confirmation');
+    await confirm.getByRole('button', { name: 'Reject' }).click();
+    await page.getByLabel('Decision results').getByText('1 rejected').waitFor();
+    // The audit history reads as sentences: no UUIDs, no Secret names.
+    await page
+      .getByText(/rejected their own enterprise key request “nightly-batch”/)
+      .first()
+      .waitFor();
+    await expect(page.getByText(/maas-key-/).count()).resolves.toBe(0);
+    await screenshot('audit-sentences');
+
+    // The requester sees the decision on My API keys and on the model's Usage tab.
+    await page.goto(`${portal.appUrl}/maas/keys`);
+    const rejected = page.getByRole('row').filter({ hasText: 'nightly-batch' });
+    await rejected.getByText(`rejected: ${comment}`).waitFor();
+    await rejected.getByRole('link', { name: MODEL }).waitFor();
+    await screenshot('requester-sees-rejection');
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+    );
+    await page.getByText(`rejected: ${comment}`).waitFor();
+    await screenshot('usage-tab-decisions');
   });
 
   it("has the standard Kubernetes tab beside Usage, showing the model's pod", async () => {
