@@ -1,7 +1,7 @@
 /*
  * deploy/rbac.yaml proven on the harness's real API server: the file is applied (server-side), the
- * portal's backend (MaaS, Create model through the real scaffolder, the catalog provider, the
- * Kubernetes tab) runs with a TokenRequest token of its ServiceAccount instead of the admin, and
+ * portal's backend (MaaS, Create model through the real scaffolder, the catalog provider) and the
+ * Kubernetes tab's reads run with a TokenRequest token of its ServiceAccount instead of the admin, and
  * every feature passes. Then each rule of the file is removed in turn and the feature that needs it
  * fails with the portal's sentence naming the missing verb and resource; last, the portal's
  * bindings are revoked while it runs and restored, and it recovers without a restart.
@@ -109,7 +109,7 @@ function localized(places: Places): KubernetesObject[] {
   });
 }
 
-/** `Kind/name[i]: groups resources verbs`, the name of one rule in the table below. */
+/** `<role>: <groups> <resources> [<verbs>]`: the name of one rule in the table below. */
 function ruleId(role: string, rule: V1PolicyRule): string {
   return `${role}: ${
     rule.apiGroups!.join(',') || 'core'
