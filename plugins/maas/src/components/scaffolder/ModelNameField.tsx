@@ -20,7 +20,6 @@ export function ModelNameField(props: FieldExtensionComponentProps<string>) {
       required={required}
       fullWidth
       margin="normal"
-      autoFocus
       value={typed}
       error={!!problem || !!rawErrors?.length}
       helperText={
