@@ -8,6 +8,7 @@ import { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
 import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
+import { prepareProductionBundle } from './productionBundle';
 import { Portal, startPortal } from './startPortal';
 
 // Quota left, why calls were refused and whether token limits are counted, in the real portal in
@@ -149,11 +150,15 @@ describe('quota left, refused calls and token counting in a browser', () => {
       .catch(e => {
         if (e?.code !== 409) throw e;
       });
+    // The production bundle served by the backend (built once per source hash): the dev server's
+    // watcher would restart the backend on every edit of the shared work tree during the run.
+    prepareProductionBundle();
     portal = await startPortal({
       kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
       prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
       appPort: 3110,
       backendPort: 7110,
+      production: true,
       maas: {
         limitador: {
           url: `http://127.0.0.1:${(limitador.address() as AddressInfo).port}`,
@@ -174,8 +179,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(30_000);
-    // The dev server's first bundle can take a while on a busy machine.
-    await page.goto(portal.appUrl, { timeout: 180_000 });
+    await page.goto(portal.appUrl);
     await page.getByRole('button', { name: /enter/i }).click();
     await page
       .getByRole('link', { name: 'Models', exact: true })
