@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedBenchCluster } from './seedBenchCluster.mts';
 
@@ -201,7 +201,9 @@ async function main() {
       'GET /audit': '/audit',
     };
     console.log(
-      `first pages (default limit), ${SAMPLES} sequential requests each, as ${me} (an admin):`,
+      `first pages (default limit), ${SAMPLES} sequential requests each, as ${me} (an admin); load average ${loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores:`,
     );
     for (const [label, path] of Object.entries(lists)) {
       await get(path);
