@@ -81,7 +81,10 @@ export class KeyOperations {
     return publicKey((await this.#ctx.db.keys.get(key.id))!);
   }
 
-  /** Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails). */
+  /**
+   * Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails). A
+   * failed delete is an error for the caller: until the Secret is gone the gateway takes the key.
+   */
   async revoke(key: StoredKey, actor: Actor): Promise<ApiKey> {
     checkKeyState(key, 'revoked');
     this.#ctx.secrets();
@@ -95,7 +98,12 @@ export class KeyOperations {
       );
       if (!moved) throw new ConflictError(`Key ${key.id} is no longer active`);
     });
-    await this.#deleteSecret(key);
+    const failure = await this.#deleteSecret(key);
+    if (failure) {
+      throw new ServiceUnavailableError(
+        `Key ${key.id} is revoked in the portal, but the gateway still accepts it until its Secret is deleted; the portal retries every minute. ${failure.message}`,
+      );
+    }
     return publicKey((await this.#ctx.db.keys.get(key.id))!);
   }
 
@@ -175,15 +183,18 @@ export class KeyOperations {
     return done;
   }
 
-  async #deleteSecret(key: StoredKey): Promise<void> {
+  /** Deletes a retired key's Secret; a failure is logged (reconcile retries) and returned. */
+  async #deleteSecret(key: StoredKey): Promise<Error | undefined> {
     try {
       await this.#ctx.secrets().delete(key.secretNamespace, key.secretName);
+      return undefined;
     } catch (error) {
       this.#ctx.logger.warn(
         `Could not delete Secret ${key.secretNamespace}/${
           key.secretName
         } of key ${key.id}; reconcile will: ${(error as Error).message}`,
       );
+      return error as Error;
     }
   }
 }
