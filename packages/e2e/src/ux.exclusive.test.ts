@@ -262,6 +262,8 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   it('lists the model on the Models page with its health, endpoint, tiers, description and tags', async () => {
     await visit('models');
     const row = page.getByRole('row', { name: new RegExp(MODEL) });
+    // Each row reads its tiers from the cluster after the catalog's rows show.
+    await row.getByText(/enterprise/).waitFor();
     const text = await row.innerText();
     expect(text).toMatch(/waiting for KServe/);
     expect(text).toContain(`http://${MODEL}.maas.local`);
