@@ -3,7 +3,7 @@
  */
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -111,6 +111,8 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   }
 
   beforeAll(async () => {
+    // This test's own folder of the report: only this run's screenshots.
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const kc = new KubeConfig();
     kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
