@@ -129,12 +129,12 @@ async function configuration(backstageSecret: string): Promise<Configuration> {
       resourceIndicators: {
         enabled: true,
         // Model clients always get a models token; Backstage gets a userinfo token (no resource).
-        defaultResource: async (_ctx, client, oneOf) =>
-          oneOf?.length
-            ? oneOf[0]
-            : MODEL_CLIENTS.has(client.clientId)
+        defaultResource: async (_ctx, client, oneOf) => {
+          if (oneOf?.length) return oneOf[0];
+          return MODEL_CLIENTS.has(client.clientId)
             ? MODELS_RESOURCE
-            : (undefined as any),
+            : (undefined as any);
+        },
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resource, client) => {
           if (resource !== MODELS_RESOURCE) {
