@@ -291,7 +291,10 @@ describe('the MaaS portal in a browser', () => {
 
     await page.goto(`${portal.appUrl}/maas/approvals`);
     // The queue names the key and links the model.
-    const queued = page.getByRole('row').filter({ hasText: 'chat-bot-load' });
+    const queued = page
+      .getByRole('row')
+      .filter({ hasText: 'chat-bot-load' })
+      .filter({ has: page.getByRole('checkbox') });
     await queued.getByRole('link', { name: MODEL }).waitFor();
     await page.getByRole('checkbox', { name: /at tier premium/ }).check();
     await page.getByLabel('Comment').fill('Approved for the load test');

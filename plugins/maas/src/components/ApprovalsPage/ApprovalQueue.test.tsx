@@ -291,4 +291,29 @@ describe('ApprovalQueue', () => {
       '/catalog/default/user/alice',
     );
   });
+
+  it('shows approvers why a request failed, and what was said on a rejection', async () => {
+    await render({
+      listKeyRequests: async () => [
+        keyRequest({
+          id: 'r1',
+          state: 'failed',
+          decidedBy: 'user:default/ops',
+          decidedAt: '2025-01-02T11:00:00Z',
+          failureReason: 'The model llm/qwen3 no longer exists',
+        }),
+        keyRequest({
+          id: 'r2',
+          state: 'rejected',
+          decidedBy: 'user:default/ops',
+          decidedAt: '2025-01-02T11:00:00Z',
+          decisionComment: 'not this quarter',
+        }),
+      ],
+    });
+    expect(
+      await screen.findByText('failed: The model llm/qwen3 no longer exists'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('rejected: not this quarter')).toBeInTheDocument();
+  });
 });

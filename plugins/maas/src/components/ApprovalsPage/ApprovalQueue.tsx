@@ -6,7 +6,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useKeyRequests } from '../../hooks/useKeyRequests';
 import { readableModel } from '../../format/entityRefs';
 import { ErrorAlert } from '../ErrorAlert';
-import { ActorName } from '../KeyRequestsTable';
+import { ActorName, RequestDecision } from '../KeyRequestsTable';
 import { KeyRevealDialog } from '../KeyReveal';
 import {
   dateColumn,
@@ -123,7 +123,12 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
       wordColumn<KeyRequest>('Tier', 'tier'),
       { title: 'Reason', field: 'reason' },
       dateColumn<KeyRequest>('Asked', 'createdAt'),
-      wordColumn<KeyRequest>('State', 'state'),
+      {
+        title: 'State',
+        field: 'state',
+        // Decided ones with the decision: "rejected: <comment>", "failed: <why no key came>".
+        render: r => <RequestDecision request={r} />,
+      },
     ],
     [selected],
   );

@@ -1,4 +1,4 @@
 export { KeyRequestsTable, requesterView } from './KeyRequestsTable';
 export type { KeyRequestsTableProps } from './KeyRequestsTable';
 export { ActorName } from './ActorName';
-export { decisionHeadline } from './RequestDecision';
+export { decisionHeadline, RequestDecision } from './RequestDecision';
