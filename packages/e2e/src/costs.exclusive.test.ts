@@ -148,6 +148,12 @@ describe('the Costs page in a browser', () => {
     const month = new Date().toISOString().slice(0, 7);
     const report = await (await api(`/costs?month=${month}`)).json();
     await page.getByText(`Systems (${report.systems.length})`).waitFor();
+    for (const system of report.systems as Row[]) {
+      const row = page.getByRole('row').filter({ hasText: system.title });
+      expect(await row.first().textContent()).toContain(
+        system.calls.toLocaleString('en-US'),
+      );
+    }
     await page.screenshot({
       path: join(ARTIFACTS, 'costs-per-system.png'),
       fullPage: true,
