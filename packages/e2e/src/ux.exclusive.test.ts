@@ -395,6 +395,17 @@ describe('the portal a developer understands without docs (issue 15)', () => {
       'create',
     ] as const) {
       await visit(name);
+      // Scanned once settled: a spinner of a card still loading (Backstage's own, unnamed) is
+      // not what the page is.
+      await page
+        .waitForFunction(
+          () => !document.querySelector('[role="progressbar"]'),
+          undefined,
+          {
+            timeout: 15_000,
+          },
+        )
+        .catch(() => undefined);
       const found = await seriousViolations(page);
       if (found.length > 0) findings[name] = found;
     }
