@@ -100,7 +100,13 @@ export function prepareProductionBundle(): ProductionBundle {
     mkdirSync(cache, { recursive: true });
     const partial = `${cached}.partial-${process.pid}`;
     cpSync(dist, partial, { recursive: true });
-    renameSync(partial, cached);
+    try {
+      renameSync(partial, cached);
+    } catch (error) {
+      // Another run built the same sources at the same time and cached them first: keep theirs.
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(cached)) throw error;
+    }
     prune(cache);
     built = true;
   } else {
