@@ -178,7 +178,7 @@ describe('Create model in a browser', () => {
     await page.getByText('Usage', { exact: true }).first().click();
     await page.getByLabel('Health', { exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe(
-      `/catalog/default/component/${MODEL}`,
+      `/catalog/default/component/${MODEL}/usage`,
     );
     await screenshot('model-page-after-run');
     const limits = await kc
@@ -224,6 +224,19 @@ describe('Create model in a browser', () => {
       .getByText('Cluster: harness')
       .waitFor({ state: 'attached', timeout: 60_000 });
     await page.getByText('1 pod', { exact: true }).waitFor();
+    // What the tab warns about, if anything, for the report (the harness has no metrics-server).
+    const warning = page.getByText(/problem retrieving Kubernetes objects/);
+    if (await warning.count()) {
+      await warning.click();
+      console.log(
+        `Kubernetes tab warning: ${await page
+          .locator('.MuiAccordion-root')
+          .filter({ has: warning })
+          .first()
+          .innerText()}`,
+      );
+    }
+    await page.getByText('harness', { exact: true }).first().click();
     for (const object of [
       MODEL,
       `${MODEL}-route`,
@@ -235,7 +248,11 @@ describe('Create model in a browser', () => {
         .locator('.MuiAccordionSummary-root')
         .getByText(object, { exact: true })
         .first()
-        .waitFor();
+        .waitFor()
+        .catch(async error => {
+          await screenshot('kubernetes-tab-without-custom-resources');
+          throw error;
+        });
     await screenshot('kubernetes-tab-custom-resources');
     // A policy's conditions, as kuadrant-operator wrote them.
     const policy = page
@@ -247,6 +264,7 @@ describe('Create model in a browser', () => {
       .getByText(/Accepted/)
       .first()
       .waitFor({ timeout: 60_000 });
+    expect(await policy.getByText(/Accepted/).count()).toBeGreaterThan(0);
     await screenshot('kubernetes-tab-policy-conditions');
     figures.kubernetesTabWarnings = await page
       .getByText(/Error communicating|404/)
