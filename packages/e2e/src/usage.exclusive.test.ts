@@ -28,6 +28,9 @@ const ARTIFACTS = join(
 /** The guest's id at the gateway (`user:default/guest` → `guest`). */
 const GUEST = 'guest';
 
+/** When the stand-in's windows started. */
+const started = Date.now() / 1000;
+
 /** A counter of one of the guest's limits, as Limitador lists it. */
 function counter(
   limitName: string,
@@ -55,7 +58,6 @@ function counter(
       seconds - (Math.floor(Date.now() / 1000 - started) % seconds),
   };
 }
-const started = Date.now() / 1000;
 
 describe('quota left, refused calls and token counting in a browser', () => {
   let portal: Portal;
@@ -271,6 +273,8 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await simulator
       .getByText('No call refused in the last 24 hours.')
       .waitFor();
+    // One model with working keys: one section, asked of the backend once.
+    await expect(page.getByLabel(/^Quota on /).count()).resolves.toBe(1);
     await screenshot('my-api-keys-quota');
   });
 
@@ -283,6 +287,8 @@ describe('quota left, refused calls and token counting in a browser', () => {
       )
       .waitFor();
     await line.getByText(/stream_options/).waitFor();
+    // The seeded data leaves 30 % of qwen3's tokens uncounted.
+    expect(await line.textContent()).toMatch(/: 30(\.\d)? % uncounted/);
     await page
       .getByText('not reported (telemetry is not exhaustive)')
       .first()
