@@ -127,6 +127,22 @@ describe('AuditHistory', () => {
         details: { ...bob, fromName: 'a', name: 'b' },
       }),
     ).toBe('bob renamed their own free key for qwen3 from “a” to “b”');
+    expect(
+      says({
+        actor: 'user:default/bob',
+        action: 'request.created',
+        details: { ...bob, tier: 'enterprise', name: 'batch' },
+      }),
+    ).toBe('bob asked for an enterprise key “batch” for qwen3');
+    expect(
+      says({
+        actor: 'maas:auto-approval',
+        action: 'request.approved',
+        details: { ...bob, comment: 'Tier free is approved automatically' },
+      }),
+    ).toBe(
+      "bob's free key for qwen3 was approved automatically, as its tier is",
+    );
     // Events recorded before owners were: still a sentence.
     expect(
       says({

@@ -1,6 +1,9 @@
 import { AuditEvent } from '@maas-portal/plugin-maas-common';
 import { formatDateTime } from '../../format/dates';
 
+/** The portal's own actor for a tier approved automatically (the backend's `auditEvents.ts`). */
+const AUTO_APPROVER = 'maas:auto-approval';
+
 /** A piece of an audit sentence: words, a user (shown by display name, linked) or the model. */
 export type SentencePart =
   | string
@@ -27,10 +30,13 @@ export function auditSentence(event: AuditEvent): SentencePart[] {
     const what = `${tier ? `${tier} ` : ''}${noun}${
       named && name ? ` “${name}”` : ''
     }`;
-    if (!owner) return [`a ${what}`];
+    if (!owner) return [a(what)];
     if (owner === actor) return [`their own ${what}`];
     return [{ user: owner, possessive: true }, ` ${what}`];
   };
+  /** "a free key", "an enterprise key": the article for the first word. */
+  const a = (words: string) =>
+    /^[aeiou]/i.test(words) ? `an ${words}` : `a ${words}`;
   const comment = str(details.comment);
   const saying = comment ? [` — “${comment}”`] : [];
   const forModel: SentencePart[] = [' for ', model];
@@ -41,12 +47,19 @@ export function auditSentence(event: AuditEvent): SentencePart[] {
         ? [who, ` asked to move a key to tier ${tier ?? '?'}`, ...forModel]
         : [
             who,
-            ` asked for a ${tier ? `${tier} ` : ''}key${
-              name ? ` “${name}”` : ''
-            }`,
+            ` asked for ${a(
+              `${tier ? `${tier} ` : ''}key${name ? ` “${name}”` : ''}`,
+            )}`,
             ...forModel,
           ];
     case 'request.approved':
+      // The tier approves by itself: no one to name, and its comment only says so.
+      if (actor === AUTO_APPROVER)
+        return [
+          ...capitalised(whose('key')),
+          ...forModel,
+          ' was approved automatically, as its tier is',
+        ];
       return [who, ' approved ', ...whose('key'), ...forModel, ...saying];
     case 'request.rejected':
       return [

@@ -109,6 +109,8 @@ export function KeysTable(props: KeysTableProps) {
       {
         title: 'State',
         field: 'state',
+        // One line: the theme lets cells break inside a word ("revoke d") when narrow.
+        cellStyle: { whiteSpace: 'nowrap' },
         render: key => <KeyStateLabel apiKey={key} />,
       },
       dateColumn<ApiKey>('Created', 'createdAt'),
