@@ -89,9 +89,6 @@ export function kubernetesClusterLocators(kc: KubeConfig, name = 'harness') {
           authProvider: 'serviceAccount',
           serviceAccountToken: kc.getCurrentUser()!.token,
           caData: cluster.caData,
-          // The harness runs no metrics-server: without this the Kubernetes tab warns that
-          // /apis/metrics.k8s.io answered 404 for every entity with pods.
-          skipMetricsLookup: true,
         },
       ],
     },
