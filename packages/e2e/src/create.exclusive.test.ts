@@ -220,22 +220,26 @@ describe('Create model in a browser', () => {
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );
-    await page
-      .getByText('Cluster: harness')
-      .waitFor({ state: 'attached', timeout: 60_000 });
-    await page.getByText('1 pod', { exact: true }).waitFor();
-    // What the tab warns about, if anything, for the report (the harness has no metrics-server).
+    await page.getByText('1 pod', { exact: true }).waitFor({ timeout: 60_000 });
+    // The only warning may be the pod metrics': the harness runs no metrics-server (a cluster
+    // entry with skipMetricsLookup: true has none). No kind the cluster lacks is asked for.
     const warning = page.getByText(/problem retrieving Kubernetes objects/);
+    let warned = '';
     if (await warning.count()) {
       await warning.click();
-      console.log(
-        `Kubernetes tab warning: ${await page
-          .locator('.MuiAccordion-root')
-          .filter({ has: warning })
-          .first()
-          .innerText()}`,
-      );
+      warned = await page
+        .locator('.MuiAccordion-root')
+        .filter({ has: warning })
+        .first()
+        .innerText();
+      console.log(`Kubernetes tab warning: ${warned}`);
     }
+    const fetchErrors = warned.match(
+      /Error fetching Kubernetes resource: '[^']+'/g,
+    );
+    expect(
+      (fetchErrors ?? []).filter(e => !e.includes('/apis/metrics.k8s.io/')),
+    ).toEqual([]);
     await page.getByText('harness', { exact: true }).first().click();
     for (const object of [
       MODEL,
@@ -266,8 +270,5 @@ describe('Create model in a browser', () => {
       .waitFor({ timeout: 60_000 });
     expect(await policy.getByText(/Accepted/).count()).toBeGreaterThan(0);
     await screenshot('kubernetes-tab-policy-conditions');
-    figures.kubernetesTabWarnings = await page
-      .getByText(/Error communicating|404/)
-      .count();
   });
 });
