@@ -66,6 +66,9 @@ function fuzz(baseUrl: string, user: User, dir: string): Promise<FuzzRun> {
     '--workers',
     '1',
     '--no-color',
+    // No example database in the work tree: each run stands on its seed.
+    '--generation-database',
+    'none',
     '--continue-on-failure',
     '--report',
     'ndjson',
