@@ -1,5 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { openApiRoutes } from '@maas-portal/harness/testing';
+import { ConfigReader } from '@backstage/config';
+import { readMaasConfig } from '../config/MaasConfig';
 import { createRouter } from '../router';
 
 interface Layer {
@@ -32,7 +34,8 @@ describe('openapi.yaml', () => {
     const router = await createRouter({
       gate: unused,
       catalog: unused,
-      config: { approvals: { allowSelfApproval: false } } as any,
+      // The defaults, as the plugin reads them from an empty app-config.
+      config: readMaasConfig(new ConfigReader({})),
       usage: unused,
       keys: unused,
       bindings: unused,
