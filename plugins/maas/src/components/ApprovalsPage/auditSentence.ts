@@ -4,6 +4,11 @@ import { formatDateTime } from '../../format/dates';
 /** The portal's own actor for a tier approved automatically (the backend's `auditEvents.ts`). */
 const AUTO_APPROVER = 'maas:auto-approval';
 
+/** "a free key", "an enterprise key": the words with the article their first word takes. */
+function withArticle(words: string): string {
+  return /^[aeiou]/i.test(words) ? `an ${words}` : `a ${words}`;
+}
+
 /** A piece of an audit sentence: words, a user (shown by display name, linked) or the model. */
 export type SentencePart =
   | string
@@ -30,13 +35,10 @@ export function auditSentence(event: AuditEvent): SentencePart[] {
     const what = `${tier ? `${tier} ` : ''}${noun}${
       named && name ? ` “${name}”` : ''
     }`;
-    if (!owner) return [a(what)];
+    if (!owner) return [withArticle(what)];
     if (owner === actor) return [`their own ${what}`];
     return [{ user: owner, possessive: true }, ` ${what}`];
   };
-  /** "a free key", "an enterprise key": the article for the first word. */
-  const a = (words: string) =>
-    /^[aeiou]/i.test(words) ? `an ${words}` : `a ${words}`;
   const comment = str(details.comment);
   const saying = comment ? [` — “${comment}”`] : [];
   const forModel: SentencePart[] = [' for ', model];
@@ -47,7 +49,7 @@ export function auditSentence(event: AuditEvent): SentencePart[] {
         ? [who, ` asked to move a key to tier ${tier ?? '?'}`, ...forModel]
         : [
             who,
-            ` asked for ${a(
+            ` asked for ${withArticle(
               `${tier ? `${tier} ` : ''}key${name ? ` “${name}”` : ''}`,
             )}`,
             ...forModel,
