@@ -396,7 +396,9 @@ describe('the MaaS portal in a browser', () => {
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );
     await page
-      .getByText('Cluster: harness')
+      // The plugin's versions name the cluster "Cluster: harness" or "harness" over "Cluster".
+      .getByText(/^(Cluster: )?harness$/)
+      .first()
       .waitFor({ state: 'attached', timeout: 60_000 });
     await page.getByText('1 pod', { exact: true }).waitFor();
     // Still on the Kubernetes tab's own route: the entity page did not send us elsewhere.
