@@ -16,7 +16,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  DeferredEntity,
+} from '@backstage/plugin-catalog-node';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
   harnessEnv,
@@ -94,52 +97,53 @@ export async function createModelObjects(kc: KubeConfig, ns: string) {
   });
 }
 
-/** A model's entity, owned by team A, as the real catalog gets it from a provider. */
-function modelEntity(ns: string, name: string, annotations: object = {}) {
+type Entity = DeferredEntity['entity'];
+
+/** A model's entity naming InferenceService `ns/name`, owned by team A. */
+export function modelEntity(
+  ns: string,
+  name: string,
+  annotations: object = {},
+): Entity {
   return {
-    locationKey: 'test',
-    entity: {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/managed-by-location': 'url:test',
-          'backstage.io/managed-by-origin-location': 'url:test',
-          [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${ns}/${name}`,
-          ...annotations,
-        },
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': 'url:test',
+        'backstage.io/managed-by-origin-location': 'url:test',
+        [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${ns}/${name}`,
+        ...annotations,
       },
-      spec: {
-        type: 'model-server',
-        owner: 'group:default/team-a',
-        lifecycle: 'production',
-      },
+    },
+    spec: {
+      type: 'model-server',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
     },
   };
 }
 
-/** Models A and C of `ns` in the real catalog, as from an entity provider. */
-function modelEntities(ns: string) {
+/** `entities` in the real catalog, as from an entity provider (the catalog processes them). */
+export function testEntityProvider(entities: Entity[]) {
   return createBackendModule({
     pluginId: 'catalog',
-    moduleId: 'test-model-entities',
+    moduleId: 'test-entities',
     register(reg) {
       reg.registerInit({
         deps: { catalog: catalogProcessingExtensionPoint },
         async init({ catalog }) {
           catalog.addEntityProvider({
-            getProviderName: () => 'test-models',
+            getProviderName: () => 'test-entities',
             connect: async connection =>
               connection.applyMutation({
                 type: 'full',
-                entities: [
-                  modelEntity(ns, 'model-a', {
-                    [MAAS_HTTP_ROUTE_ANNOTATION]: `${ns}/model-a-route`,
-                  }),
-                  modelEntity(ns, 'model-c'),
-                ],
+                entities: entities.map(entity => ({
+                  entity,
+                  locationKey: 'test',
+                })),
               }),
           });
         },
@@ -148,7 +152,17 @@ function modelEntities(ns: string) {
   });
 }
 
-const userInfo = createServiceFactory({
+/** Models A (with its HTTPRoute) and C of `ns` in the real catalog. */
+const modelEntities = (ns: string) =>
+  testEntityProvider([
+    modelEntity(ns, 'model-a', {
+      [MAAS_HTTP_ROUTE_ANNOTATION]: `${ns}/model-a-route`,
+    }),
+    modelEntity(ns, 'model-c'),
+  ]);
+
+/** The signed-in user and its groups from `GROUPS`, as the catalog's sign-in resolver gives them. */
+export const testUserInfo = createServiceFactory({
   service: coreServices.userInfo,
   deps: {},
   factory: () => ({
@@ -211,7 +225,7 @@ export async function startPortalTestBackend(options: {
       permissionPlugin,
       maasPermissionPolicyModule,
       permissionsServiceFactory,
-      userInfo,
+      testUserInfo,
       httpAuth,
       catalogPlugin,
       modelEntities(ns),
