@@ -5,61 +5,35 @@
  * harness's cluster. Only sign-in is Backstage's test auth (mockCredentials) and group
  * membership a fixed table (what the catalog's sign-in resolver would put in the token).
  */
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
   deleteTestNamespace,
   eventually,
   harnessEnv,
   harnessKubeConfig,
-  kubernetesClusterLocators,
   openApiRoutes,
-  vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import {
   CreateKeyRequestResponse,
   DecisionResult,
-  MAAS_BOUND_ENTITY_ANNOTATION,
-  MAAS_HTTP_ROUTE_ANNOTATION,
-  MAAS_INFERENCE_SERVICE_ANNOTATION,
-  MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import maasPlugin from '@maas-portal/plugin-maas-backend';
 import request from 'supertest';
-import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyModule';
-
-const DEV_A = 'user:default/dev-a';
-const DEV_B = 'user:default/dev-b';
-const ADMIN = 'user:default/ops';
-const USERS = [DEV_A, DEV_B, ADMIN] as const;
-type User = (typeof USERS)[number];
-/** Group membership, as the catalog's sign-in resolver puts it in a user's token. */
-const GROUPS: Record<User, string[]> = {
-  [DEV_A]: ['group:default/team-a'],
-  [DEV_B]: ['group:default/team-b'],
-  [ADMIN]: ['group:default/platform-team'],
-};
-const MODEL_A = 'component:default/model-a';
-/** A model deployed by hand: its InferenceService names no entity until an admin adopts it. */
-const MODEL_C = 'component:default/model-c';
+import {
+  ADMIN,
+  authorizationOf,
+  createModelObjects,
+  DEV_A,
+  DEV_B,
+  MODEL_A,
+  MODEL_C,
+  startPortalTestBackend,
+  User,
+  USERS,
+} from './__testUtils__/portalTestBackend';
 
 /** One call of a route by one user: the status, and what else the cell asserts. */
 type Probe = (as: User) => Promise<string | number>;
@@ -67,9 +41,9 @@ type Probe = (as: User) => Promise<string | number>;
 describe('permission matrix over real HTTP', () => {
   let kc: KubeConfig;
   let ns: string;
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let server: Awaited<ReturnType<typeof startPortalTestBackend>>['server'];
 
-  const header = (user: User) => mockCredentials.user.header(user);
+  const header = authorizationOf;
   const get = (path: string, user: User) =>
     request(server).get(`/api/maas${path}`).set('Authorization', header(user));
   const post = (path: string, user: User, body: object = {}) =>
@@ -351,165 +325,8 @@ describe('permission matrix over real HTTP', () => {
   beforeAll(async () => {
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'matrix');
-    const api = kc.makeApiClient(CustomObjectsApi);
-    const inferenceService = (name: string, annotations: object) =>
-      api.createNamespacedCustomObject({
-        group: 'serving.kserve.io',
-        version: 'v1beta1',
-        plural: 'inferenceservices',
-        namespace: ns,
-        body: {
-          apiVersion: 'serving.kserve.io/v1beta1',
-          kind: 'InferenceService',
-          metadata: { name, namespace: ns, annotations },
-          spec: vllmInferenceServiceSpec(),
-        },
-      });
-    await inferenceService('model-a', {
-      [MAAS_BOUND_ENTITY_ANNOTATION]: MODEL_A,
-      [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/team-a',
-    });
-    await inferenceService('model-c', {});
-    await api.createNamespacedCustomObject({
-      group: 'gateway.networking.k8s.io',
-      version: 'v1',
-      plural: 'httproutes',
-      namespace: ns,
-      body: {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'HTTPRoute',
-        metadata: { name: 'model-a-route', namespace: ns },
-        spec: {
-          parentRefs: [{ name: 'inference-gateway' }],
-          hostnames: [`model-a-${ns}.maas.local`],
-          rules: [{ backendRefs: [{ name: 'model-a-predictor', port: 80 }] }],
-        },
-      },
-    });
-    /** A model's entity, owned by team A, as the real catalog gets it from a provider. */
-    const modelEntity = (name: string, annotations: object = {}) => ({
-      locationKey: 'matrix',
-      entity: {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name,
-          namespace: 'default',
-          annotations: {
-            'backstage.io/managed-by-location': 'url:matrix',
-            'backstage.io/managed-by-origin-location': 'url:matrix',
-            [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${ns}/${name}`,
-            ...annotations,
-          },
-        },
-        spec: {
-          type: 'model-server',
-          owner: 'group:default/team-a',
-          lifecycle: 'production',
-        },
-      },
-    });
-
-    // The models' entities in the real catalog.
-    const entities = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'matrix-entities',
-      register(reg) {
-        reg.registerInit({
-          deps: { catalog: catalogProcessingExtensionPoint },
-          async init({ catalog }) {
-            catalog.addEntityProvider({
-              getProviderName: () => 'matrix',
-              connect: async connection =>
-                connection.applyMutation({
-                  type: 'full',
-                  entities: [
-                    modelEntity('model-a', {
-                      [MAAS_HTTP_ROUTE_ANNOTATION]: `${ns}/model-a-route`,
-                    }),
-                    modelEntity('model-c'),
-                  ],
-                }),
-            });
-          },
-        });
-      },
-    });
-    const userInfo = createServiceFactory({
-      service: coreServices.userInfo,
-      deps: {},
-      factory: () => ({
-        async getUserInfo(credentials) {
-          const ref = (credentials.principal as { userEntityRef: User })
-            .userEntityRef;
-          return {
-            userEntityRef: ref,
-            ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-          };
-        },
-      }),
-    });
-    // Backstage's real auth marks a call a plugin makes on a user's behalf (the catalog asking the
-    // permission backend) with the plugin as actor; the mock does not, and the permission backend
-    // refuses such a call as a direct user request. This adds the actor, as the real one does.
-    const httpAuth = createServiceFactory({
-      service: coreServices.httpAuth,
-      deps: { plugin: coreServices.pluginMetadata },
-      factory({ plugin }) {
-        const mock = mockServices.httpAuth({ pluginId: plugin.getId() });
-        return {
-          issueUserCookie: mock.issueUserCookie.bind(mock),
-          async credentials(
-            req: Parameters<typeof mock.credentials>[0],
-            options?: any,
-          ) {
-            const credentials = await mock.credentials(req, options);
-            const onBehalf = req
-              .header('authorization')
-              ?.startsWith(`Bearer ${mockCredentials.service.token()}`);
-            const principal = credentials.principal as {
-              type: string;
-              userEntityRef?: string;
-            };
-            return onBehalf && principal.type === 'user'
-              ? (mockCredentials.user(principal.userEntityRef, {
-                  actor: { subject: 'plugin:on-behalf-of' },
-                }) as any)
-              : credentials;
-          },
-        } as any;
-      },
-    });
-    ({ server } = await startTestBackend({
-      features: [
-        permissionPlugin,
-        maasPermissionPolicyModule,
-        permissionsServiceFactory,
-        userInfo,
-        httpAuth,
-        catalogPlugin,
-        entities,
-        kubernetesPlugin,
-        maasPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: kubernetesClusterLocators(kc),
-            },
-            maas: {
-              adminGroups: ['group:default/platform-team'],
-              namespace: ns,
-              cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-              prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
-              // Key Secrets in this file's namespace, not the shared kuadrant-system.
-              keys: { maxActivePerUserAndModel: 100, namespace: ns },
-            },
-          },
-        }),
-      ],
-    }));
+    await createModelObjects(kc, ns);
+    ({ server } = await startPortalTestBackend({ kc, ns }));
     // The catalog processes and stitches the entity; the MaaS caches list the cluster.
     await eventually(async () => {
       const a = await get(`/models/by-entity?entityRef=${MODEL_A}`, ADMIN);
