@@ -9,12 +9,14 @@
  */
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -44,19 +46,24 @@ import {
 import {
   MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_FIELD_MANAGER,
-  MAAS_INFERENCE_SERVICE_ANNOTATION,
   MAAS_KEY_LABELS,
   MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
 import maasPlugin from '@maas-portal/plugin-maas-backend';
 import scaffolderModuleMaas from '@maas-portal/plugin-scaffolder-backend-module-maas';
 import catalogModuleMaas from '@maas-portal/plugin-catalog-backend-module-maas';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import {
+  ADMIN,
+  DEV_A as DEV,
+  modelEntity,
+  testEntityProvider,
+  testUserInfo as userInfo,
+} from './__testUtils__/portalTestBackend';
 
 jest.setTimeout(60_000);
 
@@ -67,12 +74,6 @@ const TEMPLATE_FILE = path.resolve(
 );
 /** The "Create model" template, as the catalog serves it. */
 const TEMPLATE = readManifests(TEMPLATE_FILE)[0];
-const DEV = 'user:default/dev-a';
-const ADMIN = 'user:default/ops';
-const GROUPS: Record<string, string[]> = {
-  [DEV]: ['group:default/team-a'],
-  [ADMIN]: ['group:default/platform-team'],
-};
 const MODEL_A = 'component:default/rbac-model-a';
 /** Deployed by hand: bound to its entity by an admin's Adopt. */
 const MODEL_C = 'component:default/rbac-model-c';
@@ -152,21 +153,6 @@ describe('deploy/rbac.yaml on a real API server', () => {
     create: { namespaces: [{ namespace: places.models }] },
     approvals: { allowSelfApproval: false },
   });
-  const userInfo = createServiceFactory({
-    service: coreServices.userInfo,
-    deps: {},
-    factory: () => ({
-      async getUserInfo(credentials) {
-        const ref = (credentials.principal as { userEntityRef: string })
-          .userEntityRef;
-        return {
-          userEntityRef: ref,
-          ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-        };
-      },
-    }),
-  });
-
   const isvc = (name: string, annotations: Record<string, string> = {}) => ({
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
@@ -183,40 +169,25 @@ describe('deploy/rbac.yaml on a real API server', () => {
       rules: [{ backendRefs: [{ name: `${model}-predictor`, port: 80 }] }],
     },
   });
-  const modelEntity = (ref: string) => {
+  /** A model's entity, named by `ref`, for the Kubernetes tab by its label too. */
+  const modelOf = (ref: string) => {
     const name = ref.split('/')[1];
-    return {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/managed-by-location': 'url:rbac',
-          'backstage.io/managed-by-origin-location': 'url:rbac',
-          [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${places.hand}/${name}`,
-          'backstage.io/kubernetes-id': name,
-        },
-      },
-      spec: {
-        type: 'model-server',
-        owner: 'group:default/team-a',
-        lifecycle: 'production',
-      },
-    };
+    return modelEntity(places.hand, name, {
+      'backstage.io/kubernetes-id': name,
+    });
   };
   const entities = () => [
-    modelEntity(MODEL_A),
-    modelEntity(MODEL_C),
-    modelEntity(MODEL_D),
+    modelOf(MODEL_A),
+    modelOf(MODEL_C),
+    modelOf(MODEL_D),
     {
       ...TEMPLATE,
       metadata: {
         ...TEMPLATE.metadata,
         namespace: 'default',
         annotations: {
-          'backstage.io/managed-by-location': 'url:rbac',
-          'backstage.io/managed-by-origin-location': 'url:rbac',
+          'backstage.io/managed-by-location': 'url:test',
+          'backstage.io/managed-by-origin-location': 'url:test',
         },
       },
     },
@@ -436,33 +407,11 @@ describe('deploy/rbac.yaml on a real API server', () => {
       },
     });
 
-    const testEntities = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'rbac-entities',
-      register(reg) {
-        reg.registerInit({
-          deps: { catalog: catalogProcessingExtensionPoint },
-          async init({ catalog }) {
-            catalog.addEntityProvider({
-              getProviderName: () => 'rbac',
-              connect: async connection =>
-                connection.applyMutation({
-                  type: 'full',
-                  entities: entities().map(entity => ({
-                    entity: entity as any,
-                    locationKey: 'rbac',
-                  })),
-                }),
-            });
-          },
-        });
-      },
-    });
     const backend = await startTestBackend({
       features: [
         catalogPlugin,
         catalogEntityModel,
-        testEntities,
+        testEntityProvider(entities() as any),
         catalogModuleMaas,
         scaffolderPlugin,
         scaffolderModuleMaas,
