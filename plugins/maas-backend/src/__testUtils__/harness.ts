@@ -4,8 +4,16 @@ import {
   KubeConfig,
   KubernetesObject,
 } from '@kubernetes/client-node';
-import { MAAS_INFERENCE_SERVICE_ANNOTATION } from '@maas-portal/plugin-maas-common';
-import { httpStatusOf, ResourceKind } from '@maas-portal/plugin-maas-node';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_INFERENCE_SERVICE_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+} from '@maas-portal/plugin-maas-common';
+import {
+  httpStatusOf,
+  INFERENCE_SERVICE,
+  ResourceKind,
+} from '@maas-portal/plugin-maas-node';
 
 export async function createObject<T extends KubernetesObject>(
   kc: KubeConfig,
@@ -87,6 +95,25 @@ export const inferenceService = (
     },
   },
 });
+
+/**
+ * Creates InferenceService `name` in `namespace`, bound to `component:default/<name>` and owned by
+ * `owner`, as Create model leaves it.
+ */
+export const createBoundModel = (
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  owner: string,
+) =>
+  createObject(
+    kc,
+    INFERENCE_SERVICE,
+    inferenceService(namespace, name, {
+      [MAAS_BOUND_ENTITY_ANNOTATION]: `component:default/${name}`,
+      [MAAS_MODEL_OWNER_ANNOTATION]: owner,
+    }),
+  );
 
 /** A catalog Component that names an InferenceService (`namespace/name`). */
 export const modelComponent = (name: string, isvc: string, owner: string) => ({

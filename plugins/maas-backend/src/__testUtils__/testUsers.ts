@@ -64,6 +64,23 @@ export const examplePolicy =
     });
   };
 
+/** What every signed-in user may do under the example policy in this package's HTTP tests. */
+export const EVERYONE_MAY = ['maas.key.request', 'maas.model.read'];
+
+/**
+ * The features that sign the three users in under the example policy: the permissions service
+ * deciding as `examplePolicy(entityOwners, everyone)`, and the users' groups from `ownershipOf`.
+ */
+export const examplePolicyUsers = (
+  entityOwners: Record<string, string>,
+  everyone: string[] = EVERYONE_MAY,
+) => [
+  mockServices.permissions.mock({
+    authorize: examplePolicy(entityOwners, everyone),
+  }).factory,
+  usersInfo().factory,
+];
+
 /** The header that signs a supertest request in as `user`. */
 export const as = (user: string) => ({
   Authorization: mockCredentials.user.header(user),
