@@ -4,57 +4,38 @@
  * alternated between them.
  */
 import { BackendFeature } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
   deleteTestNamespace,
-  eventually,
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import {
-  MAAS_BOUND_ENTITY_ANNOTATION,
-  MAAS_KEY_LABELS,
-  MAAS_MODEL_OWNER_ANNOTATION,
-} from '@maas-portal/plugin-maas-common';
-import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import { MAAS_KEY_LABELS } from '@maas-portal/plugin-maas-common';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import {
-  createObject,
-  inferenceService,
-  modelComponent,
-} from './__testUtils__/harness';
+import { createBoundModel, modelComponent } from './__testUtils__/harness';
 import { secondPool } from './__testUtils__/secondPool';
+import {
+  startMaasBackend,
+  waitUntilBound,
+} from './__testUtils__/startMaasBackend';
 import {
   ADMIN,
   as,
   DEV_A,
   DEV_B,
-  examplePolicy,
+  examplePolicyUsers,
   TEAM_A,
-  usersInfo,
 } from './__testUtils__/testUsers';
-import { maasPlugin } from './plugin';
 
 jest.setTimeout(180_000);
 
 const QWEN = 'component:default/qwen3';
-const permissions = mockServices.permissions.mock({
-  authorize: examplePolicy({ [QWEN]: TEAM_A }, [
-    'maas.key.request',
-    'maas.model.read',
-  ]),
-});
-const userInfo = usersInfo();
+const users = examplePolicyUsers({ [QWEN]: TEAM_A });
 
 describe('two replicas on one PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -64,27 +45,13 @@ describe('two replicas on one PostgreSQL', () => {
   let replicas: Server[];
   let entities: Entity[];
 
-  const startReplica = async (knex: Knex, features: BackendFeature[] = []) =>
-    (
-      await startTestBackend({
-        features: [
-          maasPlugin,
-          permissions.factory,
-          userInfo.factory,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              maas: {
-                cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-                keys: { namespace: ns, maxActivePerUserAndModel: 1000 },
-              },
-            },
-          }),
-          ...features,
-        ],
-      })
-    ).server;
+  const startReplica = (knex: Knex, features: BackendFeature[] = []) =>
+    startMaasBackend({
+      features: [...users, ...features],
+      entities,
+      knex,
+      maas: { keys: { namespace: ns, maxActivePerUserAndModel: 1000 } },
+    });
 
   /** The replica of the n-th call: calls alternate between the two. */
   const replica = (n: number) => replicas[n % replicas.length];
@@ -93,28 +60,13 @@ describe('two replicas on one PostgreSQL', () => {
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'replicas');
-    await createObject(
-      kc,
-      INFERENCE_SERVICE,
-      inferenceService(ns, 'qwen3', {
-        [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
-        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
-      }) as any,
-    );
+    await createBoundModel(kc, ns, 'qwen3', TEAM_A);
     entities = [modelComponent('qwen3', `${ns}/qwen3`, TEAM_A)];
     const knex = await databases.init('POSTGRES_15');
     pools = [knex, secondPool(knex)];
     // Both pods start at once on an empty database: both must migrate or wait, not fail.
     replicas = await Promise.all(pools.map(pool => startReplica(pool)));
-    for (const server of replicas) {
-      await eventually(async () => {
-        const res = await request(server)
-          .get(`/api/maas/models/by-entity/binding?entityRef=${QWEN}`)
-          .set(as(DEV_A));
-        if (!res.body.bound)
-          throw new Error(`qwen3 not bound yet: ${JSON.stringify(res.body)}`);
-      }, 30_000);
-    }
+    for (const server of replicas) await waitUntilBound(server, QWEN, DEV_A);
   });
 
   afterAll(async () => {
