@@ -14,7 +14,6 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
@@ -23,23 +22,17 @@ import {
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import {
-  MAAS_BOUND_ENTITY_ANNOTATION,
-  MAAS_KEY_LABELS,
-  MAAS_MODEL_OWNER_ANNOTATION,
-} from '@maas-portal/plugin-maas-common';
-import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import { MAAS_KEY_LABELS } from '@maas-portal/plugin-maas-common';
 import { Knex } from 'knex';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createObject, inferenceService } from './__testUtils__/harness';
+import { createBoundModel } from './__testUtils__/harness';
 import { connectionOf, secondPool } from './__testUtils__/secondPool';
 import type { PauseStep } from './__testUtils__/approvalReplica';
+import { replicaKeyServices } from './__testUtils__/replicaKeyServices';
 import { ADMIN, DEV_B, TEAM_A } from './__testUtils__/testUsers';
-import { readMaasConfig } from './config/MaasConfig';
-import { createKeyServices, KeyServices } from './keys/createKeyServices';
+import { KeyServices } from './keys/createKeyServices';
 import { hashApiKey } from './keys/generateApiKey';
-import { KeySecrets } from './keys/KeySecrets';
 import { runKeyTasks, scheduleKeyTasks } from './keys/scheduleKeyTasks';
 import { KeyDatabase } from './keys/store/KeyDatabase';
 
@@ -55,22 +48,8 @@ describe('replicas: scheduled tasks and a replica killed mid-approval', () => {
   let pools: Knex[];
 
   /** The key services of one replica: its own pool, the same database and cluster. */
-  const servicesOf = (knex: Knex) => {
-    const secrets = new KeySecrets({
-      kubeConfig: kc,
-      timeoutMs: 10_000,
-      namespace: ns,
-    });
-    const keys = createKeyServices({
-      db: new KeyDatabase(knex),
-      secrets,
-      config: readMaasConfig(
-        new ConfigReader({ maas: { keys: { namespace: ns } } }),
-      ),
-      logger: mockServices.logger.mock(),
-    });
-    return { keys, secrets };
-  };
+  const servicesOf = (knex: Knex) =>
+    replicaKeyServices({ knex, kubeConfig: kc, namespace: ns });
 
   const askForKey = (keys: KeyServices, reason: string) =>
     keys.requests
@@ -97,14 +76,7 @@ describe('replicas: scheduled tasks and a replica killed mid-approval', () => {
     harnessEnv('BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING');
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'replica-failover');
-    await createObject(
-      kc,
-      INFERENCE_SERVICE,
-      inferenceService(ns, 'qwen3', {
-        [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
-        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
-      }) as any,
-    );
+    await createBoundModel(kc, ns, 'qwen3', TEAM_A);
     const knex = await databases.init('POSTGRES_15');
     await KeyDatabase.migrate(knex);
     pools = [knex, secondPool(knex)];
