@@ -4,14 +4,8 @@
  * name the part that failed, then recover without restarting the backend. Exclusive: the other
  * tests of this harness would see the same outages.
  */
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ConfigReader } from '@backstage/config';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
@@ -23,43 +17,34 @@ import {
   stopServer,
 } from '@maas-portal/harness/testing';
 import {
-  MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_HTTP_ROUTE_ANNOTATION,
   MAAS_KEY_LABELS,
-  MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
-import { HTTP_ROUTE, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import { HTTP_ROUTE } from '@maas-portal/plugin-maas-node';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import {
+  createBoundModel,
   createObject,
   httpRoute,
-  inferenceService,
   modelComponent,
 } from './__testUtils__/harness';
+import { replicaKeyServices } from './__testUtils__/replicaKeyServices';
 import { secondPool } from './__testUtils__/secondPool';
+import { startMaasBackend } from './__testUtils__/startMaasBackend';
 import {
   ADMIN,
   as,
   DEV_B,
-  examplePolicy,
+  examplePolicyUsers,
   TEAM_A,
-  usersInfo,
 } from './__testUtils__/testUsers';
-import { readMaasConfig } from './config/MaasConfig';
-import { createKeyServices } from './keys/createKeyServices';
-import { KeySecrets } from './keys/KeySecrets';
 import { runKeyTasks } from './keys/scheduleKeyTasks';
-import { KeyDatabase } from './keys/store/KeyDatabase';
-import { maasPlugin } from './plugin';
 
 jest.setTimeout(300_000);
 
 const model = (name: string) => `component:default/${name}`;
-const permissions = mockServices.permissions.mock({
-  authorize: examplePolicy({}, ['maas.key.request', 'maas.model.read']),
-});
 
 describe('fault drills: servers of the harness stop and come back under a running backend', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -71,14 +56,7 @@ describe('fault drills: servers of the harness stop and come back under a runnin
 
   /** A model bound to its entity (owned by team A), with its HTTPRoute. */
   async function createModel(name: string) {
-    await createObject(
-      kc,
-      INFERENCE_SERVICE,
-      inferenceService(ns, name, {
-        [MAAS_BOUND_ENTITY_ANNOTATION]: model(name),
-        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
-      }) as any,
-    );
+    await createBoundModel(kc, ns, name, TEAM_A);
     await createObject(kc, HTTP_ROUTE, httpRoute(ns, name) as any);
   }
   const entity = (name: string): Entity => {
@@ -97,30 +75,19 @@ describe('fault drills: servers of the harness stop and come back under a runnin
     // The entity of a model made only after the API server's restart: the catalog knows it already.
     entities.push(entity('before'), entity('after'));
     knex = await databases.init('POSTGRES_15');
-    server = (
-      await startTestBackend({
-        features: [
-          maasPlugin,
-          permissions.factory,
-          usersInfo().factory,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              maas: {
-                cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-                prometheus: {
-                  url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-                  timeoutMs: 3000,
-                  cacheTtlSeconds: 1,
-                },
-                keys: { namespace: ns, maxActivePerUserAndModel: 100 },
-              },
-            },
-          }),
-        ],
-      })
-    ).server;
+    server = await startMaasBackend({
+      features: examplePolicyUsers({}),
+      entities,
+      knex,
+      maas: {
+        prometheus: {
+          url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
+          timeoutMs: 3000,
+          cacheTtlSeconds: 1,
+        },
+        keys: { namespace: ns, maxActivePerUserAndModel: 100 },
+      },
+    });
     await eventually(async () => {
       const res = await get(
         `/api/maas/models/by-entity?entityRef=${model('before')}`,
@@ -267,18 +234,10 @@ describe('fault drills: servers of the harness stop and come back under a runnin
     // What a crash between the database and the cluster left, the key task repairs (on any replica).
     const repairPool = secondPool(knex);
     try {
-      const secrets = new KeySecrets({
+      const { keys, secrets } = replicaKeyServices({
+        knex: repairPool,
         kubeConfig: kc,
-        timeoutMs: 10_000,
         namespace: ns,
-      });
-      const keys = createKeyServices({
-        db: new KeyDatabase(repairPool),
-        secrets,
-        config: readMaasConfig(
-          new ConfigReader({ maas: { keys: { namespace: ns } } }),
-        ),
-        logger: mockServices.logger.mock(),
       });
       await eventually(async () => {
         const report = await runKeyTasks({
