@@ -35,7 +35,7 @@ import {
 jest.setTimeout(180_000);
 
 const QWEN = 'component:default/qwen3';
-const users = examplePolicyUsers({ [QWEN]: TEAM_A });
+const signedIn = examplePolicyUsers({ [QWEN]: TEAM_A });
 
 describe('two replicas on one PostgreSQL', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -47,7 +47,7 @@ describe('two replicas on one PostgreSQL', () => {
 
   const startReplica = (knex: Knex, features: BackendFeature[] = []) =>
     startMaasBackend({
-      features: [...users, ...features],
+      features: [...signedIn, ...features],
       entities,
       knex,
       maas: { keys: { namespace: ns, maxActivePerUserAndModel: 1000 } },
