@@ -26,31 +26,32 @@ const WITHOUT_USER = selector([['user', '=', '']]);
 /**
  * The PromQL of a report: for the whole range, one increase per counter (never sums of chart
  * points), per user, tier and route; and calls on routes whose series carry no user label, which
- * no user's row can hold. Two queries whatever the number of users, models and days, sent at once
- * (Prometheus evaluates one query on one core, so the counters are read side by side).
+ * no user's row can hold. One query whatever the number of users, models and days.
  */
-export function costQueries(rangeSeconds: number): string[] {
-  const perUser = (part: string, metric: string) => ({
-    part,
-    metric,
-    selector: PER_USER,
-    by: ['user', 'group', 'limitador_namespace'],
-  });
-  return [
-    increaseUnion(
-      [
-        perUser('calls', 'authorized_calls'),
-        {
-          part: 'unlabelled',
-          metric: 'authorized_calls',
-          selector: WITHOUT_USER,
-          by: ['limitador_namespace'],
-        },
-      ],
-      rangeSeconds,
-    ),
-    increaseUnion([perUser('tokens', 'authorized_hits')], rangeSeconds),
-  ];
+export function costQuery(rangeSeconds: number): string {
+  return increaseUnion(
+    [
+      {
+        part: 'calls',
+        metric: 'authorized_calls',
+        selector: PER_USER,
+        by: ['user', 'group', 'limitador_namespace'],
+      },
+      {
+        part: 'tokens',
+        metric: 'authorized_hits',
+        selector: PER_USER,
+        by: ['user', 'group', 'limitador_namespace'],
+      },
+      {
+        part: 'unlabelled',
+        metric: 'authorized_calls',
+        selector: WITHOUT_USER,
+        by: ['limitador_namespace'],
+      },
+    ],
+    rangeSeconds,
+  );
 }
 
 /** Usage and cost per user, catalog Group and System over a range: Prometheus, the catalog, maas.pricing. */
@@ -138,12 +139,10 @@ export class CostService {
       );
     }
     try {
-      const answers = await Promise.all(
-        costQueries(range.end - range.start).map(q =>
-          prometheus.query(q, range.end),
-        ),
+      return await prometheus.query(
+        costQuery(range.end - range.start),
+        range.end,
       );
-      return answers.flat();
     } catch (error) {
       const reason = (error as Error).message
         .split(`Prometheus at ${prometheus.url}`)
