@@ -12,7 +12,7 @@ import {
   statSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The repository root: this package lives in packages/e2e. */
 const root = resolvePackagePath('@maas-portal/e2e', '..', '..');
@@ -72,10 +72,33 @@ function cacheDir(): string {
 /** Drops all but the newest cached bundles. */
 function prune(dir: string) {
   const entries = readdirSync(dir)
-    .map(name => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    // Another run may rename or drop an entry meanwhile: what is gone is not pruned.
+    .flatMap(name => {
+      const mtime = statSync(join(dir, name), {
+        throwIfNoEntry: false,
+      })?.mtimeMs;
+      return mtime === undefined ? [] : [{ name, mtime }];
+    })
     .sort((a, b) => b.mtime - a.mtime);
   for (const old of entries.slice(KEEP + 1))
     rmSync(join(dir, old.name), { recursive: true, force: true });
+}
+
+/**
+ * Copies a built bundle into its cache entry `cached`, whole or not at all (a copy beside it, then
+ * a rename). Another run that built the same sources at the same time may have cached them first:
+ * the rename then fails (ENOTEMPTY, EEXIST), and theirs, the same bundle, is kept.
+ */
+export function cacheBundle(dist: string, cached: string) {
+  mkdirSync(dirname(cached), { recursive: true });
+  const partial = `${cached}.partial-${process.pid}`;
+  cpSync(dist, partial, { recursive: true });
+  try {
+    renameSync(partial, cached);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(cached)) throw error;
+  }
 }
 
 /**
@@ -97,16 +120,7 @@ export function prepareProductionBundle(): ProductionBundle {
       stdio: 'pipe',
       env: { ...process.env, NODE_ENV: 'production' },
     });
-    mkdirSync(cache, { recursive: true });
-    const partial = `${cached}.partial-${process.pid}`;
-    cpSync(dist, partial, { recursive: true });
-    try {
-      renameSync(partial, cached);
-    } catch (error) {
-      // Another run built the same sources at the same time and cached them first: keep theirs.
-      rmSync(partial, { recursive: true, force: true });
-      if (!existsSync(cached)) throw error;
-    }
+    cacheBundle(dist, cached);
     prune(cache);
     built = true;
   } else {
