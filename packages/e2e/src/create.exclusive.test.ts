@@ -1,27 +1,32 @@
 /**
  * @jest-environment node
  */
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { Browser, Page } from 'playwright-core';
 import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
-import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
-import { Portal, startPortal } from './startPortal';
+  artifactsDir,
+  chooseOwnerAndSimulator,
+  kubernetesTabFetchErrors,
+  kubernetesTabModelObjects,
+  launchChromium,
+  screenshots,
+  signInAsGuest,
+} from './browserHelpers';
+import {
+  createPredictorPod,
+  ensureGateway,
+  harnessKubeConfig,
+  reportFigures,
+  startHarnessPortal,
+} from './portalSession';
+import { Portal } from './startPortal';
 
 // "Create model" as a developer fills it in, in Debian's Chromium: the form's own checks as typed,
 // a simulator model with custom tiers, its page opening as soon as the run ends, and its objects
 // on the Kubernetes tab. Runs alone (`*.exclusive.*`): it starts the whole portal.
 jest.setTimeout(600_000);
 
-const ARTIFACTS = join(
-  process.env.MAAS_E2E_ARTIFACTS ??
-    resolve(__dirname, '..', '..', '..', 'e2e-test-report'),
-  'create',
-);
+const ARTIFACTS = artifactsDir('create');
 const MODEL = 'sim-create';
 
 describe('Create model in a browser', () => {
@@ -30,75 +35,23 @@ describe('Create model in a browser', () => {
   let page: Page;
   let kc: KubeConfig;
   const figures: Record<string, number> = {};
-  let shot = 0;
-
-  async function screenshot(name: string) {
-    shot += 1;
-    await page.screenshot({
-      path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-      fullPage: true,
-    });
-  }
+  const shoot = screenshots(ARTIFACTS);
+  const screenshot = (name: string) => shoot(page, name);
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    kc = new KubeConfig();
-    kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-    // The platform: the Gateway that models' routes attach to.
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'gateway.networking.k8s.io',
-      version: 'v1',
-      plural: 'gateways',
-      namespace: 'llm',
-      body: {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'Gateway',
-        metadata: { name: 'inference-gateway', namespace: 'llm' },
-        spec: httpGatewaySpec(),
-      },
-    });
-    portal = await startPortal({
-      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
-      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-      appPort: 3215,
-      backendPort: 7215,
-    });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    kc = harnessKubeConfig();
+    await ensureGateway(kc);
+    ({ portal } = await startHarnessPortal({ production: false }));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // Eight engineers share two cores: generous timeouts, so that a busy machine is no failure.
     page.setDefaultTimeout(60_000);
-    await page.goto(portal.appUrl, { timeout: 180_000 });
     // The dev bundle's first load is slow on a busy machine.
-    await page
-      .getByRole('button', { name: /enter/i })
-      .click({ timeout: 180_000 });
-    await page
-      .getByRole('link', { name: 'Models', exact: true })
-      .first()
-      .waitFor();
+    await signInAsGuest(page, portal.appUrl, { timeout: 180_000 });
   });
 
   afterAll(async () => {
-    writeFileSync(
-      join(ARTIFACTS, 'figures.json'),
-      JSON.stringify(figures, null, 2),
-    );
-    console.log(
-      `Create model figures (ms): ${JSON.stringify(
-        figures,
-      )}; screenshots in ${ARTIFACTS}`,
-    );
+    reportFigures('Create model figures (ms)', figures, ARTIFACTS);
     await browser?.close();
     await portal?.stop();
   });
@@ -114,13 +67,7 @@ describe('Create model in a browser', () => {
       .waitFor();
     await screenshot('name-refused-in-words');
     await name.fill(MODEL);
-    await page.getByLabel('Owner').fill('platform-team');
-    await page.getByRole('option', { name: 'platform-team' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-
-    await page.locator('#root_serving_type').click();
-    await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
+    await chooseOwnerAndSimulator(page);
 
     await page.locator('#root_tierMode').click();
     await page
@@ -199,64 +146,22 @@ describe('Create model in a browser', () => {
   });
 
   it("shows the model's own objects on the Kubernetes tab, with their conditions", async () => {
-    // The harness runs no KServe controller: create the predictor pod as KServe labels it.
-    await kc.makeApiClient(CoreV1Api).createNamespacedPod({
-      namespace: 'llm',
-      body: {
-        metadata: {
-          name: `${MODEL}-predictor-harness`,
-          labels: { 'serving.kserve.io/inferenceservice': MODEL },
-        },
-        spec: {
-          containers: [
-            {
-              name: 'kserve-container',
-              image: 'ghcr.io/llm-d/llm-d-inference-sim:latest',
-            },
-          ],
-        },
-      },
-    });
+    await createPredictorPod(kc, MODEL);
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );
     await page.getByText('1 pod', { exact: true }).waitFor({ timeout: 60_000 });
     // The only warning may be the pod metrics': the harness runs no metrics-server (a cluster
     // entry with skipMetricsLookup: true has none). No kind the cluster lacks is asked for.
-    const warning = page.getByText(/problem retrieving Kubernetes objects/);
-    let warned = '';
-    if (await warning.count()) {
-      await warning.click();
-      warned = await page
-        .locator('.MuiAccordion-root')
-        .filter({ has: warning })
-        .first()
-        .innerText();
-      console.log(`Kubernetes tab warning: ${warned}`);
-    }
-    const fetchErrors = warned.match(
-      /Error fetching Kubernetes resource: '[^']+'/g,
-    );
     expect(
-      (fetchErrors ?? []).filter(e => !e.includes('/apis/metrics.k8s.io/')),
+      (await kubernetesTabFetchErrors(page)).filter(
+        e => !e.includes('/apis/metrics.k8s.io/'),
+      ),
     ).toEqual([]);
-    await page.getByText('harness', { exact: true }).first().click();
-    for (const object of [
-      MODEL,
-      `${MODEL}-route`,
-      `${MODEL}-auth`,
-      `${MODEL}-rate-limits`,
-      `${MODEL}-token-limits`,
-    ])
-      await page
-        .locator('.MuiAccordionSummary-root')
-        .getByText(object, { exact: true })
-        .first()
-        .waitFor()
-        .catch(async error => {
-          await screenshot('kubernetes-tab-without-custom-resources');
-          throw error;
-        });
+    await kubernetesTabModelObjects(page, MODEL).catch(async error => {
+      await screenshot('kubernetes-tab-without-custom-resources');
+      throw error;
+    });
     await screenshot('kubernetes-tab-custom-resources');
     // A policy's conditions, as kuadrant-operator wrote them.
     const policy = page

@@ -2,21 +2,20 @@
  * @jest-environment node
  */
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { harnessEnv, oidcUser } from '@maas-portal/harness/testing';
 import {
-  Browser,
-  BrowserContext,
-  chromium,
-  Locator,
-  Page,
-} from 'playwright-core';
+  artifactsDir,
+  fillSimulatorModel,
+  launchChromium,
+  screenshots,
+} from './browserHelpers';
 import {
-  harnessEnv,
-  httpGatewaySpec,
-  oidcUser,
-} from '@maas-portal/harness/testing';
-import { Portal, startPortal } from './startPortal';
+  ensureGateway,
+  harnessKubeConfig,
+  startHarnessPortal,
+} from './portalSession';
+import { Portal } from './startPortal';
 
 // Real sign-in: the portal signs people in through the harness's OpenID Connect provider (its
 // password page, in Backstage's sign-in popup), as three people in browser contexts of their own.
@@ -24,9 +23,7 @@ import { Portal, startPortal } from './startPortal';
 // Runs alone (`*.exclusive.*`): it starts the whole portal.
 jest.setTimeout(900_000);
 
-const ARTIFACTS =
-  process.env.MAAS_E2E_ARTIFACTS ??
-  resolve(__dirname, '..', '..', '..', 'e2e-test-report');
+const ARTIFACTS = artifactsDir();
 const MODEL = 'signin-sim';
 
 /** The portal's OIDC sign-in as app-config.oidc.yaml sets it, given as APP_CONFIG_ variables. */
@@ -56,18 +53,7 @@ describe('signing in to the portal through the OIDC provider', () => {
   let kc: KubeConfig;
   const people: Record<string, { context: BrowserContext; page: Page }> = {};
   const keyPrefixes: Record<string, string[]> = { jane: [], bob: [] };
-  let shot = 0;
-
-  async function screenshot(page: Page, name: string) {
-    shot += 1;
-    await page.screenshot({
-      path: join(
-        ARTIFACTS,
-        `signin-${String(shot).padStart(2, '0')}-${name}.png`,
-      ),
-      fullPage: true,
-    });
-  }
+  const screenshot = screenshots(ARTIFACTS, 'signin-');
 
   /**
    * Opens a page of the portal and waits for `ready` on it, loading it again when it does not come:
@@ -175,38 +161,11 @@ describe('signing in to the portal through the OIDC provider', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    kc = new KubeConfig();
-    kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-    // The platform's Gateway; the portal test of the same run may have made it already.
-    await kc
-      .makeApiClient(CustomObjectsApi)
-      .createNamespacedCustomObject({
-        group: 'gateway.networking.k8s.io',
-        version: 'v1',
-        plural: 'gateways',
-        namespace: 'llm',
-        body: {
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'Gateway',
-          metadata: { name: 'inference-gateway', namespace: 'llm' },
-          spec: httpGatewaySpec(),
-        },
-      })
-      .catch(error => {
-        if (error?.code !== 409) throw error;
-      });
+    kc = harnessKubeConfig();
+    await ensureGateway(kc);
     Object.assign(process.env, oidcSignInConfig());
-    portal = await startPortal({
-      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
-      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-      appPort: 3200,
-      backendPort: 7200,
-    });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    ({ portal } = await startHarnessPortal({ production: false }));
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -251,15 +210,7 @@ describe('signing in to the portal through the OIDC provider', () => {
       await open(page, '/create/templates/default/create-model', () =>
         page.getByLabel('Model name'),
       );
-      await page.getByLabel('Model name').fill(MODEL);
-      await page.getByLabel('Owner').fill('platform-team');
-      await page.getByRole('option', { name: 'platform-team' }).click();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.locator('#root_serving_type').click();
-      await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('button', { name: 'Review' }).click();
+      await fillSimulatorModel(page, MODEL);
       await page.getByRole('button', { name: 'Create' }).click();
       await page
         .getByRole('link', { name: /Open the model in the catalog/i })

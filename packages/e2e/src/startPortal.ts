@@ -92,7 +92,15 @@ export async function startPortal(options: {
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: kubernetesClusterLocators(kc),
+        clusterLocatorMethods: kubernetesClusterLocators(kc).map(locator => ({
+          ...locator,
+          // The harness runs no metrics-server: without this the Kubernetes tab reports "a problem
+          // retrieving Kubernetes objects" (metrics.k8s.io answers 404) for every model with pods.
+          clusters: locator.clusters.map(cluster => ({
+            ...cluster,
+            skipMetricsLookup: true,
+          })),
+        })),
       },
       maas: {
         cluster: { kubeconfig: options.kubeconfig },

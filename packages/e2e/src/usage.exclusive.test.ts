@@ -1,15 +1,22 @@
 /**
  * @jest-environment node
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { mkdirSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Browser, chromium, Locator, Page } from 'playwright-core';
-import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
-import { prepareProductionBundle } from './productionBundle';
-import { Portal, startPortal } from './startPortal';
+import { Browser, Locator, Page } from 'playwright-core';
+import {
+  artifactsDir,
+  createSimulatorModel,
+  launchChromium,
+  screenshots,
+  signInAsGuest,
+} from './browserHelpers';
+import {
+  ensureGateway,
+  harnessKubeConfig,
+  startHarnessPortal,
+} from './portalSession';
+import { Portal } from './startPortal';
 
 // Quota left, why calls were refused and whether token limits are counted, in the real portal in
 // Debian's Chromium, on the harness's API server and Prometheus (its seeded data: refusals by
@@ -20,11 +27,7 @@ import { Portal, startPortal } from './startPortal';
 // with the limits as the real kuadrant-operator writes them. Runs alone: it starts the portal.
 jest.setTimeout(900_000);
 
-const ARTIFACTS = join(
-  process.env.MAAS_E2E_ARTIFACTS ??
-    resolve(__dirname, '..', '..', '..', 'e2e-test-report'),
-  'usage',
-);
+const ARTIFACTS = artifactsDir('usage');
 /** The guest's id at the gateway (`user:default/guest` → `guest`). */
 const GUEST = 'guest';
 
@@ -65,17 +68,9 @@ describe('quota left, refused calls and token counting in a browser', () => {
   let page: Page;
   let limitador: Server;
   const asked: string[] = [];
-  let shot = 0;
-
-  async function screenshot(name: string, element?: Locator) {
-    shot += 1;
-    const path = join(
-      ARTIFACTS,
-      `${String(shot).padStart(2, '0')}-${name}.png`,
-    );
-    if (element) await element.screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
-  }
+  const shoot = screenshots(ARTIFACTS);
+  const screenshot = (name: string, element?: Locator) =>
+    shoot(page, name, element);
   const card = (title: string) =>
     page
       .getByText(title, { exact: true })
@@ -83,20 +78,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
       .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
 
   async function createModel(name: string) {
-    await page.goto(`${portal.appUrl}/create/templates/default/create-model`);
-    await page.getByLabel('Model name').fill(name);
-    await page.getByLabel('Owner').fill('platform-team');
-    await page.getByRole('option', { name: 'platform-team' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('#root_serving_type').click();
-    await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Review' }).click();
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page
-      .getByRole('link', { name: /Open the model in the catalog/i })
-      .waitFor({ timeout: 120_000 });
+    await createSimulatorModel(page, portal.appUrl, name);
     // The catalog module registers the model from the cluster within seconds.
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -115,7 +97,6 @@ describe('quota left, refused calls and token counting in a browser', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     limitador = createServer((req, res) => {
       const namespace = decodeURIComponent(
         (req.url ?? '').replace(/^\/counters\//, ''),
@@ -132,67 +113,19 @@ describe('quota left, refused calls and token counting in a browser', () => {
       res.end(JSON.stringify(body));
     });
     await new Promise<void>(r => limitador.listen(0, '127.0.0.1', r));
-    const kc = new KubeConfig();
-    kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-    // The platform: the Gateway that models' routes attach to.
-    await kc
-      .makeApiClient(CustomObjectsApi)
-      .createNamespacedCustomObject({
-        group: 'gateway.networking.k8s.io',
-        version: 'v1',
-        plural: 'gateways',
-        namespace: 'llm',
-        body: {
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'Gateway',
-          metadata: { name: 'inference-gateway', namespace: 'llm' },
-          spec: httpGatewaySpec(),
-        },
-      })
-      .catch(e => {
-        if (e?.code !== 409) throw e;
-      });
-    // The production bundle served by the backend (built once per source hash): the dev server's
-    // watcher would restart the backend on every edit of the shared work tree during the run.
-    try {
-      prepareProductionBundle();
-    } catch (error) {
-      // Another engineer's run cached the same bundle first: take theirs.
-      if (!/ENOTEMPTY|EEXIST/.test(String(error))) throw error;
-      prepareProductionBundle();
-    }
-    portal = await startPortal({
-      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
-      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-      appPort: 3110,
-      backendPort: 7110,
+    await ensureGateway(harnessKubeConfig());
+    ({ portal } = await startHarnessPortal({
       production: true,
       maas: {
         limitador: {
           url: `http://127.0.0.1:${(limitador.address() as AddressInfo).port}`,
         },
       },
-    });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    }));
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(30_000);
-    await page.goto(portal.appUrl);
-    await page.getByRole('button', { name: /enter/i }).click();
-    await page
-      .getByRole('link', { name: 'Models', exact: true })
-      .first()
-      .waitFor();
+    await signInAsGuest(page, portal.appUrl);
   });
 
   afterAll(async () => {

@@ -1,16 +1,23 @@
 /**
  * @jest-environment node
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { harnessEnv, httpGatewaySpec } from '@maas-portal/harness/testing';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Browser, Page } from 'playwright-core';
 import { seriousViolations } from './axeScan';
 import { brokenText, clippedCode } from './layoutChecks';
-import { prepareProductionBundle } from './productionBundle';
-import { Portal, startPortal } from './startPortal';
+import {
+  artifactsDir,
+  fillSimulatorModel,
+  launchChromium,
+  screenshots,
+  submitCreateModel,
+} from './browserHelpers';
+import {
+  ensureGateway,
+  harnessKubeConfig,
+  reportFigures,
+  startHarnessPortal,
+} from './portalSession';
+import { Portal } from './startPortal';
 
 // The portal as a new developer and an admin meet it (issue 15): the production bundle served by
 // the backend, in Debian's Chromium at 1440 and 1024 px, on the harness's cluster and Prometheus.
@@ -18,25 +25,11 @@ import { Portal, startPortal } from './startPortal';
 // Runs alone (`*.exclusive.*`): it starts the whole portal.
 jest.setTimeout(600_000);
 
-const ARTIFACTS = join(
-  process.env.MAAS_E2E_ARTIFACTS ??
-    resolve(__dirname, '..', '..', '..', 'e2e-test-report'),
-  'ux',
-);
+// This test's own folder of the report: only this run's screenshots.
+const ARTIFACTS = artifactsDir('ux', { fresh: true });
 // `qwen3`: the harness's Prometheus holds usage for `llm/qwen3-route`, so top users have rows.
 const MODEL = 'qwen3';
 const WIDTHS = [1440, 1024];
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -47,18 +40,12 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   let context: BrowserContext;
   let page: Page;
   const figures: Record<string, unknown> = {};
-  let shot = 0;
 
   const url = (path: string) => `${portal.appUrl}${path}`;
   const usagePath = `/catalog/default/component/${MODEL}/usage`;
 
-  async function screenshot(name: string) {
-    shot += 1;
-    await page.screenshot({
-      path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`),
-      fullPage: true,
-    });
-  }
+  const shoot = screenshots(ARTIFACTS);
+  const screenshot = (name: string) => shoot(page, name);
 
   /** The suite's pages, each with what shows once it has loaded. */
   const PAGES: Record<string, { path: string; ready: () => Promise<void> }> = {
@@ -111,52 +98,12 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   }
 
   beforeAll(async () => {
-    // This test's own folder of the report: only this run's screenshots.
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const kc = new KubeConfig();
-    kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
-    // The platform: the Gateway models attach to (the other browser test may have made it).
-    await kc
-      .makeApiClient(CustomObjectsApi)
-      .createNamespacedCustomObject({
-        group: 'gateway.networking.k8s.io',
-        version: 'v1',
-        plural: 'gateways',
-        namespace: 'llm',
-        body: {
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'Gateway',
-          metadata: { name: 'inference-gateway', namespace: 'llm' },
-          spec: httpGatewaySpec(),
-        },
-      })
-      .catch(e => {
-        if (e.code !== 409) throw e;
-      });
-    const bundle = prepareProductionBundle();
-    figures.bundle = bundle;
-    const started = Date.now();
-    portal = await startPortal({
-      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
-      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-      appPort: 0,
-      backendPort: await freePort(),
-      production: true,
-    });
-    figures.portalStartMs = Date.now() - started;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    await ensureGateway(harnessKubeConfig());
+    const started = await startHarnessPortal({ production: true });
+    portal = started.portal;
+    figures.bundle = started.bundle;
+    figures.portalStartMs = started.portalStartMs;
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: { width: 1440, height: 900 },
     });
@@ -165,14 +112,7 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   });
 
   afterAll(async () => {
-    writeFileSync(
-      join(ARTIFACTS, 'figures.json'),
-      JSON.stringify(figures, null, 2),
-    );
-    // eslint-disable-next-line no-console
-    console.log(
-      `UX figures: ${JSON.stringify(figures)}; screenshots in ${ARTIFACTS}`,
-    );
+    reportFigures('UX figures', figures, ARTIFACTS);
     await browser?.close();
     await portal?.stop();
   });
@@ -210,19 +150,8 @@ describe('the portal a developer understands without docs (issue 15)', () => {
 
   it('calls a model created seconds ago "waiting for …", since when, each object once', async () => {
     await page.goto(url('/create/templates/default/create-model'));
-    await page.getByLabel('Model name').fill(MODEL);
-    await page.getByLabel('Owner').fill('platform-team');
-    await page.getByRole('option', { name: 'platform-team' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('#root_serving_type').click();
-    await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Review' }).click();
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page
-      .getByRole('link', { name: /Open the model in the catalog/i })
-      .waitFor({ timeout: 120_000 });
+    await fillSimulatorModel(page, MODEL);
+    await submitCreateModel(page);
 
     await page.goto(url(usagePath));
     const health = page.getByRole('status', { name: 'Health' });
