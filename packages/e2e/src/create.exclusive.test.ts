@@ -1,25 +1,23 @@
 /**
  * @jest-environment node
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { Browser, Page } from 'playwright-core';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { Page } from 'playwright-core';
 import {
   artifactsDir,
   chooseOwnerAndSimulator,
   kubernetesTabFetchErrors,
   kubernetesTabModelObjects,
-  launchChromium,
   screenshots,
   signInAsGuest,
 } from './browserHelpers';
 import {
   createPredictorPod,
-  ensureGateway,
-  harnessKubeConfig,
+  openPortalSession,
+  Portal,
+  PortalSession,
   reportFigures,
-  startHarnessPortal,
 } from './portalSession';
-import { Portal } from './startPortal';
 
 // "Create model" as a developer fills it in, in Debian's Chromium: the form's own checks as typed,
 // a simulator model with custom tiers, its page opening as soon as the run ends, and its objects
@@ -30,20 +28,19 @@ const ARTIFACTS = artifactsDir('create');
 const MODEL = 'sim-create';
 
 describe('Create model in a browser', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
-  let kc: KubeConfig;
   const figures: Record<string, number> = {};
   const shoot = screenshots(ARTIFACTS);
   const screenshot = (name: string) => shoot(page, name);
 
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    await ensureGateway(kc);
-    ({ portal } = await startHarnessPortal({ production: false }));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    session = await openPortalSession({ production: false });
+    portal = session.portal;
+    page = await session.browser.newPage({
+      viewport: { width: 1440, height: 900 },
+    });
     // Eight engineers share two cores: generous timeouts, so that a busy machine is no failure.
     page.setDefaultTimeout(60_000);
     // The dev bundle's first load is slow on a busy machine.
@@ -52,8 +49,7 @@ describe('Create model in a browser', () => {
 
   afterAll(async () => {
     reportFigures('Create model figures (ms)', figures, ARTIFACTS);
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
   });
 
   it('checks the name and the tiers as typed, and reviews only what applies to a simulator', async () => {
@@ -128,7 +124,7 @@ describe('Create model in a browser', () => {
       `/catalog/default/component/${MODEL}/usage`,
     );
     await screenshot('model-page-after-run');
-    const limits = await kc
+    const limits = await session.kc
       .makeApiClient(CustomObjectsApi)
       .getNamespacedCustomObject({
         group: 'kuadrant.io',
@@ -146,7 +142,7 @@ describe('Create model in a browser', () => {
   });
 
   it("shows the model's own objects on the Kubernetes tab, with their conditions", async () => {
-    await createPredictorPod(kc, MODEL);
+    await createPredictorPod(session.kc, MODEL);
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );

@@ -1,8 +1,8 @@
 /**
  * @jest-environment node
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { Browser, Page } from 'playwright-core';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { Page } from 'playwright-core';
 import {
   artifactsDir,
   createSimulatorModel,
@@ -10,18 +10,16 @@ import {
   guestToken,
   kubernetesTabFetchErrors,
   kubernetesTabModelObjects,
-  launchChromium,
   screenshots,
 } from './browserHelpers';
 import {
   createPredictorPod,
-  ensureGateway,
-  harnessKubeConfig,
   keySecrets as modelKeySecrets,
+  openPortalSession,
+  Portal,
+  PortalSession,
   reportFigures,
-  startHarnessPortal,
 } from './portalSession';
-import { Portal } from './startPortal';
 
 // The whole flow of a developer and an approver in the real portal, in Debian's Chromium, on the
 // harness's API server and Prometheus. Runs alone (`*.exclusive.*`): it starts the whole portal.
@@ -31,31 +29,28 @@ const ARTIFACTS = artifactsDir();
 const MODEL = 'simulator';
 
 describe('the MaaS portal in a browser', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
-  let kc: KubeConfig;
   const timings: Record<string, number> = {};
   const shoot = screenshots(ARTIFACTS);
   const screenshot = (name: string) => shoot(page, name);
-  const keySecrets = () => modelKeySecrets(kc, MODEL);
+  const keySecrets = () => modelKeySecrets(session.kc, MODEL);
 
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    await ensureGateway(kc);
-    const started = await startHarnessPortal({ production: true });
-    portal = started.portal;
-    timings.bundleMs = started.bundle!.ms;
-    timings.portalStartMs = started.portalStartMs;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    session = await openPortalSession({ production: true });
+    portal = session.portal;
+    timings.bundleMs = session.bundle!.ms;
+    timings.portalStartMs = session.portalStartMs;
+    page = await session.browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
     page.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {
     reportFigures('E2E figures (ms)', timings, ARTIFACTS, 'timings.json');
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
   });
 
   it('signs in as guest', async () => {
@@ -75,7 +70,7 @@ describe('the MaaS portal in a browser', () => {
     await createSimulatorModel(page, portal.appUrl, MODEL, step =>
       screenshot(`create-model-${step}`),
     );
-    const isvc = await kc
+    const isvc = await session.kc
       .makeApiClient(CustomObjectsApi)
       .getNamespacedCustomObject({
         group: 'serving.kserve.io',
@@ -288,7 +283,7 @@ describe('the MaaS portal in a browser', () => {
   });
 
   it("has the standard Kubernetes tab beside Usage, showing the model's pod and its own objects", async () => {
-    await createPredictorPod(kc, MODEL);
+    await createPredictorPod(session.kc, MODEL);
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
     );

@@ -9,7 +9,11 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { prepareProductionBundle, ProductionBundle } from './productionBundle';
+import { Browser } from 'playwright-core';
+import { launchChromium } from './browserHelpers';
 import { Portal, startPortal } from './startPortal';
+
+export type { Portal } from './startPortal';
 
 /** The harness's API server, as its admin. */
 export function harnessKubeConfig(): KubeConfig {
@@ -96,6 +100,40 @@ export async function startHarnessPortal(options: {
     maas: options.maas,
   });
   return { portal, bundle, portalStartMs: Date.now() - started };
+}
+
+export interface PortalSession extends HarnessPortal {
+  /** The harness's API server, as its admin. */
+  kc: KubeConfig;
+  browser: Browser;
+  /** Closes the browser and stops the portal. */
+  close(): Promise<void>;
+}
+
+/**
+ * What every browser test starts with: the platform's Gateway, the portal on the harness (see
+ * startHarnessPortal) and Debian's Chromium.
+ */
+export async function openPortalSession(options: {
+  production: boolean;
+  maas?: Record<string, unknown>;
+}): Promise<PortalSession> {
+  const kc = harnessKubeConfig();
+  await ensureGateway(kc);
+  const started = await startHarnessPortal(options);
+  const browser = await launchChromium().catch(async error => {
+    await started.portal.stop();
+    throw error;
+  });
+  return {
+    ...started,
+    kc,
+    browser,
+    close: async () => {
+      await browser.close();
+      await started.portal.stop();
+    },
+  };
 }
 
 /** Writes a test's figures to `<dir>/<file>` and prints them under `title`. */

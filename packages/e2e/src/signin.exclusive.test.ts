@@ -1,21 +1,15 @@
 /**
  * @jest-environment node
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { BrowserContext, Locator, Page } from 'playwright-core';
 import { harnessEnv, oidcUser } from '@maas-portal/harness/testing';
 import {
   artifactsDir,
   fillSimulatorModel,
-  launchChromium,
   screenshots,
 } from './browserHelpers';
-import {
-  ensureGateway,
-  harnessKubeConfig,
-  startHarnessPortal,
-} from './portalSession';
-import { Portal } from './startPortal';
+import { openPortalSession, Portal, PortalSession } from './portalSession';
 
 // Real sign-in: the portal signs people in through the harness's OpenID Connect provider (its
 // password page, in Backstage's sign-in popup), as three people in browser contexts of their own.
@@ -48,9 +42,8 @@ function oidcSignInConfig(): Record<string, string> {
 }
 
 describe('signing in to the portal through the OIDC provider', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
-  let kc: KubeConfig;
   const people: Record<string, { context: BrowserContext; page: Page }> = {};
   const keyPrefixes: Record<string, string[]> = { jane: [], bob: [] };
   const screenshot = screenshots(ARTIFACTS, 'signin-');
@@ -74,7 +67,7 @@ describe('signing in to the portal through the OIDC provider', () => {
 
   /** Signs `username` in through Backstage's popup and the provider's password page. */
   async function signIn(username: string): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await session.browser.newContext({
       viewport: { width: 1400, height: 1000 },
     });
     const page = await context.newPage();
@@ -161,20 +154,17 @@ describe('signing in to the portal through the OIDC provider', () => {
   }
 
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    await ensureGateway(kc);
     Object.assign(process.env, oidcSignInConfig());
-    ({ portal } = await startHarnessPortal({ production: false }));
-    browser = await launchChromium();
+    session = await openPortalSession({ production: false });
+    portal = session.portal;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
   });
 
   it('offers the OIDC provider on the sign-in page and signs the admin in as ops', async () => {
-    const probe = await browser.newPage();
+    const probe = await session.browser.newPage();
     await probe.goto(portal.appUrl);
     await probe.getByText('MaaS test bed').waitFor();
     await expect(
@@ -191,7 +181,7 @@ describe('signing in to the portal through the OIDC provider', () => {
   it('lets the admin create a model owned by the platform team', async () => {
     const { page } = people.ops;
     const created = () =>
-      kc
+      session.kc
         .makeApiClient(CustomObjectsApi)
         .getNamespacedCustomObject({
           group: 'serving.kserve.io',

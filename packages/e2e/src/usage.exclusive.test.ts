@@ -3,20 +3,14 @@
  */
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Browser, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import {
   artifactsDir,
   createSimulatorModel,
-  launchChromium,
   screenshots,
   signInAsGuest,
 } from './browserHelpers';
-import {
-  ensureGateway,
-  harnessKubeConfig,
-  startHarnessPortal,
-} from './portalSession';
-import { Portal } from './startPortal';
+import { openPortalSession, Portal, PortalSession } from './portalSession';
 
 // Quota left, why calls were refused and whether token limits are counted, in the real portal in
 // Debian's Chromium, on the harness's API server and Prometheus (its seeded data: refusals by
@@ -63,8 +57,8 @@ function counter(
 }
 
 describe('quota left, refused calls and token counting in a browser', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
   let limitador: Server;
   const asked: string[] = [];
@@ -113,25 +107,25 @@ describe('quota left, refused calls and token counting in a browser', () => {
       res.end(JSON.stringify(body));
     });
     await new Promise<void>(r => limitador.listen(0, '127.0.0.1', r));
-    await ensureGateway(harnessKubeConfig());
-    ({ portal } = await startHarnessPortal({
+    session = await openPortalSession({
       production: true,
       maas: {
         limitador: {
           url: `http://127.0.0.1:${(limitador.address() as AddressInfo).port}`,
         },
       },
-    }));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    });
+    portal = session.portal;
+    page = await session.browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
     page.setDefaultTimeout(30_000);
     await signInAsGuest(page, portal.appUrl);
   });
 
   afterAll(async () => {
     console.log(`Usage e2e screenshots in ${ARTIFACTS}`);
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
     await new Promise(r => limitador?.close(r));
   });
 

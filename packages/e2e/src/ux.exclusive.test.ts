@@ -1,23 +1,21 @@
 /**
  * @jest-environment node
  */
-import { BrowserContext, Browser, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { seriousViolations } from './axeScan';
 import { brokenText, clippedCode } from './layoutChecks';
 import {
   artifactsDir,
   fillSimulatorModel,
-  launchChromium,
   screenshots,
   submitCreateModel,
 } from './browserHelpers';
 import {
-  ensureGateway,
-  harnessKubeConfig,
+  openPortalSession,
+  Portal,
+  PortalSession,
   reportFigures,
-  startHarnessPortal,
 } from './portalSession';
-import { Portal } from './startPortal';
 
 // The portal as a new developer and an admin meet it (issue 15): the production bundle served by
 // the backend, in Debian's Chromium at 1440 and 1024 px, on the harness's cluster and Prometheus.
@@ -35,8 +33,8 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 describe('the portal a developer understands without docs (issue 15)', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const figures: Record<string, unknown> = {};
@@ -98,13 +96,11 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   }
 
   beforeAll(async () => {
-    await ensureGateway(harnessKubeConfig());
-    const started = await startHarnessPortal({ production: true });
-    portal = started.portal;
-    figures.bundle = started.bundle;
-    figures.portalStartMs = started.portalStartMs;
-    browser = await launchChromium();
-    context = await browser.newContext({
+    session = await openPortalSession({ production: true });
+    portal = session.portal;
+    figures.bundle = session.bundle;
+    figures.portalStartMs = session.portalStartMs;
+    context = await session.browser.newContext({
       viewport: { width: 1440, height: 900 },
     });
     page = await context.newPage();
@@ -113,8 +109,7 @@ describe('the portal a developer understands without docs (issue 15)', () => {
 
   afterAll(async () => {
     reportFigures('UX figures', figures, ARTIFACTS);
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
   });
 
   it('opens on the Home page: Getting started, the Models widget below it, no error', async () => {

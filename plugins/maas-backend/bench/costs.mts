@@ -12,7 +12,14 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import {
+  guestSignIn,
+  root,
+  startBenchBackend,
+  waitUntil,
+} from './benchBackend.mts';
+import { summary, timedGet } from './latencies.mts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const MODELS = Number(process.env.BENCH_MODELS ?? 20);
@@ -22,9 +29,9 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
 const TEAMS = 50;
 const DEPARTMENTS = 5;
 const SYSTEMS = 5;
-const root = resolve(import.meta.dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'maas-bench-costs-'));
 const children: ChildProcess[] = [];
+let stopBackend = () => {};
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const userName = (u: number) => `bench-user-${pad(u, 4)}`;
@@ -42,20 +49,6 @@ function freePort(): Promise<number> {
     });
     server.on('error', fail);
   });
-}
-
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  ms: number,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${ms / 1000} s`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
 }
 
 const seconds = (since: number) =>
@@ -200,6 +193,7 @@ function start(name: string, command: string, args: string[]) {
 }
 
 function stopAll() {
+  stopBackend();
   for (const child of children) {
     try {
       process.kill(-child.pid!, 'SIGTERM');
@@ -209,29 +203,15 @@ function stopAll() {
   }
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
 async function timed(urls: string[], headers: Record<string, string>) {
   const latencies: number[] = [];
   let bytes = 0;
   for (const url of urls) {
-    const t = performance.now();
-    const res = await fetch(url, { headers });
-    const body = await res.arrayBuffer();
-    if (res.status !== 200)
-      throw new Error(
-        `${url} answered ${res.status}: ${Buffer.from(body).toString()}`,
-      );
-    latencies.push(performance.now() - t);
+    const { ms, body } = await timedGet(url, headers);
+    latencies.push(ms);
     bytes = body.byteLength;
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    bytes,
-  };
+  return { ...summary(latencies), bytes };
 }
 
 async function main() {
@@ -277,47 +257,23 @@ async function main() {
 
   const catalog = join(dir, 'catalog.yaml');
   writeFileSync(catalog, catalogYaml());
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const config = join(dir, 'app-config.bench.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      backend: {
-        baseUrl,
-        listen: { port, host: '127.0.0.1' },
-        database: {
-          client: 'better-sqlite3',
-          connection: { directory: join(dir, 'sqlite') },
-        },
-      },
-      catalog: { locations: [{ type: 'file', target: catalog }] },
-      maas: {
-        prometheus: { url: promUrl, timeoutMs: 30000, cacheTtlSeconds: 30 },
-      },
-    }),
-  );
   t = Date.now();
-  const log = start('backend', 'yarn', [
-    'workspace',
-    'backend',
-    'start',
-    '--config',
-    join(root, 'app-config.yaml'),
-    '--config',
-    config,
-  ]);
-  await waitUntil(
-    `the backend (log: ${log})`,
-    async () => (await fetch(`${baseUrl}/api/maas/status`)).status === 401,
-    240_000,
-  );
-  const guest = await (
-    await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${guest.backstageIdentity.token}` };
+  const backend = await startBenchBackend(dir, {
+    how: 'yarn',
+    port: await freePort(),
+    upWithinMs: 240_000,
+    database: {
+      client: 'better-sqlite3',
+      connection: { directory: join(dir, 'sqlite') },
+    },
+    catalog: { locations: [{ type: 'file', target: catalog }] },
+    maas: {
+      prometheus: { url: promUrl, timeoutMs: 30000, cacheTtlSeconds: 30 },
+    },
+  });
+  stopBackend = backend.stop;
+  const { baseUrl } = backend;
+  const { headers } = await guestSignIn(baseUrl);
   await waitUntil(
     'the catalog to hold every user',
     async () => {

@@ -9,76 +9,37 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import knexFactory from 'knex';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { guestSignIn, startBenchBackend } from './benchBackend.mts';
+import { summary, timedGet } from './latencies.mts';
 import { seedBenchCluster } from './seedBenchCluster.mts';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 10_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 200);
-const root = resolve(import.meta.dirname, '..', '..', '..');
 const prefix = `maas_bench_${process.pid}_`;
 
 async function startBackend(port: number) {
   const dir = mkdtempSync(join(tmpdir(), 'maas-bench-keys-'));
-  const config = join(dir, 'app-config.bench.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database: {
-          client: 'pg',
-          connection: harnessEnv('MAAS_HARNESS_POSTGRES_URL'),
-          prefix,
-        },
-      },
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
-        keys: { maxActivePerUserAndModel: 100_000 },
-      },
-    }),
-  );
-  const log = join(dir, 'backend.log');
-  // The backend's own entry point on Node, as its production image runs it: no watch mode, so that
-  // a file edited meanwhile does not restart it in the middle of the measurement.
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      '@backstage/cli/config/nodeTransform.cjs',
-      'src/index.ts',
-      '--config',
-      join(root, 'app-config.yaml'),
-      '--config',
-      config,
-    ],
-    {
-      cwd: join(root, 'packages', 'backend'),
-      stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
-      detached: true,
-      env: { ...process.env, NODE_ENV: 'development' },
+  const backend = await startBenchBackend(dir, {
+    how: 'node',
+    port,
+    database: {
+      client: 'pg',
+      connection: harnessEnv('MAAS_HARNESS_POSTGRES_URL'),
+      prefix,
     },
-  );
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  while (
-    (await fetch(`${baseUrl}/api/maas/status`).then(
-      r => r.status,
-      () => 0,
-    )) !== 401
-  ) {
-    if (Date.now() > deadline)
-      throw new Error(`the backend did not start; see ${log}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  console.log(`backend up on PostgreSQL (log: ${log})`);
-  return { baseUrl, stop: () => process.kill(-child.pid!, 'SIGTERM') };
+    maas: {
+      cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+      prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
+      keys: { maxActivePerUserAndModel: 100_000 },
+    },
+  });
+  console.log(`backend up on PostgreSQL (log: ${backend.log})`);
+  return backend;
 }
 
 /** BENCH_KEYS keys with their requests and three audit events each, and a tenth as many pending requests; 1 in 10 the caller's. */
@@ -150,9 +111,6 @@ async function seedRecords(entityRef: string, model: string, me: string) {
   return db;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
 async function main() {
   const kc = new KubeConfig();
   kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
@@ -165,30 +123,21 @@ async function main() {
   const entityRef = `component:default/${name}`;
   const backend = await startBackend(7108);
   try {
-    const guest = await (
-      await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      })
-    ).json();
-    const me: string = guest.backstageIdentity.identity.userEntityRef;
+    const guest = await guestSignIn(backend.baseUrl);
+    const me = guest.userEntityRef;
     const headers = {
-      authorization: `Bearer ${guest.backstageIdentity.token}`,
+      ...guest.headers,
       'content-type': 'application/json',
     };
     const db = await seedRecords(entityRef, `llm/${name}`, me);
     const get = async (path: string) => {
-      const started = performance.now();
-      const res = await fetch(`${backend.baseUrl}/api/maas${path}`, {
+      const { ms, res, body } = await timedGet(
+        `${backend.baseUrl}/api/maas${path}`,
         headers,
-      });
-      const body = await res.json();
-      if (res.status !== 200)
-        throw new Error(
-          `GET ${path} answered ${res.status}: ${JSON.stringify(body)}`,
-        );
+      );
       return {
-        ms: performance.now() - started,
-        rows: body.length as number,
+        ms,
+        rows: JSON.parse(body.toString()).length as number,
         next: res.headers.get('x-next-cursor'),
       };
     };
@@ -226,11 +175,9 @@ async function main() {
         deep = page;
         deepCursor = page.next;
       }
-      samples.sort((a, b) => a - b);
+      const { p50, p95 } = summary(samples);
       console.log(
-        `  ${label}: ${rows} rows, p50 ${percentile(samples, 50).toFixed(
-          1,
-        )} ms, p95 ${percentile(samples, 95).toFixed(
+        `  ${label}: ${rows} rows, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(
           1,
         )} ms; 20th page ${deep.ms.toFixed(1)} ms (${deep.rows} rows)`,
       );

@@ -6,18 +6,18 @@
 // requests the API server received for the suite's kinds during those page loads.
 import { KubeConfig } from '@kubernetes/client-node';
 import { harnessEnv } from '@maas-portal/harness/testing';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { guestSignIn, startBenchBackend } from './benchBackend.mts';
+import { summary, timedGet } from './latencies.mts';
 import { seedBenchCluster } from './seedBenchCluster.mts';
 
 const MODELS = Number(process.env.BENCH_MODELS ?? 100);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 5000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = 8;
-const root = resolve(import.meta.dirname, '..', '..', '..');
 
 const kc = new KubeConfig();
 kc.loadFromFile(harnessEnv('MAAS_HARNESS_KUBECONFIG'));
@@ -56,63 +56,20 @@ async function apiServerRequests(): Promise<Map<string, number>> {
 
 async function startBackend(): Promise<{ stop: () => void; baseUrl: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'maas-bench-'));
-  const port = 7107;
-  const config = join(dir, 'app-config.bench.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      backend: {
-        baseUrl: `http://127.0.0.1:${port}`,
-        listen: { port, host: '127.0.0.1' },
-        database: {
-          client: 'better-sqlite3',
-          connection: { directory: join(dir, 'sqlite') },
-        },
-      },
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
-      },
-    }),
-  );
-  const log = join(dir, 'backend.log');
-  const child = spawn(
-    'yarn',
-    [
-      'workspace',
-      'backend',
-      'start',
-      '--config',
-      join(root, 'app-config.yaml'),
-      '--config',
-      config,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')],
-      detached: true,
+  const backend = await startBenchBackend(dir, {
+    how: 'yarn',
+    port: 7107,
+    database: {
+      client: 'better-sqlite3',
+      connection: { directory: join(dir, 'sqlite') },
     },
-  );
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const status = await fetch(`${baseUrl}/api/maas/status`).then(
-      r => r.status,
-      () => 0,
-    );
-    if (status === 401) break;
-    if (Date.now() > deadline)
-      throw new Error(`the backend did not start; see ${log}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  console.log(`backend up (log: ${log})`);
-  return { baseUrl, stop: () => process.kill(-child.pid!, 'SIGTERM') };
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[
-    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
-  ];
+    maas: {
+      cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+      prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
+    },
+  });
+  console.log(`backend up (log: ${backend.log})`);
+  return backend;
 }
 
 async function main() {
@@ -124,14 +81,7 @@ async function main() {
   });
   const backend = await startBackend();
   try {
-    const guest = await (
-      await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      })
-    ).json();
-    const headers = {
-      authorization: `Bearer ${guest.backstageIdentity.token}`,
-    };
+    const { headers } = await guestSignIn(backend.baseUrl);
     const t0 = Date.now();
     for (;;) {
       const res = await fetch(
@@ -172,15 +122,9 @@ async function main() {
     let pageLoads = 0;
     for (const path of ['', '/tiers']) {
       const latencies: number[] = [];
-      for (let i = 0; i < REQUESTS; i++) {
-        const start = performance.now();
-        const res = await fetch(url(path, i), { headers });
-        await res.arrayBuffer();
-        if (res.status !== 200)
-          throw new Error(`${url(path, i)} answered ${res.status}`);
-        latencies.push(performance.now() - start);
-      }
-      latencies.sort((a, b) => a - b);
+      for (let i = 0; i < REQUESTS; i++)
+        latencies.push((await timedGet(url(path, i), headers)).ms);
+      const { p50, p95 } = summary(latencies);
       let done = 0;
       const end = Date.now() + 5000;
       await Promise.all(
@@ -193,13 +137,11 @@ async function main() {
       );
       pageLoads += REQUESTS + done;
       results.push(
-        `GET /models/by-entity${path}: p50 ${percentile(latencies, 50).toFixed(
+        `GET /models/by-entity${path}: p50 ${p50.toFixed(
           1,
-        )} ms, p95 ${percentile(latencies, 95).toFixed(
-          1,
-        )} ms (${REQUESTS} sequential); ${(done / 5).toFixed(
-          0,
-        )} requests/s with ${CONCURRENCY} concurrent`,
+        )} ms, p95 ${p95.toFixed(1)} ms (${REQUESTS} sequential); ${(
+          done / 5
+        ).toFixed(0)} requests/s with ${CONCURRENCY} concurrent`,
       );
     }
     const after = await apiServerRequests();
