@@ -5,11 +5,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheBundle } from './productionBundle';
+import { spawn } from 'node:child_process';
+import { cacheBundle, takeBuildLock } from './productionBundle';
 
 describe('cacheBundle', () => {
   let dir: string;
@@ -49,5 +51,39 @@ describe('cacheBundle', () => {
       /ENOENT/,
     );
     expect(existsSync(cached)).toBe(false);
+  });
+});
+
+describe('takeBuildLock', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'maas-e2e-lock-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets the first run build, and makes a second one wait for its cache entry instead', async () => {
+    const lock = join(dir, 'abcd.building');
+    const cached = join(dir, 'abcd');
+    expect(takeBuildLock(lock, cached)).toBe(true);
+    // The first run, in another process, caches its bundle a second later.
+    const other = spawn(process.execPath, [
+      '-e',
+      `setTimeout(() => require('node:fs').mkdirSync(${JSON.stringify(
+        cached,
+      )}), 1000)`,
+    ]);
+    const started = Date.now();
+    expect(takeBuildLock(lock, cached)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(existsSync(cached)).toBe(true);
+    await new Promise(r => other.once('exit', r));
+  });
+
+  it('takes over the lock of a build that died (older than 15 minutes)', () => {
+    const lock = join(dir, 'abcd.building');
+    mkdirSync(lock);
+    const old = new Date(Date.now() - 16 * 60_000);
+    utimesSync(lock, old, old);
+    expect(takeBuildLock(lock, join(dir, 'abcd'))).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,9 +70,47 @@ function cacheDir(): string {
   return join(base, 'app-dist');
 }
 
+/** Names, in a bundle, the hash of the sources it was built from. */
+const HASH_FILE = '.maas-bundle-hash';
+
+/** A lock older than this is a build that died: taken over. */
+const STALE_LOCK_MS = 15 * 60_000;
+
+/** The hash a bundle folder was built from, if it says. */
+function builtFrom(bundle: string): string | undefined {
+  const file = join(bundle, HASH_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+function sleep(ms: number) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * True when this run may build (it made the lock); false when another run built the same hash
+ * meanwhile, so that `cached` is there to copy.
+ */
+export function takeBuildLock(lock: string, cached: string): boolean {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+    if (since !== undefined && Date.now() - since > STALE_LOCK_MS)
+      rmSync(lock, { recursive: true, force: true });
+    else if (existsSync(cached)) return false;
+    else sleep(1000);
+  }
+}
+
 /** Drops all but the newest cached bundles. */
 function prune(dir: string) {
   const entries = readdirSync(dir)
+    // Cached bundles only: not another run's lock or partial copy.
+    .filter(name => /^[0-9a-f]{16}$/.test(name))
     // Another run may rename or drop an entry meanwhile: what is gone is not pruned.
     .flatMap(name => {
       const mtime = statSync(join(dir, name), {
@@ -105,7 +144,8 @@ export function cacheBundle(dist: string, cached: string) {
  * Puts the app's production bundle (`yarn build` of packages/app) in `packages/app/dist`, where the
  * backend's app plugin serves it from. The build is cached under `$MAAS_CACHE_DIR/app-dist/<hash>`,
  * keyed by the hash of the app's sources and the lockfile: a run on unchanged sources copies it
- * instead of building. A copy, not a link: the app plugin writes the runtime config into the bundle.
+ * instead of building, and not even that when dist holds it already. A copy, not a link: the app
+ * plugin may write the runtime config into the bundle.
  */
 export function prepareProductionBundle(): ProductionBundle {
   const started = Date.now();
@@ -113,19 +153,28 @@ export function prepareProductionBundle(): ProductionBundle {
   const cache = cacheDir();
   const cached = join(cache, hash);
   const dist = join(root, 'packages', 'app', 'dist');
+  mkdirSync(cache, { recursive: true });
   let built = false;
-  if (!existsSync(cached)) {
-    execFileSync('yarn', ['build'], {
-      cwd: join(root, 'packages', 'app'),
-      stdio: 'pipe',
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-    cacheBundle(dist, cached);
+  // One build of a hash at a time: two builds at once would write the same packages/app/dist.
+  if (!existsSync(cached) && takeBuildLock(`${cached}.building`, cached)) {
+    try {
+      execFileSync('yarn', ['build'], {
+        cwd: join(root, 'packages', 'app'),
+        stdio: 'pipe',
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
+      writeFileSync(join(dist, HASH_FILE), hash);
+      cacheBundle(dist, cached);
+    } finally {
+      rmSync(`${cached}.building`, { recursive: true, force: true });
+    }
     prune(cache);
     built = true;
-  } else {
+  } else if (builtFrom(dist) !== hash) {
+    // Only when dist holds another bundle: a portal of another run may be serving this one.
     rmSync(dist, { recursive: true, force: true });
     cpSync(cached, dist, { recursive: true });
+    writeFileSync(join(dist, HASH_FILE), hash);
   }
   return { hash, built, ms: Date.now() - started };
 }
