@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // recharts' ResponsiveContainer measures its parent with ResizeObserver, which jsdom lacks.
 class ResizeObserverStub {
@@ -11,3 +12,7 @@ class ResizeObserverStub {
 // The dialog and table flows click and type through MUI and material-table: alone they take up
 // to 4 s, and 20 s or more when the whole suite shares two busy cores with the harness.
 jest.setTimeout(45_000);
+
+// For the same reason a `findBy…` or `waitFor` gets 10 s instead of testing-library's 1 s: under the
+// full suite a table re-render after a click has taken longer than 1 s (ApprovalQueue failed so).
+configure({ asyncUtilTimeout: 10_000 });
