@@ -1,21 +1,18 @@
 /**
  * @jest-environment node
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
-import { harnessEnv } from '@maas-portal/harness/testing';
-import { prepareProductionBundle } from './productionBundle';
-import { Portal, startPortal } from './startPortal';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Page } from 'playwright-core';
+import { artifactsDir, signInAsGuest } from './browserHelpers';
+import { openPortalSession, Portal, PortalSession } from './portalSession';
 
 // The Costs page in the real portal, in Debian's Chromium, as an admin (the guest is in
 // maas.adminGroups), on the harness's Prometheus data and app-config.yaml's demo maas.pricing.
 // Runs alone (`*.exclusive.*`): it starts the whole portal.
 jest.setTimeout(600_000);
 
-const ARTIFACTS =
-  process.env.MAAS_E2E_ARTIFACTS ??
-  resolve(__dirname, '..', '..', '..', 'e2e-test-report');
+const ARTIFACTS = artifactsDir();
 
 interface Row {
   ref: string;
@@ -55,8 +52,8 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('the Costs page in a browser', () => {
+  let session: PortalSession;
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
   let token: string;
 
@@ -69,36 +66,15 @@ describe('the Costs page in a browser', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    // The production bundle, served by the backend without the dev server's watcher, which
-    // restarts the backend on every edit of the work tree during the run.
-    prepareProductionBundle();
-    portal = await startPortal({
-      kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG'),
-      prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
-      appPort: 3300,
-      backendPort: 7300,
-      production: true,
-    });
+    session = await openPortalSession({ production: true });
+    portal = session.portal;
     const guest = await (
       await fetch(`${portal.backendUrl}/api/auth/guest/refresh`, {
         headers: { 'X-Requested-With': 'XMLHttpRequest' },
       })
     ).json();
     token = guest.backstageIdentity.token;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({
+    page = await session.browser.newPage({
       viewport: { width: 1400, height: 1000 },
       acceptDownloads: true,
     });
@@ -106,13 +82,11 @@ describe('the Costs page in a browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
+    await session?.close();
   });
 
   it('leads from the sidebar to the Costs page, which shows the month as the API counts it, priced', async () => {
-    await page.goto(portal.appUrl);
-    await page.getByRole('button', { name: /enter/i }).click();
+    await signInAsGuest(page, portal.appUrl);
     await page
       .getByRole('link', { name: 'Costs', exact: true })
       .first()
