@@ -179,3 +179,29 @@ export async function kubernetesTabModelObjects(page: Page, model: string) {
       .first()
       .waitFor();
 }
+
+/** On a model's Usage tab: Request key, the tier, the reason and (optionally) the key's name, sent. */
+export async function sendKeyRequest(
+  page: Page,
+  tier: string,
+  reason: string,
+  name?: string,
+) {
+  await page.getByRole('button', { name: 'Request key' }).click();
+  await page.locator('#maas-request-key-tier').click();
+  await page.getByRole('option', { name: new RegExp(`^${tier}`) }).click();
+  await page.getByRole('textbox', { name: 'Reason' }).fill(reason);
+  if (name) await page.getByLabel('Key name (optional)').fill(name);
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Request key' })
+    .click();
+}
+
+/** The key's value, shown once (a text field or, in some layouts, plain text). */
+export function shownKeyValue(page: Page): Promise<string> {
+  return page
+    .getByLabel('API key value')
+    .inputValue()
+    .catch(async () => page.getByLabel('API key value').innerText());
+}

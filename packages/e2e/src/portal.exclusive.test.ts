@@ -11,6 +11,8 @@ import {
   kubernetesTabFetchErrors,
   kubernetesTabModelObjects,
   screenshots,
+  sendKeyRequest,
+  shownKeyValue,
 } from './browserHelpers';
 import {
   createPredictorPod,
@@ -123,21 +125,13 @@ describe('the MaaS portal in a browser', () => {
   });
 
   it('issues a free-tier key at once, shows it once, and lists it under My API keys', async () => {
-    await page.getByRole('button', { name: 'Request key' }).click();
-    await page.locator('#maas-request-key-tier').click();
-    await page.getByRole('option', { name: /^free/ }).click();
-    await page
-      .getByRole('textbox', { name: 'Reason' })
-      .fill('Trying the simulator from a notebook');
-    await page.getByLabel('Key name (optional)').fill('notebook');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Request key' })
-      .click();
-    const value = await page
-      .getByLabel('API key value')
-      .inputValue()
-      .catch(async () => page.getByLabel('API key value').innerText());
+    await sendKeyRequest(
+      page,
+      'free',
+      'Trying the simulator from a notebook',
+      'notebook',
+    );
+    const value = await shownKeyValue(page);
     expect(value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
     await page
       .getByText('This key will not be shown again. Store it now.')
@@ -186,17 +180,12 @@ describe('the MaaS portal in a browser', () => {
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
     );
-    await page.getByRole('button', { name: 'Request key' }).click();
-    await page.locator('#maas-request-key-tier').click();
-    await page.getByRole('option', { name: /^premium/ }).click();
-    await page
-      .getByRole('textbox', { name: 'Reason' })
-      .fill('Load test of the team chat bot');
-    await page.getByLabel('Key name (optional)').fill('chat-bot-load');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Request key' })
-      .click();
+    await sendKeyRequest(
+      page,
+      'premium',
+      'Load test of the team chat bot',
+      'chat-bot-load',
+    );
     await page.getByText(/waits for an approver/).waitFor();
     await screenshot('premium-request-pending');
     expect(await keySecrets()).toHaveLength(0);
@@ -213,10 +202,7 @@ describe('the MaaS portal in a browser', () => {
     await page.getByRole('button', { name: 'Approve (1)' }).click();
     // Self-approval is on (one guest is the admin): the key is the approver's own, shown once.
     await page.getByText(/You approved your own request/).waitFor();
-    const value = await page
-      .getByLabel('API key value')
-      .inputValue()
-      .catch(async () => page.getByLabel('API key value').innerText());
+    const value = await shownKeyValue(page);
     expect(value).toMatch(/^maas_[A-Za-z0-9_-]{43}$/);
     await screenshot('approvals-own-key-shown-once');
     await page.getByRole('button', { name: 'I have stored it' }).click();
@@ -236,17 +222,12 @@ describe('the MaaS portal in a browser', () => {
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
     );
-    await page.getByRole('button', { name: 'Request key' }).click();
-    await page.locator('#maas-request-key-tier').click();
-    await page.getByRole('option', { name: /^enterprise/ }).click();
-    await page
-      .getByRole('textbox', { name: 'Reason' })
-      .fill('Nightly batch of summaries');
-    await page.getByLabel('Key name (optional)').fill('nightly-batch');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Request key' })
-      .click();
+    await sendKeyRequest(
+      page,
+      'enterprise',
+      'Nightly batch of summaries',
+      'nightly-batch',
+    );
     await page.getByText(/waits for an approver/).waitFor();
     await page.getByRole('button', { name: 'Close' }).click();
 

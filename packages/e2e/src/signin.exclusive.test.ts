@@ -8,6 +8,8 @@ import {
   artifactsDir,
   fillSimulatorModel,
   screenshots,
+  sendKeyRequest,
+  shownKeyValue,
 } from './browserHelpers';
 import { openPortalSession, Portal, PortalSession } from './portalSession';
 
@@ -110,23 +112,13 @@ describe('signing in to the portal through the OIDC provider', () => {
     tier: 'free' | 'premium',
     reason: string,
   ) {
-    await page.getByRole('button', { name: 'Request key' }).click();
-    await page.locator('#maas-request-key-tier').click();
-    await page.getByRole('option', { name: new RegExp(`^${tier}`) }).click();
-    await page.getByRole('textbox', { name: 'Reason' }).fill(reason);
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Request key' })
-      .click();
+    await sendKeyRequest(page, tier, reason);
     if (tier === 'premium') {
       await page.getByText(/waits for an approver/).waitFor();
       await page.getByRole('button', { name: 'Close' }).click();
       return undefined;
     }
-    const value = await page
-      .getByLabel('API key value')
-      .inputValue()
-      .catch(async () => page.getByLabel('API key value').innerText());
+    const value = await shownKeyValue(page);
     expect(value).toMatch(/^maas_/);
     await page.getByRole('button', { name: 'I have stored it' }).click();
     return value.slice(0, 9);

@@ -8,6 +8,7 @@ import {
   artifactsDir,
   createSimulatorModel,
   screenshots,
+  sendKeyRequest,
   signInAsGuest,
 } from './browserHelpers';
 import { openPortalSession, Portal, PortalSession } from './portalSession';
@@ -159,16 +160,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
   });
 
   it('shows the quota left live from Limitador once the user has a key, on the Usage tab', async () => {
-    await page.getByRole('button', { name: 'Request key' }).click();
-    await page.locator('#maas-request-key-tier').click();
-    await page.getByRole('option', { name: /^free/ }).click();
-    await page
-      .getByRole('textbox', { name: 'Reason' })
-      .fill('Checking my quota');
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: 'Request key' })
-      .click();
+    await sendKeyRequest(page, 'free', 'Checking my quota');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await page.reload();
     const free = card('Your quota left').getByLabel('Quota of tier free');

@@ -8,6 +8,7 @@ import {
   artifactsDir,
   fillSimulatorModel,
   screenshots,
+  sendKeyRequest,
   submitCreateModel,
 } from './browserHelpers';
 import {
@@ -224,16 +225,7 @@ describe('the portal a developer understands without docs (issue 15)', () => {
   it('fills My API keys and Approvals: a free key issued, a premium request waiting', async () => {
     await page.goto(url(usagePath));
     for (const tier of ['free', 'premium']) {
-      await page.getByRole('button', { name: 'Request key' }).click();
-      await page.locator('#maas-request-key-tier').click();
-      await page.getByRole('option', { name: new RegExp(`^${tier}`) }).click();
-      await page
-        .getByRole('textbox', { name: 'Reason' })
-        .fill(`Trying ${MODEL} at the ${tier} tier`);
-      await page
-        .getByRole('dialog')
-        .getByRole('button', { name: 'Request key' })
-        .click();
+      await sendKeyRequest(page, tier, `Trying ${MODEL} at the ${tier} tier`);
       if (tier === 'free') {
         await page.getByRole('button', { name: 'I have stored it' }).click();
       } else {
