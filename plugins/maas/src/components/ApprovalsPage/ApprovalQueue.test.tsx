@@ -183,7 +183,10 @@ describe('ApprovalQueue', () => {
       comment: 'use the free tier first',
     });
     expect(await screen.findByText('2 rejected, 1 failed')).toBeInTheDocument();
-    const failures = screen.getByRole('list', { name: 'Failed decisions' });
+    // The page is aria-hidden until the confirmation's closing transition ends: wait for it.
+    const failures = await screen.findByRole('list', {
+      name: 'Failed decisions',
+    });
     expect(
       within(failures).getByText('bob · llama · enterprise'),
     ).toBeInTheDocument();
