@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { prepareProductionBundle, ProductionBundle } from './productionBundle';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './browserHelpers';
+import { deleteModelsOfEarlierTests } from './cleanSlate';
 import { Portal, startPortal } from './startPortal';
 
 export type { Portal } from './startPortal';
@@ -111,8 +112,8 @@ export interface PortalSession extends HarnessPortal {
 }
 
 /**
- * What every browser test starts with: the platform's Gateway, the portal on the harness (see
- * startHarnessPortal) and Debian's Chromium.
+ * What every browser test starts with: the platform's Gateway, no models of an earlier browser
+ * test of this harness, the portal on the harness (see startHarnessPortal) and Debian's Chromium.
  */
 export async function openPortalSession(options: {
   production: boolean;
@@ -120,6 +121,7 @@ export async function openPortalSession(options: {
 }): Promise<PortalSession> {
   const kc = harnessKubeConfig();
   await ensureGateway(kc);
+  await deleteModelsOfEarlierTests(kc);
   const started = await startHarnessPortal(options);
   const browser = await launchChromium().catch(async error => {
     await started.portal.stop();
