@@ -1,34 +1,23 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
   deleteTestNamespace,
-  eventually,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import {
-  MAAS_BOUND_ENTITY_ANNOTATION,
-  MAAS_MODEL_OWNER_ANNOTATION,
-} from '@maas-portal/plugin-maas-common';
-import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import request from 'supertest';
-import {
-  createObject,
-  inferenceService,
-  modelComponent,
-} from '../__testUtils__/harness';
+import { createBoundModel, modelComponent } from '../__testUtils__/harness';
 import {
   startMaasBackend,
   TestBackendServer,
+  waitUntilBound,
 } from '../__testUtils__/startMaasBackend';
 import {
   ADMIN,
   as,
   DEV_A,
   DEV_B,
-  examplePolicy,
+  examplePolicyUsers,
   TEAM_A,
-  usersInfo,
 } from '../__testUtils__/testUsers';
 
 jest.setTimeout(60_000);
@@ -59,35 +48,15 @@ describe('paged lists over HTTP, per user', () => {
   beforeAll(async () => {
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'list-paging');
-    await createObject(
-      kc,
-      INFERENCE_SERVICE,
-      inferenceService(ns, 'qwen3', {
-        [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
-        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
-      }) as any,
-    );
+    await createBoundModel(kc, ns, 'qwen3', TEAM_A);
     server = await startMaasBackend({
-      features: [
-        mockServices.permissions.mock({
-          authorize: examplePolicy({ [QWEN]: TEAM_A }, [
-            'maas.key.request',
-            'maas.model.read',
-          ]),
-        }).factory,
-        usersInfo().factory,
-      ],
+      features: examplePolicyUsers({ [QWEN]: TEAM_A }),
       entities: [modelComponent('qwen3', `${ns}/qwen3`, TEAM_A)],
       maas: {
         keys: { namespace: 'no-such-namespace', maxActivePerUserAndModel: 10 },
       },
     });
-    await eventually(async () => {
-      const res = await request(server)
-        .get(`/api/maas/models/by-entity/binding?entityRef=${QWEN}`)
-        .set(as(DEV_A));
-      if (!res.body.bound) throw new Error('qwen3 not bound yet');
-    }, 30_000);
+    await waitUntilBound(server, QWEN, DEV_A);
     for (const [user, count] of [
       [DEV_A, 4],
       [DEV_B, 3],
