@@ -20,6 +20,7 @@ import {
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import request from 'supertest';
 import {
+  createBoundModel,
   createObject,
   inferenceService,
   modelComponent,
@@ -38,6 +39,7 @@ import { maasPlugin } from '../plugin';
 import {
   startMaasBackend,
   TestBackendServer,
+  waitUntilBound,
 } from '../__testUtils__/startMaasBackend';
 
 const QWEN = 'component:default/qwen3';
@@ -80,14 +82,7 @@ describe('keys router, with three users, on the harness', () => {
   beforeAll(async () => {
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'keys-router');
-    await createObject(
-      kc,
-      INFERENCE_SERVICE,
-      inferenceService(ns, 'qwen3', {
-        [MAAS_BOUND_ENTITY_ANNOTATION]: QWEN,
-        [MAAS_MODEL_OWNER_ANNOTATION]: TEAM_A,
-      }) as any,
-    );
+    await createBoundModel(kc, ns, 'qwen3', TEAM_A);
     await createObject(
       kc,
       INFERENCE_SERVICE,
@@ -120,13 +115,7 @@ describe('keys router, with three users, on the harness', () => {
       },
     });
     // The watch cache has seen the InferenceServices.
-    await eventually(async () => {
-      const res = await request(server)
-        .get(`/api/maas/models/by-entity/binding?entityRef=${QWEN}`)
-        .set(as(DEV_A));
-      if (!res.body.bound)
-        throw new Error(`qwen3 not bound yet: ${JSON.stringify(res.body)}`);
-    }, 30_000);
+    await waitUntilBound(server, QWEN, DEV_A);
   });
 
   afterAll(async () => {
