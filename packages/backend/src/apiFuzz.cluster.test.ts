@@ -77,7 +77,11 @@ function fuzz(baseUrl: string, user: User, dir: string): Promise<FuzzRun> {
   ];
   const script = resolvePackagePath('backend', 'fuzz', 'schemathesis.sh');
   return new Promise((resolve, reject) => {
-    const child = spawn(script, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a temporary folder: schemathesis keeps state (.schemathesis/) in its working directory.
+    const child = spawn(script, args, {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', d => (output += d));
     child.stderr.on('data', d => (output += d));
