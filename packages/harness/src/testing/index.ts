@@ -12,6 +12,7 @@ export { eventually } from './eventually.ts';
 export { restartServer, startServer, stopServer } from './serverControl.ts';
 export type { HarnessServer } from './serverControl.ts';
 export { openApiRoutes } from './openApiRoutes.ts';
+export { parseCsv } from './parseCsv.ts';
 export { jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
 export type { OidcTokens } from '../oidc/signIn.ts';
 export { OIDC_USERS, oidcUser } from '../oidc/users.ts';

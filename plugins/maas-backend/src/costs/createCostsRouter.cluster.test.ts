@@ -1,4 +1,8 @@
-import { harnessEnv, harnessMetrics } from '@maas-portal/harness/testing';
+import {
+  harnessEnv,
+  harnessMetrics,
+  parseCsv,
+} from '@maas-portal/harness/testing';
 import { CostReport, CostRow } from '@maas-portal/plugin-maas-common';
 import request from 'supertest';
 import {
@@ -22,35 +26,6 @@ import {
 import { mockServices } from '@backstage/backend-test-utils';
 
 jest.setTimeout(60_000);
-
-/** RFC 4180 rows: quoted cells with doubled quotes, CRLF line ends. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
