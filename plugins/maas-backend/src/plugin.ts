@@ -18,6 +18,10 @@ import { HttpLimitadorClient } from './limitador/LimitadorClient';
 import { ModelService } from './models/ModelService';
 import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
+import { CostService } from './costs/CostService';
+import { QuotaService } from './usage/QuotaService';
+import { RefusalService } from './usage/RefusalService';
+import { TokenCheckService } from './usage/TokenCheckService';
 import { KeyDatabase } from './keys/store/KeyDatabase';
 import { KeySecrets } from './keys/KeySecrets';
 import { createKeyServices } from './keys/createKeyServices';
@@ -144,11 +148,25 @@ export const maasPlugin = createBackendPlugin({
             cluster,
             state,
             prometheus,
-            limitador: config.limitador.url
-              ? new HttpLimitadorClient(
-                  config.limitador as { url: string; timeoutMs: number },
-                )
-              : undefined,
+            quota: new QuotaService({
+              prometheus,
+              limitador: config.limitador.url
+                ? new HttpLimitadorClient(
+                    config.limitador as { url: string; timeoutMs: number },
+                  )
+                : undefined,
+            }),
+            refusals: new RefusalService({ prometheus }),
+            tokenCheck: new TokenCheckService({
+              prometheus,
+              threshold: config.usage.tokenMismatchShare,
+            }),
+            costs: new CostService({
+              prometheus,
+              catalog,
+              pricing: config.pricing,
+              routeOf: isvc => models?.limitadorNamespaceOf(isvc),
+            }),
             models,
             usage,
             keys,

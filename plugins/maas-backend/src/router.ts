@@ -29,7 +29,6 @@ import { createQuotaRouter } from './usage/createQuotaRouter';
 import { QuotaService } from './usage/QuotaService';
 import { RefusalService } from './usage/RefusalService';
 import { TokenCheckService } from './usage/TokenCheckService';
-import { LimitadorClient } from './limitador/LimitadorClient';
 import { UsageService } from './usage/UsageService';
 
 export interface RouterOptions {
@@ -39,8 +38,14 @@ export interface RouterOptions {
   cluster?: ClusterClient;
   state?: ClusterState;
   prometheus?: PrometheusClient;
-  /** Limitador's HTTP API, for live quota left; absent without maas.limitador.url. */
-  limitador?: LimitadorClient;
+  /** Quota left per tier (Limitador's counters, else an estimate from the metrics). */
+  quota: QuotaService;
+  /** Refused calls by limit name. */
+  refusals: RefusalService;
+  /** Whether Limitador counts a model's tokens. */
+  tokenCheck: TokenCheckService;
+  /** Usage and cost per user, group and system. */
+  costs: CostService;
   models?: ModelService;
   usage: UsageService;
   keys: KeyServices;
@@ -84,30 +89,9 @@ export async function createRouter(
   router.use(createModelsRouter({ gate, models, entityModel }));
   router.use(createTiersRouter({ entityModel }));
   router.use(createUsageRouter({ ...options, entityModel }));
-  router.use(
-    createQuotaRouter({
-      ...options,
-      entityModel,
-      quota: new QuotaService(options),
-      refusals: new RefusalService(options),
-      tokenCheck: new TokenCheckService({
-        prometheus: options.prometheus,
-        threshold: options.config.usage.tokenMismatchShare,
-      }),
-    }),
-  );
+  router.use(createQuotaRouter({ ...options, entityModel }));
   router.use(createCatalogRouter(options));
-  router.use(
-    createCostsRouter({
-      gate,
-      costs: new CostService({
-        prometheus: options.prometheus,
-        catalog,
-        pricing: options.config.pricing,
-        routeOf: isvc => models?.limitadorNamespaceOf(isvc),
-      }),
-    }),
-  );
+  router.use(createCostsRouter({ gate, costs: options.costs }));
   router.use(createAdoptionRouter({ ...options, entityModel }));
   router.use(
     await createKeysRouter({

@@ -39,6 +39,10 @@ describe('openapi.yaml', () => {
       usage: unused,
       keys: unused,
       bindings: unused,
+      quota: unused,
+      refusals: unused,
+      tokenCheck: unused,
+      costs: unused,
     });
     const served = routesOf(router as unknown as { stack: Layer[] });
     expect(served.sort()).toEqual(documented.sort());
