@@ -10,29 +10,12 @@ import { TierView } from '@maas-portal/plugin-maas-common';
 import { harnessMetrics } from '@maas-portal/harness/testing';
 import { HttpLimitadorClient } from '../limitador/LimitadorClient';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
-import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { counting } from '../__testUtils__/countingPrometheus';
 import { QuotaService } from './QuotaService';
 import { RefusalService } from './RefusalService';
 import { TokenCheckService } from './TokenCheckService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
-
-function counting(client: PrometheusClient) {
-  const counter = { queries: 0 };
-  const wrapped: PrometheusClient = {
-    url: client.url,
-    probe: () => client.probe(),
-    query: (q, t) => {
-      counter.queries++;
-      return client.query(q, t);
-    },
-    queryRange: (q, r) => {
-      counter.queries++;
-      return client.queryRange(q, r);
-    },
-  };
-  return { client: wrapped, counter };
-}
 
 /** A tier as GET /models/by-entity/tiers gives it, with one request and one token limit. */
 function tier(

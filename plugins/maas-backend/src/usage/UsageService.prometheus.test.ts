@@ -3,29 +3,11 @@ import { AddressInfo } from 'node:net';
 import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
 import { harnessMetrics } from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
-import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { counting } from '../__testUtils__/countingPrometheus';
 import { UsageRequest, UsageService } from './UsageService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
 type Series = Summary['series'][number];
-
-/** A client that counts the queries it sends. */
-function counting(client: PrometheusClient) {
-  const counter = { queries: 0 };
-  const wrapped: PrometheusClient = {
-    url: client.url,
-    probe: () => client.probe(),
-    query: (q, t) => {
-      counter.queries++;
-      return client.query(q, t);
-    },
-    queryRange: (q, r) => {
-      counter.queries++;
-      return client.queryRange(q, r);
-    },
-  };
-  return { client: wrapped, counter };
-}
 
 const within1Percent = (actual: number, expected: number) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
