@@ -44,15 +44,38 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A restarted kube-apiserver says /readyz before the storage of each custom resource is
+ * initialized again: until then a request for those objects gets 429 "storage is
+ * (re)initializing". Ready, for the tests after a drill, means every established CRD's objects
+ * can be listed.
+ */
+async function apiserverServes(harness: Harness): Promise<boolean> {
+  const client = harness.kube!.adminClient;
+  if ((await client.request('GET', '/readyz')).status !== 200) return false;
+  const crds = await client.request(
+    'GET',
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  );
+  if (crds.status !== 200) return false;
+  for (const crd of crds.body.items as Array<{ spec: any }>) {
+    const { group, names, versions } = crd.spec;
+    const version = versions.find((v: { storage: boolean }) => v.storage).name;
+    const list = await client.request(
+      'GET',
+      `/apis/${group}/${version}/${names.plural}?limit=1`,
+    );
+    if (list.status !== 200) return false;
+  }
+  return true;
+}
+
 /** Whether a (re)started server answers as at the harness's start. */
 function readiness(
   harness: Harness,
   name: RestartableServer,
 ): () => Promise<boolean> {
-  if (name === 'kube-apiserver')
-    return async () =>
-      (await harness.kube!.adminClient.request('GET', '/readyz')).status ===
-      200;
+  if (name === 'kube-apiserver') return () => apiserverServes(harness);
   if (name === 'prometheus')
     return async () => (await fetch(`${harness.prometheus!.url}/-/ready`)).ok;
   // Its log is appended to: ready once it says so once more than before the start.
