@@ -18,7 +18,7 @@ import { HttpLimitadorClient } from './limitador/LimitadorClient';
 import { ModelService } from './models/ModelService';
 import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
-import { CostService } from './costs/CostService';
+import { COST_STALE_SECONDS, CostService } from './costs/CostService';
 import { QuotaService } from './usage/QuotaService';
 import { RefusalService } from './usage/RefusalService';
 import { TokenCheckService } from './usage/TokenCheckService';
@@ -166,6 +166,8 @@ export const maasPlugin = createBackendPlugin({
               catalog,
               pricing: config.pricing,
               routeOf: isvc => models?.limitadorNamespaceOf(isvc),
+              freshSeconds: config.prometheus.cacheTtlSeconds,
+              staleSeconds: COST_STALE_SECONDS,
             }),
             models,
             usage,

@@ -11,6 +11,7 @@ import {
   costPricingConfig,
   LEAD,
 } from '../__testUtils__/costFixtures';
+import { counting } from '../__testUtils__/countingPrometheus';
 import { CostService } from './CostService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
@@ -134,6 +135,43 @@ describe('CostService against the real Prometheus with the generated data', () =
       );
     expect(lastHour.total.calls).toBe(last('authorized_calls'));
     expect(lastHour.total.tokens).toBe(last('authorized_hits'));
+  });
+
+  it('answers a range that ends now from memory on the next loads, admin and team lead alike: one query', async () => {
+    const { client, counter } = counting(
+      new HttpPrometheusClient({
+        url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
+        timeoutMs: 5000,
+      }),
+    );
+    const kept = new CostService({
+      prometheus: client,
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+      pricing: costPricingConfig(),
+      freshSeconds: 30,
+      staleSeconds: 900,
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const open = { start: summary.startTime, end: now, open: true };
+    const first = await kept.report(open, admin);
+    const again = await kept.report({ ...open, end: now + 15 }, admin);
+    const lead = await kept.report(
+      { ...open, end: now + 30 },
+      {
+        credentials: mockCredentials.user(LEAD),
+        userRef: LEAD,
+        readAll: false,
+      },
+    );
+    expect(counter.queries).toBe(1);
+    expect(again).toEqual(first);
+    expect(again.end).toBe(now);
+    expect(lead.total.calls).toBe(
+      rowOf(first.groups, 'group:default/team-a').calls,
+    );
+    // The figures are the ones a report computed alone gives.
+    const alone = await service.report({ start: open.start, end: now }, admin);
+    expect(first.total).toEqual(alone.total);
   });
 
   it('shows a team lead their groups and their members only, with the same figures as an admin sees', async () => {

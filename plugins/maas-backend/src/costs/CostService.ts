@@ -11,7 +11,15 @@ import { increaseUnion, selector } from '../usage/promql';
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
+import { CostUsage, CostUsageCache } from './CostUsageCache';
 import { PricingConfig } from './pricingConfig';
+
+/**
+ * How old a range's figures may be to be shown at once, their end saying when, while newer ones
+ * are computed: showback figures a quarter of an hour old are still the month's figures, and a
+ * 30-day report of 1,000 users costs Prometheus seconds.
+ */
+export const COST_STALE_SECONDS = 15 * 60;
 
 /** Who asks: everything (maas.costs.read), or the groups a team lead leads. */
 export interface CostViewer {
@@ -60,6 +68,7 @@ export class CostService {
   readonly #catalog: CatalogService;
   readonly #pricing?: PricingConfig;
   readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
+  readonly #usage: CostUsageCache;
 
   constructor(options: {
     prometheus?: PrometheusClient;
@@ -67,11 +76,19 @@ export class CostService {
     pricing?: PricingConfig;
     /** The route of a model whose entity names none (the cluster's watch cache). */
     routeOf?: (isvc: ObjectRef) => string | undefined;
+    /** How long a range's figures are reused as they are (maas.prometheus.cacheTtlSeconds). */
+    freshSeconds?: number;
+    /** How old figures may be to be shown at once while newer ones are computed. */
+    staleSeconds?: number;
   }) {
     this.#prometheus = options.prometheus;
     this.#catalog = options.catalog;
     this.#pricing = options.pricing;
     this.#routeOf = options.routeOf;
+    this.#usage = new CostUsageCache({
+      freshMs: (options.freshSeconds ?? 0) * 1000,
+      staleMs: (options.staleSeconds ?? 0) * 1000,
+    });
   }
 
   async report(range: CostRange, viewer: CostViewer): Promise<CostReport> {
@@ -93,6 +110,35 @@ export class CostService {
       }
       visibility = { scope: 'groups', groups: ledGroups };
     }
+    const { usage, warning } = await this.#usage.get(
+      { ...range, open: range.open ?? false },
+      r => this.#compute(r),
+    );
+    const warnings = [
+      ...(warning ? [warning] : []),
+      ...(usage.unlabelled.length > 0 && viewer.readAll
+        ? [
+            `Calls without a user label are in no row: ${usage.unlabelled.join(
+              ', ',
+            )}. ` +
+              'A TelemetryPolicy on the Gateway adds the user and group labels (Kuadrant 1.3+).',
+          ]
+        : []),
+    ];
+    return buildCostReport({
+      lines: usage.lines,
+      directory,
+      pricing: this.#pricing,
+      // Figures served while newer ones are computed end where they were computed.
+      range: { ...range, end: usage.end },
+      visibility,
+      ledGroups,
+      warnings,
+    });
+  }
+
+  /** One query for the whole range: each user's calls and tokens per tier and route. */
+  async #compute(range: CostRange): Promise<CostUsage> {
     const samples = await this.#query(range);
     const lines = new Map<string, UsageLine>();
     const unlabelled: string[] = [];
@@ -111,24 +157,11 @@ export class CostService {
       }
       line[part === 'calls' ? 'calls' : 'tokens'] = s.value;
     }
-    const warnings =
-      unlabelled.length > 0 && viewer.readAll
-        ? [
-            `Calls without a user label are in no row: ${unlabelled
-              .sort()
-              .join(', ')}. ` +
-              'A TelemetryPolicy on the Gateway adds the user and group labels (Kuadrant 1.3+).',
-          ]
-        : [];
-    return buildCostReport({
+    return {
       lines: [...lines.values()],
-      directory,
-      pricing: this.#pricing,
-      range,
-      visibility,
-      ledGroups,
-      warnings,
-    });
+      unlabelled: unlabelled.sort(),
+      end: range.end,
+    };
   }
 
   async #query(range: CostRange) {

@@ -7,6 +7,8 @@ export interface CostRange {
   end: number;
   /** `YYYY-MM` for a calendar month. */
   month?: string;
+  /** Whether the range ends now (this month, or a custom range whose end is not yet reached). */
+  open?: boolean;
 }
 
 /** The longest custom range: a year and a day (a leap year's month-to-month comparisons fit). */
@@ -67,7 +69,7 @@ export function costRange(
         'A custom range may cover at most 367 days; ask for a shorter one',
       );
     }
-    return { start: from, end: to };
+    return { start: from, end: to, open: to === now };
   }
   const name = (month as string | undefined) ?? monthOf(now);
   const match = MONTH.exec(name);
@@ -81,5 +83,10 @@ export function costRange(
   if (from >= now) {
     throw new InputError(`month ${name} has not started yet`);
   }
-  return { start: from, end: Math.min(next, now), month: name };
+  return {
+    start: from,
+    end: Math.min(next, now),
+    month: name,
+    open: next > now,
+  };
 }
