@@ -1,12 +1,20 @@
 /**
  * @jest-environment node
  */
+import {
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { startServer, stopServer } from '@maas-portal/harness/testing';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Locator, Page } from 'playwright-core';
 import {
   artifactsDir,
   createSimulatorModel,
+  eventually,
+  guestToken,
   screenshots,
   sendKeyRequest,
   signInAsGuest,
@@ -19,12 +27,56 @@ import { openPortalSession, Portal, PortalSession } from './portalSession';
 // Limitador's). No Limitador server can be built from the package registries here, so
 // maas.limitador.url points at a stand-in that answers `GET /counters/{namespace}` in Limitador's
 // documented shape (Kuadrant/limitador limitador-server/docs/http_server_spec.json, `Counter`),
-// with the limits as the real kuadrant-operator writes them. Runs alone: it starts the portal.
+// with the limits as the real kuadrant-operator writes them. Also: the totals of each range as
+// the API answers them, and the four states of missing data on the seeded routes (llm/legacy-route:
+// series without user labels; llm/unscraped-route: no series; Prometheus stopped and started
+// again). Runs alone (`*.exclusive.*`): it starts the portal and stops the harness's Prometheus.
 jest.setTimeout(900_000);
 
 const ARTIFACTS = artifactsDir('usage');
 /** The guest's id at the gateway (`user:default/guest` → `guest`). */
 const GUEST = 'guest';
+
+type Range = '1h' | '24h' | '7d';
+
+/** What `GET /models/by-entity/usage` answers, as far as these tests read it. */
+interface Usage {
+  state: string;
+  stepSeconds: number;
+  limitadorNamespace?: string;
+  authorized: Array<{ total: number }>;
+  limited: Array<{ total: number }>;
+  tokens: Array<{ total: number }>;
+}
+
+/** A count as the Usage tab shows it: 1,234 below ten thousand, then 12.3k, 1.2M. */
+function shownCount(value: number): string {
+  if (value >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
+  if (value >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** The number a shown count stands for: "12.3k" → 12300. */
+function countOf(shown: string): number {
+  const [, digits, unit] = /^([\d,.]+)([kM]?)$/.exec(shown)!;
+  const n = Number(digits.replace(/,/g, ''));
+  return n * { '': 1, k: 1e3, M: 1e6 }[unit as '' | 'k' | 'M'];
+}
+
+const sum = (series: Array<{ total: number }>) =>
+  series.reduce((n, s) => n + s.total, 0);
+
+/** The Usage card's totals line for an answer of the API (the guest, an admin, sees everyone's). */
+const totalsLine = (usage: Usage) =>
+  `${shownCount(sum(usage.authorized))} authorized calls, ${shownCount(
+    sum(usage.limited),
+  )} limited, ${shownCount(sum(usage.tokens))} tokens (everyone)`;
+
+/** The unit of a chart's points: "calls per 2 min", "calls per 3 h". */
+const perStep = (what: string, stepSeconds: number) =>
+  `${what} per ${
+    stepSeconds < 3600 ? `${stepSeconds / 60} min` : `${stepSeconds / 3600} h`
+  }`;
 
 /** When the stand-in's windows started. */
 const started = Date.now() / 1000;
@@ -218,5 +270,273 @@ describe('quota left, refused calls and token counting in a browser', () => {
       .waitFor();
     await screenshot('health-tokens-not-counted', card('Health'));
     await screenshot('usage-qwen3-refusals-without-limit-names');
+  });
+  const usageCard = () =>
+    page
+      .locator('.MuiCard-root')
+      .filter({ has: page.getByRole('group', { name: 'Range' }) });
+
+  async function usageApi(
+    model: string,
+    range: Range,
+    scope?: 'user' | 'all',
+  ): Promise<Usage> {
+    const token = await guestToken(page, portal.backendUrl);
+    const query = new URLSearchParams({
+      entityRef: `component:default/${model}`,
+      range,
+      ...(scope ? { scope } : {}),
+    });
+    const res = await fetch(
+      `${portal.backendUrl}/api/maas/models/by-entity/usage?${query}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  /** The model's Usage tab, freshly loaded, on `range`, once its charts have drawn. */
+  async function openRange(model: string, range: Range, stepSeconds: number) {
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/${model}/usage`,
+    );
+    await usageCard().getByRole('button', { name: range, exact: true }).click();
+    // The caption names the range's step: the card shows this range's answer, not the last one.
+    await usageCard()
+      .getByLabel('Authorized and limited calls unit')
+      .getByText(new RegExp(`^${perStep('calls', stepSeconds)};`))
+      .waitFor();
+    await usageCard().locator('.recharts-surface').first().waitFor();
+  }
+
+  /**
+   * The totals the tab shows for `range` and the API's answer for the same range. Windows end now
+   * (to 15 s) and the 1h window slides over the last samples, so the API is asked before and after
+   * the page; the two agree on the shown figures unless a sample left the window in between.
+   */
+  async function shownAndAnswered(range: Range) {
+    for (let attempt = 1; ; attempt++) {
+      const before = await usageApi('simulator', range);
+      await openRange('simulator', range, before.stepSeconds);
+      const shown = (await usageCard()
+        .getByLabel('Usage totals')
+        .textContent())!;
+      const after = await usageApi('simulator', range);
+      if (totalsLine(before) === totalsLine(after))
+        return { shown, usage: before };
+      if (attempt === 3)
+        throw new Error(
+          `the API's ${range} totals changed during each of 3 page loads`,
+        );
+    }
+  }
+
+  it('shows for 1h, 24h and 7d the totals the API answers, never less for a longer range, with the unit on the y-axis and readable ticks', async () => {
+    const shown: Record<string, number[]> = {};
+    const answered: Record<string, number[]> = {};
+    for (const range of ['1h', '24h', '7d'] as const) {
+      const { shown: line, usage } = await shownAndAnswered(range);
+      expect(usage.state).toBe('calls');
+      expect(line).toBe(totalsLine(usage));
+      const [, calls, limited, tokens] =
+        /^(\S+) authorized calls, (\S+) limited, (\S+) tokens \(everyone\)$/.exec(
+          line,
+        )!;
+      shown[range] = [calls, limited, tokens].map(countOf);
+      answered[range] = [usage.authorized, usage.limited, usage.tokens].map(
+        sum,
+      );
+
+      const calls_ = usageCard().getByRole('figure', {
+        name: 'Authorized and limited calls',
+      });
+      // The y-axis names its unit, the step of this range's points.
+      await expect(
+        calls_.locator('.recharts-yAxis .recharts-label').textContent(),
+      ).resolves.toBe(perStep('calls', usage.stepSeconds));
+      await expect(
+        usageCard()
+          .getByRole('figure', { name: 'Tokens' })
+          .locator('.recharts-yAxis .recharts-label')
+          .textContent(),
+      ).resolves.toBe(perStep('tokens', usage.stepSeconds));
+      // Ticks read as times within a day and as days over a week, and no two read the same.
+      const ticks = await calls_
+        .locator('.recharts-xAxis .recharts-cartesian-axis-tick-value')
+        .allTextContents();
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(ticks).size).toBe(ticks.length);
+      for (const tick of ticks)
+        expect(tick).toMatch(
+          range === '7d'
+            ? /^[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2}$/
+            : /^\d{2}:\d{2}$/,
+        );
+      await screenshot(`usage-totals-${range}`);
+    }
+    // Monotonic, shown and answered: authorized calls, limited calls, tokens.
+    for (const figures of [shown, answered])
+      for (let i = 0; i < 3; i++) {
+        expect(figures['1h'][i]).toBeLessThanOrEqual(figures['24h'][i]);
+        expect(figures['24h'][i]).toBeLessThanOrEqual(figures['7d'][i]);
+      }
+    // The seeded data spans six hours of calls: the last hour holds fewer than the day.
+    expect(answered['1h'][0]).toBeGreaterThan(0);
+    expect(answered['1h'][0]).toBeLessThan(answered['24h'][0]);
+  });
+
+  it('says "no calls in this range" for a user whose keys made none, and only that', async () => {
+    const mine = await usageApi('simulator', '24h', 'user');
+    expect(mine.state).toBe('no-calls');
+    await page.goto(
+      `${portal.appUrl}/catalog/default/component/simulator/usage`,
+    );
+    await usageCard().getByRole('button', { name: 'Mine' }).click();
+    await usageCard()
+      .getByText(
+        'No calls to this model in the last 24 hours with your keys. Calls appear here within a minute or two of being made; a longer range may show earlier ones.',
+      )
+      .waitFor();
+    await expect(
+      usageCard()
+        .getByText(/No series for/)
+        .count(),
+    ).resolves.toBe(0);
+    await expect(
+      usageCard().getByText('Series without user and group labels').count(),
+    ).resolves.toBe(0);
+    await screenshot('usage-state-no-calls', usageCard());
+  });
+
+  it("says a route's series carry no user or group labels, with the TelemetryPolicy to add, and charts everyone's calls", async () => {
+    await createModel('legacy');
+    const answer = await usageApi('legacy', '24h');
+    expect(answer.state).toBe('no-user-labels');
+    const alert = usageCard()
+      .locator('.MuiAlert-root')
+      .filter({ hasText: 'Series without user and group labels' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(
+      /Limitador's metrics for llm\/legacy-route carry no user or group labels, so per-user and per-tier usage is unknown; the charts show everyone's calls\. Next step: ask the platform team to add a TelemetryPolicy on the Gateway/,
+    );
+    await usageCard().getByLabel('Usage totals').waitFor();
+    expect(sum(answer.authorized)).toBeGreaterThan(0);
+    await expect(
+      usageCard()
+        .getByText(/No series for/)
+        .count(),
+    ).resolves.toBe(0);
+    await expect(
+      usageCard()
+        .getByText(/^No calls/)
+        .count(),
+    ).resolves.toBe(0);
+    await screenshot('usage-state-no-user-labels');
+  });
+
+  it('says a tier without a token limit has "no token limit", in words', async () => {
+    // The platform team's TokenRateLimitPolicy for legacy without the enterprise tier's limit.
+    await session.kc
+      .makeApiClient(CustomObjectsApi)
+      .patchNamespacedCustomObject(
+        {
+          group: 'kuadrant.io',
+          version: 'v1alpha1',
+          plural: 'tokenratelimitpolicies',
+          namespace: 'llm',
+          name: 'legacy-token-limits',
+          body: { spec: { limits: { 'enterprise-user-tokens': null } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    const tiers = page.getByRole('table', { name: 'Tiers' });
+    const enterprise = tiers
+      .getByRole('row')
+      .filter({ hasText: /^enterprise/ });
+    await eventually('the enterprise tier without a token limit', async () => {
+      await page.goto(
+        `${portal.appUrl}/catalog/default/component/legacy/usage`,
+      );
+      await enterprise.waitFor();
+      return /no token limit/.test((await enterprise.textContent())!)
+        ? true
+        : undefined;
+    });
+    expect(await enterprise.textContent()).toMatch(
+      /^enterprise.*100 per 2m.*no token limit$/,
+    );
+    // Tiers that have one still show it.
+    expect(
+      await tiers.getByRole('row').filter({ hasText: /^free/ }).textContent(),
+    ).toMatch(/100,000 per 1m$/);
+    await screenshot('tiers-no-token-limit', card('Tiers'));
+  });
+
+  it('says a route without series has none, and what to check, instead of blaming labels or reporting no calls', async () => {
+    await createModel('unscraped');
+    expect((await usageApi('unscraped', '24h')).state).toBe('no-series');
+    const alert = usageCard()
+      .locator('.MuiAlert-root')
+      .filter({ hasText: 'No series for llm/unscraped-route' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(
+      /Prometheus has no metrics of Limitador for llm\/unscraped-route in the last 24 hours, so nothing about this route's calls is known\. Next step: check that Prometheus scrapes Limitador and that the route's rate limit policy is enforced/,
+    );
+    await expect(
+      usageCard()
+        .getByText(/carry no user or group labels/)
+        .count(),
+    ).resolves.toBe(0);
+    await expect(
+      usageCard()
+        .getByText(/^No calls/)
+        .count(),
+    ).resolves.toBe(0);
+    await expect(usageCard().getByLabel('Usage totals').count()).resolves.toBe(
+      0,
+    );
+    await screenshot('usage-state-no-series', usageCard());
+  });
+
+  it('says Prometheus is unreachable, and what to check, while it is stopped', async () => {
+    await stopServer('prometheus');
+    try {
+      // Answers are reused for maas.prometheus.cacheTtlSeconds (30 s in app-config.yaml).
+      const alert = usageCard()
+        .locator('.MuiAlert-root')
+        .filter({ hasText: 'Prometheus is unreachable' });
+      await eventually(
+        'the Usage card to say Prometheus is unreachable',
+        async () => {
+          await page.goto(
+            `${portal.appUrl}/catalog/default/component/simulator/usage`,
+          );
+          await usageCard()
+            .locator('.MuiAlert-root, [aria-label="Usage totals"]')
+            .first()
+            .waitFor();
+          return (await alert.count()) > 0 ? true : undefined;
+        },
+        120_000,
+      );
+      expect(await alert.textContent()).toMatch(
+        /Prometheus \(maas\.prometheus\.url\) is unreachable.*so usage cannot be shown\. Ask the platform team to check that Prometheus is running and that maas\.prometheus\.url points at it\./,
+      );
+      await expect(
+        usageCard()
+          .getByText(/^No calls|No series for/)
+          .count(),
+      ).resolves.toBe(0);
+      await screenshot('usage-state-prometheus-unreachable');
+    } finally {
+      await startServer('prometheus');
+    }
+    // Back with its data: the next browser test of this harness needs it.
+    await eventually('usage again once Prometheus is back', async () =>
+      (await usageApi('simulator', '24h').catch(() => undefined))?.state ===
+      'calls'
+        ? true
+        : undefined,
+    );
   });
 });
