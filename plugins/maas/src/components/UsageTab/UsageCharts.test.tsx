@@ -168,9 +168,29 @@ describe('UsageCharts', () => {
     expect(screen.getByLabelText('Tokens unit')).toHaveTextContent(
       /^tokens per 5 min/,
     );
+    // Six hours before the end, to the 5 min step of the first point with data.
     expect(screen.getByLabelText('Data covered')).toHaveTextContent(
-      /only: about 6\.0 hours of the last 24 hours/,
+      /points are 5 min apart\): 5\.9 to 6\.0 hours of the last 24 hours\.$/,
     );
+  });
+
+  it('gives both bounds of how much data a week has, its start being known to a 3 h step only', async () => {
+    const end = 1_700_086_400;
+    // Six hours of data: the first 3 h step with samples starts up to 3 h before them.
+    await render(async () =>
+      usage({
+        range: '7d',
+        start: end - 7 * 86400,
+        end,
+        stepSeconds: 10800,
+        dataSince: end - 9 * 3600,
+      }),
+    );
+    const covered = await screen.findByLabelText('Data covered');
+    expect(covered).toHaveTextContent(
+      /points are 3 h apart\): 6\.0 to 9\.0 hours of the last 7 days\.$/,
+    );
+    expect(covered).not.toHaveTextContent(/about 9/);
   });
 
   it('shows the top users and the scope switch to admins', async () => {

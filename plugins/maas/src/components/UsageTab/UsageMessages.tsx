@@ -2,6 +2,7 @@ import { Typography } from '@material-ui/core';
 import { Alert, AlertTitle } from '@material-ui/lab';
 import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
 import { formatInstant } from '../../format/dates';
+import { stepLabel } from './chartData';
 import { ErrorAlert, errorMessage, errorStatus } from '../ErrorAlert';
 
 export const RANGE_LABEL: Record<UsageRange, string> = {
@@ -66,16 +67,27 @@ export function UsageStateMessage(props: { usage: ModelUsage }) {
   }
 }
 
-/** Says so when the range reaches back before the data. */
+const hoursText = (seconds: number) => {
+  const hours = Math.max(0, seconds / 3600);
+  return hours < 10 ? hours.toFixed(1) : String(Math.round(hours));
+};
+
+/**
+ * Says so when the range reaches back before the data. The data's start is known to a step only
+ * (the first point whose step holds samples), so the sentence gives both bounds: with 3 h steps
+ * over 7 days, "about 9 hours" for six hours of data would overstate it.
+ */
 export function DataSince(props: { usage: ModelUsage }) {
   const { usage } = props;
   if (usage.dataSince === undefined) return null;
-  const hours = (usage.end - usage.dataSince) / 3600;
+  const { dataSince, end, stepSeconds } = usage;
   return (
     <Typography variant="body2" aria-label="Data covered">
-      Prometheus has data for this route since {formatInstant(usage.dataSince)}{' '}
-      only: about {hours < 10 ? hours.toFixed(1) : Math.round(hours)} hours of{' '}
-      {RANGE_LABEL[usage.range]}.
+      Prometheus has data for this route only since between{' '}
+      {formatInstant(dataSince)} and {formatInstant(dataSince + stepSeconds)}{' '}
+      (this range's points are {stepLabel(stepSeconds)} apart):{' '}
+      {hoursText(end - dataSince - stepSeconds)} to {hoursText(end - dataSince)}{' '}
+      hours of {RANGE_LABEL[usage.range]}.
     </Typography>
   );
 }
