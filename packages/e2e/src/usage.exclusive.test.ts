@@ -6,7 +6,11 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { startServer, stopServer } from '@maas-portal/harness/testing';
+import {
+  harnessMetrics,
+  startServer,
+  stopServer,
+} from '@maas-portal/harness/testing';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Locator, Page } from 'playwright-core';
@@ -42,6 +46,7 @@ type Range = '1h' | '24h' | '7d';
 /** What `GET /models/by-entity/usage` answers, as far as these tests read it. */
 interface Usage {
   state: string;
+  end: number;
   stepSeconds: number;
   limitadorNamespace?: string;
   authorized: Array<{ total: number }>;
@@ -334,6 +339,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
   it('shows for 1h, 24h and 7d the totals the API answers, never less for a longer range, with the unit on the y-axis and readable ticks', async () => {
     const shown: Record<string, number[]> = {};
     const answered: Record<string, number[]> = {};
+    const covered: Record<string, { text: string; hours: number }> = {};
     for (const range of ['1h', '24h', '7d'] as const) {
       const { shown: line, usage } = await shownAndAnswered(range);
       expect(usage.state).toBe('calls');
@@ -347,12 +353,12 @@ describe('quota left, refused calls and token counting in a browser', () => {
         sum,
       );
 
-      const calls_ = usageCard().getByRole('figure', {
+      const callsFigure = usageCard().getByRole('figure', {
         name: 'Authorized and limited calls',
       });
       // The y-axis names its unit, the step of this range's points.
       await expect(
-        calls_.locator('.recharts-yAxis .recharts-label').textContent(),
+        callsFigure.locator('.recharts-yAxis .recharts-label').textContent(),
       ).resolves.toBe(perStep('calls', usage.stepSeconds));
       await expect(
         usageCard()
@@ -361,7 +367,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
           .textContent(),
       ).resolves.toBe(perStep('tokens', usage.stepSeconds));
       // Ticks read as times within a day and as days over a week, and no two read the same.
-      const ticks = await calls_
+      const ticks = await callsFigure
         .locator('.recharts-xAxis .recharts-cartesian-axis-tick-value')
         .allTextContents();
       expect(ticks.length).toBeGreaterThanOrEqual(3);
@@ -372,6 +378,12 @@ describe('quota left, refused calls and token counting in a browser', () => {
             ? /^[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2}$/
             : /^\d{2}:\d{2}$/,
         );
+      // How much data the range holds, when it reaches back before the seeded data.
+      if (range !== '1h')
+        covered[range] = {
+          text: (await usageCard().getByLabel('Data covered').textContent())!,
+          hours: (usage.end - harnessMetrics().startTime) / 3600,
+        };
       await screenshot(`usage-totals-${range}`);
     }
     // Monotonic, shown and answered: authorized calls, limited calls, tokens.
@@ -380,6 +392,16 @@ describe('quota left, refused calls and token counting in a browser', () => {
         expect(figures['1h'][i]).toBeLessThanOrEqual(figures['24h'][i]);
         expect(figures['24h'][i]).toBeLessThanOrEqual(figures['7d'][i]);
       }
+    // 24h and 7d reach back before the seeded data: both bounds the tab gives hold its own length
+    // (its first sample to the window's end).
+    for (const range of ['24h', '7d']) {
+      const [, least, most] =
+        /: ([\d.]+) to ([\d.]+) hours of the last (24 hours|7 days)\.$/.exec(
+          covered[range].text,
+        )!;
+      expect(Number(least)).toBeLessThanOrEqual(covered[range].hours + 0.05);
+      expect(Number(most)).toBeGreaterThanOrEqual(covered[range].hours - 0.05);
+    }
     // The seeded data spans six hours of calls: the last hour holds fewer than the day.
     expect(answered['1h'][0]).toBeGreaterThan(0);
     expect(answered['1h'][0]).toBeLessThan(answered['24h'][0]);
