@@ -138,6 +138,8 @@ describe('QuotaCard', () => {
                   count: 40,
                 },
                 { user: 'carol', tier: 'premium', count: 2 },
+                // A route without a TelemetryPolicy: Limitador counts no user or tier.
+                { tier: null, count: 1 },
               ],
             })
           : refusals(),
@@ -149,6 +151,7 @@ describe('QuotaCard', () => {
     expect(rows.map(r => r.textContent)).toEqual([
       'bobfreefree-user-requests40',
       'carolpremiumnot reported (telemetry is not exhaustive)2',
+      'no user label (no TelemetryPolicy)—not reported (telemetry is not exhaustive)1',
     ]);
     expect(screen.getByText(/set `telemetry: exhaustive`/)).toBeInTheDocument();
   });

@@ -4,7 +4,12 @@ import { ModelRefusals, Refusal } from '@maas-portal/plugin-maas-common';
 import { sortIcons } from '../table/sortArrows';
 
 const columns: TableColumn<Refusal>[] = [
-  { title: 'User', field: 'user' },
+  {
+    title: 'User',
+    field: 'user',
+    // Limitador counts a route's refusals without a user when no TelemetryPolicy labels them.
+    render: r => r.user ?? 'no user label (no TelemetryPolicy)',
+  },
   { title: 'Tier', field: 'tier', render: r => r.tier ?? '—' },
   {
     title: 'Refused by',
