@@ -262,7 +262,8 @@ async function main() {
   writeFileSync(catalog, catalogYaml());
   t = Date.now();
   const backend = await startBenchBackend(dir, {
-    how: 'yarn',
+    // As the production image runs it: no watch mode to restart it mid-measurement.
+    how: 'node',
     port: await freePort(),
     upWithinMs: 240_000,
     database: {

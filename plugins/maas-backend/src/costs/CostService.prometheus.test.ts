@@ -137,16 +137,18 @@ describe('CostService against the real Prometheus with the generated data', () =
     expect(lastHour.total.tokens).toBe(last('authorized_hits'));
   });
 
-  it('answers a range that ends now from memory on the next loads, admin and team lead alike: one query', async () => {
+  it('answers a range that ends now from memory on the next loads, admin and team lead alike: one query, one catalog read per viewer', async () => {
     const { client, counter } = counting(
       new HttpPrometheusClient({
         url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
         timeoutMs: 5000,
       }),
     );
+    const catalog = catalogServiceMock({ entities: costCatalog() });
+    const catalogReads = jest.spyOn(catalog, 'getEntities');
     const kept = new CostService({
       prometheus: client,
-      catalog: catalogServiceMock({ entities: costCatalog() }),
+      catalog,
       pricing: costPricingConfig(),
       freshSeconds: 30,
       staleSeconds: 900,
@@ -164,6 +166,8 @@ describe('CostService against the real Prometheus with the generated data', () =
       },
     );
     expect(counter.queries).toBe(1);
+    // The catalog once per viewer: the admin's reload reuses the admin's view.
+    expect(catalogReads).toHaveBeenCalledTimes(2);
     expect(again).toEqual(first);
     expect(again.end).toBe(now);
     expect(lead.total.calls).toBe(

@@ -9,7 +9,7 @@ import {
 import { PrometheusClient } from '../prometheus/PrometheusClient';
 import { increaseUnion, selector } from '../usage/promql';
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
-import { groupsLedBy, readCostDirectory } from './costDirectory';
+import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
 import { CostUsage, CostUsageCache } from './CostUsageCache';
 import { PricingConfig } from './pricingConfig';
@@ -20,6 +20,9 @@ import { PricingConfig } from './pricingConfig';
  * 30-day report of 1,000 users costs Prometheus seconds.
  */
 export const COST_STALE_SECONDS = 15 * 60;
+
+/** Viewers whose catalog view is kept at once; past it the kept ones are dropped. */
+const MAX_DIRECTORIES = 200;
 
 /** Who asks: everything (maas.costs.read), or the groups a team lead leads. */
 export interface CostViewer {
@@ -69,6 +72,15 @@ export class CostService {
   readonly #pricing?: PricingConfig;
   readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
   readonly #usage: CostUsageCache;
+  readonly #freshMs: number;
+  readonly #directories = new Map<
+    string,
+    { at: number; directory: Promise<CostDirectory> }
+  >();
+  readonly #reports = new WeakMap<
+    CostUsage,
+    { key: string; directory: CostDirectory; report: CostReport }
+  >();
 
   constructor(options: {
     prometheus?: PrometheusClient;
@@ -85,18 +97,15 @@ export class CostService {
     this.#catalog = options.catalog;
     this.#pricing = options.pricing;
     this.#routeOf = options.routeOf;
+    this.#freshMs = (options.freshSeconds ?? 0) * 1000;
     this.#usage = new CostUsageCache({
-      freshMs: (options.freshSeconds ?? 0) * 1000,
+      freshMs: this.#freshMs,
       staleMs: (options.staleSeconds ?? 0) * 1000,
     });
   }
 
   async report(range: CostRange, viewer: CostViewer): Promise<CostReport> {
-    const directory = await readCostDirectory({
-      catalog: this.#catalog,
-      credentials: viewer.credentials,
-      routeOf: this.#routeOf,
-    });
+    const directory = await this.#directory(viewer);
     let visibility: CostVisibility = { scope: 'all' };
     let ledGroups: string[] | undefined;
     if (!viewer.readAll) {
@@ -125,7 +134,14 @@ export class CostService {
           ]
         : []),
     ];
-    return buildCostReport({
+    // The same figures, directory and viewer give the same report: reloads reuse it.
+    const memoKey = `${range.start}|${range.month ?? ''}|${viewer.readAll}|${
+      viewer.userRef ?? ''
+    }|${warnings.join('|')}`;
+    const memo = this.#reports.get(usage);
+    if (memo?.key === memoKey && memo.directory === directory)
+      return memo.report;
+    const report = buildCostReport({
       lines: usage.lines,
       directory,
       pricing: this.#pricing,
@@ -135,6 +151,30 @@ export class CostService {
       ledGroups,
       warnings,
     });
+    this.#reports.set(usage, { key: memoKey, directory, report });
+    return report;
+  }
+
+  /**
+   * The catalog as the viewer may read it, reused per viewer for the fresh time: a report of
+   * 1,000 users reads some thousand entities, and reloads within seconds need not read them again.
+   */
+  #directory(viewer: CostViewer): Promise<CostDirectory> {
+    const key = viewer.userRef ?? '';
+    const now = Date.now();
+    const kept = this.#directories.get(key);
+    if (kept && now - kept.at <= this.#freshMs) return kept.directory;
+    const directory = readCostDirectory({
+      catalog: this.#catalog,
+      credentials: viewer.credentials,
+      routeOf: this.#routeOf,
+    });
+    if (this.#freshMs > 0) {
+      if (this.#directories.size >= MAX_DIRECTORIES) this.#directories.clear();
+      this.#directories.set(key, { at: now, directory });
+      directory.catch(() => this.#directories.delete(key));
+    }
+    return directory;
   }
 
   /** One query for the whole range: each user's calls and tokens per tier and route. */
