@@ -280,6 +280,9 @@ describe('quota left, refused calls and token counting in a browser', () => {
     page
       .locator('.MuiCard-root')
       .filter({ has: page.getByRole('group', { name: 'Range' }) });
+  /** The Usage card says nothing matching `text` (another state's sentence). */
+  const expectNoText = (text: RegExp) =>
+    expect(usageCard().getByText(text).count()).resolves.toBe(0);
 
   async function usageApi(
     model: string,
@@ -419,11 +422,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
         'No calls to this model in the last 24 hours with your keys. Calls appear here within a minute or two of being made; a longer range may show earlier ones.',
       )
       .waitFor();
-    await expect(
-      usageCard()
-        .getByText(/No series for/)
-        .count(),
-    ).resolves.toBe(0);
+    await expectNoText(/No series for/);
     await expect(
       usageCard().getByText('Series without user and group labels').count(),
     ).resolves.toBe(0);
@@ -443,16 +442,8 @@ describe('quota left, refused calls and token counting in a browser', () => {
     );
     await usageCard().getByLabel('Usage totals').waitFor();
     expect(sum(answer.authorized)).toBeGreaterThan(0);
-    await expect(
-      usageCard()
-        .getByText(/No series for/)
-        .count(),
-    ).resolves.toBe(0);
-    await expect(
-      usageCard()
-        .getByText(/^No calls/)
-        .count(),
-    ).resolves.toBe(0);
+    await expectNoText(/No series for/);
+    await expectNoText(/^No calls/);
     await screenshot('usage-state-no-user-labels');
   });
 
@@ -504,16 +495,8 @@ describe('quota left, refused calls and token counting in a browser', () => {
     expect(await alert.textContent()).toMatch(
       /Prometheus has no metrics of Limitador for llm\/unscraped-route in the last 24 hours, so nothing about this route's calls is known\. Next step: check that Prometheus scrapes Limitador and that the route's rate limit policy is enforced/,
     );
-    await expect(
-      usageCard()
-        .getByText(/carry no user or group labels/)
-        .count(),
-    ).resolves.toBe(0);
-    await expect(
-      usageCard()
-        .getByText(/^No calls/)
-        .count(),
-    ).resolves.toBe(0);
+    await expectNoText(/carry no user or group labels/);
+    await expectNoText(/^No calls/);
     await expect(usageCard().getByLabel('Usage totals').count()).resolves.toBe(
       0,
     );
