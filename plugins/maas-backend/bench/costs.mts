@@ -359,13 +359,14 @@ async function main() {
     )}, p95 ${ms(fresh.p95)} (${(fresh.bytes / 1024).toFixed(0)} KiB)`,
   );
   console.log(
-    `  warm, a range ending now reloaded every ${RELOAD_SECONDS} s for ${
-      (RELOADS * RELOAD_SECONDS) / 60
-    } min (${RELOADS} loads; the first load took ${ms(firstOpenMs)}): p50 ${ms(
-      cached.p50,
-    )}, p95 ${ms(cached.p95)}; the oldest figures shown ended ${oldest.toFixed(
-      0,
-    )} s before the load`,
+    `  warm, a range ending now reloaded every ${RELOAD_SECONDS} s for ${(
+      (RELOADS * RELOAD_SECONDS) /
+      60
+    ).toFixed(1)} min (${RELOADS} loads; the first load took ${ms(
+      firstOpenMs,
+    )}): p50 ${ms(cached.p50)}, p95 ${ms(
+      cached.p95,
+    )}; the oldest figures shown ended ${oldest.toFixed(0)} s before the load`,
   );
   console.log(
     `  load average while timing: ${loadavg()
