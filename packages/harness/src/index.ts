@@ -1,7 +1,12 @@
 /* Library entry of the harness: the metrics dataset (pure: generator, queries, OpenMetrics) and the CRD sources. */
 export { generateMetricsDataset } from './metrics/generator.ts';
 export { ROUTES, TIERS, USERS } from './metrics/dataset.ts';
-export { increaseBy, selectSeries, valueAt } from './metrics/queries.ts';
+export {
+  countedInWindow,
+  increaseBy,
+  selectSeries,
+  valueAt,
+} from './metrics/queries.ts';
 export { toOpenMetrics } from './metrics/openMetrics.ts';
 export type {
   MetricsDataset,

@@ -64,3 +64,43 @@ export function increaseBy(
   }
   return out;
 }
+
+/** Prometheus' lookback: an instant selector sees a series' latest sample at most this old. */
+const LOOKBACK_SECONDS = 300;
+
+/**
+ * What the portal counts for one series in the window from `start` to `end` (its `countedInWindow` PromQL,
+ * evaluated at `end` over `end - start`, on Prometheus 2.x): the last value within [start, end] minus the
+ * value at `start`, where a series with no sample in the 5 minutes up to `start` counts from 0. So a window
+ * that starts before the data counts the series' `initialValue` too (the calls before the data: it appears
+ * inside the window, as a Limitador series does at its first call), one that ends after the data counts up
+ * to its last sample, and one with no sample of the series counts 0. The data has no counter resets.
+ * `start` and `end` may be any times, on the step grid or not.
+ */
+export function countedInWindow(
+  summary: MetricsDatasetSummary,
+  s: SeriesSummary,
+  start: number,
+  end: number,
+): number {
+  if (!(start < end))
+    throw new Error(`a window needs start < end, got ${start}..${end}`);
+  /** The time of the latest sample at or before t, if any. */
+  const latestSample = (t: number): number | undefined =>
+    t < summary.startTime
+      ? undefined
+      : Math.min(
+          summary.endTime,
+          summary.startTime +
+            Math.floor((t - summary.startTime) / summary.stepSeconds) *
+              summary.stepSeconds,
+        );
+  const last = latestSample(end);
+  if (last === undefined || last < start) return 0;
+  const before = latestSample(start);
+  const atStart =
+    before !== undefined && before >= start - LOOKBACK_SECONDS
+      ? valueAt(summary, s, before)
+      : 0;
+  return valueAt(summary, s, last) - atStart;
+}

@@ -1,5 +1,6 @@
 /* Helpers for the tests of every package that run inside the harness (`@maas-portal/harness/testing`). */
 export { harnessEnv, harnessMetrics } from './harnessEnv.ts';
+export { countedInWindow, selectSeries } from '../metrics/queries.ts';
 export {
   createTestNamespace,
   deleteTestNamespace,
@@ -12,6 +13,18 @@ export { eventually } from './eventually.ts';
 export { restartServer, startServer, stopServer } from './serverControl.ts';
 export type { HarnessServer } from './serverControl.ts';
 export { openApiRoutes } from './openApiRoutes.ts';
+export {
+  callModel,
+  chatBody,
+  limitadorCounters,
+  limitadorLoadedLimits,
+  waitForGateway,
+} from './gateway.ts';
+export type {
+  CallModelRequest,
+  CallModelResponse,
+  LimitadorCounter,
+} from './gateway.ts';
 export { parseCsv } from './parseCsv.ts';
 export { jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
 export type { OidcTokens } from '../oidc/signIn.ts';
