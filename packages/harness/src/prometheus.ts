@@ -12,6 +12,14 @@ import { waitFor } from './waitFor.ts';
 import { liveExposition } from './metrics/liveExposition.ts';
 import http from 'node:http';
 
+/**
+ * The file_sd file Prometheus reads the data plane's live targets from (Limitador, every model's simulator):
+ * the data plane rewrites it as models come and go, Prometheus scrapes them every 5 s.
+ */
+export function scrapeTargetsFile(dir: string): string {
+  return path.join(dir, 'prometheus', 'targets.json');
+}
+
 export interface PrometheusInstance {
   url: string;
   process: ManagedProcess;
@@ -53,7 +61,16 @@ export async function startPrometheus(options: {
 
   t = Date.now();
   const config = path.join(pdir, 'prometheus.yml');
-  let scrapeConfigs = 'scrape_configs: []\n';
+  const targets = scrapeTargetsFile(dir);
+  if (!fs.existsSync(targets)) fs.writeFileSync(targets, '[]\n');
+  // The data plane, live: what a test's calls through the gateway make Limitador and the models count.
+  let scrapeConfigs = [
+    'scrape_configs:',
+    '  - job_name: data-plane',
+    '    scrape_interval: 5s',
+    `    file_sd_configs: [{ files: ['${targets}'], refresh_interval: 5s }]`,
+    '',
+  ].join('\n');
   if (options.live) {
     const livePort = await freePort();
     const server = http.createServer((_req, res) => {
@@ -65,8 +82,7 @@ export async function startPrometheus(options: {
     );
     server.unref();
     // job/instance dropped: the scraped samples continue the backfilled series themselves.
-    scrapeConfigs = [
-      'scrape_configs:',
+    scrapeConfigs += [
       '  - job_name: live',
       `    static_configs: [{ targets: ['127.0.0.1:${livePort}'] }]`,
       '    metric_relabel_configs:',

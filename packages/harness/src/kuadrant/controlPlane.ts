@@ -1,8 +1,9 @@
 /*
  * The real Kuadrant control plane on the harness's API server: the CRDs it needs, a `Kuadrant` CR in
  * kuadrant-system, kuadrant-operator and Authorino as processes, the data plane's statuses played by the
- * harness (dataPlaneStandIn.ts), and llm-d-inference-sim for an OpenAI-compatible endpoint. Limitador
- * itself does not run (no server is published to a registry): its CR carries the limits the operator writes.
+ * harness (dataPlaneStandIn.ts), and llm-d-inference-sim for an OpenAI-compatible endpoint. The data plane
+ * that enforces what the operator writes (gateway, Limitador, a model per InferenceService) is started after
+ * it, by ../dataplane/dataPlane.ts.
  */
 import path from 'node:path';
 import type { ManagedProcess } from '../processes.ts';
@@ -49,6 +50,8 @@ export interface KuadrantControlPlaneOptions {
 export interface KuadrantControlPlane {
   /** Variables for the harness env: MAAS_HARNESS_AUTHORINO_URL, MAAS_HARNESS_SIMULATOR_URL, ... */
   env: Record<string, string>;
+  /** Authorino's gRPC ext_authz address (host:port), for the gateway. */
+  authorinoGrpc: string;
   standIn: DataPlaneStandIn;
   stop(): Promise<void>;
 }
@@ -158,6 +161,7 @@ export async function startKuadrantControlPlane(
         MAAS_HARNESS_SIMULATOR_MODEL: model,
         MAAS_HARNESS_KUADRANT_NAMESPACE: KUADRANT_NAMESPACE,
       },
+      authorinoGrpc: authorino.grpcAddress,
       standIn,
       stop: stopStandIn,
     };

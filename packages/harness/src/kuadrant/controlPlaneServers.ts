@@ -88,18 +88,19 @@ export async function startKuadrantOperator(
 }
 
 /**
- * Authorino's authorization server with only its raw HTTP interface (`/check`): gRPC (for Envoy) and the
- * OIDC discovery server are off (port 0), since no gateway calls them here. It watches AuthConfigs in all
- * namespaces and writes their Ready status itself.
+ * Authorino's authorization server: its gRPC ext_authz interface (what the gateway calls, as Envoy does: only it
+ * returns the identity as dynamic metadata) and its raw HTTP interface (`/check`, for tests of Authorino
+ * itself); the OIDC discovery server is off (port 0). It watches AuthConfigs in all namespaces and writes their
+ * Ready status itself. Neither authorization port takes an address: both listen on all interfaces.
  */
 export async function startAuthorino(
   ctx: ServerContext,
-): Promise<StartedServer> {
-  const [http, metrics, probe] = await freePorts(3);
+): Promise<StartedServer & { grpcAddress: string }> {
+  const [http, grpc, metrics, probe] = await freePorts(4);
   const p = spawnServer(ctx, 'authorino', [
     'server',
     `--ext-auth-http-port=${http}`,
-    '--ext-auth-grpc-port=0',
+    `--ext-auth-grpc-port=${grpc}`,
     '--oidc-http-port=0',
     `--metrics-addr=127.0.0.1:${metrics}`,
     `--health-probe-addr=127.0.0.1:${probe}`,
@@ -116,7 +117,7 @@ export async function startAuthorino(
       ).ok,
     { timeoutMs: 60000, intervalMs: 200, alive: () => p.deadMessage() },
   );
-  return { process: p, url };
+  return { process: p, url, grpcAddress: `127.0.0.1:${grpc}` };
 }
 
 /** The model name the simulator serves unless MAAS_HARNESS_SIMULATOR_MODEL says otherwise. */

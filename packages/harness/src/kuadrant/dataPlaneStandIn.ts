@@ -3,8 +3,6 @@
  * GatewayClasses, Gateways, HTTPRoutes, Authorino and Limitador CRs and, on any change (and every few
  * seconds), lists them all and patches what differs. Errors go to its log and are retried on the next round.
  */
-import fs from 'node:fs';
-import { Watch } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   authorinoStatus,
@@ -15,13 +13,13 @@ import {
   limitadorStatus,
 } from './dataPlaneStatus.ts';
 import {
-  collectionPath,
   httpStatusOf,
   KINDS,
   listObjects,
   patchStatus,
 } from './kubeObjects.ts';
 import type { Kind, KubeObject } from './kubeObjects.ts';
+import { WatchLoop } from './watchLoop.ts';
 
 const WATCHED: Kind[] = [
   KINDS.gatewayClass,
@@ -30,81 +28,29 @@ const WATCHED: Kind[] = [
   KINDS.authorino,
   KINDS.limitador,
 ];
-const RESYNC_MS = 5000;
 
 export class DataPlaneStandIn {
   private readonly kc: KubeConfig;
-  private readonly logFile: string;
-  private watches: AbortController[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: WatchLoop;
   /** Status patches written so far (for tests and the log). */
   patches = 0;
 
   constructor(kc: KubeConfig, logFile: string) {
     this.kc = kc;
-    this.logFile = logFile;
+    this.loop = new WatchLoop(kc, WATCHED, logFile, () => this.round());
   }
 
   private log(message: string): void {
-    try {
-      fs.appendFileSync(
-        this.logFile,
-        `${new Date().toISOString()} ${message}\n`,
-      );
-    } catch {
-      // The harness dir is gone: the harness is stopping.
-    }
+    this.loop.log(message);
   }
 
-  async start(): Promise<void> {
-    await Promise.all(WATCHED.map(k => this.watch(k)));
-    this.timer = setInterval(() => this.trigger(), RESYNC_MS);
-    this.timer.unref();
-    await this.trigger();
-  }
-
-  private async watch(kind: Kind): Promise<void> {
-    if (this.stopped) return;
-    const restart = (err: unknown) => {
-      if (this.stopped) return;
-      if (err) this.log(`watch ${kind.plural} ended: ${String(err)}`);
-      setTimeout(() => void this.watch(kind), 1000).unref();
-    };
-    try {
-      const controller = await new Watch(this.kc).watch(
-        collectionPath(kind),
-        {},
-        () => void this.trigger(),
-        restart,
-      );
-      this.watches.push(controller);
-    } catch (e) {
-      restart(e);
-    }
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   /** Runs a round now, or once more after the running one. Resolves when the round that covers this call ends. */
   trigger(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.round();
-        } catch (e) {
-          this.log(`round failed: ${e instanceof Error ? e.message : e}`);
-        }
-      } while (this.again && !this.stopped);
-      this.running = undefined;
-    })();
-    return this.running;
+    return this.loop.trigger();
   }
 
   private async round(): Promise<void> {
@@ -154,13 +100,10 @@ export class DataPlaneStandIn {
   }
 
   private retrySoon(): void {
-    setTimeout(() => void this.trigger(), 200).unref();
+    this.loop.retrySoon();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    for (const w of this.watches) w.abort();
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -67,6 +67,18 @@ export const KINDS = {
     'limitadors',
     'Limitador',
   ),
+  wasmPlugin: kind(
+    'extensions.istio.io',
+    'v1alpha1',
+    'wasmplugins',
+    'WasmPlugin',
+  ),
+  inferenceService: kind(
+    'serving.kserve.io',
+    'v1beta1',
+    'inferenceservices',
+    'InferenceService',
+  ),
 } as const;
 
 /** The namespace kuadrant-operator runs for (OPERATOR_NAMESPACE), where it puts Authorino, Limitador and AuthConfigs. */
