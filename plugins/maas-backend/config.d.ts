@@ -7,6 +7,15 @@ export interface Config {
      * @visibility frontend
      */
     namespace?: string;
+    /** Models the portal applied itself, registered in the catalog from the cluster. */
+    catalog?: {
+      /**
+       * The only namespaces whose InferenceServices become catalog entities (names, owners and
+       * annotations derived from the InferenceService). Default: `maas.namespace` and each of
+       * `maas.create.namespaces`.
+       */
+      namespaces?: string[];
+    };
     /**
      * The Gateway API Gateway that models' HTTPRoutes attach to.
      * @visibility frontend

@@ -14,6 +14,12 @@ import { MaasConfigError } from './MaasConfigError';
  */
 export interface PlatformConfig {
   namespace: string;
+  /**
+   * `maas.catalog.namespaces`: the only namespaces whose InferenceServices become catalog entities
+   * (default `maas.namespace` and each of `maas.create.namespaces`). Whoever may annotate an
+   * InferenceService elsewhere must not be able to put a model into the catalog.
+   */
+  catalogNamespaces: string[];
   gateway: ObjectRef;
   domainSuffix: string;
   scheme: 'http' | 'https';
@@ -81,6 +87,30 @@ function readTiers(config: Config): TierDefinition[] {
   return tiers;
 }
 
+/**
+ * `maas.catalog.namespaces`, or where models are made: `maas.namespace` and the namespaces of
+ * `maas.create.namespaces` (the scaffolder module checks the rest of that list).
+ */
+function readCatalogNamespaces(config: Config, namespace: string): string[] {
+  const listed = config.getOptionalStringArray('catalog.namespaces');
+  if (listed) {
+    if (listed.length === 0)
+      throw new MaasConfigError(
+        'maas.catalog.namespaces: empty; list the namespaces whose models the catalog shows, or leave it out for maas.namespace and maas.create.namespaces',
+      );
+    for (const [i, value] of listed.entries())
+      if (!isDnsLabel(value))
+        throw new MaasConfigError(
+          `maas.catalog.namespaces[${i}]: "${value}" is not a Kubernetes namespace name (lower-case letters, digits and dashes)`,
+        );
+    return [...new Set(listed)];
+  }
+  const created = (config.getOptionalConfigArray('create.namespaces') ?? [])
+    .map(entry => entry.getOptionalString('namespace'))
+    .filter((n): n is string => !!n && isDnsLabel(n));
+  return [...new Set([namespace, ...created])];
+}
+
 /** Reads and checks the platform settings; a bad value throws {@link MaasConfigError}. */
 export function readPlatformConfig(root: Config): PlatformConfig {
   const config = maasSection(root);
@@ -97,6 +127,7 @@ export function readPlatformConfig(root: Config): PlatformConfig {
   const namespace = dnsLabel(config, 'namespace', 'llm');
   return {
     namespace,
+    catalogNamespaces: readCatalogNamespaces(config, namespace),
     gateway: {
       name: dnsLabel(config, 'gateway.name', 'inference-gateway'),
       namespace: dnsLabel(config, 'gateway.namespace', namespace),

@@ -7,6 +7,7 @@ import {
   InferenceService,
 } from '@maas-portal/plugin-maas-node';
 import { PermissionGate } from '../permissions/PermissionGate';
+import { MaasConfig } from '../config/MaasConfig';
 import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
 
 /**
@@ -16,7 +17,9 @@ import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
 export function createCatalogRouter(options: {
   gate: PermissionGate;
   state?: ClusterState;
+  config: Pick<MaasConfig, 'namespace' | 'catalogNamespaces' | 'scheme'>;
 }): express.Router {
+  const { config } = options;
   const router = Router();
   router.get('/catalog/entities', async (req, res) => {
     // The suite's catalog module asks with its service credentials; no user may.
@@ -36,7 +39,14 @@ export function createCatalogRouter(options: {
       );
     }
     res.json(
-      modelEntitiesFromCluster(state.list<InferenceService>(INFERENCE_SERVICE)),
+      modelEntitiesFromCluster(
+        state.list<InferenceService>(INFERENCE_SERVICE),
+        {
+          portalNamespace: config.namespace,
+          namespaces: config.catalogNamespaces,
+          scheme: config.scheme,
+        },
+      ),
     );
   });
   return router;
