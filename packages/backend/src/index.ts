@@ -2,8 +2,10 @@
  * The MaaS portal's backend: a stock Backstage backend plus the MaaS plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { guestSignInLoader } from './auth/guestSignIn';
 import { oidcSignInModule } from './auth/oidcSignIn';
 import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyModule';
+import { kubernetesRouteGuardModule } from './kubernetes/kubernetesRouteGuardModule';
 
 const backend = createBackend();
 
@@ -19,10 +21,11 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
   import('@backstage/plugin-techdocs-backend'),
 
   import('@backstage/plugin-auth-backend'),
-  // See https://backstage.io/docs/auth/guest/provider
-  import('@backstage/plugin-auth-backend-module-guest-provider'),
-  // Sign-in through an OpenID Connect provider (auth.providers.oidc): people are catalog Users by
-  // preferred_username, their groups the catalog's memberOf. See src/auth/oidcSignIn.ts.
+  // Guest sign-in only where app-config.guest.yaml configures it, never in production
+  // (https://backstage.io/docs/auth/guest/provider). See src/auth/guestSignIn.ts.
+  guestSignInLoader,
+  // Sign-in through an OpenID Connect provider (auth.providers.oidc): a person is the catalog User
+  // annotated with their sub, their groups the catalog's memberOf. See src/auth/oidcSignIn.ts.
   oidcSignInModule,
 
   import('@backstage/plugin-catalog-backend'),
@@ -46,6 +49,9 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
 
   // The standard Kubernetes tab beside the MaaS Usage tab
   import('@backstage/plugin-kubernetes-backend'),
+  // Custom queries limited to the tab's kinds for non-admins, no client impersonation through the
+  // proxy. See src/kubernetes/kubernetesRouteGuard.ts.
+  kubernetesRouteGuardModule,
 
   // MaaS for Backstage: models, tiers, usage and API keys, and the "Create model" actions
   import('@maas-portal/plugin-maas-backend'),
