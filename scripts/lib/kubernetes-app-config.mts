@@ -1,11 +1,15 @@
 // Writes an app-config fragment that shows the cluster of the user's kubeconfig in the standard
-// Kubernetes tab, when its current context authenticates with a token (the Kubernetes plugin's
-// `config` cluster locator needs one). Prints the file's path, or nothing when there is no such
-// cluster; says why on stderr. Usage: node scripts/lib/kubernetes-app-config.mts <output.yaml>
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Kubernetes tab, signed in as the Kubernetes plugin's own account of deploy/rbac.yaml
+// (backstage/maas-kubernetes-reader: lists what a model's tab shows, no Secrets), never with the
+// kubeconfig's own credentials: every signed-in user reaches the plugin's reads. The account is
+// applied with the kubeconfig (idempotent) and a token of it requested. Prints the file's path, or
+// nothing when there is no cluster or the kubeconfig may not do that; says why on stderr.
+// Usage: node scripts/lib/kubernetes-app-config.mts <output.json>
+import { KubeConfig } from '@kubernetes/client-node';
+import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { kubernetesReaderCredentials } from '../../packages/harness/src/testing/kubernetesReader.ts';
 
 const output = process.argv[2];
 const path = (process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config'))
@@ -13,45 +17,26 @@ const path = (process.env.KUBECONFIG ?? join(homedir(), '.kube', 'config'))
   .find(p => existsSync(p));
 if (!output || !path) process.exit(0);
 
-const YAML = createRequire(join(process.cwd(), 'package.json'))('yaml');
-interface Named<T> {
-  name: string;
-  [key: string]: T | string;
-}
-const kubeconfig = YAML.parse(readFileSync(path, 'utf8')) as {
-  'current-context'?: string;
-  contexts?: Array<Named<{ cluster: string; user: string }>>;
-  clusters?: Array<
-    Named<{
-      server: string;
-      'certificate-authority-data'?: string;
-      'insecure-skip-tls-verify'?: boolean;
-    }>
-  >;
-  users?: Array<Named<{ token?: string }>>;
-};
-const context = kubeconfig.contexts?.find(
-  c => c.name === kubeconfig['current-context'],
-)?.context as { cluster: string; user: string } | undefined;
-const cluster = kubeconfig.clusters?.find(c => c.name === context?.cluster)
-  ?.cluster as
-  | {
-      server: string;
-      'certificate-authority-data'?: string;
-      'insecure-skip-tls-verify'?: boolean;
-    }
-  | undefined;
-const token = (
-  kubeconfig.users?.find(u => u.name === context?.user)?.user as
-    | { token?: string }
-    | undefined
-)?.token;
-if (!cluster || !token) {
+const kubeconfig = new KubeConfig();
+kubeconfig.loadFromFile(path);
+const cluster = kubeconfig.getCurrentCluster();
+if (!cluster) process.exit(0);
+const rbacFile = join(import.meta.dirname, '..', '..', 'deploy', 'rbac.yaml');
+let token: string;
+try {
+  ({ token } = await kubernetesReaderCredentials(kubeconfig, rbacFile, 24 * 3600));
+} catch (error) {
+  const said = (error as { body?: { message?: string }; message?: string });
   console.error(
-    `[maas] ${path}: its current context has no token, so the Kubernetes tab shows no cluster; add one under kubernetes.clusterLocatorMethods in app-config.local.yaml.`,
+    `[maas] ${path}: could not set up the Kubernetes tab's own account (ServiceAccount backstage/maas-kubernetes-reader of deploy/rbac.yaml): ${
+      said.body?.message ?? said.message
+    }. The Kubernetes tab shows no cluster; apply that account and put a token of it under kubernetes.clusterLocatorMethods in app-config.local.yaml.`,
   );
   process.exit(0);
 }
+console.error(
+  `[maas] the Kubernetes tab reads ${cluster.server} as backstage/maas-kubernetes-reader (deploy/rbac.yaml; a token valid for 24 h)`,
+);
 const fragment = {
   kubernetes: {
     serviceLocatorMethod: { type: 'multiTenant' },
@@ -60,16 +45,13 @@ const fragment = {
         type: 'config',
         clusters: [
           {
-            name: context!.cluster,
+            name: cluster.name,
             url: cluster.server,
             authProvider: 'serviceAccount',
             serviceAccountToken: token,
-            ...(cluster['certificate-authority-data']
-              ? { caData: cluster['certificate-authority-data'] }
-              : {}),
-            ...(cluster['insecure-skip-tls-verify']
-              ? { skipTLSVerify: true }
-              : {}),
+            ...(cluster.caData ? { caData: cluster.caData } : {}),
+            ...(cluster.caFile ? { caFile: cluster.caFile } : {}),
+            ...(cluster.skipTLSVerify ? { skipTLSVerify: true } : {}),
           },
         ],
       },

@@ -1,6 +1,9 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { KubeConfig } from '@kubernetes/client-node';
-import { kubernetesClusterLocators } from '@maas-portal/harness/testing';
+import {
+  kubernetesClusterLocators,
+  kubernetesReaderCredentials,
+} from '@maas-portal/harness/testing';
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +76,12 @@ export async function startPortal(options: {
   const backendUrl = `http://127.0.0.1:${options.backendPort}`;
   const kc = new KubeConfig();
   kc.loadFromFile(options.kubeconfig);
+  // The Kubernetes tab signs in as its own account of deploy/rbac.yaml, as in production: not the
+  // admin's token, which every signed-in user would reach through the plugin.
+  const reader = await kubernetesReaderCredentials(
+    kc,
+    join(root, 'deploy', 'rbac.yaml'),
+  );
   const config = join(dir, 'app-config.e2e.json');
   writeFileSync(
     config,
@@ -92,7 +101,9 @@ export async function startPortal(options: {
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: kubernetesClusterLocators(kc).map(locator => ({
+        clusterLocatorMethods: kubernetesClusterLocators(
+          reader.kubeConfig,
+        ).map(locator => ({
           ...locator,
           // The harness runs no metrics-server: without this the Kubernetes tab reports "a problem
           // retrieving Kubernetes objects" (metrics.k8s.io answers 404) for every model with pods.
@@ -105,16 +116,18 @@ export async function startPortal(options: {
       maas: {
         cluster: { kubeconfig: options.kubeconfig },
         prometheus: { url: options.prometheusUrl },
-        // One signed-in guest, an admin, requests and approves: a single-admin install.
-        approvals: { allowSelfApproval: true },
         ...options.maas,
       },
     }),
   );
   const logFile = join(dir, 'portal.log');
+  // The single-user laptop portal (app-config.guest.yaml: one guest, an admin, who requests and
+  // approves its own keys); a test signing in real people overrides its sign-in choices.
   const configArgs = [
     '--config',
     join(root, 'app-config.yaml'),
+    '--config',
+    join(root, 'app-config.guest.yaml'),
     '--config',
     config,
   ];

@@ -26,8 +26,12 @@ export type {
   LimitadorCounter,
 } from './gateway.ts';
 export { parseCsv } from './parseCsv.ts';
-export { jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
-export type { OidcTokens } from '../oidc/signIn.ts';
+export {
+  backstageOidcSignIn,
+  jwtClaims,
+  oidcSignIn,
+} from '../oidc/signIn.ts';
+export type { BackstageSignInResult, OidcTokens } from '../oidc/signIn.ts';
 export { OIDC_USERS, oidcUser } from '../oidc/users.ts';
 export type { OidcUser } from '../oidc/users.ts';
 export {
@@ -44,6 +48,11 @@ export {
   serviceAccountKubeconfig,
 } from './serviceAccountKubeconfig.ts';
 export type { ServiceAccountCredentials } from './serviceAccountKubeconfig.ts';
+export {
+  KUBERNETES_READER,
+  kubernetesReaderCredentials,
+  kubernetesReaderManifests,
+} from './kubernetesReader.ts';
 export {
   apiKeyAuthentication,
   GATEWAY_REF,
