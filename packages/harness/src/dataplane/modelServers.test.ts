@@ -36,6 +36,15 @@ describe('simulatorArgs', () => {
     ).toEqual({ model: 'm2', args: ['--model=m2'] });
   });
 
+  it('gives a container without --model the InferenceService name', () => {
+    expect(
+      simulatorArgs({
+        metadata: { name: 'qwen3', namespace: 'llm' },
+        spec: { predictor: { containers: [{ image: 'sim:latest' }] } },
+      }),
+    ).toEqual({ model: 'qwen3', args: ['--model=qwen3'] });
+  });
+
   it('serves a vLLM InferenceService under its own name, as --served-model-name={{.Name}} does', () => {
     expect(
       simulatorArgs({

@@ -53,6 +53,9 @@ export function simulatorArgs(isvc: KubeObject): {
     if (flag === '--model' && value) model = value;
     args.push(given[i]);
   }
+  // A container without --model (another image, played by the simulator): served under the service's name.
+  if (!given.some(a => a === '--model' || a.startsWith('--model=')))
+    args.unshift(`--model=${model}`);
   return { model, args };
 }
 

@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { harnessEnv } from './harnessEnv.ts';
 import { eventually } from './eventually.ts';
+import { limitadorLimits } from '../kuadrant/testApi.ts';
 
 export interface CallModelRequest {
   /** The model's host name (the HTTPRoute's), e.g. `qwen3.maas.local`. */
@@ -147,7 +148,12 @@ const sha256 = (text: string) =>
  */
 export async function waitForGateway(
   host: string,
-  options: { timeoutMs?: number; withPolicies?: boolean } = {},
+  options: {
+    timeoutMs?: number;
+    withPolicies?: boolean;
+    /** Also wait until Limitador enforces every limit the Limitador CR has for this namespace. */
+    limitadorNamespace?: string;
+  } = {},
 ): Promise<void> {
   const dir = harnessEnv('MAAS_HARNESS_DATAPLANE_DIR');
   const admin = harnessEnv('MAAS_HARNESS_GATEWAY_ADMIN_URL');
@@ -182,6 +188,24 @@ export async function waitForGateway(
         loaded.routesHash !== sha256(routesText)
       )
         throw new Error('the gateway has not loaded the latest files yet');
+      if (options.limitadorNamespace) {
+        const ns = options.limitadorNamespace;
+        const key = (l: {
+          max_value: number;
+          seconds: number;
+          conditions: string[];
+        }) =>
+          `${l.max_value}/${l.seconds}/${[...l.conditions].sort().join('&')}`;
+        const wanted = (await limitadorLimits())
+          .filter(l => l.namespace === ns)
+          .map(key)
+          .sort();
+        const loaded = (await limitadorLoadedLimits(ns)).map(key).sort();
+        if (!wanted.length || wanted.join('|') !== loaded.join('|'))
+          throw new Error(
+            `Limitador enforces ${loaded.length} limits in ${ns}, the CR has ${wanted.length}`,
+          );
+      }
     },
     options.timeoutMs ?? 60000,
     200,

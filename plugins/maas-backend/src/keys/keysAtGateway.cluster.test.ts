@@ -1,8 +1,9 @@
 /*
- * Keys issued by the portal, as the harness's real kuadrant-operator and Authorino see them: the key
- * Secret in the Kuadrant namespace, each model's AuthPolicy selecting only its own keys (namespace,
- * name and the InferenceService's UID, as the apply action binds it), and Authorino's answer on each
- * model's host after issue, revoke, expiry, rotation, a model made again, and an upgrade's move.
+ * Keys issued by the portal, called through the harness gateway as a client would: the key Secret in the
+ * Kuadrant namespace, each model's AuthPolicy selecting only its own keys (namespace, name and the
+ * InferenceService's UID, as the apply action binds it), and the answer on each model's host — the gateway
+ * running the real kuadrant-operator's config, the real Authorino over gRPC, the model's simulator — after
+ * issue, revoke, expiry, rotation, a model made again, and an upgrade's move.
  */
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -13,9 +14,9 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 import {
-  authConfigHostForRoute,
   apiKeyAuthentication,
-  authorize,
+  callModel,
+  chatBody,
   createTestNamespace,
   deleteTestNamespace,
   eventually,
@@ -23,6 +24,7 @@ import {
   harnessEnv,
   harnessKubeConfig,
   routeAuthPolicy,
+  waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
@@ -164,18 +166,19 @@ class KeyNamespaceCluster {
   }
 }
 
-describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () => {
+describe('portal keys through the harness gateway (kuadrant-operator + Authorino + the model)', () => {
   let kc: KeyNamespaceCluster;
   let keys: KeyServices;
   let secrets: KeySecrets;
   let db: KeyDatabase;
   let clock = Date.now();
   const logger = mockServices.logger.mock();
-  const hosts: Record<string, string> = {};
+  /** The model's host on the test Gateway, as its HTTPRoute names it. */
+  const hostOf = (model: string) => `${model}.${kc.ns}.local`;
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   beforeAll(async () => {
-    harnessEnv('MAAS_HARNESS_AUTHORINO_URL');
+    harnessEnv('MAAS_HARNESS_GATEWAY_URL');
     kc = await KeyNamespaceCluster.start();
     await kc.model('alpha');
     await kc.model('beta');
@@ -185,10 +188,7 @@ describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () =
         { namespace: kc.ns, name: `${name}-auth` },
         { timeoutMs: 90_000, kc: kc.kc },
       );
-      hosts[name] = await authConfigHostForRoute(
-        { namespace: kc.ns, name: `${name}-route` },
-        { timeoutMs: 30_000, kc: kc.kc },
-      );
+      await waitForGateway(hostOf(name));
     }
     const knex = await databases.init('SQLITE_3');
     await KeyDatabase.migrate(knex);
@@ -239,9 +239,9 @@ describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () =
     return issued!;
   };
 
-  /** Authorino's status for a key on a model's host, once it has settled on `expected`. */
+  /** The status of a chat completion with a key on a model's host, through the gateway. */
   const statusOn = (model: string, value: string) =>
-    authorize({ host: hosts[model], authorization: `APIKEY ${value}` }).then(
+    callModel({ host: hostOf(model), key: value, body: chatBody(model) }).then(
       r => r.status,
     );
   const settles = (model: string, value: string, expected: number) =>
@@ -286,7 +286,7 @@ describe('portal keys at the real gateway (kuadrant-operator + Authorino)', () =
       took.push(Date.now() - revokedAt);
     }
     process.stderr.write(
-      `[keys] revoke -> Authorino 401 after ${took.join(', ')} ms\n`,
+      `[keys] revoke -> 401 through the gateway after ${took.join(', ')} ms\n`,
     );
     expect(Math.max(...took)).toBeLessThan(1_000);
   });
