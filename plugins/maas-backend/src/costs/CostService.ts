@@ -7,7 +7,7 @@ import {
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { increaseUnion, selector } from '../usage/promql';
+import { countedUnion, selector } from '../usage/promql';
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
@@ -35,12 +35,12 @@ const PER_USER = selector([['user', '!=', '']]);
 const WITHOUT_USER = selector([['user', '=', '']]);
 
 /**
- * The PromQL of a report: for the whole range, one increase per counter (never sums of chart
- * points), per user, tier and route; and calls on routes whose series carry no user label, which
+ * The PromQL of a report: for the whole range, one count per counter (countedInWindow: exact to the
+ * call, a user's first calls included; never sums of chart points), per user, tier and route; and calls on routes whose series carry no user label, which
  * no user's row can hold. One query whatever the number of users, models and days.
  */
 export function costQuery(rangeSeconds: number): string {
-  return increaseUnion(
+  return countedUnion(
     [
       {
         part: 'calls',

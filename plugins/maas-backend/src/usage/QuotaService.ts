@@ -12,7 +12,7 @@ import {
 import { counterFor } from '../limitador/matchCounters';
 import { windowSeconds } from '../limitador/windowSeconds';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { promString, selector } from './promql';
+import { countedInWindow, promString, selector } from './promql';
 import { END_GRANULARITY_SECONDS } from './usageWindow';
 
 export interface QuotaRequest {
@@ -224,9 +224,11 @@ export class QuotaService {
       ]);
       // Windows under a second (`500ms`) are read over a second: Prometheus knows no finer.
       const range = Math.max(1, Math.round(limit.windowSeconds));
-      return `label_replace(sum(increase(${
-        METRIC[limit.kind]
-      }${sel}[${range}s])), "part", ${promString(String(i))}, "", "")`;
+      return `label_replace(sum${countedInWindow(
+        METRIC[limit.kind],
+        sel,
+        range,
+      )}, "part", ${promString(String(i))}, "", "")`;
     });
     const samples = await prometheus.query(
       [any, labelled, ...parts].join(' or '),

@@ -5,7 +5,7 @@ import {
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { selector } from './promql';
+import { countedInWindow, selector } from './promql';
 import { usageWindow } from './usageWindow';
 
 export interface RefusalRequest {
@@ -17,8 +17,8 @@ export interface RefusalRequest {
 }
 
 /**
- * Which limits refused calls to a model's route, and how often: one query, `limited_calls` over
- * the range summed by limit (and by user in scope `all`), whatever the number of users or keys.
+ * Which limits refused calls to a model's route, and how often: one query, `limited_calls` counted
+ * over the range (countedInWindow: a lone refusal too) summed by limit (and by user in scope `all`), whatever the number of users or keys.
  */
 export class RefusalService {
   readonly #prometheus?: PrometheusClient;
@@ -66,7 +66,11 @@ export class RefusalService {
       request.scope === 'all' ? 'user, group, limit_name' : 'group, limit_name';
     const samples = await prometheus
       .query(
-        `sum by (${by}) (increase(limited_calls${sel}[${window.rangeSeconds}s]))`,
+        `sum by (${by}) ${countedInWindow(
+          'limited_calls',
+          sel,
+          window.rangeSeconds,
+        )}`,
         window.end,
       )
       .catch(error => {

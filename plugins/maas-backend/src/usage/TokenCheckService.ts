@@ -1,7 +1,7 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TokenCheck } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { selector } from './promql';
+import { countedInWindow, selector } from './promql';
 import { END_GRANULARITY_SECONDS } from './usageWindow';
 
 const WINDOW_SECONDS = 3600;
@@ -56,11 +56,18 @@ export class TokenCheckService {
       ) * END_GRANULARITY_SECONDS;
     const model = selector([['model_name', '=', request.modelName]]);
     const route = selector([['limitador_namespace', '=', ns]]);
-    const w = `[${WINDOW_SECONDS}s]`;
+    const total = (metric: string, sel: string) =>
+      `sum${countedInWindow(metric, sel, WINDOW_SECONDS)}`;
     const samples = await prometheus
       .query(
-        `label_replace(sum(increase(vllm:prompt_tokens_total${model}${w})) + sum(increase(vllm:generation_tokens_total${model}${w})), "part", "served", "", "")` +
-          ` or label_replace(sum(increase(authorized_hits${route}${w})), "part", "counted", "", "")`,
+        `label_replace(${total('vllm:prompt_tokens_total', model)} + ${total(
+          'vllm:generation_tokens_total',
+          model,
+        )}, "part", "served", "", "")` +
+          ` or label_replace(${total(
+            'authorized_hits',
+            route,
+          )}, "part", "counted", "", "")`,
         end,
       )
       .catch(error => {

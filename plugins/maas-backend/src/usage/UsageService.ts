@@ -10,7 +10,13 @@ import {
   PrometheusClient,
   RangeSeries,
 } from '../prometheus/PrometheusClient';
-import { IncreaseQuery, increaseUnion, promString, selector } from './promql';
+import {
+  CounterQuery,
+  countedInWindow,
+  countedUnion,
+  promString,
+  selector,
+} from './promql';
 import { usageWindow, UsageWindow } from './usageWindow';
 
 export interface UsageRequest {
@@ -72,9 +78,9 @@ function seriesOf(
 
 /**
  * A model's usage from Prometheus, in a fixed number of queries whatever the number of users or
- * keys: at most four (route check, points, totals, top users). Points are the increase within each
- * step, the last ending now; totals are one increase over the whole range, so a longer range never
- * shows less than a shorter one.
+ * keys: at most four (route check, points, totals, top users). Points are the count within each
+ * step (countedInWindow), the last ending now; totals are one count over the whole range, so the
+ * points add up to the total and a longer range never shows less than a shorter one.
  */
 export class UsageService {
   readonly #prometheus?: PrometheusClient;
@@ -113,22 +119,26 @@ export class UsageService {
     };
 
     if (ns) {
+      const route = selector([['limitador_namespace', '=', ns]]);
+      // Also whether Limitador exports authorized_hits for the route at all: Limitador v2.0 (what
+      // kuadrant-operator v1.2 installs) has no such metric, and then tokens are not counted, not 0.
       const seen = await prometheus
         .query(
-          `count by (labelled) (label_replace(last_over_time(authorized_calls${selector(
-            [['limitador_namespace', '=', ns]],
-          )}[${rangeSeconds}s]), "labelled", "yes", "user", ".+"))`,
+          `count by (labelled) (label_replace(last_over_time(authorized_calls${route}[${rangeSeconds}s]), "labelled", "yes", "user", ".+"))` +
+            ` or label_replace(count(last_over_time(authorized_hits${route}[${rangeSeconds}s])), "hits", "yes", "", "")`,
           end,
         )
         .catch(error => {
           throw unavailable(prometheus, error);
         });
-      usage.perUserLabels = seen.some(s => s.metric.labelled === 'yes');
-      if (seen.length === 0) usage.state = 'no-series';
+      usage.hitsCounted = seen.some(s => s.metric.hits === 'yes');
+      const calls = seen.filter(s => s.metric.hits !== 'yes');
+      usage.perUserLabels = calls.some(s => s.metric.labelled === 'yes');
+      if (calls.length === 0) usage.state = 'no-series';
       else usage.state = usage.perUserLabels ? 'calls' : 'no-user-labels';
     }
 
-    const parts: IncreaseQuery[] = [];
+    const parts: CounterQuery[] = [];
     const readLimitador =
       usage.state === 'calls' ||
       (usage.state === 'no-user-labels' && request.scope === 'all');
@@ -187,14 +197,14 @@ export class UsageService {
       });
     const [points, totals, topUsers] = await Promise.all([
       attempt('the charts', () =>
-        prometheus.queryRange(increaseUnion(parts, step), {
+        prometheus.queryRange(countedUnion(parts, step), {
           start: start + step,
           end,
           step,
         }),
       ),
       attempt('the totals', () =>
-        prometheus.query(increaseUnion(parts, rangeSeconds), end),
+        prometheus.query(countedUnion(parts, rangeSeconds), end),
       ),
       request.scope === 'all' && usage.state === 'calls'
         ? attempt('the top users', () =>
@@ -258,7 +268,11 @@ export class UsageService {
       regex(pairs.map(p => p.limitadorNamespace)),
     )},user=~${promString(regex(pairs.map(p => p.user)))}}`;
     const samples = await prometheus.query(
-      `max by (user, limitador_namespace) (last_over_time((timestamp(increase(authorized_calls${sel}[5m]) > 0))[7d:5m]))`,
+      `max by (user, limitador_namespace) (last_over_time((timestamp(${countedInWindow(
+        'authorized_calls',
+        sel,
+        300,
+      )} > 0))[7d:5m]))`,
       Math.floor(nowSeconds / 300) * 300,
     );
     for (const s of samples)
@@ -267,7 +281,7 @@ export class UsageService {
   }
 
   /**
-   * The ten users with the most calls over the range, and their tokens: one query, one increase
+   * The ten users with the most calls over the range, and their tokens: one query, one count
    * over the whole range per user, as the totals are.
    */
   async #topUsers(
@@ -279,9 +293,17 @@ export class UsageService {
       ['limitador_namespace', '=', ns],
       ['user', '!=', ''],
     ]);
-    const range = `${window.rangeSeconds}s`;
-    const calls = `topk(${TOP_USERS}, sum by (user, group) (increase(authorized_calls${sel}[${range}])))`;
-    const tokens = `sum by (user) (increase(authorized_hits${sel}[${range}])) and on (user) ${calls}`;
+    const range = window.rangeSeconds;
+    const calls = `topk(${TOP_USERS}, sum by (user, group) ${countedInWindow(
+      'authorized_calls',
+      sel,
+      range,
+    )})`;
+    const tokens = `sum by (user) ${countedInWindow(
+      'authorized_hits',
+      sel,
+      range,
+    )} and on (user) ${calls}`;
     const samples = await prometheus.query(
       `label_replace(${calls}, "part", "calls", "", "") or label_replace(${tokens}, "part", "tokens", "", "")`,
       window.end,
