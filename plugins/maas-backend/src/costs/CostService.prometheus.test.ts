@@ -1,7 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CostReport, CostRow } from '@maas-portal/plugin-maas-common';
-import { harnessMetrics } from '@maas-portal/harness/testing';
+import {
+  countedInWindow,
+  harnessMetrics,
+  selectSeries,
+} from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import {
   COST_SYSTEMS,
@@ -16,8 +20,12 @@ import { CostService } from './CostService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
 
-/** Each user's calls and tokens per route over the whole data, and the tier, from the data's own totals. */
-function truthLines(summary: Summary) {
+/** Each user's calls and tokens per route from `start` to `end`, and the tier, as the harness data counts them. */
+function truthLines(summary: Summary, start: number, end: number) {
+  const counted = (metric: string, route: string, user: string) =>
+    selectSeries(summary, metric, { limitador_namespace: route, user })
+      .map(s => countedInWindow(summary, s, start, end))
+      .reduce((a, b) => a + b, 0);
   return summary.routes
     .filter(r => r.perUserLabels && !r.noSeries)
     .flatMap(r =>
@@ -25,8 +33,8 @@ function truthLines(summary: Summary) {
         user,
         route: r.limitadorNamespace,
         tier: summary.users.find(u => u.user === user)!.group,
-        calls: summary.totals.authorized_calls[r.limitadorNamespace][user],
-        tokens: summary.totals.authorized_hits[r.limitadorNamespace][user],
+        calls: counted('authorized_calls', r.limitadorNamespace, user),
+        tokens: counted('authorized_hits', r.limitadorNamespace, user),
       })),
     );
 }
@@ -74,7 +82,15 @@ describe('CostService against the real Prometheus with the generated data', () =
 
   it('counts every user, group, system and model exactly as the data does, and prices them', async () => {
     const report = await service.report(wholeData(), admin);
-    const lines = truthLines(summary);
+    const lines = truthLines(summary, summary.startTime, summary.endTime);
+    // Over the whole data, the data's own totals (from its first sample to its last).
+    expect(sum(lines.map(l => l.calls))).toBe(
+      sum(
+        summary.routes
+          .filter(r => r.perUserLabels && !r.noSeries)
+          .map(r => summary.totals.authorized_calls[r.limitadorNamespace]._all),
+      ),
+    );
     expect(report.currency).toBe('EUR');
     expect(report.scope).toBe('all');
     for (const name of new Set(lines.map(l => l.user))) {
@@ -120,21 +136,18 @@ describe('CostService against the real Prometheus with the generated data', () =
     );
   });
 
-  it('gives a range its own increase, not the whole data: the last hour of the data', async () => {
-    const lastHour = await service.report(
-      { start: summary.endTime - 3600, end: summary.endTime },
-      admin,
-    );
-    const last = (metric: string) =>
-      sum(
-        summary.series
-          .filter(s => s.metric === metric && s.labels.user)
-          .map(
-            s => s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints.at(-2)!,
-          ),
-      );
-    expect(lastHour.total.calls).toBe(last('authorized_calls'));
-    expect(lastHour.total.tokens).toBe(last('authorized_hits'));
+  it('counts a range on its own, not the whole data: the last hour, and a day that reaches back before the data', async () => {
+    const end = summary.endTime;
+    for (const start of [end - 3600, end - 86400]) {
+      const report = await service.report({ start, end }, admin);
+      const lines = truthLines(summary, start, end);
+      expect(report.total.calls).toBe(sum(lines.map(l => l.calls)));
+      expect(report.total.tokens).toBe(sum(lines.map(l => l.tokens)));
+    }
+    // The day counts each series from 0: its value before the data too, which the data's totals leave out.
+    const day = await service.report({ start: end - 86400, end }, admin);
+    const whole = await service.report(wholeData(), admin);
+    expect(day.total.calls).toBeGreaterThan(whole.total.calls);
   });
 
   it('answers a range that ends now from memory on the next loads, admin and team lead alike: one query, one catalog read per viewer', async () => {
@@ -233,7 +246,11 @@ describe('CostService against the real Prometheus with the generated data', () =
     expect(unpriced.currency).toBeUndefined();
     expect(unpriced.users.every(u => u.cost === null)).toBe(true);
     expect(unpriced.total.calls).toBe(
-      sum(truthLines(summary).map(l => l.calls)),
+      sum(
+        truthLines(summary, summary.startTime, summary.endTime).map(
+          l => l.calls,
+        ),
+      ),
     );
   });
 

@@ -1,18 +1,17 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
-import { harnessMetrics } from '@maas-portal/harness/testing';
+import {
+  countedInWindow,
+  harnessMetrics,
+  selectSeries,
+} from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { counting } from '../__testUtils__/countingPrometheus';
 import { UsageRequest, UsageService } from './UsageService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
-type Series = Summary['series'][number];
 
-const within1Percent = (actual: number, expected: number) =>
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(
-    Math.max(0.01 * expected, 1e-9),
-  );
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const totalOf = (series: ModelUsage['authorized']) =>
   sum(series.map(s => s.total));
@@ -34,22 +33,10 @@ describe('UsageService against the real Prometheus with the generated data', () 
     });
   });
 
-  /** A counter's value at any time: linear between samples, at the last rate after the data. */
-  function valueAt(s: Series, t: number): number {
-    const { startTime, endTime, stepSeconds, checkpoints } = summary;
-    const at = Math.max(startTime, Math.min(t, endTime));
-    const i = Math.min(
-      Math.floor((at - startTime) / 3600),
-      s.perStepIncrease.length - 1,
-    );
-    const v =
-      s.valuesAtCheckpoints[i] +
-      (s.perStepIncrease[i] * (at - checkpoints[i])) / stepSeconds;
-    return t > endTime
-      ? v + (s.perStepIncrease.at(-1)! * (t - endTime)) / stepSeconds
-      : v;
-  }
-  /** The true increase of the matching series from `end - range` to `end`. */
+  /**
+   * What the matching series counted from `end - range` to `end`: the harness data's own answer, so a
+   * range that starts before the data counts each series' initial value (the calls before it).
+   */
   function truth(
     metric: string,
     match: Record<string, string>,
@@ -57,13 +44,9 @@ describe('UsageService against the real Prometheus with the generated data', () 
     rangeSeconds: number,
   ) {
     return sum(
-      summary.series
-        .filter(
-          s =>
-            s.metric === metric &&
-            Object.entries(match).every(([k, v]) => s.labels[k] === v),
-        )
-        .map(s => valueAt(s, end) - valueAt(s, end - rangeSeconds)),
+      selectSeries(summary, metric, match).map(s =>
+        countedInWindow(summary, s, end - rangeSeconds, end),
+      ),
     );
   }
 
@@ -84,7 +67,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     scope: 'all' as const,
   };
 
-  it('ends every range now, and its points add up to its total within 1 %, on data that ends between samples', async () => {
+  it('ends every range now, and its points add up exactly to its total, on data that ends between samples', async () => {
     expect(summary.endTime % 300).not.toBe(0);
     for (const range of ['1h', '24h', '7d'] as UsageRange[]) {
       const { usage, queries } = await usageAt({ ...simulator, range });
@@ -102,14 +85,14 @@ describe('UsageService against the real Prometheus with the generated data', () 
           for (let i = 1; i < s.points.length; i++)
             expect(s.points[i][0] - s.points[i - 1][0]).toBe(usage.stepSeconds);
         }
-        within1Percent(pointsOf(series), totalOf(series));
+        expect(pointsOf(series)).toBe(totalOf(series));
       }
       for (const field of ['promptTokens', 'generationTokens'] as const)
-        within1Percent(pointsOf([usage[field]!]), usage[field]!.total);
+        expect(pointsOf([usage[field]!])).toBe(usage[field]!.total);
     }
   });
 
-  it('gives totals that match the data within 1 % and never shrink as the range grows', async () => {
+  it('gives totals exactly as the data counts them, the calls before the data included, and never shrinking as the range grows', async () => {
     const ns = { limitador_namespace: 'llm/simulator-route' };
     const byRange: Record<string, ModelUsage> = {};
     for (const [range, seconds] of [
@@ -119,16 +102,16 @@ describe('UsageService against the real Prometheus with the generated data', () 
     ] as const) {
       const { usage } = await usageAt({ ...simulator, range });
       byRange[range] = usage;
-      within1Percent(
-        totalOf(usage.authorized),
+      expect(totalOf(usage.authorized)).toBe(
         truth('authorized_calls', ns, usage.end, seconds),
       );
-      within1Percent(
-        totalOf(usage.tokens),
+      expect(totalOf(usage.tokens)).toBe(
         truth('authorized_hits', ns, usage.end, seconds),
       );
-      within1Percent(
-        usage.promptTokens!.total,
+      expect(totalOf(usage.limited)).toBe(
+        truth('limited_calls', ns, usage.end, seconds),
+      );
+      expect(usage.promptTokens!.total).toBe(
         truth(
           'vllm:prompt_tokens_total',
           { model_name: 'simulator' },
@@ -145,6 +128,10 @@ describe('UsageService against the real Prometheus with the generated data', () 
         totalOf(byRange['7d'][part]),
       );
     }
+    // Both reach back before the data: every series counts from 0, its value before the data included.
+    expect(totalOf(byRange['24h'].authorized)).toBe(
+      totalOf(byRange['7d'].authorized),
+    );
     // The data is 6 hours long: the longer ranges say so, to a step.
     expect(byRange['1h'].dataSince).toBeUndefined();
     for (const range of ['24h', '7d']) {
@@ -154,8 +141,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
       );
     }
     // Top users add up to everyone's calls (every caller is in the top ten here).
-    within1Percent(
-      sum(byRange['24h'].topUsers!.map(u => u.calls)),
+    expect(sum(byRange['24h'].topUsers!.map(u => u.calls))).toBe(
       totalOf(byRange['24h'].authorized),
     );
     expect(byRange['24h'].topUsers!.map(u => u.calls)).toEqual(
@@ -176,12 +162,10 @@ describe('UsageService against the real Prometheus with the generated data', () 
       user: 'premiumuser1',
     };
     expect(usage.authorized.map(s => s.tier)).toEqual(['premium']);
-    within1Percent(
-      usage.authorized[0].total,
+    expect(usage.authorized[0].total).toBe(
       truth('authorized_calls', own, usage.end, 3600),
     );
-    within1Percent(
-      usage.tokens[0].total,
+    expect(usage.tokens[0].total).toBe(
       truth('authorized_hits', own, usage.end, 3600),
     );
     expect(usage.topUsers).toBeUndefined();
@@ -226,8 +210,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     const { none, unlabelled } = await unscrapedAndUnlabelled('all');
     expect(none.usage.promptTokens?.total ?? 0).toBe(0);
     expect(unlabelled.usage.authorized.map(s => s.tier)).toEqual([null]);
-    within1Percent(
-      unlabelled.usage.authorized[0].total,
+    expect(unlabelled.usage.authorized[0].total).toBe(
       truth(
         'authorized_calls',
         { limitador_namespace: 'llm/legacy-route' },
