@@ -1,8 +1,8 @@
 /*
  * deploy/rbac.yaml proven on the harness's real API server: the file is applied (server-side), the
- * portal's backend (MaaS, Create model through the real scaffolder, the catalog provider) and the
- * Kubernetes tab's reads run with a TokenRequest token of its ServiceAccount instead of the admin, and
- * every feature passes. Then each rule of the file is removed in turn and the feature that needs it
+ * portal's backend (MaaS, Create model through the real scaffolder, the catalog provider) runs with a
+ * TokenRequest token of its ServiceAccount instead of the admin, the Kubernetes tab's reads with one
+ * of the Kubernetes plugin's own ServiceAccount, and every feature passes. Then each rule of the file is removed in turn and the feature that needs it
  * fails with the portal's sentence naming the missing verb and resource; last, the portal's
  * bindings are revoked while it runs and restored, and it recovers without a restart.
  * Sign-in is Backstage's test auth (mockCredentials) with two users, a developer and an admin.
@@ -23,12 +23,15 @@ import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffol
 import { DEFAULT_OBJECTS } from '@backstage/plugin-kubernetes-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  AuthenticationV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
   V1PolicyRule,
 } from '@kubernetes/client-node';
+import { impersonating } from '@maas-portal/plugin-maas-node';
 import {
   apiKeyAuthentication,
   applyManifests,
@@ -57,6 +60,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import YAML from 'yaml';
 import {
   ADMIN,
   DEV_A as DEV,
@@ -68,6 +72,38 @@ import {
 jest.setTimeout(60_000);
 
 const RBAC_FILE = path.resolve(__dirname, '../../../deploy/rbac.yaml');
+const IMPERSONATION_FILE = path.resolve(
+  __dirname,
+  '../../../deploy/rbac-impersonation.yaml',
+);
+/**
+ * What a model's Kubernetes tab lists, as app-config.yaml configures the Kubernetes plugin: its
+ * objectTypes (the plugin's own table gives their API groups) and customResources.
+ */
+const TAB_OBJECTS = (() => {
+  const { kubernetes } = YAML.parse(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../app-config.yaml'),
+      'utf8',
+    ),
+  ) as {
+    kubernetes: {
+      objectTypes: string[];
+      customResources: Array<{
+        group: string;
+        apiVersion: string;
+        plural: string;
+      }>;
+    };
+  };
+  return [
+    ...DEFAULT_OBJECTS.filter(o =>
+      kubernetes.objectTypes.includes(o.objectType),
+    ),
+    ...kubernetes.customResources,
+  ];
+})();
+const READER = 'maas-kubernetes-reader';
 const TEMPLATE_FILE = path.resolve(
   __dirname,
   '../../../templates/create-model/template.yaml',
@@ -89,19 +125,30 @@ interface Places {
   hand: string;
 }
 
-/** deploy/rbac.yaml for this test's namespaces, cluster-scoped names made unique. */
-function localized(places: Places): KubernetesObject[] {
+/**
+ * deploy/rbac.yaml (or `file`) for this test's namespaces, cluster-scoped names made unique. The
+ * model namespaces' Role and RoleBinding are copied into `hand` too, as the file says to do per
+ * model namespace: Adopt binds models deployed there.
+ */
+function localized(places: Places, file = RBAC_FILE): KubernetesObject[] {
   const text = fs
-    .readFileSync(RBAC_FILE, 'utf8')
+    .readFileSync(file, 'utf8')
     .replace(/namespace: backstage$/gm, `namespace: ${places.portal}`)
     .replace(/namespace: kuadrant-system$/gm, `namespace: ${places.keys}`)
     .replace(/namespace: llm$/gm, `namespace: ${places.models}`);
-  const file = path.join(
+  const localFile = path.join(
     fs.mkdtempSync(path.join(os.tmpdir(), 'rbac-')),
     'rbac.yaml',
   );
-  fs.writeFileSync(file, text);
-  return readManifests(file).map(o => {
+  fs.writeFileSync(localFile, text);
+  const objects = readManifests(localFile);
+  const perModelNamespace = objects
+    .filter(o => o.metadata!.name === 'maas-portal-models')
+    .map(o => ({
+      ...o,
+      metadata: { ...o.metadata, namespace: places.hand },
+    }));
+  return [...objects, ...perModelNamespace].map(o => {
     if (o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding') return o;
     const copy = JSON.parse(JSON.stringify(o));
     copy.metadata.name = `${o.metadata!.name}-${places.portal}`;
@@ -133,7 +180,10 @@ describe('deploy/rbac.yaml on a real API server', () => {
   let admin: KubeConfig;
   let places: Places;
   let rbac: KubernetesObject[];
+  let impersonation: KubernetesObject[] | undefined;
   let sa: ServiceAccountCredentials;
+  /** The Kubernetes plugin's own account. */
+  let reader: ServiceAccountCredentials;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   let stopMain: () => Promise<void>;
   const scheduler = mockServices.scheduler();
@@ -216,21 +266,22 @@ describe('deploy/rbac.yaml on a real API server', () => {
     index: number,
     probe: () => Promise<T>,
   ): Promise<T> {
-    const role = rbac.find(
+    // Every copy of the role (the model namespaces' Role is in two namespaces).
+    const roles = rbac.filter(
       o =>
         /Role$/.test(o.kind!) &&
         (o.metadata!.name === roleName ||
           o.metadata!.name === `${roleName}-${places.portal}`),
-    ) as KubernetesObject & { rules: V1PolicyRule[] };
-    const reduced = {
+    ) as Array<KubernetesObject & { rules: V1PolicyRule[] }>;
+    const reduced = roles.map(role => ({
       ...role,
       rules: role.rules.filter((_, i) => i !== index),
-    };
-    await applyManifests(admin, [reduced]);
+    }));
+    await applyManifests(admin, reduced);
     try {
       return await probe();
     } finally {
-      await applyManifests(admin, [role]);
+      await applyManifests(admin, roles);
     }
   }
 
@@ -259,19 +310,19 @@ describe('deploy/rbac.yaml on a real API server', () => {
     return res.body.issued.key.id as string;
   }
   /**
-   * What the Kubernetes tab reads: the Kubernetes plugin's own default object types, each listed
-   * across namespaces by the entity's label, with the portal's token, as its fetcher does. (Its
+   * What the Kubernetes tab reads: the kinds app-config.yaml gives the Kubernetes plugin, each listed
+   * across namespaces by the entity's label, with the plugin's own token, as its fetcher does. (Its
    * fetcher cannot run under Jest: it loads @kubernetes/client-node with a dynamic import, which
    * needs --experimental-vm-modules.) The status of each list, by `group/plural`.
    */
   async function kubernetesTab(): Promise<Record<string, number>> {
-    const cluster = sa.kubeConfig.getCurrentCluster()!;
+    const cluster = reader.kubeConfig.getCurrentCluster()!;
     const options = {
       ca: Buffer.from(cluster.caData!, 'base64'),
-      headers: { authorization: `Bearer ${sa.token}` },
+      headers: { authorization: `Bearer ${reader.token}` },
     };
     const statuses: Record<string, number> = {};
-    for (const o of DEFAULT_OBJECTS) {
+    for (const o of TAB_OBJECTS) {
       const base = o.group
         ? `/apis/${o.group}/${o.apiVersion}`
         : `/api/${o.apiVersion}`;
@@ -345,6 +396,10 @@ describe('deploy/rbac.yaml on a real API server', () => {
     sa = await serviceAccountKubeconfig(admin, {
       namespace: places.portal,
       name: 'maas-portal',
+    });
+    reader = await serviceAccountKubeconfig(admin, {
+      namespace: places.portal,
+      name: READER,
     });
 
     const api = admin.makeApiClient(CustomObjectsApi);
@@ -455,7 +510,9 @@ describe('deploy/rbac.yaml on a real API server', () => {
     if (rbac)
       await deleteManifests(
         admin,
-        rbac.filter(o => /^Cluster/.test(o.kind!)),
+        [...rbac, ...(impersonation ?? [])].filter(o =>
+          /^Cluster/.test(o.kind!),
+        ),
       );
     for (const ns of Object.values(places ?? {}))
       await deleteTestNamespace(admin, ns);
@@ -468,6 +525,143 @@ describe('deploy/rbac.yaml on a real API server', () => {
       .listNamespacedSecret({ namespace: places.hand })
       .catch(e => e);
     expect(denied.code).toBe(403);
+    expect(reader.user).toBe(
+      `system:serviceaccount:${places.portal}:${READER}`,
+    );
+  });
+
+  /** Whether the API server lets `user` do `verb` on `resource` in `namespace` ('' for all). */
+  const allowed = async (
+    user: string,
+    verb: string,
+    resource: string,
+    namespace: string,
+    group = '',
+  ) => {
+    const review = await admin
+      .makeApiClient(AuthorizationV1Api)
+      .createSubjectAccessReview({
+        body: {
+          spec: {
+            user,
+            groups: ['system:serviceaccounts', 'system:authenticated'],
+            resourceAttributes: { verb, resource, group, namespace },
+          },
+        },
+      });
+    return `${verb} ${resource}${namespace ? ` in ${namespace}` : ''}: ${
+      review.status!.allowed ? 'allowed' : 'denied'
+    }`;
+  };
+
+  it("H1: the Kubernetes plugin's ServiceAccount cannot get, list or watch Secrets anywhere", async () => {
+    const namespaces = [
+      '',
+      places.keys,
+      places.portal,
+      places.models,
+      places.hand,
+      'kube-system',
+    ];
+    const answers: string[] = [];
+    for (const namespace of namespaces)
+      for (const verb of ['get', 'list', 'watch'])
+        answers.push(await allowed(reader.user, verb, 'secrets', namespace));
+    expect(answers.filter(a => !a.endsWith('denied'))).toEqual([]);
+    expect(answers).toHaveLength(namespaces.length * 3);
+    // And for real: its token lists no key Secret, nor reads the one by name.
+    const core = reader.kubeConfig.makeApiClient(CoreV1Api);
+    for (const call of [
+      () => core.listNamespacedSecret({ namespace: places.keys }),
+      () => core.listSecretForAllNamespaces(),
+      () =>
+        core.readNamespacedSecret({
+          namespace: places.keys,
+          name: 'hand-made-key',
+        }),
+    ])
+      expect((await call().catch(e => e)).code).toBe(403);
+    // The suite's own account still reads them (keys), in the keys namespace only.
+    expect(await allowed(sa.user, 'get', 'secrets', places.keys)).toMatch(
+      /allowed$/,
+    );
+    expect(await allowed(sa.user, 'get', 'secrets', '')).toMatch(/denied$/);
+  });
+
+  it('M6: the portal may impersonate only the users and groups rbac-impersonation.yaml names, and writes InferenceServices only in model namespaces', async () => {
+    impersonation = localized(places, IMPERSONATION_FILE);
+    await applyManifests(admin, impersonation);
+    /** Who the API server takes a request to be, or its refusal. */
+    const seenAs = async (user: string, groups: string[]) => {
+      const kc = impersonating(sa.kubeConfig, { user, groups });
+      try {
+        const review = await kc
+          .makeApiClient(AuthenticationV1Api)
+          .createSelfSubjectReview({ body: {} });
+        const info = review.status!.userInfo!;
+        return `${info.username} ${(info.groups ?? [])
+          .filter(g => g.startsWith('group:'))
+          .join(',')}`;
+      } catch (error) {
+        return `refused ${(error as { code?: number }).code}`;
+      }
+    };
+    await eventually(async () => {
+      if ((await seenAs('user:default/jane', [])).startsWith('refused'))
+        throw new Error('impersonation not granted yet');
+    }, 10_000);
+    expect({
+      developer: await seenAs('user:default/jane', ['group:default/team-a']),
+      otherTeam: await seenAs('user:default/bob', ['group:default/team-b']),
+      admin: await seenAs('user:default/ops', ['group:default/platform-team']),
+      masters: await seenAs('user:default/ops', ['system:masters']),
+      systemAdmin: await seenAs('system:admin', []),
+      unlisted: await seenAs('user:default/mallory', []),
+      unlistedGroup: await seenAs('user:default/jane', [
+        'group:default/team-b-admins',
+      ]),
+      serviceAccount: await seenAs(
+        `system:serviceaccount:${places.portal}:${READER}`,
+        [],
+      ),
+    }).toEqual({
+      developer: 'user:default/jane group:default/team-a',
+      otherTeam: 'user:default/bob group:default/team-b',
+      admin: 'user:default/ops group:default/platform-team',
+      masters: 'refused 403',
+      systemAdmin: 'refused 403',
+      unlisted: 'refused 403',
+      unlistedGroup: 'refused 403',
+      serviceAccount: 'refused 403',
+    });
+
+    // Writes: InferenceServices patched in the model namespaces' Role only, not cluster-wide.
+    const isvcs = (verb: string, namespace: string) =>
+      allowed(
+        sa.user,
+        verb,
+        'inferenceservices',
+        namespace,
+        'serving.kserve.io',
+      );
+    expect([
+      await isvcs('patch', places.models),
+      await isvcs('patch', places.hand),
+      await isvcs('patch', places.keys),
+      await isvcs('patch', ''),
+      await isvcs('list', ''),
+    ]).toEqual([
+      `patch inferenceservices in ${places.models}: allowed`,
+      `patch inferenceservices in ${places.hand}: allowed`,
+      `patch inferenceservices in ${places.keys}: denied`,
+      'patch inferenceservices: denied',
+      'list inferenceservices: allowed',
+    ]);
+    // The suite's account lists none of the Kubernetes tab's other kinds any more.
+    expect([
+      await allowed(sa.user, 'list', 'configmaps', ''),
+      await allowed(sa.user, 'list', 'pods', ''),
+    ]).toEqual(['list configmaps: denied', 'list pods: denied']);
   });
 
   it('passes every feature with exactly deploy/rbac.yaml', async () => {
@@ -551,9 +745,9 @@ describe('deploy/rbac.yaml on a real API server', () => {
       if (e.status !== 200) throw new Error(`entity: ${e.status}`);
     }, 30_000);
 
-    // The Kubernetes tab lists every default object type without an error.
+    // The Kubernetes tab lists every kind it is configured with, without an error.
     const tab = await kubernetesTab();
-    expect(Object.keys(tab)).toHaveLength(DEFAULT_OBJECTS.length);
+    expect(Object.keys(tab)).toHaveLength(TAB_OBJECTS.length);
     expect(Object.values(tab).every(status => status === 200)).toBe(true);
   }, 120_000);
 
@@ -611,19 +805,13 @@ describe('deploy/rbac.yaml on a real API server', () => {
         byEntity,
         /may not list telemetrypolicies\.extensions\.kuadrant\.io/,
       ),
-    'maas-portal: serving.kserve.io inferenceservices [patch]': async () => {
-      const res = await post(
-        `/api/maas/models/by-entity/adopt?entityRef=${MODEL_D}`,
-      );
-      return `${res.status} ${said(res)}`;
-    },
-    'maas-portal: core pods,services,configmaps,limitranges,resourcequotas [list]':
+    'maas-kubernetes-reader: core pods,services [list]': refusedTabLists,
+    'maas-kubernetes-reader: apps deployments,replicasets [list]':
       refusedTabLists,
-    'maas-portal: apps deployments,replicasets,statefulsets,daemonsets [list]':
+    'maas-kubernetes-reader: autoscaling horizontalpodautoscalers [list]':
       refusedTabLists,
-    'maas-portal: autoscaling horizontalpodautoscalers [list]': refusedTabLists,
-    'maas-portal: batch jobs,cronjobs [list]': refusedTabLists,
-    'maas-portal: networking.k8s.io ingresses [list]': refusedTabLists,
+    'maas-kubernetes-reader: serving.kserve.io,gateway.networking.k8s.io,kuadrant.io inferenceservices,httproutes,authpolicies,ratelimitpolicies,tokenratelimitpolicies [list]':
+      refusedTabLists,
     'maas-portal-keys: core secrets [create]': async () => {
       const res = await keyOf(DEV, 'free');
       return `${res.status} ${said(res)}`;
@@ -684,7 +872,14 @@ describe('deploy/rbac.yaml on a real API server', () => {
     'maas-portal-models: serving.kserve.io,gateway.networking.k8s.io,kuadrant.io servingruntimes,inferenceservices,httproutes,authpolicies,ratelimitpolicies,tokenratelimitpolicies [get,create,patch]':
       async () => {
         const { status, log } = await createModel('rbac-denied');
-        return [status, log.split('\n').find(l => /may not/.test(l))];
+        const adopted = await post(
+          `/api/maas/models/by-entity/adopt?entityRef=${MODEL_D}`,
+        );
+        return [
+          status,
+          log.split('\n').find(l => /may not/.test(l)),
+          `${adopted.status} ${said(adopted)}`,
+        ];
       },
   };
 
@@ -721,35 +916,25 @@ describe('deploy/rbac.yaml on a real API server', () => {
         expect.stringMatching(/^200 /),
       'maas-portal: extensions.kuadrant.io telemetrypolicies [list,watch]':
         expect.stringMatching(/^200 /),
-      'maas-portal: serving.kserve.io inferenceservices [patch]':
-        expect.stringMatching(
-          /^403 .*may not patch inferenceservices\.serving\.kserve\.io in namespace "rbac-hand-\w+"; ask your cluster admin/,
-        ),
-      'maas-portal: core pods,services,configmaps,limitranges,resourcequotas [list]':
-        [
-          'core/configmaps',
-          'core/limitranges',
-          'core/pods',
-          'core/resourcequotas',
-          'core/services',
-        ],
-      'maas-portal: apps deployments,replicasets,statefulsets,daemonsets [list]':
-        [
-          'apps/daemonsets',
-          'apps/deployments',
-          'apps/replicasets',
-          'apps/statefulsets',
-        ],
-      'maas-portal: autoscaling horizontalpodautoscalers [list]': [
+      'maas-kubernetes-reader: core pods,services [list]': [
+        'core/pods',
+        'core/services',
+      ],
+      'maas-kubernetes-reader: apps deployments,replicasets [list]': [
+        'apps/deployments',
+        'apps/replicasets',
+      ],
+      'maas-kubernetes-reader: autoscaling horizontalpodautoscalers [list]': [
         'autoscaling/horizontalpodautoscalers',
       ],
-      'maas-portal: batch jobs,cronjobs [list]': [
-        'batch/cronjobs',
-        'batch/jobs',
-      ],
-      'maas-portal: networking.k8s.io ingresses [list]': [
-        'networking.k8s.io/ingresses',
-      ],
+      'maas-kubernetes-reader: serving.kserve.io,gateway.networking.k8s.io,kuadrant.io inferenceservices,httproutes,authpolicies,ratelimitpolicies,tokenratelimitpolicies [list]':
+        [
+          'gateway.networking.k8s.io/httproutes',
+          'kuadrant.io/authpolicies',
+          'kuadrant.io/ratelimitpolicies',
+          'kuadrant.io/tokenratelimitpolicies',
+          'serving.kserve.io/inferenceservices',
+        ],
       'maas-portal-keys: core secrets [create]': expect.stringMatching(
         new RegExp(
           `^503 Could not create a key Secret: .*may not create secrets ${keys}; ask your cluster admin`,
@@ -793,6 +978,9 @@ describe('deploy/rbac.yaml on a real API server', () => {
           'failed',
           expect.stringMatching(
             /may not get httproutes\.gateway\.networking\.k8s\.io in namespace "rbac-models-\w+"; ask your cluster admin/,
+          ),
+          expect.stringMatching(
+            /^403 .*may not patch inferenceservices\.serving\.kserve\.io in namespace "rbac-hand-\w+"; ask your cluster admin/,
           ),
         ],
     });

@@ -24,6 +24,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
   harnessEnv,
   kubernetesClusterLocators,
+  kubernetesReaderCredentials,
   vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import {
@@ -36,7 +37,20 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import maasPlugin from '@maas-portal/plugin-maas-backend';
+import path from 'node:path';
+import { kubernetesRouteGuardModule } from '../kubernetes/kubernetesRouteGuardModule';
 import { maasPermissionPolicyModule } from '../permissions/maasPermissionPolicyModule';
+
+/** The portal's Kubernetes accounts (deploy/rbac.yaml). */
+export const RBAC_FILE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'deploy',
+  'rbac.yaml',
+);
 
 export const DEV_A = 'user:default/dev-a';
 export const DEV_B = 'user:default/dev-b';
@@ -218,8 +232,12 @@ export async function startPortalTestBackend(options: {
   ns: string;
   maas?: Record<string, unknown>;
   features?: BackendFeature[];
+  /** More top-level config, e.g. `catalog` (its rules and locations). */
+  config?: Record<string, unknown>;
 }) {
   const { kc, ns } = options;
+  // The Kubernetes plugin signs in as its own account, as deploy/values.yaml has it.
+  const reader = await kubernetesReaderCredentials(kc, RBAC_FILE);
   return startTestBackend({
     features: [
       permissionPlugin,
@@ -230,6 +248,7 @@ export async function startPortalTestBackend(options: {
       catalogPlugin,
       modelEntities(ns),
       kubernetesPlugin,
+      kubernetesRouteGuardModule,
       maasPlugin,
       ...(options.features ?? []),
       mockServices.rootConfig.factory({
@@ -237,7 +256,7 @@ export async function startPortalTestBackend(options: {
           permission: { enabled: true },
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: kubernetesClusterLocators(kc),
+            clusterLocatorMethods: kubernetesClusterLocators(reader.kubeConfig),
           },
           maas: {
             adminGroups: ['group:default/platform-team'],
@@ -247,6 +266,7 @@ export async function startPortalTestBackend(options: {
             keys: { maxActivePerUserAndModel: 100, namespace: ns },
             ...options.maas,
           },
+          ...options.config,
         },
       }),
     ],
