@@ -24,9 +24,13 @@ if (!cluster) process.exit(0);
 const rbacFile = join(import.meta.dirname, '..', '..', 'deploy', 'rbac.yaml');
 let token: string;
 try {
-  ({ token } = await kubernetesReaderCredentials(kubeconfig, rbacFile, 24 * 3600));
+  ({ token } = await kubernetesReaderCredentials(
+    kubeconfig,
+    rbacFile,
+    24 * 3600,
+  ));
 } catch (error) {
-  const said = (error as { body?: { message?: string }; message?: string });
+  const said = error as { body?: { message?: string }; message?: string };
   console.error(
     `[maas] ${path}: could not set up the Kubernetes tab's own account (ServiceAccount backstage/maas-kubernetes-reader of deploy/rbac.yaml): ${
       said.body?.message ?? said.message

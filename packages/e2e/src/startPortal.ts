@@ -101,17 +101,17 @@ export async function startPortal(options: {
       },
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: kubernetesClusterLocators(
-          reader.kubeConfig,
-        ).map(locator => ({
-          ...locator,
-          // The harness runs no metrics-server: without this the Kubernetes tab reports "a problem
-          // retrieving Kubernetes objects" (metrics.k8s.io answers 404) for every model with pods.
-          clusters: locator.clusters.map(cluster => ({
-            ...cluster,
-            skipMetricsLookup: true,
-          })),
-        })),
+        clusterLocatorMethods: kubernetesClusterLocators(reader.kubeConfig).map(
+          locator => ({
+            ...locator,
+            // The harness runs no metrics-server: without this the Kubernetes tab reports "a problem
+            // retrieving Kubernetes objects" (metrics.k8s.io answers 404) for every model with pods.
+            clusters: locator.clusters.map(cluster => ({
+              ...cluster,
+              skipMetricsLookup: true,
+            })),
+          }),
+        ),
       },
       maas: {
         cluster: { kubeconfig: options.kubeconfig },
