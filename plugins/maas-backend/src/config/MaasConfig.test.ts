@@ -18,6 +18,7 @@ describe('readMaasConfig', () => {
     const config = readMaasConfig(new ConfigReader({}));
     expect(config).toEqual({
       namespace: 'llm',
+      catalogNamespaces: ['llm'],
       gateway: { name: 'inference-gateway', namespace: 'llm' },
       domainSuffix: 'maas.local',
       scheme: 'http',
@@ -96,6 +97,26 @@ describe('readMaasConfig', () => {
     [{ scheme: 'ftp' }, /maas\.scheme/],
   ])('stops start-up on a bad value, naming the key (%#)', (maas, message) => {
     expect(() => readMaasConfig(new ConfigReader({ maas }))).toThrow(message);
+  });
+
+  it('serves the catalog models of maas.namespace and maas.create.namespaces unless maas.catalog.namespaces says otherwise, and names a bad entry', () => {
+    const read = (maas: object) =>
+      readMaasConfig(new ConfigReader({ maas })).catalogNamespaces;
+    expect(
+      read({
+        namespace: 'models',
+        create: {
+          namespaces: [{ namespace: 'team-a' }, { namespace: 'models' }],
+        },
+      }),
+    ).toEqual(['models', 'team-a']);
+    expect(read({ catalog: { namespaces: ['team-b'] } })).toEqual(['team-b']);
+    expect(() => read({ catalog: { namespaces: ['Team B'] } })).toThrow(
+      'maas.catalog.namespaces[0]: "Team B" is not a Kubernetes namespace name (lower-case letters, digits and dashes)',
+    );
+    expect(() => read({ catalog: { namespaces: [] } })).toThrow(
+      /^maas\.catalog\.namespaces: empty; list the namespaces/,
+    );
   });
 
   it('writes key Secrets to kuadrant-system unless maas.keys.namespace says otherwise', () => {
