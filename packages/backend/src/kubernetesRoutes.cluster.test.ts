@@ -4,6 +4,11 @@
  * policy, the real catalog with the suite's catalog module reading models from the harness's cluster,
  * and three users: a developer (team A), a developer of another team (team B) and an admin.
  */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
   createTestNamespace,
@@ -54,6 +59,8 @@ describe('the Kubernetes plugin routes (issue #20 H1, M4)', () => {
   /** A namespace the catalog does not serve. */
   let elsewhere: string;
   let server: Awaited<ReturnType<typeof startPortalTestBackend>>['server'];
+  /** Scheduled tasks (the catalog module's pass) run when the test triggers them. */
+  const scheduler = mockServices.scheduler();
 
   const customQuery = (
     user: User,
@@ -143,7 +150,14 @@ describe('the Kubernetes plugin routes (issue #20 H1, M4)', () => {
         keys: { maxActivePerUserAndModel: 100, namespace: keys },
         catalog: { namespaces: [ns, served] },
       },
-      features: [catalogModuleMaas],
+      features: [
+        catalogModuleMaas,
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+      ],
     }));
     // A key of the developer: a Secret in the keys namespace that no one else may read.
     await eventually(async () => {
@@ -155,6 +169,7 @@ describe('the Kubernetes plugin routes (issue #20 H1, M4)', () => {
     }, 60_000);
     // The suite's catalog module has registered the served namespaces' models.
     await eventually(async () => {
+      await scheduler.triggerTask('maas-model-entities');
       const res = await entity(`component:${served}/model-a`);
       const own = await entity('component:default/hostile');
       if (res.status !== 200 || own.status !== 200)
