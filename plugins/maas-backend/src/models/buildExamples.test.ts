@@ -53,9 +53,9 @@ describe('buildExamples', () => {
     writeFileSync(join(dir, 'node_modules', 'openai', 'index.js'), JS_OPENAI);
   });
 
-  afterEach(() => {
+  /** Nothing of the hostile values ran: no `touch PWNED` left its file. */
+  const expectNothingRan = () =>
     expect(existsSync(join(dir, 'PWNED'))).toBe(false);
-  });
 
   it('M2: the curl call passes a hostile URL and model name as data, never as shell code', () => {
     const script = `curl() { printf '%s\\0' "$@"; }\n${examples.curl}`;
@@ -74,6 +74,7 @@ describe('buildExamples', () => {
       expect.any(String),
     ]);
     expect(JSON.parse(args[7]).model).toBe(HOSTILE_NAME);
+    expectNothingRan();
   });
 
   it('M2: the Python call gets the hostile URL and model name as plain strings', () => {
@@ -84,6 +85,7 @@ describe('buildExamples', () => {
       model: HOSTILE_NAME,
       auth: 'APIKEY maas_key123',
     });
+    expectNothingRan();
   });
 
   it('M2: the JavaScript call gets the hostile URL and model name as plain strings', () => {
@@ -94,6 +96,7 @@ describe('buildExamples', () => {
       model: HOSTILE_NAME,
       auth: 'APIKEY maas_key123',
     });
+    expectNothingRan();
   });
 
   it('reads as before for an ordinary model', () => {
