@@ -29,6 +29,7 @@ import {
 import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
 import { AttachedPolicy, computeHealth } from './computeHealth';
+import { tokenPoliciesNotReconciled } from './tokenLimitsNotReconciled';
 import { buildExamples } from './buildExamples';
 import {
   authModeOf,
@@ -112,6 +113,20 @@ export class ModelService {
       this.#attached<LimitPolicy>(kind, route, gatewayRef);
     const requests = attached(RATE_LIMIT_POLICY);
     const tokens = attached(TOKEN_RATE_LIMIT_POLICY);
+    // Token limits the installed Kuadrant does not enforce are still shown, as written, with the
+    // sentence that says they are not in force.
+    const reported = [
+      AUTH_POLICY,
+      RATE_LIMIT_POLICY,
+      TOKEN_RATE_LIMIT_POLICY,
+    ].flatMap(kind => {
+      const { route: onRoute, gateway } = attached(kind);
+      return [...onRoute, ...gateway].map(object => ({
+        kind: kind.kind,
+        object,
+      }));
+    });
+    warnings.push(...tokenPoliciesNotReconciled(reported).values());
     if (!route) {
       warnings.push(
         `No HTTPRoute is found for ${stringifyObjectRef(

@@ -264,3 +264,121 @@ describe('computeHealth: a change the controllers have not caught up with is wai
     expect(v.waitingFor).toBeUndefined();
   });
 });
+
+describe('computeHealth: a TokenRateLimitPolicy the installed kuadrant-operator does not reconcile', () => {
+  const created = '2026-11-30T12:00:00Z';
+  const at = (n: number) => new Date(Date.parse(created) + n * 1000);
+  const isvc = {
+    metadata: { name: 'm', namespace: 'llm', creationTimestamp: created },
+    status: {
+      conditions: [condition('Ready', 'True')],
+      modelStatus: { states: { activeModelState: 'Loaded' } },
+    },
+  } as any;
+  /** A policy reported on by the operator `reportedAfter` seconds after `created`, for its generation 1. */
+  const reported = (kind: string, name: string, reportedAfter: number) => ({
+    kind,
+    attachedTo: 'route' as const,
+    object: {
+      metadata: {
+        name,
+        namespace: 'llm',
+        generation: 1,
+        creationTimestamp: created,
+      },
+      status: {
+        conditions: ['Accepted', 'Enforced'].map(type => ({
+          ...condition(type, 'True'),
+          observedGeneration: 1,
+          lastTransitionTime: at(reportedAfter).toISOString(),
+        })),
+      },
+    } as any,
+  });
+  const tokenPolicy = (status?: object) => ({
+    kind: 'TokenRateLimitPolicy',
+    attachedTo: 'route' as const,
+    object: {
+      metadata: {
+        name: 'm-token-limits',
+        namespace: 'llm',
+        generation: 1,
+        creationTimestamp: created,
+      },
+      ...(status ? { status } : {}),
+    } as any,
+  });
+  const verdict = (policies: any[], now = at(5)) =>
+    computeHealth({
+      inferenceServiceName: 'llm/m',
+      inferenceService: isvc,
+      route: route([gatewayEntry('True')]),
+      routeName: 'llm/m-route',
+      policies,
+      now,
+    });
+
+  it('says the installed Kuadrant does not enforce token limits, not that it is waiting, when the operator reported on the AuthPolicy and RateLimitPolicy since', () => {
+    const v = verdict([
+      reported('AuthPolicy', 'm-auth', 2),
+      reported('RateLimitPolicy', 'm-rate-limits', 3),
+      tokenPolicy(),
+    ]);
+    expect(v).toEqual({
+      state: 'degraded',
+      reasons: [
+        {
+          severity: 'degraded',
+          object: 'TokenRateLimitPolicy llm/m-token-limits (on the route)',
+          message:
+            "kuadrant-operator reports on this model's AuthPolicy and RateLimitPolicy but not on " +
+            'TokenRateLimitPolicy llm/m-token-limits: the installed Kuadrant does not enforce token limits ' +
+            '(Kuadrant 1.3 or newer does); tokens are not counted',
+        },
+      ],
+    });
+  });
+
+  it('names only the kinds the operator reported on', () => {
+    const v = verdict([reported('AuthPolicy', 'm-auth', 0), tokenPolicy()]);
+    expect(v.reasons.map(r => r.message)).toEqual([
+      expect.stringMatching(
+        /^kuadrant-operator reports on this model's AuthPolicy but not on TokenRateLimitPolicy llm\/m-token-limits:/,
+      ),
+    ]);
+  });
+
+  it('still waits for Kuadrant when its reports on the other policies are older than the token policy', () => {
+    const v = verdict([
+      reported('AuthPolicy', 'm-auth', -60),
+      reported('RateLimitPolicy', 'm-rate-limits', -60),
+      tokenPolicy(),
+    ]);
+    expect(v.waitingFor).toEqual(['Kuadrant']);
+    expect(v.reasons.map(r => r.message)).toEqual([
+      'Kuadrant has not reported on this policy yet (no Accepted or Enforced condition)',
+    ]);
+  });
+
+  it('still waits for Kuadrant when its reports on the other policies are for an older generation', () => {
+    const stale = reported('AuthPolicy', 'm-auth', 2);
+    stale.object.metadata.generation = 2;
+    const v = verdict([stale, tokenPolicy()]);
+    expect(v.waitingFor).toEqual(['Kuadrant']);
+    expect(v.reasons.map(r => r.message)).not.toContainEqual(
+      expect.stringMatching(/does not enforce token limits/),
+    );
+  });
+
+  it('judges a token policy with conditions as any other policy (a Kuadrant that reconciles it)', () => {
+    const enforcedTokens = tokenPolicy({
+      conditions: ['Accepted', 'Enforced'].map(type => ({
+        ...condition(type, 'True'),
+        observedGeneration: 1,
+      })),
+    });
+    expect(
+      verdict([reported('AuthPolicy', 'm-auth', 2), enforcedTokens]),
+    ).toEqual({ state: 'healthy', reasons: [] });
+  });
+});

@@ -13,6 +13,7 @@ import {
   pending,
   waitingControllers,
 } from './computeHealthWaits';
+import { tokenPoliciesNotReconciled } from './tokenLimitsNotReconciled';
 
 export { WAITING_GRACE_SECONDS } from './computeHealthWaits';
 
@@ -194,10 +195,19 @@ function routeReasons(route: HTTPRoute): Finding[] {
   return reasons;
 }
 
-function policyReasons(policy: AttachedPolicy): Finding[] {
+/**
+ * `notReconciled`: the sentence saying that the installed kuadrant-operator never reports on this
+ * (token) policy; its silence is then no wait, and the reason says so instead.
+ */
+function policyReasons(
+  policy: AttachedPolicy,
+  notReconciled?: string,
+): Finding[] {
   const object = `${label(policy.kind, policy.object)} (on the ${
     policy.attachedTo
   })`;
+  if (notReconciled)
+    return [{ severity: 'degraded', object, message: notReconciled }];
   const changed = changedAt(policy.object);
   const reasons: Finding[] = [];
   const conditions = policy.object.status?.conditions;
@@ -297,7 +307,10 @@ export function computeHealth(options: {
         'No AuthPolicy applies to the route or its Gateway: the model is not protected',
     });
   }
-  options.policies.forEach(p => reasons.push(...policyReasons(p)));
+  const notReconciled = tokenPoliciesNotReconciled(options.policies);
+  options.policies.forEach(p =>
+    reasons.push(...policyReasons(p, notReconciled.get(p.object))),
+  );
   const waiting = waitingControllers(reasons, options.now ?? new Date());
   const verdict = reasons.map(({ since: _since, ...reason }) => reason);
   return waiting

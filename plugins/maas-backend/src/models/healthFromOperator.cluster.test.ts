@@ -1,5 +1,5 @@
 /*
- * The Usage tab's health verdict from the real kuadrant-operator's conditions (not written by the test):
+ * The Usage tab's health verdict (and tiers) from the real kuadrant-operator's conditions (not written by the test):
  * a model as Create model renders it (the simulator with API keys), applied to a namespace with a Gateway
  * of its own, read through ModelService from the watch caches. The harness plays the gateway's part
  * (Gateway Programmed, HTTPRoute Accepted + ResolvedRefs). No KServe controller runs in the harness, so
@@ -19,7 +19,13 @@ import {
   httpGatewaySpec,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
+import {
+  MAAS_HTTP_ROUTE_ANNOTATION,
+  MAAS_INFERENCE_SERVICE_ANNOTATION,
+  ModelTiers,
+} from '@maas-portal/plugin-maas-common';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import request from 'supertest';
 import YAML from 'yaml';
 import { ClusterState } from '../cluster/ClusterState';
 import { readMaasConfig } from '../config/MaasConfig';
@@ -27,6 +33,14 @@ import {
   readyInferenceServiceStatus,
   writeStatus,
 } from '../__testUtils__/harness';
+import { startMaasBackend } from '../__testUtils__/startMaasBackend';
+import {
+  ADMIN,
+  as,
+  DEV_A,
+  examplePolicyUsers,
+  TEAM_A,
+} from '../__testUtils__/testUsers';
 import { ModelService } from './ModelService';
 
 /*
@@ -211,26 +225,81 @@ describe("the health verdict from the real kuadrant-operator's conditions", () =
 
   /*
    * kuadrant-operator v1.2.0 has no TokenRateLimitPolicy controller, so the TRLP never gets a status
-   * and the verdict waits for Kuadrant on it alone. When the harness's operator reports on TRLPs this
-   * test fails: then the model with token limits turns healthy too.
+   * while the operator reports on the model's AuthPolicy and RateLimitPolicy: the verdict says that the
+   * installed Kuadrant does not enforce token limits, not that it is waiting, and so do the tiers, over
+   * the portal's HTTP API, to the developer who may read the model and to an admin. When the harness's
+   * operator reports on TRLPs this test fails: then the model with token limits turns healthy too.
    */
-  it('waits for Kuadrant on the TokenRateLimitPolicy only, for a model with token limits', async () => {
+  it("says the installed Kuadrant does not enforce the model's token limits (not 'waiting'), in its health and tiers, to a developer and an admin", async () => {
     const { namespace, kinds } = await model(kc, 'health-tokens', false);
     namespaces.push(namespace);
     expect(kinds).toContain('TokenRateLimitPolicy');
     await enforced(namespace);
     await writeStatus(kc, INFERENCE_SERVICE, namespace, 'sim', readyIsvc);
-    await eventually(() => {
-      const verdict = health(namespace);
-      expect(verdict.state).toBe('degraded');
-      expect(verdict.waitingFor).toEqual(['Kuadrant']);
-      expect(verdict.reasons).toEqual([
-        expect.objectContaining({
-          severity: 'degraded',
-          object: `TokenRateLimitPolicy ${namespace}/sim-token-limits (on the route)`,
-          waitingFor: 'Kuadrant',
+    const sentence =
+      "kuadrant-operator reports on this model's AuthPolicy and RateLimitPolicy but not on " +
+      `TokenRateLimitPolicy ${namespace}/sim-token-limits: the installed Kuadrant does not enforce token ` +
+      'limits (Kuadrant 1.3 or newer does); tokens are not counted';
+    await eventually(
+      () =>
+        expect(health(namespace)).toEqual({
+          state: 'degraded',
+          reasons: [
+            {
+              severity: 'degraded',
+              object: `TokenRateLimitPolicy ${namespace}/sim-token-limits (on the route)`,
+              message: sentence,
+            },
+          ],
         }),
-      ]);
-    }, 15_000);
+      15_000,
+    );
+
+    const entityRef = `component:default/sim-${namespace}`;
+    const server = await startMaasBackend({
+      features: examplePolicyUsers({ [entityRef]: TEAM_A }),
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: `sim-${namespace}`,
+            namespace: 'default',
+            annotations: {
+              [MAAS_INFERENCE_SERVICE_ANNOTATION]: `${namespace}/sim`,
+              [MAAS_HTTP_ROUTE_ANNOTATION]: `${namespace}/sim-route`,
+            },
+          },
+          spec: {
+            type: 'model-server',
+            owner: TEAM_A,
+            lifecycle: 'production',
+          },
+        },
+      ],
+    });
+    for (const user of [DEV_A, ADMIN]) {
+      await eventually(async () => {
+        const view = await request(server)
+          .get(`/api/maas/models/by-entity?entityRef=${entityRef}`)
+          .set(as(user));
+        expect(view.status).toBe(200);
+        expect(view.body.health).toEqual({
+          state: 'degraded',
+          reasons: [expect.objectContaining({ message: sentence })],
+        });
+        const tiers = await request(server)
+          .get(`/api/maas/models/by-entity/tiers?entityRef=${entityRef}`)
+          .set(as(user));
+        expect(tiers.status).toBe(200);
+        expect(tiers.body.warnings).toEqual([sentence]);
+        // The token limits are still listed as written, the warning saying they are not in force.
+        expect(
+          (tiers.body as ModelTiers).tiers.flatMap(t =>
+            t.tokens.map(l => l.source.name),
+          ),
+        ).toContain('sim-token-limits');
+      }, 30_000);
+    }
   });
 });
