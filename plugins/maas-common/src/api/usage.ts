@@ -70,6 +70,12 @@ export interface ModelUsage {
   limited: UsageSeries[];
   /** Tokens counted by Limitador (`authorized_hits` under a TokenRateLimitPolicy). */
   tokens: UsageSeries[];
+  /**
+   * Whether Limitador exports `authorized_hits` for the route in the range: Limitador v2.0 (as
+   * kuadrant-operator v1.2 installs it) does not, and then `tokens` are unknown, not 0. Absent
+   * when the route was not looked up (no route).
+   */
+  hitsCounted?: boolean;
   /** The model server's own token counters (vLLM), for everyone: only in scope `all`. */
   promptTokens?: UsageSeries;
   generationTokens?: UsageSeries;

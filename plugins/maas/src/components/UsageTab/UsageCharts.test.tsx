@@ -128,6 +128,45 @@ describe('UsageCharts', () => {
     expect(screen.queryByLabelText('Usage totals')).not.toBeInTheDocument();
   });
 
+  it('says a route whose series have neither user labels nor authorized_hits (Limitador v2.0, Kuadrant 1.2) counts no tokens, and shows no token total', async () => {
+    await render(async () =>
+      usage({
+        state: 'no-user-labels',
+        scope: 'all',
+        perUserLabels: false,
+        hitsCounted: false,
+        limitadorNamespace: 'llm/v12-route',
+        authorized: [{ tier: null, points: [[1_700_000_300, 7]], total: 7 }],
+        limited: [],
+        tokens: [],
+      }),
+    );
+    const alert = await screen.findByText(
+      /Series without user and group labels/,
+    );
+    expect(alert.parentElement).toHaveTextContent(
+      "Limitador's metrics for llm/v12-route carry no user or group labels and no authorized_hits, so " +
+        "per-user and per-tier usage is unknown and tokens are not counted; the charts show everyone's calls. " +
+        'Next step: ask the platform team to add a TelemetryPolicy on the Gateway with metrics.default.labels ' +
+        'user: auth.identity.userid and group: auth.identity.groups (Kuadrant 1.3 or newer). Tokens are ' +
+        'counted from Kuadrant 1.3 on (its Limitador exports authorized_hits), under a TokenRateLimitPolicy on the route.',
+    );
+    expect(screen.getByLabelText('Usage totals')).toHaveTextContent(
+      '7 authorized calls, 0 limited, tokens not counted (no authorized_hits) (everyone)',
+    );
+  });
+
+  it('keeps the labels sentence free of tokens where Limitador exports authorized_hits', async () => {
+    await render(STATES['series without labels'][0]);
+    const alert = await screen.findByText(
+      /Series without user and group labels/,
+    );
+    expect(alert.parentElement).toHaveTextContent(
+      "carry no user or group labels, so per-user and per-tier usage is unknown; the charts show everyone's calls.",
+    );
+    expect(alert.parentElement).not.toHaveTextContent(/authorized_hits/);
+  });
+
   it("still charts everyone's calls where the series have no labels", async () => {
     await render(STATES['series without labels'][0]);
     expect(

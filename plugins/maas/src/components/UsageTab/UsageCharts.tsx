@@ -170,7 +170,9 @@ function Totals(props: { usage: ModelUsage }) {
     <Typography variant="body2" aria-label="Usage totals">
       {formatCount(sum(usage.authorized))} authorized calls,{' '}
       {formatCount(sum(usage.limited))} limited,{' '}
-      {formatCount(sum(usage.tokens))} tokens
+      {usage.hitsCounted === false
+        ? 'tokens not counted (no authorized_hits)'
+        : `${formatCount(sum(usage.tokens))} tokens`}
       {usage.scope === 'user' ? ' (your own usage)' : ' (everyone)'}
     </Typography>
   );

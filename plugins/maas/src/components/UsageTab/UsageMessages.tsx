@@ -39,20 +39,27 @@ export function UsageStateMessage(props: { usage: ModelUsage }) {
           enforced (its status condition Enforced is True).
         </Alert>
       );
-    case 'no-user-labels':
+    case 'no-user-labels': {
+      // Limitador v2.0 (kuadrant-operator v1.2) exports neither user labels nor authorized_hits.
+      const noHits = usage.hitsCounted === false;
       return (
         <Alert severity="info">
           <AlertTitle>Series without user and group labels</AlertTitle>
-          Limitador's metrics for {route} carry no user or group labels, so
-          per-user and per-tier usage is unknown
+          Limitador's metrics for {route} carry no user or group labels
+          {noHits && ' and no authorized_hits'}, so per-user and per-tier usage
+          is unknown
+          {noHits && ' and tokens are not counted'}
           {usage.scope === 'all'
             ? "; the charts show everyone's calls."
             : '.'}{' '}
           Next step: ask the platform team to add a TelemetryPolicy on the
           Gateway with metrics.default.labels user: auth.identity.userid and
           group: auth.identity.groups (Kuadrant 1.3 or newer).
+          {noHits &&
+            ' Tokens are counted from Kuadrant 1.3 on (its Limitador exports authorized_hits), under a TokenRateLimitPolicy on the route.'}
         </Alert>
       );
+    }
     case 'no-calls':
       return (
         <Typography variant="body1">
