@@ -57,9 +57,11 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	for name, v := range map[string]string{"--listen": *listen, "--admin": *admin, "--plugin-config": *pluginPath, "--routes": *routesPath} {
-		if v == "" {
-			return fmt.Errorf("%s is required", name)
+	for _, required := range []struct{ name, value string }{
+		{"--listen", *listen}, {"--admin", *admin}, {"--plugin-config", *pluginPath}, {"--routes", *routesPath},
+	} {
+		if required.value == "" {
+			return fmt.Errorf("%s is required", required.name)
 		}
 	}
 
