@@ -66,8 +66,15 @@ func newRequestInfo(r *http.Request, requestID string, now time.Time) *requestIn
 	info.headers[":path"] = info.path
 	info.headers[":method"] = info.method
 	info.headers[":scheme"] = scheme
+	// What Envoy's connection manager adds before any filter runs (Istio gateways use the remote address).
 	info.headers["x-request-id"] = requestID
 	info.headers["x-forwarded-proto"] = scheme
+	if clientIP, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if prior := r.Header.Values("X-Forwarded-For"); len(prior) > 0 {
+			clientIP = strings.Join(prior, ", ") + ", " + clientIP
+		}
+		info.headers["x-forwarded-for"] = clientIP
+	}
 	return info
 }
 

@@ -176,6 +176,13 @@ func TestAuthThenOneMergedDescriptorForTheFreeTier(t *testing.T) {
 		httpAttrs.GetScheme() != "http" || httpAttrs.GetProtocol() != "HTTP/1.1" {
 		t.Errorf("CheckRequest http attributes: %v", httpAttrs)
 	}
+	// Headers Envoy adds before the filter runs, and the pseudo-headers of its header map.
+	if h := httpAttrs.GetHeaders(); h["x-request-id"] != "rid-1" || h["x-forwarded-for"] != "192.0.2.1" || h[":authority"] != "simulator.maas.local:8080" {
+		t.Errorf("CheckRequest headers: %v", h)
+	}
+	if src := attrs.GetSource().GetAddress().GetSocketAddress(); src.GetAddress() != "192.0.2.1:1234" || src.GetPortValue() != 1234 {
+		t.Errorf("source peer: %v", src)
+	}
 
 	if len(tb.rl.requests) != 1 {
 		t.Fatalf("ShouldRateLimit calls: %d", len(tb.rl.requests))
