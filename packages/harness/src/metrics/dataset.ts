@@ -34,6 +34,22 @@ export interface RouteSpec {
    * `stream_options.include_usage`): vLLM's token counters are above `authorized_hits` by this share.
    */
   uncountedTokenShare?: number;
+  /**
+   * Both a RateLimitPolicy and a TokenRateLimitPolicy apply to every caller (Kuadrant 1.3), and Limitador
+   * counts a call once per policy. kuadrant-operator 1.3 puts the request limits' action (service
+   * `ratelimit-service`: `ShouldRateLimit`, hits_addend 1) before the token limits' request action
+   * (`ratelimit-check-service`: Limitador's `CheckRateLimit`) and their response action
+   * (`ratelimit-report-service`: `Report` with the response's tokens); the two services never merge. Limitador
+   * counts `ShouldRateLimit` as `authorized_calls` + 1 and `authorized_hits` + 1, `CheckRateLimit` as
+   * `authorized_calls` + 1 (no hits), `Report` as `authorized_hits` + tokens, a refusal as `limited_calls` + 1;
+   * the TelemetryPolicy's labels go on all of them and `authorized_calls` has no `limit_name`. So per caller:
+   * a served call is `authorized_calls` + 2 and `authorized_hits` + 1 + its tokens; a call the request
+   * limit refuses is `limited_calls{limit_name="<tier>-user-requests"}` + 1 only; a call the request limit
+   * lets through and the token limit refuses is `authorized_calls` + 1, `authorized_hits` + 1 and
+   * `limited_calls{limit_name="<tier>-user-tokens"}` + 1. Needs `limitNames` and `hitsUnit: tokens`.
+   * Not in `ROUTES`: pass `routes` to the generator.
+   */
+  requestAndTokenLimits?: boolean;
 }
 
 export interface UserSpec {
@@ -143,6 +159,13 @@ export interface MetricsDatasetSummary {
   series: SeriesSummary[];
   /** Increase from startTime to endTime: totals[metric][limitador_namespace or model_name][user or "_all"]. */
   totals: Record<string, Record<string, Record<string, number>>>;
+  /**
+   * Calls served (each counted once) from startTime to endTime on routes with `requestAndTokenLimits`,
+   * where `authorized_calls` counts a call twice: servedCalls[limitador_namespace][user or "_all"]. And the
+   * tokens Limitador counted for them (`authorized_hits` without the request limits' 1 per call).
+   */
+  servedCalls?: Record<string, Record<string, number>>;
+  countedTokens?: Record<string, Record<string, number>>;
 }
 
 export interface MetricsDataset {
@@ -158,6 +181,8 @@ export interface MetricsDatasetOptions {
   hours?: number;
   /** Seconds between samples; must divide 3600; default 60. */
   stepSeconds?: number;
+  /** The routes; default ROUTES. Routes not in ROUTES draw from their own random stream. */
+  routes?: RouteSpec[];
 }
 
 /** The metric families, as a real Kuadrant install exposes them. */

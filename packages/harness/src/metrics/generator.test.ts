@@ -1,4 +1,5 @@
 import { ROUTES, USERS } from './dataset.ts';
+import type { RouteSpec } from './dataset.ts';
 import { generateMetricsDataset } from './generator.ts';
 import { toOpenMetrics } from './openMetrics.ts';
 import { increaseBy, selectSeries, valueAt } from './queries.ts';
@@ -224,5 +225,69 @@ describe('generateMetricsDataset', () => {
     expect(text).toMatch(
       /^authorized_calls\{group="free",limitador_namespace="llm\/simulator-route",user="freeuser1"\} \d+ \d+$/m,
     );
+  });
+});
+
+describe('generateMetricsDataset: a route under both a RateLimitPolicy and a TokenRateLimitPolicy (Kuadrant-1.3-shaped)', () => {
+  const both: RouteSpec = {
+    route: 'both-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/both-route',
+    model: 'both',
+    perUserLabels: true,
+    limitNames: true,
+    hitsUnit: 'tokens',
+    requestAndTokenLimits: true,
+    users: ['freeuser1', 'premiumuser1', 'enterpriseuser1'],
+  };
+  const plain = generateMetricsDataset({ seed: 7, endTime: END }).summary;
+  const { summary } = generateMetricsDataset({
+    seed: 7,
+    endTime: END,
+    routes: [...ROUTES, both],
+  });
+  const growth = (metric: string, labels: Record<string, string>) =>
+    selectSeries(summary, metric, labels).reduce(
+      (n, s) => n + s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0],
+      0,
+    );
+
+  it("leaves the default routes' series as they were", () => {
+    expect(
+      summary.series.filter(
+        s =>
+          s.labels.limitador_namespace !== 'llm/both-route' &&
+          s.labels.model_name !== 'both',
+      ),
+    ).toEqual(plain.series);
+    expect(plain.servedCalls).toBeUndefined();
+  });
+
+  it('counts a served call twice in authorized_calls, and once plus its tokens in authorized_hits, as Limitador does', () => {
+    for (const user of both.users) {
+      const ns = { limitador_namespace: 'llm/both-route', user };
+      const served = summary.servedCalls!['llm/both-route'][user];
+      const tokenRefused = growth('limited_calls', {
+        ...ns,
+        limit_name: `${user.replace(/user\d$/, '')}-user-tokens`,
+      });
+      expect(served).toBeGreaterThan(0);
+      expect(growth('authorized_calls', ns)).toBe(2 * served + tokenRefused);
+      expect(growth('authorized_hits', ns)).toBe(
+        served + tokenRefused + summary.countedTokens!['llm/both-route'][user],
+      );
+    }
+    // Some calls are refused by the token limit after the request limit let them through.
+    expect(
+      growth('limited_calls', {
+        limitador_namespace: 'llm/both-route',
+        limit_name: 'free-user-tokens',
+      }),
+    ).toBeGreaterThan(0);
+    // The tokens Limitador counted are the model's (vLLM) tokens.
+    const vllm = ['vllm:prompt_tokens_total', 'vllm:generation_tokens_total']
+      .map(m => growth(m, { model_name: 'both' }))
+      .reduce((a, b) => a + b);
+    expect(summary.countedTokens!['llm/both-route']._all).toBe(vllm);
   });
 });

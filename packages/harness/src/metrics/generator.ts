@@ -25,6 +25,7 @@ import type {
   MetricsDataset,
   MetricsDatasetOptions,
   MetricsDatasetSummary,
+  RouteSpec,
   SeriesSummary,
   Tier,
   UserSpec,
@@ -84,7 +85,15 @@ export function generateMetricsDataset(
     { length: hours + 1 },
     (_, i) => startTime + i * segmentSeconds,
   );
-  const rnd = prng(seed);
+  const routes = options.routes ?? ROUTES;
+  const defaultRnd = prng(seed);
+  // Routes beyond the default ones draw from a stream of their own, so that adding one leaves the
+  // default routes' series as they were.
+  const extraRnd = prng(seed + 0x9e3779b9);
+  const rndOf = (route: RouteSpec) =>
+    ROUTES.includes(route) ? defaultRnd : extraRnd;
+  const servedCalls: Record<string, Record<string, number>> = {};
+  const countedTokens: Record<string, Record<string, number>> = {};
   const series: SeriesSummary[] = [];
 
   const addCounter = (
@@ -116,8 +125,10 @@ export function generateMetricsDataset(
   const promptPerStep = new Map<string, number[]>();
   const generationPerStep = new Map<string, number[]>();
 
-  const scraped = ROUTES.filter(r => !r.noSeries);
+  const scraped = routes.filter(r => !r.noSeries);
   for (const route of scraped) {
+    const rnd = rndOf(route);
+    const both = route.requestAndTokenLimits === true;
     const callers: Array<{ user?: UserSpec; profile: Tier | 'legacy' }> =
       route.perUserLabels
         ? route.users.map(u => ({
@@ -140,6 +151,7 @@ export function generateMetricsDataset(
       const calls: number[] = [];
       const limited: number[] = [];
       const hits: number[] = [];
+      const tokenLimited: number[] = [];
       // One idle hour per per-user series, so that "no traffic in this window" is tested too.
       const idle = caller.user ? intBetween(rnd, 0, hours - 1) : -1;
       for (let s = 0; s < hours; s++) {
@@ -153,12 +165,31 @@ export function generateMetricsDataset(
         } else if (c === 0) {
           c = 1;
         }
-        calls.push(c);
-        limited.push(l);
         const tokens = c * (promptPerCall + completionPerCall);
         // Tokens of streamed responses without usage: vLLM serves them, Limitador never hears of them.
         const uncounted = Math.round(tokens * (route.uncountedTokenShare ?? 0));
-        hits.push(route.hitsUnit === 'tokens' ? tokens - uncounted : c);
+        const counted = route.hitsUnit === 'tokens' ? tokens - uncounted : c;
+        if (both) {
+          // Served: both checks count it; let through by the request limit, refused by the token limit: the
+          // request limit counts it (calls and hits + 1), the token limit refuses it (see RouteSpec).
+          const lt = s === idle ? 0 : intBetween(rnd, 0, lMax > 0 ? 1 : 0);
+          tokenLimited.push(lt);
+          calls.push(2 * c + lt);
+          hits.push(c + lt + counted);
+          if (caller.user) {
+            const who = caller.user.user;
+            const served = (servedCalls[route.limitadorNamespace] ??= {});
+            const counts = (countedTokens[route.limitadorNamespace] ??= {});
+            served[who] = (served[who] ?? 0) + c * stepsPerSegment;
+            served._all = (served._all ?? 0) + c * stepsPerSegment;
+            counts[who] = (counts[who] ?? 0) + counted * stepsPerSegment;
+            counts._all = (counts._all ?? 0) + counted * stepsPerSegment;
+          }
+        } else {
+          calls.push(c);
+          hits.push(counted);
+        }
+        limited.push(l);
         prompt[s] += c * promptPerCall;
         generation[s] += c * completionPerCall;
       }
@@ -190,6 +221,17 @@ export function generateMetricsDataset(
           intBetween(rnd, 0, 100),
           limited,
         );
+        if (both && caller.user) {
+          addCounter(
+            'limited_calls',
+            {
+              ...limitedLabels,
+              limit_name: `${caller.user.group}-user-tokens`,
+            },
+            intBetween(rnd, 0, 100),
+            tokenLimited,
+          );
+        }
       }
     }
     promptPerStep.set(route.model, prompt);
@@ -201,13 +243,13 @@ export function generateMetricsDataset(
     addCounter(
       'vllm:prompt_tokens_total',
       { ...labels },
-      intBetween(rnd, 0, 100000),
+      intBetween(rndOf(route), 0, 100000),
       promptPerStep.get(route.model)!,
     );
     addCounter(
       'vllm:generation_tokens_total',
       { ...labels },
-      intBetween(rnd, 0, 100000),
+      intBetween(rndOf(route), 0, 100000),
       generationPerStep.get(route.model)!,
     );
   }
@@ -253,10 +295,13 @@ export function generateMetricsDataset(
       checkpoints,
       tiers: [...TIERS],
       users: USERS.map(u => ({ ...u })),
-      routes: ROUTES.map(r => ({ ...r, users: [...r.users] })),
+      routes: routes.map(r => ({ ...r, users: [...r.users] })),
       metrics: METRIC_FAMILIES,
       series,
       totals,
+      ...(Object.keys(servedCalls).length > 0
+        ? { servedCalls, countedTokens }
+        : {}),
     },
   };
 }
