@@ -356,3 +356,34 @@ func TestNoPluginConfigPassesThrough(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+func TestAServiceThatComesUpLaterIsUsedWithinASecondOrSo(t *testing.T) {
+	addr := closedPort(t)
+	tb := newTestBed(t, addr, "")
+	// Down for 3 s with requests coming in: grpc-go's default backoff would by now wait about 2.5 s
+	// before its next attempt; Envoy, and this gateway, try again within about a second.
+	for down := time.Now(); time.Since(down) < 3*time.Second; time.Sleep(250 * time.Millisecond) {
+		if res := tb.run(t, "GET", "http://simulator.maas.local/v1/models", nil); res.auth != "error(denied)" {
+			t.Fatalf("Authorino not up yet: %+v", res)
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("port %s taken meanwhile: %v", addr, err)
+	}
+	srv := grpc.NewServer()
+	authv3.RegisterAuthorizationServer(srv, tb.auth)
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(srv.Stop)
+
+	start := time.Now()
+	for {
+		if res := tb.run(t, "GET", "http://simulator.maas.local/v1/models", nil); res.auth == "ok" {
+			break
+		}
+		if time.Since(start) > 1500*time.Millisecond {
+			t.Fatal("the gateway did not reconnect to Authorino within 1.5 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
