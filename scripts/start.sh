@@ -11,7 +11,8 @@ maas_use_node
 maas_use_yarn
 maas_install_deps "$PWD"
 
-configs=(--config "$PWD/app-config.yaml")
+# One guest, the portal's administrator (app-config.guest.yaml): a single-user laptop only.
+configs=(--config "$PWD/app-config.yaml" --config "$PWD/app-config.guest.yaml")
 [ -f app-config.local.yaml ] && configs+=(--config "$PWD/app-config.local.yaml")
 mkdir -p "$MAAS_CACHE_DIR"
 kubernetes_config="$(node scripts/lib/kubernetes-app-config.mts "$MAAS_CACHE_DIR/app-config.kubernetes.json")"

@@ -61,6 +61,8 @@ else
 fi
 tar xzf packages/backend/dist/bundle.tar.gz -C "$APP"
 cp app-config.yaml app-config.production.yaml catalog-info.yaml "$APP/"
+# The organization's Users and Groups, mounted where app-config.production.yaml looks (./org.yaml).
+cp examples/org.yaml "$APP/org.yaml"
 rm -rf "$APP/templates" && cp -r templates "$APP/"
 
 step "the portal's ServiceAccount from deploy/rbac.yaml (server-side apply, TokenRequest)"
@@ -71,7 +73,7 @@ KUBECONFIG="$MAAS_HARNESS_KUBECONFIG" node --disable-warning=MODULE_TYPELESS_PAC
 # kubeconfig), and a listen address. Here on 127.0.0.1 only, on a free port.
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 PG="$MAAS_HARNESS_POSTGRES_URL"
-# A static token for this script's own calls (guest sign-in refuses to run in production).
+# A static token for this script's own calls (people sign in through OIDC in a browser).
 TOKEN="$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
 cat >"$APP/app-config.verify.yaml" <<EOF
 backend:
@@ -93,6 +95,9 @@ step "start: node packages/backend --config app-config.yaml --config app-config.
   export APP_BASE_URL="http://127.0.0.1:$PORT" BACKEND_BASE_URL="http://127.0.0.1:$PORT"
   export KUBECONFIG="$APP/portal.kubeconfig"
   export MAAS_PROMETHEUS_URL="${MAAS_HARNESS_PROMETHEUS_URL:-}"
+  # Production signs in through OIDC only and does not start without these: the harness's provider.
+  export MAAS_OIDC_ISSUER="${MAAS_OIDC_ISSUER:?run inside the harness}" MAAS_OIDC_CLIENT_ID MAAS_OIDC_CLIENT_SECRET \
+    MAAS_OIDC_MODELS_CLIENT_ID MAAS_AUTH_SESSION_SECRET
   exec node packages/backend --config app-config.yaml --config app-config.production.yaml \
     --config app-config.verify.yaml
 ) >"$APP/backend.log" 2>&1 &

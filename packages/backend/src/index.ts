@@ -3,7 +3,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { guestSignInLoader } from './auth/guestSignIn';
-import { oidcSignInModule } from './auth/oidcSignIn';
+import { oidcSignInLoader } from './auth/oidcSignIn';
 import { maasPermissionPolicyModule } from './permissions/maasPermissionPolicyModule';
 import { kubernetesRouteGuardModule } from './kubernetes/kubernetesRouteGuardModule';
 
@@ -26,7 +26,7 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
   guestSignInLoader,
   // Sign-in through an OpenID Connect provider (auth.providers.oidc): a person is the catalog User
   // annotated with their sub, their groups the catalog's memberOf. See src/auth/oidcSignIn.ts.
-  oidcSignInModule,
+  oidcSignInLoader,
 
   import('@backstage/plugin-catalog-backend'),
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
@@ -66,4 +66,10 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
 
 for (const feature of features) backend.add(feature);
 
-backend.start();
+// A check at start (a config key or variable missing) fails here with a sentence naming what to
+// set: print it, not a stack trace, and exit, so that a pod's crash loop shows why.
+backend.start().catch(error => {
+  process.stderr.write(`The backend did not start: ${error.message}\n`, () =>
+    process.exit(1),
+  );
+});

@@ -23,7 +23,7 @@ export async function waitUntil(
 }
 
 /**
- * Starts packages/backend with app-config.yaml and an `app-config.bench.json` written into `dir`:
+ * Starts packages/backend with app-config.yaml, app-config.guest.yaml and an `app-config.bench.json` written into `dir`:
  * the backend on 127.0.0.1:`port` with `database`, and `rest` (maas, catalog) beside it. `how`:
  * `yarn` start (the developer's way), or `node` on its entry point as the production image runs
  * it, without watch mode, so that a file edited meanwhile does not restart it mid-measurement.
@@ -49,9 +49,12 @@ export async function startBenchBackend(
       ...rest,
     }),
   );
+  // Signed in as the guest of the single-user laptop portal (app-config.guest.yaml).
   const configs = [
     '--config',
     join(root, 'app-config.yaml'),
+    '--config',
+    join(root, 'app-config.guest.yaml'),
     '--config',
     config,
   ];

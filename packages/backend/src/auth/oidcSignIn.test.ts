@@ -1,18 +1,28 @@
-import { NotFoundError } from '@backstage/errors';
-import { catalogUserName, preferredUsernameResolver } from './oidcSignIn';
+import { ConfigReader } from '@backstage/config';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  checkOidcSignInConfig,
+  OIDC_SUBJECT_ANNOTATION,
+  oidcSubjectResolver,
+} from './oidcSignIn';
 
-// The resolver's mapping alone; the catalog lookup (signInWithCatalogUser) is the auth plugin's, so
-// this test stands in for it at its edge. The real sign-in through the harness's provider and
-// catalog is packages/e2e/src/signin.exclusive.test.ts.
-function resolve(userinfo: Record<string, unknown>, known = ['jane']) {
+// The resolver's lookup alone; the catalog query (signInWithCatalogUser by annotation) is the auth
+// plugin's, so this test stands in for it at its edge. The real sign-in through the harness's
+// provider and catalog, with look-alike accounts, is productionSignIn.cluster.test.ts.
+function resolve(
+  userinfo: Record<string, unknown>,
+  users: Record<string, string[]> = { 'sub-of-jane': ['user:default/jane'] },
+) {
   const signInWithCatalogUser = jest.fn(
-    async ({ entityRef }: { entityRef: { name: string } }) => {
-      if (!known.includes(entityRef.name))
-        throw new NotFoundError('User not found');
-      return { token: `token-of-${entityRef.name}` };
+    async ({ annotations }: { annotations: Record<string, string> }) => {
+      const found = users[annotations[OIDC_SUBJECT_ANNOTATION]] ?? [];
+      if (found.length === 0) throw new NotFoundError('User not found');
+      if (found.length > 1)
+        throw new ConflictError('User lookup resulted in multiple matches');
+      return { token: `token-of-${found[0]}` };
     },
   );
-  const result = preferredUsernameResolver(
+  const result = oidcSubjectResolver(
     { result: { fullProfile: { userinfo } } } as any,
     { signInWithCatalogUser } as any,
   );
@@ -20,38 +30,107 @@ function resolve(userinfo: Record<string, unknown>, known = ['jane']) {
 }
 
 describe('OIDC sign-in', () => {
-  it('names the catalog User by preferred_username, else by the email local part', () => {
-    expect(
-      catalogUserName({ preferred_username: 'jane', email: 'x@example.com' }),
-    ).toBe('jane');
-    expect(catalogUserName({ email: 'bob@example.com' })).toBe('bob');
-    expect(catalogUserName({ sub: '1234' })).toBeUndefined();
-  });
-
-  it('signs jane in as user:default/jane from the catalog (whose memberOf gives her groups)', async () => {
+  it('H2: finds the catalog User by the sub annotation, never by preferred_username or email', async () => {
     const { result, signInWithCatalogUser } = resolve({
-      preferred_username: 'jane',
+      sub: 'sub-of-jane',
+      preferred_username: 'someone-else',
+      email: 'x@example.com',
     });
-    await expect(result).resolves.toEqual({ token: 'token-of-jane' });
+    await expect(result).resolves.toEqual({
+      token: 'token-of-user:default/jane',
+    });
     expect(signInWithCatalogUser).toHaveBeenCalledWith({
-      entityRef: { name: 'jane' },
+      annotations: { [OIDC_SUBJECT_ANNOTATION]: 'sub-of-jane' },
     });
   });
 
-  it('refuses a person the catalog does not know, saying what an administrator adds', async () => {
+  it('H2: refuses a person whose sub no User carries, even named like a catalog User, saying what to add', async () => {
     await expect(
-      resolve({ preferred_username: 'mallory' }).result,
+      resolve({
+        sub: 'mallory',
+        preferred_username: 'jane',
+        email: 'jane@contractor.example',
+      }).result,
     ).rejects.toThrow(
-      'No catalog User "user:default/mallory" for this sign-in; an administrator adds one (kind: User, with its groups in spec.memberOf) to the catalog.',
+      'No catalog User has the annotation maas.kuadrant.io/oidc-subject: "mallory", the subject the identity ' +
+        'provider gives this person (who signs in as jane, jane@contractor.example); an administrator adds it ' +
+        'to their User (kind: User, with its groups in spec.memberOf) in the organization data.',
     );
   });
 
-  it('refuses userinfo without a name, and a name that is not an entity name', async () => {
-    await expect(resolve({ sub: '42' }).result).rejects.toThrow(
-      /neither preferred_username nor email/,
+  it('H2: refuses a sub two Users carry, and userinfo without a sub', async () => {
+    await expect(
+      resolve({ sub: 'twice' }, { twice: ['user:default/a', 'user:other/a'] })
+        .result,
+    ).rejects.toThrow(
+      'More than one catalog User has the annotation maas.kuadrant.io/oidc-subject: "twice"',
     );
     await expect(
-      resolve({ preferred_username: 'jane doe' }).result,
-    ).rejects.toThrow(/"jane doe" .* is not a catalog entity name/);
+      resolve({ preferred_username: 'jane' }).result,
+    ).rejects.toThrow(/sent no sub claim/);
+  });
+
+  describe('M0: the config it needs at start', () => {
+    const production = (oidc: object, session?: string) =>
+      new ConfigReader({
+        auth: {
+          environment: 'production',
+          ...(session ? { session: { secret: session } } : {}),
+          providers: { oidc: { production: oidc } },
+        },
+      });
+
+    it('names every missing key and the variable that sets it', () => {
+      expect(() => checkOidcSignInConfig(production({}))).toThrow(
+        'OIDC sign-in is configured (auth.providers.oidc) but auth.providers.oidc.production.metadataUrl, ' +
+          'auth.providers.oidc.production.clientId, auth.providers.oidc.production.clientSecret, ' +
+          'auth.session.secret are not set: set MAAS_OIDC_ISSUER, MAAS_OIDC_CLIENT_ID, ' +
+          "MAAS_OIDC_CLIENT_SECRET, MAAS_AUTH_SESSION_SECRET in the backend's environment (see the README, Production).",
+      );
+      expect(() =>
+        checkOidcSignInConfig(
+          production(
+            {
+              metadataUrl:
+                'https://sso.example.com/.well-known/openid-configuration',
+              clientId: 'portal',
+            },
+            'secret',
+          ),
+        ),
+      ).toThrow(
+        'but auth.providers.oidc.production.clientSecret is not set: set MAAS_OIDC_CLIENT_SECRET',
+      );
+    });
+
+    it('M2: refuses an issuer that is not https, or that carries shell characters', () => {
+      const withIssuer = (issuer: string) =>
+        production(
+          {
+            metadataUrl: `${issuer}/.well-known/openid-configuration`,
+            clientId: 'portal',
+            clientSecret: 's',
+          },
+          'secret',
+        );
+      expect(() =>
+        checkOidcSignInConfig(withIssuer('http://sso.example.com')),
+      ).toThrow(
+        'auth.providers.oidc.production.metadataUrl (MAAS_OIDC_ISSUER): "http://sso.example.com" uses http; ' +
+          'an issuer URL uses https (http only on 127.0.0.1 or localhost, for a test bed)',
+      );
+      expect(() =>
+        checkOidcSignInConfig(withIssuer('https://sso.example.com/$(id)')),
+      ).toThrow(
+        /has characters an issuer URL cannot have \("\$", "\(", "\)"\)/,
+      );
+      expect(
+        checkOidcSignInConfig(withIssuer('https://sso.example.com/realms/m')),
+      ).toBe('https://sso.example.com/realms/m');
+    });
+
+    it('asks nothing of a portal without OIDC sign-in', () => {
+      expect(checkOidcSignInConfig(new ConfigReader({}))).toBeUndefined();
+    });
   });
 });

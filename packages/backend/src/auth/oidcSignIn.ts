@@ -1,11 +1,29 @@
 /*
  * Sign-in through an OpenID Connect provider (Backstage's `oidc` authenticator): a person is the
- * catalog User named by their `preferred_username` (else their email's local part), and their
- * groups are that User's `memberOf` in the catalog, so that ownership, admin rights
- * (maas.adminGroups) and keys follow the catalog, not claims the provider may phrase otherwise.
+ * one catalog User whose annotation `maas.kuadrant.io/oidc-subject` holds the `sub` the issuer
+ * gives them, and their groups are that User's `memberOf`, so that ownership, admin rights
+ * (maas.adminGroups) and keys follow the catalog.
+ *
+ * Why `sub` and nothing else: `preferred_username`, `name` and the email's local part are display
+ * values a person (or an IdP admin) may choose, so an account named `guest` or an address
+ * `jane@contractor.example` must not become the catalog's guest or jane; an email proves nothing
+ * without `email_verified` and a domain the portal trusts. `sub` is the issuer's own, never
+ * reassigned identifier (OIDC Core 1.0, section 2). It is unique per issuer only: the portal signs
+ * in through exactly one issuer (auth.providers.oidc.<environment>), whose ID token signature and
+ * `iss` openid-client verifies before this resolver runs, so the subject alone names a person.
  */
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  coreServices,
+  createBackendFeatureLoader,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   oidcAuthenticator,
   type OidcAuthResult,
@@ -16,54 +34,116 @@ import {
   type OAuthAuthenticatorResult,
   type SignInResolver,
 } from '@backstage/plugin-auth-node';
+import { issuerUrlProblem } from '@maas-portal/plugin-maas-common';
 
-/** A catalog entity name: what a User's `metadata.name` may be. */
-const ENTITY_NAME = /^[a-z0-9A-Z]([-_.a-z0-9A-Z]{0,61}[a-z0-9A-Z])?$/;
+/** The annotation of a catalog User that holds the `sub` claim the configured issuer gives them. */
+export const OIDC_SUBJECT_ANNOTATION = 'maas.kuadrant.io/oidc-subject';
 
-/** The catalog User name of a person signing in: `preferred_username`, else the email's local part. */
-export function catalogUserName(
-  userinfo: Record<string, unknown>,
-): string | undefined {
-  const preferred = userinfo.preferred_username;
-  if (typeof preferred === 'string' && preferred) return preferred;
-  const email = userinfo.email;
-  if (typeof email === 'string' && email.includes('@'))
-    return email.slice(0, email.indexOf('@'));
-  return undefined;
+/** How a person presents themselves, for messages only (never for the lookup). */
+function presentedAs(userinfo: Record<string, unknown>): string {
+  const shown = [userinfo.preferred_username, userinfo.email].filter(
+    v => typeof v === 'string' && v !== '',
+  );
+  return shown.length > 0 ? ` (who signs in as ${shown.join(', ')})` : '';
 }
 
-export const preferredUsernameResolver: SignInResolver<
+export const oidcSubjectResolver: SignInResolver<
   OAuthAuthenticatorResult<OidcAuthResult>
 > = async (info, ctx) => {
   const userinfo = info.result.fullProfile.userinfo as Record<string, unknown>;
-  const name = catalogUserName(userinfo);
-  if (!name) {
+  const sub = userinfo.sub;
+  if (typeof sub !== 'string' || sub === '') {
     throw new NotAllowedError(
-      'The identity provider sent neither preferred_username nor email for this person; ' +
-        'add one of those claims to its userinfo answer (scopes profile and email).',
-    );
-  }
-  if (!ENTITY_NAME.test(name)) {
-    throw new NotAllowedError(
-      `"${name}" (preferred_username or the email's local part) is not a catalog entity name; ` +
-        'a catalog User needs letters, digits, -, _ and . only.',
+      'The identity provider sent no sub claim for this person; an OpenID Connect provider must ' +
+        "send one (scope openid). Ask the provider's administrator.",
     );
   }
   try {
-    return await ctx.signInWithCatalogUser({ entityRef: { name } });
+    return await ctx.signInWithCatalogUser({
+      annotations: { [OIDC_SUBJECT_ANNOTATION]: sub },
+    });
   } catch (error) {
-    if ((error as Error)?.name === 'NotFoundError') {
+    const name = (error as Error)?.name;
+    if (name === 'NotFoundError') {
       throw new NotFoundError(
-        `No catalog User "user:default/${name}" for this sign-in; an administrator adds one ` +
-          '(kind: User, with its groups in spec.memberOf) to the catalog.',
+        `No catalog User has the annotation ${OIDC_SUBJECT_ANNOTATION}: "${sub}", the subject ` +
+          `the identity provider gives this person${presentedAs(
+            userinfo,
+          )}; an administrator adds ` +
+          'it to their User (kind: User, with its groups in spec.memberOf) in the organization data.',
+      );
+    }
+    if (name === 'ConflictError') {
+      throw new ConflictError(
+        `More than one catalog User has the annotation ${OIDC_SUBJECT_ANNOTATION}: "${sub}"; ` +
+          'a subject names one person, so an administrator keeps it on one User only.',
       );
     }
     throw error;
   }
 };
 
+/**
+ * The keys an OIDC sign-in needs and the environment variables the portal's config files read
+ * them from (app-config.production.yaml, app-config.oidc.yaml): an unset variable leaves its key
+ * out of the config, and Backstage would only say the key is missing.
+ */
+const REQUIRED = (environment: string) => [
+  {
+    key: `auth.providers.oidc.${environment}.metadataUrl`,
+    variable: 'MAAS_OIDC_ISSUER',
+  },
+  {
+    key: `auth.providers.oidc.${environment}.clientId`,
+    variable: 'MAAS_OIDC_CLIENT_ID',
+  },
+  {
+    key: `auth.providers.oidc.${environment}.clientSecret`,
+    variable: 'MAAS_OIDC_CLIENT_SECRET',
+  },
+  { key: 'auth.session.secret', variable: 'MAAS_AUTH_SESSION_SECRET' },
+];
+
+const DISCOVERY = '/.well-known/openid-configuration';
+
+/**
+ * Checks the OIDC sign-in's config at start when `auth.providers.oidc` is set: every key is there
+ * and the issuer is a URL Authorino and the token script may use. Throws naming what is missing
+ * and the variable to set; returns the issuer.
+ */
+export function checkOidcSignInConfig(config: Config): string | undefined {
+  if (!config.has('auth.providers.oidc')) return undefined;
+  const environment =
+    config.getOptionalString('auth.environment') ?? 'development';
+  const missing = REQUIRED(environment).filter(({ key }) => !config.has(key));
+  if (missing.length > 0) {
+    throw new InputError(
+      `OIDC sign-in is configured (auth.providers.oidc) but ${missing
+        .map(m => m.key)
+        .join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: set ` +
+        `${missing
+          .map(m => m.variable)
+          .join(', ')} in the backend's environment ` +
+        '(see the README, Production).',
+    );
+  }
+  const metadataUrl = config.getString(
+    `auth.providers.oidc.${environment}.metadataUrl`,
+  );
+  const issuer = metadataUrl.endsWith(DISCOVERY)
+    ? metadataUrl.slice(0, -DISCOVERY.length)
+    : metadataUrl;
+  const problem = issuerUrlProblem(issuer);
+  if (problem) {
+    throw new InputError(
+      `auth.providers.oidc.${environment}.metadataUrl (MAAS_OIDC_ISSUER): "${issuer}" ${problem}`,
+    );
+  }
+  return issuer;
+}
+
 /** Backstage's `oidc` provider with the portal's sign-in resolver (config: auth.providers.oidc). */
-export const oidcSignInModule = createBackendModule({
+const oidcSignInModule = createBackendModule({
   pluginId: 'auth',
   moduleId: 'maas-oidc-sign-in',
   register(reg) {
@@ -74,10 +154,28 @@ export const oidcSignInModule = createBackendModule({
           providerId: 'oidc',
           factory: createOAuthProviderFactory({
             authenticator: oidcAuthenticator,
-            signInResolver: preferredUsernameResolver,
+            signInResolver: oidcSubjectResolver,
           }),
         });
       },
     });
+  },
+});
+
+/**
+ * The oidc sign-in, after its config is checked. A loader, not the module's init, so that the check
+ * runs before any plugin starts: a missing variable then stops the backend with one sentence, not
+ * after every plugin has failed on its own (index.ts prints it and exits).
+ */
+export const oidcSignInLoader = createBackendFeatureLoader({
+  deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger },
+  *loader({ config, logger }) {
+    const issuer = checkOidcSignInConfig(config);
+    if (issuer) {
+      logger.info(
+        `OIDC sign-in through ${issuer}: a person is the catalog User whose ${OIDC_SUBJECT_ANNOTATION} annotation holds their sub`,
+      );
+    }
+    yield oidcSignInModule;
   },
 });

@@ -101,7 +101,8 @@ describe('the harness OIDC provider', () => {
         iss: issuer(),
         aud: MODELS_RESOURCE,
         sub: username,
-        preferred_username: username,
+        preferred_username: user.preferredUsername,
+        email_verified: user.emailVerified,
         groups: user.groups,
         tier: user.tier,
       });

@@ -41,9 +41,9 @@ function claimsOf(user: OidcUser) {
   return {
     sub: user.username,
     name: user.name,
-    preferred_username: user.username,
+    preferred_username: user.preferredUsername,
     email: user.email,
-    email_verified: true,
+    email_verified: user.emailVerified,
     groups: user.groups,
     tier: user.tier,
   };

@@ -148,3 +148,81 @@ export function jwtClaims(token: string): Record<string, any> {
   const [, payload] = token.split('.');
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
 }
+
+/** What a Backstage backend's OIDC sign-in answered: the person's identity, or its error. */
+export interface BackstageSignInResult {
+  /** `backstageIdentity` of Backstage's auth response: its token and `identity.userEntityRef`. */
+  identity?: {
+    token: string;
+    identity: { userEntityRef: string; ownershipEntityRefs: string[] };
+  };
+  error?: { name: string; message: string };
+}
+
+/**
+ * Signs `username` in to a Backstage backend (at `backendUrl`, auth.providers.oidc.`env` pointing at
+ * this harness's provider) as the sign-in popup does: the backend's /start, the provider's password
+ * page, then the backend's /handler/frame, whose page carries the auth response it posts to the app.
+ */
+export async function backstageOidcSignIn(
+  backendUrl: string,
+  username: string,
+  options: { env?: string; password?: string } = {},
+): Promise<BackstageSignInResult> {
+  const password = options.password ?? oidcUser(username).password;
+  const backend = new Cookies();
+  const provider = new Cookies();
+  const start = new URL(`${backendUrl}/api/auth/oidc/start`);
+  start.search = new URLSearchParams({
+    env: options.env ?? 'development',
+    scope: 'openid profile email',
+  }).toString();
+  const authorize = await step(
+    "the backend's sign-in start",
+    start.toString(),
+    backend,
+  );
+  const loginPage = await step(
+    'the authorization request',
+    authorize,
+    provider,
+  );
+  let next = await step(
+    `signing in as ${username}`,
+    `${loginPage}/login`,
+    provider,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password }).toString(),
+    },
+  );
+  const frame = `${backendUrl}/api/auth/oidc/handler/frame`;
+  for (let hop = 0; !next.startsWith(frame); hop++) {
+    if (hop > 5)
+      throw new Error(`OIDC sign-in: too many redirects, at ${next}`);
+    next = await step('resuming the authorization', next, provider);
+  }
+  const res = await fetch(next, {
+    redirect: 'manual',
+    headers: { Cookie: backend.header() },
+  });
+  const page = await res.text();
+  const encoded = /authResponse = decodeURIComponent\('([^']*)'\)/.exec(
+    page,
+  )?.[1];
+  if (!encoded) {
+    throw new Error(
+      `OIDC sign-in: the backend's handler answered ${
+        res.status
+      } without an auth response: ${page.slice(0, 300)}`,
+    );
+  }
+  const response = JSON.parse(decodeURIComponent(encoded));
+  if (response.error) {
+    return {
+      error: { name: response.error.name, message: response.error.message },
+    };
+  }
+  return { identity: response.response.backstageIdentity };
+}
