@@ -75,6 +75,16 @@ export const maasPlugin = createBackendPlugin({
       }) {
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
+        // Said at every start: a config layer that turns four eyes off must not go unnoticed.
+        logger.info(
+          `MaaS: maas.approvals.allowSelfApproval is ${
+            config.approvals.allowSelfApproval
+          }: ${
+            config.approvals.allowSelfApproval
+              ? 'a requester may decide their own key request (single-admin install)'
+              : 'nobody decides their own key request (four eyes)'
+          }`,
+        );
 
         const connection = loadKubeConfig(config.cluster);
         const loaded =
