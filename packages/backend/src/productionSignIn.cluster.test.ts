@@ -224,19 +224,19 @@ describe('the production config files, run as the image runs them', () => {
         jane: {
           type: 'user',
           userEntityRef: 'user:default/jane',
-          ownershipEntityRefs: ['group:default/team-a', 'user:default/jane'],
+          ownershipEntityRefs: ['user:default/jane', 'group:default/team-a'],
         },
         bob: {
           type: 'user',
           userEntityRef: 'user:default/bob',
-          ownershipEntityRefs: ['group:default/team-b', 'user:default/bob'],
+          ownershipEntityRefs: ['user:default/bob', 'group:default/team-b'],
         },
         ops: {
           type: 'user',
           userEntityRef: 'user:default/ops',
           ownershipEntityRefs: [
-            'group:default/platform-team',
             'user:default/ops',
+            'group:default/platform-team',
           ],
         },
       });
@@ -279,8 +279,8 @@ describe('the production config files, run as the image runs them', () => {
         type: 'user',
         userEntityRef: 'user:partners/jane',
         ownershipEntityRefs: [
-          'group:partners/partner-team',
           'user:partners/jane',
+          'group:partners/partner-team',
         ],
       });
       expect(signedInAs(jane)).toBe('user:default/jane');
