@@ -1,8 +1,9 @@
 /*
  * Where the harness's server binaries come from. etcd, kube-apiserver, kube-controller-manager,
- * kuadrant-operator, Authorino and llm-d-inference-sim are built from their Go modules by
- * scripts/build-servers.sh into $MAAS_CACHE_DIR/servers; Prometheus and PostgreSQL are Debian packages
- * (scripts/install-prerequisites.sh).
+ * kuadrant-operator, Authorino and llm-d-inference-sim are built from their Go modules, maas-limitador-server
+ * from our crate rust/limitador-server (on the published limitador library) and maas-gateway from our Go module
+ * go/gateway, all by scripts/build-servers.sh into $MAAS_CACHE_DIR/servers; Prometheus and PostgreSQL are
+ * Debian packages (scripts/install-prerequisites.sh).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,9 +27,14 @@ export const SERVER_NAMES = [
   'kuadrant-operator',
   'authorino',
   'llm-d-inference-sim',
+  'maas-limitador-server',
 ] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
-export type ServerBinaries = Record<ServerName, string>;
+/** Built when their sources are in the tree (build-servers.sh says when it skips one). */
+export const OPTIONAL_SERVER_NAMES = ['maas-gateway'] as const;
+export type OptionalServerName = (typeof OPTIONAL_SERVER_NAMES)[number];
+export type ServerBinaries = Record<ServerName, string> &
+  Partial<Record<OptionalServerName, string>>;
 
 export function cacheDir(): string {
   return (
@@ -43,8 +49,8 @@ export function cacheDir(): string {
 
 /**
  * Runs build-servers.sh and returns the path of each binary. The script only checks when the binaries of the
- * pinned Go modules are there (well under a second), builds what is missing otherwise (minutes, logged to
- * stderr), and takes kube-apiserver and etcd from KUBEBUILDER_ASSETS when that is set.
+ * pinned Go modules and of our own sources are there (about a second), builds what is missing otherwise
+ * (minutes, logged to stderr), and takes kube-apiserver and etcd from KUBEBUILDER_ASSETS when that is set.
  */
 export async function buildServers(): Promise<ServerBinaries> {
   const child = spawn('bash', [BUILD_SCRIPT], {
@@ -64,21 +70,24 @@ export async function buildServers(): Promise<ServerBinaries> {
     );
   }
   const dir = stdout.trim().split('\n').pop() ?? '';
-  const binaries = Object.fromEntries(
-    SERVER_NAMES.map(name => [name, path.join(dir, name)]),
-  ) as ServerBinaries;
-  const missing = SERVER_NAMES.filter(name => {
+  const executable = (name: string) => {
     try {
-      fs.accessSync(binaries[name], fs.constants.X_OK);
-      return false;
-    } catch {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
       return true;
+    } catch {
+      return false;
     }
-  });
+  };
+  const missing = SERVER_NAMES.filter(name => !executable(name));
   if (missing.length) {
     throw new Error(
       `${BUILD_SERVERS} printed ${dir}, which lacks ${missing.join(', ')}`,
     );
   }
-  return binaries;
+  return Object.fromEntries(
+    [...SERVER_NAMES, ...OPTIONAL_SERVER_NAMES.filter(executable)].map(name => [
+      name,
+      path.join(dir, name),
+    ]),
+  ) as ServerBinaries;
 }
