@@ -2,7 +2,7 @@
 # Builds the servers of the test bed and prints the directory that holds them (last line of stdout):
 #   from their published Go modules: etcd, kube-apiserver, kube-controller-manager, kuadrant-operator,
 #   authorino, llm-d-inference-sim; from our own sources: maas-limitador-server (Rust, on the published
-#   `limitador` crate) and maas-gateway (Go, when packages/harness/go/gateway is there).
+#   `limitador` crate) and maas-gateway (our Go module packages/harness/go/gateway).
 # `bash packages/harness/scripts/go-modules.sh <name> <version>` changes a version.
 #
 # Each upstream server has a wrapper module in packages/harness/go/<name> (go.mod + go.sum, committed):
@@ -210,11 +210,7 @@ build kuadrant-operator kuadrant-operator github.com/kuadrant/kuadrant-operator/
 build authorino authorino github.com/kuadrant/authorino "$AUTHORINO_LDFLAGS"
 build inference-sim llm-d-inference-sim github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim
 
-if [ -f "$MODULES/gateway/go.mod" ]; then
-  build_own_go gateway maas-gateway
-else
-  log "packages/harness/go/gateway not present; skipping maas-gateway"
-fi
+build_own_go gateway maas-gateway
 
 build_crate limitador-server maas-limitador-server
 echo "$OUT"

@@ -183,21 +183,12 @@ export class Harness {
       });
       this.checkNotStopping();
       const t2 = Date.now();
-      const dataPlaneBinaries = binaries as Partial<Record<string, string>>;
-      if (
-        !dataPlaneBinaries['maas-limitador-server'] ||
-        !dataPlaneBinaries['maas-gateway']
-      ) {
-        // TEMPORARY while the two servers land: the harness still starts without its data plane.
-        this.log('data plane not started: its server binaries are not built');
-        return;
-      }
       this.dataPlane = await startDataPlane({
         dir: this.dir,
         kubeconfig: kubeConfigFromFile(kube.adminKubeconfig),
         binaries: {
-          limitador: dataPlaneBinaries['maas-limitador-server'],
-          gateway: dataPlaneBinaries['maas-gateway'],
+          limitador: binaries['maas-limitador-server'],
+          gateway: binaries['maas-gateway'],
           simulator: binaries['llm-d-inference-sim'],
         },
         authorinoGrpc: this.kuadrant.authorinoGrpc,

@@ -28,13 +28,10 @@ export const SERVER_NAMES = [
   'authorino',
   'llm-d-inference-sim',
   'maas-limitador-server',
+  'maas-gateway',
 ] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
-/** Built when their sources are in the tree (build-servers.sh says when it skips one). */
-export const OPTIONAL_SERVER_NAMES = ['maas-gateway'] as const;
-export type OptionalServerName = (typeof OPTIONAL_SERVER_NAMES)[number];
-export type ServerBinaries = Record<ServerName, string> &
-  Partial<Record<OptionalServerName, string>>;
+export type ServerBinaries = Record<ServerName, string>;
 
 export function cacheDir(): string {
   return (
@@ -85,9 +82,6 @@ export async function buildServers(): Promise<ServerBinaries> {
     );
   }
   return Object.fromEntries(
-    [...SERVER_NAMES, ...OPTIONAL_SERVER_NAMES.filter(executable)].map(name => [
-      name,
-      path.join(dir, name),
-    ]),
+    SERVER_NAMES.map(name => [name, path.join(dir, name)]),
   ) as ServerBinaries;
 }
