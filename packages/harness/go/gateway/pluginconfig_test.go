@@ -9,13 +9,14 @@ import (
 	"time"
 )
 
-// The sample is what kuadrant-operator v1.2.0 writes for Gateway llm/inference-gateway (class istio,
-// listener "http"), HTTPRoute llm/simulator-route (host simulator.maas.local, one rule PathPrefix /), an
-// AuthPolicy on that route and RateLimitPolicy llm/simulator-route-limits with three tier limits, built
-// by hand from its Go code: internal/wasm/types.go (field names), internal/wasm/utils.go
-// (BuildConfigForActionSet: services, timeouts, failure modes; ActionSetNameForPath;
-// predicateFromPathMatch), internal/controller/auth_workflow_helpers.go (AuthConfigNameForPath) and
-// ratelimit_workflow_helpers.go (LimitNameToLimitadorIdentifier, wasmDataFromLimit).
+// The sample is a pluginConfig the real kuadrant-operator v1.2.0 wrote in the harness (copied from the
+// WasmPlugin llm/kuadrant-inference-gateway by the harness) for: Gateway llm/inference-gateway (class istio,
+// listener "http", *.maas.local), HTTPRoute llm/simulator-route (simulator.maas.local, one rule PathPrefix /),
+// AuthPolicy llm/simulator-auth (API keys) and RateLimitPolicy llm/simulator-limits with the limits
+// free-user-requests and premium-user-requests (tier predicate, counter auth.identity.userid). The test
+// recomputes its names with the operator's functions: internal/wasm/utils.go ActionSetNameForPath,
+// internal/controller/auth_workflow_helpers.go AuthConfigNameForPath, ratelimit_workflow_helpers.go
+// LimitNameToLimitadorIdentifier.
 const samplePath = "testdata/pluginconfig-operator-v1.2.0.json"
 
 func sha256Hex(s string) string {
@@ -67,7 +68,7 @@ func TestOperatorSampleParsesAsTheOperatorNamesIt(t *testing.T) {
 	if want := sha256Hex(pathID + "|1|simulator.maas.local"); set.name != want {
 		t.Errorf("actionSet name %s, want %s", set.name, want)
 	}
-	// Three ratelimit actions of one scope become one call after the auth call.
+	// Two ratelimit actions of one scope become one call after the auth call.
 	if len(set.actions) != 2 {
 		t.Fatalf("runtime actions: %d, want auth + one merged ratelimit", len(set.actions))
 	}
@@ -75,12 +76,14 @@ func TestOperatorSampleParsesAsTheOperatorNamesIt(t *testing.T) {
 		t.Errorf("auth action scope %s, want the AuthConfig name %s", a.scope, sha256Hex(pathID))
 	}
 	merged := set.actions[1]
-	if merged.scope != "llm/simulator-route" || len(merged.data) != 3 {
+	if merged.scope != "llm/simulator-route" || len(merged.data) != 2 {
 		t.Fatalf("merged ratelimit action: scope %s, %d data sets", merged.scope, len(merged.data))
 	}
-	wantKey := "limit.free_user_requests__" + sha256Hex("llm/simulator-route-limits/free-user-requests")[:8]
-	if got := merged.data[0].entries[0].key; got != wantKey {
-		t.Errorf("first limit key %s, want %s", got, wantKey)
+	for i, limit := range []string{"free-user-requests", "premium-user-requests"} {
+		want := "limit." + strings.ReplaceAll(limit, "-", "_") + "__" + sha256Hex("llm/simulator-limits/" + limit)[:8]
+		if got := merged.data[i].entries[0].key; got != want {
+			t.Errorf("limit key %s, want %s", got, want)
+		}
 	}
 }
 
