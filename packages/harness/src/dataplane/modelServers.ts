@@ -63,16 +63,19 @@ export class ModelServers {
   private readonly servers = new Map<string, ModelServer>();
   private stopped = false;
 
-  constructor(
-    private readonly options: {
-      binary: string;
-      dir: string;
-      track: (p: ManagedProcess) => void;
-      log: (message: string) => void;
-      /** Called when an endpoint became ready or went away. */
-      onChange: () => void;
-    },
-  ) {}
+  // Assigned by hand: Node's type stripping (which runs the harness) has no parameter properties.
+  private readonly options: {
+    binary: string;
+    dir: string;
+    track: (p: ManagedProcess) => void;
+    log: (message: string) => void;
+    /** Called when an endpoint became ready or went away. */
+    onChange: () => void;
+  };
+
+  constructor(options: ModelServers['options']) {
+    this.options = options;
+  }
 
   /** Starts a simulator for every InferenceService without one, stops those whose InferenceService is gone. */
   async sync(isvcs: KubeObject[]): Promise<void> {

@@ -16,13 +16,26 @@ export class WatchLoop {
   private again = false;
   private stopped = false;
 
+  // Fields assigned by hand: Node's type stripping (which runs the harness) has no parameter properties.
+  private readonly kc: KubeConfig;
+  private readonly kinds: Kind[];
+  private readonly logFile: string;
+  private readonly round: () => Promise<void>;
+  private readonly resyncMs: number;
+
   constructor(
-    private readonly kc: KubeConfig,
-    private readonly kinds: Kind[],
-    private readonly logFile: string,
-    private readonly round: () => Promise<void>,
-    private readonly resyncMs = 5000,
-  ) {}
+    kc: KubeConfig,
+    kinds: Kind[],
+    logFile: string,
+    round: () => Promise<void>,
+    resyncMs = 5000,
+  ) {
+    this.kc = kc;
+    this.kinds = kinds;
+    this.logFile = logFile;
+    this.round = round;
+    this.resyncMs = resyncMs;
+  }
 
   log(message: string): void {
     try {
