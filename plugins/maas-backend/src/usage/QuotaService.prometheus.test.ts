@@ -251,6 +251,22 @@ describe('quota left, refusals and the token check against the real Prometheus',
     expect(mine.total).toBe(truth);
   });
 
+  it("says a user's own refusals cannot be told on a route without user labels, in the same one query, instead of 'none'", async () => {
+    const { client, counter } = counting(prometheus);
+    const mine = await new RefusalService({ prometheus: client }).getRefusals({
+      range: '24h',
+      scope: 'user',
+      userId: 'freeuser1',
+      limitadorNamespace: 'llm/legacy-route',
+      nowSeconds: summary.endTime,
+    });
+    expect(counter.queries).toBe(1);
+    expect(mine).toMatchObject({ refusals: [], total: 0 });
+    expect(mine.message).toMatch(
+      /^Limitador's metrics for this route carry no user labels, so your own refused calls cannot be told from other people's\. .*TelemetryPolicy/,
+    );
+  });
+
   it("gives admins everyone's refusals per user, and says when Limitador reports no limit names", async () => {
     const t = summary.endTime;
     const service = new RefusalService({ prometheus });

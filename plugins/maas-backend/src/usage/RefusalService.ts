@@ -64,13 +64,20 @@ export class RefusalService {
     ]);
     const by =
       request.scope === 'all' ? 'user, group, limit_name' : 'group, limit_name';
+    const counted = `sum by (${by}) ${countedInWindow(
+      'limited_calls',
+      sel,
+      window.rangeSeconds,
+    )}`;
+    // One's own refusals need the `user` label, so the same query also asks whether the route's series
+    // carry one: Kuadrant 1.2's Limitador never labels them, 1.3's only with a TelemetryPolicy. Without
+    // the label a user's selector finds nothing, which is not "no refusal".
+    const route = selector([['limitador_namespace', '=', ns]]);
+    const range = `[${window.rangeSeconds}s]`;
+    const seen = `label_replace(count by (labelled) (label_replace(last_over_time(authorized_calls${route}${range}) or last_over_time(limited_calls${route}${range}), "labelled", "yes", "user", ".+")), "seen", "route", "", "")`;
     const samples = await prometheus
       .query(
-        `sum by (${by}) ${countedInWindow(
-          'limited_calls',
-          sel,
-          window.rangeSeconds,
-        )}`,
+        request.scope === 'user' ? `${counted} or ${seen}` : counted,
         window.end,
       )
       .catch(error => {
@@ -82,7 +89,17 @@ export class RefusalService {
             )}, so refused calls cannot be shown. Ask the platform team to check Prometheus.`,
         );
       });
-    for (const s of samples) {
+    const routeSeries = samples.filter(s => s.metric.seen === 'route');
+    if (
+      routeSeries.length > 0 &&
+      !routeSeries.some(s => s.metric.labelled === 'yes')
+    ) {
+      answer.message =
+        "Limitador's metrics for this route carry no user labels, so your own refused calls cannot be told from " +
+        "other people's. Ask the platform team to add a TelemetryPolicy with user and group labels (Kuadrant 1.3+).";
+      return answer;
+    }
+    for (const s of samples.filter(x => x.metric.seen !== 'route')) {
       const count = Math.round(s.value);
       if (count <= 0) continue;
       const refusal: Refusal = { tier: s.metric.group ?? null, count };

@@ -68,6 +68,11 @@ export interface ModelRefusals {
   /** Largest first. */
   refusals: Refusal[];
   total: number;
+  /**
+   * Why there are no figures, and what to do: in scope `user`, when Limitador's metrics for the route
+   * carry no `user` label (no TelemetryPolicy), one's own refusals cannot be told from others'.
+   */
+  message?: string;
   warnings: string[];
 }
 

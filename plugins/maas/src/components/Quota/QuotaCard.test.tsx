@@ -119,6 +119,22 @@ describe('QuotaCard', () => {
     );
   });
 
+  it("says one's own refusals cannot be told on a route without user labels, never that none were refused", async () => {
+    const message =
+      "Limitador's metrics for this route carry no user labels, so your own refused calls cannot be told from other people's.";
+    await renderWithApis(
+      <QuotaCard entityRef={entityRef} mayReadAll={false} />,
+      {
+        getModelQuota: async () => quota,
+        getModelRefusals: async () =>
+          refusals({ refusals: [], total: 0, message }),
+      },
+    );
+    const line = await screen.findByLabelText('Refused calls');
+    expect(line).toHaveTextContent(message);
+    expect(line).not.toHaveTextContent('No call refused');
+  });
+
   it("shows everyone's refusals per user to holders of maas.usage.read-all", async () => {
     await renderWithApis(<QuotaCard entityRef={entityRef} mayReadAll />, {
       getModelQuota: async () => quota,

@@ -21,11 +21,12 @@ export function RefusalLines(props: {
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 4 }}>
       <Typography variant="body2" aria-label="Refused calls">
-        {shown.length === 0
-          ? `No call refused in the last ${range}.`
-          : `Refused in the last ${range}: ${shown
-              .map(refusalText)
-              .join(', ')}.`}
+        {refusals.message ??
+          (shown.length === 0
+            ? `No call refused in the last ${range}.`
+            : `Refused in the last ${range}: ${shown
+                .map(refusalText)
+                .join(', ')}.`)}
       </Typography>
       <WarningAlerts warnings={refusals.warnings} />
     </Box>
