@@ -1,0 +1,246 @@
+/*
+ * A model under real traffic, for the tests that compare the portal's figures with what the data plane
+ * counted: a test namespace with a Gateway, an InferenceService bound to its catalog entity (owned by team
+ * A), its HTTPRoute on `<model>.<ns>.local`, the AuthPolicy Create model renders for API keys (bound to the
+ * InferenceService's UID) and its RateLimitPolicy (free 5 / 2m, premium 20 / 2m per user), both enforced by
+ * the real kuadrant-operator; the gateway runs them, and the maas backend reads the harness's Limitador and
+ * Prometheus with keys in the Kuadrant namespace, as in production.
+ */
+import { Entity } from '@backstage/catalog-model';
+import {
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import {
+  apiKeyAuthentication,
+  callModel,
+  chatBody,
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessEnv,
+  harnessKubeConfig,
+  routeAuthPolicy,
+  waitForGateway,
+  waitForPolicy,
+} from '@maas-portal/harness/testing';
+import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
+import { modelKeySelector, tierPredicate } from '@maas-portal/plugin-maas-node';
+import { createBoundModel, httpRoute, modelComponent } from './harness';
+import {
+  startMaasBackend,
+  TestBackendServer,
+  waitUntilBound,
+} from './startMaasBackend';
+import { DEV_A, examplePolicyUsers, TEAM_A } from './testUsers';
+
+/** The portal's default tiers that the RateLimitPolicy limits (maas-node DEFAULT_TIERS). */
+export const LIVE_TIERS = { free: 5, premium: 20 } as const;
+const WINDOW = '2m';
+
+/** Authorino's selector of a key Secret's annotation (dots escaped), as authPolicy.ts writes it. */
+const annotation = (key: string) =>
+  `auth.identity.metadata.annotations.${key.replace(/\./g, '\\.')}`;
+
+/**
+ * The AuthPolicy that Create model renders for an API-key model (scaffolder-backend-module-maas
+ * authPolicy.ts), with the key selector bound to the InferenceService's UID as the apply action binds it:
+ * only this model's keys, the caller's tier checked, and the identity exposing `userid` and `groups`, which
+ * the rate limits count by.
+ */
+export function apiKeyModelAuthPolicy(model: {
+  namespace: string;
+  name: string;
+  uid: string;
+}) {
+  const { groupsAnnotation, userIdAnnotation } = KUADRANT_KEY_SECRET;
+  return routeAuthPolicy(
+    { name: `${model.name}-auth`, namespace: model.namespace },
+    `${model.name}-route`,
+    {
+      authentication: {
+        'api-key-users': apiKeyAuthentication(modelKeySelector(model)),
+      },
+      authorization: {
+        'allow-tiers': {
+          opa: {
+            rego: [
+              `tiers := split(object.get(input.auth.identity.metadata.annotations, "${groupsAnnotation}", ""), ",")`,
+              ...Object.keys(LIVE_TIERS).map(
+                t => `allow { tiers[_] == ${JSON.stringify(t)} }`,
+              ),
+            ].join('\n'),
+          },
+        },
+      },
+      response: {
+        success: {
+          filters: {
+            identity: {
+              json: {
+                properties: {
+                  userid: { selector: annotation(userIdAnnotation) },
+                  groups: { selector: annotation(groupsAnnotation) },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  );
+}
+
+/** The RateLimitPolicy as limitPolicies.ts renders it: one limit per tier, counted per user. */
+export function tierRateLimitPolicy(namespace: string, model: string) {
+  return {
+    apiVersion: 'kuadrant.io/v1',
+    kind: 'RateLimitPolicy',
+    metadata: { name: `${model}-rate-limits`, namespace },
+    spec: {
+      targetRef: {
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+        name: `${model}-route`,
+      },
+      limits: Object.fromEntries(
+        Object.entries(LIVE_TIERS).map(([tier, limit]) => [
+          `${tier}-user-requests`,
+          {
+            rates: [{ limit, window: WINDOW }],
+            when: [{ predicate: tierPredicate('api-key', tier) }],
+            counters: [{ expression: 'auth.identity.userid' }],
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+export interface LiveModel {
+  kc: KubeConfig;
+  ns: string;
+  /** The InferenceService's (and the simulator's model) name. */
+  name: string;
+  entityRef: string;
+  /** Its host on the test Gateway. */
+  host: string;
+  /** Limitador's namespace of its route: `<ns>/<name>-route`. */
+  limitadorNamespace: string;
+  server: TestBackendServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes the model and its policies, waits until kuadrant-operator enforces them, the gateway runs its
+ * config and Limitador its limits (no quota is spent waiting), and starts the maas backend with `maas`
+ * beside Limitador, Prometheus and the keys namespace.
+ */
+export async function startLiveModel(options: {
+  prefix: string;
+  name: string;
+  maas?: object;
+}): Promise<LiveModel> {
+  const kc = harnessKubeConfig();
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const apply = (object: object) =>
+    objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      'maas-backstage',
+      true,
+      'application/apply-patch+yaml' as any,
+    );
+  const { name } = options;
+  const ns = await createTestNamespace(kc, options.prefix);
+  const host = `${name}.${ns}.local`;
+  await apply({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'gw', namespace: ns },
+    spec: {
+      gatewayClassName: 'istio',
+      listeners: [
+        { name: 'http', hostname: `*.${ns}.local`, port: 80, protocol: 'HTTP' },
+      ],
+    },
+  });
+  const isvc = await createBoundModel(kc, ns, name, TEAM_A);
+  await apply(httpRoute(ns, name, { gateway: 'gw', hostnames: [host] }));
+  await apply(
+    apiKeyModelAuthPolicy({ namespace: ns, name, uid: isvc.metadata!.uid! }),
+  );
+  await apply(tierRateLimitPolicy(ns, name));
+  for (const kind of ['AuthPolicy', 'RateLimitPolicy'] as const) {
+    await waitForPolicy(
+      kind,
+      {
+        namespace: ns,
+        name: kind === 'AuthPolicy' ? `${name}-auth` : `${name}-rate-limits`,
+      },
+      { timeoutMs: 90_000, kc },
+    );
+  }
+  const limitadorNamespace = `${ns}/${name}-route`;
+  await waitForGateway(host, { limitadorNamespace });
+
+  const entityRef = `component:default/${name}`;
+  const server = await startMaasBackend({
+    features: examplePolicyUsers({ [entityRef]: TEAM_A }),
+    entities: [modelComponent(name, `${ns}/${name}`, TEAM_A) as Entity],
+    maas: {
+      limitador: { url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL') },
+      // A second's cache: the test measures how soon a call shows, not the cache.
+      prometheus: {
+        url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
+        cacheTtlSeconds: 1,
+      },
+      keys: { namespace: 'kuadrant-system' },
+      ...options.maas,
+    },
+  });
+  await waitUntilBound(server, entityRef, DEV_A);
+  return {
+    kc,
+    ns,
+    name,
+    entityRef,
+    host,
+    limitadorNamespace,
+    server,
+    stop: () => deleteTestNamespace(kc, ns),
+  };
+}
+
+/**
+ * Calls through the gateway, tallied as Limitador counts them: a 200 is an authorized call, a 429 a
+ * limited one; a 401/403 never reaches Limitador (Authorino refuses first) and counts as neither.
+ */
+export class CallTally {
+  authorized = 0;
+  limited = 0;
+  /** Unix ms of the last call Limitador counted. */
+  lastCountedAt = 0;
+  /** Each 200's `usage` block, as the model reported it. */
+  readonly usages: Array<{ prompt_tokens: number; completion_tokens: number }> =
+    [];
+
+  constructor(private readonly model: LiveModel) {}
+
+  async call(key: string): Promise<number> {
+    const res = await callModel({
+      host: this.model.host,
+      key,
+      body: chatBody(this.model.name),
+    });
+    if (res.status === 200) {
+      this.authorized += 1;
+      this.usages.push(res.json.usage);
+    }
+    if (res.status === 429) this.limited += 1;
+    if (res.status === 200 || res.status === 429)
+      this.lastCountedAt = Date.now();
+    return res.status;
+  }
+}
