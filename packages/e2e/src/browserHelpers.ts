@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { harnessEnv, oidcUser } from '@maas-portal/harness/testing';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
@@ -78,6 +79,59 @@ export async function signInAsGuest(
   await page
     .getByRole('button', { name: /enter/i })
     .click({ timeout: options?.timeout });
+  await page
+    .getByRole('link', { name: 'Models', exact: true })
+    .first()
+    .waitFor();
+}
+
+/**
+ * The portal's OIDC sign-in as app-config.oidc.yaml sets it, on the harness's provider, given as
+ * APP_CONFIG_ variables (set them in the test's process.env before the portal starts): the sign-in
+ * page offers `providers` in that order.
+ */
+export function oidcSignInConfig(
+  providers: Array<'oidc' | 'guest'> = ['oidc'],
+): Record<string, string> {
+  const prefix = 'APP_CONFIG_auth_providers_oidc_development_';
+  return {
+    APP_CONFIG_app_signIn_providers: JSON.stringify(providers),
+    APP_CONFIG_app_signIn_oidcTitle: 'MaaS test bed',
+    APP_CONFIG_auth_session_secret: harnessEnv('MAAS_AUTH_SESSION_SECRET'),
+    [`${prefix}metadataUrl`]: `${harnessEnv(
+      'MAAS_OIDC_ISSUER',
+    )}/.well-known/openid-configuration`,
+    [`${prefix}clientId`]: harnessEnv('MAAS_OIDC_CLIENT_ID'),
+    [`${prefix}clientSecret`]: harnessEnv('MAAS_OIDC_CLIENT_SECRET'),
+    [`${prefix}prompt`]: 'login',
+    // The backend reads the issuer's discovery document once, while it starts: on a loaded
+    // machine that takes longer than openid-client's default 10 s, and a failure then lasts.
+    [`${prefix}timeout`]: '{"seconds":60}',
+    // Real people: nobody decides their own request.
+    APP_CONFIG_maas_approvals_allowSelfApproval: 'false',
+  };
+}
+
+/**
+ * Signs `username` (a person of the harness's provider) in on the portal's sign-in page, through
+ * Backstage's popup and the provider's password page, and waits for the sidebar's Models link.
+ * `onPasswordPage` sees the provider's page before it is sent.
+ */
+export async function signInThroughProvider(
+  page: Page,
+  appUrl: string,
+  username: string,
+  onPasswordPage?: (popup: Page) => Promise<void>,
+) {
+  await page.goto(appUrl);
+  const [popup] = await Promise.all([
+    page.waitForEvent('popup', { timeout: 120_000 }),
+    page.getByRole('button', { name: 'Sign In' }).click(),
+  ]);
+  await popup.getByLabel('Username').fill(username);
+  await popup.getByLabel('Password').fill(oidcUser(username).password);
+  await onPasswordPage?.(popup);
+  await popup.getByRole('button', { name: 'Sign in' }).click();
   await page
     .getByRole('link', { name: 'Models', exact: true })
     .first()

@@ -3,13 +3,14 @@
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { BrowserContext, Locator, Page } from 'playwright-core';
-import { harnessEnv, oidcUser } from '@maas-portal/harness/testing';
 import {
   artifactsDir,
   fillSimulatorModel,
+  oidcSignInConfig,
   screenshots,
   sendKeyRequest,
   shownKeyValue,
+  signInThroughProvider,
 } from './browserHelpers';
 import { openPortalSession, Portal, PortalSession } from './portalSession';
 
@@ -21,27 +22,6 @@ jest.setTimeout(900_000);
 
 const ARTIFACTS = artifactsDir();
 const MODEL = 'signin-sim';
-
-/** The portal's OIDC sign-in as app-config.oidc.yaml sets it, given as APP_CONFIG_ variables. */
-function oidcSignInConfig(): Record<string, string> {
-  const prefix = 'APP_CONFIG_auth_providers_oidc_development_';
-  return {
-    APP_CONFIG_app_signIn_providers: '["oidc"]',
-    APP_CONFIG_app_signIn_oidcTitle: 'MaaS test bed',
-    APP_CONFIG_auth_session_secret: harnessEnv('MAAS_AUTH_SESSION_SECRET'),
-    [`${prefix}metadataUrl`]: `${harnessEnv(
-      'MAAS_OIDC_ISSUER',
-    )}/.well-known/openid-configuration`,
-    [`${prefix}clientId`]: harnessEnv('MAAS_OIDC_CLIENT_ID'),
-    [`${prefix}clientSecret`]: harnessEnv('MAAS_OIDC_CLIENT_SECRET'),
-    [`${prefix}prompt`]: 'login',
-    // The backend reads the issuer's discovery document once, while it starts: on a loaded
-    // machine that takes longer than openid-client's default 10 s, and a failure then lasts.
-    [`${prefix}timeout`]: '{"seconds":60}',
-    // Real people: nobody decides their own request.
-    APP_CONFIG_maas_approvals_allowSelfApproval: 'false',
-  };
-}
 
 describe('signing in to the portal through the OIDC provider', () => {
   let session: PortalSession;
@@ -79,19 +59,14 @@ describe('signing in to the portal through the OIDC provider', () => {
     // Once more if a backend restart (see open()) broke the first try.
     for (let attempt = 1; ; attempt++) {
       try {
-        await page.goto(portal.appUrl);
-        const [popup] = await Promise.all([
-          page.waitForEvent('popup', { timeout: 120_000 }),
-          page.getByRole('button', { name: 'Sign In' }).click(),
-        ]);
-        await popup.getByLabel('Username').fill(username);
-        await popup.getByLabel('Password').fill(oidcUser(username).password);
-        if (username === 'ops') await screenshot(popup, 'provider-login-page');
-        await popup.getByRole('button', { name: 'Sign in' }).click();
-        await page
-          .getByRole('link', { name: 'Models', exact: true })
-          .first()
-          .waitFor();
+        await signInThroughProvider(
+          page,
+          portal.appUrl,
+          username,
+          username === 'ops'
+            ? popup => screenshot(popup, 'provider-login-page')
+            : undefined,
+        );
         break;
       } catch (error) {
         if (attempt === 2) throw error;

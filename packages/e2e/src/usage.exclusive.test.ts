@@ -7,39 +7,47 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import {
+  callModel,
+  chatBody,
+  harnessEnv,
   harnessMetrics,
+  limitadorCounters,
   startServer,
   stopServer,
+  waitForGateway,
 } from '@maas-portal/harness/testing';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Locator, Page } from 'playwright-core';
 import {
   artifactsDir,
   createSimulatorModel,
   eventually,
   guestToken,
+  oidcSignInConfig,
   screenshots,
   sendKeyRequest,
+  shownKeyValue,
   signInAsGuest,
+  signInThroughProvider,
 } from './browserHelpers';
 import { openPortalSession, Portal, PortalSession } from './portalSession';
 
 // Quota left, why calls were refused and whether token limits are counted, in the real portal in
-// Debian's Chromium, on the harness's API server and Prometheus (its seeded data: refusals by
-// limit name on llm/simulator-route, none named on llm/qwen3-route, qwen3's vLLM tokens 30 % above
-// Limitador's). No Limitador server can be built from the package registries here, so
-// maas.limitador.url points at a stand-in that answers `GET /counters/{namespace}` in Limitador's
-// documented shape (Kuadrant/limitador limitador-server/docs/http_server_spec.json, `Counter`),
-// with the limits as the real kuadrant-operator writes them. Also: the totals of each range as
-// the API answers them, and the four states of missing data on the seeded routes (llm/legacy-route:
-// series without user labels; llm/unscraped-route: no series; Prometheus stopped and started
-// again). Runs alone (`*.exclusive.*`): it starts the portal and stops the harness's Prometheus.
+// Debian's Chromium, on the harness's API server, data plane and Prometheus. Quota left is live:
+// maas.limitador.url is the harness's Limitador (the limitador crate behind the gateway), and the
+// calls it counts are real calls of a developer's key through the gateway to the model Create model
+// made, under the AuthPolicy and RateLimitPolicy the real kuadrant-operator enforces; the figures
+// shown are checked against Limitador's own GET /counters/{namespace}. The developer (bob, free
+// tier, not an admin) signs in through the harness's OIDC provider; the guest, the laptop portal's
+// admin, sees everyone's refusals. Refusals, token counting and the charts are on the backfilled
+// data (Kuadrant 1.3 + TelemetryPolicy shape: refusals by limit name on llm/simulator-route, none
+// named on llm/qwen3-route, qwen3's vLLM tokens 30 % above Limitador's). Also: the totals of each
+// range as the API answers them, and the four states of missing data on the seeded routes
+// (llm/legacy-route: series without user labels; llm/unscraped-route: no series; Prometheus
+// stopped and started again). Runs alone (`*.exclusive.*`): it starts the portal and stops the
+// harness's Prometheus.
 jest.setTimeout(900_000);
 
 const ARTIFACTS = artifactsDir('usage');
-/** The guest's id at the gateway (`user:default/guest` → `guest`). */
-const GUEST = 'guest';
 
 type Range = '1h' | '24h' | '7d';
 
@@ -83,43 +91,33 @@ const perStep = (what: string, stepSeconds: number) =>
     stepSeconds < 3600 ? `${stepSeconds / 60} min` : `${stepSeconds / 3600} h`
   }`;
 
-/** When the stand-in's windows started. */
-const started = Date.now() / 1000;
+/** The developer whose key calls the model: free tier, team-b, not an admin (examples/org.yaml). */
+const DEVELOPER = 'bob';
+/** The model Create model makes here, its host at the gateway and its route's Limitador namespace. */
+const MODEL = 'simulator';
+const HOST = `${MODEL}.maas.local`;
+const LIMITADOR_NAMESPACE = `llm/${MODEL}-route`;
 
-/** A counter of one of the guest's limits, as Limitador lists it. */
-function counter(
-  limitName: string,
-  max: number,
-  seconds: number,
-  remaining: number,
-) {
-  return {
-    limit: {
-      namespace: 'llm/simulator-route',
-      max_value: max,
-      seconds,
-      conditions: [
-        `descriptors[0]["limit.${limitName.replace(
-          /-/g,
-          '_',
-        )}__ce4d9058"] == "1"`,
-      ],
-      variables: ['descriptors[0]["auth.identity.userid"]'],
-    },
-    set_variables: { 'descriptors[0]["auth.identity.userid"]': GUEST },
-    remaining,
-    // Windows that started when the stand-in did.
-    expires_in_seconds:
-      seconds - (Math.floor(Date.now() / 1000 - started) % seconds),
-  };
+/** The developer's one counter on the route as Limitador lists it, with when it was asked and answered. */
+async function developerCounter() {
+  const askedAt = Date.now();
+  const mine = (await limitadorCounters(LIMITADOR_NAMESPACE)).filter(c =>
+    Object.values(c.set_variables).includes(DEVELOPER),
+  );
+  const answeredAt = Date.now();
+  expect(mine).toHaveLength(1);
+  return { counter: mine[0], askedAt, answeredAt };
 }
 
 describe('quota left, refused calls and token counting in a browser', () => {
   let session: PortalSession;
   let portal: Portal;
   let page: Page;
-  let limitador: Server;
-  const asked: string[] = [];
+  /** The developer's own browser, signed in through the OIDC provider. */
+  let developer: Page;
+  let key: string;
+  /** The developer's calls that the gateway answered. */
+  let served = 0;
   const shoot = screenshots(ARTIFACTS);
   const screenshot = (name: string, element?: Locator) =>
     shoot(page, name, element);
@@ -149,29 +147,11 @@ describe('quota left, refused calls and token counting in a browser', () => {
   }
 
   beforeAll(async () => {
-    limitador = createServer((req, res) => {
-      const namespace = decodeURIComponent(
-        (req.url ?? '').replace(/^\/counters\//, ''),
-      );
-      asked.push(namespace);
-      const body =
-        namespace === 'llm/simulator-route'
-          ? [
-              counter('free-user-requests', 5, 120, 3),
-              counter('free-user-tokens', 100000, 60, 98250),
-            ]
-          : [];
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    });
-    await new Promise<void>(r => limitador.listen(0, '127.0.0.1', r));
+    // The guest (the laptop portal's admin) and real people through the harness's provider.
+    Object.assign(process.env, oidcSignInConfig(['guest', 'oidc']));
     session = await openPortalSession({
       production: true,
-      maas: {
-        limitador: {
-          url: `http://127.0.0.1:${(limitador.address() as AddressInfo).port}`,
-        },
-      },
+      maas: { limitador: { url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL') } },
     });
     portal = session.portal;
     page = await session.browser.newPage({
@@ -184,8 +164,66 @@ describe('quota left, refused calls and token counting in a browser', () => {
   afterAll(async () => {
     console.log(`Usage e2e screenshots in ${ARTIFACTS}`);
     await session?.close();
-    await new Promise(r => limitador?.close(r));
   });
+
+  /** One chat completion of the developer's key through the gateway; its status. */
+  async function call(): Promise<number> {
+    const { status } = await callModel({
+      host: HOST,
+      key,
+      body: chatBody(MODEL),
+    });
+    if (status === 200) served += 1;
+    return status;
+  }
+
+  /**
+   * Loads a page of the developer's and reads "<n> of 5 requests left in this 2 m window, resets in
+   * <s> s" from `where`; checks n equal to Limitador's `remaining` for the developer, read just
+   * before, and s within a second of Limitador's `expires_in_seconds` once the time between the two
+   * reads is allowed for. Limitador truncates to whole seconds and the backend asks it somewhere
+   * between the page's load and the sentence showing: so s is at least
+   * floor(expires - (shown - asked)) and at most expires.
+   */
+  async function expectLiveQuota(
+    path: string,
+    where: () => Locator,
+    prefix = '',
+  ) {
+    const { counter, askedAt, answeredAt } = await developerCounter();
+    expect(counter.limit.max_value).toBe(5);
+    expect(counter.limit.seconds).toBe(120);
+    const loadedAt = Date.now();
+    await developer.goto(`${portal.appUrl}${path}`);
+    const sentence = new RegExp(
+      `${prefix}(\\d+) of 5 requests left in this 2 m window, resets in (\\d+) s`,
+    );
+    const line = where().getByText(sentence);
+    await line.waitFor();
+    const shownAt = Date.now();
+    const [, remaining, resetsIn] = sentence.exec((await line.textContent())!)!;
+    const figures = {
+      path,
+      limitador: {
+        remaining: counter.remaining,
+        expires_in_seconds: counter.expires_in_seconds,
+      },
+      shown: { remaining: Number(remaining), resetsIn: Number(resetsIn) },
+      msFromLimitadorToShown: shownAt - askedAt,
+    };
+    console.log(`Live quota: ${JSON.stringify(figures)}`);
+    expect(Number(remaining)).toBe(counter.remaining);
+    expect(counter.remaining).toBe(5 - served);
+    expect(Number(resetsIn)).toBeLessThanOrEqual(counter.expires_in_seconds);
+    expect(Number(resetsIn)).toBeGreaterThanOrEqual(
+      Math.floor(counter.expires_in_seconds - (shownAt - askedAt) / 1000),
+    );
+    // The window did not end between the reads: the sentence is of the same window.
+    expect(
+      counter.expires_in_seconds - (shownAt - answeredAt) / 1000,
+    ).toBeGreaterThan(0);
+    expect(loadedAt).toBeGreaterThanOrEqual(answeredAt);
+  }
 
   it('says a user without a key has no quota, and shows admins which limits refused whom', async () => {
     await createModel('simulator');
@@ -216,42 +254,84 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await screenshot('usage-refusals-per-user');
   });
 
-  it('shows the quota left live from Limitador once the user has a key, on the Usage tab', async () => {
-    await sendKeyRequest(page, 'free', 'Checking my quota');
-    await page.getByRole('button', { name: 'I have stored it' }).click();
-    await page.reload();
-    const free = card('Your quota left').getByLabel('Quota of tier free');
-    await free
+  it("shows a developer the quota left live from Limitador after real calls of their key, on the Usage tab, and not everyone's refusals", async () => {
+    const context = await session.browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+    });
+    developer = await context.newPage();
+    developer.setDefaultTimeout(30_000);
+    await signInThroughProvider(developer, portal.appUrl, DEVELOPER);
+    await developer.goto(
+      `${portal.appUrl}/catalog/default/component/${MODEL}/usage`,
+    );
+    // The portal's key flow: a free key is issued at once and shown once.
+    await sendKeyRequest(developer, 'free', 'Checking my quota');
+    key = await shownKeyValue(developer);
+    expect(key).toMatch(/^maas_/);
+    await developer.getByRole('button', { name: 'I have stored it' }).click();
+    const quota = () =>
+      developer
+        .getByText('Your quota left', { exact: true })
+        .first()
+        .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
+    const free = () => quota().getByLabel('Quota of tier free');
+    // A key but no call yet: Limitador has no counter, the whole limit is left.
+    await developer.reload();
+    await free()
       .getByText(
-        /^Requests: 3 of 5 requests left in this 2 m window, resets in \d+ s$/,
+        /^Requests: 5 of 5 requests left: no call in the current 2 m window$/,
       )
       .waitFor();
-    await free
-      .getByText(
-        /^Tokens: 98,250 of 100,000 tokens left in this 1 m window, resets in \d+ s$/,
-      )
-      .waitFor();
-    await card('Your quota left').getByText('live, from Limitador').waitFor();
-    expect(asked).toContain('llm/simulator-route');
-    await screenshot('usage-quota-left', card('Your quota left'));
-    await screenshot('usage-tab-with-quota');
+    await quota().getByText('live, from Limitador').waitFor();
+    await shoot(developer, 'usage-quota-key-before-calls', quota());
+    // A developer sees their own refusals only: the admins' table per user is not theirs.
+    await expect(
+      developer.getByText('Refused calls per user, last 24 hours').count(),
+    ).resolves.toBe(0);
+
+    // Calls through the gateway once it runs the operator's config for the model and Limitador its limits.
+    await waitForGateway(HOST, {
+      limitadorNamespace: LIMITADOR_NAMESPACE,
+      timeoutMs: 120_000,
+    });
+    expect(
+      (await limitadorCounters(LIMITADOR_NAMESPACE)).filter(c =>
+        Object.values(c.set_variables).includes(DEVELOPER),
+      ),
+    ).toEqual([]);
+    // Authorino learns of the new key Secret from its watch: a call before it does is refused
+    // (401) before Limitador, which counts nothing.
+    await eventually(
+      'the new key to be let through the gateway',
+      async () => ((await call()) === 401 ? undefined : true),
+      30_000,
+    );
+    expect(await call()).toBe(200);
+    expect(served).toBe(2);
+    await expectLiveQuota(
+      `/catalog/default/component/${MODEL}/usage`,
+      free,
+      '^Requests: ',
+    );
+    await quota().getByText('live, from Limitador').waitFor();
+    await shoot(developer, 'usage-quota-left', quota());
+    await shoot(developer, 'usage-tab-with-quota');
   });
 
-  it('shows the quota left and refused calls per model and tier on My API keys', async () => {
-    await page.goto(`${portal.appUrl}/maas/keys`);
-    const simulator = page.getByLabel('Quota on simulator');
-    await simulator
-      .getByText(/3 of 5 requests left in this 2 m window, resets in \d+ s/)
-      .waitFor();
-    await simulator
+  it('shows the developer the same live quota, one call later, and refused calls per model and tier on My API keys', async () => {
+    expect(await call()).toBe(200);
+    expect(served).toBe(3);
+    const simulator = () => developer.getByLabel(`Quota on ${MODEL}`);
+    await expectLiveQuota('/maas/keys', simulator);
+    await simulator()
       .getByText(/^Key maas_\S+ of tier free, counted per user and tier/)
       .waitFor();
-    await simulator
+    await simulator()
       .getByText('No call refused in the last 24 hours.')
       .waitFor();
     // One model with working keys: one section, asked of the backend once.
-    await expect(page.getByLabel(/^Quota on /).count()).resolves.toBe(1);
-    await screenshot('my-api-keys-quota');
+    await expect(developer.getByLabel(/^Quota on /).count()).resolves.toBe(1);
+    await shoot(developer, 'my-api-keys-quota');
   });
 
   it("warns on the health card that a model's token limits are not counted, with the figures, and that limit names are not reported", async () => {
