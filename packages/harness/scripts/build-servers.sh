@@ -175,11 +175,11 @@ cargo_build() { # <crate dir> <binary name>
 }
 
 # build_own_go <module dir> <binary name>: our own Go module, `package main` at its root. Keyed by go.mod,
-# go.sum and its .go files.
+# go.sum and every .go file in it (in subpackages too), so a source change rebuilds.
 build_own_go() {
   local dir="$MODULES/$1" name="$2"
   local key
-  key="$(cd "$dir" && find go.mod go.sum -maxdepth 1 -type f -print0 2>/dev/null | cat - <(find . -maxdepth 1 -name '*.go' -type f -print0) | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
+  key="$(cd "$dir" && find . -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)"
   install_build "$1" "$key" "$name" "our module packages/harness/go/$1" go_build "$dir" "$name" "" .
 }
 
