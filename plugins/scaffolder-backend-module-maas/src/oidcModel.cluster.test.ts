@@ -1,24 +1,28 @@
 /*
- * An OIDC model as Create model renders it, applied to the harness's API server, checked by the
- * real Authorino with tokens of the harness's real OpenID Connect provider (MAAS_OIDC_ISSUER): a
- * person's token passes, its `tier` claim picks the tier the rate limits select, a token of another
- * issuer or an expired one is refused with 401, and a tier the model does not offer with 403.
+ * An OIDC model as Create model renders it, applied to the harness's API server and called through the
+ * harness gateway (the real kuadrant-operator's config, the real Authorino over gRPC, Limitador on its real
+ * library, the model's simulator) with tokens of the harness's real OpenID Connect provider (MAAS_OIDC_ISSUER):
+ * a person's token passes, its `tier` claim selects the tier whose limit Limitador counts (the free person is
+ * refused at the free limit, the premium one is not), a token of another issuer or an expired one is refused
+ * with 401, and a tier the model does not offer with 403.
  */
 import crypto from 'node:crypto';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
 import {
-  authConfigHostForRoute,
-  authorize,
+  callModel,
+  chatBody,
   createTestNamespace,
   deleteTestNamespace,
   harnessEnv,
   harnessKubeConfig,
   httpGatewaySpec,
   jwtClaims,
+  limitadorCounters,
   limitadorLimits,
   oidcSignIn,
   SHORT_LIVED_CLIENT_ID,
   SHORT_TOKEN_SECONDS,
+  waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { tierOfPredicate } from '@maas-portal/plugin-maas-node';
@@ -52,18 +56,16 @@ function foreignToken(claims: Record<string, unknown>): string {
     .toString('base64url')}`;
 }
 
-describe('an OIDC model at the real Authorino, with tokens of the harness OIDC provider', () => {
+describe('an OIDC model through the harness gateway, with tokens of the harness OIDC provider', () => {
   const kc = harnessKubeConfig();
+  const host = `${MODEL}.maas.local`;
   let namespace: string;
-  let host: string;
-  let probeHost: string;
   let authPolicy: any;
 
-  const check = (token?: string, at = host) =>
-    authorize({
-      host: at,
-      authorization: token === undefined ? undefined : `Bearer ${token}`,
-    });
+  /** A chat completion through the gateway with a Bearer token (none when undefined). */
+  const call = (token?: string) =>
+    callModel({ host, token, body: chatBody(MODEL) });
+  const check = call;
 
   beforeAll(async () => {
     namespace = await createTestNamespace(kc, 'oidc-model');
@@ -92,24 +94,6 @@ describe('an OIDC model at the real Authorino, with tokens of the harness OIDC p
     const route = objects.find(o => o.kind === 'HTTPRoute')!;
     authPolicy = objects.find(o => o.kind === 'AuthPolicy')!;
 
-    // A probe route beside the model's, with the rendered AuthPolicy plus one response header
-    // carrying the identity's `tier` through the very selector the rendered policy gives the rate
-    // limits: Authorino's raw HTTP answer has headers, not the metadata the gateway reads.
-    const tierSelector =
-      authPolicy.spec.rules.response.success.filters.identity.json.properties
-        .tier.selector;
-    const probeRoute = structuredClone(route) as any;
-    probeRoute.metadata = { name: `${MODEL}-probe`, namespace };
-    probeRoute.spec.hostnames = [`${MODEL}-probe.maas.local`];
-    const probePolicy = structuredClone(authPolicy) as any;
-    probePolicy.metadata = { name: `${MODEL}-probe-auth`, namespace };
-    probePolicy.spec.targetRef.name = probeRoute.metadata.name;
-    probePolicy.spec.rules.response.success.headers = {
-      'x-maas-tier': { plain: { selector: tierSelector } },
-    };
-    await client.create(probeRoute);
-    await client.create(probePolicy);
-
     await Promise.all([
       waitForPolicy(
         'AuthPolicy',
@@ -124,20 +108,10 @@ describe('an OIDC model at the real Authorino, with tokens of the harness OIDC p
         },
         { kc, timeoutMs: 120_000 },
       ),
-      waitForPolicy(
-        'AuthPolicy',
-        { namespace, name: probePolicy.metadata.name },
-        { kc, timeoutMs: 120_000 },
-      ),
     ]);
-    host = await authConfigHostForRoute(
-      { namespace, name: route.metadata.name },
-      { kc },
-    );
-    probeHost = await authConfigHostForRoute(
-      { namespace, name: probeRoute.metadata.name },
-      { kc },
-    );
+    await waitForGateway(host, {
+      limitadorNamespace: `${namespace}/${route.metadata.name}`,
+    });
   }, 240_000);
 
   /** The model route's rate-limit action (in the WasmPlugin) whose predicate selects `tier`. */
@@ -178,57 +152,7 @@ describe('an OIDC model at the real Authorino, with tokens of the harness OIDC p
     });
   });
 
-  it.each([
-    ['jane', 'premium'],
-    ['bob', 'free'],
-  ])(
-    "lets %s's token through, and its tier claim selects the %s limits",
-    async (user, tier) => {
-      const { accessToken } = await oidcSignIn(user);
-      expect(jwtClaims(accessToken).tier).toEqual([tier]);
-      const answer = await check(accessToken);
-      expect({ status: answer.status, reason: answer.reason }).toEqual({
-        status: 200,
-        reason: undefined,
-      });
-
-      const probe = await check(accessToken, probeHost);
-      expect(probe.status).toBe(200);
-      expect(probe.headers['x-maas-tier']).toBe(tier);
-      // The limits kuadrant-operator gave Limitador for this route: the identity's tier selects
-      // exactly its own tier's request limit.
-      // What kuadrant-operator gave the gateway: the rate-limit action whose predicate this tier
-      // satisfies, and the Limitador limit behind its descriptor, with the tier's request limit.
-      const { key, predicates } = await rateLimitActionFor(tier);
-      expect(predicates).toEqual([`auth.identity.tier == "${tier}"`]);
-      const limits = (await limitadorLimits(kc)).filter(
-        l =>
-          l.namespace === `${namespace}/${MODEL}-route` &&
-          l.conditions.some(c => c.includes(`"${key}"`)),
-      );
-      expect(limits.map(l => [l.max_value, l.seconds])).toEqual([
-        [testDefaults.tiers.find(t => t.name === tier)!.requests.limit, 120],
-      ]);
-    },
-  );
-
-  it("refuses with 403 a person whose tier the model does not offer (ops's enterprise)", async () => {
-    const { accessToken } = await oidcSignIn('ops');
-    expect(jwtClaims(accessToken).tier).toEqual(['enterprise']);
-    expect((await check(accessToken)).status).toBe(403);
-  });
-
-  it("refuses with 401 a token of another issuer, one signed with a key not the issuer's, and none", async () => {
-    const real = jwtClaims((await oidcSignIn('jane')).accessToken);
-    const other = await check(
-      foreignToken({ ...real, iss: 'http://127.0.0.1:9/realms/other' }),
-    );
-    expect(other.status).toBe(401);
-    expect((await check(foreignToken(real))).status).toBe(401);
-    const none = await check(undefined);
-    expect(none.status).toBe(401);
-  });
-
+  // Before the tier tests use up jane's window: before it expires, her token's call is answered.
   it('refuses with 401 an expired token of the harness issuer, that passed before it expired', async () => {
     const { accessToken } = await oidcSignIn('jane', {
       clientId: SHORT_LIVED_CLIENT_ID,
@@ -241,5 +165,64 @@ describe('an OIDC model at the real Authorino, with tokens of the harness OIDC p
     const expired = await check(accessToken);
     expect(expired.status).toBe(401);
     expect(SHORT_TOKEN_SECONDS).toBeLessThan(10);
+  });
+
+  it.each([
+    ['jane', 'premium'],
+    ['bob', 'free'],
+  ])(
+    "lets %s's token through, and its tier claim selects the %s limit that Limitador counts",
+    async (user, tier) => {
+      const { accessToken } = await oidcSignIn(user);
+      expect(jwtClaims(accessToken).tier).toEqual([tier]);
+      const limit = testDefaults.tiers.find(t => t.name === tier)!.requests
+        .limit;
+      // What kuadrant-operator gave the gateway: the rate-limit action whose predicate this tier
+      // satisfies, and the Limitador limit behind its descriptor, with the tier's request limit.
+      const { key, predicates } = await rateLimitActionFor(tier);
+      expect(predicates).toEqual([`auth.identity.tier == "${tier}"`]);
+      const limits = (await limitadorLimits(kc)).filter(
+        l =>
+          l.namespace === `${namespace}/${MODEL}-route` &&
+          l.conditions.some(c => c.includes(`"${key}"`)),
+      );
+      expect(limits.map(l => [l.max_value, l.seconds])).toEqual([[limit, 120]]);
+
+      // Real calls: every one the window has left answered by the model, the next refused.
+      const countersOf = async () =>
+        (await limitadorCounters(`${namespace}/${MODEL}-route`)).filter(c =>
+          Object.values(c.set_variables).includes(user),
+        );
+      const before = await countersOf();
+      const left = before.length ? before[0].remaining : limit;
+      const statuses: number[] = [];
+      for (let i = 0; i <= left; i++)
+        statuses.push((await call(accessToken)).status);
+      expect(statuses).toEqual([...Array(left).fill(200), 429]);
+      // Limitador counted them on that tier's limit, for this person.
+      expect(
+        (await countersOf()).map(c => [c.limit.max_value, c.remaining]),
+      ).toEqual([[limit, 0]]);
+    },
+    60_000,
+  );
+
+  it("refuses with 403 a person whose tier the model does not offer (ops's enterprise)", async () => {
+    const { accessToken } = await oidcSignIn('ops');
+    expect(jwtClaims(accessToken).tier).toEqual(['enterprise']);
+    const refused = await check(accessToken);
+    expect(refused.status).toBe(403);
+    expect(refused.headers['x-ext-auth-reason']).toBeTruthy();
+  });
+
+  it("refuses with 401 a token of another issuer, one signed with a key not the issuer's, and none", async () => {
+    const real = jwtClaims((await oidcSignIn('jane')).accessToken);
+    const other = await check(
+      foreignToken({ ...real, iss: 'http://127.0.0.1:9/realms/other' }),
+    );
+    expect(other.status).toBe(401);
+    expect((await check(foreignToken(real))).status).toBe(401);
+    const none = await check(undefined);
+    expect(none.status).toBe(401);
   });
 });

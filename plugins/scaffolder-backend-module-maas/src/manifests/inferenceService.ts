@@ -53,10 +53,12 @@ function simulatorPredictor(
           spec.name,
           '--port',
           '8080',
+          // Durations: llm-d-inference-sim (v0.6 and later, so the default `:latest`) parses these
+          // flags as Go durations and exits on a bare number ("missing unit in duration").
           '--time-to-first-token',
-          String(serving.timeToFirstTokenMs),
+          `${serving.timeToFirstTokenMs}ms`,
           '--inter-token-latency',
-          String(serving.interTokenLatencyMs),
+          `${serving.interTokenLatencyMs}ms`,
         ],
         ports: [{ containerPort: 8080, protocol: 'TCP' }],
         resources: {
