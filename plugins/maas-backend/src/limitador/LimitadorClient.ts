@@ -12,7 +12,8 @@ export interface LimitadorCounter {
     seconds: number;
     conditions: string[];
     variables: string[];
-    name?: string;
+    /** The limit's name; Limitador answers null for a limit without one (kuadrant-operator writes none). */
+    name?: string | null;
   };
   set_variables: Record<string, string>;
   remaining?: number;
