@@ -1,20 +1,24 @@
 /*
- * Quota left, refusals by limit and the token-count check against the harness's real Prometheus
- * with the generated data. Limitador's counters come from a local HTTP server that answers
- * Limitador's documented shape (see limitador/LimitadorClient.test.ts: no Limitador server can be
- * built from the registries here).
+ * Quota left, refusals by limit and the token-count check. Quota left from Limitador: the harness's
+ * real Limitador, with counters made by real calls through the harness's gateway on a route whose
+ * limits the real kuadrant-operator wrote. Estimates, refusals and the token check: the harness's
+ * real Prometheus on the backfilled data (Kuadrant 1.3 + TelemetryPolicy shape, with user and group
+ * labels, which the live Limitador of Kuadrant 1.2 does not export); those tests say so.
  */
-import { createServer, Server } from 'node:http';
+import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TierView } from '@maas-portal/plugin-maas-common';
 import {
   countedInWindow,
+  harnessEnv,
   harnessMetrics,
+  limitadorCounters,
   selectSeries,
 } from '@maas-portal/harness/testing';
 import { HttpLimitadorClient } from '../limitador/LimitadorClient';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { counting } from '../__testUtils__/countingPrometheus';
+import { LimitedRoute, startLimitedRoute } from '../__testUtils__/limitedRoute';
 import { QuotaService } from './QuotaService';
 import { RefusalService } from './RefusalService';
 import { TokenCheckService } from './TokenCheckService';
@@ -80,7 +84,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
       .reduce((a, b) => a + b, 0);
   }
 
-  it('estimates what a user has left of each limit from the last window of the metrics, in one query for any number of tiers', async () => {
+  it('estimates what a user has left of each limit from the last window of the metrics, in one query for any number of tiers (backfilled data)', async () => {
     const { client, counter } = counting(prometheus);
     const t = summary.endTime;
     const quota = await new QuotaService({ prometheus: client }).getQuota({
@@ -119,7 +123,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     expect(free.tokens).toBeNull();
   });
 
-  it('says why it cannot estimate on a route without user labels, and warns on a route with no series', async () => {
+  it('says why it cannot estimate on a route without user labels, and warns on a route with no series (backfilled data)', async () => {
     const service = new QuotaService({ prometheus });
     const unlabelled = await service.getQuota({
       userId: 'freeuser1',
@@ -144,89 +148,113 @@ describe('quota left, refusals and the token check against the real Prometheus',
     );
   });
 
-  describe('with Limitador', () => {
-    let server: Server;
-    let url: string;
+  describe('with the real Limitador, counting real calls through the gateway', () => {
+    let route: LimitedRoute;
     beforeAll(async () => {
-      // Limitador's documented Counter shape, of the limit kuadrant-operator writes for free-user-requests.
-      const counters = [
-        {
-          limit: {
-            namespace: 'llm/simulator-route',
-            max_value: 5,
-            seconds: 120,
-            conditions: [
-              'descriptors[0]["limit.free_user_requests__ce4d9058"] == "1"',
-            ],
-            variables: ['descriptors[0]["auth.identity.userid"]'],
-          },
-          set_variables: {
-            'descriptors[0]["auth.identity.userid"]': 'freeuser1',
-          },
-          remaining: 3,
-          expires_in_seconds: 74,
-        },
-      ];
-      server = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(counters));
+      route = await startLimitedRoute('quota', {
+        'quota-free': 'free',
+        'quota-over': 'free',
       });
-      await new Promise<void>(resolve =>
-        server.listen(0, '127.0.0.1', resolve),
-      );
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise(resolve => server.close(resolve)));
+    }, 240_000);
+    afterAll(() => route?.stop());
 
-    it("reads what is left and when it resets from Limitador's counters, without asking Prometheus", async () => {
+    /** The user's tiers as the tiers view gives them: free, and premium with no call in it. */
+    const tiers = [
+      tier('free', [5, '2m'], undefined),
+      tier('premium', [20, '2m'], undefined),
+    ];
+
+    /**
+     * The user's quota from Limitador through the service, then Limitador's own counter of them,
+     * with the time the two reads took: the quota was read first, so its reset time is at least
+     * the counter's and at most a second (Limitador truncates) plus that time more.
+     */
+    async function quotaAndCounter(userId: string) {
       const { client, counter } = counting(prometheus);
+      const startedAt = Date.now();
       const quota = await new QuotaService({
         prometheus: client,
-        limitador: new HttpLimitadorClient({ url, timeoutMs: 2000 }),
-      }).getQuota({
-        userId: 'freeuser1',
-        limitadorNamespace: 'llm/simulator-route',
-        tiers: [tier('free', [5, '2m'], [100000, '1m'])],
-      });
-      expect(counter.queries).toBe(0);
-      expect(quota.source).toBe('limitador');
-      expect(quota.tiers[0].requests).toMatchObject({
-        remaining: 3,
-        limit: 5,
-        resetsInSeconds: 74,
-      });
-      // No counter for the token limit: no call in its window, all of it left.
-      expect(quota.tiers[0].tokens).toMatchObject({ remaining: 100000 });
-      expect(quota.tiers[0].tokens!.resetsInSeconds).toBeUndefined();
-    });
-
-    it('falls back to the estimate, saying why, when Limitador is unreachable', async () => {
-      const closed = createServer();
-      await new Promise<void>(resolve =>
-        closed.listen(0, '127.0.0.1', resolve),
-      );
-      const port = (closed.address() as AddressInfo).port;
-      await new Promise(resolve => closed.close(resolve));
-      const quota = await new QuotaService({
-        prometheus,
         limitador: new HttpLimitadorClient({
-          url: `http://127.0.0.1:${port}`,
+          url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL'),
           timeoutMs: 2000,
         }),
       }).getQuota({
-        userId: 'freeuser1',
-        limitadorNamespace: 'llm/simulator-route',
-        tiers: [tier('free', [5, '2m'], undefined)],
-        nowSeconds: summary.endTime,
+        userId,
+        limitadorNamespace: route.limitadorNamespace,
+        tiers,
       });
-      expect(quota.source).toBe('estimate');
-      expect(quota.warnings[0]).toMatch(
-        /Limitador \(maas\.limitador\.url\) is unreachable .*estimated from the metrics instead/,
+      const own = (await limitadorCounters(route.limitadorNamespace)).filter(
+        c => Object.values(c.set_variables).includes(userId),
       );
-    });
+      const seconds = (Date.now() - startedAt) / 1000;
+      expect(counter.queries).toBe(0);
+      expect(quota.source).toBe('limitador');
+      expect(own).toHaveLength(1);
+      const free = quota.tiers.find(t => t.tier === 'free')!.requests!;
+      expect(free).toMatchObject({
+        limitName: 'free-user-requests',
+        limit: 5,
+        window: '2m',
+        windowSeconds: 120,
+        remaining: own[0].remaining,
+      });
+      expect(free.resetsInSeconds).toBeGreaterThanOrEqual(
+        own[0].expires_in_seconds,
+      );
+      expect(free.resetsInSeconds).toBeLessThanOrEqual(
+        own[0].expires_in_seconds + 1 + seconds,
+      );
+      return { quota, free };
+    }
+
+    it("reads what is left and when it resets from Limitador's counters after real calls, without asking Prometheus", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push(await route.call('quota-free'));
+      expect(statuses).toEqual([200, 200, 200]);
+      const { quota, free } = await quotaAndCounter('quota-free');
+      expect(free.remaining).toBe(2);
+      expect(free.resetsInSeconds).toBeGreaterThan(60);
+      // No call under the premium limit: no counter, all of it left, no reset time.
+      const premium = quota.tiers.find(t => t.tier === 'premium')!;
+      expect(premium.requests).toMatchObject({ remaining: 20, limit: 20 });
+      expect(premium.requests!.resetsInSeconds).toBeUndefined();
+      expect(premium.tokens).toBeNull();
+    }, 60_000);
+
+    it('says nothing is left, and when it resets, for a user the limit refused', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push(await route.call('quota-over'));
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const { free } = await quotaAndCounter('quota-over');
+      expect(free.remaining).toBe(0);
+      expect(free.resetsInSeconds).toBeGreaterThan(0);
+    }, 60_000);
   });
 
-  it('tells a user which limit refused their calls and how often, in one query', async () => {
+  it('falls back to the estimate (backfilled data), saying why, when Limitador is unreachable (a closed port)', async () => {
+    const closed = createServer();
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise(resolve => closed.close(resolve));
+    const quota = await new QuotaService({
+      prometheus,
+      limitador: new HttpLimitadorClient({
+        url: `http://127.0.0.1:${port}`,
+        timeoutMs: 2000,
+      }),
+    }).getQuota({
+      userId: 'freeuser1',
+      limitadorNamespace: 'llm/simulator-route',
+      tiers: [tier('free', [5, '2m'], undefined)],
+      nowSeconds: summary.endTime,
+    });
+    expect(quota.source).toBe('estimate');
+    expect(quota.warnings[0]).toMatch(
+      /Limitador \(maas\.limitador\.url\) is unreachable .*estimated from the metrics instead/,
+    );
+  });
+
+  it('tells a user which limit refused their calls and how often, in one query (backfilled data)', async () => {
     const { client, counter } = counting(prometheus);
     const t = summary.endTime;
     const mine = await new RefusalService({ prometheus: client }).getRefusals({
@@ -267,7 +295,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     );
   });
 
-  it("gives admins everyone's refusals per user, and says when Limitador reports no limit names", async () => {
+  it("gives admins everyone's refusals per user, and says when Limitador reports no limit names (backfilled data)", async () => {
     const t = summary.endTime;
     const service = new RefusalService({ prometheus });
     const all = await service.getRefusals({
@@ -305,7 +333,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     expect(unnamed.warnings.join(' ')).toMatch(/telemetry: exhaustive/);
   });
 
-  it("says token limits are not counted for the model whose vLLM counters exceed Limitador's, with the figures", async () => {
+  it("says token limits are not counted for the model whose vLLM counters exceed Limitador's, with the figures (backfilled data)", async () => {
     const { client, counter } = counting(prometheus);
     const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
     const t = summary.endTime;
@@ -353,7 +381,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     });
   });
 
-  it('has nothing to compare without a token limit, and says so when the model has no token series', async () => {
+  it('has nothing to compare without a token limit, and says so when the model has no token series (backfilled data)', async () => {
     const { client, counter } = counting(prometheus);
     const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
     const untouched = await check.check({
