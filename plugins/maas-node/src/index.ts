@@ -17,3 +17,4 @@ export * from './tierPredicate';
 export * from './impersonate';
 export * from './modelKeySelector';
 export { withTimeout } from './withTimeout';
+export * from './portalPolicyRules';

@@ -3,7 +3,11 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
-import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityDeletePermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   maasAuditReadPermission,
@@ -73,20 +77,51 @@ describe('MaasPermissionPolicy', () => {
     }
   });
 
-  it.each([kubernetesProxyPermission, catalogLocationCreatePermission])(
-    'gives $name to admins only',
-    async permission => {
-      expect(await policy.handle({ permission }, jane)).toEqual({
-        result: AuthorizeResult.DENY,
-      });
-      expect(await policy.handle({ permission })).toEqual({
-        result: AuthorizeResult.DENY,
-      });
-      expect(await policy.handle({ permission }, admin)).toEqual({
-        result: AuthorizeResult.ALLOW,
-      });
-    },
-  );
+  it('M3: lets admins delete any catalog entity, and others only the entities they own', async () => {
+    expect(
+      await policy.handle({ permission: catalogEntityDeletePermission }, jane),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: ['user:default/jane', 'group:default/ml-team'] },
+      },
+    });
+    expect(
+      await policy.handle({ permission: catalogEntityDeletePermission }),
+    ).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: [] },
+      },
+    });
+    expect(
+      await policy.handle({ permission: catalogEntityDeletePermission }, admin),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it.each([
+    kubernetesProxyPermission,
+    catalogLocationCreatePermission,
+    catalogLocationDeletePermission,
+  ])('gives $name to admins only', async permission => {
+    expect(await policy.handle({ permission }, jane)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(await policy.handle({ permission })).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(await policy.handle({ permission }, admin)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+  });
 
   it.each([
     maasAuditReadPermission,
