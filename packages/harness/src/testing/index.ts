@@ -26,11 +26,7 @@ export type {
   LimitadorCounter,
 } from './gateway.ts';
 export { parseCsv } from './parseCsv.ts';
-export {
-  backstageOidcSignIn,
-  jwtClaims,
-  oidcSignIn,
-} from '../oidc/signIn.ts';
+export { backstageOidcSignIn, jwtClaims, oidcSignIn } from '../oidc/signIn.ts';
 export type { BackstageSignInResult, OidcTokens } from '../oidc/signIn.ts';
 export { OIDC_USERS, oidcUser } from '../oidc/users.ts';
 export type { OidcUser } from '../oidc/users.ts';
