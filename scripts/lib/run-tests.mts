@@ -1,4 +1,5 @@
-// Runs every Jest project of the repository and prints the closing line CI reads:
+// Runs every Jest project of the repository, and the unit tests of the test bed's own Go and Rust servers, and
+// prints the closing line CI reads:
 // "Tests: N passed, M failed[, K skipped]", computed from Jest's own JSON results.
 // Exits non-zero when a test or a whole suite failed, or when no test ran at all.
 //
@@ -65,6 +66,82 @@ function runPass(
   };
 }
 
+/**
+ * The unit tests of the test bed's own servers, in their languages: the gateway's `go test` and the Limitador
+ * server's `cargo test`. Their passed and failed tests are counted from the runners' own lines.
+ */
+function runServerTests(): { passed: number; failed: number } {
+  const harness = join(import.meta.dirname, '..', '..', 'packages', 'harness');
+  const cache =
+    process.env.MAAS_CACHE_DIR ||
+    join(
+      process.env.XDG_CACHE_HOME || join(process.env.HOME || '/root', '.cache'),
+      'maas-backstage',
+    );
+  const home = process.env.HOME || '/root';
+  const env = {
+    ...process.env,
+    // Where build-servers.sh finds them too (a non-login shell may lack both on PATH).
+    PATH: `/usr/local/go/bin:${
+      process.env.CARGO_HOME || join(home, '.cargo')
+    }/bin:${process.env.PATH}`,
+    CGO_ENABLED: '0',
+    CARGO_TARGET_DIR: join(cache, 'cargo-target'),
+  };
+  const suites: Array<
+    [string, string, string[], string, (out: string) => [number, number]]
+  > = [
+    [
+      'maas-gateway (go test)',
+      'go',
+      ['test', '-count=1', '-v', './...'],
+      join(harness, 'go', 'gateway'),
+      out => [
+        (out.match(/^--- PASS: /gm) ?? []).length,
+        (out.match(/^--- FAIL: /gm) ?? []).length,
+      ],
+    ],
+    [
+      'maas-limitador-server (cargo test)',
+      'cargo',
+      ['test', '--release', '--locked'],
+      join(harness, 'rust', 'limitador-server'),
+      out =>
+        [
+          ...out.matchAll(/^test result: \w+\. (\d+) passed; (\d+) failed/gm),
+        ].reduce<[number, number]>(
+          ([p, f], m) => [p + Number(m[1]), f + Number(m[2])],
+          [0, 0],
+        ),
+    ],
+  ];
+  let passed = 0;
+  let failed = 0;
+  for (const [name, command, args, cwd, count] of suites) {
+    console.error(
+      `\n[tests] ${name}: ${command} ${args.join(' ')} (in ${cwd})`,
+    );
+    const run = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
+    const out = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    process.stderr.write(out);
+    const [p, f] = count(out);
+    passed += p;
+    failed += f;
+    if (run.status !== 0 && f === 0) {
+      console.error(
+        `failed: ${name} exited ${
+          run.status ?? run.signal ?? run.error
+        } with no failed test; counted as one failure`,
+      );
+      failed += 1;
+    } else if (p + f === 0) {
+      console.error(`failed: ${name} ran no test; counted as one failure`);
+      failed += 1;
+    }
+  }
+  return { passed, failed };
+}
+
 // Static checks: [name, yarn arguments].
 const CHECKS: [string, string[]][] = [
   ['prettier', ['prettier', '--check', '.']],
@@ -79,6 +156,8 @@ const checkFailures = CHECKS.filter(([name, args]) => {
   return true;
 }).length;
 
+const serverTests = runServerTests();
+
 const passes = [
   runPass('parallel', [
     '--testPathIgnorePatterns',
@@ -89,8 +168,8 @@ const passes = [
 ];
 rmSync(dir, { recursive: true, force: true });
 
-let testsPassed = 0;
-let failed = checkFailures;
+let testsPassed = serverTests.passed;
+let failed = checkFailures + serverTests.failed;
 let skipped = 0;
 for (const { results, status } of passes) {
   if (!results) {
