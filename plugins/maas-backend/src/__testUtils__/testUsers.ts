@@ -6,6 +6,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  isPortalAdmin,
+  portalPolicyHolders,
+} from '@maas-portal/plugin-maas-node';
 
 export const TEAM_A = 'group:default/team-a';
 export const TEAM_B = 'group:default/team-b';
@@ -39,44 +43,41 @@ export const usersInfo = () =>
   });
 
 /**
- * As the example policy: admins everything; the owning group of an entity (`entityOwners`: entity
- * ref -> group) its resource permissions; everyone the permissions named in `everyone`.
+ * The example policy's own rules (`portalPolicyHolders`, the table packages/backend's
+ * MaasPermissionPolicy decides by) with the catalog's part done here: `entityOwners` (entity ref
+ * -> owning group) stands for the catalog's `isEntityOwner` condition on the entity asked about.
+ * Admins are the members of ADMIN_GROUP, as `maas.adminGroups` says by default.
  */
 export const examplePolicy =
-  (
-    entityOwners: Record<string, string>,
-    everyone: string[],
-  ): PermissionsService['authorize'] =>
+  (entityOwners: Record<string, string>): PermissionsService['authorize'] =>
   async (requests, options) => {
     const user = (
       options?.credentials as BackstageCredentials<BackstageUserPrincipal>
     ).principal.userEntityRef;
+    const ownership = ownershipOf(user);
+    const isAdmin = isPortalAdmin(ownership, [ADMIN_GROUP]);
     return requests.map(r => {
+      const holders = portalPolicyHolders(r.permission);
       const owner = entityOwners[(r as { resourceRef?: string }).resourceRef!];
+      const allowed =
+        holders === 'everyone' ||
+        isAdmin ||
+        (holders === 'owners' &&
+          owner !== undefined &&
+          ownership.includes(owner));
       return {
-        result:
-          user === ADMIN ||
-          everyone.includes(r.permission.name) ||
-          (owner !== undefined && ownershipOf(user).includes(owner))
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
+        result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       };
     });
   };
 
-/** What every signed-in user may do under the example policy in this package's HTTP tests. */
-export const EVERYONE_MAY = ['maas.key.request', 'maas.model.read'];
-
 /**
  * The features that sign the three users in under the example policy: the permissions service
- * deciding as `examplePolicy(entityOwners, everyone)`, and the users' groups from `ownershipOf`.
+ * deciding as `examplePolicy(entityOwners)`, and the users' groups from `ownershipOf`.
  */
-export const examplePolicyUsers = (
-  entityOwners: Record<string, string>,
-  everyone: string[] = EVERYONE_MAY,
-) => [
+export const examplePolicyUsers = (entityOwners: Record<string, string>) => [
   mockServices.permissions.mock({
-    authorize: examplePolicy(entityOwners, everyone),
+    authorize: examplePolicy(entityOwners),
   }).factory,
   usersInfo().factory,
 ];

@@ -41,7 +41,7 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
     server = await startMaasBackend({
       features: [
         mockServices.permissions.mock({
-          authorize: examplePolicy({}, []),
+          authorize: examplePolicy({}),
         }).factory,
         usersInfo().factory,
       ],

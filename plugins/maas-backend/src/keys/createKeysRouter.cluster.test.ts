@@ -50,10 +50,12 @@ const SEED = 'component:default/seed';
 /** A model deleted and created again under the same name during the test. */
 const REBORN = 'component:default/reborn';
 const permissions = mockServices.permissions.mock({
-  authorize: examplePolicy(
-    { [REBORN]: TEAM_A, [QWEN]: TEAM_A, [MIRROR]: TEAM_B, [SEED]: TEAM_A },
-    ['maas.key.request', 'maas.model.read'],
-  ),
+  authorize: examplePolicy({
+    [REBORN]: TEAM_A,
+    [QWEN]: TEAM_A,
+    [MIRROR]: TEAM_B,
+    [SEED]: TEAM_A,
+  }),
 });
 const userInfo = usersInfo();
 

@@ -23,11 +23,9 @@ const MODEL_A = 'component:llm/model-a';
 const MIRROR = 'component:default/model-a-mirror';
 const OTHER = 'component:default/other';
 
-/** As the example policy: admins everything; entity owners approve, read and revoke; everyone requests. */
+/** The example policy's own rules: admins everything; entity owners approve, read and revoke; everyone requests. */
 const authorize = jest.fn(
-  examplePolicy({ [MODEL_A]: TEAM_A, [MIRROR]: TEAM_B, [OTHER]: TEAM_B }, [
-    'maas.key.request',
-  ]),
+  examplePolicy({ [MODEL_A]: TEAM_A, [MIRROR]: TEAM_B, [OTHER]: TEAM_B }),
 );
 const gate = new PermissionGate({
   httpAuth: mockServices.httpAuth(),
@@ -52,6 +50,7 @@ const bindings = new EntityBindings({
   state: {
     get: ((_kind: unknown, namespace: string, name: string) =>
       isvcs[`${namespace}/${name}`]) as any,
+    list: (() => Object.values(isvcs)) as any,
     status: () => ({
       kind: 'InferenceService',
       state: 'synced',
