@@ -1,8 +1,8 @@
 /*
  * Who may say who leads a team (issue #20, M5): the catalog takes Groups and Users only from the
  * organization's locations (the catalog rules of app-config.yaml, read by Backstage's own config
- * loader), so a Group from anywhere else — here a file location outside the org, as a repository's
- * catalog-info.yaml would be — cannot name a developer team lead of another team. Costs over real
+ * loader), so a Group from anywhere else — here a repository's catalog-info.yaml registered by URL —
+ * cannot name a developer team lead of another team. Costs over real
  * HTTP as a developer and team lead, a developer of another team, and an admin.
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
@@ -17,6 +17,8 @@ import {
 } from '@maas-portal/harness/testing';
 import { CostReport } from '@maas-portal/plugin-maas-common';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -70,8 +72,8 @@ spec: { memberOf: [platform-team] }
 `;
 
 /**
- * A repository's catalog file that tries to make dev-a lead team-b: a Group naming dev-a as its team
- * lead and team-b as its child, and a Group `team-b-leads` of the same claim with dev-a as member.
+ * A repository's catalog file that tries to make dev-a lead team-b: beside a Component, a Group
+ * `team-b-leads` naming dev-a as its team lead and team-b as its child.
  */
 const SPOOF = `
 apiVersion: backstage.io/v1alpha1
@@ -92,6 +94,10 @@ describe('Groups and Users come only from the organization locations', () => {
   let kc: KubeConfig;
   let ns: string;
   let server: Awaited<ReturnType<typeof startPortalTestBackend>>['server'];
+  /** What the catalog said about the spoofing file's Location. */
+  let spoofRefusal: string;
+  /** Serves the spoofing catalog-info.yaml, as a Git host would. */
+  let repository: Server;
   const get = (path: string, user: User) =>
     request(server).get(path).set('Authorization', authorizationOf(user));
 
@@ -103,7 +109,13 @@ describe('Groups and Users come only from the organization locations', () => {
     const rules = ConfigReader.fromConfigs(appConfigs).get('catalog.rules');
     const dir = mkdtempSync(join(tmpdir(), 'maas-org-'));
     writeFileSync(join(dir, 'org.yaml'), ORG);
-    writeFileSync(join(dir, 'catalog-info.yaml'), SPOOF);
+    repository = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/yaml' });
+      res.end(SPOOF);
+    });
+    await new Promise<void>(r => repository.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(repository.address() as AddressInfo).port}`;
+    const spoofUrl = `http://${host}/team-b/catalog-info.yaml`;
     kc = harnessKubeConfig();
     ns = await createTestNamespace(kc, 'orgloc');
     ({ server } = await startPortalTestBackend({
@@ -119,37 +131,64 @@ describe('Groups and Users come only from the organization locations', () => {
               target: join(dir, 'org.yaml'),
               rules: [{ allow: ['Group', 'User'] }],
             },
-            { type: 'file', target: join(dir, 'catalog-info.yaml') },
           ],
         },
+        // The catalog may read the repository (as an integration's host would be allowed).
+        backend: { reading: { allow: [{ host }] } },
       },
     }));
-    // Both files processed: the org's Users and the spoofing file's Component are in the catalog.
+    // The org file is processed once its Users are in the catalog.
     await eventually(
       async () => {
-        for (const path of [
+        const user = await get(
           '/api/catalog/entities/by-name/user/default/dev-b',
-          '/api/catalog/entities/by-name/component/default/innocent-service',
-        ]) {
-          const { status } = await get(path, ADMIN);
-          if (status !== 200) throw new Error(`${path} answers ${status}`);
-        }
+          ADMIN,
+        );
+        if (user.status !== 200) throw new Error(`dev-b: ${user.status}`);
       },
       90_000,
       1000,
     );
+    // A developer's repository registered by URL (an admin's right), then the same registration as
+    // a dry run, which answers at once with what the catalog makes of the file: a refused entity
+    // refuses the whole file, so nothing of it enters the catalog.
+    const register = (dryRun: boolean) =>
+      request(server)
+        .post(`/api/catalog/locations${dryRun ? '?dryRun=true' : ''}`)
+        .set('Authorization', authorizationOf(ADMIN))
+        .send({ type: 'url', target: spoofUrl });
+    const registered = await register(false);
+    if (registered.status !== 201)
+      throw new Error(`registering ${spoofUrl}: ${registered.status}`);
+    const dryRun = await register(true);
+    spoofRefusal = `${dryRun.status} ${JSON.stringify(dryRun.body)}`;
   });
 
   afterAll(async () => {
+    repository?.close();
     await deleteTestNamespace(kc, ns);
   });
 
   it("M5: a Group outside the org locations is not in the catalog (the repository's rules refuse it)", async () => {
+    expect(spoofRefusal).toContain(
+      'Entity group:default/team-b-leads at url:http://127.0.0.1:',
+    );
+    expect(spoofRefusal).toContain(
+      'is not of an allowed kind for that location',
+    );
     const spoof = await get(
       '/api/catalog/entities/by-name/group/default/team-b-leads',
       ADMIN,
     );
     expect(spoof.status).toBe(404);
+    // The org's own Group with its team lead is there.
+    const teamA = await get(
+      '/api/catalog/entities/by-name/group/default/team-a',
+      ADMIN,
+    );
+    expect(teamA.body.metadata.annotations).toMatchObject({
+      'maas.kuadrant.io/team-leads': 'user:default/dev-a',
+    });
   });
 
   it("M5: a spoofing Group that names a developer team lead of another team gives them none of that team's costs", async () => {
