@@ -1,6 +1,6 @@
 /* Library entry of the harness: the metrics dataset (pure: generator, queries, OpenMetrics) and the CRD sources. */
 export { generateMetricsDataset } from './metrics/generator.ts';
-export { ROUTES, TIERS, USERS } from './metrics/dataset.ts';
+export { ROUTES, SEED_STREAM_ROUTES, TIERS, USERS } from './metrics/dataset.ts';
 export {
   countedInWindow,
   increaseBy,

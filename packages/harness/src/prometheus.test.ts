@@ -195,7 +195,11 @@ describe('harness Prometheus', () => {
       'model_name',
     );
     for (const route of m.routes.filter(r => r.hitsUnit === 'tokens')) {
-      const counted = m.totals.authorized_hits[route.limitadorNamespace]._all;
+      // Under both policies authorized_hits holds the request limit's 1 per call too: the tokens
+      // are the summary's countedTokens (generator.test.ts checks the two add up).
+      const counted = route.requestAndTokenLimits
+        ? m.countedTokens![route.limitadorNamespace]._all
+        : m.totals.authorized_hits[route.limitadorNamespace]._all;
       // One model's streamed tokens go uncounted by Limitador (uncountedTokenShare).
       expect(vllm[route.model] === counted).toBe(!route.uncountedTokenShare);
       expect(vllm[route.model]).toBeGreaterThanOrEqual(counted);

@@ -47,7 +47,7 @@ export interface RouteSpec {
    * limit refuses is `limited_calls{limit_name="<tier>-user-requests"}` + 1 only; a call the request limit
    * lets through and the token limit refuses is `authorized_calls` + 1, `authorized_hits` + 1 and
    * `limited_calls{limit_name="<tier>-user-tokens"}` + 1. Needs `limitNames` and `hitsUnit: tokens`.
-   * Not in `ROUTES`: pass `routes` to the generator.
+   * In `ROUTES` as `both-route`, drawn from a stream of its own.
    */
   requestAndTokenLimits?: boolean;
 }
@@ -73,9 +73,11 @@ export const USERS: UserSpec[] = [
   { user: 'enterpriseuser1', group: 'enterprise' },
 ];
 
-/** Routes named as the "Create model" template names them (`<model>-route`), so a model created in
- * namespace `llm` with one of these names shows this data. */
-export const ROUTES: RouteSpec[] = [
+/**
+ * The routes the seed's default random stream draws for, in order: the generator keeps their series as
+ * they were before any route was added to `ROUTES` (routes beyond these draw from a stream of their own).
+ */
+export const SEED_STREAM_ROUTES: RouteSpec[] = [
   {
     route: 'simulator-route',
     namespace: 'llm',
@@ -124,6 +126,26 @@ export const ROUTES: RouteSpec[] = [
   },
 ];
 
+/**
+ * Routes named as the "Create model" template names them (`<model>-route`), so a model created in
+ * namespace `llm` with one of these names shows this data. `both-route` is under a RateLimitPolicy and a
+ * TokenRateLimitPolicy (`requestAndTokenLimits`): Limitador counts its calls twice.
+ */
+export const ROUTES: RouteSpec[] = [
+  ...SEED_STREAM_ROUTES,
+  {
+    route: 'both-route',
+    namespace: 'llm',
+    limitadorNamespace: 'llm/both-route',
+    model: 'both',
+    perUserLabels: true,
+    limitNames: true,
+    hitsUnit: 'tokens',
+    requestAndTokenLimits: true,
+    users: ['freeuser1', 'premiumuser1', 'enterpriseuser1'],
+  },
+];
+
 export type MetricKind = 'counter' | 'gauge';
 
 export interface SeriesSummary {
@@ -166,6 +188,12 @@ export interface MetricsDatasetSummary {
    */
   servedCalls?: Record<string, Record<string, number>>;
   countedTokens?: Record<string, Record<string, number>>;
+  /**
+   * The same before `startTime` (in the series' initial values, which follow the same rule): what a
+   * window that starts before the data counts on top of `servedCalls` and `countedTokens`.
+   */
+  servedCallsBeforeData?: Record<string, Record<string, number>>;
+  countedTokensBeforeData?: Record<string, Record<string, number>>;
 }
 
 export interface MetricsDataset {

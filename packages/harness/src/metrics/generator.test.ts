@@ -1,5 +1,4 @@
-import { ROUTES, USERS } from './dataset.ts';
-import type { RouteSpec } from './dataset.ts';
+import { ROUTES, SEED_STREAM_ROUTES, USERS } from './dataset.ts';
 import { generateMetricsDataset } from './generator.ts';
 import { toOpenMetrics } from './openMetrics.ts';
 import { increaseBy, selectSeries, valueAt } from './queries.ts';
@@ -142,16 +141,24 @@ describe('generateMetricsDataset', () => {
         limitador_namespace: route.limitadorNamespace,
       });
       expect(limited.length > 0).toBe(!route.noSeries);
-      expect(limited.map(s => s.labels.limit_name)).toEqual(
-        limited.map(s =>
-          route.limitNames ? `${s.labels.group}-user-requests` : undefined,
-        ),
-      );
+      // Under both policies a refusal is the request limit's or the token limit's.
+      const kinds = route.requestAndTokenLimits
+        ? ['requests', 'tokens']
+        : ['requests'];
+      for (const s of limited)
+        expect(
+          route.limitNames
+            ? kinds.map(k => `${s.labels.group}-user-${k}`)
+            : [undefined],
+        ).toContain(s.labels.limit_name);
     }
   });
 
-  it('keeps authorized_hits equal to vLLM tokens on token-limited routes, but for the model whose streamed tokens go uncounted', () => {
-    for (const route of ROUTES.filter(r => r.hitsUnit === 'tokens')) {
+  it('keeps authorized_hits equal to vLLM tokens on routes under a TokenRateLimitPolicy only, but for the model whose streamed tokens go uncounted', () => {
+    // Under both policies authorized_hits holds the request limit's 1 per call too (tested below).
+    for (const route of ROUTES.filter(
+      r => r.hitsUnit === 'tokens' && !r.requestAndTokenLimits,
+    )) {
       const [t1, t2] = [summary.startTime, summary.endTime];
       const hits = increaseBy(
         summary,
@@ -229,30 +236,22 @@ describe('generateMetricsDataset', () => {
 });
 
 describe('generateMetricsDataset: a route under both a RateLimitPolicy and a TokenRateLimitPolicy (Kuadrant-1.3-shaped)', () => {
-  const both: RouteSpec = {
-    route: 'both-route',
-    namespace: 'llm',
-    limitadorNamespace: 'llm/both-route',
-    model: 'both',
-    perUserLabels: true,
-    limitNames: true,
-    hitsUnit: 'tokens',
-    requestAndTokenLimits: true,
-    users: ['freeuser1', 'premiumuser1', 'enterpriseuser1'],
-  };
-  const plain = generateMetricsDataset({ seed: 7, endTime: END }).summary;
-  const { summary } = generateMetricsDataset({
+  const both = ROUTES.find(r => r.requestAndTokenLimits)!;
+  const plain = generateMetricsDataset({
     seed: 7,
     endTime: END,
-    routes: [...ROUTES, both],
-  });
+    routes: SEED_STREAM_ROUTES,
+  }).summary;
+  const { summary } = generateMetricsDataset({ seed: 7, endTime: END });
   const growth = (metric: string, labels: Record<string, string>) =>
     selectSeries(summary, metric, labels).reduce(
       (n, s) => n + s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0],
       0,
     );
 
-  it("leaves the default routes' series as they were", () => {
+  it("is a default route, and leaves the other default routes' series as they were without it", () => {
+    expect(both.limitadorNamespace).toBe('llm/both-route');
+    expect(summary.routes.map(r => r.route)).toContain('both-route');
     expect(
       summary.series.filter(
         s =>
@@ -289,5 +288,27 @@ describe('generateMetricsDataset: a route under both a RateLimitPolicy and a Tok
       .map(m => growth(m, { model_name: 'both' }))
       .reduce((a, b) => a + b);
     expect(summary.countedTokens!['llm/both-route']._all).toBe(vllm);
+  });
+
+  it('starts its counters where calls before the data leave them, by the same rule', () => {
+    const initial = (metric: string, labels: Record<string, string>) =>
+      selectSeries(summary, metric, labels).reduce(
+        (n, s) => n + s.initialValue,
+        0,
+      );
+    for (const user of both.users) {
+      const ns = { limitador_namespace: 'llm/both-route', user };
+      const served = summary.servedCallsBeforeData!['llm/both-route'][user];
+      const tokenRefused = initial('limited_calls', {
+        ...ns,
+        limit_name: `${user.replace(/user\d$/, '')}-user-tokens`,
+      });
+      expect(initial('authorized_calls', ns)).toBe(2 * served + tokenRefused);
+      expect(initial('authorized_hits', ns)).toBe(
+        served +
+          tokenRefused +
+          summary.countedTokensBeforeData!['llm/both-route'][user],
+      );
+    }
   });
 });

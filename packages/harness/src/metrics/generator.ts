@@ -18,6 +18,7 @@ import {
   ALIGN_SECONDS,
   METRIC_FAMILIES,
   ROUTES,
+  SEED_STREAM_ROUTES,
   TIERS,
   USERS,
 } from './dataset.ts';
@@ -91,9 +92,11 @@ export function generateMetricsDataset(
   // default routes' series as they were.
   const extraRnd = prng(seed + 0x9e3779b9);
   const rndOf = (route: RouteSpec) =>
-    ROUTES.includes(route) ? defaultRnd : extraRnd;
+    SEED_STREAM_ROUTES.includes(route) ? defaultRnd : extraRnd;
   const servedCalls: Record<string, Record<string, number>> = {};
   const countedTokens: Record<string, Record<string, number>> = {};
+  const servedBefore: Record<string, Record<string, number>> = {};
+  const tokensBefore: Record<string, Record<string, number>> = {};
   const series: SeriesSummary[] = [];
 
   const addCounter = (
@@ -193,18 +196,41 @@ export function generateMetricsDataset(
         prompt[s] += c * promptPerCall;
         generation[s] += c * completionPerCall;
       }
+      // Under both policies the counts before the data follow the same rule as the data's own: served
+      // calls and token refusals before it, in both counters.
+      const before = both
+        ? {
+            served: intBetween(rnd, 0, 250),
+            // A tier without refusals has no limited_calls series to hold them.
+            tokenRefused: lMax > 0 ? intBetween(rnd, 0, 100) : 0,
+            tokens: intBetween(rnd, 0, 50000),
+          }
+        : undefined;
       addCounter(
         'authorized_calls',
         { ...base },
-        intBetween(rnd, 0, 500),
+        before
+          ? 2 * before.served + before.tokenRefused
+          : intBetween(rnd, 0, 500),
         calls,
       );
       addCounter(
         'authorized_hits',
         { ...base },
-        intBetween(rnd, 0, 50000),
+        before
+          ? before.served + before.tokenRefused + before.tokens
+          : intBetween(rnd, 0, 50000),
         hits,
       );
+      if (before && caller.user) {
+        const who = caller.user.user;
+        const served = (servedBefore[route.limitadorNamespace] ??= {});
+        const counts = (tokensBefore[route.limitadorNamespace] ??= {});
+        served[who] = before.served;
+        served._all = (served._all ?? 0) + before.served;
+        counts[who] = before.tokens;
+        counts._all = (counts._all ?? 0) + before.tokens;
+      }
       if (lMax > 0) {
         const limitedLabels: Record<string, string> = {
           limitador_namespace: route.limitadorNamespace,
@@ -228,7 +254,7 @@ export function generateMetricsDataset(
               ...limitedLabels,
               limit_name: `${caller.user.group}-user-tokens`,
             },
-            intBetween(rnd, 0, 100),
+            before!.tokenRefused,
             tokenLimited,
           );
         }
@@ -300,7 +326,12 @@ export function generateMetricsDataset(
       series,
       totals,
       ...(Object.keys(servedCalls).length > 0
-        ? { servedCalls, countedTokens }
+        ? {
+            servedCalls,
+            countedTokens,
+            servedCallsBeforeData: servedBefore,
+            countedTokensBeforeData: tokensBefore,
+          }
         : {}),
     },
   };
