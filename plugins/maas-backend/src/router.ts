@@ -4,6 +4,7 @@ import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { EventsService } from '@backstage/plugin-events-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createAccessRouter } from './access/createAccessRouter';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
@@ -86,12 +87,20 @@ export async function createRouter(
     }),
   );
   router.use(createStatusRouter(options));
-  router.use(createModelsRouter({ gate, models, entityModel }));
+  router.use(createModelsRouter({ gate, catalog, models, entityModel }));
   router.use(createTiersRouter({ entityModel }));
   router.use(createUsageRouter({ ...options, entityModel }));
   router.use(createQuotaRouter({ ...options, entityModel }));
   router.use(createCatalogRouter(options));
   router.use(createCostsRouter({ gate, costs: options.costs }));
+  router.use(
+    createAccessRouter({
+      gate,
+      catalog,
+      bindings,
+      allowSelfApproval: options.config.approvals.allowSelfApproval,
+    }),
+  );
   router.use(createAdoptionRouter({ ...options, entityModel }));
   router.use(
     await createKeysRouter({

@@ -16,5 +16,6 @@ export * from './api/keys';
 export * from './api/catalog';
 export * from './api/binding';
 export * from './api/costs';
+export * from './api/access';
 export * from './issuerUrl';
 export * from './snippets';

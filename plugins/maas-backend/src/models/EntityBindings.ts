@@ -3,14 +3,27 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
-import { ObjectRef, stringifyObjectRef } from '@maas-portal/plugin-maas-common';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+  ObjectRef,
+  stringifyObjectRef,
+} from '@maas-portal/plugin-maas-common';
 import {
   INFERENCE_SERVICE,
   InferenceService,
   noClusterMessage,
 } from '@maas-portal/plugin-maas-node';
 import { ClusterState } from '../cluster/ClusterState';
+import { CacheStatus } from '../cluster/ResourceCache';
 import { bindingOf, ModelBinding } from './modelBinding';
+
+/** 503: the InferenceServices are not read yet, or the cluster does not answer. */
+const notReadYet = (cache: CacheStatus) =>
+  new ServiceUnavailableError(
+    cache.failure?.message ??
+      'The portal is still reading InferenceServices from the cluster; try again in a moment',
+  );
 
 /** An entity and the InferenceService it points at. */
 export interface EntityModelRef {
@@ -23,13 +36,13 @@ export interface EntityModelRef {
  * requests: the owner the InferenceService records, and members of `maas.adminGroups`.
  */
 export class EntityBindings {
-  readonly #state?: Pick<ClusterState, 'get' | 'status'>;
+  readonly #state?: Pick<ClusterState, 'get' | 'list' | 'status'>;
   readonly #userInfo: UserInfoService;
   readonly #adminGroups: Set<string>;
 
   constructor(options: {
     /** The watch caches; absent without a cluster, and then no entity is bound. */
-    state?: Pick<ClusterState, 'get' | 'status'>;
+    state?: Pick<ClusterState, 'get' | 'list' | 'status'>;
     userInfo: UserInfoService;
     adminGroups: string[];
   }) {
@@ -58,13 +71,8 @@ export class EntityBindings {
     }
     const isvc = this.inferenceService(ref);
     const cache = this.#state.status(INFERENCE_SERVICE);
-    if (!isvc && !cache.syncedAt) {
-      // Not read yet, or the cluster does not answer: no verdict rather than a wrong one.
-      throw new ServiceUnavailableError(
-        cache.failure?.message ??
-          'The portal is still reading InferenceServices from the cluster; try again in a moment',
-      );
-    }
+    // Not read yet, or the cluster does not answer: no verdict rather than a wrong one.
+    if (!isvc && !cache.syncedAt) throw notReadYet(cache);
     return bindingOf(
       isvc,
       ref.entityRef,
@@ -87,6 +95,39 @@ export class EntityBindings {
 
   async isAdmin(credentials: BackstageCredentials): Promise<boolean> {
     return (await this.claims(credentials)).some(c => this.#adminGroups.has(c));
+  }
+
+  /**
+   * The models whose InferenceService names an entity and records one of `claims` (a user and
+   * their groups) as the owner who decides its key requests; 503 without a cluster, or while the
+   * InferenceServices are not read yet.
+   */
+  ownedBy(claims: string[]): EntityModelRef[] {
+    if (!this.#state) {
+      throw new ServiceUnavailableError(
+        noClusterMessage('no model records its owner'),
+      );
+    }
+    const cache = this.#state.status(INFERENCE_SERVICE);
+    if (!cache.syncedAt) throw notReadYet(cache);
+    const mine = new Set(claims);
+    return this.#state
+      .list<InferenceService>(INFERENCE_SERVICE)
+      .flatMap(isvc => {
+        const annotations = isvc.metadata.annotations ?? {};
+        const entityRef = annotations[MAAS_BOUND_ENTITY_ANNOTATION];
+        const owner = annotations[MAAS_MODEL_OWNER_ANNOTATION];
+        if (!entityRef || !owner || !mine.has(owner)) return [];
+        return [
+          {
+            entityRef,
+            inferenceService: {
+              namespace: isvc.metadata.namespace!,
+              name: isvc.metadata.name,
+            },
+          },
+        ];
+      });
   }
 
   /**

@@ -469,7 +469,7 @@ describe('ModelService against the real API server', () => {
 
   it('lists every model', () => {
     const names = service
-      .listModels()
+      .listModels({ entities: [], everyInferenceService: true })
       .items.filter(m => m.inferenceService.namespace === ns)
       .map(m => m.inferenceService.name);
     expect(names).toEqual(['custom', 'qwen3']);

@@ -81,24 +81,44 @@ export class ModelService {
     this.#state = options.state;
   }
 
-  listModels(): ModelList {
+  /**
+   * The models of `entities` (each as its entity points at it, `entityRef` set), and with
+   * `everyInferenceService` also every InferenceService none of them names, sorted by
+   * InferenceService. `notReadable` is left to the caller, who decided which entities to pass.
+   */
+  listModels(options: {
+    entities: ModelRef[];
+    everyInferenceService: boolean;
+  }): Omit<ModelList, 'notReadable'> {
     const warnings = this.#checkAvailable();
-    const items = this.#state
-      .list<InferenceService>(INFERENCE_SERVICE)
-      .map(isvc =>
-        this.#view({
-          inferenceService: {
-            namespace: isvc.metadata!.namespace!,
-            name: isvc.metadata!.name!,
-          },
-        }),
-      )
-      .sort((a, b) =>
-        stringifyObjectRef(a.inferenceService).localeCompare(
-          stringifyObjectRef(b.inferenceService),
-        ),
+    const named = new Set(
+      options.entities.map(e => stringifyObjectRef(e.inferenceService)),
+    );
+    const unnamed = options.everyInferenceService
+      ? this.#state
+          .list<InferenceService>(INFERENCE_SERVICE)
+          .map(isvc => ({
+            inferenceService: {
+              namespace: isvc.metadata!.namespace!,
+              name: isvc.metadata!.name!,
+            },
+          }))
+          .filter(ref => !named.has(stringifyObjectRef(ref.inferenceService)))
+      : [];
+    const items = [...options.entities, ...unnamed]
+      .map(ref => this.#view(ref))
+      .sort(
+        (a, b) =>
+          stringifyObjectRef(a.inferenceService).localeCompare(
+            stringifyObjectRef(b.inferenceService),
+          ) || (a.entityRef ?? '').localeCompare(b.entityRef ?? ''),
       );
-    return { items, warnings, cache: this.#state.age() };
+    return {
+      items,
+      everyInferenceService: options.everyInferenceService,
+      warnings,
+      cache: this.#state.age(),
+    };
   }
 
   getModel(ref: ModelRef): ModelView & { warnings: string[] } {

@@ -1,23 +1,56 @@
-import { maasModelListPermission } from '@maas-portal/plugin-maas-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  maasModelListPermission,
+  maasModelReadPermission,
+  ModelList,
+} from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { EntityModelLookup, requireModelService } from './entityModel';
+import { readModelServers } from './modelServers';
 import { ModelService } from './ModelService';
 
-/** `GET /models` (every model the cluster serves) and `GET /models/by-entity` (one, with health). */
+/**
+ * `GET /models` (the models the caller may read, and with maas.model.list every InferenceService)
+ * and `GET /models/by-entity` (one, with health).
+ */
 export function createModelsRouter(options: {
   gate: PermissionGate;
+  catalog: CatalogService;
   models?: ModelService;
   entityModel: EntityModelLookup;
 }): express.Router {
-  const { gate, models, entityModel } = options;
+  const { gate, catalog, models, entityModel } = options;
   const router = Router();
 
   router.get('/models', async (req, res) => {
     const credentials = await gate.caller(req, ['user', 'service']);
-    await gate.require(credentials, maasModelListPermission);
-    res.json(requireModelService(models).listModels());
+    const service = requireModelService(models);
+    // What each entity's maas.model.read allows, as GET /models/by-entity would show it one by
+    // one: a developer's list needs no cluster-wide permission. maas.model.list only adds the
+    // InferenceServices no entity shows.
+    const servers = await readModelServers(catalog, credentials);
+    const [readable, listAll] = await Promise.all([
+      gate.allowedOn(
+        credentials,
+        maasModelReadPermission,
+        servers.map(s => s.entityRef),
+      ),
+      gate.decide(credentials, maasModelListPermission),
+    ]);
+    const list: ModelList = {
+      ...service.listModels({
+        entities: servers.filter(s => readable.has(s.entityRef)),
+        everyInferenceService: listAll.allowed,
+      }),
+      notReadable: [
+        ...new Set(
+          servers.map(s => s.entityRef).filter(ref => !readable.has(ref)),
+        ),
+      ].sort(),
+    };
+    res.json(list);
   });
 
   router.get('/models/by-entity', async (req, res) => {

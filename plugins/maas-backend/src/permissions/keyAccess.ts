@@ -2,7 +2,9 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  MAAS_MODEL_OWNER_ANNOTATION,
   maasKeyApprovePermission,
+  PageAccess,
   parseObjectRef,
   maasKeyReadPermission,
   maasKeyRequestPermission,
@@ -161,6 +163,61 @@ export class KeyAccess {
         inferenceService,
       });
     };
+  }
+
+  /**
+   * Whether the Approvals page holds anything for the caller: whether they decide some model's
+   * key requests (an admin, or the owner an InferenceService records with maas.key.approve on
+   * its entity), and why. When that cannot be told (no cluster, the InferenceServices not read
+   * yet) the page is said to serve them: it says itself what it cannot show.
+   */
+  async approver(credentials: BackstageCredentials): Promise<PageAccess> {
+    if (await this.#bindings.isAdmin(credentials)) {
+      return {
+        serves: true,
+        reason:
+          'You are an admin (maas.adminGroups): you decide the key requests of every model',
+      };
+    }
+    let owned: string[];
+    try {
+      owned = this.#bindings
+        .ownedBy(await this.#bindings.claims(credentials))
+        .map(m => m.entityRef);
+    } catch (error) {
+      return {
+        serves: true,
+        reason: `Whether you own a model cannot be told now: ${
+          (error as Error).message
+        }`,
+      };
+    }
+    if (owned.length === 0) {
+      return {
+        serves: false,
+        reason: `No model on the cluster records you or one of your groups as its owner (${MAAS_MODEL_OWNER_ANNOTATION}), and you are not an admin (maas.adminGroups): you decide no key request`,
+      };
+    }
+    const allowed = [
+      ...(await this.#gate.allowedOn(
+        credentials,
+        maasKeyApprovePermission,
+        owned,
+      )),
+    ].sort();
+    return allowed.length > 0
+      ? {
+          serves: true,
+          reason: `You decide the key requests of ${allowed.join(', ')}`,
+        }
+      : {
+          serves: false,
+          reason: `Your groups own ${[...new Set(owned)]
+            .sort()
+            .join(', ')}, but you lack the ${
+            maasKeyApprovePermission.name
+          } permission on them`,
+        };
   }
 
   /** Own items always; others' where one of `permissionsForOthers` is allowed on their entity. */

@@ -79,8 +79,21 @@ export interface ModelView {
   cache: CacheAge;
 }
 
+/**
+ * `GET /models`: the models of the catalog's model servers the caller may read
+ * (`maas.model.read` on each entity, as `GET /models/by-entity` shows them, `entityRef` set), and
+ * for holders of `maas.model.list` also the InferenceServices no such entity names (no
+ * `entityRef`).
+ */
 export interface ModelList {
   items: ModelView[];
+  /**
+   * Model servers of the catalog the caller sees but may not read (no `maas.model.read` on the
+   * entity): the list says nothing of their models.
+   */
+  notReadable: string[];
+  /** Whether `items` also holds the InferenceServices no entity names (`maas.model.list`). */
+  everyInferenceService: boolean;
   warnings: string[];
   cache: CacheAge;
 }

@@ -1,0 +1,34 @@
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { MaasAccess } from '@maas-portal/plugin-maas-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { costsAccess } from '../costs/costsAccess';
+import { EntityBindings } from '../models/EntityBindings';
+import { KeyAccess } from '../permissions/keyAccess';
+import { PermissionGate } from '../permissions/PermissionGate';
+
+/**
+ * `GET /access`: which of the pages not everyone uses (Approvals, Costs) have anything for the
+ * signed-in user, so that the app offers only those. It grants nothing: each of those pages'
+ * calls still decides for itself.
+ */
+export function createAccessRouter(options: {
+  gate: PermissionGate;
+  catalog: CatalogService;
+  bindings: EntityBindings;
+  allowSelfApproval: boolean;
+}): express.Router {
+  const { gate, catalog } = options;
+  const keyAccess = new KeyAccess(options);
+  const router = Router();
+  router.get('/access', async (req, res) => {
+    const { credentials, userRef } = await gate.user(req);
+    const [approvals, costs] = await Promise.all([
+      keyAccess.approver(credentials),
+      costsAccess({ gate, catalog, credentials, userRef }),
+    ]);
+    const access: MaasAccess = { approvals, costs };
+    res.json(access);
+  });
+  return router;
+}

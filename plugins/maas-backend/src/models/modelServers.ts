@@ -1,0 +1,43 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  getHttpRouteRef,
+  getInferenceServiceRef,
+  MODEL_SERVER_COMPONENT_TYPE,
+} from '@maas-portal/plugin-maas-common';
+import { ModelRef } from './ModelService';
+
+/**
+ * The catalog's model servers the caller sees (read with their own credentials), each with the
+ * model its annotations point at, as `GET /models/by-entity` resolves one; those naming no valid
+ * InferenceService are left out, as they stand for no model.
+ */
+export async function readModelServers(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+): Promise<Array<ModelRef & { entityRef: string }>> {
+  const { items } = await catalog.getEntities(
+    {
+      filter: { kind: 'component', 'spec.type': MODEL_SERVER_COMPONENT_TYPE },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.annotations',
+      ],
+    },
+    { credentials },
+  );
+  return items.flatMap(entity => {
+    const inferenceService = getInferenceServiceRef(entity);
+    if (!inferenceService) return [];
+    return [
+      {
+        entityRef: stringifyEntityRef(entity),
+        inferenceService,
+        route: getHttpRouteRef(entity),
+      },
+    ];
+  });
+}
