@@ -28,7 +28,10 @@ describe('createLastUseLookup', () => {
     );
     const lookup = createLastUseLookup({
       models,
-      usage: { lastCalls } as unknown as UsageService,
+      usage: {
+        lastCalls,
+        routesWithoutUserLabels: async () => new Set<string>(),
+      } as unknown as UsageService,
       logger: mockServices.logger.mock(),
     });
     const keys = [
@@ -54,6 +57,33 @@ describe('createLastUseLookup', () => {
     expect(result[2].lastUseNote).toMatch(/The model has no HTTPRoute/);
   });
 
+  it("says a route's last use is unknown, not 'not seen', when its metrics carry no user labels (Kuadrant 1.2)", async () => {
+    const routesWithoutUserLabels = jest.fn(
+      async () => new Set(['llm/legacy-route']),
+    );
+    const lookup = createLastUseLookup({
+      models,
+      usage: {
+        lastCalls: async () => new Map(),
+        routesWithoutUserLabels,
+      } as unknown as UsageService,
+      logger: mockServices.logger.mock(),
+    });
+    const keys = [
+      key('a', 'llm/legacy', 'user:default/jane'),
+      key('b', 'llm/qwen3', 'user:default/jane'),
+    ];
+    const result = await lookup(keys);
+    expect(routesWithoutUserLabels).toHaveBeenCalledWith([
+      'llm/legacy-route',
+      'llm/qwen3-route',
+    ]);
+    expect(result.map(k => k.lastUse)).toEqual(['unknown', 'not-seen']);
+    expect(result[0].lastUseNote).toBe(
+      "Limitador's metrics for llm/legacy-route carry no user labels, so nobody's last call is known. A TelemetryPolicy on the Gateway adds them (Kuadrant 1.3+).",
+    );
+  });
+
   it('leaves the keys as they are when Prometheus fails, and says why in the log', async () => {
     const logger = mockServices.logger.mock();
     const lookup = createLastUseLookup({
@@ -61,6 +91,7 @@ describe('createLastUseLookup', () => {
       usage: {
         lastCalls: async () =>
           Promise.reject(new Error('Prometheus at x is unreachable')),
+        routesWithoutUserLabels: async () => new Set<string>(),
       } as unknown as UsageService,
       logger,
     });

@@ -46,8 +46,12 @@ export function createLastUseLookup(options: {
         });
     }
     let lastCalls: Map<string, number>;
+    let unlabelled: Set<string>;
     try {
-      lastCalls = await usage.lastCalls(pairs);
+      [lastCalls, unlabelled] = await Promise.all([
+        usage.lastCalls(pairs),
+        usage.routesWithoutUserLabels(pairs.map(p => p.limitadorNamespace)),
+      ]);
     } catch (error) {
       logger.warn(`Last use of keys not shown: ${(error as Error).message}`);
       return keys.map(key => ({
@@ -68,6 +72,13 @@ export function createLastUseLookup(options: {
       }
       const seconds = lastCalls.get(`${pair.user}|${pair.limitadorNamespace}`);
       const perUser = `The gateway counts calls per user (${pair.user}), not per key: your keys for this model share it.`;
+      if (!seconds && unlabelled.has(pair.limitadorNamespace)) {
+        return {
+          ...key,
+          lastUse: 'unknown',
+          lastUseNote: `Limitador's metrics for ${pair.limitadorNamespace} carry no user labels, so nobody's last call is known. A TelemetryPolicy on the Gateway adds them (Kuadrant 1.3+).`,
+        };
+      }
       return seconds
         ? {
             ...key,

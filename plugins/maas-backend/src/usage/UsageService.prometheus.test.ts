@@ -264,6 +264,18 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(usage.authorized[0].points.length).toBe(30);
   });
 
+  it('names the routes whose calls carry no user label (llm/legacy-route) in one query, and not the labelled ones', async () => {
+    const { client, counter } = counting(prometheus);
+    const unlabelled = await new UsageService({
+      prometheus: client,
+    }).routesWithoutUserLabels(
+      ['llm/legacy-route', 'llm/simulator-route', 'llm/qwen3-route'],
+      summary.endTime,
+    );
+    expect([...unlabelled]).toEqual(['llm/legacy-route']);
+    expect(counter.queries).toBe(1);
+  });
+
   it('tells when each user last called a route, to 5 minutes, in one query', async () => {
     const { client, counter } = counting(prometheus);
     const users = [

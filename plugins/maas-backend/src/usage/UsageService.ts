@@ -14,6 +14,7 @@ import {
   CounterQuery,
   countedInWindow,
   countedUnion,
+  promAlternation,
   promString,
   selector,
 } from './promql';
@@ -260,13 +261,9 @@ export class UsageService {
     const prometheus = this.#prometheus;
     const result = new Map<string, number>();
     if (!prometheus || pairs.length === 0) return result;
-    const regex = (values: string[]) =>
-      [...new Set(values)]
-        .map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('|');
-    const sel = `{limitador_namespace=~${promString(
-      regex(pairs.map(p => p.limitadorNamespace)),
-    )},user=~${promString(regex(pairs.map(p => p.user)))}}`;
+    const sel = `{limitador_namespace=~${promAlternation(
+      pairs.map(p => p.limitadorNamespace),
+    )},user=~${promAlternation(pairs.map(p => p.user))}}`;
     const samples = await prometheus.query(
       `max by (user, limitador_namespace) (last_over_time((timestamp(${countedInWindow(
         'authorized_calls',
@@ -278,6 +275,26 @@ export class UsageService {
     for (const s of samples)
       result.set(`${s.metric.user}|${s.metric.limitador_namespace}`, s.value);
     return result;
+  }
+
+  /**
+   * Of `namespaces`, the Limitador namespaces whose calls in the last 7 days carry no `user` label at
+   * all (Kuadrant 1.2's Limitador; 1.3's without a TelemetryPolicy): nobody's last call can be known
+   * there, and "not seen" would be a claim the metrics cannot support. One query.
+   */
+  async routesWithoutUserLabels(
+    namespaces: string[],
+    nowSeconds = Date.now() / 1000,
+  ): Promise<Set<string>> {
+    const prometheus = this.#prometheus;
+    if (!prometheus || namespaces.length === 0) return new Set();
+    const ns = promAlternation(namespaces);
+    const samples = await prometheus.query(
+      `count by (limitador_namespace) (last_over_time(authorized_calls{limitador_namespace=~${ns},user=""}[7d]))` +
+        ` unless count by (limitador_namespace) (last_over_time(authorized_calls{limitador_namespace=~${ns},user!=""}[7d]))`,
+      Math.floor(nowSeconds / 300) * 300,
+    );
+    return new Set(samples.map(s => s.metric.limitador_namespace));
   }
 
   /**

@@ -6,6 +6,15 @@ export function promString(value: string): string {
     .replace(/\n/g, '\\n')}"`;
 }
 
+/** A PromQL string literal of a regex matching exactly one of `values` (each taken literally). */
+export function promAlternation(values: string[]): string {
+  return promString(
+    [...new Set(values)]
+      .map(v => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|'),
+  );
+}
+
 /** `{a="x",b!=""}` from matchers written as [label, operator, value]. */
 export function selector(
   matchers: Array<[string, '=' | '!=', string]>,
