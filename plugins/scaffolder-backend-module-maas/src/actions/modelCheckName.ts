@@ -54,6 +54,7 @@ export function createModelCheckNameAction(options: {
         timeoutMs: options.timeoutMs,
         name,
         namespace,
+        log: message => ctx.logger.info(message),
         host: {
           hostname,
           gateway: {

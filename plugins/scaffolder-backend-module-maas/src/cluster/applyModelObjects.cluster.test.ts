@@ -1,6 +1,9 @@
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { ConflictError } from '@backstage/errors';
-import { MAAS_FIELD_MANAGER } from '@maas-portal/plugin-maas-common';
+import {
+  MAAS_FIELD_MANAGER,
+  MAAS_KEY_LABELS,
+} from '@maas-portal/plugin-maas-common';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelInput } from '../manifests/validateModelSpec';
 import {
@@ -131,6 +134,69 @@ describe('applyModelObjects against the harness', () => {
     expect(taken).toBeInstanceOf(ConflictError);
     expect(taken.message).toBe(
       `name: the namespace "${cluster.namespace}" already has a InferenceService named "qwen3"; choose another model name`,
+    );
+  });
+
+  it("frees the name when only the InferenceService was deleted: the portal's route and policies become the new model's, bound to its UID; a route the portal did not make still takes the name", async () => {
+    const objects = objectsOf(
+      modelInput({ name: 'again', serving: simulatorServing }),
+    );
+    await applyModelObjects({ kubeConfig: cluster.admin, objects });
+    const api = ModelObjectApi.forConfig(cluster.admin);
+    const isvc = objects.find(o => o.kind === 'InferenceService')!;
+    const uidOf = async () => (await api.read(isvc)).metadata!.uid!;
+    const first = await uidOf();
+    // As `kubectl delete isvc`: the route and the policies stay.
+    await api.delete(isvc);
+    await waitFor('the InferenceService to be gone', () =>
+      api.read(isvc).then(
+        () => false,
+        e => e.code === 404,
+      ),
+    );
+
+    const said: string[] = [];
+    await expect(
+      checkModelNameFree({
+        kubeConfig: cluster.admin,
+        name: 'again',
+        namespace: cluster.namespace,
+        log: message => said.push(message),
+      }),
+    ).resolves.toBeUndefined();
+    expect(said).toEqual([
+      `HTTPRoute ${cluster.namespace}/again-route is left from an earlier model "again" whose InferenceService is gone; it becomes this model's`,
+    ]);
+    const second = await applyModelObjects({
+      kubeConfig: cluster.admin,
+      objects,
+    });
+    expect(second.map(r => `${r.kind}:${r.outcome}`)).toEqual([
+      'InferenceService:created',
+      'HTTPRoute:unchanged',
+      'AuthPolicy:configured',
+      'RateLimitPolicy:unchanged',
+      'TokenRateLimitPolicy:unchanged',
+    ]);
+    const uid = await uidOf();
+    expect(uid).not.toBe(first);
+    const policy = await api.read(objects.find(o => o.kind === 'AuthPolicy')!);
+    expect(
+      (policy as any).spec.rules.authentication['api-key-users'].apiKey.selector
+        .matchLabels[MAAS_KEY_LABELS.modelUid],
+    ).toBe(uid);
+
+    // A route of the name that someone else made, without a model: the name stays taken.
+    await api.create({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'byhand-route', namespace: cluster.namespace },
+      spec: { hostnames: ['byhand.maas.local'] },
+    } as KubernetesObject);
+    const taken = await nameCheck('byhand').catch(e => e);
+    expect(taken).toBeInstanceOf(ConflictError);
+    expect(taken.message).toBe(
+      `name: the namespace "${cluster.namespace}" already has a HTTPRoute named "byhand-route"; choose another model name`,
     );
   });
 

@@ -1,5 +1,5 @@
 import { ConflictError } from '@backstage/errors';
-import { ObjectRef } from '@maas-portal/plugin-maas-common';
+import { MAAS_KEY_LABELS, ObjectRef } from '@maas-portal/plugin-maas-common';
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import {
   apiVersionOf,
@@ -13,12 +13,27 @@ import {
   notServedObjectMessage,
   ObjectDescription,
 } from './describeObject';
+import { foreignManager } from './foreignManager';
 import { ModelObjectApi } from './ModelObjectApi';
 import { takenHosts } from './takenHosts';
 
 /**
+ * Whether `existing` is an object the portal made for a model of `name` (its managed-by label and
+ * apply entry, and its model label), so that applying the model again may take it back.
+ */
+function leftOverOf(existing: KubernetesObject, name: string): boolean {
+  return (
+    !foreignManager(existing) &&
+    existing.metadata?.labels?.[MAAS_KEY_LABELS.model] === name
+  );
+}
+
+/**
  * Throws a ConflictError when the namespace already has an InferenceService or an HTTPRoute of
  * the name a new model would take, or when another route of the Gateway serves its host name.
+ * An HTTPRoute the portal made for a model of this name whose InferenceService is gone (`kubectl
+ * delete isvc` leaves the route and policies) does not take the name: the apply makes it the new
+ * model's, and the new model's UID in its AuthPolicy keeps the old model's keys out. `log` says so.
  */
 export async function checkModelNameFree(options: {
   kubeConfig: KubeConfig;
@@ -28,6 +43,7 @@ export async function checkModelNameFree(options: {
   host?: { hostname: string; gateway: ObjectRef };
   /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
   timeoutMs?: number;
+  log?: (message: string) => void;
 }): Promise<void> {
   const { name, namespace } = options;
   const api = ModelObjectApi.forConfig(options.kubeConfig, options.timeoutMs);
@@ -37,6 +53,7 @@ export async function checkModelNameFree(options: {
     { kind: INFERENCE_SERVICE, name: names.inferenceService },
     { kind: HTTP_ROUTE, name: names.httpRoute },
   ];
+  // In this order: the route is looked at only when no InferenceService of the name exists.
   for (const candidate of candidates) {
     const object: ObjectDescription = {
       apiVersion: apiVersionOf(candidate.kind),
@@ -54,23 +71,31 @@ export async function checkModelNameFree(options: {
     if (!served) {
       throw new Error(`${cannotCheck}: ${notServedObjectMessage(object)}`);
     }
-    let exists: boolean;
+    let existing: KubernetesObject | undefined;
     try {
-      await api.read(
+      existing = await api.read(
         object as KubernetesObject & {
           metadata: { name: string; namespace: string };
         },
       );
-      exists = true;
     } catch (error) {
       if (httpStatusOf(error) !== 404) {
         throw new Error(
           `${cannotCheck}: ${explainObjectError(error, object, 'get')}`,
         );
       }
-      exists = false;
     }
-    if (exists) {
+    if (
+      existing &&
+      candidate.kind === HTTP_ROUTE &&
+      leftOverOf(existing, name)
+    ) {
+      options.log?.(
+        `${object.kind} ${namespace}/${candidate.name} is left from an earlier model "${name}" whose InferenceService is gone; it becomes this model's`,
+      );
+      continue;
+    }
+    if (existing) {
       throw new ConflictError(
         `name: the namespace "${namespace}" already has a ${object.kind} named "${candidate.name}"; choose another model name`,
       );
