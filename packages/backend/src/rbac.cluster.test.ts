@@ -68,6 +68,13 @@ import {
   testEntityProvider,
   testUserInfo as userInfo,
 } from './__testUtils__/portalTestBackend';
+import {
+  createModelTemplateEntity,
+  ENTITY_TASK,
+  KEY_TASK,
+  runCreateModel,
+  simulatorModelValues,
+} from './__testUtils__/createModelTemplate';
 
 jest.setTimeout(60_000);
 
@@ -104,18 +111,10 @@ const TAB_OBJECTS = (() => {
   ];
 })();
 const READER = 'maas-kubernetes-reader';
-const TEMPLATE_FILE = path.resolve(
-  __dirname,
-  '../../../templates/create-model/template.yaml',
-);
-/** The "Create model" template, as the catalog serves it. */
-const TEMPLATE = readManifests(TEMPLATE_FILE)[0];
 const MODEL_A = 'component:default/rbac-model-a';
 /** Deployed by hand: bound to its entity by an admin's Adopt. */
 const MODEL_C = 'component:default/rbac-model-c';
 const MODEL_D = 'component:default/rbac-model-d';
-const KEY_TASK = 'maas-keys-maintenance';
-const ENTITY_TASK = 'maas-model-entities';
 
 /** The namespaces of the file, replaced by this test's own (the API server is shared). */
 interface Places {
@@ -230,17 +229,7 @@ describe('deploy/rbac.yaml on a real API server', () => {
     modelOf(MODEL_A),
     modelOf(MODEL_C),
     modelOf(MODEL_D),
-    {
-      ...TEMPLATE,
-      metadata: {
-        ...TEMPLATE.metadata,
-        namespace: 'default',
-        annotations: {
-          'backstage.io/managed-by-location': 'url:test',
-          'backstage.io/managed-by-origin-location': 'url:test',
-        },
-      },
-    },
+    createModelTemplateEntity(),
   ];
 
   /** A second replica with only the MaaS plugin: its caches list the cluster as it is now. */
@@ -343,45 +332,16 @@ describe('deploy/rbac.yaml on a real API server', () => {
     }
     return statuses;
   }
-  async function createModel(name: string) {
-    const { body } = await post('/api/scaffolder/v2/tasks', ADMIN, {
-      templateRef: 'template:default/create-model',
-      values: {
+  const createModel = (name: string) =>
+    runCreateModel(
+      server,
+      header(ADMIN),
+      simulatorModelValues({
         name,
         namespace: places.models,
-        owner: 'group:default/team-a',
-        system: 'system:default/maas',
         hostname: `${name}-${places.models}.maas.local`,
-        serving: {
-          type: 'simulator',
-          timeToFirstTokenMs: 10,
-          interTokenLatencyMs: 5,
-        },
-        auth: { type: 'api-key' },
-        tierMode: 'custom',
-        tiers: [
-          {
-            name: 'free',
-            requests: { limit: 5, window: '2m' },
-            tokens: { limit: 100000, window: '1m' },
-          },
-        ],
-        delivery: 'apply',
-      },
-    });
-    const task = await eventually(async () => {
-      const t = await get(`/api/scaffolder/v2/tasks/${body.id}`);
-      if (!['completed', 'failed'].includes(t.body.status))
-        throw new Error(`task ${t.body.status}`);
-      return t.body;
-    }, 40_000);
-    const events = await get(`/api/scaffolder/v2/tasks/${body.id}/events`);
-    const log = (events.body as Array<{ body: { message?: string } }>)
-      .map(e => e.body.message)
-      .filter(Boolean)
-      .join('\n');
-    return { status: task.status as string, log };
-  }
+      }),
+    );
 
   beforeAll(async () => {
     admin = harnessKubeConfig();

@@ -166,13 +166,14 @@ export function testEntityProvider(entities: Entity[]) {
   });
 }
 
-/** Models A (with its HTTPRoute) and C of `ns` in the real catalog. */
-const modelEntities = (ns: string) =>
+/** Models A (with its HTTPRoute) and C of `ns`, and `more`, in the real catalog. */
+const testEntities = (ns: string, more: Entity[]) =>
   testEntityProvider([
     modelEntity(ns, 'model-a', {
       [MAAS_HTTP_ROUTE_ANNOTATION]: `${ns}/model-a-route`,
     }),
     modelEntity(ns, 'model-c'),
+    ...more,
   ]);
 
 /** The signed-in user and its groups from `GROUPS`, as the catalog's sign-in resolver gives them. */
@@ -224,8 +225,9 @@ const httpAuth = createServiceFactory({
 });
 
 /**
- * Starts the backend with models A and C of `ns` in its catalog; key Secrets in `ns` (not the shared
- * kuadrant-system). `maas` is merged over the MaaS config; `features` are added.
+ * Starts the backend with models A and C of `ns` (and `entities`) in its catalog; key Secrets in
+ * `ns` (not the shared kuadrant-system). `maas` is merged over the MaaS config; `features` are
+ * added.
  */
 export async function startPortalTestBackend(options: {
   kc: KubeConfig;
@@ -234,6 +236,8 @@ export async function startPortalTestBackend(options: {
   features?: BackendFeature[];
   /** More top-level config, e.g. `catalog` (its rules and locations). */
   config?: Record<string, unknown>;
+  /** More entities in the catalog, e.g. the Create model template. */
+  entities?: Entity[];
 }) {
   const { kc, ns } = options;
   // The Kubernetes plugin signs in as its own account, as deploy/values.yaml has it.
@@ -246,7 +250,7 @@ export async function startPortalTestBackend(options: {
       testUserInfo,
       httpAuth,
       catalogPlugin,
-      modelEntities(ns),
+      testEntities(ns, options.entities ?? []),
       kubernetesPlugin,
       kubernetesRouteGuardModule,
       maasPlugin,
