@@ -17,6 +17,8 @@ const api = {
   listAuditEvents: async () => [],
   listModels: async () => ({
     items: [],
+    notReadable: [],
+    everyInferenceService: false,
     warnings: [],
     cache: { ageSeconds: 0 },
   }),

@@ -143,6 +143,8 @@ const costsPage = PageBlueprint.make({
  * @alpha
  */
 export { ModelsSummary } from './components/ModelsPage/ModelsSummary';
+export { useMaasPageAccess } from './hooks/useMaasPageAccess';
+export type { MaasPageAccess } from './hooks/useMaasPageAccess';
 
 /**
  * The MaaS frontend plugin for apps on the new frontend system.

@@ -12,6 +12,7 @@ import {
   IssuedKey,
   KeyRequest,
   KeyRequestState,
+  MaasAccess,
   MaasStatus,
   ModelList,
   ModelQuota,
@@ -73,8 +74,13 @@ export interface CostQuery {
 /** The frontend's view of the MaaS backend (`/api/maas`). */
 export interface MaasApi {
   getStatus(): Promise<MaasStatus>;
-  /** Every InferenceService of the cluster as a model, with its health (maas.model.list). */
+  /**
+   * The models of the catalog's model servers the user may read (maas.model.read on each), with
+   * their health; with maas.model.list also the InferenceServices no entity names.
+   */
   listModels(): Promise<ModelList>;
+  /** Whether the Approvals and Costs pages have anything for the signed-in user, and why. */
+  getAccess(): Promise<MaasAccess>;
   getModel(entityRef: string): Promise<ModelDetails>;
   getModelTiers(entityRef: string): Promise<ModelTiers>;
   getModelUsage(query: UsageQuery): Promise<ModelUsage>;

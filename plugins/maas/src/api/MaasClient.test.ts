@@ -43,6 +43,7 @@ describe('MaasClient', () => {
   it.each([
     ['getStatus', [], 'GET', '/status'],
     ['listModels', [], 'GET', '/models'],
+    ['getAccess', [], 'GET', '/access'],
     [
       'getModel',
       ['resource:default/qwen3'],

@@ -13,6 +13,7 @@ import {
   OutsideKey,
   IssuedKey,
   KeyRequest,
+  MaasAccess,
   MaasStatus,
   ModelList,
   ModelQuota,
@@ -50,6 +51,10 @@ export class MaasClient implements MaasApi {
 
   listModels(): Promise<ModelList> {
     return this.#request('GET', '/models');
+  }
+
+  getAccess(): Promise<MaasAccess> {
+    return this.#request('GET', '/access');
   }
 
   getModel(entityRef: string): Promise<ModelDetails> {

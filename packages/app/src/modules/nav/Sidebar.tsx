@@ -13,10 +13,12 @@ import SearchIcon from '@material-ui/icons/Search';
 import { SidebarSearchModal } from '@backstage/plugin-search';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
+import { useMaasPageAccess } from '@maas-portal/plugin-maas/alpha';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
-    component: ({ navItems }) => {
+    component: function SidebarNav({ navItems }) {
+      const access = useMaasPageAccess();
       const nav = navItems.withComponent(item => (
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
@@ -24,6 +26,10 @@ export const SidebarContent = NavContentBlueprint.make({
       // Skipped items
       nav.take('page:search'); // Using search modal instead
       nav.take('page:notifications'); // Using NotificationsSidebarItem manually instead
+      // Offered only to those the page serves (GET /api/maas/access): a developer who decides no
+      // key request and leads no team has nothing there.
+      const approvals = nav.take('page:maas/approvals');
+      const costs = nav.take('page:maas/costs');
 
       return (
         <Sidebar>
@@ -39,6 +45,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:scaffolder')}
             <SidebarDivider />
             <SidebarScrollWrapper>
+              {access.approvals && approvals}
+              {access.costs && costs}
               {nav.rest({ sortBy: 'title' })}
             </SidebarScrollWrapper>
           </SidebarGroup>

@@ -26,7 +26,9 @@ const entity = (name: string, type: string): Entity => ({
 const render = (
   entities: Entity[],
   listModels: () => Promise<ModelList> = async () => ({
-    items: [model()],
+    items: [model({ entityRef: 'component:default/qwen3' })],
+    notReadable: [],
+    everyInferenceService: false,
     warnings: [],
     cache: { ageSeconds: 0 },
   }),
@@ -62,6 +64,23 @@ describe('ModelsSummary (home widget)', () => {
     expect(await screen.findAllByText(/No cluster is configured/)).toHaveLength(
       1,
     );
+  });
+
+  it('seen as a developer: shows the health of the models they may read, and says which they may not', async () => {
+    await render(
+      [entity('qwen3', 'model-server'), entity('closed', 'model-server')],
+      async () => ({
+        items: [model({ entityRef: 'component:default/qwen3' })],
+        notReadable: ['component:default/closed'],
+        everyInferenceService: false,
+        warnings: [],
+        cache: { ageSeconds: 0 },
+      }),
+    );
+    expect(await screen.findByText('healthy')).toBeInTheDocument();
+    expect(
+      screen.getByText('not yours to read (maas.model.read)'),
+    ).toBeInTheDocument();
   });
 
   it('says how to get a model when there is none', async () => {

@@ -13,7 +13,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { useMaasRead } from '../../hooks/useMaasRead';
 import { ErrorAlert } from '../ErrorAlert';
 import { HealthBadge } from '../UsageTab/HealthCard';
-import { rowsOf } from './ModelsTable';
+import { missingView, ModelRow, rowsOf } from './ModelsTable';
 import { ModelServerFilter } from './modelServerFilter';
 
 /**
@@ -39,8 +39,8 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
     );
   }
   const rows = rowsOf(entities.value ?? [], models.value);
-  // A model the cluster list lacks, once the list is in.
-  const missing = models.value ? 'not in the cluster' : '…';
+  const missing = (row: ModelRow) =>
+    models.loading ? '…' : missingView(row, !!models.value);
   return (
     <Box>
       {models.error && (
@@ -62,7 +62,7 @@ export function ModelsSummary(props: { modelsPageLink?: string }) {
                   <EntityRefLink entityRef={getCompoundEntityRef(r.entity)} />
                 }
                 secondary={
-                  r.view ? <HealthBadge health={r.view.health} /> : missing
+                  r.view ? <HealthBadge health={r.view.health} /> : missing(r)
                 }
                 secondaryTypographyProps={{ component: 'div' }}
               />

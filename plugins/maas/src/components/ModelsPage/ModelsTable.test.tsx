@@ -35,7 +35,7 @@ const entities = [
 
 const list = (): ModelList => ({
   items: [
-    model(),
+    model({ entityRef: 'component:default/qwen3' }),
     model({
       entityRef: undefined,
       modelName: 'simulator',
@@ -48,6 +48,8 @@ const list = (): ModelList => ({
       },
     }),
   ],
+  notReadable: [],
+  everyInferenceService: true,
   warnings: [],
   cache: { ageSeconds: 0 },
 });
@@ -95,6 +97,40 @@ describe('ModelsTable', () => {
     expect(
       within(rowOf('simulator')).getByText('waiting for Kuadrant'),
     ).toBeInTheDocument();
+  });
+
+  it('seen as a developer: shows health and endpoint of each model they may read, and says which they may not', async () => {
+    const closed = modelServer('closed', 'llm/closed');
+    await render(
+      {
+        listModels: async () => ({
+          // Without maas.model.list: only the models of entities, each as its entity shows it.
+          items: [model({ entityRef: 'component:default/qwen3' })],
+          notReadable: ['component:default/closed'],
+          everyInferenceService: false,
+          warnings: [],
+          cache: { ageSeconds: 0 },
+        }),
+      },
+      { entities: [...entities, closed] },
+    );
+    const qwen3 = rowOf('qwen3');
+    expect(await within(qwen3).findByText('healthy')).toBeInTheDocument();
+    expect(
+      within(qwen3).getByRole('link', {
+        name: /https:\/\/qwen3\.maas\.local\/v1/,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(rowOf('closed')).getAllByText(
+        'not yours to read (maas.model.read)',
+      ),
+    ).toHaveLength(2);
+    // The simulator's entity is not in his list (the catalog registered it since): said, not guessed.
+    expect(
+      within(rowOf('simulator')).getAllByText('not listed yet: reload'),
+    ).toHaveLength(2);
+    expect(screen.queryByText(/You may not/)).not.toBeInTheDocument();
   });
 
   it('shows progress while the catalog loads', async () => {

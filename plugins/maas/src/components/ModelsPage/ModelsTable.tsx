@@ -1,4 +1,8 @@
-import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import {
   EntityRefLink,
@@ -21,24 +25,51 @@ import { tableOptions } from '../table/options';
 import { sortIcons } from '../table/sortArrows';
 import { TiersCell } from './TiersCell';
 
-/** A model server of the catalog, with what the cluster says of it (none when not found). */
+/** A model server of the catalog, with what the cluster says of it, or why nothing is said. */
 export interface ModelRow {
   entity: Entity;
   view?: ModelView;
+  /** The user may not read this model (no maas.model.read on its entity): nothing is shown of it. */
+  notReadable?: boolean;
 }
 
-/** Pairs each catalog model server with its model in the cluster, by the InferenceService it names. */
+/**
+ * Pairs each catalog model server with its model in the list: by its entity, as the backend read
+ * it for the user, else (an InferenceService no entity of the list names, for holders of
+ * maas.model.list) by the InferenceService it names.
+ */
 export function rowsOf(
   entities: Entity[],
   models: ModelList | undefined,
 ): ModelRow[] {
-  const byIsvc = new Map(
-    (models?.items ?? []).map(m => [stringifyObjectRef(m.inferenceService), m]),
+  const items = models?.items ?? [];
+  const byEntity = new Map(
+    items.filter(m => m.entityRef).map(m => [m.entityRef!, m]),
   );
+  const byIsvc = new Map(
+    items
+      .filter(m => !m.entityRef)
+      .map(m => [stringifyObjectRef(m.inferenceService), m]),
+  );
+  const notReadable = new Set(models?.notReadable ?? []);
   return entities.map(entity => {
+    const ref = stringifyEntityRef(entity);
+    if (notReadable.has(ref)) return { entity, notReadable: true };
     const isvc = getInferenceServiceRef(entity);
-    return { entity, view: isvc && byIsvc.get(stringifyObjectRef(isvc)) };
+    return {
+      entity,
+      view: byEntity.get(ref) ?? (isvc && byIsvc.get(stringifyObjectRef(isvc))),
+    };
   });
+}
+
+/** What a row without a model view shows, and why: once the list is in, the reason. */
+export function missingView(row: ModelRow, listRead: boolean): string {
+  if (!listRead) return '—';
+  if (row.notReadable) return 'not yours to read (maas.model.read)';
+  if (!getInferenceServiceRef(row.entity)) return 'names no InferenceService';
+  // The catalog registered it after the backend read the list.
+  return 'not listed yet: reload';
 }
 
 /** A URL that may wrap after its slashes and dots, never inside a word. */
@@ -61,8 +92,7 @@ function BreakableUrl(props: { url: string }) {
 
 const name = (r: ModelRow) => r.entity.metadata.title ?? r.entity.metadata.name;
 
-function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
-  const unknown = clusterRead ? 'not in the cluster' : '—';
+function columns(listRead: boolean): TableColumn<ModelRow>[] {
   return [
     {
       title: 'Model',
@@ -76,7 +106,12 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
       field: 'view.health.state',
       // Wide enough for "waiting for KServe / Kuadrant" to wrap between words, not inside one.
       cellStyle: { minWidth: 180 },
-      render: r => (r.view ? <HealthBadge health={r.view.health} /> : unknown),
+      render: r =>
+        r.view ? (
+          <HealthBadge health={r.view.health} />
+        ) : (
+          missingView(r, listRead)
+        ),
     },
     {
       title: 'Endpoint',
@@ -88,7 +123,7 @@ function columns(clusterRead: boolean): TableColumn<ModelRow>[] {
             <BreakableUrl url={r.view.url} />
           </Link>
         ) : (
-          unknown
+          missingView(r, listRead)
         ),
     },
     {
