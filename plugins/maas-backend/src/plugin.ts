@@ -176,6 +176,7 @@ export const maasPlugin = createBackendPlugin({
               catalog,
               pricing: config.pricing,
               routeOf: isvc => models?.limitadorNamespaceOf(isvc),
+              limitsOf: route => models?.routeLimits(route),
               freshSeconds: config.prometheus.cacheTtlSeconds,
               staleSeconds: COST_STALE_SECONDS,
             }),

@@ -8,6 +8,13 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
 import { countedUnion, selector } from '../usage/promql';
+import {
+  countCalls,
+  countingSentence,
+  limitKindsOf,
+  RawCounts,
+  RouteLimits,
+} from '../usage/routeCounting';
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
@@ -36,8 +43,10 @@ const WITHOUT_USER = selector([['user', '=', '']]);
 
 /**
  * The PromQL of a report: for the whole range, one count per counter (countedInWindow: exact to the
- * call, a user's first calls included; never sums of chart points), per user, tier and route; and calls on routes whose series carry no user label, which
- * no user's row can hold. One query whatever the number of users, models and days.
+ * call, a user's first calls included; never sums of chart points), per user, tier and route, with
+ * refusals by limit name (to count calls once where two policies count them; routeCounting); and calls
+ * on routes whose series carry no user label, which no user's row can hold. One query whatever the
+ * number of users, models and days.
  */
 export function costQuery(rangeSeconds: number): string {
   return countedUnion(
@@ -53,6 +62,12 @@ export function costQuery(rangeSeconds: number): string {
         metric: 'authorized_hits',
         selector: PER_USER,
         by: ['user', 'group', 'limitador_namespace'],
+      },
+      {
+        part: 'limited',
+        metric: 'limited_calls',
+        selector: PER_USER,
+        by: ['user', 'group', 'limitador_namespace', 'limit_name'],
       },
       {
         part: 'unlabelled',
@@ -71,6 +86,7 @@ export class CostService {
   readonly #catalog: CatalogService;
   readonly #pricing?: PricingConfig;
   readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
+  readonly #limitsOf?: (limitadorNamespace: string) => RouteLimits | undefined;
   readonly #usage: CostUsageCache;
   readonly #freshMs: number;
   readonly #directories = new Map<
@@ -88,6 +104,12 @@ export class CostService {
     pricing?: PricingConfig;
     /** The route of a model whose entity names none (the cluster's watch cache). */
     routeOf?: (isvc: ObjectRef) => string | undefined;
+    /**
+     * The limits that apply to a route (the cluster's watch cache: ModelService.routeLimits), which
+     * decide how its counters give calls and tokens; without it, or for a route it does not know,
+     * calls are Limitador's authorized_calls and tokens are not known.
+     */
+    limitsOf?: (limitadorNamespace: string) => RouteLimits | undefined;
     /** How long a range's figures are reused as they are (maas.prometheus.cacheTtlSeconds). */
     freshSeconds?: number;
     /** How old figures may be to be shown at once while newer ones are computed. */
@@ -97,6 +119,7 @@ export class CostService {
     this.#catalog = options.catalog;
     this.#pricing = options.pricing;
     this.#routeOf = options.routeOf;
+    this.#limitsOf = options.limitsOf;
     this.#freshMs = (options.freshSeconds ?? 0) * 1000;
     this.#usage = new CostUsageCache({
       freshMs: this.#freshMs,
@@ -125,6 +148,7 @@ export class CostService {
     );
     const warnings = [
       ...(warning ? [warning] : []),
+      ...(usage.counting ?? []),
       ...(usage.unlabelled.length > 0 && viewer.readAll
         ? [
             `Calls without a user label are in no row: ${usage.unlabelled.join(
@@ -177,11 +201,19 @@ export class CostService {
     return directory;
   }
 
-  /** One query for the whole range: each user's calls and tokens per tier and route. */
+  /**
+   * One query for the whole range: each user's calls and tokens per tier and route, counted by the
+   * limits the cluster applies to each route when the figures are computed (routeCounting.countCalls).
+   */
   async #compute(range: CostRange): Promise<CostUsage> {
     const samples = await this.#query(range);
-    const lines = new Map<string, UsageLine>();
+    const raw = new Map<
+      string,
+      { user: string; tier?: string; route: string; counts: RawCounts }
+    >();
     const unlabelled: string[] = [];
+    const keyOf = (m: Record<string, string>) =>
+      `${m.user}\u0000${m.group ?? ''}\u0000${m.limitador_namespace}`;
     for (const s of samples) {
       const { part, user, group, limitador_namespace: route } = s.metric;
       if (part === 'unlabelled') {
@@ -189,17 +221,89 @@ export class CostService {
           unlabelled.push(`${route} (${Math.round(s.value)} calls)`);
         continue;
       }
-      const key = `${user}\u0000${group ?? ''}\u0000${route}`;
-      let line = lines.get(key);
+      if (part === 'limited') continue;
+      const key = keyOf(s.metric);
+      let line = raw.get(key);
       if (!line) {
-        line = { user, tier: group, route, calls: 0, tokens: 0 };
-        lines.set(key, line);
+        line = {
+          user,
+          tier: group,
+          route,
+          counts: { authorizedCalls: 0, refusals: [] },
+        };
+        raw.set(key, line);
       }
-      line[part === 'calls' ? 'calls' : 'tokens'] = s.value;
+      if (part === 'calls') line.counts.authorizedCalls = s.value;
+      else line.counts.authorizedHits = s.value;
     }
+    // Refusals only matter for the lines of users with authorized calls: a user refused every call
+    // has no row, as before.
+    for (const s of samples.filter(x => x.metric.part === 'limited'))
+      raw.get(keyOf(s.metric))?.counts.refusals.push({
+        limitName: s.metric.limit_name,
+        value: s.value,
+      });
+
+    const limitsByRoute = new Map<string, RouteLimits | undefined>();
+    const limitsOf = (route: string) => {
+      if (!limitsByRoute.has(route))
+        limitsByRoute.set(route, this.#limitsOf?.(route));
+      return limitsByRoute.get(route);
+    };
+    const noTokens = new Map<string, Set<string>>();
+    const bounded = new Map<string, { calls: number; least: number }>();
+    const lines: UsageLine[] = [...raw.values()].map(line => {
+      const limits = limitsOf(line.route);
+      const counted = countCalls(
+        limitKindsOf(limits, line.tier ?? null),
+        limits,
+        line.counts,
+      );
+      if (counted.tokens === undefined) {
+        const why = countingSentence(counted.basis);
+        noTokens.set(
+          line.route,
+          (noTokens.get(line.route) ?? new Set()).add(why),
+        );
+      }
+      if (counted.callsAtLeast !== undefined) {
+        const b = bounded.get(line.route) ?? { calls: 0, least: 0 };
+        b.calls += counted.calls;
+        b.least += counted.callsAtLeast;
+        bounded.set(line.route, b);
+      }
+      return {
+        user: line.user,
+        tier: line.tier,
+        route: line.route,
+        calls: counted.calls,
+        tokens: counted.tokens ?? 0,
+      };
+    });
+    const counting = [
+      ...[...noTokens]
+        .sort()
+        .map(
+          ([route, why]) =>
+            `Limitador counts no tokens on ${route}, so its tokens are 0 here and no per-token price is charged ` +
+            `for them; its calls are counted under ${[...why].join('; and ')}.`,
+        ),
+      ...[...bounded]
+        .sort()
+        .map(
+          ([route, b]) =>
+            `Calls on ${route} are an estimate, between ${Math.round(
+              b.least,
+            )} and ${Math.round(b.calls)}: ` +
+            'a RateLimitPolicy and a TokenRateLimitPolicy both count them and its refusals carry no limit_name ' +
+            "(the Limitador CR's telemetry: exhaustive adds it), so the token limit's refusals cannot be taken out; " +
+            'the rows count the most.',
+        ),
+    ];
     return {
-      lines: [...lines.values()],
+      lines,
       unlabelled: unlabelled.sort(),
+      ...(counting.length > 0 ? { counting } : {}),
       end: range.end,
     };
   }

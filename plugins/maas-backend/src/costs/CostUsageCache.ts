@@ -5,6 +5,8 @@ import { UsageLine } from './buildCostReport';
 export interface CostUsage {
   lines: UsageLine[];
   unlabelled: string[];
+  /** Sentences on how calls and tokens were counted where that leaves something out (routeCounting). */
+  counting?: string[];
   /** Unix seconds: the figures count calls up to here. */
   end: number;
 }

@@ -28,6 +28,7 @@ import {
 } from '@maas-portal/plugin-maas-node';
 import { effectiveLimits } from '../tiers/effectiveLimits';
 import { buildModelTiers } from '../tiers/buildModelTiers';
+import { RouteLimits, routeLimitsOf } from '../usage/routeCounting';
 import { AttachedPolicy, computeHealth } from './computeHealth';
 import { tokenPoliciesNotReconciled } from './tokenLimitsNotReconciled';
 import { buildExamples } from './buildExamples';
@@ -175,6 +176,56 @@ export class ModelService {
         TOKEN_RATE_LIMIT_POLICY,
       ]),
     };
+  }
+
+  /**
+   * The limits that make Limitador count calls on the route `<namespace>/<name>` (Limitador's
+   * namespace), per tier, for counting calls and tokens (usage/routeCounting.ts); undefined when the
+   * cache holds no such HTTPRoute. Token policies the installed kuadrant-operator does not reconcile
+   * (v1.2) count nothing, so they are left out; every other attached policy counts, whatever its
+   * status says now: the counters it made stay in the metrics.
+   */
+  routeLimits(limitadorNamespace: string): RouteLimits | undefined {
+    const [namespace, name] = limitadorNamespace.split('/');
+    const route = this.#state.get<HTTPRoute>(HTTP_ROUTE, namespace, name);
+    if (!route) return undefined;
+    const { gatewayRef } = this.#resolveRoute({
+      inferenceService: { namespace, name: '' },
+      route: { namespace, name },
+    });
+    const attached = (kind: ResourceKind) =>
+      this.#attached<LimitPolicy>(kind, route, gatewayRef);
+    const requests = attached(RATE_LIMIT_POLICY);
+    const tokens = attached(TOKEN_RATE_LIMIT_POLICY);
+    const reported = [
+      AUTH_POLICY,
+      RATE_LIMIT_POLICY,
+      TOKEN_RATE_LIMIT_POLICY,
+    ].flatMap(kind => {
+      const { route: onRoute, gateway } = attached(kind);
+      return [...onRoute, ...gateway].map(object => ({
+        kind: kind.kind,
+        object,
+      }));
+    });
+    const unreconciled = tokenPoliciesNotReconciled(reported);
+    const counting = (policies: LimitPolicy[]) =>
+      policies.filter(p => !unreconciled.has(p));
+    return routeLimitsOf(
+      buildModelTiers({
+        configured: [],
+        requests: effectiveLimits(
+          'RateLimitPolicy',
+          requests.route,
+          requests.gateway,
+        ),
+        tokens: effectiveLimits(
+          'TokenRateLimitPolicy',
+          counting(tokens.route),
+          counting(tokens.gateway),
+        ),
+      }),
+    );
   }
 
   /** Limitador's namespace of a model's route (`<route namespace>/<route name>`), if it has one. */

@@ -1,7 +1,9 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import {
+  CountingBasis,
   ModelUsage,
   TopUser,
+  UsageCounting,
   UsageRange,
   UsageSeries,
 } from '@maas-portal/plugin-maas-common';
@@ -18,6 +20,13 @@ import {
   promString,
   selector,
 } from './promql';
+import {
+  countCalls,
+  countingSentence,
+  limitKindsOf,
+  RawCounts,
+  RouteLimits,
+} from './routeCounting';
 import { usageWindow, UsageWindow } from './usageWindow';
 
 export interface UsageRequest {
@@ -28,6 +37,11 @@ export interface UsageRequest {
   modelName: string;
   scope: 'user' | 'all';
   userId?: string;
+  /**
+   * The limits that apply to the route, from the cluster (ModelService.routeLimits): they decide how
+   * Limitador's counters give calls and tokens. Absent: not known, and the page says so.
+   */
+  limits?: RouteLimits;
   nowSeconds?: number;
 }
 
@@ -75,6 +89,146 @@ function seriesOf(
   return [...byKey.values()].sort((a, b) =>
     `${a.tier}/${a.limitName}`.localeCompare(`${b.tier}/${b.limitName}`),
   );
+}
+
+const whole = (x: number) => Math.round(x).toLocaleString('en-US');
+const tierName = (tier: string | null) =>
+  tier === null ? 'calls without a tier label' : `tier ${tier}`;
+
+/** One tier's counts, its total and each chart point, by the limits that apply to it. */
+function countTier(
+  raw: {
+    authorized: UsageSeries[];
+    limited: UsageSeries[];
+    hits: UsageSeries[];
+  },
+  tier: string | null,
+  limits: RouteLimits | undefined,
+  hitsCounted: boolean,
+) {
+  const a = raw.authorized.find(s => s.tier === tier);
+  const h = raw.hits.find(s => s.tier === tier);
+  const refused = raw.limited.filter(s => s.tier === tier);
+  const kinds = limitKindsOf(limits, tier);
+  const at = (value: (s: UsageSeries | undefined) => number): RawCounts => ({
+    authorizedCalls: value(a),
+    ...(hitsCounted ? { authorizedHits: value(h) } : {}),
+    refusals: refused.map(s => ({ limitName: s.limitName, value: value(s) })),
+  });
+  const total = countCalls(
+    kinds,
+    limits,
+    at(s => s?.total ?? 0),
+  );
+  const pointMaps = new Map(
+    [a, h, ...refused]
+      .filter((s): s is UsageSeries => !!s)
+      .map(s => [s, new Map(s.points)]),
+  );
+  const times = [
+    ...new Set([...pointMaps.values()].flatMap(m => [...m.keys()])),
+  ].sort((x, y) => x - y);
+  const points = times.map(
+    t =>
+      [
+        t,
+        countCalls(
+          kinds,
+          limits,
+          at(s => (s && pointMaps.get(s)?.get(t)) ?? 0),
+        ),
+      ] as const,
+  );
+  return { a, h, total, points };
+}
+
+/**
+ * Calls and tokens per tier from the raw counters (authorized_calls, limited_calls by limit name,
+ * authorized_hits), counted by the limits that apply to each tier (routeCounting.countCalls), for the
+ * totals and for each chart point alike, so that the points still add up to the totals.
+ */
+function countSeries(
+  raw: {
+    authorized: UsageSeries[];
+    limited: UsageSeries[];
+    hits: UsageSeries[];
+  },
+  limits: RouteLimits | undefined,
+  hitsCounted: boolean,
+): {
+  calls: UsageSeries[];
+  tokens: UsageSeries[];
+  counting: UsageCounting[];
+  notes: string[];
+} {
+  const calls: UsageSeries[] = [];
+  const tokens: UsageSeries[] = [];
+  const counting: UsageCounting[] = [];
+  const bounded: string[] = [];
+  const tiers = [
+    ...new Set([...raw.authorized, ...raw.hits].map(s => s.tier)),
+  ].sort((a, b) => `${a}`.localeCompare(`${b}`));
+  for (const tier of tiers) {
+    const { a, h, total, points } = countTier(raw, tier, limits, hitsCounted);
+    if (a)
+      calls.push({
+        tier,
+        points: points.map(([t, c]) => [t, c.calls]),
+        total: total.calls,
+        ...(total.callsAtLeast !== undefined
+          ? { totalAtLeast: total.callsAtLeast }
+          : {}),
+      });
+    if (h && total.tokens !== undefined)
+      tokens.push({
+        tier,
+        points: points.map(([t, c]) => [t, c.tokens ?? 0]),
+        total: total.tokens,
+        ...(total.tokensAtLeast !== undefined
+          ? { totalAtLeast: total.tokensAtLeast }
+          : {}),
+      });
+    counting.push({
+      tier,
+      basis: total.basis,
+      tokensCounted: total.tokens !== undefined,
+      exact: total.callsAtLeast === undefined,
+    });
+    if (
+      total.callsAtLeast !== undefined &&
+      total.basis === 'requests-and-tokens'
+    )
+      bounded.push(
+        [
+          `${tierName(tier)}: between ${whole(total.callsAtLeast)} and ${whole(
+            total.calls,
+          )} calls`,
+          ...(total.tokens !== undefined
+            ? [
+                `between ${whole(
+                  total.tokensAtLeast ?? total.tokens,
+                )} and ${whole(total.tokens)} tokens`,
+              ]
+            : []),
+        ].join(', '),
+      );
+  }
+  const byBasis = new Map<CountingBasis, string[]>();
+  for (const c of counting)
+    byBasis.set(c.basis, [...(byBasis.get(c.basis) ?? []), tierName(c.tier)]);
+  const notes = [...byBasis].map(
+    ([basis, names]) =>
+      `Counted for ${names.join(', ')} under ${countingSentence(basis)}.`,
+  );
+  if (bounded.length > 0)
+    notes.push(
+      "An estimate: Limitador's limited_calls on this route carry no limit_name (the Limitador CR's telemetry: " +
+        'exhaustive adds it), so refusals by the token limit cannot be told from refusals by the request limit, ' +
+        `and the figures are bounded: ${bounded.join(
+          '; ',
+        )}. The charts show the most.`,
+    );
+  return { calls, tokens, counting, notes };
 }
 
 /**
@@ -209,7 +363,7 @@ export class UsageService {
       ),
       request.scope === 'all' && usage.state === 'calls'
         ? attempt('the top users', () =>
-            this.#topUsers(prometheus, ns!, window),
+            this.#topUsers(prometheus, ns!, window, request.limits),
           )
         : undefined,
     ]);
@@ -218,8 +372,22 @@ export class UsageService {
       usage.warnings.push(
         `Left out ${what}: ${unavailable(prometheus, error).message}`,
       );
-    for (const part of ['authorized', 'limited', 'tokens'] as const)
-      usage[part] = seriesOf(part, points ?? [], totals ?? []);
+    const counted = countSeries(
+      {
+        authorized: seriesOf('authorized', points ?? [], totals ?? []),
+        limited: seriesOf('limited', points ?? [], totals ?? []),
+        hits: seriesOf('tokens', points ?? [], totals ?? []),
+      },
+      request.limits,
+      usage.hitsCounted === true,
+    );
+    usage.authorized = counted.calls;
+    usage.limited = seriesOf('limited', points ?? [], totals ?? []);
+    usage.tokens = counted.tokens;
+    if (readLimitador) {
+      usage.counting = counted.counting;
+      usage.countingNotes = counted.notes;
+    }
     if (request.scope === 'all') {
       for (const [part, field] of [
         ['prompt', 'promptTokens'],
@@ -299,12 +467,13 @@ export class UsageService {
 
   /**
    * The ten users with the most calls over the range, and their tokens: one query, one count
-   * over the whole range per user, as the totals are.
+   * over the whole range per user, as the totals are, counted as the totals are (countCalls).
    */
   async #topUsers(
     prometheus: PrometheusClient,
     ns: string,
     window: UsageWindow,
+    limits: RouteLimits | undefined,
   ): Promise<TopUser[]> {
     const sel = selector([
       ['limitador_namespace', '=', ns],
@@ -316,26 +485,52 @@ export class UsageService {
       sel,
       range,
     )})`;
-    const tokens = `sum by (user) ${countedInWindow(
-      'authorized_hits',
-      sel,
-      range,
-    )} and on (user) ${calls}`;
+    const ofTop = (metric: string, by: string) =>
+      `sum by (${by}) ${countedInWindow(
+        metric,
+        sel,
+        range,
+      )} and on (user) ${calls}`;
     const samples = await prometheus.query(
-      `label_replace(${calls}, "part", "calls", "", "") or label_replace(${tokens}, "part", "tokens", "", "")`,
+      `label_replace(${calls}, "part", "calls", "", "")` +
+        ` or label_replace(${ofTop(
+          'authorized_hits',
+          'user',
+        )}, "part", "tokens", "", "")` +
+        ` or label_replace(${ofTop(
+          'limited_calls',
+          'user, limit_name',
+        )}, "part", "limited", "", "")`,
       window.end,
     );
-    const tokensByUser = new Map<string, number>();
-    for (const s of samples.filter(x => x.metric.part === 'tokens'))
-      tokensByUser.set(s.metric.user, s.value);
+    const of = (part: string, user: string) =>
+      samples.filter(x => x.metric.part === part && x.metric.user === user);
     return samples
       .filter(s => s.metric.part === 'calls')
-      .map(s => ({
-        user: s.metric.user,
-        tier: s.metric.group ?? '',
-        calls: s.value,
-        tokens: tokensByUser.get(s.metric.user) ?? 0,
-      }))
+      .map((s): TopUser => {
+        const tier = s.metric.group ?? '';
+        const hits = of('tokens', s.metric.user)[0];
+        const counted = countCalls(limitKindsOf(limits, tier), limits, {
+          authorizedCalls: s.value,
+          ...(hits ? { authorizedHits: hits.value } : {}),
+          refusals: of('limited', s.metric.user).map(r => ({
+            limitName: r.metric.limit_name,
+            value: r.value,
+          })),
+        });
+        return {
+          user: s.metric.user,
+          tier,
+          calls: counted.calls,
+          ...(counted.callsAtLeast !== undefined
+            ? { callsAtLeast: counted.callsAtLeast }
+            : {}),
+          ...(counted.tokens !== undefined ? { tokens: counted.tokens } : {}),
+          ...(counted.tokensAtLeast !== undefined
+            ? { tokensAtLeast: counted.tokensAtLeast }
+            : {}),
+        };
+      })
       .sort((a, b) => b.calls - a.calls || a.user.localeCompare(b.user));
   }
 }

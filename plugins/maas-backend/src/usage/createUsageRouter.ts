@@ -28,13 +28,17 @@ export function createUsageRouter(options: {
       ref.entityRef!,
     );
     const model = service.getModel(ref);
+    const limitadorNamespace = limitadorNamespaceOf(model);
     res.json(
       await usage.getUsage({
         range,
         scope,
         userId,
         modelName: model.modelName,
-        limitadorNamespace: limitadorNamespaceOf(model),
+        limitadorNamespace,
+        limits: limitadorNamespace
+          ? service.routeLimits(limitadorNamespace)
+          : undefined,
       }),
     );
   });

@@ -5,9 +5,17 @@
 
 /** Calls and tokens over the range, and what they cost (null: no price applies). */
 export interface CostFigures {
-  /** Authorized calls (Limitador's `authorized_calls`); refused calls are not billed. */
+  /**
+   * Calls served (Limitador's `authorized_calls`, counted once per call: where a RateLimitPolicy and a
+   * TokenRateLimitPolicy both apply, Limitador counts each served call twice and the portal halves it);
+   * refused calls are not billed.
+   */
   calls: number;
-  /** Tokens counted by the gateway (Limitador's `authorized_hits` on routes with a token limit). */
+  /**
+   * Tokens counted by the gateway: Limitador's `authorized_hits` where a TokenRateLimitPolicy applies
+   * (less the request limit's 1 per call where both apply); 0 where none applies, as Limitador counts
+   * no tokens there (the report's warnings name those routes).
+   */
   tokens: number;
   /** In `currency`, rounded to `decimals`; null when no price applies (or no pricing is configured). */
   cost: number | null;

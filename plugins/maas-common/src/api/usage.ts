@@ -31,15 +31,52 @@ export interface UsageSeries {
   limitName?: string;
   /** [unix seconds at the end of the step, increase within the step]; steps end at `end`. */
   points: Array<[number, number]>;
-  /** The increase over the range (`increase(x[range])` at `end`). */
+  /** The count over the range (one count at `end`, not the points' sum). */
   total: number;
+  /**
+   * When the total is not exact but bounded (calls on a route under both a RateLimitPolicy and a
+   * TokenRateLimitPolicy whose refusals carry no `limit_name`): the least it can be; `total` and the
+   * points are then the most.
+   */
+  totalAtLeast?: number;
+}
+
+/**
+ * How Limitador's counters give a tier's calls and tokens on a route, from the limits that apply to
+ * it in the cluster (Kuadrant 1.3): `requests` (RateLimitPolicy only: calls are `authorized_calls`,
+ * no tokens are counted: `authorized_hits` is 1 per call), `tokens` (TokenRateLimitPolicy only: calls
+ * `authorized_calls`, tokens `authorized_hits`), `requests-and-tokens` (both: a served call is counted
+ * twice in `authorized_calls` and once more in `authorized_hits`; the portal takes both out),
+ * `none` (no limit: Limitador counts nothing), `unknown` (the policies do not tell).
+ */
+export type CountingBasis =
+  | 'requests'
+  | 'tokens'
+  | 'requests-and-tokens'
+  | 'none'
+  | 'unknown';
+
+/** One tier's counting on the route. */
+export interface UsageCounting {
+  /** The tier (Limitador's `group` label); null for series without one. */
+  tier: string | null;
+  basis: CountingBasis;
+  /** Whether Limitador counts this tier's tokens (`authorized_hits` holds them). */
+  tokensCounted: boolean;
+  /** False when calls and tokens are bounded, not exact (see `UsageSeries.totalAtLeast`). */
+  exact: boolean;
 }
 
 export interface TopUser {
   user: string;
   tier: string;
+  /** Calls served (counted once, whatever the policies; see `ModelUsage.counting`). */
   calls: number;
-  tokens: number;
+  /** Present when not exact: the least the counters allow (`calls` is then the most). */
+  callsAtLeast?: number;
+  /** Tokens Limitador counted; absent where it counts none (no TokenRateLimitPolicy applies). */
+  tokens?: number;
+  tokensAtLeast?: number;
 }
 
 /** `GET /models/by-entity/usage`: a model's usage over a range. */
@@ -66,10 +103,24 @@ export interface ModelUsage {
    * on the Gateway) per-user and per-tier numbers cannot be known; they are left out, not zeroed.
    */
   perUserLabels: boolean;
+  /**
+   * Calls served, per tier: `authorized_calls` counted once per call (`counting` says how), so a
+   * call that both a RateLimitPolicy and a TokenRateLimitPolicy let through counts once.
+   */
   authorized: UsageSeries[];
   limited: UsageSeries[];
-  /** Tokens counted by Limitador (`authorized_hits` under a TokenRateLimitPolicy). */
+  /**
+   * Tokens counted by Limitador, per tier: only tiers a TokenRateLimitPolicy applies to (there
+   * `authorized_hits` holds the responses' tokens, less the request limit's 1 per call where both
+   * apply). A tier under a RateLimitPolicy only has no series: its tokens are not counted, not 0.
+   */
   tokens: UsageSeries[];
+  /**
+   * How each tier's calls and tokens are counted, from the limits the cluster applies to the route;
+   * with `countingNotes`, the sentences that say so. Absent when Limitador was not read.
+   */
+  counting?: UsageCounting[];
+  countingNotes?: string[];
   /**
    * Whether Limitador exports `authorized_hits` for the route in the range: Limitador v2.0 (as
    * kuadrant-operator v1.2 installs it) does not, and then `tokens` are unknown, not 0. Absent

@@ -14,13 +14,22 @@ const columns: TableColumn<TopUser>[] = [
     field: 'calls',
     type: 'numeric',
     defaultSort: 'desc',
-    render: u => whole(u.calls),
+    render: u =>
+      u.callsAtLeast === undefined
+        ? whole(u.calls)
+        : `${whole(u.callsAtLeast)}–${whole(u.calls)}`,
   },
   {
     title: 'Tokens',
     field: 'tokens',
     type: 'numeric',
-    render: u => whole(u.tokens),
+    // No TokenRateLimitPolicy for the user's tier: Limitador counts no tokens of theirs.
+    render: u => {
+      if (u.tokens === undefined) return 'not counted';
+      return u.tokensAtLeast === undefined
+        ? whole(u.tokens)
+        : `${whole(u.tokensAtLeast)}–${whole(u.tokens)}`;
+    },
   },
 ];
 

@@ -35,6 +35,58 @@ describe('UsageCharts', () => {
     );
   });
 
+  it("says Limitador counts no tokens on a route with a RateLimitPolicy only, never its hits as tokens, with vLLM's served tokens for everyone", async () => {
+    await render(async () =>
+      usage({
+        scope: 'all',
+        tokens: [],
+        counting: [
+          {
+            tier: 'free',
+            basis: 'requests',
+            tokensCounted: false,
+            exact: true,
+          },
+        ],
+        countingNotes: ['Counted for tier free under a RateLimitPolicy only.'],
+        promptTokens: { tier: null, points: [], total: 30 },
+        generationTokens: { tier: null, points: [], total: 42 },
+      }),
+    );
+    expect(await screen.findByLabelText('Usage totals')).toHaveTextContent(
+      '43 authorized calls, 3 limited, tokens not counted by Limitador on this route (the model server, vLLM, served 72 tokens) (everyone)',
+    );
+    expect(
+      screen.getByText('Counted for tier free under a RateLimitPolicy only.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows bounded calls and tokens as the range they lie in', async () => {
+    const fixture = usage();
+    await render(async () =>
+      usage({
+        // Only tier free's refusals carry no limit name: its figures are bounded.
+        authorized: fixture.authorized.map(s =>
+          s.tier === 'free' ? { ...s, totalAtLeast: s.total - 3 } : s,
+        ),
+        tokens: fixture.tokens.map(s =>
+          s.tier === 'free' ? { ...s, totalAtLeast: s.total - 3 } : s,
+        ),
+        counting: [
+          {
+            tier: 'free',
+            basis: 'requests-and-tokens',
+            tokensCounted: true,
+            exact: false,
+          },
+        ],
+      }),
+    );
+    expect(await screen.findByLabelText('Usage totals')).toHaveTextContent(
+      'between 40 and 43 authorized calls, 3 limited, between 4,297 and 4,300 tokens (your own usage)',
+    );
+  });
+
   it('loads the chosen range', async () => {
     const getModelUsage = jest.fn(async ({ range }) => usage({ range }));
     await render(getModelUsage);

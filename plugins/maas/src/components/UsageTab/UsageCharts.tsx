@@ -162,19 +162,52 @@ function axes(usage: ModelUsage, perStep: string) {
   ];
 }
 
+/** A total, or the range it lies in when the counters bound it (see UsageSeries.totalAtLeast). */
+function totalText(series: ModelUsage['authorized']): string {
+  const most = series.reduce((n, s) => n + s.total, 0);
+  const least = series.reduce((n, s) => n + (s.totalAtLeast ?? s.total), 0);
+  return least === most
+    ? formatCount(most)
+    : `between ${formatCount(least)} and ${formatCount(most)}`;
+}
+
+/** What is known of the tokens: Limitador's count, or why there is none, and vLLM's when shown. */
+function tokensText(usage: ModelUsage): string {
+  if (usage.hitsCounted === false)
+    return 'tokens not counted (no authorized_hits)';
+  const counting = usage.counting ?? [];
+  const vllm =
+    usage.promptTokens && usage.generationTokens
+      ? usage.promptTokens.total + usage.generationTokens.total
+      : undefined;
+  const served =
+    vllm === undefined
+      ? ''
+      : ` (the model server, vLLM, served ${formatCount(vllm)} tokens)`;
+  if (counting.length > 0 && counting.every(c => !c.tokensCounted))
+    return `tokens not counted by Limitador on this route${served}`;
+  const counted = `${totalText(usage.tokens)} tokens`;
+  return counting.some(c => !c.tokensCounted)
+    ? `${counted} (for the tiers a TokenRateLimitPolicy applies to)${served}`
+    : counted;
+}
+
 function Totals(props: { usage: ModelUsage }) {
-  const sum = (series: ModelUsage['authorized']) =>
-    series.reduce((n, s) => n + s.total, 0);
   const { usage } = props;
+  const limited = usage.limited.reduce((n, s) => n + s.total, 0);
   return (
-    <Typography variant="body2" aria-label="Usage totals">
-      {formatCount(sum(usage.authorized))} authorized calls,{' '}
-      {formatCount(sum(usage.limited))} limited,{' '}
-      {usage.hitsCounted === false
-        ? 'tokens not counted (no authorized_hits)'
-        : `${formatCount(sum(usage.tokens))} tokens`}
-      {usage.scope === 'user' ? ' (your own usage)' : ' (everyone)'}
-    </Typography>
+    <Box>
+      <Typography variant="body2" aria-label="Usage totals">
+        {totalText(usage.authorized)} authorized calls, {formatCount(limited)}{' '}
+        limited, {tokensText(usage)}
+        {usage.scope === 'user' ? ' (your own usage)' : ' (everyone)'}
+      </Typography>
+      {(usage.countingNotes ?? []).map(note => (
+        <Typography key={note} variant="caption" component="p">
+          {note}
+        </Typography>
+      ))}
+    </Box>
   );
 }
 
