@@ -16,26 +16,48 @@ import {
   LEAD,
 } from '../__testUtils__/costFixtures';
 import { counting } from '../__testUtils__/countingPrometheus';
+import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { CostService } from './CostService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
 
-/** Each user's calls and tokens per route from `start` to `end`, and the tier, as the harness data counts them. */
+/**
+ * Each user's calls and tokens per route from `start` to `end`, and the tier, as the harness data
+ * counts them: on a route under both a RateLimitPolicy and a TokenRateLimitPolicy, Limitador's
+ * counters hold each served call twice and the calls in the hits, by the rule generator.test.ts
+ * proves (authorized_calls = 2 × served + token refusals, authorized_hits = served + token refusals +
+ * tokens).
+ */
 function truthLines(summary: Summary, start: number, end: number) {
-  const counted = (metric: string, route: string, user: string) =>
-    selectSeries(summary, metric, { limitador_namespace: route, user })
+  const counted = (metric: string, labels: Record<string, string>) =>
+    selectSeries(summary, metric, labels)
       .map(s => countedInWindow(summary, s, start, end))
       .reduce((a, b) => a + b, 0);
   return summary.routes
     .filter(r => r.perUserLabels && !r.noSeries)
     .flatMap(r =>
-      r.users.map(user => ({
-        user,
-        route: r.limitadorNamespace,
-        tier: summary.users.find(u => u.user === user)!.group,
-        calls: counted('authorized_calls', r.limitadorNamespace, user),
-        tokens: counted('authorized_hits', r.limitadorNamespace, user),
-      })),
+      r.users.map(user => {
+        const tier = summary.users.find(u => u.user === user)!.group;
+        const own = { limitador_namespace: r.limitadorNamespace, user };
+        const calls = counted('authorized_calls', own);
+        const hits = counted('authorized_hits', own);
+        const tokenRefused = r.requestAndTokenLimits
+          ? counted('limited_calls', {
+              ...own,
+              limit_name: `${tier}-user-tokens`,
+            })
+          : 0;
+        const served = r.requestAndTokenLimits
+          ? (calls - tokenRefused) / 2
+          : calls;
+        return {
+          user,
+          route: r.limitadorNamespace,
+          tier,
+          calls: served,
+          tokens: r.requestAndTokenLimits ? hits - served - tokenRefused : hits,
+        };
+      }),
     );
 }
 
@@ -75,6 +97,7 @@ describe('CostService against the real Prometheus with the generated data', () =
       }),
       catalog: catalogServiceMock({ entities: costCatalog() }),
       pricing: costPricingConfig(),
+      limitsOf: datasetRouteLimits(summary),
     });
   });
 
@@ -83,12 +106,17 @@ describe('CostService against the real Prometheus with the generated data', () =
   it('counts every user, group, system and model exactly as the data does, and prices them', async () => {
     const report = await service.report(wholeData(), admin);
     const lines = truthLines(summary, summary.startTime, summary.endTime);
-    // Over the whole data, the data's own totals (from its first sample to its last).
+    // Over the whole data, the data's own totals (from its first sample to its last): the calls
+    // served, each once, where two policies count them.
     expect(sum(lines.map(l => l.calls))).toBe(
       sum(
         summary.routes
           .filter(r => r.perUserLabels && !r.noSeries)
-          .map(r => summary.totals.authorized_calls[r.limitadorNamespace]._all),
+          .map(r =>
+            r.requestAndTokenLimits
+              ? summary.servedCalls![r.limitadorNamespace]._all
+              : summary.totals.authorized_calls[r.limitadorNamespace]._all,
+          ),
       ),
     );
     expect(report.currency).toBe('EUR');
@@ -136,6 +164,53 @@ describe('CostService against the real Prometheus with the generated data', () =
     );
   });
 
+  it("on Kuadrant-1.3-shaped backfilled data: counts each call on a route under both policies once, and only its tokens, exactly the data's served calls and counted tokens", async () => {
+    const both = 'llm/both-route';
+    const report = await service.report(wholeData(), admin);
+    const row = rowOf(report.models, both);
+    expect(row.calls).toBe(summary.servedCalls![both]._all);
+    expect(row.tokens).toBe(summary.countedTokens![both]._all);
+    // Limitador's own counter holds more than twice as many.
+    expect(summary.totals.authorized_calls[both]._all).toBeGreaterThan(
+      2 * row.calls,
+    );
+    for (const user of summary.routes.find(r => r.limitadorNamespace === both)!
+      .users) {
+      const mine = truthLines(summary, summary.startTime, summary.endTime).find(
+        l => l.route === both && l.user === user,
+      )!;
+      expect(mine.calls).toBe(summary.servedCalls![both][user]);
+      expect(mine.tokens).toBe(summary.countedTokens![both][user]);
+    }
+    expect(report.warnings.join(' ')).not.toMatch(/both-route/);
+  });
+
+  it('says a route under a RateLimitPolicy only counts no tokens, and counts its calls once, never its hits as tokens', async () => {
+    // The data's legacy route, counted as if its series carried user labels: the limits alone decide.
+    const requestsOnly = new CostService({
+      prometheus: new HttpPrometheusClient({
+        url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
+        timeoutMs: 5000,
+      }),
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+      limitsOf: ns =>
+        datasetRouteLimits(summary)(
+          ns === 'llm/qwen3-route' ? 'llm/legacy-route' : ns,
+        ),
+    });
+    const report = await requestsOnly.report(wholeData(), admin);
+    const qwen3 = rowOf(report.models, 'component:default/qwen3');
+    expect(qwen3.tokens).toBe(0);
+    expect(qwen3.calls).toBe(
+      summary.totals.authorized_calls['llm/qwen3-route']._all,
+    );
+    expect(report.warnings).toContain(
+      'Limitador counts no tokens on llm/qwen3-route, so its tokens are 0 here and no per-token price is charged ' +
+        'for them; its calls are counted under a RateLimitPolicy only: calls are authorized_calls; Limitador counts ' +
+        'no tokens (its authorized_hits are 1 per call).',
+    );
+  });
+
   it('counts a range on its own, not the whole data: the last hour, and a day that reaches back before the data', async () => {
     const end = summary.endTime;
     for (const start of [end - 3600, end - 86400]) {
@@ -163,6 +238,7 @@ describe('CostService against the real Prometheus with the generated data', () =
       prometheus: client,
       catalog,
       pricing: costPricingConfig(),
+      limitsOf: datasetRouteLimits(summary),
       freshSeconds: 30,
       staleSeconds: 900,
     });
@@ -241,6 +317,7 @@ describe('CostService against the real Prometheus with the generated data', () =
         timeoutMs: 5000,
       }),
       catalog: catalogServiceMock({ entities: costCatalog() }),
+      limitsOf: datasetRouteLimits(summary),
     }).report(wholeData(), admin);
     expect(unpriced.priced).toBe(false);
     expect(unpriced.currency).toBeUndefined();

@@ -1,6 +1,7 @@
 import {
   countedInWindow,
   harnessEnv,
+  harnessKubeConfig,
   harnessMetrics,
   parseCsv,
 } from '@maas-portal/harness/testing';
@@ -12,6 +13,7 @@ import {
   costPricing,
   LEAD,
 } from '../__testUtils__/costFixtures';
+import { applyDatasetRoutes } from '../__testUtils__/datasetPolicies';
 import {
   startMaasBackend,
   TestBackendServer,
@@ -34,9 +36,17 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
   let server: TestBackendServer;
   let summary: ReturnType<typeof harnessMetrics>;
   let range: string;
+  let removeRoutes: () => Promise<void>;
+  /** Routes under both a RateLimitPolicy and a TokenRateLimitPolicy: Limitador counts each call twice. */
+  let both: string[];
 
   beforeAll(async () => {
     summary = harnessMetrics();
+    both = summary.routes
+      .filter(r => r.requestAndTokenLimits)
+      .map(r => r.limitadorNamespace);
+    // The cluster holds the policies the data was counted under: the backend reads them.
+    removeRoutes = await applyDatasetRoutes(harnessKubeConfig(), summary);
     range = `start=${iso(summary.startTime)}&end=${iso(summary.endTime)}`;
     server = await startMaasBackend({
       features: [
@@ -53,6 +63,19 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
     });
   });
 
+  afterAll(() => removeRoutes?.());
+
+  /** The calls of the data's series with user labels from `start` to `end`, each call once. */
+  const callsOnce = (count: (s: (typeof summary.series)[number]) => number) =>
+    summary.series
+      .filter(
+        s =>
+          s.metric === 'authorized_calls' &&
+          s.labels.user &&
+          !both.includes(s.labels.limitador_namespace),
+      )
+      .reduce((n, s) => n + count(s), 0);
+
   const get = (path: string, user: string) =>
     request(server).get(`/api/maas${path}`).set(as(user));
 
@@ -64,14 +87,10 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
     expect(all.groups.map(g => g.ref)).toEqual(
       expect.arrayContaining(Object.keys(COST_TEAMS)),
     );
+    // Where two policies count a call, it is counted once: the data's served calls there.
     expect(all.total.calls).toBe(
-      summary.series
-        .filter(s => s.metric === 'authorized_calls' && s.labels.user)
-        .reduce(
-          (n, s) =>
-            n + s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0],
-          0,
-        ),
+      callsOnce(s => s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0]) +
+        both.reduce((n, ns) => n + summary.servedCalls![ns]._all, 0),
     );
 
     const lead = await get(`/costs?${range}`, LEAD);
@@ -90,6 +109,34 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
         );
       }
     }
+  });
+
+  it("on Kuadrant-1.3-shaped backfilled data: counts the calls and tokens of a route the cluster puts under both policies once, exactly the data's served calls and counted tokens", async () => {
+    const report = (await get(`/costs?${range}`, ADMIN)).body as CostReport;
+    expect(both.length).toBeGreaterThan(0);
+    for (const ns of both) {
+      const row = report.models.find(r => r.ref === ns)!;
+      expect(row).toMatchObject({
+        calls: summary.servedCalls![ns]._all,
+        tokens: summary.countedTokens![ns]._all,
+      });
+      for (const user of summary.routes.find(r => r.limitadorNamespace === ns)!
+        .users) {
+        const userRow = report.users.find(
+          r => r.ref === `user:default/${user}`,
+        )!;
+        // A user's row holds their calls on every route: authorized_calls elsewhere, the calls
+        // served on this one.
+        const elsewhere = callsOnce(s =>
+          s.labels.user === user
+            ? s.valuesAtCheckpoints.at(-1)! - s.valuesAtCheckpoints[0]
+            : 0,
+        );
+        expect(userRow.calls).toBe(elsewhere + summary.servedCalls![ns][user]);
+      }
+    }
+    // The routes under a TokenRateLimitPolicy only count their tokens as authorized_hits.
+    expect(report.warnings.join(' ')).not.toMatch(/counts no tokens/);
   });
 
   it.each(['users', 'groups', 'systems', 'models'] as const)(
@@ -139,14 +186,16 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
     expect(iso(report.start)).toBe(`${month}-01T00:00:00.000Z`);
     // The month ends now, after the data: each series counts up to its last sample, and from 0 when
     // the month starts before the data (its value before the data included).
-    const calls = summary.series.filter(
-      s => s.metric === 'authorized_calls' && s.labels.user,
-    );
+    // Under two policies, the calls before the data too, once each.
     expect(report.total.calls).toBe(
-      calls.reduce(
-        (n, s) => n + countedInWindow(summary, s, report.start, report.end),
-        0,
-      ),
+      callsOnce(s => countedInWindow(summary, s, report.start, report.end)) +
+        both.reduce(
+          (n, ns) =>
+            n +
+            summary.servedCalls![ns]._all +
+            summary.servedCallsBeforeData![ns]._all,
+          0,
+        ),
     );
   });
 

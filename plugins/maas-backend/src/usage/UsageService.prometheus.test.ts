@@ -8,6 +8,7 @@ import {
 } from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { counting } from '../__testUtils__/countingPrometheus';
+import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { UsageRequest, UsageService } from './UsageService';
 
 type Summary = ReturnType<typeof harnessMetrics>;
@@ -55,7 +56,12 @@ describe('UsageService against the real Prometheus with the generated data', () 
     nowSeconds = now,
   ) {
     const { client, counter } = counting(prometheus);
+    // The limits the data's routes were counted under, as the cluster would give them.
+    const limits = request.limitadorNamespace
+      ? datasetRouteLimits(summary)(request.limitadorNamespace)
+      : undefined;
     const usage = await new UsageService({ prometheus: client }).getUsage({
+      limits,
       ...request,
       nowSeconds,
     });
@@ -171,6 +177,160 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(usage.topUsers).toBeUndefined();
     expect(usage.promptTokens).toBeUndefined();
     expect(queries).toBe(3);
+  });
+
+  describe('on Kuadrant-1.3-shaped backfilled data: a route under a RateLimitPolicy and a TokenRateLimitPolicy', () => {
+    const both = 'llm/both-route';
+    const whole = (by: 'servedCalls' | 'countedTokens', who: string) =>
+      summary[by]![both][who] + summary[`${by}BeforeData` as const]![both][who];
+
+    it("counts each call once and only its tokens, exactly the data's served calls and counted tokens, in everyone's totals, tiers and top users", async () => {
+      // 24 hours reach back before the data: the counts before it are in the series too.
+      const { usage, queries } = await usageAt({
+        range: '24h',
+        limitadorNamespace: both,
+        modelName: 'both',
+        scope: 'all',
+      });
+      expect(queries).toBe(4);
+      expect(usage.state).toBe('calls');
+      expect(totalOf(usage.authorized)).toBe(whole('servedCalls', '_all'));
+      expect(totalOf(usage.tokens)).toBe(whole('countedTokens', '_all'));
+      // Limitador's own counter says more than twice as much: each served call twice, plus the
+      // calls the token limit refused after the request limit let them through.
+      expect(
+        truth(
+          'authorized_calls',
+          { limitador_namespace: both },
+          usage.end,
+          86400,
+        ),
+      ).toBeGreaterThan(2 * totalOf(usage.authorized));
+      for (const s of [...usage.authorized, ...usage.tokens]) {
+        expect(s.totalAtLeast).toBeUndefined();
+        expect(pointsOf([s])).toBe(s.total);
+      }
+      const users = summary.routes.find(
+        r => r.limitadorNamespace === both,
+      )!.users;
+      for (const user of users) {
+        const tier = summary.users.find(u => u.user === user)!.group;
+        expect(usage.authorized.find(s => s.tier === tier)!.total).toBe(
+          whole('servedCalls', user),
+        );
+        expect(usage.tokens.find(s => s.tier === tier)!.total).toBe(
+          whole('countedTokens', user),
+        );
+        expect(usage.topUsers!.find(u => u.user === user)).toEqual({
+          user,
+          tier,
+          calls: whole('servedCalls', user),
+          tokens: whole('countedTokens', user),
+        });
+      }
+      expect(usage.counting).toEqual(
+        ['enterprise', 'free', 'premium'].map(tier => ({
+          tier,
+          basis: 'requests-and-tokens',
+          tokensCounted: true,
+          exact: true,
+        })),
+      );
+      expect(usage.countingNotes![0]).toMatch(
+        /^Counted for tier enterprise, tier free, tier premium under a RateLimitPolicy and a TokenRateLimitPolicy: Limitador counts each served call twice/,
+      );
+    });
+
+    it("gives a user their own calls and tokens once over the data's last hour, as the data's per-step counts give them", async () => {
+      const { usage } = await usageAt(
+        {
+          range: '1h',
+          limitadorNamespace: both,
+          modelName: 'both',
+          scope: 'user',
+          userId: 'freeuser1',
+        },
+        summary.endTime,
+      );
+      // The last hour is the data's last segment: its served calls are the per-step increase of
+      // authorized_calls less token refusals, halved (generator.test.ts proves the rule).
+      const step = (metric: string, labels: Record<string, string>) =>
+        sum(
+          selectSeries(summary, metric, labels).map(
+            s => s.perStepIncrease.at(-1)!,
+          ),
+        ) *
+        (3600 / summary.stepSeconds);
+      const own = { limitador_namespace: both, user: 'freeuser1' };
+      const tokenRefused = step('limited_calls', {
+        ...own,
+        limit_name: 'free-user-tokens',
+      });
+      const served = (step('authorized_calls', own) - tokenRefused) / 2;
+      expect(Number.isInteger(served)).toBe(true);
+      expect(usage.authorized).toEqual([
+        expect.objectContaining({ tier: 'free', total: served }),
+      ]);
+      expect(usage.tokens[0].total).toBe(
+        step('authorized_hits', own) - served - tokenRefused,
+      );
+    });
+
+    it('bounds calls and tokens, and says so, when the refusals carry no limit name', async () => {
+      // The same counters, read as a Limitador without telemetry: exhaustive would give them: the
+      // token limit's refusals then look like the request limit's.
+      const limits = datasetRouteLimits(summary)(both)!;
+      const { usage } = await usageAt({
+        range: '24h',
+        limitadorNamespace: both,
+        modelName: 'both',
+        scope: 'user',
+        userId: 'freeuser1',
+        limits: { ...limits, sharedLimitNames: limits.tokenLimitNames },
+      });
+      // The served calls lie within the bounds; the most assumes no refusal was the token limit's.
+      const [calls] = usage.authorized;
+      const served = whole('servedCalls', 'freeuser1');
+      expect(calls.totalAtLeast).toBeLessThanOrEqual(served);
+      expect(calls.total).toBeGreaterThan(served);
+      const [tokens] = usage.tokens;
+      const counted = whole('countedTokens', 'freeuser1');
+      expect(tokens.totalAtLeast).toBeLessThanOrEqual(counted);
+      expect(tokens.total).toBeGreaterThan(counted);
+      expect(usage.counting).toEqual([
+        {
+          tier: 'free',
+          basis: 'requests-and-tokens',
+          tokensCounted: true,
+          exact: false,
+        },
+      ]);
+      expect(usage.countingNotes!.join(' ')).toMatch(
+        /An estimate: .* tier free: between \d[\d,]* and \d[\d,]* calls, between \d[\d,]* and \d[\d,]* tokens/,
+      );
+    });
+  });
+
+  it('shows no tokens on a route under a RateLimitPolicy only: its authorized_hits are calls', async () => {
+    const { usage } = await usageAt({
+      range: '24h',
+      limitadorNamespace: 'llm/legacy-route',
+      modelName: 'legacy',
+      scope: 'all',
+    });
+    expect(usage.hitsCounted).toBe(true);
+    expect(usage.tokens).toEqual([]);
+    expect(usage.counting).toEqual([
+      { tier: null, basis: 'requests', tokensCounted: false, exact: true },
+    ]);
+    expect(usage.authorized[0].total).toBe(
+      truth(
+        'authorized_calls',
+        { limitador_namespace: 'llm/legacy-route' },
+        usage.end,
+        86400,
+      ),
+    );
   });
 
   /** The same request for the route with no series and the route whose series have no labels. */

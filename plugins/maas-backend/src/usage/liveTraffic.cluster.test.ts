@@ -275,6 +275,13 @@ describe('live traffic through the gateway: the portal agrees with Limitador', (
         tally.usages.reduce((n, u) => n + u[field], 0);
       expect(body.promptTokens.total).toBe(sum('prompt_tokens'));
       expect(body.generationTokens.total).toBe(sum('completion_tokens'));
+      // Limitador exports authorized_hits here, but under a RateLimitPolicy only they are 1 per call,
+      // not tokens: the portal shows no Limitador tokens, and says so (issue #19).
+      expect(body.hitsCounted).toBe(true);
+      expect(body.tokens).toEqual([]);
+      expect(body.counting).toEqual([
+        { tier: null, basis: 'requests', tokensCounted: false, exact: true },
+      ]);
     };
     expect(tally).toMatchObject({
       authorized: DEV_A_CALLS + LIVE_TIERS.free,
