@@ -79,6 +79,31 @@ describe('HttpLimitadorClient against the real Limitador', () => {
     expect(isLimitOf(free.limit, 'premium-user-requests')).toBe(false);
   });
 
+  it("lists the limits Limitador enforces for the route: kuadrant-operator's tiers, each known by its descriptor condition", async () => {
+    const client = new HttpLimitadorClient({ url, timeoutMs: 2000 });
+    const limits = await client.limits(route.limitadorNamespace);
+    expect(
+      limits.map(l => [
+        ['free', 'premium', 'enterprise'].find(t =>
+          isLimitOf(l, `${t}-user-requests`),
+        ),
+        l.max_value,
+        l.seconds,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['free', 5, 120],
+        ['premium', 20, 120],
+      ]),
+    );
+    expect(limits.every(l => l.namespace === route.limitadorNamespace)).toBe(
+      true,
+    );
+    await expect(
+      client.limits(`${route.limitadorNamespace}-never-limited`),
+    ).resolves.toEqual([]);
+  });
+
   it('gives no counters for a namespace nobody called', async () => {
     const client = new HttpLimitadorClient({ url, timeoutMs: 2000 });
     await expect(

@@ -24,6 +24,20 @@ export interface LimitadorCounter {
 export interface LimitadorClient {
   /** The counters of one Limitador namespace (`<route namespace>/<route name>`). */
   counters(namespace: string): Promise<LimitadorCounter[]>;
+  /** The limits Limitador enforces in one namespace (`GET /limits/{namespace}`). */
+  limits(namespace: string): Promise<LimitadorCounter['limit'][]>;
+}
+
+function isLimit(value: unknown): value is LimitadorCounter['limit'] {
+  const l = value as LimitadorCounter['limit'];
+  return (
+    typeof l === 'object' &&
+    l !== null &&
+    typeof l.max_value === 'number' &&
+    typeof l.seconds === 'number' &&
+    Array.isArray(l.conditions) &&
+    Array.isArray(l.variables)
+  );
 }
 
 function isCounter(value: unknown): value is LimitadorCounter {
@@ -53,11 +67,37 @@ export class HttpLimitadorClient implements LimitadorClient {
   }
 
   async counters(namespace: string): Promise<LimitadorCounter[]> {
+    return this.#get(
+      'counters',
+      namespace,
+      (body): body is LimitadorCounter[] =>
+        Array.isArray(body) && body.every(isCounter),
+      'a list of counters',
+    );
+  }
+
+  async limits(namespace: string): Promise<LimitadorCounter['limit'][]> {
+    return this.#get(
+      'limits',
+      namespace,
+      (body): body is LimitadorCounter['limit'][] =>
+        Array.isArray(body) && body.every(isLimit),
+      'a list of limits',
+    );
+  }
+
+  /** `GET /<what>/<namespace>`, its answer checked to be `expected` (one home of the errors). */
+  async #get<T>(
+    what: 'counters' | 'limits',
+    namespace: string,
+    valid: (body: unknown) => body is T,
+    expected: string,
+  ): Promise<T> {
     const where = 'Limitador (maas.limitador.url)';
     let response: Response;
     try {
       response = await fetch(
-        `${this.url}/counters/${encodeURIComponent(namespace)}`,
+        `${this.url}/${what}/${encodeURIComponent(namespace)}`,
         {
           signal: AbortSignal.timeout(this.#timeoutMs),
           headers: { accept: 'application/json' },
@@ -74,12 +114,12 @@ export class HttpLimitadorClient implements LimitadorClient {
     const body = await response.json().catch(() => undefined);
     if (!response.ok) {
       throw new ServiceUnavailableError(
-        `${where} answered ${response.status} ${response.statusText} for the counters of ${namespace}`,
+        `${where} answered ${response.status} ${response.statusText} for the ${what} of ${namespace}`,
       );
     }
-    if (!Array.isArray(body) || !body.every(isCounter)) {
+    if (!valid(body)) {
       throw new ServiceUnavailableError(
-        `${where} answered something other than a list of counters for ${namespace}; is maas.limitador.url Limitador's HTTP port (8080)?`,
+        `${where} answered something other than ${expected} for ${namespace}; is maas.limitador.url Limitador's HTTP port (8080)?`,
       );
     }
     return body;

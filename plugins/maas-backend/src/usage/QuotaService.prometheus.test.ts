@@ -221,6 +221,28 @@ describe('quota left, refusals and the token check against the real Prometheus',
       expect(premium.tokens).toBeNull();
     }, 60_000);
 
+    it('says a token limit Limitador does not enforce (kuadrant-operator v1.2.0 has no TokenRateLimitPolicy controller) is not enforced, not "all left"', async () => {
+      expect(await route.call('quota-free')).toBe(200);
+      const quota = await new QuotaService({
+        limitador: new HttpLimitadorClient({
+          url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL'),
+          timeoutMs: 2000,
+        }),
+      }).getQuota({
+        userId: 'quota-free',
+        limitadorNamespace: route.limitadorNamespace,
+        tiers: [tier('free', [5, '2m'], [1000, '1m'])],
+      });
+      const free = quota.tiers[0];
+      // The request limit is Limitador's: counted.
+      expect(free.requests!.notEnforced).toBeUndefined();
+      expect(free.requests!.resetsInSeconds).toBeGreaterThan(0);
+      // The token limit is in the policy the tiers view read, but not in Limitador.
+      expect(free.tokens!.notEnforced).toBe(
+        'Limitador enforces no free-user-tokens limit on this route, so your tokens are not counted against it: kuadrant-operator reconciles TokenRateLimitPolicy from Kuadrant 1.3 on.',
+      );
+    }, 60_000);
+
     it('says nothing is left, and when it resets, for a user the limit refused', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push(await route.call('quota-over'));

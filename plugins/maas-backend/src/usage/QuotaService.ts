@@ -9,7 +9,7 @@ import {
   LimitadorClient,
   LimitadorCounter,
 } from '../limitador/LimitadorClient';
-import { counterFor } from '../limitador/matchCounters';
+import { counterFor, isLimitOf } from '../limitador/matchCounters';
 import { windowSeconds } from '../limitador/windowSeconds';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
 import { countedInWindow, promString, selector } from './promql';
@@ -108,8 +108,15 @@ export class QuotaService {
     let figures: Map<LimitOfTier, QuotaLeft> | undefined;
     if (this.#limitador) {
       try {
-        const counters = await this.#limitador.counters(ns);
-        figures = this.#fromCounters(limits, counters, userId);
+        const limitador = this.#limitador;
+        const counters = await limitador.counters(ns);
+        // Only where a limit has no counter: does Limitador enforce it at all? (one request more)
+        const loaded = limits.some(
+          l => !counterFor(counters, l.limitName, userId),
+        )
+          ? await limitador.limits(ns)
+          : [];
+        figures = this.#fromCounters(limits, counters, loaded, userId);
         quota.source = 'limitador';
       } catch (error) {
         quota.warnings.push(
@@ -171,11 +178,23 @@ export class QuotaService {
   #fromCounters(
     limits: LimitOfTier[],
     counters: LimitadorCounter[],
+    loaded: LimitadorCounter['limit'][],
     userId: string,
   ): Map<LimitOfTier, QuotaLeft> {
     const figures = new Map<LimitOfTier, QuotaLeft>();
     for (const limit of limits) {
       const counter = counterFor(counters, limit.limitName, userId);
+      if (!counter && !loaded.some(l => isLimitOf(l, limit.limitName))) {
+        // Limitador does not know the limit: nothing counts against it, and "all left" would be false.
+        figures.set(limit, {
+          ...left(limit, limit.limit),
+          notEnforced:
+            limit.kind === 'tokens'
+              ? `Limitador enforces no ${limit.limitName} limit on this route, so your tokens are not counted against it: kuadrant-operator reconciles TokenRateLimitPolicy from Kuadrant 1.3 on.`
+              : `Limitador enforces no ${limit.limitName} limit on this route yet, so your calls are not counted against it: kuadrant-operator has not given it to Limitador.`,
+        });
+        continue;
+      }
       // No counter: the user has not called within a window, which starts at their next call.
       figures.set(
         limit,

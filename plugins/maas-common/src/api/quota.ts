@@ -20,6 +20,12 @@ export interface QuotaLeft {
    * start at a user's first call, which its metrics do not tell.
    */
   resetsInSeconds?: number;
+  /**
+   * Set when Limitador has no such limit loaded for the route, so nothing counts against it (e.g. a
+   * TokenRateLimitPolicy that kuadrant-operator before 1.3 does not reconcile): why, in words.
+   * `remaining` then means nothing and is not shown.
+   */
+  notEnforced?: string;
 }
 
 /** The caller's quota in one tier of a model: null where the tier has no limit of that kind. */

@@ -45,6 +45,18 @@ describe('quota in words', () => {
     );
   });
 
+  it('says a limit Limitador does not enforce is not enforced, and why, instead of a count', () => {
+    const why =
+      'Limitador enforces no free-user-tokens limit on this route, so your tokens are not counted against it: kuadrant-operator reconciles TokenRateLimitPolicy from Kuadrant 1.3 on.';
+    const sentence = quotaSentence(
+      'tokens',
+      { ...requests, limit: 100000, remaining: 100000, notEnforced: why },
+      'limitador',
+    );
+    expect(sentence).toBe(`not enforced: ${why}`);
+    expect(sentence).not.toMatch(/left/);
+  });
+
   it('says "no token limit" in words where a tier has none', () => {
     expect(quotaSentence('tokens', null, 'limitador')).toBe('no token limit');
     expect(quotaSentence('requests', null, 'estimate')).toBe(

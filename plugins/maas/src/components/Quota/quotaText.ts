@@ -33,6 +33,7 @@ export function quotaSentence(
   source: QuotaSource,
 ): string {
   if (!quota) return kind === 'tokens' ? 'no token limit' : 'no request limit';
+  if (quota.notEnforced) return `not enforced: ${quota.notEnforced}`;
   const counts = `${numbers.format(quota.remaining)} of ${numbers.format(
     quota.limit,
   )} ${kind} left`;
