@@ -41,18 +41,20 @@ export function chatBody(model: string, content = 'Hello'): unknown {
   return { model, messages: [{ role: 'user', content }], max_tokens: 8 };
 }
 
+/** The Authorization header a request sends: its own, an API key's or a token's, or none. */
+function authorizationOf(request: CallModelRequest): string | undefined {
+  if (request.authorization !== undefined) return request.authorization;
+  if (request.key !== undefined) return `APIKEY ${request.key}`;
+  if (request.token !== undefined) return `Bearer ${request.token}`;
+  return undefined;
+}
+
 /** One request through the harness gateway, as a client on the network would send it. */
 export function callModel(
   request: CallModelRequest,
 ): Promise<CallModelResponse> {
   const base = new URL(harnessEnv('MAAS_HARNESS_GATEWAY_URL'));
-  const authorization =
-    request.authorization ??
-    (request.key !== undefined
-      ? `APIKEY ${request.key}`
-      : request.token !== undefined
-      ? `Bearer ${request.token}`
-      : undefined);
+  const authorization = authorizationOf(request);
   const method = request.method ?? 'POST';
   const payload =
     method === 'GET' || method === 'HEAD'
@@ -200,10 +202,10 @@ export async function waitForGateway(
           .filter(l => l.namespace === ns)
           .map(key)
           .sort();
-        const loaded = (await limitadorLoadedLimits(ns)).map(key).sort();
-        if (!wanted.length || wanted.join('|') !== loaded.join('|'))
+        const enforced = (await limitadorLoadedLimits(ns)).map(key).sort();
+        if (!wanted.length || wanted.join('|') !== enforced.join('|'))
           throw new Error(
-            `Limitador enforces ${loaded.length} limits in ${ns}, the CR has ${wanted.length}`,
+            `Limitador enforces ${enforced.length} limits in ${ns}, the CR has ${wanted.length}`,
           );
       }
     },
