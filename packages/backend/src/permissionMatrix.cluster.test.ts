@@ -62,23 +62,34 @@ describe('permission matrix over real HTTP', () => {
     expect(res.status).toBe(201);
     return res.body as CreateKeyRequestResponse;
   }
-  const requestOfB = (tier: 'free' | 'premium') => requestOf(DEV_B, tier);
-  const freeKeyOfB = async () => (await requestOfB('free')).issued!.key.id;
-  /** A premium key of dev B, approved by the admin and not yet shown. */
-  async function approvedKeyOfB() {
-    const { request: pending } = await requestOfB('premium');
-    const decided = await post('/keys/requests/decisions', ADMIN, {
-      ids: [pending.id],
-      decision: 'approve',
-    });
+  const freeKeyOf = async (user: User) =>
+    (await requestOf(user, 'free')).issued!.key.id;
+  /** A premium key of `user`, approved by someone else with the right, and not yet shown. */
+  async function approvedKeyOf(user: User) {
+    const { request: pending } = await requestOf(user, 'premium');
+    const decided = await post(
+      '/keys/requests/decisions',
+      user === ADMIN ? DEV_A : ADMIN,
+      { ids: [pending.id], decision: 'approve' },
+    );
     expect(decided.body[0]).toMatchObject({ ok: true });
     return (decided.body[0] as DecisionResult).request!.keyId!;
   }
-  /** `<status> ok|refused` of a decision: the route answers 200 with one result per request. */
-  const decisionOf = (res: request.Response) =>
+  /** The status, and for a 403 its reason, with the subject's id (a key's, a request's) as <id>. */
+  const outcome = (res: request.Response, id?: string): string | number => {
+    if (res.status !== 403) return res.status;
+    const reason: string = res.body.error?.message ?? JSON.stringify(res.body);
+    return `403 ${id ? reason.split(id).join('<id>') : reason}`;
+  };
+  /** `<status> ok` or `<status> refused: <reason>` of a decision: one result per request. */
+  const decisionOf = (res: request.Response, id: string) =>
     res.status === 200
-      ? `200 ${res.body[0].ok ? 'ok' : 'refused'}`
-      : res.status;
+      ? `200 ${
+          res.body[0].ok
+            ? 'ok'
+            : `refused: ${String(res.body[0].error).split(id).join('<id>')}`
+        }`
+      : outcome(res, id);
   /** `<status> <whose>`: which of the two developers' items on model A a list shows. */
   const whose = (res: request.Response) => {
     if (res.status !== 200) return res.status;
@@ -90,12 +101,38 @@ describe('permission matrix over real HTTP', () => {
       shown.map(u => (u === DEV_A ? 'A' : 'B')).join('+') || 'none'
     }`;
   };
+  /**
+   * Whose item a user acts on in the key rows: another user's (developer A and the admin act on
+   * developer B's, developer B on developer A's), then their own. So every key action is tried
+   * by a user without rights on someone else's key (developer B), by the model's owner
+   * (developer A) and an admin on someone else's, and by each on their own.
+   */
+  const otherThan = (user: User): User => (user === DEV_B ? DEV_A : DEV_B);
+  const othersThenOwn =
+    (act: (as: User, owner: User) => Promise<string | number>): Probe =>
+    async as =>
+      `${await act(as, otherThan(as))} | own ${await act(as, as)}`;
+
+  /** The reasons of the 403s, as the backend words them. */
+  const lacks = (permission: string, on?: string) =>
+    `403 You lack the ${permission} permission${on ? ` on ${on}` : ''}`;
+  const onlyOwner = (owner: User, verb: string) =>
+    `403 Only ${owner}, its owner, can ${verb} key <id>`;
+  const OUTSIDE_KEYS =
+    '403 Seeing keys made outside the portal takes membership of one of maas.adminGroups';
+  /** The catalog's entity list is for the MaaS catalog module (a service), never for a user. */
+  const SERVICES_ONLY = "403 This endpoint does not allow 'user' credentials";
+  const NO_COSTS =
+    '403 Costs are shown to admins (the maas.costs.read permission) and to team leads, who see the groups whose maas.kuadrant.io/team-leads annotation names them; you are neither. Ask your platform team or your team lead for the figures.';
+  const OWN_REQUEST =
+    'refused: Key request <id> is your own; another approver must decide it (four eyes; maas.approvals.allowSelfApproval turns this off)';
 
   /**
    * THE matrix: every route of /api/maas (openapi.yaml) x developer A (team-a, owns model A),
-   * developer B (team-b, owns nothing) and an admin (platform-team, maas.adminGroups).
-   * The subject of each key route is dev B's item on model A (lists: both developers' items);
-   * every cell gets fresh ones.
+   * developer B (team-b, owns nothing) and an admin (platform-team, maas.adminGroups). A cell is
+   * the status, and for every 403 its reason. The subject of each key and request route is
+   * someone else's item on model A, then the user's own (`othersThenOwn`); lists show both
+   * developers' items. Every cell gets fresh ones.
    */
   const MATRIX: Record<
     string,
@@ -103,28 +140,46 @@ describe('permission matrix over real HTTP', () => {
   > = {
     //                                                                                     dev A       dev B       admin
     'GET /status': [
-      as => get('/status', as).then(r => r.status),
+      as => get('/status', as).then(r => outcome(r)),
       200,
       200,
       200,
     ],
-    'GET /models': [
-      as => get('/models', as).then(r => r.status),
-      403,
-      403,
+    // Users only; it grants nothing, it says whether the Approvals and Costs pages serve them.
+    'GET /access': [
+      as => get('/access', as).then(r => outcome(r)),
       200,
+      200,
+      200,
+    ],
+    // Each one's maas.model.read on the model servers (everyone reads A and C); maas.model.list
+    // (admins) adds the InferenceServices no entity names.
+    'GET /models': [
+      as =>
+        get('/models', as).then(r =>
+          r.status === 200
+            ? `200 ${
+                r.body.everyInferenceService
+                  ? 'every InferenceService'
+                  : 'entities'
+              }, ${r.body.notReadable.length} not readable`
+            : outcome(r),
+        ),
+      '200 entities, 0 not readable',
+      '200 entities, 0 not readable',
+      '200 every InferenceService, 0 not readable',
     ],
     'GET /models/by-entity': [
       as =>
-        get(`/models/by-entity?entityRef=${MODEL_A}`, as).then(r => r.status),
+        get(`/models/by-entity?entityRef=${MODEL_A}`, as).then(r => outcome(r)),
       200,
       200,
       200,
     ],
     'GET /models/by-entity/binding': [
       as =>
-        get(`/models/by-entity/binding?entityRef=${MODEL_A}`, as).then(
-          r => r.status,
+        get(`/models/by-entity/binding?entityRef=${MODEL_A}`, as).then(r =>
+          outcome(r),
         ),
       200,
       200,
@@ -132,20 +187,20 @@ describe('permission matrix over real HTTP', () => {
     ],
     'POST /models/by-entity/adopt': [
       as =>
-        post(`/models/by-entity/adopt?entityRef=${MODEL_C}`, as).then(
-          r => r.status,
+        post(`/models/by-entity/adopt?entityRef=${MODEL_C}`, as).then(r =>
+          outcome(r),
         ),
-      403,
-      403,
+      '403 Adopting a model takes membership of one of maas.adminGroups',
+      '403 Adopting a model takes membership of one of maas.adminGroups',
       201,
     ],
     'GET /models/by-entity/outside-keys': [
       as =>
-        get(`/models/by-entity/outside-keys?entityRef=${MODEL_A}`, as).then(
-          r => r.status,
+        get(`/models/by-entity/outside-keys?entityRef=${MODEL_A}`, as).then(r =>
+          outcome(r),
         ),
-      403,
-      403,
+      OUTSIDE_KEYS,
+      OUTSIDE_KEYS,
       200,
     ],
     // No Secret of that name: the admin passes the check and learns there is none to revoke.
@@ -154,15 +209,15 @@ describe('permission matrix over real HTTP', () => {
         post(
           `/models/by-entity/outside-keys/no-such-key/revoke?entityRef=${MODEL_A}`,
           as,
-        ).then(r => r.status),
-      403,
-      403,
+        ).then(r => outcome(r)),
+      OUTSIDE_KEYS,
+      OUTSIDE_KEYS,
       404,
     ],
     'GET /models/by-entity/tiers': [
       as =>
-        get(`/models/by-entity/tiers?entityRef=${MODEL_A}`, as).then(
-          r => r.status,
+        get(`/models/by-entity/tiers?entityRef=${MODEL_A}`, as).then(r =>
+          outcome(r),
         ),
       200,
       200,
@@ -173,15 +228,15 @@ describe('permission matrix over real HTTP', () => {
         get(
           `/models/by-entity/usage?entityRef=${MODEL_A}&scope=all&range=1h`,
           as,
-        ).then(r => r.status),
+        ).then(r => outcome(r)),
       200,
-      403,
+      lacks('maas.usage.read-all', MODEL_A),
       200,
     ],
     'GET /models/by-entity/quota': [
       as =>
         get(`/models/by-entity/quota?entityRef=${MODEL_A}`, as).then(r =>
-          r.status === 200 ? `200 ${r.body.userId}` : r.status,
+          r.status === 200 ? `200 ${r.body.userId}` : outcome(r),
         ),
       '200 dev-a',
       '200 dev-b',
@@ -192,25 +247,25 @@ describe('permission matrix over real HTTP', () => {
         get(
           `/models/by-entity/refusals?entityRef=${MODEL_A}&scope=all&range=1h`,
           as,
-        ).then(r => r.status),
+        ).then(r => outcome(r)),
       200,
-      403,
+      lacks('maas.usage.read-all', MODEL_A),
       200,
     ],
     'GET /models/by-entity/token-check': [
       as =>
-        get(`/models/by-entity/token-check?entityRef=${MODEL_A}`, as).then(
-          r => r.status,
+        get(`/models/by-entity/token-check?entityRef=${MODEL_A}`, as).then(r =>
+          outcome(r),
         ),
       200,
-      403,
+      lacks('maas.usage.read-all', MODEL_A),
       200,
     ],
     'GET /catalog/entities': [
-      as => get('/catalog/entities', as).then(r => r.status),
-      403,
-      403,
-      403,
+      as => get('/catalog/entities', as).then(r => outcome(r)),
+      SERVICES_ONLY,
+      SERVICES_ONLY,
+      SERVICES_ONLY,
     ],
     'POST /keys/requests': [
       as =>
@@ -218,7 +273,7 @@ describe('permission matrix over real HTTP', () => {
           entityRef: MODEL_A,
           tier: 'free',
           reason: 'matrix',
-        }).then(r => r.status),
+        }).then(r => outcome(r)),
       201,
       201,
       201,
@@ -233,28 +288,31 @@ describe('permission matrix over real HTTP', () => {
       '200 B',
       '200 A+B',
     ],
+    // Developer B is refused by the permission, not only by the four-eyes rule: a policy that let
+    // everyone approve turns their cell to "200 ok".
     'POST /keys/requests/decisions': [
-      async as => {
-        const { request: r } = await requestOfB('premium');
+      othersThenOwn(async (as, owner) => {
+        const { request: r } = await requestOf(owner, 'premium');
         return decisionOf(
           await post('/keys/requests/decisions', as, {
             ids: [r.id],
             decision: 'approve',
           }),
+          r.id,
         );
-      },
-      '200 ok',
-      '200 refused',
-      '200 ok',
+      }),
+      `200 ok | own 200 ${OWN_REQUEST}`,
+      `200 refused: You lack the maas.key.approve permission on ${MODEL_A} | own 200 ${OWN_REQUEST}`,
+      `200 ok | own 200 ${OWN_REQUEST}`,
     ],
     'POST /keys/requests/{id}/cancel': [
-      async as => {
-        const { request: r } = await requestOfB('premium');
-        return (await post(`/keys/requests/${r.id}/cancel`, as)).status;
-      },
-      403,
-      200,
-      403,
+      othersThenOwn(async (as, owner) => {
+        const { request: r } = await requestOf(owner, 'premium');
+        return outcome(await post(`/keys/requests/${r.id}/cancel`, as), r.id);
+      }),
+      `403 Only ${DEV_B} can cancel key request <id> | own 200`,
+      `403 Only ${DEV_A} can cancel key request <id> | own 200`,
+      `403 Only ${DEV_B} can cancel key request <id> | own 200`,
     ],
     'GET /keys': [
       async as => {
@@ -267,57 +325,80 @@ describe('permission matrix over real HTTP', () => {
       '200 A+B',
     ],
     'POST /keys/{id}/reveal': [
-      async as =>
-        (await post(`/keys/${await approvedKeyOfB()}/reveal`, as)).status,
-      403,
-      200,
-      403,
+      othersThenOwn(async (as, owner) => {
+        const id = await approvedKeyOf(owner);
+        return outcome(await post(`/keys/${id}/reveal`, as), id);
+      }),
+      `${onlyOwner(DEV_B, 'see')} | own 200`,
+      `${onlyOwner(DEV_A, 'see')} | own 200`,
+      `${onlyOwner(DEV_B, 'see')} | own 200`,
     ],
+    // The model's owner and the admin hold maas.key.revoke on model A; developer B does not.
     'POST /keys/{id}/revoke': [
-      async as => (await post(`/keys/${await freeKeyOfB()}/revoke`, as)).status,
-      200,
-      200,
-      200,
+      othersThenOwn(async (as, owner) => {
+        const id = await freeKeyOf(owner);
+        return outcome(await post(`/keys/${id}/revoke`, as), id);
+      }),
+      '200 | own 200',
+      `403 Key <id> belongs to ${DEV_A}; revoking it takes the maas.key.revoke permission on ${MODEL_A} | own 200`,
+      '200 | own 200',
     ],
     'POST /keys/{id}/rotate': [
-      async as => (await post(`/keys/${await freeKeyOfB()}/rotate`, as)).status,
-      403,
-      201,
-      403,
+      othersThenOwn(async (as, owner) => {
+        const id = await freeKeyOf(owner);
+        return outcome(await post(`/keys/${id}/rotate`, as), id);
+      }),
+      `${onlyOwner(DEV_B, 'rotate')} | own 201`,
+      `${onlyOwner(DEV_A, 'rotate')} | own 201`,
+      `${onlyOwner(DEV_B, 'rotate')} | own 201`,
     ],
     'POST /keys/{id}/name': [
-      async as =>
-        (
-          await post(`/keys/${await freeKeyOfB()}/name`, as, {
-            name: 'matrix key',
-          })
-        ).status,
-      403,
-      200,
-      403,
+      othersThenOwn(async (as, owner) => {
+        const id = await freeKeyOf(owner);
+        return outcome(
+          await post(`/keys/${id}/name`, as, { name: 'matrix key' }),
+          id,
+        );
+      }),
+      `${onlyOwner(DEV_B, 'rename')} | own 200`,
+      `${onlyOwner(DEV_A, 'rename')} | own 200`,
+      `${onlyOwner(DEV_B, 'rename')} | own 200`,
     ],
     'POST /keys/{id}/tier-change': [
-      async as =>
-        (
-          await post(`/keys/${await freeKeyOfB()}/tier-change`, as, {
+      othersThenOwn(async (as, owner) => {
+        const id = await freeKeyOf(owner);
+        return outcome(
+          await post(`/keys/${id}/tier-change`, as, {
             tier: 'premium',
             reason: 'matrix',
-          })
-        ).status,
-      403,
-      201,
-      403,
+          }),
+          id,
+        );
+      }),
+      `${onlyOwner(DEV_B, 'change the tier of')} | own 201`,
+      `${onlyOwner(DEV_A, 'change the tier of')} | own 201`,
+      `${onlyOwner(DEV_B, 'change the tier of')} | own 201`,
     ],
-    'GET /audit': [as => get('/audit', as).then(r => r.status), 403, 403, 200],
+    'GET /audit': [
+      as => get('/audit', as).then(r => outcome(r)),
+      lacks('maas.audit.read'),
+      lacks('maas.audit.read'),
+      200,
+    ],
     // Neither developer leads a group (no maas.kuadrant.io/team-leads annotation names them).
-    'GET /costs': [as => get('/costs', as).then(r => r.status), 403, 403, 200],
+    'GET /costs': [
+      as => get('/costs', as).then(r => outcome(r)),
+      NO_COSTS,
+      NO_COSTS,
+      200,
+    ],
     'GET /costs/export': [
       as =>
         get('/costs/export?table=groups', as).then(r =>
-          r.status === 200 ? `200 ${r.type}` : r.status,
+          r.status === 200 ? `200 ${r.type}` : outcome(r),
         ),
-      403,
-      403,
+      NO_COSTS,
+      NO_COSTS,
       '200 text/csv',
     ],
   };
@@ -374,7 +455,11 @@ describe('permission matrix over real HTTP', () => {
     for (const user of [DEV_A, DEV_B] as const) {
       const denied = await proxy(user);
       expect(denied.status).toBe(403);
-      expect(denied.body.error.name).toBe('NotAllowedError');
+      // The Kubernetes backend's own word; the reason, kubernetes.proxy denied, is asserted below.
+      expect(denied.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: 'Unauthorized',
+      });
     }
     // The admin passes the permission check; the proxy then loads http-proxy-middleware with a
     // dynamic import, which Jest cannot run without --experimental-vm-modules: a 500 from that
@@ -416,7 +501,12 @@ describe('permission matrix over real HTTP', () => {
         `https://git.example.com/${user}/catalog-info.yaml`,
       );
       expect(denied.status).toBe(403);
-      expect(denied.body.error.name).toBe('NotAllowedError');
+      // The catalog's own refusal has no words; the reason is the policy's decision on
+      // catalog.location.create (the policy's unit test and catalogDelete.cluster.test.ts).
+      expect(denied.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: '',
+      });
     }
     const created = await register(
       ADMIN,
