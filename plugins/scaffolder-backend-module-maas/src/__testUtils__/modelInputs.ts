@@ -56,10 +56,20 @@ export function modelInput(overrides: Partial<ModelInput> = {}): ModelInput {
  * files running side by side never meet on one Gateway.
  */
 export function renderedObjects(input: ModelInput, namespace: string) {
-  const result = validateModelSpec(
-    { gateway: { name: 'inference-gateway', namespace }, ...input, namespace },
-    testDefaults,
-  );
+  return applyInput(input, namespace).manifests;
+}
+
+/**
+ * What the template gives `maas:model:apply` for a valid model input in `namespace` (see
+ * `renderedObjects`): the rendered objects, and the values they were rendered from.
+ */
+export function applyInput(input: ModelInput, namespace: string) {
+  const model = {
+    gateway: { name: 'inference-gateway', namespace },
+    ...input,
+    namespace,
+  };
+  const result = validateModelSpec(model, testDefaults);
   if (!result.spec) throw new Error(JSON.stringify(result.problems));
-  return renderModel(result.spec).objects;
+  return { model, manifests: renderModel(result.spec).objects };
 }

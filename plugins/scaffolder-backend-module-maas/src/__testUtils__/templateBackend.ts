@@ -62,6 +62,13 @@ export function formValues(overrides: Record<string, unknown> = {}) {
   };
 }
 
+export interface ScaffolderOptions {
+  /** The tests' users and a policy deciding maas.model.create per user (see users.ts). */
+  perUserPolicy?: boolean;
+  /** More templates in the catalog, beside Create model (e.g. a crafted one). */
+  templates?: Entity[];
+}
+
 /**
  * A scaffolder backend with the MaaS module, a stand-in for `publish:github` (which records the
  * workspace it would push) and an in-memory catalog that records registered locations and, as the
@@ -69,12 +76,14 @@ export function formValues(overrides: Record<string, unknown> = {}) {
  */
 export async function startScaffolder(
   config: JsonObject,
-  options: { perUserPolicy?: boolean } = {},
+  options: ScaffolderOptions = {},
 ) {
   const published: Record<string, string[]> = {};
   const registered: string[] = [];
   const signalled: ModelCatalogChanged[] = [];
-  const catalog = catalogServiceMock({ entities: [loadCreateModelTemplate()] });
+  const catalog = catalogServiceMock({
+    entities: [loadCreateModelTemplate(), ...(options.templates ?? [])],
+  });
   const getEntityByRef = catalog.getEntityByRef.bind(catalog);
   catalog.getEntityByRef = async (ref, request) =>
     signalled.some(s => s.entityRef === ref)
@@ -205,7 +214,7 @@ export async function startScaffolder(
  */
 export function useScaffolder(
   config: () => JsonObject,
-  options: { perUserPolicy?: boolean } = {},
+  options: ScaffolderOptions = {},
 ) {
   let started: Awaited<ReturnType<typeof startScaffolder>> | undefined;
   beforeAll(async () => {

@@ -2,9 +2,9 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
+  applyInput,
   gpuServing,
   modelInput,
-  renderedObjects,
   testDefaults,
 } from '../__testUtils__/modelInputs';
 import {
@@ -29,7 +29,11 @@ describe('Create model actions, per user', () => {
     throw new Error('the cluster must not be reached');
   };
   const render = createModelRenderAction({ defaults: testDefaults, gate });
-  const apply = createModelApplyAction({ kubeConfig: noCluster, gate });
+  const apply = createModelApplyAction({
+    kubeConfig: noCluster,
+    defaults: testDefaults,
+    gate,
+  });
   const checkName = createModelCheckNameAction({
     kubeConfig: noCluster,
     defaults: testDefaults,
@@ -53,7 +57,7 @@ describe('Create model actions, per user', () => {
     apply.handler(contextAs(who, input) as any);
   /** Applies the default model, rendered into `namespace`, as `who`. */
   const applyRenderedAs = (who: TestUser, namespace: string) =>
-    applyAs(who, { manifests: renderedObjects(modelInput(), namespace) });
+    applyAs(who, applyInput(modelInput(), namespace));
 
   it.each([
     ['the admin', 'llm', users.admin],
@@ -120,10 +124,10 @@ describe('Create model actions, per user', () => {
   });
 
   it('refuses in apply what render would refuse, before reaching the cluster', async () => {
-    const manifests = renderedObjects(modelInput(), 'llm');
-    const isvc = manifests.find(o => o.kind === 'InferenceService')!;
+    const input = applyInput(modelInput(), 'llm');
+    const isvc = input.manifests.find(o => o.kind === 'InferenceService')!;
     (isvc.spec as any).predictor.model.resources.limits['nvidia.com/gpu'] = '8';
-    await expect(applyAs(users.admin, { manifests })).rejects.toThrow(
+    await expect(applyAs(users.admin, input)).rejects.toThrow(
       'serving.gpus: 8 (nvidia.com/gpu) is above the cap (maas.create.maxGpus): at most 4',
     );
   });

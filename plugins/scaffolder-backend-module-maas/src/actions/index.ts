@@ -68,7 +68,12 @@ export function createMaasActions(options: {
       timeoutMs,
     }),
     createModelRenderAction({ defaults, gate }),
-    createModelApplyAction({ kubeConfig: getKubeConfig, gate, timeoutMs }),
+    createModelApplyAction({
+      kubeConfig: getKubeConfig,
+      defaults,
+      gate,
+      timeoutMs,
+    }),
     createModelRegisterAction({
       catalog: options.catalog,
       events: options.events,

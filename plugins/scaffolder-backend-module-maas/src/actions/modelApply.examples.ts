@@ -10,7 +10,10 @@ export const examples: TemplateExample[] = [
           id: 'apply',
           action: 'maas:model:apply',
           name: 'Apply the model to the cluster',
-          input: { manifests: '${{ steps.render.output.manifests }}' },
+          input: {
+            manifests: '${{ steps.render.output.manifests }}',
+            model: '${{ steps.render.output.model }}',
+          },
         },
       ],
     }),

@@ -1,3 +1,4 @@
+import { NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { JsonObject } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -5,16 +6,27 @@ import { impersonating } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects, Step } from '../cluster/applyModelObjects';
 import { impersonatedUser } from '../guard/impersonatedUser';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
+import { renderedDifferences } from '../guard/renderedDifferences';
+import { ModelDefaults } from '../manifests/validateModelSpec';
+import {
+  modelInputObject,
+  ModelInputValues,
+  renderModelInput,
+} from './modelInput';
 import { examples } from './modelApply.examples';
 
 /**
  * `maas:model:apply`: server-side applies the objects that `maas:model:render` rendered, after a
- * dry run of every one; says per object whether it was created, configured or unchanged.
+ * dry run of every one; says per object whether it was created, configured or unchanged. It
+ * renders the model again from the same values (`model`) and refuses objects that differ in any
+ * field, so a crafted step applies nothing the form could not have produced.
  *
  * @public
  */
 export function createModelApplyAction(options: {
   kubeConfig: () => KubeConfig;
+  /** The portal's defaults, as `maas:model:render` renders with them. */
+  defaults: ModelDefaults;
   /** `maas.model.create` and `maas.create.*`: checked on the objects before anything is applied. */
   gate: ModelCreateGate;
   /** Bound of one API-server call (`maas.cluster.requestTimeoutMs`). */
@@ -23,7 +35,7 @@ export function createModelApplyAction(options: {
   return createTemplateAction({
     id: 'maas:model:apply',
     description:
-      "Applies a model's objects (from maas:model:render) to the cluster: server-side apply with the MaaS field manager, after the maas.create.* checks and a dry run of every object; never takes over an object the portal does not manage",
+      "Applies a model's objects (from maas:model:render) to the cluster: server-side apply with the MaaS field manager, after the maas.create.* checks, a check that they are exactly what maas:model:render writes for the same values, and a dry run of every object; never takes over an object the portal does not manage",
     examples,
     schema: {
       input: {
@@ -32,6 +44,7 @@ export function createModelApplyAction(options: {
             description:
               'The objects to apply, in order: `${{ steps.render.output.manifests }}`',
           }),
+        model: modelInputObject,
       },
       output: {
         results: z =>
@@ -53,6 +66,20 @@ export function createModelApplyAction(options: {
     },
     async handler(ctx) {
       const creator = await options.gate.check(ctx, ctx.input.manifests);
+      // The values are checked as render checks them (name, owner, namespace, host name, images
+      // against maas.create.*), then every field of every object against what render writes.
+      const { objects } = renderModelInput(
+        ctx.input.model as ModelInputValues,
+        options.defaults,
+      );
+      const differences = renderedDifferences(ctx.input.manifests, objects);
+      if (differences.length > 0) {
+        throw new NotAllowedError(
+          `The model cannot be created: the objects are not what maas:model:render writes for this model: ${differences.join(
+            '; ',
+          )}`,
+        );
+      }
       const kubeConfig = options.kubeConfig();
       const step: Step = async (key, fn) =>
         (await ctx.checkpoint({
@@ -71,7 +98,7 @@ export function createModelApplyAction(options: {
             }
           : {}),
         timeoutMs: options.timeoutMs,
-        objects: ctx.input.manifests,
+        objects,
         step,
         log: message => ctx.logger.info(message),
       });

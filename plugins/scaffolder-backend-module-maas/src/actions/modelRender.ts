@@ -1,17 +1,16 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { formatProblems } from '@maas-portal/plugin-maas-common';
 import fs from 'node:fs/promises';
 import { modelUrl } from '../manifests/naming';
-import { renderModel, toYamlStream } from '../manifests/renderModel';
-import {
-  ModelDefaults,
-  validateModelSpec,
-} from '../manifests/validateModelSpec';
+import { toYamlStream } from '../manifests/renderModel';
+import { ModelDefaults } from '../manifests/validateModelSpec';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
-import { placementInput } from './placementInput';
+import {
+  modelInputFields,
+  ModelInputValues,
+  renderModelInput,
+} from './modelInput';
 import { examples } from './modelRender.examples';
 
 /**
@@ -34,68 +33,7 @@ export function createModelRenderAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z.string({
-            description:
-              'Model name (DNS-1123 label): the InferenceService and the catalog Component',
-          }),
-        ...placementInput,
-        owner: z =>
-          z.string({
-            description: 'Owner entity reference, e.g. `group:default/ml-team`',
-          }),
-        system: z =>
-          z.string({ description: 'System entity reference' }).optional(),
-        description: z =>
-          z.string({ description: 'One line about the model' }).optional(),
-        serving: z =>
-          z.object(
-            {
-              type: z.enum(['vllm', 'simulator']),
-              storageUri: z.string().optional(),
-              gpus: z.number().optional(),
-              cpu: z
-                .union([z.string(), z.number()])
-                .transform(String)
-                .optional(),
-              memory: z.string().optional(),
-              maxModelLen: z.number().optional(),
-              image: z.string().optional(),
-              timeToFirstTokenMs: z.number().optional(),
-              interTokenLatencyMs: z.number().optional(),
-            },
-            {
-              description:
-                '`vllm` (storageUri, gpus, cpu, memory, maxModelLen, image) or `simulator` (image, timeToFirstTokenMs, interTokenLatencyMs)',
-            },
-          ),
-        auth: z =>
-          z.object(
-            {
-              type: z.enum(['api-key', 'oidc']),
-              issuerUrl: z.string().optional(),
-              tierClaim: z.string().optional(),
-              userIdClaim: z.string().optional(),
-            },
-            {
-              description:
-                '`api-key`, or `oidc` with issuerUrl and the tier claim (default `tier`)',
-            },
-          ),
-        tiers: z =>
-          z
-            .array(
-              z.object({
-                name: z.string(),
-                requests: z.object({ limit: z.number(), window: z.string() }),
-                tokens: z.object({ limit: z.number(), window: z.string() }),
-              }),
-              {
-                description:
-                  "Some of the portal tiers with this model's limits. Default: all of `maas.tiers`",
-              },
-            )
-            .optional(),
+        ...modelInputFields,
         targetPath: z =>
           z
             .string({
@@ -103,18 +41,16 @@ export function createModelRenderAction(options: {
                 'Workspace folder for `manifests/` and `catalog-info.yaml`. Default: the workspace',
             })
             .optional(),
-        catalogSource: z =>
-          z
-            .enum(['repository', 'cluster'], {
-              description:
-                '`repository` (default): register catalog-info.yaml from the published repository; `cluster`: the InferenceService carries the entities and the MaaS catalog module registers them',
-            })
-            .optional(),
       },
       output: {
         manifests: z =>
           z.array(z.record(z.any()), {
             description: 'The cluster objects, in apply order',
+          }),
+        model: z =>
+          z.record(z.any(), {
+            description:
+              "This step's input but `targetPath`: what `maas:model:apply` renders again to check the manifests",
           }),
         entityRef: z =>
           z.string({
@@ -139,15 +75,12 @@ export function createModelRenderAction(options: {
     },
     async handler(ctx) {
       await gate.creator(ctx);
-      const { targetPath = '.', catalogSource, ...input } = ctx.input;
-      const result = validateModelSpec(input, defaults);
-      if (!result.spec) {
-        throw new InputError(
-          `The model cannot be created: ${formatProblems(result.problems)}`,
-        );
-      }
-      const { spec } = result;
-      const { objects, catalogEntities } = renderModel(spec, { catalogSource });
+      const { targetPath = '.', ...model } = ctx.input;
+      // The schema checked the types; validateModelSpec checks the values and names each problem.
+      const { spec, objects, catalogEntities } = renderModelInput(
+        model as ModelInputValues,
+        defaults,
+      );
       await gate.check(ctx, objects);
 
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
@@ -187,6 +120,7 @@ export function createModelRenderAction(options: {
           .join(', ')}`,
       );
       ctx.output('manifests', objects as unknown as Record<string, any>[]);
+      ctx.output('model', model);
       ctx.output('entityRef', stringifyEntityRef(catalogEntities[0]));
       ctx.output('modelUrl', modelUrl(spec));
       ctx.output('namespace', spec.namespace);

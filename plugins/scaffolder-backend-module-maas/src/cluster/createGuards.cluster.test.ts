@@ -19,9 +19,11 @@ import {
   waitFor,
 } from '../__testUtils__/harness';
 import {
+  applyInput,
   modelInput,
   renderedObjects,
   simulatorServing,
+  testDefaults,
 } from '../__testUtils__/modelInputs';
 import { initiatedBy, users, usersGate } from '../__testUtils__/users';
 import { applyModelObjects, ModelApplyError } from './applyModelObjects';
@@ -165,6 +167,7 @@ describe('Create model guards against the harness', () => {
     const action = () =>
       createModelApplyAction({
         kubeConfig: () => cluster.admin,
+        defaults: testDefaults,
         gate: usersGate(
           { namespaces: [{ namespace: cluster.namespace }] },
           { impersonateUsers: true },
@@ -173,7 +176,10 @@ describe('Create model guards against the harness', () => {
     const applyAsAlice = (name: string) =>
       action().handler({
         ...createMockActionContext({
-          input: { manifests: simulator(name) } as any,
+          input: applyInput(
+            modelInput({ name, serving: simulatorServing }),
+            cluster.namespace,
+          ) as any,
         }),
         ...initiatedBy(users.devA),
       } as any);
