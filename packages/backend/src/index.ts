@@ -34,9 +34,9 @@ const features: Array<Parameters<typeof backend.add>[0]> = [
   import('@backstage/plugin-catalog-backend-module-logs'),
 
   import('@backstage/plugin-permission-backend'),
-  // The portal's policy, least privilege: the Kubernetes proxy and catalog location registration
-  // for admins (maas.adminGroups) only; the rest of Backstage allowed; in the suite, admins and
-  // each model's owners approve keys. The root README's Permissions table lists every decision.
+  // The portal's policy, least privilege: the Kubernetes proxy and catalog locations (registering,
+  // unregistering) for admins (maas.adminGroups) only, deleting an entity for admins and its
+  // owners; the rest of Backstage allowed; in the suite, admins and each model's owners approve keys. The root README's Permissions table lists every decision.
   // See src/permissions/MaasPermissionPolicy.ts and
   // https://backstage.io/docs/permissions/getting-started for writing your own.
   maasPermissionPolicyModule,
