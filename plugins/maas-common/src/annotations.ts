@@ -78,4 +78,6 @@ export const KUADRANT_KEY_SECRET = {
   managedByAuthorinoLabel: 'authorino.kuadrant.io/managed-by',
   groupsAnnotation: 'kuadrant.io/groups',
   userIdAnnotation: 'secret.kuadrant.io/user-id',
+  /** When the key expires (RFC 3339), as Kuadrant's developer portal writes it; the AuthPolicy refuses it after. */
+  expiresAtAnnotation: 'secret.kuadrant.io/expires-at',
 } as const;

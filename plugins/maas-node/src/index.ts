@@ -16,5 +16,6 @@ export * from './MaasConfigError';
 export * from './tierPredicate';
 export * from './impersonate';
 export * from './modelKeySelector';
+export * from './keyExpiryRule';
 export { withTimeout } from './withTimeout';
 export * from './portalPolicyRules';

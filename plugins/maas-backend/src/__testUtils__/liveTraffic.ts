@@ -25,7 +25,12 @@ import {
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
-import { modelKeySelector, tierPredicate } from '@maas-portal/plugin-maas-node';
+import {
+  modelKeySelector,
+  tierPredicate,
+  UNEXPIRED_KEY_RULE,
+  unexpiredKeyRule,
+} from '@maas-portal/plugin-maas-node';
 import { createBoundModel, httpRoute, modelComponent } from './harness';
 import {
   startMaasBackend,
@@ -45,7 +50,7 @@ const annotation = (key: string) =>
 /**
  * The AuthPolicy that Create model renders for an API-key model (scaffolder-backend-module-maas
  * authPolicy.ts), with the key selector bound to the InferenceService's UID as the apply action binds it:
- * only this model's keys, the caller's tier checked, and the identity exposing `userid` and `groups`, which
+ * only this model's keys, the caller's tier checked, a key past its expiry refused, and the identity exposing `userid` and `groups`, which
  * the rate limits count by.
  */
 export function apiKeyModelAuthPolicy(model: {
@@ -72,6 +77,7 @@ export function apiKeyModelAuthPolicy(model: {
             ].join('\n'),
           },
         },
+        [UNEXPIRED_KEY_RULE]: unexpiredKeyRule(),
       },
       response: {
         success: {

@@ -182,6 +182,7 @@ export class KeyIssuer {
       userEntityRef: spec.from.userEntityRef,
       tier: spec.from.tier,
       value: generated.value,
+      expiresAt: spec.expiresAt.toISOString(),
     });
     if (created === 'exists') {
       // A replica or an earlier attempt made it: adopt its value.

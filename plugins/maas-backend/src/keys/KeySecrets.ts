@@ -38,6 +38,11 @@ export interface KeySecretSpec {
   userEntityRef: string;
   tier: string;
   value: string;
+  /**
+   * When the key expires (ISO 8601), written as Kuadrant's `secret.kuadrant.io/expires-at`: the
+   * model's AuthPolicy refuses the key after it, even when the key task is late.
+   */
+  expiresAt?: string;
 }
 
 /** Where a key's Secret is and what the suite reads back from it. */
@@ -93,6 +98,9 @@ export function renderKeySecret(spec: KeySecretSpec): V1Secret {
         ),
         [MAAS_KEY_ANNOTATIONS.userEntityRef]: spec.userEntityRef,
         [MAAS_KEY_ANNOTATIONS.entityRef]: spec.entityRef,
+        ...(spec.expiresAt
+          ? { [KUADRANT_KEY_SECRET.expiresAtAnnotation]: spec.expiresAt }
+          : {}),
       },
     },
     stringData: { [KUADRANT_KEY_SECRET.dataKey]: spec.value },

@@ -8,6 +8,8 @@ import {
   AuthRules,
   KeyModelRef,
   modelKeySelector,
+  UNEXPIRED_KEY_RULE,
+  unexpiredKeyRule,
 } from '@maas-portal/plugin-maas-node';
 import { modelManifest } from './modelManifest';
 import { modelObjectNames } from './naming';
@@ -32,6 +34,8 @@ const API_KEY_AUTHENTICATION = 'api-key-users';
 /** How one auth mode authenticates, where it finds the tiers, and what identity it exposes. */
 interface AuthMode {
   authentication: NonNullable<AuthRules['authentication']>;
+  /** Authorization rules of this mode besides the tier check. */
+  authorization: NonNullable<AuthRules['authorization']>;
   tiersExpression: string;
   identity: Record<string, string>;
 }
@@ -55,6 +59,8 @@ function apiKeyMode(spec: ModelSpec): AuthMode {
         credentials: { authorizationHeader: { prefix: 'APIKEY' } },
       },
     },
+    // A key past its Secret's expires-at is refused per request, even while the key task is late.
+    authorization: { [UNEXPIRED_KEY_RULE]: unexpiredKeyRule() },
     tiersExpression: `split(object.get(input.auth.identity.metadata.annotations, "${groupsAnnotation}", ""), ",")`,
     identity: {
       userid: annotationSelector(userIdAnnotation),
@@ -71,6 +77,8 @@ function oidcMode(auth: OidcAuthSpec): AuthMode {
         credentials: { authorizationHeader: { prefix: 'Bearer' } },
       },
     },
+    // Authorino refuses an expired JWT itself (its `exp`).
+    authorization: {},
     tiersExpression: `object.get(input.auth.identity, "${auth.tierClaim}", [])`,
     identity: {
       userid: `auth.identity.${auth.userIdClaim}`,
@@ -86,7 +94,8 @@ function oidcMode(auth: OidcAuthSpec): AuthMode {
  * namespace and name; the InferenceService's UID is added when the portal applies the model, see
  * {@link bindKeySelectorToModel}), in the Kuadrant namespace, are accepted; OIDC mode: a JWT from the issuer. Either way the identity
  * exposes `userid` and the tier (`groups` or `tier`) that the rate limits read, and a caller
- * without one of the model's tiers is refused rather than left unlimited.
+ * without one of the model's tiers is refused rather than left unlimited; an API key past its
+ * expiry is refused (maas-node's `unexpiredKeyRule`).
  */
 export function renderAuthPolicy(spec: ModelSpec): AuthPolicyManifest {
   const mode =
@@ -114,6 +123,7 @@ export function renderAuthPolicy(spec: ModelSpec): AuthPolicyManifest {
               ),
             },
           },
+          ...mode.authorization,
         },
         response: {
           success: { filters: { identity: { json: { properties } } } },
