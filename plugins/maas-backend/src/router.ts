@@ -25,6 +25,7 @@ import { PrometheusClient } from './prometheus/PrometheusClient';
 import { createStatusRouter } from './status/createStatusRouter';
 import { createInternalAddressFilter } from './status/internalAddresses';
 import { createTiersRouter } from './tiers/createTiersRouter';
+import { offeredTiers } from './tiers/offeredTiers';
 import { createUsageRouter } from './usage/createUsageRouter';
 import { createQuotaRouter } from './usage/createQuotaRouter';
 import { QuotaService } from './usage/QuotaService';
@@ -106,6 +107,7 @@ export async function createRouter(
     await createKeysRouter({
       ...options,
       allowSelfApproval: options.config.approvals.allowSelfApproval,
+      offeredTiers: models && (ref => offeredTiers(models.getTiers(ref))),
     }),
   );
   // Anything else (another method, a path that is not in the API) gets a JSON error body like every

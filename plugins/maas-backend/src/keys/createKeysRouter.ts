@@ -12,6 +12,7 @@ import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { EntityBindings } from '../models/EntityBindings';
+import { ModelRef } from '../models/ModelService';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 import {
@@ -24,6 +25,7 @@ import { publicRequest } from './store/KeyRequestStore';
 import { publicKey } from './store/KeyStore';
 import { databaseUnavailable } from './store/databaseUnavailable';
 import { pageQuery, queryFlag, queryString, sendPage } from './listQuery';
+import { checkTierOffered } from './validateKeyInput';
 import {
   decodeAuditCursor,
   decodeListCursor,
@@ -41,6 +43,11 @@ export interface KeysRouterOptions {
   allowSelfApproval: boolean;
   /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
+  /**
+   * The tiers a model's policies select (`tiers/offeredTiers.ts`); undefined when they name none,
+   * or without a cluster.
+   */
+  offeredTiers?: (model: ModelRef) => string[] | undefined;
 }
 
 const createRequestBody = z.object({
@@ -119,6 +126,7 @@ export async function createKeysRouter(
     const model = await resolveModelEntity(catalog, entityRef, credentials);
     const bound = { ...model, entityRef: model.entityRef! };
     const binding = bindings.require(bound);
+    checkTierOffered(body.tier, bound.entityRef, options.offeredTiers?.(bound));
     const result = await requests.createRequest({
       model: { ...bound, modelUid: binding.uid },
       userEntityRef: userRef,
@@ -272,7 +280,9 @@ export async function createKeysRouter(
     const body = parseBody(tierChangeBody, req.body);
     const key = await operations.getKey(req.params.id);
     await access.requireTierChange(credentials, key, userRef);
-    bindings.require(keyModelRef(key));
+    const model = keyModelRef(key);
+    bindings.require(model);
+    checkTierOffered(body.tier, key.entityRef, options.offeredTiers?.(model));
     res.status(201).json(
       await requests.requestTierChange({
         key,

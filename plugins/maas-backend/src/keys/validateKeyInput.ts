@@ -17,6 +17,23 @@ export function findTier(config: MaasConfig, name: string) {
   return tier;
 }
 
+/**
+ * A tier the model offers (`offered`: the tiers its policies select, undefined when they name none),
+ * or an InputError naming the model's tiers.
+ */
+export function checkTierOffered(
+  tier: string,
+  model: string,
+  offered: string[] | undefined,
+): void {
+  if (!offered || offered.includes(tier)) return;
+  throw new InputError(
+    `The model ${model} does not offer tier "${tier}": its policies limit only ${offered.join(
+      ', ',
+    )}. Ask for one of those`,
+  );
+}
+
 /** The reason, trimmed: required, and at most `maas.keys.reasonMaxLength` characters. */
 export function checkReason(config: MaasConfig, reason: string): string {
   const trimmed = reason.trim();
