@@ -10,6 +10,7 @@ import { displayPrefixOf, generateApiKey, hashApiKey } from './generateApiKey';
 import { KeyFlowContext } from './KeyFlowContext';
 import { keySecretName } from './KeySecrets';
 import { assertTransition } from './requestStateMachine';
+import { checkKeyCap } from './validateKeyInput';
 import { NewAuditEvent } from './store/AuditStore';
 import { KeyDatabase } from './store/KeyDatabase';
 import { publicKey, StoredKey } from './store/KeyStore';
@@ -133,6 +134,15 @@ export class KeyIssuer {
       alongside: {
         event: auditEvents.keyRotating(actor, old, newId, overlapUntil),
         change: async db => {
+          // Counted under the same lock as new requests: the cap holds against rotation chains.
+          await db.lockUserModel(old.userEntityRef, old.model);
+          await checkKeyCap(
+            db,
+            this.#ctx.config,
+            old.userEntityRef,
+            old.model,
+            old,
+          );
           const moved = await db.keys.transition(
             old.id,
             ['active'],

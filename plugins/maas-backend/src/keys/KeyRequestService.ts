@@ -19,10 +19,10 @@ import {
   RequestFilter,
   StoredKeyRequest,
 } from './store/KeyRequestStore';
-import { KeyDatabase } from './store/KeyDatabase';
 import { StoredKey } from './store/KeyStore';
 import {
   checkExpiresInDays,
+  checkKeyCap,
   checkKeyName,
   checkKeyState,
   checkNameFree,
@@ -113,7 +113,7 @@ export class KeyRequestService {
         // Counted and inserted in one transaction, under a lock per user and model: the cap holds
         // when many requests arrive at once.
         await tx.lockUserModel(input.userEntityRef, model);
-        await this.#checkCap(tx, input.userEntityRef, model);
+        await checkKeyCap(tx, config, input.userEntityRef, model);
         await checkNameFree(tx, request, name);
         await tx.requests.insert(request);
       },
@@ -244,21 +244,6 @@ export class KeyRequestService {
    */
   async finishApproved(request: StoredKeyRequest): Promise<FinishOutcome> {
     return this.#finisher.finish(request);
-  }
-
-  /** Throws when the user has as many working keys and open requests for the model as allowed. */
-  async #checkCap(
-    db: KeyDatabase,
-    userEntityRef: string,
-    model: string,
-  ): Promise<void> {
-    const max = this.#ctx.config.keys.maxActivePerUserAndModel;
-    const open = await db.countOpen(userEntityRef, model);
-    if (open >= max) {
-      throw new ConflictError(
-        `You already have ${open} working keys (active or rotating) or open requests for ${model}; the limit is ${max} (maas.keys.maxActivePerUserAndModel). Revoke a key or cancel a request first.`,
-      );
-    }
   }
 
   async #insert(

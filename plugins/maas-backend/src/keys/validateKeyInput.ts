@@ -34,6 +34,33 @@ export function checkTierOffered(
   );
 }
 
+/**
+ * The cap `maas.keys.maxActivePerUserAndModel` on a user's working keys (active, or rotating until
+ * their overlap ends) and open new-key requests for a model. A rotation (`rotating` set) may replace
+ * a key at the cap, since the key it replaces stops after the overlap; but that key counts until
+ * then, so neither a second rotation nor a new request gets past the cap during the overlap. Run
+ * inside the transaction that inserts, after `lockUserModel`.
+ */
+export async function checkKeyCap(
+  db: KeyDatabase,
+  config: MaasConfig,
+  userEntityRef: string,
+  model: string,
+  rotating?: StoredKey,
+): Promise<void> {
+  const max = config.keys.maxActivePerUserAndModel;
+  const open = await db.countOpen(userEntityRef, model);
+  // The key being rotated is still active here and becomes the rotating one: its new key takes its place.
+  const others = rotating ? open - 1 : open;
+  if (others < max) return;
+  const counted = `You already have ${open} working keys (active or rotating) or open requests for ${model}; the limit is ${max} (maas.keys.maxActivePerUserAndModel).`;
+  throw new ConflictError(
+    rotating
+      ? `${counted} A rotated key counts until its overlap ends, so key ${rotating.id} cannot be rotated now: wait until the overlap ends, or revoke a key first.`
+      : `${counted} Revoke a key or cancel a request first.`,
+  );
+}
+
 /** The reason, trimmed: required, and at most `maas.keys.reasonMaxLength` characters. */
 export function checkReason(config: MaasConfig, reason: string): string {
   const trimmed = reason.trim();
