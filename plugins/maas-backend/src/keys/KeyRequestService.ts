@@ -99,7 +99,8 @@ export class KeyRequestService {
       reason,
       state: 'pending',
       createdAt: this.#ctx.now().toISOString(),
-      expiresInDays: input.expiresInDays,
+      // The lifetime the approver sees is the one the key gets, even if the default changes meanwhile.
+      expiresInDays: input.expiresInDays ?? config.keys.defaultTtlDays,
       name,
     };
     await this.#ctx.record(

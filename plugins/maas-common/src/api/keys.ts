@@ -29,6 +29,11 @@ export interface KeyRequest {
   decisionComment?: string;
   /** The name the requester gave the key, e.g. `ci-pipeline`. */
   name?: string;
+  /**
+   * For a new-key request: the days its key will live once issued, as the approver approves it
+   * (what was asked, or `maas.keys.defaultTtlDays` when the request was made).
+   */
+  expiresInDays?: number;
   /** For a failed request: why the key was not issued, in words. */
   failureReason?: string;
   failedAt?: string;

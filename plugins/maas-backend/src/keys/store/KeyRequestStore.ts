@@ -11,14 +11,13 @@ const TABLE = 'maas_key_requests';
 
 /** A key request as stored: the API shape plus what issuing needs. */
 export interface StoredKeyRequest extends KeyRequest {
-  expiresInDays?: number;
   /** The InferenceService's UID when the request was made. */
   modelUid?: string;
 }
 
 /** The API shape of a stored request. */
 export function publicRequest(request: StoredKeyRequest): KeyRequest {
-  const { expiresInDays, modelUid, ...rest } = request;
+  const { modelUid, ...rest } = request;
   return rest;
 }
 

@@ -93,6 +93,39 @@ describe('ApprovalQueue', () => {
     });
   });
 
+  it('LOW: approvers see the requested lifetime', async () => {
+    await render({
+      listKeyRequests: async () => [
+        keyRequest({ id: 'r1', expiresInDays: 30 }),
+        keyRequest({
+          id: 'r2',
+          userEntityRef: 'user:default/bob',
+          expiresInDays: 1,
+        }),
+        keyRequest({
+          id: 'r3',
+          userEntityRef: 'user:default/carol',
+          kind: 'tier-change',
+        }),
+      ],
+    });
+    await screen.findByText('alice');
+    const cellOf = (user: string) => {
+      const row = screen
+        .getAllByRole('row')
+        .find(r => within(r).queryByText(user))!;
+      const headers = screen
+        .getAllByRole('columnheader')
+        .map(h => h.textContent);
+      return within(row).getAllByRole('cell')[headers.indexOf('Lifetime')]
+        .textContent;
+    };
+    expect(cellOf('alice')).toBe('30 days');
+    expect(cellOf('bob')).toBe('1 day');
+    // A tier change keeps its key's expiry: no lifetime to approve.
+    expect(cellOf('carol')).toBe('—');
+  });
+
   it('filters by model and tier', async () => {
     await render({ listKeyRequests: async () => REQUESTS });
     await screen.findByText('alice');

@@ -121,6 +121,15 @@ export function ApprovalQueue(props: { onDecided: () => void }) {
       { title: 'Key name', field: 'name', render: r => r.name ?? '—' },
       requestKindColumn,
       wordColumn<KeyRequest>('Tier', 'tier'),
+      {
+        title: 'Lifetime',
+        field: 'expiresInDays',
+        // What an approval grants: a tier change keeps its key's expiry.
+        render: r =>
+          r.expiresInDays === undefined
+            ? '—'
+            : `${r.expiresInDays} day${r.expiresInDays === 1 ? '' : 's'}`,
+      },
       { title: 'Reason', field: 'reason' },
       dateColumn<KeyRequest>('Asked', 'createdAt'),
       {

@@ -1,0 +1,102 @@
+/*
+ * Issue #20 (LOW): approvers see the requested lifetime. GET /keys/requests gives each new-key request's
+ * lifetime (`expiresInDays`: what was asked, or maas.keys.defaultTtlDays when it was made) to the admin and
+ * the model's owners who decide it, and to its requester; a developer of another team sees neither the
+ * request nor its lifetime. Over HTTP, on the harness's API server.
+ */
+import { Entity } from '@backstage/catalog-model';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
+import request from 'supertest';
+import { createBoundModel, modelComponent } from '../__testUtils__/harness';
+import {
+  startMaasBackend,
+  TestBackendServer,
+  waitUntilBound,
+} from '../__testUtils__/startMaasBackend';
+import {
+  ADMIN,
+  as,
+  DEV_A,
+  DEV_B,
+  examplePolicyUsers,
+  TEAM_A,
+} from '../__testUtils__/testUsers';
+
+jest.setTimeout(90_000);
+
+const MODEL = 'component:default/lifetime';
+const DEFAULT_DAYS = 45;
+
+describe('the lifetime of a key request', () => {
+  let kc: KubeConfig;
+  let ns: string;
+  let server: TestBackendServer;
+
+  beforeAll(async () => {
+    kc = harnessKubeConfig();
+    ns = await createTestNamespace(kc, 'req-lifetime');
+    await createBoundModel(kc, ns, 'lifetime', TEAM_A);
+    server = await startMaasBackend({
+      features: examplePolicyUsers({ [MODEL]: TEAM_A }),
+      entities: [
+        modelComponent('lifetime', `${ns}/lifetime`, TEAM_A) as Entity,
+      ],
+      maas: { keys: { defaultTtlDays: DEFAULT_DAYS } },
+    });
+    await waitUntilBound(server, MODEL, DEV_A);
+  });
+
+  afterAll(async () => {
+    if (ns) await deleteTestNamespace(kc, ns);
+  });
+
+  const pending = async (user: string) => {
+    const res = await request(server)
+      .get(`/api/maas/keys/requests?state=pending&entityRef=${MODEL}`)
+      .set(as(user));
+    expect(res.status).toBe(200);
+    return (
+      res.body as Array<{ userEntityRef: string; expiresInDays?: number }>
+    )
+      .map(r => [r.userEntityRef, r.expiresInDays])
+      .sort();
+  };
+
+  it('LOW: approvers see the requested lifetime', async () => {
+    const asked = await request(server)
+      .post('/api/maas/keys/requests')
+      .set(as(DEV_A))
+      .send({
+        entityRef: MODEL,
+        tier: 'premium',
+        reason: 'ci',
+        expiresInDays: 30,
+      });
+    expect(asked.status).toBe(201);
+    expect(asked.body.request.expiresInDays).toBe(30);
+    // Without a lifetime: the portal's default, fixed when asked.
+    const defaulted = await request(server)
+      .post('/api/maas/keys/requests')
+      .set(as(DEV_B))
+      .send({ entityRef: MODEL, tier: 'premium', reason: 'trial' });
+    expect(defaulted.status).toBe(201);
+    expect(defaulted.body.request.expiresInDays).toBe(DEFAULT_DAYS);
+
+    // The admin decides both; jane (team A owns the model) may decide bob's and sees hers.
+    expect(await pending(ADMIN)).toEqual([
+      [DEV_B, DEFAULT_DAYS],
+      [DEV_A, 30],
+    ]);
+    expect(await pending(DEV_A)).toEqual([
+      [DEV_B, DEFAULT_DAYS],
+      [DEV_A, 30],
+    ]);
+    // Bob, of another team, sees his own only.
+    expect(await pending(DEV_B)).toEqual([[DEV_B, DEFAULT_DAYS]]);
+  });
+});
