@@ -2,6 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { AuditStore } from './AuditStore';
 import { KeyRequestStore } from './KeyRequestStore';
@@ -70,6 +71,22 @@ export class KeyDatabase {
   async transaction<T>(fn: (db: KeyDatabase) => Promise<T>): Promise<T> {
     if ((this.#db as Knex.Transaction).isTransaction) return fn(this);
     return (this.#db as Knex).transaction(trx => fn(new KeyDatabase(trx)));
+  }
+
+  /**
+   * The id of this install (made by the `install_id` migration): the label on every key Secret it
+   * writes, so that portals sharing a keys namespace each reconcile only their own.
+   */
+  async installId(): Promise<string> {
+    const row = (await this.#db.schema.hasTable('maas_install'))
+      ? await this.#db('maas_install').first('id')
+      : undefined;
+    if (!row) {
+      throw new NotFoundError(
+        "The key database has no install id (table maas_install): run the maas plugin's migrations (skipped where backend.database.skipMigrations is set)",
+      );
+    }
+    return row.id;
   }
 
   /** Namespaces that hold, or may hold, key Secrets: those of keys and of requested models. */

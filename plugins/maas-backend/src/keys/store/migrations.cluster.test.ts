@@ -3,7 +3,14 @@ import { Knex } from 'knex';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import { KeyDatabase } from './KeyDatabase';
 
-const TABLES = ['maas_key_requests', 'maas_keys', 'maas_audit_events'];
+const TABLES = [
+  'maas_key_requests',
+  'maas_keys',
+  'maas_audit_events',
+  'maas_install',
+];
+const UUID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 async function tablesPresent(knex: Knex): Promise<string[]> {
   const present: string[] = [];
@@ -31,6 +38,13 @@ describe('key migrations', () => {
 
       await knex.migrate.latest({ directory });
       expect(await tablesPresent(knex)).toEqual(TABLES);
+      // The install id: one random UUID (a valid label value), another in every database.
+      const installIds = await knex('maas_install').pluck('id');
+      expect(installIds).toEqual([expect.stringMatching(UUID)]);
+      const other = await databases.init(databaseId);
+      await KeyDatabase.migrate(other);
+      expect(await new KeyDatabase(other).installId()).not.toBe(installIds[0]);
+      expect(await new KeyDatabase(knex).installId()).toBe(installIds[0]);
 
       const now = new Date('2026-06-01T10:00:00.000Z');
       await knex('maas_key_requests').insert({
@@ -99,6 +113,19 @@ describe('key migrations', () => {
       ).toEqual([{ name: null }]);
       // Each migration goes down by itself, whatever came after it.
       const down = (name: string) => knex.migrate.down({ directory, name });
+      await down('20261202000000_install_id.js');
+      expect(await knex.schema.hasTable('maas_install')).toBe(false);
+      await expect(new KeyDatabase(knex).installId()).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: expect.stringMatching(/maas_install.*migrations/),
+      });
+      // Up again: a new id (Secrets labelled with the old one are then left alone, never deleted).
+      await knex.migrate.up({
+        directory,
+        name: '20261202000000_install_id.js',
+      });
+      expect(await new KeyDatabase(knex).installId()).toMatch(UUID);
+      expect(await new KeyDatabase(knex).installId()).not.toBe(installIds[0]);
       await down('20261201000000_key_names_and_failures.js');
       expect(await knex.schema.hasColumn('maas_keys', 'name')).toBe(false);
       expect(
