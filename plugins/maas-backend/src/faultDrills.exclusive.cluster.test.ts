@@ -234,7 +234,7 @@ describe('fault drills: servers of the harness stop and come back under a runnin
     // What a crash between the database and the cluster left, the key task repairs (on any replica).
     const repairPool = secondPool(knex);
     try {
-      const { keys, secrets } = replicaKeyServices({
+      const { keys, secrets } = await replicaKeyServices({
         knex: repairPool,
         kubeConfig: kc,
         namespace: ns,

@@ -129,6 +129,7 @@ export const maasPlugin = createBackendPlugin({
               kubeConfig: loaded.kubeConfig,
               timeoutMs: config.cluster.requestTimeoutMs,
               namespace: config.keys.namespace,
+              installId: await db.installId(),
             })
           : undefined;
         const keys = createKeyServices({

@@ -139,7 +139,7 @@ describe('replicas: scheduled tasks and a replica killed mid-approval', () => {
   ])(
     'a replica killed after %p leaves no lost or double key: the other replica repairs it',
     async (step, secretsLeft) => {
-      const survivor = servicesOf(pools[1]);
+      const survivor = await servicesOf(pools[1]);
       const id = await askForKey(survivor.keys, `killed ${step}`);
       await approveAndKill(id, step);
 
@@ -194,7 +194,7 @@ describe('replicas: scheduled tasks and a replica killed mid-approval', () => {
 
   it('runs the key task once per period across two replicas (the scheduler on PostgreSQL)', async () => {
     const runs: Array<{ replica: string; at: number }> = [];
-    const setup = servicesOf(pools[0]);
+    const setup = await servicesOf(pools[0]);
     // A key past its expiry, with its Secret: exactly one replica must expire it, once.
     const id = await askForKey(setup.keys, 'expires');
     await setup.keys.requests.decide(id, 'approve', ADMIN);
@@ -226,7 +226,7 @@ describe('replicas: scheduled tasks and a replica killed mid-approval', () => {
               env.registerInit({
                 deps: { scheduler: coreServices.scheduler },
                 async init({ scheduler }) {
-                  const { keys, secrets } = servicesOf(knex);
+                  const { keys, secrets } = await servicesOf(knex);
                   const expire = keys.operations.expireKeys.bind(
                     keys.operations,
                   );

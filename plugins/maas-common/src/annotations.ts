@@ -60,6 +60,11 @@ export const MAAS_KEY_LABELS = {
   modelNamespace: 'maas.kuadrant.io/model-namespace',
   /** The UID of the model's InferenceService: a model deleted and made again has another one. */
   modelUid: 'maas.kuadrant.io/model-uid',
+  /**
+   * The portal install that wrote the Secret (the id its key database holds): portals sharing the
+   * keys namespace each reconcile only their own. No AuthPolicy selects by it.
+   */
+  install: 'maas.kuadrant.io/install',
 } as const;
 
 /** Annotations the suite puts on API-key Secrets. */

@@ -51,10 +51,12 @@ async function main() {
       maas: { keys: { namespace: env('MAAS_REPLICA_KEYS_NAMESPACE') } },
     }),
   );
+  const db = new KeyDatabase(knex);
   const secrets = new KeySecrets({
     kubeConfig,
     timeoutMs: 10_000,
     namespace: config.keys.namespace,
+    installId: await db.installId(),
   });
   if (pauseAt === 'approved') secrets.modelUid = () => pauseForever(pauseAt);
   else {
@@ -65,7 +67,7 @@ async function main() {
     };
   }
   const keys = createKeyServices({
-    db: new KeyDatabase(knex),
+    db,
     secrets,
     config,
     logger: quiet,

@@ -97,19 +97,24 @@ export async function startLimitedRoute(
     await create(apiKeyModelAuthPolicy(model));
     await create(tierRateLimitPolicy(ns, name));
     const keys: Record<string, string> = {};
+    // An install of their own: no portal's key task (in a test running alongside) touches them.
+    const installId = crypto.randomUUID();
     for (const [user, tier] of Object.entries(users)) {
       const keyId = crypto.randomUUID();
       keys[user] = `maas_${crypto.randomBytes(24).toString('base64url')}`;
-      const secret = renderKeySecret({
-        keyId,
-        requestId: keyId,
-        namespace: KEYS_NAMESPACE,
-        model,
-        entityRef: `component:default/${name}`,
-        userEntityRef: `user:default/${user}`,
-        tier,
-        value: keys[user],
-      });
+      const secret = renderKeySecret(
+        {
+          keyId,
+          requestId: keyId,
+          namespace: KEYS_NAMESPACE,
+          model,
+          entityRef: `component:default/${name}`,
+          userEntityRef: `user:default/${user}`,
+          tier,
+          value: keys[user],
+        },
+        installId,
+      );
       await create(secret);
       secrets.push(secret.metadata!.name!);
     }

@@ -9,15 +9,21 @@ import { KeySecrets } from '../keys/KeySecrets';
 import { KeyDatabase } from '../keys/store/KeyDatabase';
 
 /** The key services on `knex`, writing key Secrets to `namespace` of the cluster of `kubeConfig`. */
-export function replicaKeyServices(options: {
+export async function replicaKeyServices(options: {
   knex: Knex;
   kubeConfig: KubeConfig;
   namespace: string;
 }) {
   const { knex, kubeConfig, namespace } = options;
-  const secrets = new KeySecrets({ kubeConfig, timeoutMs: 10_000, namespace });
+  const db = new KeyDatabase(knex);
+  const secrets = new KeySecrets({
+    kubeConfig,
+    timeoutMs: 10_000,
+    namespace,
+    installId: await db.installId(),
+  });
   const keys = createKeyServices({
-    db: new KeyDatabase(knex),
+    db,
     secrets,
     config: readMaasConfig(new ConfigReader({ maas: { keys: { namespace } } })),
     logger: mockServices.logger.mock(),

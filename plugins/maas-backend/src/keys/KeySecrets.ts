@@ -55,6 +55,8 @@ export interface KeySecretInfo {
   tier?: string;
   /** The model the Secret's labels name (with its UID); undefined on a Secret of the old layout. */
   model?: Required<KeyModelRef>;
+  /** The install that wrote it (`MAAS_KEY_LABELS.install`); undefined on one written before the label. */
+  install?: string;
 }
 
 /** The Secret name of a key: deterministic, so that a retried issue hits AlreadyExists. */
@@ -73,9 +75,14 @@ export function labelSafe(value: string): string {
 /**
  * The Secret of a key, as the model's AuthPolicy selects it (maas-node's modelKeySelector: the
  * model's namespace, name and UID, in the keys namespace), as Authorino watches it (managed-by label) and as the rate limits
- * read it (groups = tier, user-id = the gateway user id), plus the suite's own labels.
+ * read it (groups = tier, user-id = the gateway user id), plus the suite's own labels: among them
+ * `installId`, the install that writes it (`KeyDatabase.installId`), which only the key task
+ * selects by, never an AuthPolicy.
  */
-export function renderKeySecret(spec: KeySecretSpec): V1Secret {
+export function renderKeySecret(
+  spec: KeySecretSpec,
+  installId: string,
+): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -90,6 +97,7 @@ export function renderKeySecret(spec: KeySecretSpec): V1Secret {
         [MAAS_KEY_LABELS.owner]: labelSafe(gatewayUserId(spec.userEntityRef)),
         [MAAS_KEY_LABELS.requestId]: spec.requestId,
         [MAAS_KEY_LABELS.keyId]: spec.keyId,
+        [MAAS_KEY_LABELS.install]: installId,
       },
       annotations: {
         [KUADRANT_KEY_SECRET.groupsAnnotation]: spec.tier,
@@ -119,6 +127,7 @@ function infoOf(secret: V1Secret): KeySecretInfo {
       : undefined,
     tier: secret.metadata?.annotations?.[KUADRANT_KEY_SECRET.groupsAnnotation],
     model: keyModelOf(labels),
+    install: labels[MAAS_KEY_LABELS.install],
   };
 }
 
@@ -126,6 +135,8 @@ function infoOf(secret: V1Secret): KeySecretInfo {
 export class KeySecrets {
   /** The keys namespace (`maas.keys.namespace`): where every new key Secret is written. */
   readonly namespace: string;
+  /** This install's id (`KeyDatabase.installId`), the label on every key Secret it writes. */
+  readonly installId: string;
   readonly #api: CoreV1Api;
   readonly #objects: CustomObjectsApi;
   readonly #timeoutMs: number;
@@ -134,8 +145,10 @@ export class KeySecrets {
     kubeConfig: KubeConfig;
     timeoutMs: number;
     namespace: string;
+    installId: string;
   }) {
     this.namespace = options.namespace;
+    this.installId = options.installId;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
     this.#objects = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.#timeoutMs = options.timeoutMs;
@@ -204,7 +217,7 @@ export class KeySecrets {
       await this.#call('create', () =>
         this.#api.createNamespacedSecret({
           namespace: spec.namespace,
-          body: renderKeySecret(spec),
+          body: renderKeySecret(spec, this.installId),
           fieldManager: MAAS_FIELD_MANAGER,
         }),
       );
@@ -226,7 +239,8 @@ export class KeySecrets {
    */
   async put(spec: KeySecretSpec): Promise<void> {
     if ((await this.create(spec)) === 'created') return;
-    const { labels, annotations } = renderKeySecret(spec).metadata!;
+    const { labels, annotations } = renderKeySecret(spec, this.installId)
+      .metadata!;
     await this.#call('patch', () =>
       this.#api.patchNamespacedSecret(
         {
@@ -313,20 +327,36 @@ export class KeySecrets {
     }
   }
 
+  /**
+   * The key Secrets in `namespace` that may be this install's: those with its label, and those
+   * written before the label existed (no install label), which are its own only where its database
+   * has their key; the reconcile decides that. Another install's Secrets are never listed.
+   */
   async #list(namespace: string, passThrough?: number[]) {
-    const list = await this.#call(
-      'list',
-      () =>
-        this.#api.listNamespacedSecret({
-          namespace,
-          labelSelector: `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${MAAS_KEY_LABELS.keyId}`,
-        }),
-      passThrough,
-    );
-    return list.items.map(infoOf);
+    const suite = `${MAAS_KEY_LABELS.managedBy}=${MAAS_FIELD_MANAGER},${MAAS_KEY_LABELS.keyId}`;
+    const found: KeySecretInfo[] = [];
+    for (const install of [
+      `${MAAS_KEY_LABELS.install}=${this.installId}`,
+      `!${MAAS_KEY_LABELS.install}`,
+    ]) {
+      const list = await this.#call(
+        'list',
+        () =>
+          this.#api.listNamespacedSecret({
+            namespace,
+            labelSelector: `${suite},${install}`,
+          }),
+        passThrough,
+      );
+      found.push(...list.items.map(infoOf));
+    }
+    return found;
   }
 
-  /** Every key Secret the suite made in `namespace`. */
+  /**
+   * The key Secrets in `namespace` this install wrote, and those without an install label (written
+   * before it) to check against its database; never another install's.
+   */
   listManaged(namespace: string): Promise<KeySecretInfo[]> {
     return this.#list(namespace);
   }

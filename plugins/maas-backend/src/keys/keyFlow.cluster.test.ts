@@ -141,6 +141,7 @@ describe('the key flow against the real API server', () => {
         kubeConfig: kc,
         timeoutMs: 10_000,
         namespace: ns,
+        installId: await db.installId(),
       });
       clock = Date.now();
       keys = createKeyServices({
@@ -297,6 +298,8 @@ describe('the key flow against the real API server', () => {
         'maas.kuadrant.io/owner': name,
         'maas.kuadrant.io/key-request': request.id,
         'maas.kuadrant.io/key-id': issued!.key.id,
+        // The install that wrote it: its own database's id, what its key task reconciles.
+        'maas.kuadrant.io/install': await db.installId(),
       });
       expect(secret.metadata!.annotations).toEqual({
         'kuadrant.io/groups': 'free',
@@ -646,6 +649,7 @@ describe('the key flow against the real API server', () => {
         failedRequests: [],
         deletedSecrets: [],
         migrated: [],
+        unclaimed: [],
         revokedModelGone: [],
         failures: [],
       });
@@ -748,6 +752,7 @@ describe('the key flow against the real API server', () => {
           kubeConfig: kc,
           timeoutMs: 10_000,
           namespace: `no-such-${randomUUID().slice(0, 8)}`,
+          installId: secrets.installId,
         }),
         config: readMaasConfig(new ConfigReader({})),
         logger,

@@ -197,6 +197,7 @@ describe('portal keys through the harness gateway (kuadrant-operator + Authorino
       kubeConfig: kc.kc,
       timeoutMs: 10_000,
       namespace: KEYS_NAMESPACE,
+      installId: await db.installId(),
     });
     keys = createKeyServices({
       db,
@@ -425,6 +426,7 @@ describe('portal keys through the harness gateway (kuadrant-operator + Authorino
         kubeConfig: harnessKubeConfig('MAAS_HARNESS_LIMITED_KUBECONFIG'),
         timeoutMs: 10_000,
         namespace: KEYS_NAMESPACE,
+        installId: secrets.installId,
       });
       const limited = createKeyServices({
         db,

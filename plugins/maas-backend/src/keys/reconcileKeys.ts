@@ -16,8 +16,16 @@ export interface ReconcileReport {
   failedRequests: string[];
   /** Secrets deleted because their key is missing, revoked, expired or rotated. */
   deletedSecrets: string[];
-  /** Keys whose Secret moved from the model's namespace to the keys namespace (an upgrade). */
+  /**
+   * Keys whose Secret moved from the model's namespace to the keys namespace, or got this
+   * install's label (both an upgrade).
+   */
   migrated: string[];
+  /**
+   * Secrets without an install label whose key this database does not know: another portal's
+   * from before the label, or an orphan nobody can prove is this install's. Left alone.
+   */
+  unclaimed: string[];
   /** Keys revoked because their model's InferenceService is gone or was made again (another UID). */
   revokedModelGone: string[];
   failures: string[];
@@ -30,6 +38,9 @@ export interface ReconcileReport {
  * revokes the keys of a model that is gone or was made again (the key record stays, revoked,
  * with its audit event); and moves key Secrets of the old layout (in the model's namespace, old
  * labels) to the keys namespace with the labels the model's AuthPolicy selects.
+ * Touches only this install's Secrets (portals may share the keys namespace): those with its
+ * install label, and unlabelled ones of an older release whose key its database holds, which get
+ * the label; any other Secret is left alone, never deleted.
  * Idempotent and safe to run on several replicas at once: every change is conditional, and a
  * Secret or request younger than `graceMs` is left to the call that is still making it.
  */
@@ -51,6 +62,7 @@ export async function reconcileKeys(options: {
     failedRequests: [],
     deletedSecrets: [],
     migrated: [],
+    unclaimed: [],
     revokedModelGone: [],
     failures: [],
   };
@@ -98,7 +110,12 @@ export async function reconcileKeys(options: {
       );
       return;
     }
-    if (secret.namespace === secrets.namespace && secret.model) return;
+    if (
+      secret.namespace === secrets.namespace &&
+      secret.model &&
+      secret.install === secrets.installId
+    )
+      return;
     const value = await secrets.readValue(secret.namespace, secret.name);
     if (!value) throw new Error('it has no key value');
     const ref = parseObjectRef(key.model)!;
@@ -117,7 +134,9 @@ export async function reconcileKeys(options: {
       await secrets.delete(secret.namespace, secret.name);
     report.migrated.push(key.id);
     logger.info(
-      `Reconcile moved the Secret of key ${key.id} from ${secret.namespace} to ${secrets.namespace}`,
+      secret.namespace === secrets.namespace
+        ? `Reconcile gave the Secret of key ${key.id} this install's labels`
+        : `Reconcile moved the Secret of key ${key.id} from ${secret.namespace} to ${secrets.namespace}`,
     );
   };
 
@@ -147,6 +166,11 @@ export async function reconcileKeys(options: {
     );
     for (const secret of found) {
       const key = secret.keyId ? keys.get(secret.keyId) : undefined;
+      // An unlabelled Secret is this install's only if its database holds the key.
+      if (secret.install !== secrets.installId && !key) {
+        report.unclaimed.push(`${secret.namespace}/${secret.name}`);
+        continue;
+      }
       const young =
         !secret.createdAt || new Date(secret.createdAt) > settledBefore;
       const overlapOver =
