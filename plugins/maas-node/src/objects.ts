@@ -175,7 +175,14 @@ export interface AuthRules {
     string,
     {
       apiKey?: {
-        selector?: { matchLabels?: Record<string, string> };
+        selector?: {
+          matchLabels?: Record<string, string>;
+          matchExpressions?: Array<{
+            key: string;
+            operator: string;
+            values?: string[];
+          }>;
+        };
         allNamespaces?: boolean;
       };
       jwt?: { issuerUrl?: string; jwksUrl?: string };

@@ -15,6 +15,11 @@ import {
   describeKubeError,
   withTimeout,
 } from '@maas-portal/plugin-maas-node';
+import {
+  formatLabelSelector,
+  LabelRequirement,
+  labelRequirements,
+} from './labelSelector';
 
 /**
  * How one API-key rule of an AuthPolicy finds its Secrets: by labels, and where Authorino looks
@@ -23,7 +28,8 @@ import {
  * Authorino looks for API-key Secrets").
  */
 export interface ApiKeySelector {
-  matchLabels: Record<string, string>;
+  /** The selector's labels and expressions, each checked as Kubernetes checks labels. */
+  requirements: LabelRequirement[];
   allNamespaces: boolean;
 }
 
@@ -37,12 +43,13 @@ export function apiKeySelectors(policies: AuthPolicy[]): ApiKeySelector[] {
     ]
       .flatMap(rules => Object.values(rules?.authentication ?? {}))
       .flatMap(rule => {
-        const labels = rule.apiKey?.selector?.matchLabels;
-        // An empty selector would select every Secret: no rule Authorino would run as meant.
-        if (!labels || Object.keys(labels).length === 0) return [];
+        // An empty selector would select every Secret, and an invalid one Authorino does not
+        // run: neither names Secrets Authorino accepts.
+        const requirements = labelRequirements(rule.apiKey?.selector);
+        if (!requirements) return [];
         return [
           {
-            matchLabels: labels,
+            requirements,
             allNamespaces: rule.apiKey?.allNamespaces === true,
           },
         ];
@@ -126,9 +133,7 @@ export class OutsideKeys {
   async #selected(selectors: ApiKeySelector[]): Promise<V1Secret[]> {
     const found = new Map<string, V1Secret>();
     for (const selector of selectors) {
-      const labelSelector = Object.entries(selector.matchLabels)
-        .map(([label, value]) => `${label}=${value}`)
-        .join(',');
+      const labelSelector = formatLabelSelector(selector.requirements);
       const secrets = selector.allNamespaces
         ? await this.#call('list Secrets in every namespace', undefined, () =>
             this.#api.listSecretForAllNamespaces({ labelSelector }),

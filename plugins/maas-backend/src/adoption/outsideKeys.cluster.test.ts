@@ -334,7 +334,9 @@ describe('keys made outside the portal, where the real Authorino looks for them'
       const selectors = apiKeySelectors([policies[name]]);
       expect(selectors).toEqual([
         {
-          matchLabels: { 'outside-test': `${ns}-${name}` },
+          requirements: [
+            { key: 'outside-test', operator: 'In', values: [`${ns}-${name}`] },
+          ],
           allNamespaces: name === 'wide',
         },
       ]);
