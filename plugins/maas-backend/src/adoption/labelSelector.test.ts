@@ -1,5 +1,9 @@
 import { AuthPolicy } from '@maas-portal/plugin-maas-node';
-import { formatLabelSelector, labelRequirements } from './labelSelector';
+import {
+  formatLabelSelector,
+  labelRequirements,
+  LabelSelectorSpec,
+} from './labelSelector';
 import { apiKeySelectors } from './OutsideKeys';
 
 const policyWith = (selector: object, allNamespaces = false) =>
@@ -33,7 +37,7 @@ describe('the outside-keys selector', () => {
 
     // A value or key that would add requirements of its own (anyone may write an AuthPolicy) makes
     // the rule one Authorino does not run either: nothing is listed for it, nothing can be revoked.
-    const crafted = [
+    const crafted: LabelSelectorSpec[] = [
       { matchLabels: { app: 'llm-gateway,kuadrant.io/auth-secret' } },
       { matchLabels: { app: 'x', 'team in (a': 'b)' } },
       { matchLabels: { 'app,b': 'x' } },
