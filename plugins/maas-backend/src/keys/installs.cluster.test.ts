@@ -12,7 +12,10 @@ import {
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
-import { MAAS_KEY_LABELS } from '@maas-portal/plugin-maas-common';
+import {
+  KUADRANT_KEY_SECRET,
+  MAAS_KEY_LABELS,
+} from '@maas-portal/plugin-maas-common';
 import {
   INFERENCE_SERVICE,
   modelKeySelector,
@@ -221,11 +224,20 @@ describe('two installs sharing one keys namespace', () => {
     expect(await labelsOf(keysNs, orphanA)).toBeUndefined();
     expect(await labelsOf(keysNs, orphanB)).toBeDefined();
     expect(await labelsOf(keysNs, keySecretName(keyB.id))).toBeDefined();
-    // A's old Secret now carries A's label, and still what the AuthPolicy selects.
-    expect(await labelsOf(keysNs, old.name)).toMatchObject({
+    // A's old Secret now carries A's label, still what the AuthPolicy selects, and its expiry.
+    const relabelled = await core.readNamespacedSecret({
+      namespace: keysNs,
+      name: old.name,
+    });
+    expect(relabelled.metadata!.labels).toMatchObject({
       ...modelKeySelector({ namespace: modelNs, name: 'qwen3', uid: modelUid }),
       [MAAS_KEY_LABELS.install]: a.secrets.installId,
     });
+    expect(
+      relabelled.metadata!.annotations![
+        KUADRANT_KEY_SECRET.expiresAtAnnotation
+      ],
+    ).toBe((await a.db.keys.get(oldA))!.expiresAt);
 
     const byB = await tasks(b);
     expect(byB.failures).toEqual([]);

@@ -127,6 +127,7 @@ export async function reconcileKeys(options: {
       entityRef: key.entityRef,
       userEntityRef: key.userEntityRef,
       tier: key.tier,
+      expiresAt: key.expiresAt,
       value,
     });
     await db.keys.moveSecret(key.id, secrets.namespace);
