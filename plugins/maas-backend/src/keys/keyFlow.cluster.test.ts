@@ -306,6 +306,7 @@ describe('the key flow against the real API server', () => {
         'secret.kuadrant.io/user-id': name,
         'maas.kuadrant.io/user-entity-ref': owner,
         'maas.kuadrant.io/entity-ref': 'component:default/qwen3',
+        'secret.kuadrant.io/expires-at': issued!.key.expiresAt,
       });
       expect(Object.keys(secret.data!)).toEqual(['api_key']);
       expect(apiKeyOf(secret)).toBe(issued!.value);
