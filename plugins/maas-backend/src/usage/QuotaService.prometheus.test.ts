@@ -18,6 +18,7 @@ import {
 import { HttpLimitadorClient } from '../limitador/LimitadorClient';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { counting } from '../__testUtils__/countingPrometheus';
+import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { LimitedRoute, startLimitedRoute } from '../__testUtils__/limitedRoute';
 import { QuotaService } from './QuotaService';
 import { RefusalService } from './RefusalService';
@@ -121,6 +122,98 @@ describe('quota left, refusals and the token check against the real Prometheus',
     const free = quota.tiers.find(x => x.tier === 'free')!;
     expect(free.requests!.remaining).toBe(5);
     expect(free.tokens).toBeNull();
+  });
+
+  it('estimates on a route under both a RateLimitPolicy and a TokenRateLimitPolicy by what each limit counted, not by the raw metrics (Kuadrant-1.3-shaped backfilled data)', async () => {
+    const { client, counter } = counting(prometheus);
+    const t = summary.endTime;
+    const both = 'llm/both-route';
+    // A caller of the route whose last hour is not their idle one (each series has one).
+    const { user, group } = summary.users.find(
+      u =>
+        used(
+          'authorized_calls',
+          { limitador_namespace: both, user: u.user },
+          t,
+          3600,
+        ) > 0,
+    )!;
+    const quota = await new QuotaService({ prometheus: client }).getQuota({
+      userId: user,
+      limitadorNamespace: both,
+      tiers: [tier(group, [100000, '1h'], [10000000, '1h'])],
+      limits: datasetRouteLimits(summary)(both),
+      nowSeconds: t,
+    });
+    expect(counter.queries).toBe(1);
+    expect(quota.source).toBe('estimate');
+    const own = { limitador_namespace: both, user, group };
+    const a = used('authorized_calls', own, t, 3600);
+    const h = used('authorized_hits', own, t, 3600);
+    const tokenRefused = used(
+      'limited_calls',
+      { ...own, limit_name: `${group}-user-tokens` },
+      t,
+      3600,
+    );
+    // Limitador counts a served call twice in authorized_calls (once per policy) and once more in
+    // authorized_hits; a call the token limit refused once in each (generator.test.ts proves it).
+    const served = (a - tokenRefused) / 2;
+    expect(Number.isInteger(served)).toBe(true);
+    expect(served).toBeGreaterThan(0);
+    const [mine] = quota.tiers;
+    // The request limit's counter holds the calls it let through: served, and refused by the token limit.
+    expect(mine.requests!.remaining).toBe(100000 - (served + tokenRefused));
+    // The token limit's counter holds the responses' tokens: authorized_hits less the request limit's 1 per call.
+    expect(mine.tokens!.remaining).toBe(10000000 - (h - served - tokenRefused));
+    // Read as reported, the raw metrics would have said less is left.
+    expect(mine.requests!.remaining).toBeGreaterThan(100000 - a);
+    expect(mine.tokens!.remaining).toBeGreaterThan(10000000 - h);
+  });
+
+  it("says a token limit the cluster's Kuadrant does not enforce is not counted, instead of estimating it from authorized_hits (backfilled data)", async () => {
+    const t = summary.endTime;
+    // qwen3-route's limits as a cluster whose kuadrant-operator (v1.2) leaves its TokenRateLimitPolicy
+    // out would read them: the RateLimitPolicy only (ModelService.routeLimits).
+    const requestsOnly = datasetRouteLimits({
+      ...summary,
+      routes: summary.routes.map(r =>
+        r.limitadorNamespace === 'llm/qwen3-route'
+          ? { ...r, hitsUnit: 'calls' as const }
+          : r,
+      ),
+    })('llm/qwen3-route');
+    expect(requestsOnly!.tiers.premium).toEqual({
+      requests: true,
+      tokens: false,
+    });
+    const quota = await new QuotaService({ prometheus }).getQuota({
+      userId: 'premiumuser1',
+      limitadorNamespace: 'llm/qwen3-route',
+      tiers: [tier('premium', [100000, '1h'], [2000, '1m'])],
+      limits: requestsOnly,
+      nowSeconds: t,
+    });
+    const own = {
+      limitador_namespace: 'llm/qwen3-route',
+      user: 'premiumuser1',
+      group: 'premium',
+    };
+    expect(used('authorized_hits', own, t, 60)).toBeGreaterThan(0);
+    const [premium] = quota.tiers;
+    expect(premium.requests!.remaining).toBe(
+      100000 - used('authorized_calls', own, t, 3600),
+    );
+    expect(premium.tokens).toEqual({
+      limitName: 'premium-user-tokens',
+      limit: 2000,
+      window: '1m',
+      windowSeconds: 60,
+      remaining: 2000,
+      notEnforced: expect.stringMatching(
+        /^Limitador enforces no premium-user-tokens limit on this route, so your tokens are not counted against it/,
+      ),
+    });
   });
 
   it('says why it cannot estimate on a route without user labels, and warns on a route with no series (backfilled data)', async () => {
@@ -371,10 +464,12 @@ describe('quota left, refusals and the token check against the real Prometheus',
       );
       return { served, counted };
     };
+    // The policies the data was counted under: a TokenRateLimitPolicy only on both routes.
+    const limitsOf = datasetRouteLimits(summary);
     const qwen3 = await check.check({
       modelName: 'qwen3',
       limitadorNamespace: 'llm/qwen3-route',
-      tokenLimited: true,
+      limits: limitsOf('llm/qwen3-route'),
       nowSeconds: t,
     });
     expect(counter.queries).toBe(1);
@@ -393,7 +488,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     const simulator = await check.check({
       modelName: 'simulator',
       limitadorNamespace: 'llm/simulator-route',
-      tokenLimited: true,
+      limits: limitsOf('llm/simulator-route'),
       nowSeconds: t,
     });
     expect(simulator).toMatchObject({
@@ -403,20 +498,118 @@ describe('quota left, refusals and the token check against the real Prometheus',
     });
   });
 
+  it("compares vLLM's tokens with the tokens Limitador counted under both a RateLimitPolicy and a TokenRateLimitPolicy, not with authorized_hits (Kuadrant-1.3-shaped backfilled data)", async () => {
+    const { client, counter } = counting(prometheus);
+    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
+    const t = summary.endTime;
+    const both = 'llm/both-route';
+    const result = await check.check({
+      modelName: 'both',
+      limitadorNamespace: both,
+      limits: datasetRouteLimits(summary)(both),
+      nowSeconds: t,
+    });
+    expect(counter.queries).toBe(1);
+    const served =
+      used('vllm:prompt_tokens_total', { model_name: 'both' }, t, 3600) +
+      used('vllm:generation_tokens_total', { model_name: 'both' }, t, 3600);
+    const route = { limitador_namespace: both };
+    const a = used('authorized_calls', route, t, 3600);
+    const h = used('authorized_hits', route, t, 3600);
+    const tokenRefused = summary.tiers
+      .map(name =>
+        used(
+          'limited_calls',
+          { ...route, limit_name: `${name}-user-tokens` },
+          t,
+          3600,
+        ),
+      )
+      .reduce((x, y) => x + y, 0);
+    // Per call: authorized_calls + 2 and authorized_hits + 1 + tokens; a token refusal + 1 in each.
+    const calls = (a - tokenRefused) / 2;
+    expect(calls).toBeGreaterThan(0);
+    const countedTokens = h - calls - tokenRefused;
+    // The data's vLLM counts every token Limitador counted (no uncounted share on both-route).
+    expect(countedTokens).toBe(served);
+    expect(result).toMatchObject({
+      state: 'counted',
+      servedTokens: served,
+      countedTokens,
+      uncountedShare: 0,
+    });
+    const format = new Intl.NumberFormat('en').format;
+    expect(result.message).toBe(
+      `Token limits are counted: the model served ${format(
+        served,
+      )} tokens in the last hour and Limitador counted ${format(
+        countedTokens,
+      )}: 0 % uncounted, where up to 10 % is accepted (maas.usage.tokenMismatchShare).`,
+    );
+    // authorized_hits as reported would have counted the request limit's 1 per call as tokens.
+    expect(h).toBe(countedTokens + calls + tokenRefused);
+    expect(h).toBeGreaterThan(served);
+  });
+
+  it('does not compare when a tier that called has no token limit: vLLM does not split tokens by tier (backfilled data)', async () => {
+    const { client, counter } = counting(prometheus);
+    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
+    const both = 'llm/both-route';
+    const limits = datasetRouteLimits(summary)(both)!;
+    const result = await check.check({
+      modelName: 'both',
+      limitadorNamespace: both,
+      // Tier free under the RateLimitPolicy only: its authorized_hits are 1 per call, not tokens.
+      limits: {
+        ...limits,
+        tiers: { ...limits.tiers, free: { requests: true, tokens: false } },
+      },
+      nowSeconds: summary.endTime,
+    });
+    expect(counter.queries).toBe(1);
+    expect(
+      used(
+        'authorized_calls',
+        { limitador_namespace: both, group: 'free' },
+        summary.endTime,
+        3600,
+      ),
+    ).toBeGreaterThan(0);
+    expect(result.state).toBe('no-data');
+    expect(result.countedTokens).toBeUndefined();
+    expect(result.message).toMatch(
+      /^Limitador counts no tokens for tier free \(a RateLimitPolicy only: .*\), which called the model in the last hour; vLLM's tokens are not split by tier, so the two cannot be compared\.$/,
+    );
+  });
+
   it('has nothing to compare without a token limit, and says so when the model has no token series (backfilled data)', async () => {
     const { client, counter } = counting(prometheus);
     const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
+    const limitsOf = datasetRouteLimits(summary);
+    // legacy-route's data was counted under a RateLimitPolicy only.
     const untouched = await check.check({
       modelName: 'legacy',
       limitadorNamespace: 'llm/legacy-route',
-      tokenLimited: false,
+      limits: limitsOf('llm/legacy-route'),
     });
     expect(untouched.state).toBe('no-token-limit');
+    expect(counter.queries).toBe(0);
+    // A route the cluster does not know: which counters are tokens cannot be told.
+    const unknown = await check.check({
+      modelName: 'qwen3',
+      limitadorNamespace: 'llm/qwen3-route',
+      limits: undefined,
+    });
+    expect(unknown.state).toBe('no-data');
+    expect(unknown.message).toMatch(
+      /^The cluster does not know the HTTPRoute llm\/qwen3-route/,
+    );
     expect(counter.queries).toBe(0);
     const none = await check.check({
       modelName: 'unscraped',
       limitadorNamespace: 'llm/unscraped-route',
-      tokenLimited: true,
+      // Under a token limit, but without series.
+      limits: limitsOf('llm/qwen3-route'),
       nowSeconds: summary.endTime,
     });
     expect(none.state).toBe('no-data');

@@ -12,7 +12,13 @@ import {
 import { counterFor, isLimitOf } from '../limitador/matchCounters';
 import { windowSeconds } from '../limitador/windowSeconds';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { countedInWindow, promString, selector } from './promql';
+import { countedUnion, promString, selector } from './promql';
+import {
+  countCalls,
+  limitKindsOf,
+  RawCounts,
+  RouteLimits,
+} from './routeCounting';
 import { END_GRANULARITY_SECONDS } from './usageWindow';
 
 export interface QuotaRequest {
@@ -22,15 +28,15 @@ export interface QuotaRequest {
   limitadorNamespace?: string;
   /** The tiers of the caller's working keys on the model, with the model's live limits. */
   tiers: TierView[];
+  /**
+   * The limits that apply to the route (ModelService.routeLimits), for the estimate: they decide what
+   * Limitador's metrics hold (routeCounting.countCalls). Undefined: read as reported.
+   */
+  limits?: RouteLimits;
   nowSeconds?: number;
 }
 
 type Kind = 'requests' | 'tokens';
-/** Limitador's metric that counts against each kind of limit. */
-const METRIC: Record<Kind, string> = {
-  requests: 'authorized_calls',
-  tokens: 'authorized_hits',
-};
 
 interface LimitOfTier {
   tier: string;
@@ -130,6 +136,7 @@ export class QuotaService {
       const estimate = await this.#estimate(
         this.#prometheus,
         limits,
+        request.limits,
         ns,
         userId,
         request.nowSeconds ?? Date.now() / 1000,
@@ -210,10 +217,18 @@ export class QuotaService {
     return figures;
   }
 
-  /** Calls and tokens over each limit's last window, in one query. */
+  /**
+   * Calls and tokens over each limit's last window, in one query: the user's authorized_calls,
+   * authorized_hits and limited_calls by limit name there, read by the limits that apply to the tier
+   * (routeCounting.countCalls). Under a RateLimitPolicy and a TokenRateLimitPolicy Limitador counts a
+   * served call twice in authorized_calls and once in authorized_hits; the request limit's own counter
+   * holds the calls it let through (served, and those the token limit then refused), the token
+   * limit's the responses' tokens.
+   */
   async #estimate(
     prometheus: PrometheusClient,
     limits: LimitOfTier[],
+    routeLimits: RouteLimits | undefined,
     ns: string,
     userId: string,
     nowSeconds: number,
@@ -243,11 +258,29 @@ export class QuotaService {
       ]);
       // Windows under a second (`500ms`) are read over a second: Prometheus knows no finer.
       const range = Math.max(1, Math.round(limit.windowSeconds));
-      return `label_replace(sum${countedInWindow(
-        METRIC[limit.kind],
-        sel,
+      return countedUnion(
+        [
+          {
+            part: `${i}/calls`,
+            metric: 'authorized_calls',
+            selector: sel,
+            by: [],
+          },
+          {
+            part: `${i}/hits`,
+            metric: 'authorized_hits',
+            selector: sel,
+            by: [],
+          },
+          {
+            part: `${i}/limited`,
+            metric: 'limited_calls',
+            selector: sel,
+            by: ['limit_name'],
+          },
+        ],
         range,
-      )}, "part", ${promString(String(i))}, "", "")`;
+      );
     });
     const samples = await prometheus.query(
       [any, labelled, ...parts].join(' or '),
@@ -263,7 +296,38 @@ export class QuotaService {
     }
     const figures = new Map<LimitOfTier, QuotaLeft>();
     limits.forEach((limit, i) => {
-      const used = samples.find(s => s.metric.part === String(i))?.value ?? 0;
+      const of = (part: string) =>
+        samples.filter(s => s.metric.part === `${i}/${part}`);
+      const hits = of('hits')[0];
+      const raw: RawCounts = {
+        authorizedCalls: of('calls')[0]?.value ?? 0,
+        ...(hits ? { authorizedHits: hits.value } : {}),
+        refusals: of('limited').map(r => ({
+          ...(r.metric.limit_name ? { limitName: r.metric.limit_name } : {}),
+          value: r.value,
+        })),
+      };
+      const kinds = limitKindsOf(routeLimits, limit.tier);
+      if (limit.kind === 'tokens' && kinds.tokens === false) {
+        // The cluster's Kuadrant does not enforce it (ModelService.routeLimits leaves it out):
+        // nothing counts against it, and "all left" would be false.
+        figures.set(limit, {
+          ...left(limit, limit.limit),
+          notEnforced: `Limitador enforces no ${limit.limitName} limit on this route, so your tokens are not counted against it: kuadrant-operator reconciles TokenRateLimitPolicy from Kuadrant 1.3 on.`,
+        });
+        return;
+      }
+      const counted = countCalls(kinds, routeLimits, raw);
+      let used: number;
+      if (limit.kind === 'requests')
+        // Under both, the request limit let through the served calls and those the token limit
+        // refused: authorized_calls less the served calls (the least served: the most used).
+        used =
+          counted.basis === 'requests-and-tokens'
+            ? raw.authorizedCalls - (counted.callsAtLeast ?? counted.calls)
+            : raw.authorizedCalls;
+      // A token limit the policies cannot place (unknown): authorized_hits as reported.
+      else used = counted.tokens ?? raw.authorizedHits ?? 0;
       figures.set(limit, left(limit, limit.limit - used));
     });
     return figures;

@@ -17,7 +17,6 @@ import {
   countedInWindow,
   countedUnion,
   promAlternation,
-  promString,
   selector,
 } from './promql';
 import {

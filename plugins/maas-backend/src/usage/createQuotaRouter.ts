@@ -57,11 +57,15 @@ export function createQuotaRouter(options: {
           tokens: [],
         },
     );
+    const limitadorNamespace = limitadorNamespaceOf(service.getModel(ref));
     res.json(
       await quota.getQuota({
         userId,
         tiers,
-        limitadorNamespace: limitadorNamespaceOf(service.getModel(ref)),
+        limitadorNamespace,
+        limits: limitadorNamespace
+          ? service.routeLimits(limitadorNamespace)
+          : undefined,
       }),
     );
   });
@@ -92,13 +96,14 @@ export function createQuotaRouter(options: {
     });
     await gate.require(credentials, maasUsageReadAllPermission, ref.entityRef!);
     const model = service.getModel(ref);
+    const limitadorNamespace = limitadorNamespaceOf(model);
     res.json(
       await tokenCheck.check({
         modelName: model.modelName,
-        limitadorNamespace: limitadorNamespaceOf(model),
-        tokenLimited: model.policies.some(
-          p => p.kind === 'TokenRateLimitPolicy' && p.enforced !== false,
-        ),
+        limitadorNamespace,
+        limits: limitadorNamespace
+          ? service.routeLimits(limitadorNamespace)
+          : undefined,
       }),
     );
   });
