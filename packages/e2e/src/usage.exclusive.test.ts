@@ -29,6 +29,7 @@ import {
   signInAsGuest,
   signInThroughProvider,
 } from './browserHelpers';
+import { reportEnforcedAsKuadrant13 } from './kuadrantStatus';
 import { openPortalSession, Portal, PortalSession } from './portalSession';
 
 // Quota left, why calls were refused and whether token limits are counted, in the real portal in
@@ -40,7 +41,11 @@ import { openPortalSession, Portal, PortalSession } from './portalSession';
 // tier, not an admin) signs in through the harness's OIDC provider; the guest, the laptop portal's
 // admin, sees everyone's refusals. Refusals, token counting and the charts are on the backfilled
 // data (Kuadrant 1.3 + TelemetryPolicy shape: refusals by limit name on llm/simulator-route, none
-// named on llm/qwen3-route, qwen3's vLLM tokens 30 % above Limitador's). Also: the totals of each
+// named on llm/qwen3-route, qwen3's vLLM tokens 30 % above Limitador's, llm/both-route under a
+// RateLimitPolicy and a TokenRateLimitPolicy). Limitador counts tokens only under a
+// TokenRateLimitPolicy that kuadrant-operator reconciles, which the harness's v1.2.0 never does: where a
+// test reads backfilled token counts, it gives the model's TokenRateLimitPolicy the status Kuadrant 1.3
+// writes and leaves on the route the policies its data was counted under. Also: the totals of each
 // range as the API answers them, and the four states of missing data on the seeded routes
 // (llm/legacy-route: series without user labels; llm/unscraped-route: no series; Prometheus
 // stopped and started again). Runs alone (`*.exclusive.*`): it starts the portal and stops the
@@ -60,6 +65,14 @@ interface Usage {
   authorized: Array<{ total: number }>;
   limited: Array<{ total: number }>;
   tokens: Array<{ total: number }>;
+  counting?: Array<{
+    tier: string | null;
+    basis: string;
+    tokensCounted: boolean;
+  }>;
+  /** vLLM's served tokens (everyone's usage only). */
+  promptTokens?: { total: number };
+  generationTokens?: { total: number };
 }
 
 /** A count as the Usage tab shows it: 1,234 below ten thousand, then 12.3k, 1.2M. */
@@ -79,11 +92,24 @@ function countOf(shown: string): number {
 const sum = (series: Array<{ total: number }>) =>
   series.reduce((n, s) => n + s.total, 0);
 
-/** The Usage card's totals line for an answer of the API (the guest, an admin, sees everyone's). */
+/** vLLM's served tokens in an answer of everyone's usage. */
+const servedTokens = (usage: Usage) =>
+  usage.promptTokens!.total + usage.generationTokens!.total;
+
+/**
+ * The Usage card's totals line for an answer of the API (the guest, an admin, sees everyone's): the
+ * tokens Limitador counted, or, on a route where it counts none, that it does not and vLLM's tokens.
+ */
 const totalsLine = (usage: Usage) =>
   `${shownCount(sum(usage.authorized))} authorized calls, ${shownCount(
     sum(usage.limited),
-  )} limited, ${shownCount(sum(usage.tokens))} tokens (everyone)`;
+  )} limited, ${
+    usage.counting!.every(c => !c.tokensCounted)
+      ? `tokens not counted by Limitador on this route (the model server, vLLM, served ${shownCount(
+          servedTokens(usage),
+        )} tokens)`
+      : `${shownCount(sum(usage.tokens))} tokens`
+  } (everyone)`;
 
 /** The unit of a chart's points: "calls per 2 min", "calls per 3 h". */
 const perStep = (what: string, stepSeconds: number) =>
@@ -244,13 +270,14 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await expect(
       quota.getByText('not reported (telemetry is not exhaustive)').count(),
     ).resolves.toBe(0);
-    // Whether Limitador counts the model's tokens: the simulator's vLLM and Limitador agree.
-    await page
-      .getByLabel('Token limits')
-      .getByText(
-        /Token limits are counted: the model served [\d,]+ tokens in the last hour/,
-      )
-      .waitFor();
+    // Create model gave the route a RateLimitPolicy and a TokenRateLimitPolicy; the harness's
+    // kuadrant-operator (v1.2.0) enforces the first only, so Limitador counts no tokens here and the
+    // token check has nothing to compare (the health card shows no line for it).
+    const check = await api('token-check', 'simulator');
+    expect(check.state).toBe('no-token-limit');
+    expect(check.message).toMatch(
+      /^No TokenRateLimitPolicy that the installed Kuadrant enforces applies to this model/,
+    );
     await screenshot('usage-refusals-per-user');
   });
 
@@ -334,14 +361,46 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await shoot(developer, 'my-api-keys-quota');
   });
 
+  const usageCard = () =>
+    page
+      .locator('.MuiCard-root')
+      .filter({ has: page.getByRole('group', { name: 'Range' }) });
+  /** The Usage card says nothing matching `text` (another state's sentence). */
+  const expectNoText = (text: RegExp) =>
+    expect(usageCard().getByText(text).count()).resolves.toBe(0);
+
   it("warns on the health card that a model's token limits are not counted, with the figures, and that limit names are not reported", async () => {
     await createModel('qwen3');
+    // qwen3-route's backfilled data was counted under a TokenRateLimitPolicy only (authorized_hits
+    // are its responses' tokens): the route gets those policies, the TokenRateLimitPolicy as Kuadrant
+    // 1.3 would report it (the harness runs v1.2.0), the RateLimitPolicy Create model made removed.
+    await session.kc
+      .makeApiClient(CustomObjectsApi)
+      .deleteNamespacedCustomObject({
+        group: 'kuadrant.io',
+        version: 'v1',
+        plural: 'ratelimitpolicies',
+        namespace: 'llm',
+        name: 'qwen3-rate-limits',
+      });
+    await reportEnforcedAsKuadrant13(session.kc, 'qwen3-token-limits');
     const line = page.getByLabel('Token limits');
-    await line
-      .getByText(
-        /Token limits are not being counted: the model served [\d,]+ tokens in the last hour and Limitador counted [\d,]+: \d+(\.\d)? % uncounted/,
-      )
-      .waitFor();
+    const notCounted =
+      /Token limits are not being counted: the model served [\d,]+ tokens in the last hour and Limitador counted [\d,]+: \d+(\.\d)? % uncounted/;
+    // The backend's watch sees the change within seconds; the health card asks once per load.
+    await eventually(
+      "the token check to compare qwen3-route's tokens",
+      async () => {
+        await page.goto(
+          `${portal.appUrl}/catalog/default/component/qwen3/usage`,
+        );
+        return await line
+          .getByText(notCounted)
+          .waitFor({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => undefined);
+      },
+    );
     await line.getByText(/stream_options/).waitFor();
     // The seeded data leaves 30 % of qwen3's tokens uncounted.
     expect(await line.textContent()).toMatch(/: 30(\.\d)? % uncounted/);
@@ -356,31 +415,78 @@ describe('quota left, refused calls and token counting in a browser', () => {
     await screenshot('health-tokens-not-counted', card('Health'));
     await screenshot('usage-qwen3-refusals-without-limit-names');
   });
-  const usageCard = () =>
-    page
-      .locator('.MuiCard-root')
-      .filter({ has: page.getByRole('group', { name: 'Range' }) });
-  /** The Usage card says nothing matching `text` (another state's sentence). */
-  const expectNoText = (text: RegExp) =>
-    expect(usageCard().getByText(text).count()).resolves.toBe(0);
+
+  it('counts tokens once on a route under both a RateLimitPolicy and a TokenRateLimitPolicy, and says they are counted (Kuadrant-1.3-shaped backfilled data)', async () => {
+    // Create model gives llm/both-route a RateLimitPolicy and a TokenRateLimitPolicy, the policies its
+    // backfilled data was counted under; the TokenRateLimitPolicy as Kuadrant 1.3 would report it
+    // (the harness runs v1.2.0).
+    await createModel('both');
+    await reportEnforcedAsKuadrant13(session.kc, 'both-token-limits');
+    const line = page.getByLabel('Token limits');
+    const counted =
+      /Token limits are counted: the model served ([\d,]+) tokens in the last hour and Limitador counted ([\d,]+): 0 % uncounted/;
+    await eventually(
+      "the token check to count both-route's tokens",
+      async () => {
+        await page.goto(
+          `${portal.appUrl}/catalog/default/component/both/usage`,
+        );
+        return await line
+          .getByText(counted)
+          .waitFor({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => undefined);
+      },
+    );
+    // Limitador's authorized_hits there hold the request limit's 1 per call as well as the tokens:
+    // the count shown is the tokens alone, which are what vLLM served on this data.
+    const [, vllmServed, limitador] = counted.exec(
+      (await line.getByText(counted).textContent())!,
+    )!;
+    expect(limitador).toBe(vllmServed);
+    const usage = await usageApi('both', '24h');
+    expect(usage.counting!.map(c => c.basis)).toEqual(
+      usage.counting!.map(() => 'requests-and-tokens'),
+    );
+    expect(usage.counting!.length).toBeGreaterThan(0);
+    await usageCard()
+      .getByLabel('Usage totals')
+      .getByText(totalsLine(usage))
+      .waitFor();
+    // Limitador counts tokens here: the Tokens chart is drawn, its y-axis naming its unit.
+    await expect(
+      usageCard()
+        .getByRole('figure', { name: 'Tokens' })
+        .locator('.recharts-yAxis .recharts-label')
+        .textContent(),
+    ).resolves.toBe(perStep('tokens', usage.stepSeconds));
+    await screenshot('health-tokens-counted-both-policies', card('Health'));
+  });
+  /** `GET /api/maas/models/by-entity/<what>` of a model, as the guest (an admin). */
+  async function api(
+    what: string,
+    model: string,
+    params: Record<string, string> = {},
+  ) {
+    const token = await guestToken(page, portal.backendUrl);
+    const query = new URLSearchParams({
+      entityRef: `component:default/${model}`,
+      ...params,
+    });
+    const res = await fetch(
+      `${portal.backendUrl}/api/maas/models/by-entity/${what}?${query}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(res.status).toBe(200);
+    return res.json();
+  }
 
   async function usageApi(
     model: string,
     range: Range,
     scope?: 'user' | 'all',
   ): Promise<Usage> {
-    const token = await guestToken(page, portal.backendUrl);
-    const query = new URLSearchParams({
-      entityRef: `component:default/${model}`,
-      range,
-      ...(scope ? { scope } : {}),
-    });
-    const res = await fetch(
-      `${portal.backendUrl}/api/maas/models/by-entity/usage?${query}`,
-      { headers: { authorization: `Bearer ${token}` } },
-    );
-    expect(res.status).toBe(200);
-    return res.json();
+    return api('usage', model, { range, ...(scope ? { scope } : {}) });
   }
 
   /** The model's Usage tab, freshly loaded, on `range`, once its charts have drawn. */
@@ -426,15 +532,24 @@ describe('quota left, refused calls and token counting in a browser', () => {
     for (const range of ['1h', '24h', '7d'] as const) {
       const { shown: line, usage } = await shownAndAnswered(range);
       expect(usage.state).toBe('calls');
+      // The route's RateLimitPolicy is the only limit the harness's kuadrant-operator (v1.2.0)
+      // enforces (Create model's TokenRateLimitPolicy it never reconciles): every tier's calls are
+      // authorized_calls, which also count each call of the backfilled data (its TokenRateLimitPolicy
+      // only) once, and Limitador's tokens are not shown: vLLM's are.
+      expect(new Set(usage.counting!.map(c => c.basis))).toEqual(
+        new Set(['requests']),
+      );
       expect(line).toBe(totalsLine(usage));
       const [, calls, limited, tokens] =
-        /^(\S+) authorized calls, (\S+) limited, (\S+) tokens \(everyone\)$/.exec(
+        /^(\S+) authorized calls, (\S+) limited, tokens not counted by Limitador on this route \(the model server, vLLM, served (\S+) tokens\) \(everyone\)$/.exec(
           line,
         )!;
       shown[range] = [calls, limited, tokens].map(countOf);
-      answered[range] = [usage.authorized, usage.limited, usage.tokens].map(
-        sum,
-      );
+      answered[range] = [
+        sum(usage.authorized),
+        sum(usage.limited),
+        servedTokens(usage),
+      ];
 
       const callsFigure = usageCard().getByRole('figure', {
         name: 'Authorized and limited calls',
@@ -443,12 +558,17 @@ describe('quota left, refused calls and token counting in a browser', () => {
       await expect(
         callsFigure.locator('.recharts-yAxis .recharts-label').textContent(),
       ).resolves.toBe(perStep('calls', usage.stepSeconds));
+      // Limitador counts no tokens on this route (above): the Tokens chart has no series (and
+      // recharts draws no axes for it); its caption still names the unit.
+      const tokensFigure = usageCard().getByRole('figure', { name: 'Tokens' });
       await expect(
-        usageCard()
-          .getByRole('figure', { name: 'Tokens' })
-          .locator('.recharts-yAxis .recharts-label')
-          .textContent(),
-      ).resolves.toBe(perStep('tokens', usage.stepSeconds));
+        tokensFigure.getByLabel('Tokens unit').textContent(),
+      ).resolves.toMatch(
+        new RegExp(`^${perStep('tokens', usage.stepSeconds)};`),
+      );
+      await expect(
+        tokensFigure.locator('.recharts-area').count(),
+      ).resolves.toBe(0);
       // Ticks read as times within a day and as days over a week, and no two read the same.
       const ticks = await callsFigure
         .locator('.recharts-xAxis .recharts-cartesian-axis-tick-value')
@@ -469,7 +589,7 @@ describe('quota left, refused calls and token counting in a browser', () => {
         };
       await screenshot(`usage-totals-${range}`);
     }
-    // Monotonic, shown and answered: authorized calls, limited calls, tokens.
+    // Monotonic, shown and answered: authorized calls, limited calls, vLLM's tokens.
     for (const figures of [shown, answered])
       for (let i = 0; i < 3; i++) {
         expect(figures['1h'][i]).toBeLessThanOrEqual(figures['24h'][i]);

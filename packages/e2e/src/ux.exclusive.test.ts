@@ -3,9 +3,11 @@
  */
 import { BrowserContext, Page } from 'playwright-core';
 import { seriousViolations } from './axeScan';
+import { reportEnforcedAsKuadrant13 } from './kuadrantStatus';
 import { brokenText, clippedCode } from './layoutChecks';
 import {
   artifactsDir,
+  eventually,
   fillSimulatorModel,
   screenshots,
   sendKeyRequest,
@@ -26,8 +28,10 @@ jest.setTimeout(600_000);
 
 // This test's own folder of the report: only this run's screenshots.
 const ARTIFACTS = artifactsDir('ux', { fresh: true });
-// `qwen3`: the harness's Prometheus holds usage for `llm/qwen3-route`, so top users have rows.
-const MODEL = 'qwen3';
+// `both`: the harness's Prometheus holds usage for `llm/both-route`, so top users have rows, and
+// that data (Kuadrant 1.3 shape) was counted under the two policies Create model makes: a
+// RateLimitPolicy and a TokenRateLimitPolicy.
+const MODEL = 'both';
 const WIDTHS = [1440, 1024];
 
 const median = (values: number[]) =>
@@ -144,33 +148,64 @@ describe('the portal a developer understands without docs (issue 15)', () => {
     await screenshot('catalog');
   });
 
-  it('calls a model created seconds ago "waiting for …", since when, each object once', async () => {
+  it('calls a model created seconds ago degraded while the installed Kuadrant cannot enforce its token limits, else "waiting for …", since when, each object once', async () => {
     await page.goto(url('/create/templates/default/create-model'));
     await fillSimulatorModel(page, MODEL);
     await submitCreateModel(page);
 
-    await page.goto(url(usagePath));
     const health = page.getByRole('status', { name: 'Health' });
-    await health.waitFor({ timeout: 60_000 });
-    // No KServe controller runs in the harness, so the model waits for it (and for Kuadrant on the
-    // TokenRateLimitPolicy, which the harness's kuadrant-operator does not reconcile).
+    const objectsList = page.getByRole('list', { name: 'Model objects' });
+    const tokenPolicy = `TokenRateLimitPolicy llm/${MODEL}-token-limits (on the route)`;
+    // The harness's kuadrant-operator (v1.2.0) reports on the model's AuthPolicy and RateLimitPolicy
+    // within seconds and never on its TokenRateLimitPolicy: from then on the portal says the token
+    // limits are not enforced, a lasting fault, not a wait, so the model is degraded.
+    await eventually(
+      "the portal to say the installed Kuadrant does not enforce the model's token limits",
+      async () => {
+        await page.goto(url(usagePath));
+        await health.waitFor({ timeout: 60_000 });
+        const item = objectsList
+          .getByRole('listitem')
+          .filter({ hasText: tokenPolicy });
+        return /the installed Kuadrant does not enforce token limits/.test(
+          await item.innerText(),
+        )
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
+    await expect(health.innerText()).resolves.toBe('degraded');
+    await screenshot('health-token-limits-not-enforced');
+    // With the status Kuadrant 1.3 writes on a TokenRateLimitPolicy it enforces, as Kuadrant 1.3
+    // would report it (the harness runs v1.2.0), only the wait for KServe is left: no KServe
+    // controller runs in the harness.
+    await reportEnforcedAsKuadrant13(session.kc, `${MODEL}-token-limits`);
+    await eventually(
+      'the model to be waiting for KServe only',
+      async () => {
+        await page.goto(url(usagePath));
+        await health.waitFor({ timeout: 60_000 });
+        return /^waiting for KServe/.test(await health.innerText())
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
     await expect(health.innerText()).resolves.toMatch(
-      /waiting for KServe( \/ Kuadrant)?\s+since \d\d:\d\d:\d\d \(\d+ (s|min) ago\)/,
+      /^waiting for KServe\s+since \d\d:\d\d:\d\d \(\d+ (s|min) ago\)/,
     );
     await expect(
       page.getByText('degraded', { exact: true }).count(),
     ).resolves.toBe(0);
-    const objects = await page
-      .getByRole('list', { name: 'Model objects' })
-      .getByRole('listitem')
-      .allInnerTexts();
+    const objects = await objectsList.getByRole('listitem').allInnerTexts();
     const labels = objects.map(o => o.split(':')[0]);
     expect(labels).toEqual([
       `InferenceService llm/${MODEL}`,
       `HTTPRoute llm/${MODEL}-route`,
       `AuthPolicy llm/${MODEL}-auth (on the route)`,
       `RateLimitPolicy llm/${MODEL}-rate-limits (on the route)`,
-      `TokenRateLimitPolicy llm/${MODEL}-token-limits (on the route)`,
+      tokenPolicy,
     ]);
     await screenshot('health-waiting');
   });
