@@ -85,19 +85,28 @@ export class KeyOperations {
    * Marks the key revoked, then deletes its Secret (reconcile deletes it if this step fails). A
    * failed delete is an error for the caller: until the Secret is gone the gateway takes the key.
    */
-  async revoke(key: StoredKey, actor: Actor): Promise<ApiKey> {
+  async revoke(
+    key: StoredKey,
+    actor: Actor,
+    /** Why the portal itself revokes it, for the owner (a person revoking gives none). */
+    reason?: string,
+  ): Promise<ApiKey> {
     checkKeyState(key, 'revoked');
     this.#ctx.secrets();
     const now = this.#ctx.now();
-    await this.#ctx.record([auditEvents.keyRevoked(actor, key)], async db => {
-      const moved = await db.keys.transition(
-        key.id,
-        ['active', 'rotating'],
-        'revoked',
-        { revokedAt: now, revokedBy: actor },
-      );
-      if (!moved) throw new ConflictError(`Key ${key.id} is no longer active`);
-    });
+    await this.#ctx.record(
+      [auditEvents.keyRevoked(actor, key, reason)],
+      async db => {
+        const moved = await db.keys.transition(
+          key.id,
+          ['active', 'rotating'],
+          'revoked',
+          { revokedAt: now, revokedBy: actor, revokedReason: reason },
+        );
+        if (!moved)
+          throw new ConflictError(`Key ${key.id} is no longer active`);
+      },
+    );
     const failure = await this.#deleteSecret(key);
     if (failure) {
       throw new ServiceUnavailableError(

@@ -143,14 +143,14 @@ export const auditEvents = {
     return { actor, action: 'key.revealed', ...onKey(key) };
   },
 
-  keyRevoked(actor: Actor, key: StoredKey): NewAuditEvent {
+  keyRevoked(actor: Actor, key: StoredKey, reason?: string): NewAuditEvent {
     return {
       actor,
       action: 'key.revoked',
       ...onKey(key),
       fromState: key.state,
       toState: 'revoked',
-      details: keyFacts(key),
+      details: { ...keyFacts(key), ...(reason ? { reason } : {}) },
     };
   },
 

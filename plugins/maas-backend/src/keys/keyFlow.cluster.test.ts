@@ -652,6 +652,7 @@ describe('the key flow against the real API server', () => {
         migrated: [],
         unclaimed: [],
         revokedModelGone: [],
+        revokedSecretGone: [],
         failures: [],
       });
     });

@@ -37,6 +37,7 @@ import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { runKeyTasks } from './scheduleKeyTasks';
 import { KeyDatabase } from './store/KeyDatabase';
+import { publicKey } from './store/KeyStore';
 
 jest.setTimeout(180_000);
 
@@ -465,6 +466,45 @@ describe('portal keys through the harness gateway (kuadrant-operator + Authorino
     }
   });
 
+  it('LOW: marks a live key revoked, with the reason for its owner, when its Secret was deleted by hand', async () => {
+    // A user of its own: the other key stays active, and would count against dev's cap later.
+    const owner = 'user:default/secret-gone';
+    const { key, value } = await issue('alpha', owner);
+    const other = await issue('alpha', owner);
+    await settles('alpha', value, 200);
+    await kc.core.deleteNamespacedSecret({
+      namespace: KEYS_NAMESPACE,
+      name: keySecretName(key.id),
+    });
+    // The gateway refuses the key at once; until the task runs, the portal still calls it active.
+    await settles('alpha', value, 401);
+    expect((await db.keys.get(key.id))!.state).toBe('active');
+
+    const report = await tasks();
+    expect(report.failures).toEqual([]);
+    expect(report.revokedSecretGone).toEqual([key.id]);
+    const marked = await keys.operations.getKey(key.id);
+    // What the owner reads on My API keys and in GET /keys (publicKey is the API shape).
+    expect(publicKey(marked)).toMatchObject({
+      state: 'revoked',
+      revokedBy: 'maas:scheduler',
+      revokedReason: expect.stringMatching(
+        /Secret was deleted outside the portal.*request a new key/,
+      ),
+    });
+    const [revoked] = await db.audit.list({ subjectId: key.id, limit: 1 });
+    expect(revoked).toMatchObject({
+      action: 'key.revoked',
+      actor: 'maas:scheduler',
+      details: { reason: marked.revokedReason },
+    });
+    expect(await statusOn('alpha', value)).toBe(401);
+    // The other key of the same user and model keeps its Secret and works; a second run does nothing.
+    expect(await statusOn('alpha', other.value)).toBe(200);
+    expect((await tasks()).revokedSecretGone).toEqual([]);
+    expect((await db.keys.get(other.key.id))!.state).toBe('active');
+  });
+
   it('revokes the keys of a deleted model, and a model made again under the same name refuses the old key', async () => {
     const old = await issue('beta');
     await settles('beta', old.value, 200);
@@ -475,6 +515,7 @@ describe('portal keys through the harness gateway (kuadrant-operator + Authorino
     expect(await db.keys.get(old.key.id)).toMatchObject({
       state: 'revoked',
       revokedBy: 'maas:scheduler',
+      revokedReason: `its model ${kc.ns}/beta is gone`,
     });
     expect(
       (await db.audit.list({ subjectId: old.key.id, limit: 10 })).map(

@@ -28,6 +28,11 @@ export interface ReconcileReport {
   unclaimed: string[];
   /** Keys revoked because their model's InferenceService is gone or was made again (another UID). */
   revokedModelGone: string[];
+  /**
+   * Live keys revoked because their Secret is gone (deleted outside the portal): the value lived
+   * only there, so the key cannot be written again, and the gateway already refuses it.
+   */
+  revokedSecretGone: string[];
   failures: string[];
 }
 
@@ -64,6 +69,7 @@ export async function reconcileKeys(options: {
     migrated: [],
     unclaimed: [],
     revokedModelGone: [],
+    revokedSecretGone: [],
     failures: [],
   };
 
@@ -101,7 +107,13 @@ export async function reconcileKeys(options: {
     const uid = await modelUid(key.model);
     const issuedFor = secret.model?.uid ?? key.modelUid;
     if (!uid || (issuedFor && issuedFor !== uid)) {
-      await services.operations.revoke(key, SCHEDULER);
+      await services.operations.revoke(
+        key,
+        SCHEDULER,
+        uid
+          ? `its model ${key.model} was deleted and made again; request a key for the new model`
+          : `its model ${key.model} is gone`,
+      );
       report.revokedModelGone.push(key.id);
       logger.info(
         `Reconcile revoked key ${key.id}: model ${key.model} ${
@@ -146,6 +158,8 @@ export async function reconcileKeys(options: {
     ...(await db.knownNamespaces()),
   ]);
   namespaces.delete(secrets.namespace);
+  /** Keys whose Secret the keys namespace holds; undefined when it could not be listed. */
+  let inKeysNamespace: Set<string> | undefined;
   // The keys namespace first, then the old places.
   for (const namespace of [secrets.namespace, ...[...namespaces].sort()]) {
     let found;
@@ -160,6 +174,8 @@ export async function reconcileKeys(options: {
       );
       continue;
     }
+    if (namespace === secrets.namespace)
+      inKeysNamespace = new Set(found.map(s => s.keyId!).filter(Boolean));
     const keys = new Map(
       (await db.keys.getMany(found.map(s => s.keyId!).filter(Boolean))).map(
         k => [k.id, k],
@@ -200,6 +216,35 @@ export async function reconcileKeys(options: {
             (error as Error).message
           }`,
         );
+      }
+    }
+  }
+  // A live key whose Secret is gone from the keys namespace: someone deleted it by hand. Only
+  // there, where a failed list is an error (an old place that may not be read lists nothing, which
+  // proves nothing), and not while the call that issues or moves the key may still be writing it.
+  if (inKeysNamespace) {
+    const live = await db.keys.list({ states: ['active', 'rotating'] });
+    for (const key of live) {
+      if (
+        key.secretNamespace !== secrets.namespace ||
+        inKeysNamespace.has(key.id) ||
+        report.migrated.includes(key.id) ||
+        new Date(key.createdAt) > settledBefore
+      )
+        continue;
+      try {
+        await services.operations.revoke(
+          key,
+          SCHEDULER,
+          'its Secret was deleted outside the portal, and the key value lived only there, so the gateway no longer accepts it; request a new key',
+        );
+        report.revokedSecretGone.push(key.id);
+        logger.info(
+          `Reconcile revoked key ${key.id}: its Secret ${key.secretNamespace}/${key.secretName} is gone`,
+        );
+      } catch (error) {
+        if (error instanceof ConflictError) continue;
+        report.failures.push(`key ${key.id}: ${(error as Error).message}`);
       }
     }
   }

@@ -66,6 +66,12 @@ export interface ApiKey {
   overlapUntil?: string;
   revokedAt?: string;
   revokedBy?: string;
+  /**
+   * Why the portal itself revoked the key (`revokedBy` is then `maas:scheduler`): its model is
+   * gone or was made again, or its Secret was deleted outside the portal. Absent when a person
+   * revoked it.
+   */
+  revokedReason?: string;
   /** The key that replaced this one, after a rotation. */
   replacedBy?: string;
   /** Whether the owner has seen the value; a key is shown once. */

@@ -40,6 +40,7 @@ export interface KeyTransitionFields {
   overlapUntil?: Date;
   revokedAt?: Date;
   revokedBy?: string;
+  revokedReason?: string;
   replacedBy?: string;
 }
 
@@ -63,6 +64,7 @@ interface KeyRow {
   overlap_until: Timestamp;
   revoked_at: Timestamp;
   revoked_by: string | null;
+  revoked_reason: string | null;
   replaced_by: string | null;
   revealed_at: Timestamp;
   name: string | null;
@@ -89,6 +91,7 @@ function toKey(row: KeyRow): StoredKey {
     overlapUntil: iso(row.overlap_until),
     revokedAt: iso(row.revoked_at),
     revokedBy: orUndefined(row.revoked_by),
+    revokedReason: orUndefined(row.revoked_reason),
     replacedBy: orUndefined(row.replaced_by),
     revealed: row.revealed_at !== null && row.revealed_at !== undefined,
   };
@@ -127,6 +130,7 @@ export class KeyStore {
       overlap_until: dateOrNull(key.overlapUntil),
       revoked_at: dateOrNull(key.revokedAt),
       revoked_by: key.revokedBy ?? null,
+      revoked_reason: key.revokedReason ?? null,
       replaced_by: key.replacedBy ?? null,
       revealed_at: revealedAt ?? null,
       name: key.name ?? null,
@@ -218,6 +222,8 @@ export class KeyStore {
       update.overlap_until = fields.overlapUntil;
     if (fields.revokedAt !== undefined) update.revoked_at = fields.revokedAt;
     if (fields.revokedBy !== undefined) update.revoked_by = fields.revokedBy;
+    if (fields.revokedReason !== undefined)
+      update.revoked_reason = fields.revokedReason;
     if (fields.replacedBy !== undefined) update.replaced_by = fields.replacedBy;
     const count = await this.#db<KeyRow>(TABLE)
       .where({ id })

@@ -111,8 +111,24 @@ describe('key migrations', () => {
       expect(
         await knex('maas_keys').select('name').where({ id: 'k1' }),
       ).toEqual([{ name: null }]);
+      // Why the portal revoked a key: empty for old rows.
+      expect(
+        await knex('maas_keys').select('revoked_reason').where({ id: 'k1' }),
+      ).toEqual([{ revoked_reason: null }]);
       // Each migration goes down by itself, whatever came after it.
       const down = (name: string) => knex.migrate.down({ directory, name });
+      await down('20261207000000_revoked_reason.js');
+      expect(await knex.schema.hasColumn('maas_keys', 'revoked_reason')).toBe(
+        false,
+      );
+      await knex.migrate.up({
+        directory,
+        name: '20261207000000_revoked_reason.js',
+      });
+      expect(
+        await knex('maas_keys').select('revoked_reason').where({ id: 'k1' }),
+      ).toEqual([{ revoked_reason: null }]);
+      await down('20261207000000_revoked_reason.js');
       await down('20261202000000_install_id.js');
       expect(await knex.schema.hasTable('maas_install')).toBe(false);
       await expect(new KeyDatabase(knex).installId()).rejects.toMatchObject({

@@ -24,6 +24,11 @@ export function KeyStateLabel(props: { apiKey: ApiKey }) {
           works until {formatDateTime(apiKey.overlapUntil)}
         </Typography>
       )}
+      {apiKey.state === 'revoked' && apiKey.revokedReason && (
+        <Typography variant="caption" display="block">
+          by the portal: {apiKey.revokedReason}
+        </Typography>
+      )}
       {apiKey.state === 'active' && !apiKey.revealed && (
         <Typography variant="caption" display="block">
           approved, not yet revealed

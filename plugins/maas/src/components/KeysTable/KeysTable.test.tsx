@@ -210,3 +210,38 @@ describe('KeysTable: last used', () => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe('KeysTable: a key the portal revoked', () => {
+  it('LOW: says why in its row, and nothing of the kind on a key its owner revoked', async () => {
+    const reason =
+      'its Secret was deleted outside the portal, and the key value lived only there, so the gateway no longer accepts it; request a new key';
+    await renderWithApis(
+      <KeysTable
+        title="Keys"
+        keys={[
+          apiKey({
+            id: 'k-gone',
+            displayPrefix: 'maas_Gone',
+            state: 'revoked',
+            revokedBy: 'maas:scheduler',
+            revokedReason: reason,
+          }),
+          apiKey({
+            id: 'k-mine',
+            displayPrefix: 'maas_Mine',
+            state: 'revoked',
+            revokedBy: 'user:default/jane',
+          }),
+        ]}
+        onChanged={jest.fn()}
+      />,
+      {},
+    );
+    const gone = (await screen.findByText('maas_Gone')).closest('tr')!;
+    expect(
+      within(gone).getByText(`by the portal: ${reason}`),
+    ).toBeInTheDocument();
+    const mine = screen.getByText('maas_Mine').closest('tr')!;
+    expect(within(mine).queryByText(/by the portal/)).not.toBeInTheDocument();
+  });
+});
