@@ -17,9 +17,15 @@ export interface Config {
       /**
        * Namespaces models may be created in. An entry without `groups` is open to everyone who
        * holds `maas.model.create`; with `groups`, to members of one of them (catalog refs, e.g.
-       * `group:default/team-a`). Default: `maas.namespace` only, for everyone.
+       * `group:default/team-a`). Default: `maas.namespace` only, for everyone. `maxGpus` and
+       * `maxCpu` cap what all models of the namespace ask for together (no cap when absent).
        */
-      namespaces?: Array<{ namespace: string; groups?: string[] }>;
+      namespaces?: Array<{
+        namespace: string;
+        groups?: string[];
+        maxGpus?: number;
+        maxCpu?: string | number;
+      }>;
       /** Allowed images; an entry ending in `*` allows every image it starts. */
       images?: {
         /** Default: `maas.serving.vllmImage` only. */

@@ -4,6 +4,8 @@ import { JsonObject } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import { impersonating } from '@maas-portal/plugin-maas-node';
 import { applyModelObjects, Step } from '../cluster/applyModelObjects';
+import { ModelObjectApi } from '../cluster/ModelObjectApi';
+import { namespaceCapRefusals } from '../cluster/namespaceCaps';
 import { impersonatedUser } from '../guard/impersonatedUser';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { renderedDifferences } from '../guard/renderedDifferences';
@@ -81,6 +83,17 @@ export function createModelApplyAction(options: {
         );
       }
       const kubeConfig = options.kubeConfig();
+      // The namespace's totals need the cluster: what its other models ask for now.
+      const overCaps = await namespaceCapRefusals(
+        ModelObjectApi.forConfig(kubeConfig, options.timeoutMs),
+        objects,
+        options.gate.rules,
+      );
+      if (overCaps.length > 0) {
+        throw new NotAllowedError(
+          `The model cannot be created: ${overCaps.join('; ')}`,
+        );
+      }
       const step: Step = async (key, fn) =>
         (await ctx.checkpoint({
           key,

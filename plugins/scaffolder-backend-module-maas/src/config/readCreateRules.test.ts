@@ -26,7 +26,12 @@ describe('readCreateRules', () => {
         create: {
           namespaces: [
             { namespace: 'llm' },
-            { namespace: 'team-a', groups: ['group:default/team-a'] },
+            {
+              namespace: 'team-a',
+              groups: ['group:default/team-a'],
+              maxGpus: 2,
+              maxCpu: '6',
+            },
           ],
           images: { vllm: ['registry.internal/vllm:*'] },
           storageSchemes: ['hf', 'pvc'],
@@ -42,7 +47,12 @@ describe('readCreateRules', () => {
     ).toMatchObject({
       namespaces: [
         { namespace: 'llm' },
-        { namespace: 'team-a', groups: ['group:default/team-a'] },
+        {
+          namespace: 'team-a',
+          groups: ['group:default/team-a'],
+          maxGpus: 2,
+          maxCpu: '6',
+        },
       ],
       images: { vllm: ['registry.internal/vllm:*'], simulator: ['sim:v1'] },
       storageSchemes: ['hf', 'pvc'],
@@ -65,6 +75,14 @@ describe('readCreateRules', () => {
       'maas.create.storageSchemes[0]: "hf://" is not a URI scheme',
     ],
     [{ maxGpus: 1.5 }, 'maas.create.maxGpus: 1.5 must be a whole number'],
+    [
+      { namespaces: [{ namespace: 'llm', maxGpus: -1 }] },
+      'maas.create.namespaces[0].maxGpus: -1 must be a whole number',
+    ],
+    [
+      { namespaces: [{ namespace: 'llm', maxCpu: 'lots' }] },
+      'maas.create.namespaces[0].maxCpu: "lots" is not a Kubernetes quantity',
+    ],
     [
       { maxCpu: 'lots' },
       'maas.create.maxCpu: "lots" is not a Kubernetes quantity',

@@ -11,6 +11,10 @@ import { parseQuantity } from '../guard/quantity';
 export interface NamespaceRule {
   namespace: string;
   groups?: string[];
+  /** The most GPUs all models of the namespace may ask for together. */
+  maxGpus?: number;
+  /** The most CPU all models of the namespace may ask for together (a Kubernetes quantity). */
+  maxCpu?: string;
 }
 
 /** What "Create model" may create, from `maas.create.*`; every refusal names its key. */
@@ -52,17 +56,35 @@ function readNamespaces(create: Config, fallback: string): NamespaceRule[] {
       );
     }
     const groups = entry.getOptionalStringArray('groups');
-    return groups ? { namespace, groups } : { namespace };
+    const rule: NamespaceRule = groups ? { namespace, groups } : { namespace };
+    const maxGpus = entry.getOptionalNumber('maxGpus');
+    if (maxGpus !== undefined) {
+      if (!Number.isInteger(maxGpus) || maxGpus < 0) {
+        throw new MaasConfigError(
+          `maas.create.namespaces[${i}].maxGpus: ${maxGpus} must be a whole number, 0 or more`,
+        );
+      }
+      rule.maxGpus = maxGpus;
+    }
+    if (entry.has('maxCpu'))
+      rule.maxCpu = readQuantity(entry, 'maxCpu', '', `namespaces[${i}].`);
+    return rule;
   });
 }
 
-function readQuantity(create: Config, key: string, fallback: string): string {
+function readQuantity(
+  create: Config,
+  key: string,
+  fallback: string,
+  /** Where `create` is under `maas.create`, for the message, e.g. `namespaces[1].`. */
+  at = '',
+): string {
   const value = String(
     create.getOptional<string | number>(key) ?? fallback,
   ).trim();
   if (parseQuantity(value) === undefined) {
     throw new MaasConfigError(
-      `maas.create.${key}: "${value}" is not a Kubernetes quantity such as "16" or "64Gi"`,
+      `maas.create.${at}${key}: "${value}" is not a Kubernetes quantity such as "16" or "64Gi"`,
     );
   }
   return value;

@@ -12,13 +12,13 @@ export interface Creator {
   ownershipEntityRefs: string[];
 }
 
-interface AnyObject {
+export interface AnyObject {
   kind?: string;
   metadata?: { name?: string; namespace?: string };
   spec?: unknown;
 }
 
-const GPU_RESOURCE = 'nvidia.com/gpu';
+export const GPU_RESOURCE = 'nvidia.com/gpu';
 
 /** Every value of `key` anywhere in `node`, depth first. */
 function valuesOf(node: unknown, key: string): unknown[] {
@@ -102,7 +102,7 @@ const amountOf = (value: unknown) =>
   value === undefined ? 0 : parseQuantity(value) ?? Infinity;
 
 /** What the object's containers ask for in all, per resource (the larger of request and limit). */
-function totalResources(object: AnyObject): Record<string, number> {
+export function totalResources(object: AnyObject): Record<string, number> {
   const total: Record<string, number> = {};
   for (const resources of valuesOf(object.spec, 'resources')) {
     const { requests = {}, limits = {} } = (resources ?? {}) as Record<
@@ -121,7 +121,7 @@ function totalResources(object: AnyObject): Record<string, number> {
 }
 
 /** An amount as the form writes it: memory in Gi, others as numbers. */
-function shown(resource: string, amount: number): string {
+export function shown(resource: string, amount: number): string {
   if (!Number.isFinite(amount)) return 'a bad value';
   if (resource !== 'memory') return String(amount);
   return `${Math.round((amount / 2 ** 30) * 100) / 100}Gi`;

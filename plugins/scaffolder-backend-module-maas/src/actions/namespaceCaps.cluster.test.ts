@@ -1,0 +1,178 @@
+/*
+ * Issue #20 LOW: the GPU and CPU caps of a namespace in total (`maas.create.namespaces[].maxGpus`,
+ * `.maxCpu`), on top of the caps of one model. `maas:model:apply`, run by the real scaffolder over
+ * HTTP, reads what the namespace's other InferenceServices ask for and refuses a model that would
+ * take the namespace over its cap, naming the cap, the current total and what the model adds; a
+ * model applied again counts once. The caps bind admins too.
+ */
+import { Entity } from '@backstage/catalog-model';
+import { KubernetesObject } from '@kubernetes/client-node';
+import { harnessEnv } from '@maas-portal/harness/testing';
+import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
+import { ModelObjectApi } from '../cluster/ModelObjectApi';
+import {
+  modelObjectsIn,
+  useTestNamespace,
+  waitFor,
+  withClusterLock,
+} from '../__testUtils__/harness';
+import {
+  applyInput,
+  gpuServing,
+  modelInput,
+  simulatorServing,
+} from '../__testUtils__/modelInputs';
+import { useScaffolder } from '../__testUtils__/templateBackend';
+import { TestUser, users } from '../__testUtils__/users';
+
+jest.setTimeout(120000);
+
+const TEMPLATE: Entity = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'capped-apply', namespace: 'default' },
+  spec: {
+    owner: 'group:default/team-a',
+    type: 'service',
+    parameters: [
+      {
+        properties: {
+          model: { type: 'object' },
+          manifests: { type: 'array' },
+        },
+      },
+    ],
+    steps: [
+      {
+        id: 'apply',
+        name: 'Apply',
+        action: 'maas:model:apply',
+        input: {
+          manifests: '${{ parameters.manifests }}',
+          model: '${{ parameters.model }}',
+        },
+      },
+    ],
+  },
+};
+
+describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply through the scaffolder)', () => {
+  const cluster = useTestNamespace('maas-caps');
+  const scaffolder = useScaffolder(
+    () => ({
+      maas: {
+        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+        create: {
+          namespaces: [
+            { namespace: cluster.namespace, maxGpus: 1, maxCpu: '1' },
+          ],
+        },
+      },
+    }),
+    { perUserPolicy: true, templates: [TEMPLATE] },
+  );
+  const ns = () => cluster.namespace;
+
+  /** A model deployed by hand in the namespace, asking for `cpu` and `gpus`. */
+  const deployedByHand = (name: string, cpu: string, gpus: string) =>
+    ModelObjectApi.forConfig(cluster.admin).create({
+      apiVersion: apiVersionOf(INFERENCE_SERVICE),
+      kind: INFERENCE_SERVICE.kind,
+      metadata: { name, namespace: ns() },
+      spec: {
+        predictor: {
+          containers: [
+            {
+              name: 'kserve-container',
+              image: 'vllm/vllm-openai:latest',
+              resources: {
+                requests: { cpu, 'nvidia.com/gpu': gpus },
+                limits: { cpu, 'nvidia.com/gpu': gpus },
+              },
+            },
+          ],
+        },
+      },
+    } as KubernetesObject);
+
+  async function run(as: TestUser, values: Record<string, unknown>) {
+    return withClusterLock(async () => {
+      const { id } = await scaffolder.call(
+        'POST',
+        '/v2/tasks',
+        { templateRef: 'template:default/capped-apply', values },
+        as,
+      );
+      const task = await waitFor(
+        'the task to finish',
+        async () => {
+          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
+          return ['completed', 'failed', 'cancelled'].includes(t.status)
+            ? t
+            : undefined;
+        },
+        60000,
+      );
+      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
+      return {
+        status: task.status as string,
+        log: events
+          .map((e: any) => e.body.message)
+          .filter(Boolean)
+          .join('\n') as string,
+      };
+    });
+  }
+  const simulator = () =>
+    applyInput(modelInput({ name: 'small', serving: simulatorServing }), ns());
+  const gpu = () =>
+    applyInput(modelInput({ name: 'big', serving: gpuServing }), ns());
+  const ids = async () =>
+    (await modelObjectsIn(cluster.admin, ns())).map(o => o.id).sort();
+
+  it('LOW: refuses a model that would take the namespace over its CPU or GPU cap, to a developer and the admin alike, naming the cap and the current total', async () => {
+    await deployedByHand('by-hand', '600m', '1');
+    const cap = (key: string) =>
+      `above its cap (maas.create.namespaces[0].${key})`;
+    for (const as of [users.devA, users.admin]) {
+      const small = await run(as, simulator());
+      expect(small.status).toBe('failed');
+      expect(small.log).toContain(
+        `The model cannot be created: namespace "${ns()}" would use 1.1 CPU (cpu) in all, ${cap(
+          'maxCpu',
+        )}: at most 1; its other models use 0.6 now and this model asks for 0.5`,
+      );
+      const big = await run(as, gpu());
+      expect(big.status).toBe('failed');
+      expect(big.log).toContain(
+        `namespace "${ns()}" would use 2 GPUs (nvidia.com/gpu) in all, ${cap(
+          'maxGpus',
+        )}: at most 1; its other models use 1 now and this model asks for 1`,
+      );
+      expect(big.log).toContain(
+        `would use 4.6 CPU (cpu) in all, ${cap('maxCpu')}`,
+      );
+    }
+    // The developer of team B never gets as far as the caps.
+    const teamB = await run(users.devB, simulator());
+    expect(teamB.status).toBe('failed');
+    expect(teamB.log).toContain('may not create models');
+    expect(teamB.log).not.toContain('maxCpu');
+    expect(await ids()).toEqual(['InferenceService/by-hand']);
+  });
+
+  it('LOW: applies a model that fits, and the same model again (it counts once)', async () => {
+    await ModelObjectApi.forConfig(cluster.admin).delete({
+      apiVersion: apiVersionOf(INFERENCE_SERVICE),
+      kind: INFERENCE_SERVICE.kind,
+      metadata: { name: 'by-hand', namespace: ns() },
+    });
+    await deployedByHand('by-hand-small', '200m', '0');
+    // 0.2 + 0.5 fits under 1; applied again, 0.2 + 0.5 still (not 0.2 + 0.5 + 0.5).
+    for (let i = 0; i < 2; i++) {
+      const { status, log } = await run(users.devA, simulator());
+      expect({ status, log }).toMatchObject({ status: 'completed' });
+    }
+    expect(await ids()).toContain('InferenceService/small');
+  });
+});
