@@ -86,8 +86,10 @@ export interface ModelRefusals {
  * Whether Limitador counts the tokens the model serves:
  * - `counted`: within the configured share over the last hour;
  * - `not-counted`: vLLM served more tokens than Limitador counted, by more than the share;
- * - `no-token-limit`: no TokenRateLimitPolicy applies to the route, so nothing is counted;
- * - `no-data`: no tokens served in the last hour, or no series to compare.
+ * - `no-token-limit`: no TokenRateLimitPolicy the installed Kuadrant enforces applies to the route,
+ *   so Limitador counts no tokens;
+ * - `no-data`: no tokens served in the last hour, no series to compare, or counts that cannot be
+ *   compared (a tier that called has no token limit, or the cluster does not know the route).
  */
 export type TokenCheckState =
   | 'counted'
@@ -101,7 +103,11 @@ export interface TokenCheck {
   windowSeconds: number;
   /** vLLM's `prompt_tokens_total + generation_tokens_total` over the window. */
   servedTokens?: number;
-  /** Limitador's `authorized_hits` on the model's route over the window. */
+  /**
+   * The tokens Limitador counted on the model's route over the window: `authorized_hits` read by
+   * the limits that apply to each tier (under both policies, less the request limit's 1 per call and
+   * the token refusals); the most the counters allow where refusals carry no `limit_name`.
+   */
   countedTokens?: number;
   /** (served - counted) / served. */
   uncountedShare?: number;
