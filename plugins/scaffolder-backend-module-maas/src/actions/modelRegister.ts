@@ -82,7 +82,12 @@ export function createModelRegisterAction(options: {
         const entity = await options.catalog
           .getEntityByRef(entityRef, { credentials })
           .catch((error: Error) => {
-            ctx.logger.warn(`The catalog did not answer: ${error.message}`);
+            // The error may name the catalog's internal address: the task log says what failed.
+            ctx.logger.warn(
+              `The catalog did not answer${
+                error.name && error.name !== 'Error' ? ` (${error.name})` : ''
+              }`,
+            );
             return null;
           });
         const waitedMs = Date.now() - started;

@@ -31,6 +31,20 @@ describe('renderedDifferences', () => {
     ]);
   });
 
+  it('LOW: shows an object or list by its keys or length, never as a dump', () => {
+    const objects = handedOver();
+    const policy = objects.find(o => o.kind === 'AuthPolicy');
+    policy.spec.rules.authorization = 'allow';
+    const route = objects.find(o => o.kind === 'HTTPRoute');
+    route.spec.hostnames = { evil: 'http://169.254.169.254' };
+    const found = renderedDifferences(objects, rendered());
+    expect(found.sort()).toEqual([
+      'AuthPolicy llm/qwen3-auth: spec.rules.authorization is "allow"; maas:model:render writes an object with allow-tiers, unexpired-key',
+      'HTTPRoute llm/qwen3-route: spec.hostnames is an object with evil; maas:model:render writes a list of 1',
+    ]);
+    expect(found.join()).not.toContain('{"');
+  });
+
   it('M7: names a missing field and a left-out or extra object', () => {
     const objects = handedOver();
     delete objects.find(o => o.kind === 'HTTPRoute').spec.parentRefs[0]

@@ -3,13 +3,26 @@ import { isDeepStrictEqual } from 'node:util';
 /** Long values (a rego rule, the catalog entities) are cut in a refusal: the field says enough. */
 const SHOWN = 80;
 
-const show = (value: unknown) => {
-  const text = JSON.stringify(value);
-  return text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text;
-};
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A value as a refusal shows it: a string or number as written, an object or list by its keys or
+ * length. The task log is read by whoever ran the template; a dump of an object helps nobody.
+ */
+const show = (value: unknown) => {
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value);
+    return keys.length
+      ? `an object with ${keys.slice(0, 5).join(', ')}${
+          keys.length > 5 ? ', …' : ''
+        }`
+      : 'an empty object';
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text;
+};
 
 /** `spec.rules`, `metadata.annotations["serving.kserve.io/x"]`: the field as one would write it. */
 const fieldOf = (path: string, key: string) => {
