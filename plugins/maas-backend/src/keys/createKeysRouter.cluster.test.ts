@@ -633,4 +633,35 @@ describe('keys router, with three users, on the harness', () => {
     })) as { metadata: { uid: string } };
     expect(after.metadata.uid).not.toBe(before.metadata.uid);
   });
+
+  it("LOW: answers a developer's refusals (403) in sentences, with no internal URL, object dump or stack", async () => {
+    // Seed: adopted above, with one open request of team A's developer (qwen3 is at the cap).
+    const id = await requestId(DEV_A, SEED, 'own');
+    expect(id).toEqual(expect.any(String));
+    const refused = {
+      'the audit, to team A': await request(server)
+        .get('/api/maas/audit')
+        .set(as(DEV_A)),
+      'adopting, to team B': await adopt(DEV_B, MIRROR),
+      "cancelling team A's request, to team B": await request(server)
+        .post(`/api/maas/keys/requests/${id}/cancel`)
+        .set(as(DEV_B)),
+      'costs, to team B': await request(server)
+        .get('/api/maas/costs?range=7d')
+        .set(as(DEV_B)),
+    };
+    for (const [what, res] of Object.entries(refused)) {
+      const { message, stack } = res.body.error ?? {};
+      expect({ what, status: res.status }).toEqual({ what, status: 403 });
+      expect({ what, message }).toEqual({
+        what,
+        message: expect.stringMatching(/^[A-Z].{20,}$/),
+      });
+      expect({ what, message }).not.toEqual({
+        what,
+        message: expect.stringMatching(/https?:\/\/|\{"|\bat \S+ \(/),
+      });
+      expect({ what, stack }).toEqual({ what, stack: undefined });
+    }
+  });
 });
