@@ -41,6 +41,8 @@ export interface Config {
       maxCpu?: string | number;
       /** The most memory one model may ask for (a Kubernetes quantity). Default `64Gi`. */
       maxMemory?: string;
+      /** Gateways a model's route may attach to. Default: `maas.gateway` only. */
+      gateways?: Array<{ name: string; namespace: string }>;
     };
     cluster?: {
       /**

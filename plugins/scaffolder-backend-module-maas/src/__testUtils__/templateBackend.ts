@@ -12,6 +12,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { TEST_ORG } from './catalogOrg';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -82,7 +83,11 @@ export async function startScaffolder(
   const registered: string[] = [];
   const signalled: ModelCatalogChanged[] = [];
   const catalog = catalogServiceMock({
-    entities: [loadCreateModelTemplate(), ...(options.templates ?? [])],
+    entities: [
+      loadCreateModelTemplate(),
+      ...TEST_ORG,
+      ...(options.templates ?? []),
+    ],
   });
   const getEntityByRef = catalog.getEntityByRef.bind(catalog);
   catalog.getEntityByRef = async (ref, request) =>

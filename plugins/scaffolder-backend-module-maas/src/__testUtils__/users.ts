@@ -14,6 +14,8 @@ import { readCreateRules } from '../config/readCreateRules';
 import { modelManifestShape } from '../guard/manifestShape';
 import { ModelCreateGate } from '../guard/ModelCreateGate';
 import { testDefaults } from './modelInputs';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TEST_ORG } from './catalogOrg';
 
 export interface TestUser {
   userEntityRef: string;
@@ -97,21 +99,37 @@ export const testCreateConfig: JsonObject = {
 /** What Create model renders with the tests' config. */
 const testShape = modelManifestShape(testDefaults);
 
+/** The tests' Gateways: `inference-gateway` in each namespace models are made in (as on the harness). */
+export const gatewaysOf = (namespaces: string[]) =>
+  namespaces.map(namespace => ({ name: 'inference-gateway', namespace }));
+
 /** The gate with the tests' users, policy and `maas.create` config (plus `overrides`). */
 export function usersGate(
   overrides: JsonObject = {},
   cluster: JsonObject = {},
 ): ModelCreateGate {
+  const create = { ...testCreateConfig, ...overrides };
   return new ModelCreateGate({
     permissions: testPermissions,
     userInfo: testUserInfo,
     rules: readCreateRules(
       new ConfigReader({
-        maas: { create: { ...testCreateConfig, ...overrides }, cluster },
+        maas: {
+          create: {
+            gateways: gatewaysOf(
+              (create.namespaces as Array<{ namespace: string }>).map(
+                n => n.namespace,
+              ),
+            ),
+            ...create,
+          },
+          cluster,
+        },
       }),
       { vllm: testDefaults.vllmImage, simulator: testDefaults.simulatorImage },
     ),
     shape: testShape,
+    catalog: catalogServiceMock({ entities: TEST_ORG }),
   });
 }
 
@@ -123,12 +141,16 @@ export function allowingGate(namespaces: string[] = ['llm']): ModelCreateGate {
     rules: readCreateRules(
       new ConfigReader({
         maas: {
-          create: { namespaces: namespaces.map(namespace => ({ namespace })) },
+          create: {
+            namespaces: namespaces.map(namespace => ({ namespace })),
+            gateways: gatewaysOf(namespaces),
+          },
         },
       }),
       { vllm: testDefaults.vllmImage, simulator: testDefaults.simulatorImage },
     ),
     shape: testShape,
+    catalog: catalogServiceMock({ entities: TEST_ORG }),
   });
 }
 

@@ -21,7 +21,7 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { useScaffolder } from '../__testUtils__/templateBackend';
-import { TestUser, users } from '../__testUtils__/users';
+import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -64,7 +64,10 @@ describe('M7: maas:model:apply checks values against the render (scaffolder over
     () => ({
       maas: {
         cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        create: { namespaces: [{ namespace: cluster.namespace }] },
+        create: {
+          namespaces: [{ namespace: cluster.namespace }],
+          gateways: gatewaysOf([cluster.namespace]),
+        },
       },
     }),
     { perUserPolicy: true, templates: [CRAFTED] },

@@ -46,6 +46,7 @@ export function createMaasActions(options: {
       simulator: defaults.simulatorImage,
     }),
     shape: modelManifestShape(defaults),
+    catalog: options.catalog,
   });
   const cluster = readClusterConfig(options.config);
   const timeoutMs = cluster.requestTimeoutMs;

@@ -70,7 +70,7 @@ export function createModelApplyAction(options: {
       const creator = await options.gate.check(ctx, ctx.input.manifests);
       // The values are checked as render checks them (name, owner, namespace, host name, images
       // against maas.create.*), then every field of every object against what render writes.
-      const { objects } = renderModelInput(
+      const { spec, objects } = renderModelInput(
         ctx.input.model as ModelInputValues,
         options.defaults,
       );
@@ -82,6 +82,7 @@ export function createModelApplyAction(options: {
           )}`,
         );
       }
+      await options.gate.checkCatalog(ctx, spec);
       const kubeConfig = options.kubeConfig();
       // The namespace's totals need the cluster: what its other models ask for now.
       const overCaps = await namespaceCapRefusals(

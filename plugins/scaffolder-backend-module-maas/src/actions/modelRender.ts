@@ -82,6 +82,7 @@ export function createModelRenderAction(options: {
         defaults,
       );
       await gate.check(ctx, objects);
+      await gate.checkCatalog(ctx, spec);
 
       const dir = resolveSafeChildPath(ctx.workspacePath, targetPath);
       const manifestsDir = resolveSafeChildPath(dir, 'manifests');

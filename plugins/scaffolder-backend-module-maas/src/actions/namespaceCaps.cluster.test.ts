@@ -23,7 +23,7 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { useScaffolder } from '../__testUtils__/templateBackend';
-import { TestUser, users } from '../__testUtils__/users';
+import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -66,6 +66,7 @@ describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply throug
           namespaces: [
             { namespace: cluster.namespace, maxGpus: 1, maxCpu: '1' },
           ],
+          gateways: gatewaysOf([cluster.namespace]),
         },
       },
     }),

@@ -21,7 +21,7 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { useScaffolder } from '../__testUtils__/templateBackend';
-import { TestUser, users } from '../__testUtils__/users';
+import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -65,6 +65,7 @@ describe('LOW: refusals of Create model name no internal address and dump no obj
         cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
         create: {
           namespaces: [{ namespace: cluster.namespace, maxCpu: '100m' }],
+          gateways: gatewaysOf([cluster.namespace]),
         },
       },
     }),

@@ -14,6 +14,7 @@ describe('readCreateRules', () => {
       maxGpus: 4,
       maxCpu: '16',
       maxMemory: '64Gi',
+      gateways: [{ name: 'inference-gateway', namespace: 'models' }],
       domainSuffix: 'maas.local',
       impersonateUsers: false,
       impersonation: { user: '{ref}', group: '{ref}' },
@@ -38,6 +39,7 @@ describe('readCreateRules', () => {
           maxGpus: 0,
           maxCpu: 8,
           maxMemory: '32Gi',
+          gateways: [{ name: 'gw', namespace: 'edge' }],
         },
         cluster: {
           impersonateUsers: true,
@@ -59,6 +61,7 @@ describe('readCreateRules', () => {
       maxGpus: 0,
       maxCpu: '8',
       maxMemory: '32Gi',
+      gateways: [{ name: 'gw', namespace: 'edge' }],
       impersonateUsers: true,
       impersonation: { user: 'oidc:{name}', group: 'oidc:{name}' },
     });
@@ -75,6 +78,10 @@ describe('readCreateRules', () => {
       'maas.create.storageSchemes[0]: "hf://" is not a URI scheme',
     ],
     [{ maxGpus: 1.5 }, 'maas.create.maxGpus: 1.5 must be a whole number'],
+    [
+      { gateways: [{ name: 'gw', namespace: 'Edge' }] },
+      'maas.create.gateways[0].namespace: "Edge" is not a Kubernetes name',
+    ],
     [
       { namespaces: [{ namespace: 'llm', maxGpus: -1 }] },
       'maas.create.namespaces[0].maxGpus: -1 must be a whole number',

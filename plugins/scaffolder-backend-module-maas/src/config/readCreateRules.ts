@@ -28,6 +28,8 @@ export interface CreateRules {
   /** Kubernetes quantities, as configured. */
   maxCpu: string;
   maxMemory: string;
+  /** Gateways a model's route may attach to (`maas.create.gateways`; default `maas.gateway`). */
+  gateways: Array<{ name: string; namespace: string }>;
   domainSuffix: string;
   /** `maas.cluster.impersonateUsers`: apply as the signed-in user, so the API server's RBAC decides. */
   impersonateUsers: boolean;
@@ -90,6 +92,28 @@ function readQuantity(
   return value;
 }
 
+function readGateways(
+  create: Config,
+  fallback: { name: string; namespace: string },
+): Array<{ name: string; namespace: string }> {
+  const entries = create.getOptionalConfigArray('gateways');
+  if (!entries) return [{ name: fallback.name, namespace: fallback.namespace }];
+  return entries.map((entry, i) => {
+    const gateway = {
+      name: entry.getString('name'),
+      namespace: entry.getString('namespace'),
+    };
+    for (const key of ['name', 'namespace'] as const) {
+      if (!isDnsLabel(gateway[key])) {
+        throw new MaasConfigError(
+          `maas.create.gateways[${i}].${key}: "${gateway[key]}" is not a Kubernetes name`,
+        );
+      }
+    }
+    return gateway;
+  });
+}
+
 function readNameFormat(maas: Config, key: string): string {
   const format = maas.getOptionalString(key) ?? '{ref}';
   if (!format.includes('{ref}') && !format.includes('{name}')) {
@@ -135,6 +159,7 @@ export function readCreateRules(
     maxGpus,
     maxCpu: readQuantity(create, 'maxCpu', DEFAULT_MAX_CPU),
     maxMemory: readQuantity(create, 'maxMemory', DEFAULT_MAX_MEMORY),
+    gateways: readGateways(create, platform.gateway),
     domainSuffix: platform.domainSuffix,
     impersonateUsers:
       maas.getOptionalBoolean('cluster.impersonateUsers') ?? false,

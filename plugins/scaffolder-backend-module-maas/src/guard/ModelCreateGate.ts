@@ -3,7 +3,8 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { maasModelCreatePermission } from '@maas-portal/plugin-maas-common';
 import { CreateRules } from '../config/readCreateRules';
@@ -24,6 +25,8 @@ export class ModelCreateGate {
       rules: CreateRules;
       /** What Create model renders (`modelManifestShape`): crafted objects are held to it. */
       shape: ManifestShape;
+      /** The catalog, read as the task's user: a model's owner and System must be in it. */
+      catalog: CatalogService;
     },
   ) {}
 
@@ -79,5 +82,38 @@ export class ModelCreateGate {
       );
     }
     return creator;
+  }
+
+  /**
+   * The model's owner must be a Group or User of the catalog, and its System (when given) a System
+   * of the catalog, as the task's user sees them: the owner decides key requests, and a name that
+   * is no entity would leave the model without anyone to decide them. The form's pickers offer only
+   * catalog entities; this holds a crafted template to the same.
+   */
+  async checkCatalog(
+    ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
+    refs: { owner: string; system?: string },
+  ): Promise<void> {
+    const credentials = await ctx.getInitiatorCredentials();
+    const kindOf = async (ref: string) =>
+      (
+        await this.deps.catalog.getEntityByRef(ref, { credentials })
+      )?.kind.toLowerCase();
+    const problems: string[] = [];
+    if (!['group', 'user'].includes((await kindOf(refs.owner)) ?? '')) {
+      problems.push(
+        `owner "${refs.owner}" is no Group or User in the catalog; pick the team (or person) that decides the model's key requests from the catalog`,
+      );
+    }
+    if (refs.system && (await kindOf(refs.system)) !== 'system') {
+      problems.push(
+        `system "${refs.system}" is no System in the catalog; pick one from the catalog, or leave it empty`,
+      );
+    }
+    if (problems.length > 0) {
+      throw new InputError(
+        `The model cannot be created: ${problems.join('; ')}`,
+      );
+    }
   }
 }

@@ -64,6 +64,24 @@ export function hostnameRefusal(
   return `hostname "${hostname}" is outside the portal's domain (maas.domainSuffix): host names must end in "${suffix}"`;
 }
 
+/** A model's route attaches only to a Gateway of `maas.create.gateways`. */
+export function gatewayRefusal(
+  gateway: { name: string; namespace: string },
+  rules: Pick<CreateRules, 'gateways'>,
+): string | undefined {
+  if (
+    rules.gateways.some(
+      g => g.name === gateway.name && g.namespace === gateway.namespace,
+    )
+  )
+    return undefined;
+  return `gateway "${gateway.namespace}/${
+    gateway.name
+  }" is not one models may attach to (maas.create.gateways); allowed: ${list(
+    rules.gateways.map(g => `${g.namespace}/${g.name}`),
+  )}; leave the gateway empty for the portal's`;
+}
+
 function imageRefusals(object: AnyObject, rules: CreateRules): string[] {
   const runtime = object.kind === SERVING_RUNTIME.kind ? 'vllm' : 'simulator';
   const allowed = rules.images[runtime];
@@ -147,7 +165,8 @@ function capRefusals(object: AnyObject, rules: CreateRules): string[] {
 
 /**
  * Why `creator` may not create these objects under `maas.create.*`: namespaces, images, storage
- * schemes, GPU, CPU and memory caps, host names inside `maas.domainSuffix`. Each reason names its
+ * schemes, GPU, CPU and memory caps, host names inside `maas.domainSuffix`, gateways of
+ * `maas.create.gateways`. Each reason names its
  * setting and the allowed values. Empty when everything is allowed.
  */
 export function createRefusals(
@@ -172,6 +191,22 @@ export function createRefusals(
     if (object.kind === HTTP_ROUTE.kind) {
       for (const host of valuesOf(object.spec, 'hostnames').flat()) {
         add(hostnameRefusal(String(host), rules));
+      }
+      for (const ref of valuesOf(object.spec, 'parentRefs').flat() as Array<{
+        name?: string;
+        namespace?: string;
+      }>) {
+        add(
+          gatewayRefusal(
+            {
+              name: String(ref?.name),
+              namespace: String(
+                ref?.namespace ?? object.metadata?.namespace ?? '',
+              ),
+            },
+            rules,
+          ),
+        );
       }
     }
   }
