@@ -33,6 +33,7 @@ import catalogModuleMaas from '@maas-portal/plugin-catalog-backend-module-maas';
 import scaffolderModuleMaas from '@maas-portal/plugin-scaffolder-backend-module-maas';
 import request from 'supertest';
 import {
+  createModelOrgEntities,
   createModelTemplateEntity,
   ENTITY_TASK,
   KEY_TASK,
@@ -188,7 +189,7 @@ describe('a model made by Create model, called through the gateway with keys of 
         },
         approvals: { allowSelfApproval: false },
       },
-      entities: [createModelTemplateEntity()],
+      entities: [createModelTemplateEntity(), ...createModelOrgEntities()],
       features: [
         catalogEntityModel,
         catalogModuleMaas,

@@ -69,6 +69,7 @@ import {
   testUserInfo as userInfo,
 } from './__testUtils__/portalTestBackend';
 import {
+  createModelOrgEntities,
   createModelTemplateEntity,
   ENTITY_TASK,
   KEY_TASK,
@@ -230,6 +231,7 @@ describe('deploy/rbac.yaml on a real API server', () => {
     modelOf(MODEL_C),
     modelOf(MODEL_D),
     createModelTemplateEntity(),
+    ...createModelOrgEntities(),
   ];
 
   /** A second replica with only the MaaS plugin: its caches list the cluster as it is now. */

@@ -41,6 +41,31 @@ export function createModelTemplateEntity(): DeferredEntity['entity'] {
   };
 }
 
+/**
+ * The catalog entities a model made by the form names, which Create model checks exist: the owner
+ * Group (team-a, unless the run names another of these) and the System `maas`.
+ */
+export function createModelOrgEntities(): DeferredEntity['entity'][] {
+  const annotations = {
+    'backstage.io/managed-by-location': 'url:test',
+    'backstage.io/managed-by-origin-location': 'url:test',
+  };
+  return [
+    ...['team-a', 'team-b', 'platform-team'].map(name => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name, namespace: 'default', annotations },
+      spec: { type: 'team', children: [] },
+    })),
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'System',
+      metadata: { name: 'maas', namespace: 'default', annotations },
+      spec: { owner: 'group:default/platform-team' },
+    },
+  ];
+}
+
 export interface TierValues {
   name: string;
   requests: { limit: number; window: string };
