@@ -4,7 +4,6 @@
  * that skips the form's pickers is held to them. Run by the real scaffolder over HTTP as a
  * developer of team A, the admin, and a developer of team B (who may not create models).
  */
-import { Entity } from '@backstage/catalog-model';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import {
   modelObjectsIn,
@@ -17,40 +16,14 @@ import {
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
+import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
 import { useScaffolder } from '../__testUtils__/templateBackend';
 import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 import { ModelInput } from '../manifests/validateModelSpec';
 
 jest.setTimeout(120000);
 
-const TEMPLATE: Entity = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'refs-apply', namespace: 'default' },
-  spec: {
-    owner: 'group:default/team-a',
-    type: 'service',
-    parameters: [
-      {
-        properties: {
-          model: { type: 'object' },
-          manifests: { type: 'array' },
-        },
-      },
-    ],
-    steps: [
-      {
-        id: 'apply',
-        name: 'Apply',
-        action: 'maas:model:apply',
-        input: {
-          manifests: '${{ parameters.manifests }}',
-          model: '${{ parameters.model }}',
-        },
-      },
-    ],
-  },
-};
+const TEMPLATE = craftedApplyTemplate('refs-apply');
 
 describe('LOW: owner, System and Gateway of Create model against the catalog and maas.create.gateways (scaffolder over HTTP)', () => {
   const cluster = useTestNamespace('maas-refs');

@@ -6,7 +6,6 @@
  * reached. Three users: a developer of team A and an admin (both may create models), and a
  * developer of team B (may not).
  */
-import { Entity } from '@backstage/catalog-model';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import { MAAS_MODEL_OWNER_ANNOTATION } from '@maas-portal/plugin-maas-common';
 import {
@@ -20,40 +19,13 @@ import {
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
+import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
 import { useScaffolder } from '../__testUtils__/templateBackend';
 import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
-/** A template anyone could write: its apply step takes the objects and values from the form. */
-const CRAFTED: Entity = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'crafted-apply', namespace: 'default' },
-  spec: {
-    owner: 'group:default/team-a',
-    type: 'service',
-    parameters: [
-      {
-        properties: {
-          model: { type: 'object' },
-          manifests: { type: 'array' },
-        },
-      },
-    ],
-    steps: [
-      {
-        id: 'apply',
-        name: 'Apply',
-        action: 'maas:model:apply',
-        input: {
-          manifests: '${{ parameters.manifests }}',
-          model: '${{ parameters.model }}',
-        },
-      },
-    ],
-  },
-};
+const CRAFTED = craftedApplyTemplate('crafted-apply');
 
 const REFUSED =
   'The model cannot be created: the objects are not what maas:model:render writes for this model: ';

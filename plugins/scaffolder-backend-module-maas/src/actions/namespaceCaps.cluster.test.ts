@@ -5,7 +5,6 @@
  * take the namespace over its cap, naming the cap, the current total and what the model adds; a
  * model applied again counts once. The caps bind admins too.
  */
-import { Entity } from '@backstage/catalog-model';
 import { KubernetesObject } from '@kubernetes/client-node';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
@@ -22,39 +21,13 @@ import {
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
+import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
 import { useScaffolder } from '../__testUtils__/templateBackend';
 import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
-const TEMPLATE: Entity = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'capped-apply', namespace: 'default' },
-  spec: {
-    owner: 'group:default/team-a',
-    type: 'service',
-    parameters: [
-      {
-        properties: {
-          model: { type: 'object' },
-          manifests: { type: 'array' },
-        },
-      },
-    ],
-    steps: [
-      {
-        id: 'apply',
-        name: 'Apply',
-        action: 'maas:model:apply',
-        input: {
-          manifests: '${{ parameters.manifests }}',
-          model: '${{ parameters.model }}',
-        },
-      },
-    ],
-  },
-};
+const TEMPLATE = craftedApplyTemplate('capped-apply');
 
 describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply through the scaffolder)', () => {
   const cluster = useTestNamespace('maas-caps');

@@ -4,7 +4,6 @@
  * `maas:model:apply` is driven through the real scaffolder over HTTP, as a developer who may create
  * models, a developer who may not and the admin, with values a hostile template could hand over.
  */
-import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,39 +19,13 @@ import {
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
+import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
 import { useScaffolder } from '../__testUtils__/templateBackend';
 import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
-const TEMPLATE: Entity = {
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'refused-apply', namespace: 'default' },
-  spec: {
-    owner: 'group:default/team-a',
-    type: 'service',
-    parameters: [
-      {
-        properties: {
-          model: { type: 'object' },
-          manifests: { type: 'array' },
-        },
-      },
-    ],
-    steps: [
-      {
-        id: 'apply',
-        name: 'Apply',
-        action: 'maas:model:apply',
-        input: {
-          manifests: '${{ parameters.manifests }}',
-          model: '${{ parameters.model }}',
-        },
-      },
-    ],
-  },
-};
+const TEMPLATE = craftedApplyTemplate('refused-apply');
 
 /** What a task log must never show its reader. */
 const INTERNAL = /https?:\/\/|\{"/;
