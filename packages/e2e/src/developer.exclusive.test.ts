@@ -53,9 +53,21 @@ describe('seen as a developer: the portal of bob (team-b, not an admin)', () => 
     await access;
   }
 
-  /** The sidebar's links among Approvals, Costs, Models and My API keys, once the nav settled. */
-  async function suiteLinks(page: Page): Promise<string[]> {
+  /**
+   * The sidebar's links among Approvals, Costs, Models and My API keys, once the nav settled. The
+   * sidebar re-renders a moment after /access answers: where Approvals is expected, wait for it.
+   */
+  async function suiteLinks(
+    page: Page,
+    options: { approvals: boolean } = { approvals: false },
+  ): Promise<string[]> {
     await page.getByRole('link', { name: 'My API keys' }).first().waitFor();
+    if (options.approvals)
+      await page
+        .getByRole('link', { name: 'Approvals', exact: true })
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => undefined);
     const names: string[] = [];
     for (const name of ['Approvals', 'Costs', 'Models', 'My API keys']) {
       if (await page.getByRole('link', { name, exact: true }).count())
@@ -126,7 +138,7 @@ describe('seen as a developer: the portal of bob (team-b, not an admin)', () => 
     await shoot(bob, 'bob-costs-by-address');
 
     await openWithNav(admin, '/maas/models');
-    expect(await suiteLinks(admin)).toEqual([
+    expect(await suiteLinks(admin, { approvals: true })).toEqual([
       'Approvals',
       'Costs',
       'Models',
@@ -141,7 +153,7 @@ describe('seen as a developer: the portal of bob (team-b, not an admin)', () => 
     ops.setDefaultTimeout(30_000);
     await signInThroughProvider(ops, portal.appUrl, 'ops');
     await openWithNav(ops, '/maas/models');
-    expect(await suiteLinks(ops)).toEqual([
+    expect(await suiteLinks(ops, { approvals: true })).toEqual([
       'Approvals',
       'Costs',
       'Models',
