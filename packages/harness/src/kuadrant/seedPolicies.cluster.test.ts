@@ -173,14 +173,16 @@ describe('the upstream seed under the real kuadrant-operator and Authorino', () 
       const policy = await waitForPolicy(
         kind,
         { namespace: 'llm', name },
-        { timeoutMs: 1000, kc },
+        // Other test files change Limitador's limits in parallel: each change makes the operator
+        // report Enforced False ("waiting for ... Limitador") until the CR's new generation is Ready.
+        { timeoutMs: 30000, kc },
       );
       const enforced = policy.status.conditions.find(
         (c: { type: string }) => c.type === 'Enforced',
       );
       expect(enforced).toMatchObject({ status: 'True', reason: 'Enforced' });
     }
-  });
+  }, 70000);
 
   it('writes one AuthConfig per route rule into kuadrant-system, with the seed API-key authentication', async () => {
     for (const name of ROUTES) {
