@@ -1,5 +1,5 @@
 import path from 'path';
-import { importCycles, importGraph } from './__testUtils__/importCycles';
+import { importCycles, importGraph } from '@maas-portal/harness/importGraph';
 
 describe('imports of the frontend plugin', () => {
   it('form no cycle', () => {

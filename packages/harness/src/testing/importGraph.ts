@@ -1,5 +1,10 @@
-import fs from 'fs';
-import path from 'path';
+/*
+ * The import graph of a package's source, read by the tests that check how its files depend on
+ * each other (`@maas-portal/harness/importGraph`): the frontend plugin's import-cycle test and
+ * maas-backend's layering test. Its own entry point, so a jsdom test does not load the harness.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 
 const SOURCE = /\.(ts|tsx)$/;
 // `import … from './x'`, `export … from './x'`, `import './x'` and `import('./x')`.
