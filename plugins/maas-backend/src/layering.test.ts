@@ -76,7 +76,6 @@ const NOT_YET_LAYERED = [
   'adoption/createAdoptionRouter.ts -> models/EntityBindings.ts',
   'adoption/createAdoptionRouter.ts -> models/entityModel.ts',
   'adoption/createAdoptionRouter.ts -> models/modelBinding.ts',
-  'config/MaasConfig.ts -> costs/pricingConfig.ts',
   'costs/CostService.ts -> usage/promql.ts',
   'costs/CostService.ts -> usage/routeCounting.ts',
   'costs/costDirectory.ts -> keys/gatewayUserId.ts',

@@ -6,7 +6,7 @@ import {
   MAAS_INFERENCE_SERVICE_ANNOTATION,
   MAAS_TEAM_LEADS_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
-import { readPricingConfig } from '../costs/pricingConfig';
+import { readPricingConfig } from '../config/pricingConfig';
 
 /** Leads team A (and so its child group research), as the Group annotation says. */
 export const LEAD = 'user:default/lead';

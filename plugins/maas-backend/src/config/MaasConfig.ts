@@ -7,7 +7,7 @@ import {
   readClusterConfig,
   readPlatformConfig,
 } from '@maas-portal/plugin-maas-node';
-import { PricingConfig, readPricingConfig } from '../costs/pricingConfig';
+import { PricingConfig, readPricingConfig } from './pricingConfig';
 
 export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 

@@ -19,7 +19,7 @@ import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
 import { CostUsage, CostUsageCache } from './CostUsageCache';
-import { PricingConfig } from './pricingConfig';
+import { PricingConfig } from '../config/pricingConfig';
 
 /**
  * How old a range's figures may be to be shown at once, their end saying when, while newer ones

@@ -6,7 +6,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { CostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
-import { PricingConfig, pricesFor } from './pricingConfig';
+import { PricingConfig, pricesFor } from '../config/pricingConfig';
 
 /** One user's usage of one route in one tier over the range, as Prometheus counted it. */
 export interface UsageLine {
