@@ -21,7 +21,7 @@ import {
   waitUntil,
 } from './benchBackend.mts';
 import { summary, timedGet } from './latencies.mts';
-import { countedInWindow } from '../src/usage/promql.ts';
+import { countedInWindow } from '../src/prometheus/promql.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
 const MODELS = Number(process.env.BENCH_MODELS ?? 20);

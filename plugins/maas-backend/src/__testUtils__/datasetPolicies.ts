@@ -10,9 +10,9 @@ import {
   tierPredicate,
 } from '@maas-portal/plugin-maas-node';
 import { condition, createObject, writeStatus } from './harness';
-import { buildModelTiers } from '../tiers/buildModelTiers';
-import { effectiveLimits } from '../tiers/effectiveLimits';
-import { RouteLimits, routeLimitsOf } from '../usage/routeCounting';
+import { buildModelTiers } from '../models/buildModelTiers';
+import { effectiveLimits } from '../gateway/effectiveLimits';
+import { RouteLimits, routeLimitsOf } from '../gateway/routeCounting';
 
 type Route = ReturnType<typeof harnessMetrics>['routes'][number];
 

@@ -7,14 +7,14 @@ import {
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { countedUnion, selector } from '../usage/promql';
+import { countedUnion, selector } from '../prometheus/promql';
 import {
   countCalls,
   countingSentence,
   limitKindsOf,
   RawCounts,
   RouteLimits,
-} from '../usage/routeCounting';
+} from '../gateway/routeCounting';
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';

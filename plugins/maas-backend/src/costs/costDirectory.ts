@@ -14,7 +14,7 @@ import {
   ObjectRef,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import { gatewayUserId } from '../keys/gatewayUserId';
+import { gatewayUserId } from '../gateway/gatewayUserId';
 
 /** A model as the Costs page names it: its entity, its InferenceService (the price key) and System. */
 export interface CostModel {

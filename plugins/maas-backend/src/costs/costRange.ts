@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { END_GRANULARITY_SECONDS } from '../usage/usageWindow';
+import { END_GRANULARITY_SECONDS } from '../prometheus/usageWindow';
 
 /** The window of a cost report, in unix seconds. */
 export interface CostRange {

@@ -23,7 +23,7 @@ import {
   SECRET,
   withTimeout,
 } from '@maas-portal/plugin-maas-node';
-import { gatewayUserId } from './gatewayUserId';
+import { gatewayUserId } from '../gateway/gatewayUserId';
 
 /** What a key Secret is made from. */
 export interface KeySecretSpec {

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiKey, parseObjectRef } from '@maas-portal/plugin-maas-common';
 import { ModelService } from '../models/ModelService';
 import { UsageService } from '../usage/UsageService';
-import { gatewayUserId } from './gatewayUserId';
+import { gatewayUserId } from '../gateway/gatewayUserId';
 
 /** How far back the metrics are asked for a last call (UsageService.lastCalls). */
 const LOOKED_BACK = '7 days';

@@ -26,9 +26,9 @@ import {
   TOKEN_RATE_LIMIT_POLICY,
   WATCHED_KINDS,
 } from '@maas-portal/plugin-maas-node';
-import { effectiveLimits } from '../tiers/effectiveLimits';
-import { buildModelTiers } from '../tiers/buildModelTiers';
-import { RouteLimits, routeLimitsOf } from '../usage/routeCounting';
+import { effectiveLimits } from '../gateway/effectiveLimits';
+import { buildModelTiers } from './buildModelTiers';
+import { RouteLimits, routeLimitsOf } from '../gateway/routeCounting';
 import { AttachedPolicy, computeHealth } from './computeHealth';
 import { tokenPoliciesNotReconciled } from './tokenLimitsNotReconciled';
 import { buildExamples } from './buildExamples';
@@ -180,7 +180,7 @@ export class ModelService {
 
   /**
    * The limits that make Limitador count calls on the route `<namespace>/<name>` (Limitador's
-   * namespace), per tier, for counting calls and tokens (usage/routeCounting.ts); undefined when the
+   * namespace), per tier, for counting calls and tokens (gateway/routeCounting.ts); undefined when the
    * cache holds no such HTTPRoute. Token policies the installed kuadrant-operator does not reconcile
    * (v1.2) count nothing, so they are left out; every other attached policy counts, whatever its
    * status says now: the counters it made stay in the metrics.

@@ -12,14 +12,14 @@ import {
 import { counterFor, isLimitOf } from '../limitador/matchCounters';
 import { windowSeconds } from '../limitador/windowSeconds';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { countedUnion, promString, selector } from './promql';
+import { countedUnion, promString, selector } from '../prometheus/promql';
 import {
   countCalls,
   limitKindsOf,
   RawCounts,
   RouteLimits,
-} from './routeCounting';
-import { END_GRANULARITY_SECONDS } from './usageWindow';
+} from '../gateway/routeCounting';
+import { END_GRANULARITY_SECONDS } from '../prometheus/usageWindow';
 
 export interface QuotaRequest {
   /** The id the gateway knows the caller by. */

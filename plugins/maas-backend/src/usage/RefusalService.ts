@@ -5,8 +5,8 @@ import {
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { countedInWindow, selector } from './promql';
-import { usageWindow } from './usageWindow';
+import { countedInWindow, selector } from '../prometheus/promql';
+import { usageWindow } from '../prometheus/usageWindow';
 
 export interface RefusalRequest {
   range: UsageRange;

@@ -1,15 +1,15 @@
 import { ServiceUnavailableError } from '@backstage/errors';
 import { TokenCheck } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
-import { countedUnion, selector } from './promql';
+import { countedUnion, selector } from '../prometheus/promql';
 import {
   countCalls,
   countingSentence,
   limitKindsOf,
   RawCounts,
   RouteLimits,
-} from './routeCounting';
-import { END_GRANULARITY_SECONDS } from './usageWindow';
+} from '../gateway/routeCounting';
+import { END_GRANULARITY_SECONDS } from '../prometheus/usageWindow';
 
 const WINDOW_SECONDS = 3600;
 

@@ -18,15 +18,15 @@ import {
   countedUnion,
   promAlternation,
   selector,
-} from './promql';
+} from '../prometheus/promql';
 import {
   countCalls,
   countingSentence,
   limitKindsOf,
   RawCounts,
   RouteLimits,
-} from './routeCounting';
-import { usageWindow, UsageWindow } from './usageWindow';
+} from '../gateway/routeCounting';
+import { usageWindow, UsageWindow } from '../prometheus/usageWindow';
 
 export interface UsageRequest {
   range: UsageRange;

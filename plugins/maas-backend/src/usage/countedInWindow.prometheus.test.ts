@@ -12,7 +12,7 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
-import { countedInWindow } from './promql';
+import { countedInWindow } from '../prometheus/promql';
 
 jest.setTimeout(120_000);
 

@@ -7,7 +7,7 @@ import {
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 import { Request } from 'express';
-import { gatewayUserId } from '../keys/gatewayUserId';
+import { gatewayUserId } from '../gateway/gatewayUserId';
 import { PermissionGate } from '../permissions/PermissionGate';
 
 /** The id the gateway knows the signed-in user by; undefined for a service. */

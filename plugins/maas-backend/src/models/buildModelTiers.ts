@@ -4,7 +4,7 @@ import {
   TierDefinition,
   TierView,
 } from '@maas-portal/plugin-maas-common';
-import { EffectiveLimit } from './effectiveLimits';
+import { EffectiveLimit } from '../gateway/effectiveLimits';
 import { tierOfPredicates } from '@maas-portal/plugin-maas-node';
 
 function toLiveLimit(entry: EffectiveLimit): LiveLimit {
