@@ -151,6 +151,15 @@ describe('CostService against the real Prometheus with the generated data', () =
     expect(rowOf(report.models, 'component:default/qwen3').title).toBe(
       'Model qwen3',
     );
+    // Each model entity's row: its route's calls, tokens and cost.
+    for (const name of ['simulator', 'qwen3']) {
+      const theirs = lines.filter(l => l.route === `llm/${name}-route`);
+      expect(theirs.length).toBeGreaterThan(0);
+      const row = rowOf(report.models, `component:default/${name}`);
+      expect(row.calls).toBe(sum(theirs.map(l => l.calls)));
+      expect(row.tokens).toBe(sum(theirs.map(l => l.tokens)));
+      expect(row.cost).toBe(cents(sum(theirs.map(expectedCost))));
+    }
     expect(report.total).toEqual({
       calls: sum(lines.map(l => l.calls)),
       tokens: sum(lines.map(l => l.tokens)),
