@@ -86,7 +86,7 @@ describe('the MaaS portal in a browser', () => {
     );
   });
 
-  it("shows the model's Usage tab with its tiers and the seeded usage", async () => {
+  it("shows the model's Usage tab with its health, charts, free tier limit and endpoint (load times recorded, not checked)", async () => {
     // The catalog module registers the model from the cluster within seconds.
     const token = await guestToken(page, portal.backendUrl);
     await eventually('the model entity to appear in the catalog', async () => {
@@ -263,7 +263,7 @@ describe('the MaaS portal in a browser', () => {
     await screenshot('usage-tab-decisions');
   });
 
-  it("has the standard Kubernetes tab beside Usage, showing the model's pod and its own objects", async () => {
+  it("has the standard Kubernetes tab beside Usage, finding a pod labelled as the model's predictor (made by the test: the harness runs no KServe controller) and the model's own objects", async () => {
     await createPredictorPod(session.kc, MODEL);
     await page.goto(
       `${portal.appUrl}/catalog/default/component/${MODEL}/kubernetes`,
