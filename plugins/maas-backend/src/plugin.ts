@@ -28,7 +28,7 @@ import { createKeyServices } from './keys/createKeyServices';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
 import { createLastUseLookup } from './keys/withLastUse';
 import { PermissionGate } from './permissions/PermissionGate';
-import { EntityBindings } from './models/EntityBindings';
+import { EntityBindings } from './entities/EntityBindings';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
 

@@ -17,8 +17,9 @@ import { MaasConfig } from './config/MaasConfig';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
 import { createModelsRouter } from './models/createModelsRouter';
-import { EntityBindings } from './models/EntityBindings';
-import { createEntityModelLookup } from './models/entityModel';
+import { EntityBindings } from './entities/EntityBindings';
+import { createModelLookup } from './entities/lookupModel';
+import { ModelRefCache } from './entities/ModelRefCache';
 import { ModelService } from './models/ModelService';
 import { PermissionGate } from './permissions/PermissionGate';
 import { PrometheusClient } from './prometheus/PrometheusClient';
@@ -68,12 +69,9 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { gate, catalog, models, bindings } = options;
-  const entityModel = createEntityModelLookup({
-    gate,
-    catalog,
-    models,
-    bindings,
-  });
+  // The entity cache: every route about one model, the keys router's too, reads entities through it.
+  const modelRefs = new ModelRefCache({ catalog, ttlSeconds: 10 });
+  const lookupModel = createModelLookup({ gate, modelRefs, models, bindings });
   const router = Router();
   router.use(express.json());
   // The API server URL, kubeconfig path and Prometheus URL: in answers to admins only.
@@ -88,10 +86,10 @@ export async function createRouter(
     }),
   );
   router.use(createStatusRouter(options));
-  router.use(createModelsRouter({ gate, catalog, models, entityModel }));
-  router.use(createTiersRouter({ entityModel }));
-  router.use(createUsageRouter({ ...options, entityModel }));
-  router.use(createQuotaRouter({ ...options, entityModel }));
+  router.use(createModelsRouter({ gate, catalog, models, lookupModel }));
+  router.use(createTiersRouter({ lookupModel }));
+  router.use(createUsageRouter({ ...options, lookupModel }));
+  router.use(createQuotaRouter({ ...options, lookupModel }));
   router.use(createCatalogRouter(options));
   router.use(createCostsRouter({ gate, costs: options.costs }));
   router.use(
@@ -102,10 +100,11 @@ export async function createRouter(
       allowSelfApproval: options.config.approvals.allowSelfApproval,
     }),
   );
-  router.use(createAdoptionRouter({ ...options, entityModel }));
+  router.use(createAdoptionRouter({ ...options, lookupModel }));
   router.use(
     await createKeysRouter({
       ...options,
+      modelRefs,
       allowSelfApproval: options.config.approvals.allowSelfApproval,
       offeredTiers: models && (ref => offeredTiers(models.getTiers(ref))),
     }),

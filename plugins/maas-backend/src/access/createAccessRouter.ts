@@ -3,7 +3,7 @@ import { MaasAccess } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { costsAccess } from '../costs/costsAccess';
-import { EntityBindings } from '../models/EntityBindings';
+import { EntityBindings } from '../entities/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 

@@ -45,7 +45,7 @@ describe('adopting a model', () => {
     const bound: unknown[] = [];
     const app = express().use(
       createAdoptionRouter({
-        entityModel: async () =>
+        lookupModel: async () =>
           ({
             credentials: mockCredentials.user('user:default/ada'),
             ref: {

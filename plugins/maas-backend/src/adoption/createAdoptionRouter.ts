@@ -21,9 +21,9 @@ import {
 import { ClusterState } from '../cluster/ClusterState';
 import express from 'express';
 import Router from 'express-promise-router';
-import { EntityBindings } from '../models/EntityBindings';
-import { EntityModelLookup } from '../models/entityModel';
-import { ModelBinding } from '../models/modelBinding';
+import { EntityBindings } from '../entities/EntityBindings';
+import { ModelLookup } from '../entities/lookupModel';
+import { ModelBinding } from '../entities/modelBinding';
 import { InferenceServiceBinder } from './InferenceServiceBinder';
 import { apiKeySelectors, OutsideKeys } from './OutsideKeys';
 
@@ -63,7 +63,7 @@ function bindingView(
  * model's AuthPolicies select that the portal did not issue.
  */
 export function createAdoptionRouter(options: {
-  entityModel: EntityModelLookup;
+  lookupModel: ModelLookup;
   bindings: EntityBindings;
   catalog: CatalogService;
   binder?: InferenceServiceBinder;
@@ -72,7 +72,7 @@ export function createAdoptionRouter(options: {
   /** Tells the suite's catalog module that a model was adopted. */
   events?: EventsService;
 }): express.Router {
-  const { entityModel, bindings, catalog, binder, state } = options;
+  const { lookupModel, bindings, catalog, binder, state } = options;
   const router = Router();
 
   const requireAdmin = async (
@@ -87,7 +87,7 @@ export function createAdoptionRouter(options: {
 
   /** The admin's way to a model's keys made outside the portal, and the selectors that find them. */
   const outside = async (req: express.Request) => {
-    const { service, credentials, ref } = await entityModel(req);
+    const { service, credentials, ref } = await lookupModel(req);
     await requireAdmin(credentials, 'Seeing keys made outside the portal');
     if (!options.outsideKeys || !state)
       throw new ServiceUnavailableError(
@@ -116,12 +116,12 @@ export function createAdoptionRouter(options: {
   );
 
   router.get('/models/by-entity/binding', async (req, res) => {
-    const { credentials, ref, binding } = await entityModel(req);
+    const { credentials, ref, binding } = await lookupModel(req);
     const isAdmin =
       isUser(credentials) && (await bindings.isAdmin(credentials));
     res.json(
       bindingView(
-        ref.entityRef!,
+        ref.entityRef,
         stringifyObjectRef(ref.inferenceService),
         binding,
         isAdmin,
@@ -130,8 +130,8 @@ export function createAdoptionRouter(options: {
   });
 
   router.post('/models/by-entity/adopt', async (req, res) => {
-    const { credentials, ref, binding } = await entityModel(req);
-    const entityRef = ref.entityRef!;
+    const { credentials, ref, binding } = await lookupModel(req);
+    const entityRef = ref.entityRef;
     const isvcRef = stringifyObjectRef(ref.inferenceService);
     await requireAdmin(credentials, 'Adopting a model');
     if (binding.bound) {

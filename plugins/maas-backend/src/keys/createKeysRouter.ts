@@ -1,6 +1,5 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ApiKey,
   DecisionResult,
@@ -11,14 +10,12 @@ import {
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { EntityBindings } from '../models/EntityBindings';
-import { ModelRef } from '../models/ModelService';
+import { EntityBindings } from '../entities/EntityBindings';
+import { ModelRef } from '../entities/ModelRef';
+import { ModelRefCache } from '../entities/ModelRefCache';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
-import {
-  parseEntityRefParam,
-  resolveModelEntity,
-} from '../models/resolveModelEntity';
+import { parseEntityRefParam } from '../entities/readModelRef';
 import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
 import { publicRequest } from './store/KeyRequestStore';
@@ -35,7 +32,8 @@ import {
 
 export interface KeysRouterOptions {
   gate: PermissionGate;
-  catalog: CatalogService;
+  /** The entity cache every route about a model reads entities through. */
+  modelRefs: ModelRefCache;
   keys: KeyServices;
   /** Which entity each model is, as the cluster says; who decides its requests. */
   bindings: EntityBindings;
@@ -108,7 +106,7 @@ function optionalEntityRef(req: Request): string | undefined {
 export async function createKeysRouter(
   options: KeysRouterOptions,
 ): Promise<express.Router> {
-  const { gate, catalog } = options;
+  const { gate, modelRefs } = options;
   const { requests, operations, db } = options.keys;
   const { bindings } = options;
   const access = new KeyAccess({
@@ -123,12 +121,11 @@ export async function createKeysRouter(
     const body = parseBody(createRequestBody, req.body);
     const entityRef = parseEntityRefParam(body.entityRef);
     await access.requireRequest(credentials, stringifyEntityRef(entityRef));
-    const model = await resolveModelEntity(catalog, entityRef, credentials);
-    const bound = { ...model, entityRef: model.entityRef! };
-    const binding = bindings.require(bound);
-    checkTierOffered(body.tier, bound.entityRef, options.offeredTiers?.(bound));
+    const model = await modelRefs.read(entityRef, credentials);
+    const binding = bindings.require(model);
+    checkTierOffered(body.tier, model.entityRef, options.offeredTiers?.(model));
     const result = await requests.createRequest({
-      model: { ...bound, modelUid: binding.uid },
+      model: { ...model, modelUid: binding.uid },
       userEntityRef: userRef,
       tier: body.tier,
       reason: body.reason,

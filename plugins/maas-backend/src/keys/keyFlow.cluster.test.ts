@@ -22,7 +22,7 @@ import {
 import { hashApiKey } from './generateApiKey';
 import { KeySecrets, keySecretName } from './KeySecrets';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { EntityBindings } from '../models/EntityBindings';
+import { EntityBindings } from '../entities/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { createKeyServices, KeyServices } from './createKeyServices';

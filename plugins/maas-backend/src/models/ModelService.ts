@@ -8,6 +8,8 @@ import {
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { MaasConfig } from '../config/MaasConfig';
+import { ModelRef } from '../entities/ModelRef';
+import { ModelReader } from '../services/ModelReader';
 import { ClusterState } from '../cluster/ClusterState';
 import {
   AUTH_POLICY,
@@ -39,13 +41,6 @@ import {
   servedModelName,
 } from './readModelObjects';
 
-/** Which model to show: from an entity's annotations, or an InferenceService alone. */
-export interface ModelRef {
-  inferenceService: ObjectRef;
-  route?: ObjectRef;
-  entityRef?: string;
-}
-
 const POLICY_KINDS = [
   AUTH_POLICY,
   RATE_LIMIT_POLICY,
@@ -73,7 +68,7 @@ function targets(
 }
 
 /** Models as the portal shows them, read from the watch-based caches only. */
-export class ModelService {
+export class ModelService implements ModelReader {
   readonly #config: MaasConfig;
   readonly #state: ClusterState;
 

@@ -7,7 +7,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { PermissionGate } from '../permissions/PermissionGate';
-import { EntityModelLookup, requireModelService } from './entityModel';
+import { ModelLookup, requireModels } from '../entities/lookupModel';
 import { readModelServers } from './modelServers';
 import { ModelService } from './ModelService';
 
@@ -19,14 +19,14 @@ export function createModelsRouter(options: {
   gate: PermissionGate;
   catalog: CatalogService;
   models?: ModelService;
-  entityModel: EntityModelLookup;
+  lookupModel: ModelLookup;
 }): express.Router {
-  const { gate, catalog, models, entityModel } = options;
+  const { gate, catalog, models, lookupModel } = options;
   const router = Router();
 
   router.get('/models', async (req, res) => {
     const credentials = await gate.caller(req, ['user', 'service']);
-    const service = requireModelService(models);
+    const service = requireModels(models);
     // What each entity's maas.model.read allows, as GET /models/by-entity would show it one by
     // one: a developer's list needs no cluster-wide permission. maas.model.list only adds the
     // InferenceServices no entity shows.
@@ -54,7 +54,7 @@ export function createModelsRouter(options: {
   });
 
   router.get('/models/by-entity', async (req, res) => {
-    const { service, ref } = await entityModel(req);
+    const { service, ref } = await lookupModel(req);
     res.json(service.getModel(ref));
   });
 

@@ -6,7 +6,7 @@ import {
   getInferenceServiceRef,
   MODEL_SERVER_COMPONENT_TYPE,
 } from '@maas-portal/plugin-maas-common';
-import { ModelRef } from './ModelService';
+import { EntityModelRef } from '../entities/ModelRef';
 
 /**
  * The catalog's model servers the caller sees (read with their own credentials), each with the
@@ -16,7 +16,7 @@ import { ModelRef } from './ModelService';
 export async function readModelServers(
   catalog: CatalogService,
   credentials: BackstageCredentials,
-): Promise<Array<ModelRef & { entityRef: string }>> {
+): Promise<EntityModelRef[]> {
   const { items } = await catalog.getEntities(
     {
       filter: { kind: 'component', 'spec.type': MODEL_SERVER_COMPONENT_TYPE },

@@ -4,7 +4,7 @@ import {
   MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_MODEL_OWNER_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
-import { EntityBindings } from '../models/EntityBindings';
+import { EntityBindings } from '../entities/EntityBindings';
 import { KeyAccess } from './keyAccess';
 import { PermissionGate } from './PermissionGate';
 import {

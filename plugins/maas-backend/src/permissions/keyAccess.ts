@@ -10,7 +10,7 @@ import {
   maasKeyRequestPermission,
   maasKeyRevokePermission,
 } from '@maas-portal/plugin-maas-common';
-import { EntityBindings } from '../models/EntityBindings';
+import { EntityBindings } from '../entities/EntityBindings';
 import { lackOf, PermissionGate } from './PermissionGate';
 
 /** What the rules look at: whose item it is, and the model entity it is for. */

@@ -6,7 +6,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { KeyServices } from '../keys/createKeyServices';
-import { EntityModelLookup } from '../models/entityModel';
+import { ModelLookup } from '../entities/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { QuotaService } from './QuotaService';
 import { RefusalService } from './RefusalService';
@@ -21,17 +21,17 @@ import { callerUserId, limitadorNamespaceOf, usageScope } from './usageScope';
  */
 export function createQuotaRouter(options: {
   gate: PermissionGate;
-  entityModel: EntityModelLookup;
+  lookupModel: ModelLookup;
   keys: KeyServices;
   quota: QuotaService;
   refusals: RefusalService;
   tokenCheck: TokenCheckService;
 }): express.Router {
-  const { gate, entityModel, keys, quota, refusals, tokenCheck } = options;
+  const { gate, lookupModel, keys, quota, refusals, tokenCheck } = options;
   const router = Router();
 
   router.get('/models/by-entity/quota', async (req, res) => {
-    const { service, credentials, ref } = await entityModel(req, {
+    const { service, credentials, ref } = await lookupModel(req, {
       requireBound: true,
     });
     const userId = callerUserId(credentials);
@@ -71,14 +71,14 @@ export function createQuotaRouter(options: {
   });
 
   router.get('/models/by-entity/refusals', async (req, res) => {
-    const { service, credentials, ref } = await entityModel(req, {
+    const { service, credentials, ref } = await lookupModel(req, {
       requireBound: true,
     });
     const { range, scope, userId } = await usageScope(
       req,
       gate,
       credentials,
-      ref.entityRef!,
+      ref.entityRef,
     );
     res.json(
       await refusals.getRefusals({
@@ -91,10 +91,10 @@ export function createQuotaRouter(options: {
   });
 
   router.get('/models/by-entity/token-check', async (req, res) => {
-    const { service, credentials, ref } = await entityModel(req, {
+    const { service, credentials, ref } = await lookupModel(req, {
       requireBound: true,
     });
-    await gate.require(credentials, maasUsageReadAllPermission, ref.entityRef!);
+    await gate.require(credentials, maasUsageReadAllPermission, ref.entityRef);
     const model = service.getModel(ref);
     const limitadorNamespace = limitadorNamespaceOf(model);
     res.json(

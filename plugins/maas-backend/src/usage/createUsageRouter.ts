@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { EntityModelLookup } from '../models/entityModel';
+import { ModelLookup } from '../entities/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { UsageService } from './UsageService';
 import { limitadorNamespaceOf, usageScope } from './usageScope';
@@ -12,20 +12,20 @@ import { limitadorNamespaceOf, usageScope } from './usageScope';
 export function createUsageRouter(options: {
   gate: PermissionGate;
   usage: UsageService;
-  entityModel: EntityModelLookup;
+  lookupModel: ModelLookup;
 }): express.Router {
-  const { gate, usage, entityModel } = options;
+  const { gate, usage, lookupModel } = options;
   const router = Router();
 
   router.get('/models/by-entity/usage', async (req, res) => {
-    const { service, credentials, ref } = await entityModel(req, {
+    const { service, credentials, ref } = await lookupModel(req, {
       requireBound: true,
     });
     const { range, scope, userId } = await usageScope(
       req,
       gate,
       credentials,
-      ref.entityRef!,
+      ref.entityRef,
     );
     const model = service.getModel(ref);
     const limitadorNamespace = limitadorNamespaceOf(model);

@@ -4,21 +4,22 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ModelRef } from './ModelService';
-import { resolveModelEntity } from './resolveModelEntity';
+import { EntityModelRef } from './ModelRef';
+import { readModelRef } from './readModelRef';
 
 const MAX_ENTRIES = 5000;
 
 /**
- * Resolves entities to models through the catalog, reusing an answer for a few seconds. The key
- * holds the caller, because what the catalog lets one see depends on who asks.
+ * The entity cache: entities read as models from the catalog ({@link readModelRef}), each answer
+ * reused for a few seconds, as a page load asks for the same entity several times. The key holds
+ * the caller, because what the catalog lets one see depends on who asks.
  */
-export class ModelEntityResolver {
+export class ModelRefCache {
   readonly #catalog: CatalogService;
   readonly #ttlMs: number;
   readonly #cache = new Map<
     string,
-    { expires: number; value: Promise<ModelRef> }
+    { expires: number; value: Promise<EntityModelRef> }
   >();
 
   constructor(options: { catalog: CatalogService; ttlSeconds: number }) {
@@ -26,10 +27,10 @@ export class ModelEntityResolver {
     this.#ttlMs = options.ttlSeconds * 1000;
   }
 
-  resolve(
+  read(
     entityRef: CompoundEntityRef,
     credentials: BackstageCredentials,
-  ): Promise<ModelRef> {
+  ): Promise<EntityModelRef> {
     const principal = credentials.principal as {
       userEntityRef?: string;
       subject?: string;
@@ -45,7 +46,7 @@ export class ModelEntityResolver {
         if (entry.expires <= now) this.#cache.delete(k);
       if (this.#cache.size >= MAX_ENTRIES) this.#cache.clear();
     }
-    const value = resolveModelEntity(this.#catalog, entityRef, credentials);
+    const value = readModelRef(this.#catalog, entityRef, credentials);
     this.#cache.set(key, { expires: now + this.#ttlMs, value });
     value.catch(() => this.#cache.delete(key));
     return value;

@@ -6,7 +6,6 @@ import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import {
   MAAS_BOUND_ENTITY_ANNOTATION,
   MAAS_MODEL_OWNER_ANNOTATION,
-  ObjectRef,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import {
@@ -17,6 +16,7 @@ import {
 import { ClusterState } from '../cluster/ClusterState';
 import { CacheStatus } from '../cluster/ResourceCache';
 import { bindingOf, ModelBinding } from './modelBinding';
+import { EntityModelRef } from './ModelRef';
 
 /** 503: the InferenceServices are not read yet, or the cluster does not answer. */
 const notReadYet = (cache: CacheStatus) =>
@@ -24,12 +24,6 @@ const notReadYet = (cache: CacheStatus) =>
     cache.failure?.message ??
       'The portal is still reading InferenceServices from the cluster; try again in a moment',
   );
-
-/** An entity and the InferenceService it points at. */
-export interface EntityModelRef {
-  entityRef: string;
-  inferenceService: ObjectRef;
-}
 
 /**
  * Which entity a model is, as the cluster says (see {@link bindingOf}), and who decides its key

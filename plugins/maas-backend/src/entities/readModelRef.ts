@@ -11,7 +11,7 @@ import {
   getInferenceServiceRef,
   MAAS_INFERENCE_SERVICE_ANNOTATION,
 } from '@maas-portal/plugin-maas-common';
-import { ModelRef } from './ModelService';
+import { EntityModelRef } from './ModelRef';
 
 /** Parses an entity ref from a query string, or says what a valid one looks like. */
 export function parseEntityRefParam(value: unknown): CompoundEntityRef {
@@ -33,11 +33,11 @@ export function parseEntityRefParam(value: unknown): CompoundEntityRef {
 }
 
 /** The model an entity stands for, read from the catalog with the caller's own credentials. */
-export async function resolveModelEntity(
+export async function readModelRef(
   catalog: CatalogService,
   entityRef: CompoundEntityRef,
   credentials: BackstageCredentials,
-): Promise<ModelRef> {
+): Promise<EntityModelRef> {
   const ref = stringifyEntityRef(entityRef);
   const entity = await catalog.getEntityByRef(entityRef, { credentials });
   if (!entity)
