@@ -1,11 +1,6 @@
 import { ModelObjectApi } from './cluster/ModelObjectApi';
 import { harnessEnv } from '@maas-portal/harness/testing';
-import {
-  modelObjectsIn,
-  useTestNamespace,
-  waitFor,
-  withClusterLock,
-} from './__testUtils__/harness';
+import { modelObjectsIn, useTestNamespace } from './__testUtils__/harness';
 import { formValues, useScaffolder } from './__testUtils__/templateBackend';
 
 jest.setTimeout(120000);
@@ -21,38 +16,12 @@ describe('Create model template (applied to the harness)', () => {
     },
   }));
 
-  async function run(values: Record<string, unknown>) {
-    return withClusterLock(async () => {
-      const { id } = await scaffolder.call('POST', '/v2/tasks', {
-        templateRef: 'template:default/create-model',
-        values,
-      });
-      const task = await waitFor(
-        'the task to finish',
-        async () => {
-          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
-          return ['completed', 'failed', 'cancelled'].includes(t.status)
-            ? t
-            : undefined;
-        },
-        60000,
-      );
-      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
-      const completion = events.find((e: any) => e.type === 'completion');
-      return {
-        task,
-        output: completion?.body?.output,
-        log: events
-          .map((e: any) => e.body.message)
-          .filter(Boolean)
-          .join('\n'),
-      };
-    });
-  }
+  const run = (values: Record<string, unknown>) =>
+    scaffolder.runTask('template:default/create-model', values);
 
   it('applies the model, leaves its catalog entities on the InferenceService, and links it', async () => {
-    const { task, log, output } = await run(formValues());
-    expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
+    const { status, log, output } = await run(formValues());
+    expect({ status, log }).toMatchObject({ status: 'completed' });
 
     const objects = await modelObjectsIn(cluster.admin, cluster.namespace);
     const api = ModelObjectApi.forConfig(cluster.admin);
@@ -107,8 +76,8 @@ describe('Create model template (applied to the harness)', () => {
   });
 
   it('refuses a name already taken in the namespace, before applying anything', async () => {
-    const { task, log } = await run(formValues());
-    expect(task.status).toBe('failed');
+    const { status, log } = await run(formValues());
+    expect(status).toBe('failed');
     expect(log).toContain(
       `name: the namespace "${cluster.namespace}" already has a InferenceService named "qwen3"; choose another model name`,
     );

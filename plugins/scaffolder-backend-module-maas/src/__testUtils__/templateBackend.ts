@@ -30,6 +30,7 @@ import { simulatorModelExample } from '../actions/modelRender.examples';
 import { scaffolderModuleMaas } from '../module';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { TestUser, testPermissions, testUserInfo } from './users';
+import { waitFor, withClusterLock } from './harness';
 
 /** The template as the catalog serves it. */
 export function loadCreateModelTemplate(): Entity {
@@ -245,6 +246,44 @@ export function useScaffolder(
     get signalled() {
       return get().signalled;
     },
+    /**
+     * Runs the template `templateRef` with `values` as `as` (by default the mock user) to its end,
+     * holding the cluster lock (see harness.ts): its status, its output and its log's messages.
+     */
+    runTask: async (
+      templateRef: string,
+      values: Record<string, unknown>,
+      as?: TestUser,
+    ) =>
+      withClusterLock(async () => {
+        const { call } = get();
+        const { id } = await call(
+          'POST',
+          '/v2/tasks',
+          { templateRef, values },
+          as,
+        );
+        const task = await waitFor(
+          'the task to finish',
+          async () => {
+            const t = await call('GET', `/v2/tasks/${id}`);
+            return ['completed', 'failed', 'cancelled'].includes(t.status)
+              ? t
+              : undefined;
+          },
+          60000,
+        );
+        const events = await call('GET', `/v2/tasks/${id}/events`);
+        const completion = events.find((e: any) => e.type === 'completion');
+        return {
+          status: task.status as string,
+          output: completion?.body?.output,
+          log: events
+            .map((e: any) => e.body.message)
+            .filter(Boolean)
+            .join('\n') as string,
+        };
+      }),
   };
 }
 

@@ -5,12 +5,7 @@
  * developer of team A, the admin, and a developer of team B (who may not create models).
  */
 import { harnessEnv } from '@maas-portal/harness/testing';
-import {
-  modelObjectsIn,
-  useTestNamespace,
-  waitFor,
-  withClusterLock,
-} from '../__testUtils__/harness';
+import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
   applyInput,
   modelInput,
@@ -48,32 +43,7 @@ describe('LOW: owner, System and Gateway of Create model against the catalog and
     );
     // A gateway given in the overrides stands (applyInput puts the test namespace's).
     if (overrides.gateway) values.model.gateway = overrides.gateway as any;
-    return withClusterLock(async () => {
-      const { id } = await scaffolder.call(
-        'POST',
-        '/v2/tasks',
-        { templateRef: 'template:default/refs-apply', values },
-        as,
-      );
-      const task = await waitFor(
-        'the task to finish',
-        async () => {
-          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
-          return ['completed', 'failed', 'cancelled'].includes(t.status)
-            ? t
-            : undefined;
-        },
-        60000,
-      );
-      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
-      return {
-        status: task.status as string,
-        log: events
-          .map((e: any) => e.body.message)
-          .filter(Boolean)
-          .join('\n') as string,
-      };
-    });
+    return scaffolder.runTask('template:default/refs-apply', values, as);
   }
 
   const REFUSED: Array<[string, Partial<ModelInput>, () => string]> = [

@@ -8,12 +8,7 @@
  */
 import { harnessEnv } from '@maas-portal/harness/testing';
 import { MAAS_MODEL_OWNER_ANNOTATION } from '@maas-portal/plugin-maas-common';
-import {
-  modelObjectsIn,
-  useTestNamespace,
-  waitFor,
-  withClusterLock,
-} from '../__testUtils__/harness';
+import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
   applyInput,
   modelInput,
@@ -57,34 +52,8 @@ describe('M7: maas:model:apply checks values against the render (scaffolder over
   };
   const kind = (objects: any[], k: string) => objects.find(o => o.kind === k);
 
-  async function run(as: TestUser, values: Record<string, unknown>) {
-    return withClusterLock(async () => {
-      const { id } = await scaffolder.call(
-        'POST',
-        '/v2/tasks',
-        { templateRef: 'template:default/crafted-apply', values },
-        as,
-      );
-      const task = await waitFor(
-        'the task to finish',
-        async () => {
-          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
-          return ['completed', 'failed', 'cancelled'].includes(t.status)
-            ? t
-            : undefined;
-        },
-        60000,
-      );
-      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
-      return {
-        status: task.status as string,
-        log: events
-          .map((e: any) => e.body.message)
-          .filter(Boolean)
-          .join('\n') as string,
-      };
-    });
-  }
+  const run = (as: TestUser, values: Record<string, unknown>) =>
+    scaffolder.runTask('template:default/crafted-apply', values, as);
 
   const ns = () => cluster.namespace;
   const CRAFTS: Array<[string, (objects: any[]) => void, () => string]> = [

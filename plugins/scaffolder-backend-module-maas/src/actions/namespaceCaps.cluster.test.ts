@@ -9,12 +9,7 @@ import { KubernetesObject } from '@kubernetes/client-node';
 import { harnessEnv } from '@maas-portal/harness/testing';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
-import {
-  modelObjectsIn,
-  useTestNamespace,
-  waitFor,
-  withClusterLock,
-} from '../__testUtils__/harness';
+import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
   applyInput,
   gpuServing,
@@ -69,34 +64,8 @@ describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply throug
       },
     } as KubernetesObject);
 
-  async function run(as: TestUser, values: Record<string, unknown>) {
-    return withClusterLock(async () => {
-      const { id } = await scaffolder.call(
-        'POST',
-        '/v2/tasks',
-        { templateRef: 'template:default/capped-apply', values },
-        as,
-      );
-      const task = await waitFor(
-        'the task to finish',
-        async () => {
-          const t = await scaffolder.call('GET', `/v2/tasks/${id}`);
-          return ['completed', 'failed', 'cancelled'].includes(t.status)
-            ? t
-            : undefined;
-        },
-        60000,
-      );
-      const events = await scaffolder.call('GET', `/v2/tasks/${id}/events`);
-      return {
-        status: task.status as string,
-        log: events
-          .map((e: any) => e.body.message)
-          .filter(Boolean)
-          .join('\n') as string,
-      };
-    });
-  }
+  const run = (as: TestUser, values: Record<string, unknown>) =>
+    scaffolder.runTask('template:default/capped-apply', values, as);
   const simulator = () =>
     applyInput(modelInput({ name: 'small', serving: simulatorServing }), ns());
   const gpu = () =>
