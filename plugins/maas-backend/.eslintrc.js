@@ -1,1 +1,9 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  testRules: {
+    // Shared checks in src/__testUtils__ (e.g. keyFlowBed's expectNoKeyValueLogged) assert too.
+    'jest/expect-expect': [
+      'warn',
+      { assertFunctionNames: ['expect', 'expect[A-Z]*', '*.expect[A-Z]*'] },
+    ],
+  },
+});
