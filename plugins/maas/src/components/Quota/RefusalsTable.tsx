@@ -2,6 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { Box } from '@material-ui/core';
 import { ModelRefusals, Refusal } from '@maas-portal/plugin-maas-common';
 import { sortIcons } from '../table/sortArrows';
+import { tableOptions } from '../table/options';
 
 const columns: TableColumn<Refusal>[] = [
   {
@@ -34,14 +35,11 @@ export function RefusalsTable(props: { refusals: ModelRefusals }) {
       columns={columns}
       icons={sortIcons}
       data={rows}
-      options={{
-        paging: rows.length > 10,
+      options={tableOptions({
         pageSize: 10,
-        padding: 'dense',
+        paging: rows.length > 10,
         search: rows.length > 10,
-        // No drag handle nested in the sort buttons (axe: nested-interactive).
-        draggable: false,
-      }}
+      })}
       emptyContent={
         <Box padding={2}>No call to this model was refused in this range.</Box>
       }

@@ -3,6 +3,7 @@ import { Box } from '@material-ui/core';
 import { TopUser } from '@maas-portal/plugin-maas-common';
 import { sortIcons } from '../table/sortArrows';
 import { readableUser } from '../../format/entityRefs';
+import { tableOptions } from '../table/options';
 
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 
@@ -47,14 +48,11 @@ export function TopUsersTable(props: { users: TopUser[] }) {
       columns={columns}
       icons={sortIcons}
       data={users}
-      options={{
-        paging: users.length > 10,
+      options={tableOptions({
         pageSize: 10,
-        padding: 'dense',
+        paging: users.length > 10,
         search: users.length > 10,
-        // No drag handle nested in the sort buttons (axe: nested-interactive).
-        draggable: false,
-      }}
+      })}
       emptyContent={
         <Box padding={2}>Nobody called this model in this range.</Box>
       }
