@@ -3,12 +3,20 @@ import { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { eventually, harnessEnv } from '@maas-portal/harness/testing';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
+  harnessEnv,
+  harnessKubeConfig,
+} from '@maas-portal/harness/testing';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { maasPlugin } from '../plugin';
-import { as } from './testUsers';
+import { createBoundModel, modelComponent } from './harness';
+import { as, DEV_A, examplePolicyUsers } from './testUsers';
 
 /** What supertest is given. */
 export type TestBackendServer = Server;
@@ -60,4 +68,65 @@ export async function waitUntilBound(
         `${entityRef} not bound yet: ${JSON.stringify(res.body)}`,
       );
   }, 30_000);
+}
+
+/**
+ * For a test file: a test namespace (named after `prefix`) holding `models` (name → owning group),
+ * each an InferenceService bound to its Component `component:default/<name>`; then `prepare`
+ * (e.g. more objects), then the maas plugin with the example policy and users, `maas` config and a
+ * catalog of those Components, waited on until each model is bound. Made before the file's tests,
+ * the namespace deleted after them; read `kc`, `ns` and `server` inside hooks and tests.
+ */
+export function useMaasBackendOnModels(options: {
+  prefix: string;
+  models: Record<string, string>;
+  maas?: object;
+  prepare?: (kc: KubeConfig, ns: string) => Promise<void>;
+}) {
+  let kc: KubeConfig | undefined;
+  let ns: string | undefined;
+  let server: TestBackendServer | undefined;
+  const models = Object.entries(options.models);
+  beforeAll(async () => {
+    kc = harnessKubeConfig();
+    ns = await createTestNamespace(kc, options.prefix);
+    for (const [name, owner] of models)
+      await createBoundModel(kc, ns, name, owner);
+    await options.prepare?.(kc, ns);
+    server = await startMaasBackend({
+      features: examplePolicyUsers(
+        Object.fromEntries(
+          models.map(([name, owner]) => [`component:default/${name}`, owner]),
+        ),
+      ),
+      entities: models.map(
+        ([name, owner]) =>
+          modelComponent(name, `${ns}/${name}`, owner) as Entity,
+      ),
+      maas: options.maas,
+    });
+    for (const [name] of models)
+      await waitUntilBound(server, `component:default/${name}`, DEV_A);
+  });
+  afterAll(async () => {
+    if (kc && ns) await deleteTestNamespace(kc, ns);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(
+        `${what} is set in beforeAll; read it in hooks and tests`,
+      );
+    return value;
+  };
+  return {
+    get kc() {
+      return started(kc, 'the kubeconfig');
+    },
+    get ns() {
+      return started(ns, 'the test namespace');
+    },
+    get server() {
+      return started(server, 'the maas backend');
+    },
+  };
 }

@@ -1,40 +1,26 @@
-import { KubeConfig } from '@kubernetes/client-node';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
 import request from 'supertest';
-import { createBoundModel, modelComponent } from '../__testUtils__/harness';
-import {
-  startMaasBackend,
-  TestBackendServer,
-  waitUntilBound,
-} from '../__testUtils__/startMaasBackend';
-import {
-  ADMIN,
-  as,
-  DEV_A,
-  DEV_B,
-  examplePolicyUsers,
-  TEAM_A,
-} from '../__testUtils__/testUsers';
+import { useMaasBackendOnModels } from '../__testUtils__/startMaasBackend';
+import { ADMIN, as, DEV_A, DEV_B, TEAM_A } from '../__testUtils__/testUsers';
 
 jest.setTimeout(60_000);
 
 const QWEN = 'component:default/qwen3';
 
 describe('paged lists over HTTP, per user', () => {
-  let kc: KubeConfig;
-  let ns: string;
-  let server: TestBackendServer;
+  const bed = useMaasBackendOnModels({
+    prefix: 'list-paging',
+    models: { qwen3: TEAM_A },
+    maas: {
+      keys: { namespace: 'no-such-namespace', maxActivePerUserAndModel: 10 },
+    },
+  });
 
   /** Every page of `path` as `user`, `limit` rows at most each: the ids page by page. */
   async function pages(user: string, path: string, limit: number) {
     const all: string[][] = [];
     let cursor: string | undefined;
     do {
-      const res = await request(server)
+      const res = await request(bed.server)
         .get(path)
         .query({ limit, ...(cursor ? { cursor } : {}) })
         .set(as(user));
@@ -45,24 +31,14 @@ describe('paged lists over HTTP, per user', () => {
     return all;
   }
 
+  // Requests to page through: Jane's 4 and Bob's 3.
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, 'list-paging');
-    await createBoundModel(kc, ns, 'qwen3', TEAM_A);
-    server = await startMaasBackend({
-      features: examplePolicyUsers({ [QWEN]: TEAM_A }),
-      entities: [modelComponent('qwen3', `${ns}/qwen3`, TEAM_A)],
-      maas: {
-        keys: { namespace: 'no-such-namespace', maxActivePerUserAndModel: 10 },
-      },
-    });
-    await waitUntilBound(server, QWEN, DEV_A);
     for (const [user, count] of [
       [DEV_A, 4],
       [DEV_B, 3],
     ] as const) {
       for (let i = 0; i < count; i++) {
-        const res = await request(server)
+        const res = await request(bed.server)
           .post('/api/maas/keys/requests')
           .set(as(user))
           .send({ entityRef: QWEN, tier: 'premium', reason: `r${i}` });
@@ -70,10 +46,6 @@ describe('paged lists over HTTP, per user', () => {
           throw new Error(`asking for a key: ${res.status} ${res.text}`);
       }
     }
-  });
-
-  afterAll(async () => {
-    if (kc && ns) await deleteTestNamespace(kc, ns);
   });
 
   it('pages requests by the rows each caller may see: Bob his 3, Jane (team A owns the model) and the admin all 7', async () => {
@@ -111,7 +83,7 @@ describe('paged lists over HTTP, per user', () => {
       'cursor is not a cursor this list gave (X-Next-Cursor); ask for the first page without it',
     ],
   ])('refuses %s, saying what to send', async (path, message) => {
-    const res = await request(server).get(path).set(as(ADMIN));
+    const res = await request(bed.server).get(path).set(as(ADMIN));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toBe(message);
   });

@@ -4,34 +4,13 @@
  * developer of the model's team, a developer of another team and an admin alike; over HTTP, on the
  * harness's API server, with the model's RateLimitPolicy read from the backend's watch cache.
  */
-import { Entity } from '@backstage/catalog-model';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  eventually,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { eventually } from '@maas-portal/harness/testing';
 import request from 'supertest';
-import {
-  createBoundModel,
-  httpRoute,
-  modelComponent,
-} from '../__testUtils__/harness';
+import { httpRoute } from '../__testUtils__/harness';
 import { tierRateLimitPolicy } from '../__testUtils__/liveTraffic';
-import {
-  startMaasBackend,
-  TestBackendServer,
-  waitUntilBound,
-} from '../__testUtils__/startMaasBackend';
-import {
-  ADMIN,
-  as,
-  DEV_A,
-  DEV_B,
-  examplePolicyUsers,
-  TEAM_A,
-} from '../__testUtils__/testUsers';
+import { useMaasBackendOnModels } from '../__testUtils__/startMaasBackend';
+import { ADMIN, as, DEV_A, DEV_B, TEAM_A } from '../__testUtils__/testUsers';
 
 jest.setTimeout(90_000);
 
@@ -41,31 +20,21 @@ const TIERED = 'component:default/tiered';
 const PLAIN = 'component:default/plain';
 
 describe('a requested tier must be one the model offers', () => {
-  let kc: KubeConfig;
-  let ns: string;
-  let server: TestBackendServer;
+  const bed = useMaasBackendOnModels({
+    prefix: 'offered-tiers',
+    models: { tiered: TEAM_A, plain: TEAM_A },
+    maas: { keys: { namespace: 'kuadrant-system' } },
+    async prepare(kc, ns) {
+      const objects = KubernetesObjectApi.makeApiClient(kc);
+      await objects.create(httpRoute(ns, 'tiered'));
+      await objects.create(tierRateLimitPolicy(ns, 'tiered') as any);
+    },
+  });
 
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, 'offered-tiers');
-    await createBoundModel(kc, ns, 'tiered', TEAM_A);
-    await createBoundModel(kc, ns, 'plain', TEAM_A);
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    await objects.create(httpRoute(ns, 'tiered'));
-    await objects.create(tierRateLimitPolicy(ns, 'tiered') as any);
-    server = await startMaasBackend({
-      features: examplePolicyUsers({ [TIERED]: TEAM_A, [PLAIN]: TEAM_A }),
-      entities: [
-        modelComponent('tiered', `${ns}/tiered`, TEAM_A) as Entity,
-        modelComponent('plain', `${ns}/plain`, TEAM_A) as Entity,
-      ],
-      maas: { keys: { namespace: 'kuadrant-system' } },
-    });
-    await waitUntilBound(server, TIERED, DEV_A);
-    await waitUntilBound(server, PLAIN, DEV_A);
     // The watch cache has the RateLimitPolicy: the model's tiers show its limits.
     await eventually(async () => {
-      const res = await request(server)
+      const res = await request(bed.server)
         .get(`/api/maas/models/by-entity/tiers?entityRef=${TIERED}`)
         .set(as(DEV_A));
       const limited = res.body.tiers
@@ -76,18 +45,14 @@ describe('a requested tier must be one the model offers', () => {
     }, 30_000);
   });
 
-  afterAll(async () => {
-    if (ns) await deleteTestNamespace(kc, ns);
-  });
-
   const ask = (user: string, entityRef: string, tier: string) =>
-    request(server)
+    request(bed.server)
       .post('/api/maas/keys/requests')
       .set(as(user))
       .send({ entityRef, tier, reason: 'offered tiers test' });
   const mine = async (user: string) =>
     (
-      await request(server)
+      await request(bed.server)
         .get('/api/maas/keys/requests?mine=true')
         .set(as(user))
     ).body as Array<{ entityRef: string; tier: string }>;
@@ -116,7 +81,7 @@ describe('a requested tier must be one the model offers', () => {
     const created = await ask(DEV_A, TIERED, 'free');
     expect(created.status).toBe(201);
     const keyId = created.body.issued.key.id;
-    const change = await request(server)
+    const change = await request(bed.server)
       .post(`/api/maas/keys/${keyId}/tier-change`)
       .set(as(DEV_A))
       .send({ tier: 'enterprise', reason: 'more calls' });
@@ -124,7 +89,7 @@ describe('a requested tier must be one the model offers', () => {
     expect(change.body.error.message).toBe(
       'The model component:default/tiered does not offer tier "enterprise": its policies limit only free, premium. Ask for one of those',
     );
-    const offered = await request(server)
+    const offered = await request(bed.server)
       .post(`/api/maas/keys/${keyId}/tier-change`)
       .set(as(DEV_A))
       .send({ tier: 'premium', reason: 'more calls' });

@@ -4,28 +4,9 @@
  * the model's owners who decide it, and to its requester; a developer of another team sees neither the
  * request nor its lifetime. Over HTTP, on the harness's API server.
  */
-import { Entity } from '@backstage/catalog-model';
-import { KubeConfig } from '@kubernetes/client-node';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
 import request from 'supertest';
-import { createBoundModel, modelComponent } from '../__testUtils__/harness';
-import {
-  startMaasBackend,
-  TestBackendServer,
-  waitUntilBound,
-} from '../__testUtils__/startMaasBackend';
-import {
-  ADMIN,
-  as,
-  DEV_A,
-  DEV_B,
-  examplePolicyUsers,
-  TEAM_A,
-} from '../__testUtils__/testUsers';
+import { useMaasBackendOnModels } from '../__testUtils__/startMaasBackend';
+import { ADMIN, as, DEV_A, DEV_B, TEAM_A } from '../__testUtils__/testUsers';
 
 jest.setTimeout(90_000);
 
@@ -33,30 +14,14 @@ const MODEL = 'component:default/lifetime';
 const DEFAULT_DAYS = 45;
 
 describe('the lifetime of a key request', () => {
-  let kc: KubeConfig;
-  let ns: string;
-  let server: TestBackendServer;
-
-  beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, 'req-lifetime');
-    await createBoundModel(kc, ns, 'lifetime', TEAM_A);
-    server = await startMaasBackend({
-      features: examplePolicyUsers({ [MODEL]: TEAM_A }),
-      entities: [
-        modelComponent('lifetime', `${ns}/lifetime`, TEAM_A) as Entity,
-      ],
-      maas: { keys: { defaultTtlDays: DEFAULT_DAYS } },
-    });
-    await waitUntilBound(server, MODEL, DEV_A);
-  });
-
-  afterAll(async () => {
-    if (ns) await deleteTestNamespace(kc, ns);
+  const bed = useMaasBackendOnModels({
+    prefix: 'req-lifetime',
+    models: { lifetime: TEAM_A },
+    maas: { keys: { defaultTtlDays: DEFAULT_DAYS } },
   });
 
   const pending = async (user: string) => {
-    const res = await request(server)
+    const res = await request(bed.server)
       .get(`/api/maas/keys/requests?state=pending&entityRef=${MODEL}`)
       .set(as(user));
     expect(res.status).toBe(200);
@@ -68,7 +33,7 @@ describe('the lifetime of a key request', () => {
   };
 
   it('LOW: approvers see the requested lifetime', async () => {
-    const asked = await request(server)
+    const asked = await request(bed.server)
       .post('/api/maas/keys/requests')
       .set(as(DEV_A))
       .send({
@@ -80,7 +45,7 @@ describe('the lifetime of a key request', () => {
     expect(asked.status).toBe(201);
     expect(asked.body.request.expiresInDays).toBe(30);
     // Without a lifetime: the portal's default, fixed when asked.
-    const defaulted = await request(server)
+    const defaulted = await request(bed.server)
       .post('/api/maas/keys/requests')
       .set(as(DEV_B))
       .send({ entityRef: MODEL, tier: 'premium', reason: 'trial' });
