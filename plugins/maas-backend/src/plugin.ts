@@ -26,7 +26,7 @@ import { KeyDatabase } from './keys/store/KeyDatabase';
 import { KeySecrets } from './keys/KeySecrets';
 import { createKeyServices } from './keys/createKeyServices';
 import { scheduleKeyTasks } from './keys/scheduleKeyTasks';
-import { createLastUseLookup } from './keys/withLastUse';
+import { createLastUseLookup } from './usage/withLastUse';
 import { PermissionGate } from './permissions/PermissionGate';
 import { EntityBindings } from './entities/EntityBindings';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';

@@ -11,6 +11,7 @@ import { OutsideKeys } from './adoption/OutsideKeys';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { ClusterState } from './cluster/ClusterState';
+import { costsAccess } from './costs/costsAccess';
 import { createCostsRouter } from './costs/createCostsRouter';
 import { CostService } from './costs/CostService';
 import { MaasConfig } from './config/MaasConfig';
@@ -95,8 +96,9 @@ export async function createRouter(
   router.use(
     createAccessRouter({
       gate,
-      catalog,
       bindings,
+      costsAccess: (credentials, userRef) =>
+        costsAccess({ gate, catalog, credentials, userRef }),
       allowSelfApproval: options.config.approvals.allowSelfApproval,
     }),
   );

@@ -1,8 +1,7 @@
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { MaasAccess } from '@maas-portal/plugin-maas-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { MaasAccess, PageAccess } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { costsAccess } from '../costs/costsAccess';
 import { EntityBindings } from '../entities/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
@@ -14,18 +13,22 @@ import { PermissionGate } from '../permissions/PermissionGate';
  */
 export function createAccessRouter(options: {
   gate: PermissionGate;
-  catalog: CatalogService;
   bindings: EntityBindings;
   allowSelfApproval: boolean;
+  /** Whether the Costs page holds anything for the caller: the costs slice's answer (`costs/costsAccess.ts`). */
+  costsAccess: (
+    credentials: BackstageCredentials,
+    userRef: string,
+  ) => Promise<PageAccess>;
 }): express.Router {
-  const { gate, catalog } = options;
+  const { gate, costsAccess } = options;
   const keyAccess = new KeyAccess(options);
   const router = Router();
   router.get('/access', async (req, res) => {
     const { credentials, userRef } = await gate.user(req);
     const [approvals, costs] = await Promise.all([
       keyAccess.approver(credentials),
-      costsAccess({ gate, catalog, credentials, userRef }),
+      costsAccess(credentials, userRef),
     ]);
     const access: MaasAccess = { approvals, costs };
     res.json(access);

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiKey, parseObjectRef } from '@maas-portal/plugin-maas-common';
-import { ModelService } from '../models/ModelService';
-import { UsageService } from '../usage/UsageService';
+import { ModelReader } from '../services/ModelReader';
+import { UsageService } from './UsageService';
 import { gatewayUserId } from '../gateway/gatewayUserId';
 
 /** How far back the metrics are asked for a last call (UsageService.lastCalls). */
@@ -14,7 +14,7 @@ const LOOKED_BACK = '7 days';
  * their last use. Keys stay without a verdict when the portal has no Prometheus.
  */
 export function createLastUseLookup(options: {
-  models?: ModelService;
+  models?: Pick<ModelReader, 'limitadorNamespaceOf'>;
   usage: UsageService;
   logger: LoggerService;
   /** Whether `maas.prometheus.url` is set: without it nothing can be known. */

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { ModelService } from '../models/ModelService';
-import { UsageService } from '../usage/UsageService';
+import { UsageService } from './UsageService';
 import { createLastUseLookup } from './withLastUse';
 
 const key = (id: string, model: string, user: string): ApiKey => ({
