@@ -30,6 +30,7 @@ import { createTiersRouter } from './tiers/createTiersRouter';
 import { offeredTiers } from './tiers/offeredTiers';
 import { createUsageRouter } from './usage/createUsageRouter';
 import { createQuotaRouter } from './usage/createQuotaRouter';
+import { CallerQuota } from './usage/CallerQuota';
 import { QuotaService } from './usage/QuotaService';
 import { RefusalService } from './usage/RefusalService';
 import { TokenCheckService } from './usage/TokenCheckService';
@@ -90,7 +91,19 @@ export async function createRouter(
   router.use(createModelsRouter({ gate, catalog, models, lookupModel }));
   router.use(createTiersRouter({ lookupModel }));
   router.use(createUsageRouter({ ...options, lookupModel }));
-  router.use(createQuotaRouter({ ...options, lookupModel }));
+  router.use(
+    createQuotaRouter({
+      gate,
+      lookupModel,
+      callerQuota: new CallerQuota({
+        quota: options.quota,
+        workingTiers: (userEntityRef, entityRef) =>
+          options.keys.operations.workingTiers(userEntityRef, entityRef),
+      }),
+      refusals: options.refusals,
+      tokenCheck: options.tokenCheck,
+    }),
+  );
   router.use(createCatalogRouter(options));
   router.use(createCostsRouter({ gate, costs: options.costs }));
   router.use(

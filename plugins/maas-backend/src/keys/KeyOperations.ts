@@ -41,6 +41,19 @@ export class KeyOperations {
     return (await this.#ctx.db.keys.list(filter)).map(publicKey);
   }
 
+  /** The tiers of a user's working (active or rotating) keys on a model, sorted: what their quota is of. */
+  async workingTiers(
+    userEntityRef: string,
+    entityRef: string,
+  ): Promise<string[]> {
+    const working = await this.listKeys({
+      userEntityRef,
+      entityRef,
+      states: ['active', 'rotating'],
+    });
+    return [...new Set(working.map(k => k.tier))].sort();
+  }
+
   /** Shows a key's value once, read from its Secret. */
   async reveal(key: StoredKey, actor: Actor): Promise<IssuedKey> {
     checkKeyState(key, 'shown');

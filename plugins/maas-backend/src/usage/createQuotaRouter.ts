@@ -1,14 +1,10 @@
 import { InputError } from '@backstage/errors';
-import {
-  maasUsageReadAllPermission,
-  TierView,
-} from '@maas-portal/plugin-maas-common';
+import { maasUsageReadAllPermission } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { KeyServices } from '../keys/createKeyServices';
 import { ModelLookup } from '../entities/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
-import { QuotaService } from './QuotaService';
+import { CallerQuota } from './CallerQuota';
 import { RefusalService } from './RefusalService';
 import { TokenCheckService } from './TokenCheckService';
 import { callerUserId, limitadorNamespaceOf, usageScope } from './usageScope';
@@ -22,12 +18,11 @@ import { callerUserId, limitadorNamespaceOf, usageScope } from './usageScope';
 export function createQuotaRouter(options: {
   gate: PermissionGate;
   lookupModel: ModelLookup;
-  keys: KeyServices;
-  quota: QuotaService;
+  callerQuota: CallerQuota;
   refusals: RefusalService;
   tokenCheck: TokenCheckService;
 }): express.Router {
-  const { gate, lookupModel, keys, quota, refusals, tokenCheck } = options;
+  const { gate, lookupModel, callerQuota, refusals, tokenCheck } = options;
   const router = Router();
 
   router.get('/models/by-entity/quota', async (req, res) => {
@@ -42,30 +37,12 @@ export function createQuotaRouter(options: {
         'Only a signed-in user has a quota; call this as a user',
       );
     }
-    const working = await keys.operations.listKeys({
-      userEntityRef,
-      entityRef: ref.entityRef,
-      states: ['active', 'rotating'],
-    });
-    const live = service.getTiers(ref).tiers;
-    const tiers = [...new Set(working.map(k => k.tier))].sort().map(
-      (name): TierView =>
-        live.find(t => t.name === name) ?? {
-          name,
-          configured: false,
-          requests: [],
-          tokens: [],
-        },
-    );
-    const limitadorNamespace = limitadorNamespaceOf(service.getModel(ref));
     res.json(
-      await quota.getQuota({
+      await callerQuota.of({
         userId,
-        tiers,
-        limitadorNamespace,
-        limits: limitadorNamespace
-          ? service.routeLimits(limitadorNamespace)
-          : undefined,
+        userEntityRef,
+        model: ref,
+        models: service,
       }),
     );
   });

@@ -1,0 +1,60 @@
+import { ModelQuota, TierView } from '@maas-portal/plugin-maas-common';
+import { EntityModelRef } from '../entities/ModelRef';
+import { ModelReader } from '../services/ModelReader';
+import { QuotaService } from './QuotaService';
+import { limitadorNamespaceOf } from './usageScope';
+
+/**
+ * What a signed-in user has left on one model (`GET /models/by-entity/quota`): the tiers of their
+ * working keys on it, each with the model's live limits (a tier the cluster no longer limits shows
+ * as not configured), counted by {@link QuotaService}.
+ */
+export class CallerQuota {
+  readonly #quota: Pick<QuotaService, 'getQuota'>;
+  readonly #workingTiers: (
+    userEntityRef: string,
+    entityRef: string,
+  ) => Promise<string[]>;
+
+  constructor(options: {
+    quota: Pick<QuotaService, 'getQuota'>;
+    /** The keys slice's answer: the tiers of a user's working keys on a model. */
+    workingTiers: (
+      userEntityRef: string,
+      entityRef: string,
+    ) => Promise<string[]>;
+  }) {
+    this.#quota = options.quota;
+    this.#workingTiers = options.workingTiers;
+  }
+
+  async of(options: {
+    /** The id the gateway knows the caller by. */
+    userId: string;
+    userEntityRef: string;
+    model: EntityModelRef;
+    models: ModelReader;
+  }): Promise<ModelQuota> {
+    const { userId, userEntityRef, model, models } = options;
+    const names = await this.#workingTiers(userEntityRef, model.entityRef);
+    const live = models.getTiers(model).tiers;
+    const tiers = names.map(
+      (name): TierView =>
+        live.find(t => t.name === name) ?? {
+          name,
+          configured: false,
+          requests: [],
+          tokens: [],
+        },
+    );
+    const limitadorNamespace = limitadorNamespaceOf(models.getModel(model));
+    return this.#quota.getQuota({
+      userId,
+      tiers,
+      limitadorNamespace,
+      limits: limitadorNamespace
+        ? models.routeLimits(limitadorNamespace)
+        : undefined,
+    });
+  }
+}
