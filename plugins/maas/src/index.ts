@@ -13,6 +13,10 @@ export {
   MaasApprovalsPage,
   MaasCostsPage,
 } from './plugin';
+export {
+  MaasModelNameFieldExtension,
+  MaasTiersFieldExtension,
+} from './scaffolderFieldExtensions';
 export { maasApiRef } from './api/MaasApi';
 export type {
   MaasApi,
