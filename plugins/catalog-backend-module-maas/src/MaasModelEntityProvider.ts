@@ -20,6 +20,8 @@ const SIGNALLED_RETRY_MS = 200;
  * Provides the catalog entities of models the portal applied itself (no repository): the MaaS
  * backend reads them from the InferenceServices in its cache. When the backend cannot answer, the
  * catalog keeps what it had, rather than losing every model for a moment.
+ *
+ * @public
  */
 export class MaasModelEntityProvider implements EntityProvider {
   readonly #services: {

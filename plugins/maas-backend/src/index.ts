@@ -9,4 +9,5 @@ export {
   DEFAULT_TIERS,
   MaasConfigError,
 } from './config/MaasConfig';
-export type { MaasConfig } from './config/MaasConfig';
+export type { MaasConfig, KeysConfig } from './config/MaasConfig';
+export type { PricingConfig, Prices } from './config/pricingConfig';

@@ -3,19 +3,37 @@
  * reads them from here, so that renaming one touches one place.
  */
 
-/** Catalog annotation: `<namespace>/<name>` of the model's KServe InferenceService. */
+/**
+ * Catalog annotation: `<namespace>/<name>` of the model's KServe InferenceService.
+ *
+ * @public
+ */
 export const MAAS_INFERENCE_SERVICE_ANNOTATION =
   'maas.kuadrant.io/inference-service';
-/** Catalog annotation: `<namespace>/<name>` of the model's Gateway API HTTPRoute. */
+/**
+ * Catalog annotation: `<namespace>/<name>` of the model's Gateway API HTTPRoute.
+ *
+ * @public
+ */
 export const MAAS_HTTP_ROUTE_ANNOTATION = 'maas.kuadrant.io/http-route';
-/** Catalog annotation: the model's public host name, e.g. `qwen3.maas.local`. */
+/**
+ * Catalog annotation: the model's public host name, e.g. `qwen3.maas.local`.
+ *
+ * @public
+ */
 export const MAAS_HOSTNAME_ANNOTATION = 'maas.kuadrant.io/hostname';
-/** Catalog annotation: how clients authenticate, `api-key` or `oidc`. */
+/**
+ * Catalog annotation: how clients authenticate, `api-key` or `oidc`.
+ *
+ * @public
+ */
 export const MAAS_AUTH_MODE_ANNOTATION = 'maas.kuadrant.io/auth-mode';
 
 /**
  * InferenceService annotation: the model's catalog entities as JSON, when the portal applied the
  * model itself (no repository). The catalog module of the suite registers them from the cluster.
+ *
+ * @public
  */
 export const MAAS_CATALOG_ENTITIES_ANNOTATION =
   'maas.kuadrant.io/catalog-entities';
@@ -24,31 +42,57 @@ export const MAAS_CATALOG_ENTITIES_ANNOTATION =
  * InferenceService annotation: the catalog entity ref this model is (e.g. `component:llm/qwen3`),
  * written by Create model or by an admin's Adopt. Keys are requested, approved and their usage
  * read only through the entity the InferenceService names back.
+ *
+ * @public
  */
 export const MAAS_BOUND_ENTITY_ANNOTATION = 'maas.kuadrant.io/entity-ref';
 /**
  * InferenceService annotation: the model's owner (a group or user entity ref), who decides its key
  * requests besides `maas.adminGroups`. The cluster object says so, not a catalog entity.
+ *
+ * @public
  */
 export const MAAS_MODEL_OWNER_ANNOTATION = 'maas.kuadrant.io/model-owner';
 
 /**
  * Group annotation: the group's team leads, comma-separated user entity refs (`user:default/alice`,
  * or `alice` for the default namespace). They see the Costs of the group and its child groups.
+ *
+ * @public
  */
 export const MAAS_TEAM_LEADS_ANNOTATION = 'maas.kuadrant.io/team-leads';
 
-/** Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub). */
+/**
+ * Component `spec.type` of a running model server (the prior art of Red Hat Developer Hub).
+ *
+ * @public
+ */
 export const MODEL_SERVER_COMPONENT_TYPE = 'model-server';
-/** API `spec.type` of the OpenAI-compatible endpoint a model server provides. */
+/**
+ * API `spec.type` of the OpenAI-compatible endpoint a model server provides.
+ *
+ * @public
+ */
 export const OPENAI_API_TYPE = 'openai';
-/** Resource `spec.type` of a model (weights) in the catalog. */
+/**
+ * Resource `spec.type` of a model (weights) in the catalog.
+ *
+ * @public
+ */
 export const AI_MODEL_RESOURCE_TYPE = 'ai-model';
 
-/** Field manager and `app.kubernetes.io/managed-by` value of everything the suite writes. */
+/**
+ * Field manager and `app.kubernetes.io/managed-by` value of everything the suite writes.
+ *
+ * @public
+ */
 export const MAAS_FIELD_MANAGER = 'maas-backstage';
 
-/** Labels the suite puts on API-key Secrets, so that it can find its own. */
+/**
+ * Labels the suite puts on API-key Secrets, so that it can find its own.
+ *
+ * @public
+ */
 export const MAAS_KEY_LABELS = {
   managedBy: 'app.kubernetes.io/managed-by',
   model: 'maas.kuadrant.io/model',
@@ -67,7 +111,11 @@ export const MAAS_KEY_LABELS = {
   install: 'maas.kuadrant.io/install',
 } as const;
 
-/** Annotations the suite puts on API-key Secrets. */
+/**
+ * Annotations the suite puts on API-key Secrets.
+ *
+ * @public
+ */
 export const MAAS_KEY_ANNOTATIONS = {
   /** The owner's full user entity ref (Kuadrant's user-id annotation has only its name). */
   userEntityRef: 'maas.kuadrant.io/user-entity-ref',
@@ -75,7 +123,11 @@ export const MAAS_KEY_ANNOTATIONS = {
   entityRef: 'maas.kuadrant.io/entity-ref',
 } as const;
 
-/** What Kuadrant's Authorino reads on an API-key Secret (see the suite's FACTS). */
+/**
+ * What Kuadrant's Authorino reads on an API-key Secret (see the suite's FACTS).
+ *
+ * @public
+ */
 export const KUADRANT_KEY_SECRET = {
   dataKey: 'api_key',
   appLabel: 'app',

@@ -4,7 +4,11 @@ import {
   MAAS_INFERENCE_SERVICE_ANNOTATION,
 } from './annotations';
 
-/** A namespaced Kubernetes object name. */
+/**
+ * A namespaced Kubernetes object name.
+ *
+ * @public
+ */
 export interface ObjectRef {
   namespace: string;
   name: string;
@@ -12,7 +16,11 @@ export interface ObjectRef {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** True for a DNS-1123 label: what Kubernetes accepts as a namespace or object name here. */
+/**
+ * True for a DNS-1123 label: what Kubernetes accepts as a namespace or object name here.
+ *
+ * @public
+ */
 export function isDnsLabel(value: string): boolean {
   return DNS_LABEL.test(value);
 }
@@ -20,6 +28,8 @@ export function isDnsLabel(value: string): boolean {
 /**
  * Parses `<namespace>/<name>`; returns undefined for anything else, so that a mistyped
  * annotation shows as "not a model" rather than as a request for a wrong object.
+ *
+ * @public
  */
 export function parseObjectRef(
   value: string | undefined,
@@ -32,25 +42,38 @@ export function parseObjectRef(
   return { namespace, name };
 }
 
+/** @public */
 export function stringifyObjectRef(ref: ObjectRef): string {
   return `${ref.namespace}/${ref.name}`;
 }
 
-/** The InferenceService an entity stands for, from its annotation. */
+/**
+ * The InferenceService an entity stands for, from its annotation.
+ *
+ * @public
+ */
 export function getInferenceServiceRef(entity: Entity): ObjectRef | undefined {
   return parseObjectRef(
     entity.metadata.annotations?.[MAAS_INFERENCE_SERVICE_ANNOTATION],
   );
 }
 
-/** The HTTPRoute that exposes an entity's model, from its annotation. */
+/**
+ * The HTTPRoute that exposes an entity's model, from its annotation.
+ *
+ * @public
+ */
 export function getHttpRouteRef(entity: Entity): ObjectRef | undefined {
   return parseObjectRef(
     entity.metadata.annotations?.[MAAS_HTTP_ROUTE_ANNOTATION],
   );
 }
 
-/** Entity guard: does this entity carry the suite's annotations (and so get a Usage tab)? */
+/**
+ * Entity guard: does this entity carry the suite's annotations (and so get a Usage tab)?
+ *
+ * @public
+ */
 export function isMaasAvailable(entity: Entity): boolean {
   return getInferenceServiceRef(entity) !== undefined;
 }

@@ -11,12 +11,15 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 const ISSUER_SHAPE =
   /^https?:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(\/[A-Za-z0-9._~%-]+)*\/?$/;
 
+/** @public */
 export const ISSUER_URL_EXAMPLE = 'https://keycloak.example.com/realms/maas';
 
 /**
  * Why `value` is not an issuer URL the portal accepts, in words, or undefined when it is one:
  * https (http only on 127.0.0.1 or localhost), a host name, and a path of letters, digits and
  * `-._~%` only (no query, fragment, credentials, spaces or shell characters).
+ *
+ * @public
  */
 export function issuerUrlProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value === '')

@@ -5,7 +5,11 @@
  * everyone who copies the script).
  */
 
-/** `value` as one shell word: single-quoted, each `'` closed, escaped and reopened. */
+/**
+ * `value` as one shell word: single-quoted, each `'` closed, escaped and reopened.
+ *
+ * @public
+ */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -14,6 +18,8 @@ export function shellQuote(value: string): string {
  * `value` as a double-quoted string literal of JavaScript or Python: JSON's escaping (`"`, `\`,
  * control characters as `\n` or `\uXXXX`) reads the same in both languages. U+2028 and U+2029 are
  * escaped too, for older JavaScript parsers.
+ *
+ * @public
  */
 export function codeString(value: string): string {
   return JSON.stringify(value)

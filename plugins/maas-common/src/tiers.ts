@@ -3,14 +3,17 @@
  * The numbers come from the `maas.tiers` config or the template form; this file only checks them.
  */
 
+/** @public */
 export type TierApproval = 'auto' | 'manual';
 
+/** @public */
 export interface RateLimit {
   limit: number;
   /** Kuadrant window, e.g. `2m`, `1h`, `30s`, `500ms`. */
   window: string;
 }
 
+/** @public */
 export interface TierDefinition {
   name: string;
   requests: RateLimit;
@@ -18,10 +21,18 @@ export interface TierDefinition {
   approval: TierApproval;
 }
 
-/** Kuadrant's own pattern for `rates[].window` (its CRD): units h, m, s, ms; no days. */
+/**
+ * Kuadrant's own pattern for `rates[].window` (its CRD): units h, m, s, ms; no days.
+ *
+ * @public
+ */
 export const KUADRANT_WINDOW_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
-/** A problem with one field: the path names the field as the user wrote it. */
+/**
+ * A problem with one field: the path names the field as the user wrote it.
+ *
+ * @public
+ */
 export interface FieldProblem {
   path: string;
   message: string;
@@ -29,11 +40,16 @@ export interface FieldProblem {
 
 const TIER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** The rule for a tier name (a DNS-1123 label): lower-case letters, digits and dashes, 1 to 63. */
+/**
+ * The rule for a tier name (a DNS-1123 label): lower-case letters, digits and dashes, 1 to 63.
+ *
+ * @public
+ */
 export function isTierName(name: unknown): name is string {
   return typeof name === 'string' && TIER_NAME.test(name);
 }
 
+/** @public */
 export function checkWindow(path: string, window: unknown): FieldProblem[] {
   if (typeof window !== 'string' || !KUADRANT_WINDOW_PATTERN.test(window)) {
     return [
@@ -48,6 +64,7 @@ export function checkWindow(path: string, window: unknown): FieldProblem[] {
   return [];
 }
 
+/** @public */
 export function checkLimit(path: string, limit: unknown): FieldProblem[] {
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit <= 0) {
     return [
@@ -62,7 +79,11 @@ export function checkLimit(path: string, limit: unknown): FieldProblem[] {
   return [];
 }
 
-/** Checks a list of tiers; returns every problem found, each naming its field. */
+/**
+ * Checks a list of tiers; returns every problem found, each naming its field.
+ *
+ * @public
+ */
 export function checkTiers(
   path: string,
   tiers: TierDefinition[],
@@ -106,6 +127,7 @@ export function checkTiers(
   return problems;
 }
 
+/** @public */
 export function formatProblems(problems: FieldProblem[]): string {
   return problems.map(p => `${p.path}: ${p.message}`).join('; ');
 }

@@ -1,6 +1,10 @@
 import { apiVersionOf, qualifiedResource, ResourceKind } from './kinds';
 
-/** Why a call to the API server failed, sorted into what a person can act on. */
+/**
+ * Why a call to the API server failed, sorted into what a person can act on.
+ *
+ * @public
+ */
 export type KubeFailure =
   | { type: 'unreachable'; message: string; reason: string }
   | { type: 'unauthorized'; message: string; status: 401 }
@@ -19,7 +23,11 @@ interface ApiErrorLike {
   cause?: { code?: string; message?: string };
 }
 
-/** The HTTP status of a Kubernetes API error; undefined when the server did not answer. */
+/**
+ * The HTTP status of a Kubernetes API error; undefined when the server did not answer.
+ *
+ * @public
+ */
 export function httpStatusOf(error: unknown): number | undefined {
   const e = (error ?? {}) as ApiErrorLike;
   if (typeof e.code === 'number') return e.code;
@@ -27,7 +35,11 @@ export function httpStatusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-/** The `message` of the Kubernetes Status in an error response, if it carries one. */
+/**
+ * The `message` of the Kubernetes Status in an error response, if it carries one.
+ *
+ * @public
+ */
 export function kubeStatusMessage(error: unknown): string | undefined {
   const body = (error as ApiErrorLike)?.body;
   let parsed: unknown = body;
@@ -73,7 +85,11 @@ function withoutRequestUrl(message: string): string {
   return message.replace(/^request to \S+ failed, reason: /, '');
 }
 
-/** A kind the API server does not serve: its CRDs, and so the product, are not installed. */
+/**
+ * A kind the API server does not serve: its CRDs, and so the product, are not installed.
+ *
+ * @public
+ */
 export function notServedMessage(kind: ResourceKind): string {
   return `${
     kind.product
@@ -115,6 +131,8 @@ function forbiddenMessage(
  * The one classifier of errors from `@kubernetes/client-node`: unreachable (no answer, or none in
  * time), credentials refused, forbidden (naming the verb and resource to grant), CRD missing (naming the product to
  * install), conflict, invalid; each with a sentence about `kind` (if any) and `verb`.
+ *
+ * @public
  */
 export function describeKubeError(
   error: unknown,

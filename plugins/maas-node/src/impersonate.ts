@@ -1,6 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
 
-/** Who the API server should take a request to come from (Kubernetes impersonation). */
+/**
+ * Who the API server should take a request to come from (Kubernetes impersonation).
+ *
+ * @public
+ */
 export interface ImpersonatedUser {
   user: string;
   groups: string[];
@@ -11,6 +15,8 @@ export interface ImpersonatedUser {
  * (`Impersonate-User`, one `Impersonate-Group` per group), so that the API server's own RBAC
  * decides what `who` may do. The account of `kubeConfig` needs the `impersonate` verb on
  * `users` and `groups`.
+ *
+ * @public
  */
 export function impersonating(
   kubeConfig: KubeConfig,

@@ -1,6 +1,10 @@
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
 
-/** The name of the authorization rule in an API-key model's AuthPolicy that refuses expired keys. */
+/**
+ * The name of the authorization rule in an API-key model's AuthPolicy that refuses expired keys.
+ *
+ * @public
+ */
 export const UNEXPIRED_KEY_RULE = 'unexpired-key';
 
 /**
@@ -11,6 +15,8 @@ export const UNEXPIRED_KEY_RULE = 'unexpired-key';
  * whatever the task does. A Secret without the annotation (a key made by hand, or by a portal
  * release that did not write it) is left to the task: refusing it would break every such key at
  * once. An annotation that is no RFC 3339 time refuses the key (the rego then has no `allow`).
+ *
+ * @public
  */
 export function unexpiredKeyRule(): { opa: { rego: string } } {
   const { expiresAtAnnotation } = KUADRANT_KEY_SECRET;

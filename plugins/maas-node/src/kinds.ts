@@ -1,6 +1,10 @@
 /** The one table of the Kubernetes kinds the suite reads or writes, for both backend packages. */
 
-/** A Kubernetes resource kind; its apiVersion is `group/version` (`version` for the core group). */
+/**
+ * A Kubernetes resource kind; its apiVersion is `group/version` (`version` for the core group).
+ *
+ * @public
+ */
 export interface ResourceKind {
   kind: string;
   group: string;
@@ -10,6 +14,7 @@ export interface ResourceKind {
   product: string;
 }
 
+/** @public */
 export const SERVING_RUNTIME: ResourceKind = {
   kind: 'ServingRuntime',
   group: 'serving.kserve.io',
@@ -17,6 +22,7 @@ export const SERVING_RUNTIME: ResourceKind = {
   plural: 'servingruntimes',
   product: 'KServe',
 };
+/** @public */
 export const INFERENCE_SERVICE: ResourceKind = {
   kind: 'InferenceService',
   group: 'serving.kserve.io',
@@ -24,6 +30,7 @@ export const INFERENCE_SERVICE: ResourceKind = {
   plural: 'inferenceservices',
   product: 'KServe',
 };
+/** @public */
 export const HTTP_ROUTE: ResourceKind = {
   kind: 'HTTPRoute',
   group: 'gateway.networking.k8s.io',
@@ -31,6 +38,7 @@ export const HTTP_ROUTE: ResourceKind = {
   plural: 'httproutes',
   product: 'Gateway API',
 };
+/** @public */
 export const GATEWAY: ResourceKind = {
   kind: 'Gateway',
   group: 'gateway.networking.k8s.io',
@@ -38,6 +46,7 @@ export const GATEWAY: ResourceKind = {
   plural: 'gateways',
   product: 'Gateway API',
 };
+/** @public */
 export const AUTH_POLICY: ResourceKind = {
   kind: 'AuthPolicy',
   group: 'kuadrant.io',
@@ -45,6 +54,7 @@ export const AUTH_POLICY: ResourceKind = {
   plural: 'authpolicies',
   product: 'Kuadrant',
 };
+/** @public */
 export const RATE_LIMIT_POLICY: ResourceKind = {
   kind: 'RateLimitPolicy',
   group: 'kuadrant.io',
@@ -52,6 +62,7 @@ export const RATE_LIMIT_POLICY: ResourceKind = {
   plural: 'ratelimitpolicies',
   product: 'Kuadrant',
 };
+/** @public */
 export const TOKEN_RATE_LIMIT_POLICY: ResourceKind = {
   kind: 'TokenRateLimitPolicy',
   group: 'kuadrant.io',
@@ -59,6 +70,7 @@ export const TOKEN_RATE_LIMIT_POLICY: ResourceKind = {
   plural: 'tokenratelimitpolicies',
   product: 'Kuadrant',
 };
+/** @public */
 export const TELEMETRY_POLICY: ResourceKind = {
   kind: 'TelemetryPolicy',
   group: 'extensions.kuadrant.io',
@@ -66,6 +78,7 @@ export const TELEMETRY_POLICY: ResourceKind = {
   plural: 'telemetrypolicies',
   product: 'Kuadrant 1.3 or newer',
 };
+/** @public */
 export const SECRET: ResourceKind = {
   kind: 'Secret',
   group: '',
@@ -95,33 +108,54 @@ const KIND_TABLE: ReadonlyArray<{
   { kind: TELEMETRY_POLICY, watched: true, applied: false },
 ];
 
-/** The kinds the model pages read, each kept in a watch-based cache by the backend. */
+/**
+ * The kinds the model pages read, each kept in a watch-based cache by the backend.
+ *
+ * @public
+ */
 export const WATCHED_KINDS: readonly ResourceKind[] = KIND_TABLE.filter(
   k => k.watched,
 ).map(k => k.kind);
 
-/** The kinds of a model's objects, the only ones `maas:model:apply` writes. */
+/**
+ * The kinds of a model's objects, the only ones `maas:model:apply` writes.
+ *
+ * @public
+ */
 export const MODEL_KINDS: readonly ResourceKind[] = KIND_TABLE.filter(
   k => k.applied,
 ).map(k => k.kind);
 
+/** @public */
 export function apiVersionOf(kind: ResourceKind): string {
   return kind.group ? `${kind.group}/${kind.version}` : kind.version;
 }
 
-/** The API path of a kind across all namespaces, e.g. `/apis/kuadrant.io/v1/ratelimitpolicies`. */
+/**
+ * The API path of a kind across all namespaces, e.g. `/apis/kuadrant.io/v1/ratelimitpolicies`.
+ *
+ * @public
+ */
 export function clusterPath(kind: ResourceKind): string {
   return kind.group
     ? `/apis/${kind.group}/${kind.version}/${kind.plural}`
     : `/api/${kind.version}/${kind.plural}`;
 }
 
-/** `plural.group` as RBAC and the API server name it, e.g. `authpolicies.kuadrant.io`. */
+/**
+ * `plural.group` as RBAC and the API server name it, e.g. `authpolicies.kuadrant.io`.
+ *
+ * @public
+ */
 export function qualifiedResource(kind: ResourceKind): string {
   return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
 }
 
-/** The model kind of this name, if it is one. */
+/**
+ * The model kind of this name, if it is one.
+ *
+ * @public
+ */
 export function modelKind(kind: string | undefined): ResourceKind | undefined {
   return MODEL_KINDS.find(k => k.kind === kind);
 }

@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { MaasConfigError } from './MaasConfigError';
 
-/** A cluster of the Kubernetes plugin's config, with the token the suite connects with. */
+/**
+ * A cluster of the Kubernetes plugin's config, with the token the suite connects with.
+ *
+ * @public
+ */
 export interface KubernetesPluginCluster {
   name: string;
   url: string;
@@ -14,6 +18,8 @@ export interface KubernetesPluginCluster {
  * The cluster named by `maas.cluster.name` in the Kubernetes plugin's own config
  * (`kubernetes.clusterLocatorMethods[].clusters[]`, type `config`), so that the suite and the
  * Kubernetes tab use one cluster definition. Undefined when `maas.cluster.name` is not set.
+ *
+ * @public
  */
 export function readKubernetesPluginCluster(
   root: Config,
@@ -49,8 +55,10 @@ export function readKubernetesPluginCluster(
 }
 
 /**
- * The options `KubeConfig.loadFromOptions` (@kubernetes/client-node) takes for such a cluster:
+ * The options `KubeConfig.loadFromOptions` (`@kubernetes/client-node`) takes for such a cluster:
  * one context that authenticates with its service-account token.
+ *
+ * @public
  */
 export function kubeConfigOptionsFor(cluster: KubernetesPluginCluster) {
   return {

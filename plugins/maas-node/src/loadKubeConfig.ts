@@ -9,6 +9,8 @@ import { ClusterConfig } from './readClusterConfig';
 /**
  * The one sentence a person reads when the suite has no cluster: every way to connect one, in
  * the order {@link loadKubeConfig} tries them. `consequence` says what cannot be done.
+ *
+ * @public
  */
 export function noClusterMessage(consequence?: string): string {
   return `No cluster is connected to the portal${
@@ -19,6 +21,8 @@ export function noClusterMessage(consequence?: string): string {
 /**
  * The cluster the suite talks to and where its credentials came from, or why there is none.
  * `path` is the kubeconfig file when one was read: an internal path, shown to admins only.
+ *
+ * @public
  */
 export type ClusterConnection =
   | { kubeConfig: KubeConfig; source: string; path?: string }
@@ -29,6 +33,8 @@ export type ClusterConnection =
  * Kubernetes plugin's config), `maas.cluster.kubeconfig`, the pod's service account when running
  * in a cluster, `$KUBECONFIG`, `~/.kube/config`. Without any of them it says so, never falling
  * back to a guess such as `localhost:8080`: the portal then runs and says "no cluster connected".
+ *
+ * @public
  */
 export function loadKubeConfig(
   cluster: Pick<ClusterConfig, 'kubeconfig' | 'pluginCluster'>,

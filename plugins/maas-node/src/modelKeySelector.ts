@@ -3,7 +3,11 @@ import {
   MAAS_KEY_LABELS,
 } from '@maas-portal/plugin-maas-common';
 
-/** The model a key is for: its InferenceService, and that object's UID when it is known. */
+/**
+ * The model a key is for: its InferenceService, and that object's UID when it is known.
+ *
+ * @public
+ */
 export interface KeyModelRef {
   namespace: string;
   name: string;
@@ -17,6 +21,8 @@ export interface KeyModelRef {
  * an earlier one of the same name, so a re-created model never accepts the old model's keys.
  * Without a UID (an AuthPolicy rendered before the InferenceService exists) the selector matches
  * every key of that namespace/name, and the portal's key task revokes keys of a gone model.
+ *
+ * @public
  */
 export function modelKeySelector(model: KeyModelRef): Record<string, string> {
   return {
@@ -27,7 +33,11 @@ export function modelKeySelector(model: KeyModelRef): Record<string, string> {
   };
 }
 
-/** The model a key Secret's labels name, or undefined for a Secret of the old layout. */
+/**
+ * The model a key Secret's labels name, or undefined for a Secret of the old layout.
+ *
+ * @public
+ */
 export function keyModelOf(
   labels: Record<string, string> | undefined,
 ): Required<KeyModelRef> | undefined {

@@ -7,7 +7,11 @@ import { RateLimit } from '@maas-portal/plugin-maas-common';
  * missing, whoever wrote it). Fields are optional where the CRD lets them be.
  */
 
-/** A status condition, as Kubernetes, KServe, Gateway API and Kuadrant write them. */
+/**
+ * A status condition, as Kubernetes, KServe, Gateway API and Kuadrant write them.
+ *
+ * @public
+ */
 export interface Condition {
   type: string;
   status: 'True' | 'False' | 'Unknown' | string;
@@ -18,7 +22,11 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-/** The part of an object's metadata that the suite sets on every object it writes. */
+/**
+ * The part of an object's metadata that the suite sets on every object it writes.
+ *
+ * @public
+ */
 export interface ObjectMeta {
   name: string;
   namespace: string;
@@ -26,7 +34,11 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
 }
 
-/** An object as the suite writes it. */
+/**
+ * An object as the suite writes it.
+ *
+ * @public
+ */
 export interface Manifest<Kind extends string = string, Spec = unknown> {
   apiVersion: string;
   kind: Kind;
@@ -34,7 +46,11 @@ export interface Manifest<Kind extends string = string, Spec = unknown> {
   spec: Spec;
 }
 
-/** An object as read from the API server: it has a name; the rest is as found. */
+/**
+ * An object as read from the API server: it has a name; the rest is as found.
+ *
+ * @public
+ */
 export interface Named extends KubernetesObject {
   metadata: NonNullable<KubernetesObject['metadata']> & {
     name: string;
@@ -42,6 +58,7 @@ export interface Named extends KubernetesObject {
   };
 }
 
+/** @public */
 export interface Container {
   name: string;
   image?: string;
@@ -55,6 +72,7 @@ export interface Container {
   volumeMounts?: { name: string; mountPath: string }[];
 }
 
+/** @public */
 export interface ServingRuntimeSpec {
   annotations?: Record<string, string>;
   containers: Container[];
@@ -66,6 +84,7 @@ export interface ServingRuntimeSpec {
   }[];
 }
 
+/** @public */
 export interface InferenceServiceSpec {
   predictor?: {
     minReplicas?: number;
@@ -85,6 +104,7 @@ export interface InferenceServiceSpec {
   };
 }
 
+/** @public */
 export interface InferenceServiceStatus {
   url?: string;
   address?: { url?: string };
@@ -96,6 +116,7 @@ export interface InferenceServiceStatus {
   };
 }
 
+/** @public */
 export interface ParentRef {
   group?: string;
   kind?: string;
@@ -104,6 +125,7 @@ export interface ParentRef {
   sectionName?: string;
 }
 
+/** @public */
 export interface HTTPRouteSpec {
   parentRefs?: ParentRef[];
   hostnames?: string[];
@@ -118,6 +140,7 @@ export interface HTTPRouteSpec {
   }>;
 }
 
+/** @public */
 export interface HTTPRouteStatus {
   parents?: Array<{
     parentRef: ParentRef;
@@ -126,6 +149,7 @@ export interface HTTPRouteStatus {
   }>;
 }
 
+/** @public */
 export interface GatewaySpec {
   gatewayClassName?: string;
   listeners?: Array<{
@@ -136,7 +160,11 @@ export interface GatewaySpec {
   }>;
 }
 
-/** `targetRef` of a Kuadrant policy: the suite's own always name an HTTPRoute. */
+/**
+ * `targetRef` of a Kuadrant policy: the suite's own always name an HTTPRoute.
+ *
+ * @public
+ */
 export interface TargetRef {
   group: string;
   kind: string;
@@ -144,22 +172,36 @@ export interface TargetRef {
   sectionName?: string;
 }
 
-type Predicates = Array<{ predicate: string }>;
+/**
+ * Kuadrant's `when` conditions: CEL predicates that must all hold.
+ *
+ * @public
+ */
+export type Predicates = Array<{ predicate: string }>;
 
-/** One named limit of a RateLimitPolicy or TokenRateLimitPolicy. */
+/**
+ * One named limit of a RateLimitPolicy or TokenRateLimitPolicy.
+ *
+ * @public
+ */
 export interface KuadrantLimit {
   rates?: RateLimit[];
   when?: Predicates;
   counters?: Array<{ expression: string }>;
 }
 
+/** @public */
 export interface KuadrantLimitsSection {
   limits?: Record<string, KuadrantLimit>;
   strategy?: 'atomic' | 'merge';
   when?: Predicates;
 }
 
-/** RateLimitPolicy (kuadrant.io/v1) and TokenRateLimitPolicy (kuadrant.io/v1alpha1) share it. */
+/**
+ * RateLimitPolicy (kuadrant.io/v1) and TokenRateLimitPolicy (kuadrant.io/v1alpha1) share it.
+ *
+ * @public
+ */
 export interface LimitPolicySpec {
   targetRef?: TargetRef;
   limits?: Record<string, KuadrantLimit>;
@@ -168,8 +210,14 @@ export interface LimitPolicySpec {
   when?: Predicates;
 }
 
-type Selector = { selector: string };
+/**
+ * A value Authorino reads from the authorization JSON by its selector.
+ *
+ * @public
+ */
+export type Selector = { selector: string };
 
+/** @public */
 export interface AuthRules {
   authentication?: Record<
     string,
@@ -199,6 +247,7 @@ export interface AuthRules {
   };
 }
 
+/** @public */
 export interface AuthPolicySpec {
   targetRef?: TargetRef;
   rules?: AuthRules;
@@ -206,58 +255,84 @@ export interface AuthPolicySpec {
   overrides?: { rules?: AuthRules };
 }
 
+/** @public */
 export interface TelemetryPolicySpec {
   targetRef?: TargetRef;
   metrics?: { default?: { labels?: Record<string, string> } };
 }
 
-type WithConditions = { conditions?: Condition[] };
+/**
+ * A status with Kubernetes conditions.
+ *
+ * @public
+ */
+export type WithConditions = { conditions?: Condition[] };
 
-/** Objects as read from the cluster. */
+/**
+ * Objects as read from the cluster.
+ *
+ * @public
+ */
 export interface InferenceService extends Named {
   spec?: InferenceServiceSpec;
   status?: InferenceServiceStatus;
 }
+/** @public */
 export interface HTTPRoute extends Named {
   spec?: HTTPRouteSpec;
   status?: HTTPRouteStatus;
 }
+/** @public */
 export interface Gateway extends Named {
   spec?: GatewaySpec;
   status?: WithConditions & { addresses?: Array<{ value: string }> };
 }
+/** @public */
 export interface LimitPolicy extends Named {
   spec?: LimitPolicySpec;
   status?: WithConditions;
 }
+/** @public */
 export interface AuthPolicy extends Named {
   spec?: AuthPolicySpec;
   status?: WithConditions;
 }
+/** @public */
 export interface TelemetryPolicy extends Named {
   spec?: TelemetryPolicySpec;
   status?: WithConditions;
 }
 
 /** Objects as the scaffolder renders them; a policy always targets its model's route. */
-type Targeted<Spec> = Spec & { targetRef: TargetRef };
+/**
+ * A policy's spec with the Gateway API object it applies to.
+ *
+ * @public
+ */
+export type Targeted<Spec> = Spec & { targetRef: TargetRef };
+/** @public */
 export type ServingRuntimeManifest = Manifest<
   'ServingRuntime',
   ServingRuntimeSpec
 >;
+/** @public */
 export type InferenceServiceManifest = Manifest<
   'InferenceService',
   InferenceServiceSpec
 >;
+/** @public */
 export type HTTPRouteManifest = Manifest<'HTTPRoute', HTTPRouteSpec>;
+/** @public */
 export type AuthPolicyManifest = Manifest<
   'AuthPolicy',
   Targeted<AuthPolicySpec> & { rules: Required<AuthRules> }
 >;
+/** @public */
 export type RateLimitPolicyManifest = Manifest<
   'RateLimitPolicy',
   Targeted<LimitPolicySpec>
 >;
+/** @public */
 export type TokenRateLimitPolicyManifest = Manifest<
   'TokenRateLimitPolicy',
   Targeted<LimitPolicySpec>

@@ -8,6 +8,8 @@ import {
  * Who holds a permission under the portal's example policy: `everyone` signed in, `admins`
  * (members of `maas.adminGroups`), or `owners` (admins, and the owners of the catalog entity the
  * permission is asked on).
+ *
+ * @public
  */
 export type PolicyHolders = 'everyone' | 'admins' | 'owners';
 
@@ -42,6 +44,8 @@ const SUITE = new Set(maasPermissions.map(p => p.name));
  * for admins; deleting an entity for admins and its owners; everything else outside the suite
  * allowed (as Backstage's allow-all policy does); in the suite, everyone sees models and asks for
  * keys, the rest about one model is for admins and its owners, and the rest for admins.
+ *
+ * @public
  */
 export function portalPolicyHolders(permission: {
   name: string;
@@ -54,7 +58,11 @@ export function portalPolicyHolders(permission: {
   return permission.resourceType === 'catalog-entity' ? 'owners' : 'admins';
 }
 
-/** Whether a user (their ownership refs: the user and their groups) is in `maas.adminGroups`. */
+/**
+ * Whether a user (their ownership refs: the user and their groups) is in `maas.adminGroups`.
+ *
+ * @public
+ */
 export const isPortalAdmin = (
   ownershipEntityRefs: string[],
   adminGroups: Iterable<string>,

@@ -5,10 +5,18 @@ import {
 } from './kubernetesPluginCluster';
 import { MaasConfigError } from './MaasConfigError';
 
-/** How long one call to the API server may take, unless `maas.cluster.requestTimeoutMs` says. */
+/**
+ * How long one call to the API server may take, unless `maas.cluster.requestTimeoutMs` says.
+ *
+ * @public
+ */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** The `maas.cluster` section: where the suite reaches the cluster, read once for both packages. */
+/**
+ * The `maas.cluster` section: where the suite reaches the cluster, read once for both packages.
+ *
+ * @public
+ */
 export interface ClusterConfig {
   /** `maas.cluster.kubeconfig`: a kubeconfig file for the portal's account. */
   kubeconfig?: string;
@@ -18,7 +26,11 @@ export interface ClusterConfig {
   requestTimeoutMs: number;
 }
 
-/** Reads and checks `maas.cluster.*`; a bad value throws {@link MaasConfigError} naming the key. */
+/**
+ * Reads and checks `maas.cluster.*`; a bad value throws {@link MaasConfigError} naming the key.
+ *
+ * @public
+ */
 export function readClusterConfig(root: Config): ClusterConfig {
   const requestTimeoutMs =
     root.getOptionalNumber('maas.cluster.requestTimeoutMs') ??

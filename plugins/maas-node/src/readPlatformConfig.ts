@@ -11,6 +11,8 @@ import { MaasConfigError } from './MaasConfigError';
 /**
  * The settings of the platform the suite sits on, shared by the backend plugin and the scaffolder
  * module: where models live, the Gateway, host names, and the tiers.
+ *
+ * @public
  */
 export interface PlatformConfig {
   namespace: string;
@@ -26,7 +28,11 @@ export interface PlatformConfig {
   tiers: TierDefinition[];
 }
 
-/** The seed's tiers, used when `maas.tiers` is not configured. */
+/**
+ * The seed's tiers, used when `maas.tiers` is not configured.
+ *
+ * @public
+ */
 export const DEFAULT_TIERS: TierDefinition[] = [
   {
     name: 'free',
@@ -48,7 +54,11 @@ export const DEFAULT_TIERS: TierDefinition[] = [
   },
 ];
 
-/** The `maas` section, or an empty one, so that every default applies. */
+/**
+ * The `maas` section, or an empty one, so that every default applies.
+ *
+ * @public
+ */
 export function maasSection(root: Config): Config {
   return root.getOptionalConfig('maas') ?? new ConfigReader({});
 }
@@ -111,7 +121,11 @@ function readCatalogNamespaces(config: Config, namespace: string): string[] {
   return [...new Set([namespace, ...created])];
 }
 
-/** Reads and checks the platform settings; a bad value throws {@link MaasConfigError}. */
+/**
+ * Reads and checks the platform settings; a bad value throws {@link MaasConfigError}.
+ *
+ * @public
+ */
 export function readPlatformConfig(root: Config): PlatformConfig {
   const config = maasSection(root);
   const scheme = config.getOptionalString('scheme') ?? 'http';

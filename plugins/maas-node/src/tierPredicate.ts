@@ -7,10 +7,18 @@
  *   OIDC:     auth.identity.tier == "free"                             (the AuthPolicy's `tier`)
  */
 
-/** How callers of a model authenticate, which decides where their tier is found. */
+/**
+ * How callers of a model authenticate, which decides where their tier is found.
+ *
+ * @public
+ */
 export type TierAuthMode = 'api-key' | 'oidc';
 
-/** The predicate of one tier, as the suite writes it. */
+/**
+ * The predicate of one tier, as the suite writes it.
+ *
+ * @public
+ */
 export function tierPredicate(auth: TierAuthMode, tier: string): string {
   const quoted = JSON.stringify(tier);
   return auth === 'api-key'
@@ -28,7 +36,11 @@ const CLAIM_FORM = new RegExp(
   `^(?:auth\\.identity\\.tier\\s*==\\s*${Q}${NAME}${Q}|${Q}${NAME}${Q}\\s*==\\s*auth\\.identity\\.tier)$`,
 );
 
-/** The tier a predicate selects; undefined for any other predicate, shown then as it is. */
+/**
+ * The tier a predicate selects; undefined for any other predicate, shown then as it is.
+ *
+ * @public
+ */
 export function tierOfPredicate(predicate: string): string | undefined {
   const text = predicate.trim();
   const groups = GROUPS_FORM.exec(text);
@@ -41,6 +53,8 @@ export function tierOfPredicate(predicate: string): string | undefined {
 /**
  * The tier a whole limit applies to: every predicate must name the same tier.
  * `null` means no predicate (the limit applies to everyone); undefined means another shape.
+ *
+ * @public
  */
 export function tierOfPredicates(
   predicates: string[],

@@ -1,4 +1,8 @@
-/** Rejects with a message naming what timed out when `promise` takes longer than `ms`. */
+/**
+ * Rejects with a message naming what timed out when `promise` takes longer than `ms`.
+ *
+ * @public
+ */
 export async function withTimeout<T>(
   promise: Promise<T>,
   ms: number,

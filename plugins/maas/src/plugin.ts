@@ -15,7 +15,11 @@ import {
   modelsRouteRef,
 } from './routes';
 
-/** The MaaS frontend plugin, for apps on the legacy frontend system. */
+/**
+ * The MaaS frontend plugin, for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const maasPlugin = createPlugin({
   id: 'maas',
   apis: [
@@ -33,8 +37,12 @@ export const maasPlugin = createPlugin({
   },
 });
 
-/** The Usage tab of a model entity: put it on entity pages where `isMaasAvailable` holds. */
-export const EntityMaasUsageContent = maasPlugin.provide(
+/**
+ * The Usage tab of a model entity: put it on entity pages where `isMaasAvailable` holds.
+ *
+ * @public
+ */
+export const EntityMaasUsageContent: () => JSX.Element = maasPlugin.provide(
   createComponentExtension({
     name: 'EntityMaasUsageContent',
     component: {
@@ -43,8 +51,12 @@ export const EntityMaasUsageContent = maasPlugin.provide(
   }),
 );
 
-/** The model at a glance, for the Overview of entities where `isMaasAvailable` holds. */
-export const EntityMaasModelCard = maasPlugin.provide(
+/**
+ * The model at a glance, for the Overview of entities where `isMaasAvailable` holds.
+ *
+ * @public
+ */
+export const EntityMaasModelCard: () => JSX.Element = maasPlugin.provide(
   createComponentExtension({
     name: 'EntityMaasModelCard',
     component: {
@@ -53,8 +65,12 @@ export const EntityMaasModelCard = maasPlugin.provide(
   }),
 );
 
-/** Models: the catalog's model servers with health, endpoint and tiers, e.g. at `/maas/models`. */
-export const MaasModelsPage = maasPlugin.provide(
+/**
+ * Models: the catalog's model servers with health, endpoint and tiers, e.g. at `/maas/models`.
+ *
+ * @public
+ */
+export const MaasModelsPage: () => JSX.Element = maasPlugin.provide(
   createRoutableExtension({
     name: 'MaasModelsPage',
     component: () => import('./components/ModelsPage').then(m => m.ModelsPage),
@@ -62,8 +78,14 @@ export const MaasModelsPage = maasPlugin.provide(
   }),
 );
 
-/** The catalog's models with their health, for a home page card (it brings no card of its own). */
-export const MaasModelsSummary = maasPlugin.provide(
+/**
+ * The catalog's models with their health, for a home page card (it brings no card of its own).
+ *
+ * @public
+ */
+export const MaasModelsSummary: (props: {
+  modelsPageLink?: string;
+}) => JSX.Element = maasPlugin.provide(
   createComponentExtension({
     name: 'MaasModelsSummary',
     component: {
@@ -72,8 +94,12 @@ export const MaasModelsSummary = maasPlugin.provide(
   }),
 );
 
-/** My API keys: every key of the signed-in user, e.g. at `/maas/keys`. */
-export const MaasKeysPage = maasPlugin.provide(
+/**
+ * My API keys: every key of the signed-in user, e.g. at `/maas/keys`.
+ *
+ * @public
+ */
+export const MaasKeysPage: () => JSX.Element = maasPlugin.provide(
   createRoutableExtension({
     name: 'MaasKeysPage',
     component: () => import('./components/KeysPage').then(m => m.KeysPage),
@@ -81,8 +107,12 @@ export const MaasKeysPage = maasPlugin.provide(
   }),
 );
 
-/** Approvals: the queue of key requests and the audit history, e.g. at `/maas/approvals`. */
-export const MaasApprovalsPage = maasPlugin.provide(
+/**
+ * Approvals: the queue of key requests and the audit history, e.g. at `/maas/approvals`.
+ *
+ * @public
+ */
+export const MaasApprovalsPage: () => JSX.Element = maasPlugin.provide(
   createRoutableExtension({
     name: 'MaasApprovalsPage',
     component: () =>
@@ -91,8 +121,12 @@ export const MaasApprovalsPage = maasPlugin.provide(
   }),
 );
 
-/** Costs: usage and cost per user, group and system for admins and team leads, e.g. at `/maas/costs`. */
-export const MaasCostsPage = maasPlugin.provide(
+/**
+ * Costs: usage and cost per user, group and system for admins and team leads, e.g. at `/maas/costs`.
+ *
+ * @public
+ */
+export const MaasCostsPage: () => JSX.Element = maasPlugin.provide(
   createRoutableExtension({
     name: 'MaasCostsPage',
     component: () => import('./components/CostsPage').then(m => m.CostsPage),

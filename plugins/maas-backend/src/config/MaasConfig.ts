@@ -11,7 +11,11 @@ import { PricingConfig, readPricingConfig } from './pricingConfig';
 
 export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 
-/** The `maas` config section, read once at start-up, with defaults applied and values checked. */
+/**
+ * The `maas` config section, read once at start-up, with defaults applied and values checked.
+ *
+ * @public
+ */
 export interface MaasConfig extends PlatformConfig {
   cluster: ClusterConfig;
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
@@ -30,7 +34,11 @@ export interface MaasConfig extends PlatformConfig {
 /** `maas.adminGroups` when not configured. */
 export const DEFAULT_ADMIN_GROUPS = ['group:default/platform-team'];
 
-/** The `maas.keys` section: how API keys are issued, capped, rotated and expired. */
+/**
+ * The `maas.keys` section: how API keys are issued, capped, rotated and expired.
+ *
+ * @public
+ */
 export interface KeysConfig {
   /** Keys plus open new-key requests one user may have per model. */
   maxActivePerUserAndModel: number;
@@ -156,6 +164,12 @@ function readAdminGroups(config: Config): string[] {
   return groups;
 }
 
+/**
+ * Reads the `maas` config section with its defaults, and throws a `MaasConfigError` naming the key
+ * of the first bad value.
+ *
+ * @public
+ */
 export function readMaasConfig(root: Config): MaasConfig {
   const config = maasSection(root);
   const platform = readPlatformConfig(root);

@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { MaasConfigError } from '@maas-portal/plugin-maas-node';
 
-/** Prices of one tier or model; either may be absent (then that part is not billed by it). */
+/**
+ * Prices of one tier or model; either may be absent (then that part is not billed by it).
+ *
+ * @public
+ */
 export interface Prices {
   perMillionTokens?: number;
   perThousandRequests?: number;
@@ -10,6 +14,8 @@ export interface Prices {
 /**
  * `maas.pricing`, read once at start-up. A model's price overrides its tier's price, field by
  * field: a model that sets only `perMillionTokens` keeps its tier's `perThousandRequests`.
+ *
+ * @public
  */
 export interface PricingConfig {
   /** ISO 4217 code, e.g. EUR. */

@@ -1,4 +1,8 @@
-/** Whether one of the suite's pages has anything for the caller, and why (or why not). */
+/**
+ * Whether one of the suite's pages has anything for the caller, and why (or why not).
+ *
+ * @public
+ */
 export interface PageAccess {
   serves: boolean;
   /** One sentence for a person: what the page holds for them, or why nothing. */
@@ -8,6 +12,8 @@ export interface PageAccess {
 /**
  * `GET /api/maas/access`: which of the pages not everyone uses serve the signed-in user, so that
  * the app offers them only to those (each page still checks every call itself).
+ *
+ * @public
  */
 export interface MaasAccess {
   /**

@@ -1,6 +1,8 @@
 /**
  * `GET /models/by-entity/binding`: whether the model's InferenceService names this entity back.
  * Keys are requested, approved and usage read only for a bound entity.
+ *
+ * @public
  */
 export interface EntityBinding {
   entityRef: string;
@@ -20,6 +22,8 @@ export interface EntityBinding {
 /**
  * `GET /models/by-entity/outside-keys`: an API-key Secret the model's AuthPolicy selects that the
  * portal did not issue (admins only, who may revoke it).
+ *
+ * @public
  */
 export interface OutsideKey {
   namespace: string;

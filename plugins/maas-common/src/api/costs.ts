@@ -3,7 +3,11 @@
  * custom range (`GET /costs`), priced with `maas.pricing`.
  */
 
-/** Calls and tokens over the range, and what they cost (null: no price applies). */
+/**
+ * Calls and tokens over the range, and what they cost (null: no price applies).
+ *
+ * @public
+ */
 export interface CostFigures {
   /**
    * Calls served (Limitador's `authorized_calls`, counted once per call: where a RateLimitPolicy and a
@@ -21,11 +25,20 @@ export interface CostFigures {
   cost: number | null;
 }
 
-/** The tables of the Costs page, and of its CSV download (`by`). */
+/**
+ * The tables of the Costs page, and of its CSV download (`by`).
+ *
+ * @public
+ */
 export const COST_TABLES = ['users', 'groups', 'systems', 'models'] as const;
+/** @public */
 export type CostTable = (typeof COST_TABLES)[number];
 
-/** One row of a cost table. */
+/**
+ * One row of a cost table.
+ *
+ * @public
+ */
 export interface CostRow extends CostFigures {
   /** The user's, group's, system's or model's entity ref; for a user the catalog does not know, the gateway's user id. */
   ref: string;
@@ -39,10 +52,16 @@ export interface CostRow extends CostFigures {
 /**
  * Who sees what. `all`: everything (maas.costs.read). `groups`: a team lead's own groups (and
  * their child groups), and the users who are members of them.
+ *
+ * @public
  */
 export type CostScope = 'all' | 'groups';
 
-/** `GET /costs`: usage and cost over a range. */
+/**
+ * `GET /costs`: usage and cost over a range.
+ *
+ * @public
+ */
 export interface CostReport {
   /** Unix seconds; `end` is never after the request. */
   start: number;

@@ -1,4 +1,8 @@
-/** Where a key request stands. */
+/**
+ * Where a key request stands.
+ *
+ * @public
+ */
 export type KeyRequestState =
   | 'pending'
   | 'approved'
@@ -8,9 +12,14 @@ export type KeyRequestState =
   /** Approved, but the key could not be issued and never will be (e.g. the model is gone). */
   | 'failed';
 
-/** A new key, or a tier change of an existing key. */
+/**
+ * A new key, or a tier change of an existing key.
+ *
+ * @public
+ */
 export type KeyRequestKind = 'new-key' | 'tier-change';
 
+/** @public */
 export interface KeyRequest {
   id: string;
   kind: KeyRequestKind;
@@ -41,6 +50,7 @@ export interface KeyRequest {
   canDecide?: boolean;
 }
 
+/** @public */
 export type ApiKeyState =
   | 'active'
   | 'rotating'
@@ -48,7 +58,11 @@ export type ApiKeyState =
   | 'expired'
   | 'rotated';
 
-/** An API key as the portal shows it: never its value, except once at issue. */
+/**
+ * An API key as the portal shows it: never its value, except once at issue.
+ *
+ * @public
+ */
 export interface ApiKey {
   id: string;
   /** The owner's name for the key, e.g. `ci-pipeline`; unique among their working keys for the model. */
@@ -88,12 +102,17 @@ export interface ApiKey {
   lastUseNote?: string;
 }
 
-/** The value of a key, returned exactly once. */
+/**
+ * The value of a key, returned exactly once.
+ *
+ * @public
+ */
 export interface IssuedKey {
   key: ApiKey;
   value: string;
 }
 
+/** @public */
 export interface CreateKeyRequest {
   entityRef: string;
   tier: string;
@@ -104,12 +123,20 @@ export interface CreateKeyRequest {
   name?: string;
 }
 
-/** `POST /keys/{id}/name`: a new name for one's key; empty clears it. */
+/**
+ * `POST /keys/{id}/name`: a new name for one's key; empty clears it.
+ *
+ * @public
+ */
 export interface RenameKey {
   name: string;
 }
 
-/** What a key name may be: what the form checks as typed and the backend enforces. */
+/**
+ * What a key name may be: what the form checks as typed and the backend enforces.
+ *
+ * @public
+ */
 export const KEY_NAME_RULE = {
   maxLength: 63,
   pattern: /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
@@ -117,7 +144,11 @@ export const KEY_NAME_RULE = {
     'letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit, at most 63 characters',
 } as const;
 
-/** Why a key name is not allowed, or undefined when it is (after trimming). */
+/**
+ * Why a key name is not allowed, or undefined when it is (after trimming).
+ *
+ * @public
+ */
 export function keyNameProblem(name: string): string | undefined {
   const trimmed = name.trim();
   if (!trimmed) return undefined;
@@ -129,19 +160,28 @@ export function keyNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** `POST /keys/requests`: the request, and the key when its tier is approved automatically. */
+/**
+ * `POST /keys/requests`: the request, and the key when its tier is approved automatically.
+ *
+ * @public
+ */
 export interface CreateKeyRequestResponse {
   request: KeyRequest;
   issued?: IssuedKey;
 }
 
+/** @public */
 export interface DecideKeyRequests {
   ids: string[];
   decision: 'approve' | 'reject';
   comment?: string;
 }
 
-/** One result per request of a bulk decision: some may fail while others succeed. */
+/**
+ * One result per request of a bulk decision: some may fail while others succeed.
+ *
+ * @public
+ */
 export interface DecisionResult {
   id: string;
   ok: boolean;
@@ -151,6 +191,7 @@ export interface DecisionResult {
   warning?: string;
 }
 
+/** @public */
 export interface AuditEvent {
   id: number;
   at: string;

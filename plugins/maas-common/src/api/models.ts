@@ -1,9 +1,14 @@
 import { ObjectRef } from '../entity';
 import { RateLimit, TierApproval } from '../tiers';
 
-/** The health of a model, rolled up from its InferenceService, HTTPRoute and policies. */
+/**
+ * The health of a model, rolled up from its InferenceService, HTTPRoute and policies.
+ *
+ * @public
+ */
 export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
 
+/** @public */
 export interface HealthReason {
   severity: 'degraded' | 'unhealthy';
   /** The object the reason is about, e.g. `HTTPRoute llm/qwen3`. */
@@ -17,9 +22,14 @@ export interface HealthReason {
   waitingFor?: HealthController;
 }
 
-/** The controllers a new model waits for. */
+/**
+ * The controllers a new model waits for.
+ *
+ * @public
+ */
 export type HealthController = 'KServe' | 'the Gateway' | 'Kuadrant';
 
+/** @public */
 export interface HealthVerdict {
   state: HealthState;
   reasons: HealthReason[];
@@ -32,7 +42,11 @@ export interface HealthVerdict {
   waitingSince?: string;
 }
 
-/** A Kuadrant policy that applies to a model's route, directly or through its Gateway. */
+/**
+ * A Kuadrant policy that applies to a model's route, directly or through its Gateway.
+ *
+ * @public
+ */
 export interface PolicySummary {
   kind:
     | 'AuthPolicy'
@@ -46,21 +60,33 @@ export interface PolicySummary {
   enforced?: boolean;
 }
 
-/** Ready-to-run calls to a model, filled in with its name, host and auth scheme. */
+/**
+ * Ready-to-run calls to a model, filled in with its name, host and auth scheme.
+ *
+ * @public
+ */
 export interface ModelExamples {
   curl: string;
   python: string;
   javascript: string;
 }
 
-/** How fresh the cluster data behind an answer is. */
+/**
+ * How fresh the cluster data behind an answer is.
+ *
+ * @public
+ */
 export interface CacheAge {
   /** 0 while every watch is up; otherwise seconds since the oldest one was lost. */
   ageSeconds: number;
   syncedAt?: string;
 }
 
-/** `GET /models` and `GET /models/by-entity`: one model as the portal sees it. */
+/**
+ * `GET /models` and `GET /models/by-entity`: one model as the portal sees it.
+ *
+ * @public
+ */
 export interface ModelView {
   entityRef?: string;
   /** The name clients send as `model` in OpenAI requests. */
@@ -84,6 +110,8 @@ export interface ModelView {
  * (`maas.model.read` on each entity, as `GET /models/by-entity` shows them, `entityRef` set), and
  * for holders of `maas.model.list` also the InferenceServices no such entity names (no
  * `entityRef`).
+ *
+ * @public
  */
 export interface ModelList {
   items: ModelView[];
@@ -98,7 +126,11 @@ export interface ModelList {
   cache: CacheAge;
 }
 
-/** Where a live limit comes from. */
+/**
+ * Where a live limit comes from.
+ *
+ * @public
+ */
 export interface LimitSource {
   kind: 'RateLimitPolicy' | 'TokenRateLimitPolicy';
   namespace: string;
@@ -109,7 +141,11 @@ export interface LimitSource {
   section: 'limits' | 'defaults' | 'overrides';
 }
 
-/** One limit that is in force for a model's route. */
+/**
+ * One limit that is in force for a model's route.
+ *
+ * @public
+ */
 export interface LiveLimit {
   rates: RateLimit[];
   counters: string[];
@@ -118,6 +154,7 @@ export interface LiveLimit {
   source: LimitSource;
 }
 
+/** @public */
 export interface TierView {
   name: string;
   /** From the `maas.tiers` config; undefined for a tier found only in the cluster. */
@@ -127,7 +164,11 @@ export interface TierView {
   tokens: LiveLimit[];
 }
 
-/** `GET /models/by-entity/tiers`: the live limits of a model, per tier. */
+/**
+ * `GET /models/by-entity/tiers`: the live limits of a model, per tier.
+ *
+ * @public
+ */
 export interface ModelTiers {
   tiers: TierView[];
   /** Limits without a predicate: they apply to every caller. */

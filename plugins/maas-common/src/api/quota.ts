@@ -3,10 +3,16 @@ import { UsageRange } from './usage';
 /**
  * Where quota-left figures come from: Limitador's own counters (`maas.limitador.url`), or an
  * estimate from its metrics in Prometheus (calls and tokens over the last window).
+ *
+ * @public
  */
 export type QuotaSource = 'limitador' | 'estimate';
 
-/** What is left of one limit for the signed-in user, in the window they are in. */
+/**
+ * What is left of one limit for the signed-in user, in the window they are in.
+ *
+ * @public
+ */
 export interface QuotaLeft {
   /** The limit's key in its policy, e.g. `free-user-requests`. */
   limitName: string;
@@ -28,14 +34,22 @@ export interface QuotaLeft {
   notEnforced?: string;
 }
 
-/** The caller's quota in one tier of a model: null where the tier has no limit of that kind. */
+/**
+ * The caller's quota in one tier of a model: null where the tier has no limit of that kind.
+ *
+ * @public
+ */
 export interface TierQuota {
   tier: string;
   requests: QuotaLeft | null;
   tokens: QuotaLeft | null;
 }
 
-/** `GET /models/by-entity/quota`: what the signed-in user has left, per tier of their keys. */
+/**
+ * `GET /models/by-entity/quota`: what the signed-in user has left, per tier of their keys.
+ *
+ * @public
+ */
 export interface ModelQuota {
   /** Absent when neither Limitador nor Prometheus is configured (`message` says so). */
   source?: QuotaSource;
@@ -48,7 +62,11 @@ export interface ModelQuota {
   warnings: string[];
 }
 
-/** How often one limit refused calls over a range. */
+/**
+ * How often one limit refused calls over a range.
+ *
+ * @public
+ */
 export interface Refusal {
   /** The caller (Limitador's `user` label); only in scope `all`. */
   user?: string;
@@ -59,7 +77,11 @@ export interface Refusal {
   count: number;
 }
 
-/** `GET /models/by-entity/refusals`: which limits refused calls over a range, and how often. */
+/**
+ * `GET /models/by-entity/refusals`: which limits refused calls over a range, and how often.
+ *
+ * @public
+ */
 export interface ModelRefusals {
   range: UsageRange;
   start: number;
@@ -90,6 +112,8 @@ export interface ModelRefusals {
  *   so Limitador counts no tokens;
  * - `no-data`: no tokens served in the last hour, no series to compare, or counts that cannot be
  *   compared (a tier that called has no token limit, or the cluster does not know the route).
+ *
+ * @public
  */
 export type TokenCheckState =
   | 'counted'
@@ -97,7 +121,11 @@ export type TokenCheckState =
   | 'no-token-limit'
   | 'no-data';
 
-/** `GET /models/by-entity/token-check`: vLLM's tokens against Limitador's, over the last hour. */
+/**
+ * `GET /models/by-entity/token-check`: vLLM's tokens against Limitador's, over the last hour.
+ *
+ * @public
+ */
 export interface TokenCheck {
   state: TokenCheckState;
   windowSeconds: number;

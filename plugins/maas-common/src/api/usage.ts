@@ -1,6 +1,20 @@
-/** The ranges a usage chart offers. */
+/**
+ * The ranges a usage chart offers.
+ *
+ * @public
+ */
 export const USAGE_RANGES = ['1h', '24h', '7d'] as const;
+/** @public */
 export type UsageRange = (typeof USAGE_RANGES)[number];
+
+/**
+ * How the 503 of a Prometheus-backed route (usage, costs, refusals, token check) begins when no
+ * Prometheus is configured (`maas.prometheus.url` unset), as against Prometheus failing: the
+ * backend writes it, the pages tell the two cases apart by it.
+ *
+ * @public
+ */
+export const NO_PROMETHEUS = 'No Prometheus is configured';
 
 /**
  * What the usage of a model's route is, before any number: each has its own sentence and next step.
@@ -12,6 +26,8 @@ export type UsageRange = (typeof USAGE_RANGES)[number];
  * - `no-calls`: series, but no calls in the range.
  * - `calls`: calls in the range.
  * Prometheus unreachable is an answer of its own: 503.
+ *
+ * @public
  */
 export type UsageState =
   | 'no-route'
@@ -23,6 +39,8 @@ export type UsageState =
 /**
  * One line on a chart: values per step (the increase within the step that ends at the point), and
  * the increase over the whole range, queried once (not summed from the points).
+ *
+ * @public
  */
 export interface UsageSeries {
   /** The tier (Limitador's `group` label); null when the metrics carry no per-user labels. */
@@ -48,6 +66,8 @@ export interface UsageSeries {
  * `authorized_calls`, tokens `authorized_hits`), `requests-and-tokens` (both: a served call is counted
  * twice in `authorized_calls` and once more in `authorized_hits`; the portal takes both out),
  * `none` (no limit: Limitador counts nothing), `unknown` (the policies do not tell).
+ *
+ * @public
  */
 export type CountingBasis =
   | 'requests'
@@ -56,7 +76,11 @@ export type CountingBasis =
   | 'none'
   | 'unknown';
 
-/** One tier's counting on the route. */
+/**
+ * One tier's counting on the route.
+ *
+ * @public
+ */
 export interface UsageCounting {
   /** The tier (Limitador's `group` label); null for series without one. */
   tier: string | null;
@@ -67,6 +91,7 @@ export interface UsageCounting {
   exact: boolean;
 }
 
+/** @public */
 export interface TopUser {
   user: string;
   tier: string;
@@ -79,7 +104,11 @@ export interface TopUser {
   tokensAtLeast?: number;
 }
 
-/** `GET /models/by-entity/usage`: a model's usage over a range. */
+/**
+ * `GET /models/by-entity/usage`: a model's usage over a range.
+ *
+ * @public
+ */
 export interface ModelUsage {
   range: UsageRange;
   /** The window: `end` is the time of the request; points are `stepSeconds` apart, the last at `end`. */

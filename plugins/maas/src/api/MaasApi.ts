@@ -25,9 +25,14 @@ import {
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 
-/** `GET /models/by-entity`: one model, with what the backend could not work out. */
+/**
+ * `GET /models/by-entity`: one model, with what the backend could not work out.
+ *
+ * @public
+ */
 export type ModelDetails = ModelView & { warnings: string[] };
 
+/** @public */
 export interface UsageQuery {
   entityRef: string;
   range: UsageRange;
@@ -38,15 +43,22 @@ export interface UsageQuery {
 /**
  * One page of a list the backend pages (keys, key requests, audit events): its rows, and where
  * the next page starts (`cursor` of the next query) when there is one.
+ *
+ * @public
  */
 export type Page<T> = T[] & { nextCursor?: string };
 
-/** Which page of a list: from `cursor` (a page's `nextCursor`), at most `limit` rows. */
+/**
+ * Which page of a list: from `cursor` (a page's `nextCursor`), at most `limit` rows.
+ *
+ * @public
+ */
 export interface PageQuery {
   cursor?: string;
   limit?: number;
 }
 
+/** @public */
 export interface KeyRequestQuery extends PageQuery {
   entityRef?: string;
   state?: KeyRequestState;
@@ -54,24 +66,34 @@ export interface KeyRequestQuery extends PageQuery {
   mine?: boolean;
 }
 
+/** @public */
 export interface KeyQuery extends PageQuery {
   entityRef?: string;
   /** Only the signed-in user's own keys. */
   mine?: boolean;
 }
 
+/** @public */
 export interface AuditQuery extends PageQuery {
   entityRef?: string;
 }
 
-/** A calendar month (`YYYY-MM`, UTC), or a custom range (dates); neither: the current month. */
+/**
+ * A calendar month (`YYYY-MM`, UTC), or a custom range (dates); neither: the current month.
+ *
+ * @public
+ */
 export interface CostQuery {
   month?: string;
   start?: string;
   end?: string;
 }
 
-/** The frontend's view of the MaaS backend (`/api/maas`). */
+/**
+ * The frontend's view of the MaaS backend (`/api/maas`).
+ *
+ * @public
+ */
 export interface MaasApi {
   getStatus(): Promise<MaasStatus>;
   /**
@@ -127,4 +149,5 @@ export interface MaasApi {
   ): Promise<{ fileName: string; csv: string }>;
 }
 
+/** @public */
 export const maasApiRef = createApiRef<MaasApi>({ id: 'plugin.maas.service' });

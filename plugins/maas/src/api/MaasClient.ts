@@ -35,7 +35,11 @@ import {
 
 type Query = Record<string, string | number | boolean | undefined>;
 
-/** {@link MaasApi} over HTTP, with the signed-in user's credentials. */
+/**
+ * {@link MaasApi} over HTTP, with the signed-in user's credentials.
+ *
+ * @public
+ */
 export class MaasClient implements MaasApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;

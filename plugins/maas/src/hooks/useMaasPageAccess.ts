@@ -1,6 +1,10 @@
 import { useMaasRead } from './useMaasRead';
 
-/** Which of the suite's pages not everyone uses to offer in the app's nav. */
+/**
+ * Which of the suite's pages not everyone uses to offer in the app's nav.
+ *
+ * @alpha
+ */
 export interface MaasPageAccess {
   /** Undefined while the backend has not answered. */
   approvals?: boolean;

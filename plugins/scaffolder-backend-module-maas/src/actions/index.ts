@@ -28,7 +28,11 @@ export { createModelCheckNameAction } from './modelCheckName';
 export { createModelRegisterAction } from './modelRegister';
 export { createModelRenderAction } from './modelRender';
 
-/** Every action of the MaaS module, built from the app's config. */
+/**
+ * Every action of the MaaS module, built from the app's config.
+ *
+ * @public
+ */
 export function createMaasActions(options: {
   config: Config;
   logger: LoggerService;

@@ -19,6 +19,8 @@ import { ModelServerFilter } from './modelServerFilter';
 /**
  * The catalog's models with their health, for a home page widget: no card of its own (the widget
  * is the card), and a link to the Models page for the rest.
+ *
+ * @alpha
  */
 export function ModelsSummary(props: { modelsPageLink?: string }) {
   const catalogApi = useApi(catalogApiRef);
