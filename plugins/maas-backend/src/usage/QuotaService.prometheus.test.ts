@@ -1,30 +1,20 @@
 /*
- * Quota left, refusals by limit and the token-count check. Quota left from Limitador: the harness's
- * real Limitador, with counters made by real calls through the harness's gateway on a route whose
- * limits the real kuadrant-operator wrote. Estimates, refusals and the token check: the harness's
- * real Prometheus on the backfilled data (Kuadrant 1.3 + TelemetryPolicy shape, with user and group
- * labels, which the live Limitador of Kuadrant 1.2 does not export); those tests say so.
+ * Quota left. From Limitador: the harness's real Limitador, with counters made by real calls through
+ * the harness's gateway on a route whose limits the real kuadrant-operator wrote. Estimates: the
+ * harness's real Prometheus on the backfilled data (Kuadrant 1.3 + TelemetryPolicy shape, with user
+ * and group labels, which the live Limitador of Kuadrant 1.2 does not export); those tests say so.
  */
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { TierView } from '@maas-portal/plugin-maas-common';
-import {
-  countedInWindow,
-  harnessEnv,
-  harnessMetrics,
-  limitadorCounters,
-  selectSeries,
-} from '@maas-portal/harness/testing';
+import { harnessEnv, limitadorCounters } from '@maas-portal/harness/testing';
 import { HttpLimitadorClient } from '../limitador/LimitadorClient';
-import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { counting } from '../__testUtils__/countingPrometheus';
 import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { LimitedRoute, startLimitedRoute } from '../__testUtils__/limitedRoute';
 import { QuotaService } from './QuotaService';
-import { RefusalService } from './RefusalService';
-import { TokenCheckService } from './TokenCheckService';
 
-type Summary = ReturnType<typeof harnessMetrics>;
+import { useBackfilledPrometheus } from '../__testUtils__/backfilledPrometheus';
 
 /** A tier as GET /models/by-entity/tiers gives it, with one request and one token limit. */
 function tier(
@@ -61,33 +51,12 @@ function tier(
   };
 }
 
-describe('quota left, refusals and the token check against the real Prometheus', () => {
-  let summary: Summary;
-  let prometheus: HttpPrometheusClient;
-
-  beforeAll(() => {
-    summary = harnessMetrics();
-    prometheus = new HttpPrometheusClient({
-      url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
-      timeoutMs: 5000,
-    });
-  });
-
-  /** What the matching series counted in the `seconds` before `t`, as the harness data counts it. */
-  function used(
-    metric: string,
-    labels: Record<string, string>,
-    t: number,
-    seconds: number,
-  ) {
-    return selectSeries(summary, metric, labels)
-      .map(s => countedInWindow(summary, s, t - seconds, t))
-      .reduce((a, b) => a + b, 0);
-  }
+describe('quota left, from Limitador or estimated from the real Prometheus', () => {
+  const data = useBackfilledPrometheus();
 
   it('estimates what a user has left of each limit from the last window of the metrics, in one query for any number of tiers (backfilled data)', async () => {
-    const { client, counter } = counting(prometheus);
-    const t = summary.endTime;
+    const { client, counter } = counting(data.prometheus);
+    const t = data.summary.endTime;
     const quota = await new QuotaService({ prometheus: client }).getQuota({
       userId: 'premiumuser1',
       limitadorNamespace: 'llm/qwen3-route',
@@ -105,8 +74,8 @@ describe('quota left, refusals and the token check against the real Prometheus',
       user: 'premiumuser1',
       group: 'premium',
     };
-    const calls = used('authorized_calls', own, t, 120);
-    const tokens = used('authorized_hits', own, t, 60);
+    const calls = data.countedBefore('authorized_calls', own, t, 120);
+    const tokens = data.countedBefore('authorized_hits', own, t, 60);
     expect(calls).toBeGreaterThan(0);
     const premium = quota.tiers.find(x => x.tier === 'premium')!;
     expect(premium.requests).toEqual({
@@ -125,13 +94,13 @@ describe('quota left, refusals and the token check against the real Prometheus',
   });
 
   it('estimates on a route under both a RateLimitPolicy and a TokenRateLimitPolicy by what each limit counted, not by the raw metrics (Kuadrant-1.3-shaped backfilled data)', async () => {
-    const { client, counter } = counting(prometheus);
-    const t = summary.endTime;
+    const { client, counter } = counting(data.prometheus);
+    const t = data.summary.endTime;
     const both = 'llm/both-route';
     // A caller of the route whose last hour is not their idle one (each series has one).
-    const { user, group } = summary.users.find(
+    const { user, group } = data.summary.users.find(
       u =>
-        used(
+        data.countedBefore(
           'authorized_calls',
           { limitador_namespace: both, user: u.user },
           t,
@@ -142,15 +111,15 @@ describe('quota left, refusals and the token check against the real Prometheus',
       userId: user,
       limitadorNamespace: both,
       tiers: [tier(group, [100000, '1h'], [10000000, '1h'])],
-      limits: datasetRouteLimits(summary)(both),
+      limits: datasetRouteLimits(data.summary)(both),
       nowSeconds: t,
     });
     expect(counter.queries).toBe(1);
     expect(quota.source).toBe('estimate');
     const own = { limitador_namespace: both, user, group };
-    const a = used('authorized_calls', own, t, 3600);
-    const h = used('authorized_hits', own, t, 3600);
-    const tokenRefused = used(
+    const a = data.countedBefore('authorized_calls', own, t, 3600);
+    const h = data.countedBefore('authorized_hits', own, t, 3600);
+    const tokenRefused = data.countedBefore(
       'limited_calls',
       { ...own, limit_name: `${group}-user-tokens` },
       t,
@@ -172,12 +141,12 @@ describe('quota left, refusals and the token check against the real Prometheus',
   });
 
   it("says a token limit the cluster's Kuadrant does not enforce is not counted, instead of estimating it from authorized_hits (backfilled data)", async () => {
-    const t = summary.endTime;
+    const t = data.summary.endTime;
     // qwen3-route's limits as a cluster whose kuadrant-operator (v1.2) leaves its TokenRateLimitPolicy
     // out would read them: the RateLimitPolicy only (ModelService.routeLimits).
     const requestsOnly = datasetRouteLimits({
-      ...summary,
-      routes: summary.routes.map(r =>
+      ...data.summary,
+      routes: data.summary.routes.map(r =>
         r.limitadorNamespace === 'llm/qwen3-route'
           ? { ...r, hitsUnit: 'calls' as const }
           : r,
@@ -187,7 +156,9 @@ describe('quota left, refusals and the token check against the real Prometheus',
       requests: true,
       tokens: false,
     });
-    const quota = await new QuotaService({ prometheus }).getQuota({
+    const quota = await new QuotaService({
+      prometheus: data.prometheus,
+    }).getQuota({
       userId: 'premiumuser1',
       limitadorNamespace: 'llm/qwen3-route',
       tiers: [tier('premium', [100000, '1h'], [2000, '1m'])],
@@ -199,10 +170,12 @@ describe('quota left, refusals and the token check against the real Prometheus',
       user: 'premiumuser1',
       group: 'premium',
     };
-    expect(used('authorized_hits', own, t, 60)).toBeGreaterThan(0);
+    expect(data.countedBefore('authorized_hits', own, t, 60)).toBeGreaterThan(
+      0,
+    );
     const [premium] = quota.tiers;
     expect(premium.requests!.remaining).toBe(
-      100000 - used('authorized_calls', own, t, 3600),
+      100000 - data.countedBefore('authorized_calls', own, t, 3600),
     );
     expect(premium.tokens).toEqual({
       limitName: 'premium-user-tokens',
@@ -217,12 +190,12 @@ describe('quota left, refusals and the token check against the real Prometheus',
   });
 
   it('says why it cannot estimate on a route without user labels, and warns on a route with no series (backfilled data)', async () => {
-    const service = new QuotaService({ prometheus });
+    const service = new QuotaService({ prometheus: data.prometheus });
     const unlabelled = await service.getQuota({
       userId: 'freeuser1',
       limitadorNamespace: 'llm/legacy-route',
       tiers: [tier('free', [5, '2m'], [100000, '1m'])],
-      nowSeconds: summary.endTime,
+      nowSeconds: data.summary.endTime,
     });
     expect(unlabelled.tiers).toEqual([]);
     expect(unlabelled.message).toMatch(
@@ -232,7 +205,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
       userId: 'freeuser1',
       limitadorNamespace: 'llm/unscraped-route',
       tiers: [tier('free', [5, '2m'], undefined)],
-      nowSeconds: summary.endTime,
+      nowSeconds: data.summary.endTime,
     });
     expect(none.source).toBe('estimate');
     expect(none.tiers[0].requests!.remaining).toBe(5);
@@ -263,7 +236,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
      * the counter's and at most a second (Limitador truncates) plus that time more.
      */
     async function quotaAndCounter(userId: string) {
-      const { client, counter } = counting(prometheus);
+      const { client, counter } = counting(data.prometheus);
       const startedAt = Date.now();
       const quota = await new QuotaService({
         prometheus: client,
@@ -352,7 +325,7 @@ describe('quota left, refusals and the token check against the real Prometheus',
     const port = (closed.address() as AddressInfo).port;
     await new Promise(resolve => closed.close(resolve));
     const quota = await new QuotaService({
-      prometheus,
+      prometheus: data.prometheus,
       limitador: new HttpLimitadorClient({
         url: `http://127.0.0.1:${port}`,
         timeoutMs: 2000,
@@ -361,258 +334,11 @@ describe('quota left, refusals and the token check against the real Prometheus',
       userId: 'freeuser1',
       limitadorNamespace: 'llm/simulator-route',
       tiers: [tier('free', [5, '2m'], undefined)],
-      nowSeconds: summary.endTime,
+      nowSeconds: data.summary.endTime,
     });
     expect(quota.source).toBe('estimate');
     expect(quota.warnings[0]).toMatch(
       /Limitador \(maas\.limitador\.url\) is unreachable .*estimated from the metrics instead/,
     );
-  });
-
-  it('tells a user which limit refused their calls and how often, in one query (backfilled data)', async () => {
-    const { client, counter } = counting(prometheus);
-    const t = summary.endTime;
-    const mine = await new RefusalService({ prometheus: client }).getRefusals({
-      range: '1h',
-      scope: 'user',
-      userId: 'freeuser1',
-      limitadorNamespace: 'llm/simulator-route',
-      nowSeconds: t,
-    });
-    expect(counter.queries).toBe(1);
-    const truth = used(
-      'limited_calls',
-      { limitador_namespace: 'llm/simulator-route', user: 'freeuser1' },
-      t,
-      3600,
-    );
-    expect(truth).toBeGreaterThan(0);
-    expect(mine.limitNames).toBe(true);
-    expect(mine.refusals).toEqual([
-      { tier: 'free', limitName: 'free-user-requests', count: truth },
-    ]);
-    expect(mine.total).toBe(truth);
-  });
-
-  it("says a user's own refusals cannot be told on a route without user labels, in the same one query, instead of 'none'", async () => {
-    const { client, counter } = counting(prometheus);
-    const mine = await new RefusalService({ prometheus: client }).getRefusals({
-      range: '24h',
-      scope: 'user',
-      userId: 'freeuser1',
-      limitadorNamespace: 'llm/legacy-route',
-      nowSeconds: summary.endTime,
-    });
-    expect(counter.queries).toBe(1);
-    expect(mine).toMatchObject({ refusals: [], total: 0 });
-    expect(mine.message).toMatch(
-      /^Limitador's metrics for this route carry no user labels, so your own refused calls cannot be told from other people's\. .*TelemetryPolicy/,
-    );
-  });
-
-  it("gives admins everyone's refusals per user, and says when Limitador reports no limit names (backfilled data)", async () => {
-    const t = summary.endTime;
-    const service = new RefusalService({ prometheus });
-    const all = await service.getRefusals({
-      range: '24h',
-      scope: 'all',
-      limitadorNamespace: 'llm/simulator-route',
-      nowSeconds: t,
-    });
-    // The range is longer than the data: each series counts from 0, its value before the data included.
-    const truth = used(
-      'limited_calls',
-      { limitador_namespace: 'llm/simulator-route' },
-      t,
-      86400,
-    );
-    expect(all.total).toBe(truth);
-    expect(new Set(all.refusals.map(r => r.user)).size).toBeGreaterThan(1);
-    expect(
-      all.refusals.every(r => r.limitName === `${r.tier}-user-requests`),
-    ).toBe(true);
-    expect(all.refusals.map(r => r.count)).toEqual(
-      [...all.refusals.map(r => r.count)].sort((a, b) => b - a),
-    );
-    const unnamed = await service.getRefusals({
-      range: '24h',
-      scope: 'all',
-      limitadorNamespace: 'llm/qwen3-route',
-      nowSeconds: t,
-    });
-    expect(unnamed.total).toBeGreaterThan(0);
-    expect(unnamed.limitNames).toBe(false);
-    expect(
-      unnamed.refusals.every(r => r.limitName === undefined && r.user),
-    ).toBe(true);
-    expect(unnamed.warnings.join(' ')).toMatch(/telemetry: exhaustive/);
-  });
-
-  it("says token limits are not counted for the model whose vLLM counters exceed Limitador's, with the figures (backfilled data)", async () => {
-    const { client, counter } = counting(prometheus);
-    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
-    const t = summary.endTime;
-    const truth = (route: 'qwen3' | 'simulator') => {
-      const served =
-        used('vllm:prompt_tokens_total', { model_name: route }, t, 3600) +
-        used('vllm:generation_tokens_total', { model_name: route }, t, 3600);
-      const counted = used(
-        'authorized_hits',
-        { limitador_namespace: `llm/${route}-route` },
-        t,
-        3600,
-      );
-      return { served, counted };
-    };
-    // The policies the data was counted under: a TokenRateLimitPolicy only on both routes.
-    const limitsOf = datasetRouteLimits(summary);
-    const qwen3 = await check.check({
-      modelName: 'qwen3',
-      limitadorNamespace: 'llm/qwen3-route',
-      limits: limitsOf('llm/qwen3-route'),
-      nowSeconds: t,
-    });
-    expect(counter.queries).toBe(1);
-    const q = truth('qwen3');
-    expect(qwen3).toMatchObject({
-      state: 'not-counted',
-      servedTokens: q.served,
-      countedTokens: q.counted,
-      threshold: 0.1,
-    });
-    expect(qwen3.uncountedShare!).toBeGreaterThan(0.25);
-    expect(qwen3.message).toContain(
-      `served ${new Intl.NumberFormat('en').format(q.served)} tokens`,
-    );
-    expect(qwen3.message).toMatch(/stream_options/);
-    const simulator = await check.check({
-      modelName: 'simulator',
-      limitadorNamespace: 'llm/simulator-route',
-      limits: limitsOf('llm/simulator-route'),
-      nowSeconds: t,
-    });
-    expect(simulator).toMatchObject({
-      state: 'counted',
-      servedTokens: truth('simulator').served,
-      uncountedShare: 0,
-    });
-  });
-
-  it("compares vLLM's tokens with the tokens Limitador counted under both a RateLimitPolicy and a TokenRateLimitPolicy, not with authorized_hits (Kuadrant-1.3-shaped backfilled data)", async () => {
-    const { client, counter } = counting(prometheus);
-    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
-    const t = summary.endTime;
-    const both = 'llm/both-route';
-    const result = await check.check({
-      modelName: 'both',
-      limitadorNamespace: both,
-      limits: datasetRouteLimits(summary)(both),
-      nowSeconds: t,
-    });
-    expect(counter.queries).toBe(1);
-    const served =
-      used('vllm:prompt_tokens_total', { model_name: 'both' }, t, 3600) +
-      used('vllm:generation_tokens_total', { model_name: 'both' }, t, 3600);
-    const route = { limitador_namespace: both };
-    const a = used('authorized_calls', route, t, 3600);
-    const h = used('authorized_hits', route, t, 3600);
-    const tokenRefused = summary.tiers
-      .map(name =>
-        used(
-          'limited_calls',
-          { ...route, limit_name: `${name}-user-tokens` },
-          t,
-          3600,
-        ),
-      )
-      .reduce((x, y) => x + y, 0);
-    // Per call: authorized_calls + 2 and authorized_hits + 1 + tokens; a token refusal + 1 in each.
-    const calls = (a - tokenRefused) / 2;
-    expect(calls).toBeGreaterThan(0);
-    const countedTokens = h - calls - tokenRefused;
-    // The data's vLLM counts every token Limitador counted (no uncounted share on both-route).
-    expect(countedTokens).toBe(served);
-    expect(result).toMatchObject({
-      state: 'counted',
-      servedTokens: served,
-      countedTokens,
-      uncountedShare: 0,
-    });
-    const format = new Intl.NumberFormat('en').format;
-    expect(result.message).toBe(
-      `Token limits are counted: the model served ${format(
-        served,
-      )} tokens in the last hour and Limitador counted ${format(
-        countedTokens,
-      )}: 0 % uncounted, where up to 10 % is accepted (maas.usage.tokenMismatchShare).`,
-    );
-    // authorized_hits as reported would have counted the request limit's 1 per call as tokens.
-    expect(h).toBe(countedTokens + calls + tokenRefused);
-    expect(h).toBeGreaterThan(served);
-  });
-
-  it('does not compare when a tier that called has no token limit: vLLM does not split tokens by tier (backfilled data)', async () => {
-    const { client, counter } = counting(prometheus);
-    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
-    const both = 'llm/both-route';
-    const limits = datasetRouteLimits(summary)(both)!;
-    const result = await check.check({
-      modelName: 'both',
-      limitadorNamespace: both,
-      // Tier free under the RateLimitPolicy only: its authorized_hits are 1 per call, not tokens.
-      limits: {
-        ...limits,
-        tiers: { ...limits.tiers, free: { requests: true, tokens: false } },
-      },
-      nowSeconds: summary.endTime,
-    });
-    expect(counter.queries).toBe(1);
-    expect(
-      used(
-        'authorized_calls',
-        { limitador_namespace: both, group: 'free' },
-        summary.endTime,
-        3600,
-      ),
-    ).toBeGreaterThan(0);
-    expect(result.state).toBe('no-data');
-    expect(result.countedTokens).toBeUndefined();
-    expect(result.message).toMatch(
-      /^Limitador counts no tokens for tier free \(a RateLimitPolicy only: .*\), which called the model in the last hour; vLLM's tokens are not split by tier, so the two cannot be compared\.$/,
-    );
-  });
-
-  it('has nothing to compare without a token limit, and says so when the model has no token series (backfilled data)', async () => {
-    const { client, counter } = counting(prometheus);
-    const check = new TokenCheckService({ prometheus: client, threshold: 0.1 });
-    const limitsOf = datasetRouteLimits(summary);
-    // legacy-route's data was counted under a RateLimitPolicy only.
-    const untouched = await check.check({
-      modelName: 'legacy',
-      limitadorNamespace: 'llm/legacy-route',
-      limits: limitsOf('llm/legacy-route'),
-    });
-    expect(untouched.state).toBe('no-token-limit');
-    expect(counter.queries).toBe(0);
-    // A route the cluster does not know: which counters are tokens cannot be told.
-    const unknown = await check.check({
-      modelName: 'qwen3',
-      limitadorNamespace: 'llm/qwen3-route',
-      limits: undefined,
-    });
-    expect(unknown.state).toBe('no-data');
-    expect(unknown.message).toMatch(
-      /^The cluster does not know the HTTPRoute llm\/qwen3-route/,
-    );
-    expect(counter.queries).toBe(0);
-    const none = await check.check({
-      modelName: 'unscraped',
-      limitadorNamespace: 'llm/unscraped-route',
-      // Under a token limit, but without series.
-      limits: limitsOf('llm/qwen3-route'),
-      nowSeconds: summary.endTime,
-    });
-    expect(none.state).toBe('no-data');
-    expect(none.message).toMatch(/No vLLM token counters for model unscraped/);
   });
 });
