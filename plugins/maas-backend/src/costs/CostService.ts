@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CostReport,
@@ -7,6 +7,10 @@ import {
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
+import {
+  noPrometheus,
+  prometheusUnavailable,
+} from '../prometheus/prometheusUnavailable';
 import { countedUnion, selector } from '../prometheus/promql';
 import {
   countCalls,
@@ -311,9 +315,7 @@ export class CostService {
   async #query(range: CostRange) {
     const prometheus = this.#prometheus;
     if (!prometheus) {
-      throw new ServiceUnavailableError(
-        'No Prometheus is configured, so costs cannot be shown. Set maas.prometheus.url and restart the backend.',
-      );
+      throw noPrometheus('costs cannot be shown');
     }
     try {
       return await prometheus.query(
@@ -321,15 +323,7 @@ export class CostService {
         range.end,
       );
     } catch (error) {
-      const reason = (error as Error).message
-        .split(`Prometheus at ${prometheus.url}`)
-        .join('Prometheus (maas.prometheus.url)')
-        .split(prometheus.url)
-        .join('maas.prometheus.url');
-      throw new ServiceUnavailableError(
-        `${reason}, so costs cannot be shown. Ask the platform team to check that Prometheus is running ` +
-          'and that maas.prometheus.url points at it.',
-      );
+      throw prometheusUnavailable(prometheus, error, 'costs cannot be shown');
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 import { counterFor, isLimitOf } from '../limitador/matchCounters';
 import { windowSeconds } from '../limitador/windowSeconds';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
+import { withoutPrometheusUrl } from '../prometheus/prometheusUnavailable';
 import { countedUnion, promString, selector } from '../prometheus/promql';
 import {
   countCalls,
@@ -143,11 +144,10 @@ export class QuotaService {
         quota.warnings,
       ).catch(error => {
         quota.warnings.push(
-          `Prometheus could not be read, so quota left cannot be estimated: ${(
-            error as Error
-          ).message
-            .split(this.#prometheus!.url)
-            .join('maas.prometheus.url')}`,
+          `Prometheus could not be read, so quota left cannot be estimated: ${withoutPrometheusUrl(
+            this.#prometheus!,
+            (error as Error).message,
+          )}`,
         );
         return undefined;
       });

@@ -1,10 +1,13 @@
-import { ServiceUnavailableError } from '@backstage/errors';
 import {
   ModelRefusals,
   Refusal,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
+import {
+  noPrometheus,
+  prometheusUnavailable,
+} from '../prometheus/prometheusUnavailable';
 import { countedInWindow, selector } from '../prometheus/promql';
 import { usageWindow } from '../prometheus/usageWindow';
 
@@ -30,9 +33,7 @@ export class RefusalService {
   async getRefusals(request: RefusalRequest): Promise<ModelRefusals> {
     const prometheus = this.#prometheus;
     if (!prometheus) {
-      throw new ServiceUnavailableError(
-        'No Prometheus is configured, so refused calls cannot be shown. Set maas.prometheus.url and restart the backend.',
-      );
+      throw noPrometheus('refused calls cannot be shown');
     }
     const window = usageWindow(
       request.range,
@@ -81,12 +82,10 @@ export class RefusalService {
         window.end,
       )
       .catch(error => {
-        throw new ServiceUnavailableError(
-          `${(error as Error).message
-            .split(prometheus.url)
-            .join(
-              'maas.prometheus.url',
-            )}, so refused calls cannot be shown. Ask the platform team to check Prometheus.`,
+        throw prometheusUnavailable(
+          prometheus,
+          error,
+          'refused calls cannot be shown',
         );
       });
     const routeSeries = samples.filter(s => s.metric.seen === 'route');

@@ -1,6 +1,9 @@
-import { ServiceUnavailableError } from '@backstage/errors';
 import { TokenCheck } from '@maas-portal/plugin-maas-common';
 import { PrometheusClient } from '../prometheus/PrometheusClient';
+import {
+  noPrometheus,
+  prometheusUnavailable,
+} from '../prometheus/prometheusUnavailable';
 import { countedUnion, selector } from '../prometheus/promql';
 import {
   countCalls,
@@ -131,9 +134,7 @@ export class TokenCheckService {
     }
     const prometheus = this.#prometheus;
     if (!prometheus) {
-      throw new ServiceUnavailableError(
-        'No Prometheus is configured, so token counts cannot be compared. Set maas.prometheus.url and restart the backend.',
-      );
+      throw noPrometheus('token counts cannot be compared');
     }
     const end =
       Math.floor(
@@ -181,12 +182,10 @@ export class TokenCheckService {
         end,
       )
       .catch(error => {
-        throw new ServiceUnavailableError(
-          `${(error as Error).message
-            .split(prometheus.url)
-            .join(
-              'maas.prometheus.url',
-            )}, so token counts cannot be compared. Ask the platform team to check Prometheus.`,
+        throw prometheusUnavailable(
+          prometheus,
+          error,
+          'token counts cannot be compared',
         );
       });
     const value = (part: string) =>

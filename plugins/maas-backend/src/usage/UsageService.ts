@@ -1,4 +1,3 @@
-import { ServiceUnavailableError } from '@backstage/errors';
 import {
   CountingBasis,
   ModelUsage,
@@ -12,6 +11,10 @@ import {
   PrometheusClient,
   RangeSeries,
 } from '../prometheus/PrometheusClient';
+import {
+  noPrometheus,
+  prometheusUnavailable,
+} from '../prometheus/prometheusUnavailable';
 import {
   CounterQuery,
   countedInWindow,
@@ -47,18 +50,8 @@ export interface UsageRequest {
 const TOP_USERS = 10;
 type Part = 'authorized' | 'limited' | 'tokens' | 'prompt' | 'generation';
 
-/** Prometheus' answer without its URL, which only the platform team needs to see. */
-function unavailable(prometheus: PrometheusClient, error: unknown) {
-  const reason = (error as Error).message
-    .split(`Prometheus at ${prometheus.url}`)
-    .join('Prometheus (maas.prometheus.url)')
-    .split(prometheus.url)
-    .join('maas.prometheus.url');
-  return new ServiceUnavailableError(
-    `${reason}, so usage cannot be shown. Ask the platform team to check that Prometheus is running ` +
-      'and that maas.prometheus.url points at it.',
-  );
-}
+const unavailable = (prometheus: PrometheusClient, error: unknown) =>
+  prometheusUnavailable(prometheus, error, 'usage cannot be shown');
 
 /** Points and totals of one part, one series per tier (and limit name), sorted. */
 function seriesOf(
@@ -246,9 +239,7 @@ export class UsageService {
   async getUsage(request: UsageRequest): Promise<ModelUsage> {
     const prometheus = this.#prometheus;
     if (!prometheus) {
-      throw new ServiceUnavailableError(
-        'No Prometheus is configured, so usage cannot be shown. Set maas.prometheus.url and restart the backend.',
-      );
+      throw noPrometheus('usage cannot be shown');
     }
     const window = usageWindow(
       request.range,

@@ -6,6 +6,7 @@ import {
   COST_TABLES,
   CostReport,
   CostTable,
+  NO_PROMETHEUS,
 } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import { CostQuery, maasApiRef } from '../../api/MaasApi';
@@ -14,6 +15,7 @@ import {
   ErrorAlert,
   errorMessage,
   errorStatus,
+  prometheusUnavailableTitle,
   WarningAlerts,
 } from '../ErrorAlert';
 import { CostRangePicker } from './CostRangePicker';
@@ -100,11 +102,10 @@ export function CostsContent() {
       <ErrorAlert
         error={costs.error}
         action="see costs"
-        unavailableTitle={
-          errorMessage(costs.error).startsWith('No Prometheus')
-            ? 'No Prometheus is configured'
-            : 'Prometheus is unreachable'
-        }
+        unavailableTitle={prometheusUnavailableTitle(
+          errorMessage(costs.error),
+          NO_PROMETHEUS,
+        )}
       />
     );
   else if (report)

@@ -3,7 +3,12 @@ import { Alert, AlertTitle } from '@material-ui/lab';
 import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
 import { formatInstant } from '../../format/dates';
 import { stepLabel } from './chartData';
-import { ErrorAlert, errorMessage, errorStatus } from '../ErrorAlert';
+import {
+  ErrorAlert,
+  errorMessage,
+  errorStatus,
+  prometheusUnavailableTitle,
+} from '../ErrorAlert';
 
 export const RANGE_LABEL: Record<UsageRange, string> = {
   '1h': 'the last hour',
@@ -104,13 +109,10 @@ export function UsageUnavailable(props: { error: Error }) {
   const { error } = props;
   if (errorStatus(error) === 503) {
     const message = errorMessage(error);
-    const unconfigured = /No Prometheus is configured/.test(message);
     return (
       <Alert severity="warning">
         <AlertTitle>
-          {unconfigured
-            ? 'Usage charts need Prometheus'
-            : 'Prometheus is unreachable'}
+          {prometheusUnavailableTitle(message, 'Usage charts need Prometheus')}
         </AlertTitle>
         {message}
         {!message.includes('maas.prometheus.url') &&
