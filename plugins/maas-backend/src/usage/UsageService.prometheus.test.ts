@@ -1,72 +1,21 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+/* UsageService's counts on the harness's backfilled data in its real Prometheus: ranges, totals, a user's own usage, a route under both policies, last calls. */
 import { ModelUsage, UsageRange } from '@maas-portal/plugin-maas-common';
-import {
-  countedInWindow,
-  harnessMetrics,
-  selectSeries,
-} from '@maas-portal/harness/testing';
-import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
+import { selectSeries } from '@maas-portal/harness/testing';
 import { counting } from '../__testUtils__/countingPrometheus';
 import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
-import { UsageRequest, UsageService } from './UsageService';
+import { UsageService } from './UsageService';
 
-type Summary = ReturnType<typeof harnessMetrics>;
+import {
+  sum,
+  totalOf,
+  useUsageOnBackfilledData,
+} from '../__testUtils__/usageOnBackfilledData';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const totalOf = (series: ModelUsage['authorized']) =>
-  sum(series.map(s => s.total));
 const pointsOf = (series: ModelUsage['authorized']) =>
   sum(series.flatMap(s => s.points.map(([, v]) => v)));
 
 describe('UsageService against the real Prometheus with the generated data', () => {
-  let summary: Summary;
-  let prometheus: HttpPrometheusClient;
-  /** Now in these tests: 37 s after the last sample, which is itself off the 5-minute grid. */
-  let now: number;
-
-  beforeAll(() => {
-    summary = harnessMetrics();
-    now = summary.endTime + 37;
-    prometheus = new HttpPrometheusClient({
-      url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
-      timeoutMs: 5000,
-    });
-  });
-
-  /**
-   * What the matching series counted from `end - range` to `end`: the harness data's own answer, so a
-   * range that starts before the data counts each series' initial value (the calls before it).
-   */
-  function truth(
-    metric: string,
-    match: Record<string, string>,
-    end: number,
-    rangeSeconds: number,
-  ) {
-    return sum(
-      selectSeries(summary, metric, match).map(s =>
-        countedInWindow(summary, s, end - rangeSeconds, end),
-      ),
-    );
-  }
-
-  async function usageAt(
-    request: Omit<UsageRequest, 'nowSeconds'>,
-    nowSeconds = now,
-  ) {
-    const { client, counter } = counting(prometheus);
-    // The limits the data's routes were counted under, as the cluster would give them.
-    const limits = request.limitadorNamespace
-      ? datasetRouteLimits(summary)(request.limitadorNamespace)
-      : undefined;
-    const usage = await new UsageService({ prometheus: client }).getUsage({
-      limits,
-      ...request,
-      nowSeconds,
-    });
-    return { usage, queries: counter.queries };
-  }
+  const bed = useUsageOnBackfilledData();
   const simulator = {
     limitadorNamespace: 'llm/simulator-route',
     modelName: 'simulator',
@@ -74,13 +23,13 @@ describe('UsageService against the real Prometheus with the generated data', () 
   };
 
   it('ends every range now, and its points add up exactly to its total, on data that ends between samples', async () => {
-    expect(summary.endTime % 300).not.toBe(0);
+    expect(bed.summary.endTime % 300).not.toBe(0);
     for (const range of ['1h', '24h', '7d'] as UsageRange[]) {
-      const { usage, queries } = await usageAt({ ...simulator, range });
+      const { usage, queries } = await bed.usageAt({ ...simulator, range });
       expect(usage.state).toBe('calls');
       // Now, to 15 s (so that loads within 15 s share Prometheus answers).
-      expect(now - usage.end).toBeGreaterThanOrEqual(0);
-      expect(now - usage.end).toBeLessThan(15);
+      expect(bed.now - usage.end).toBeGreaterThanOrEqual(0);
+      expect(bed.now - usage.end).toBeLessThan(15);
       // Route check, points, totals, top users: independent of the number of users.
       expect(queries).toBe(4);
       for (const part of ['authorized', 'limited', 'tokens'] as const) {
@@ -106,19 +55,19 @@ describe('UsageService against the real Prometheus with the generated data', () 
       ['24h', 86400],
       ['7d', 604800],
     ] as const) {
-      const { usage } = await usageAt({ ...simulator, range });
+      const { usage } = await bed.usageAt({ ...simulator, range });
       byRange[range] = usage;
       expect(totalOf(usage.authorized)).toBe(
-        truth('authorized_calls', ns, usage.end, seconds),
+        bed.countedBefore('authorized_calls', ns, usage.end, seconds),
       );
       expect(totalOf(usage.tokens)).toBe(
-        truth('authorized_hits', ns, usage.end, seconds),
+        bed.countedBefore('authorized_hits', ns, usage.end, seconds),
       );
       expect(totalOf(usage.limited)).toBe(
-        truth('limited_calls', ns, usage.end, seconds),
+        bed.countedBefore('limited_calls', ns, usage.end, seconds),
       );
       expect(usage.promptTokens!.total).toBe(
-        truth(
+        bed.countedBefore(
           'vllm:prompt_tokens_total',
           { model_name: 'simulator' },
           usage.end,
@@ -142,7 +91,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     expect(byRange['1h'].dataSince).toBeUndefined();
     for (const range of ['24h', '7d']) {
       const since = byRange[range].dataSince!;
-      expect(Math.abs(since - summary.startTime)).toBeLessThanOrEqual(
+      expect(Math.abs(since - bed.summary.startTime)).toBeLessThanOrEqual(
         byRange[range].stepSeconds,
       );
     }
@@ -156,7 +105,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
   });
 
   it('gives a user their own usage only, in three queries', async () => {
-    const { usage, queries } = await usageAt({
+    const { usage, queries } = await bed.usageAt({
       range: '1h',
       limitadorNamespace: 'llm/qwen3-route',
       modelName: 'qwen3',
@@ -169,10 +118,10 @@ describe('UsageService against the real Prometheus with the generated data', () 
     };
     expect(usage.authorized.map(s => s.tier)).toEqual(['premium']);
     expect(usage.authorized[0].total).toBe(
-      truth('authorized_calls', own, usage.end, 3600),
+      bed.countedBefore('authorized_calls', own, usage.end, 3600),
     );
     expect(usage.tokens[0].total).toBe(
-      truth('authorized_hits', own, usage.end, 3600),
+      bed.countedBefore('authorized_hits', own, usage.end, 3600),
     );
     expect(usage.topUsers).toBeUndefined();
     expect(usage.promptTokens).toBeUndefined();
@@ -182,11 +131,12 @@ describe('UsageService against the real Prometheus with the generated data', () 
   describe('on Kuadrant-1.3-shaped backfilled data: a route under a RateLimitPolicy and a TokenRateLimitPolicy', () => {
     const both = 'llm/both-route';
     const whole = (by: 'servedCalls' | 'countedTokens', who: string) =>
-      summary[by]![both][who] + summary[`${by}BeforeData` as const]![both][who];
+      bed.summary[by]![both][who] +
+      bed.summary[`${by}BeforeData` as const]![both][who];
 
     it("counts each call once and only its tokens, exactly the data's served calls and counted tokens, in everyone's totals, tiers and top users", async () => {
       // 24 hours reach back before the data: the counts before it are in the series too.
-      const { usage, queries } = await usageAt({
+      const { usage, queries } = await bed.usageAt({
         range: '24h',
         limitadorNamespace: both,
         modelName: 'both',
@@ -199,7 +149,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
       // Limitador's own counter says more than twice as much: each served call twice, plus the
       // calls the token limit refused after the request limit let them through.
       expect(
-        truth(
+        bed.countedBefore(
           'authorized_calls',
           { limitador_namespace: both },
           usage.end,
@@ -210,11 +160,11 @@ describe('UsageService against the real Prometheus with the generated data', () 
         expect(s.totalAtLeast).toBeUndefined();
         expect(pointsOf([s])).toBe(s.total);
       }
-      const users = summary.routes.find(
+      const users = bed.summary.routes.find(
         r => r.limitadorNamespace === both,
       )!.users;
       for (const user of users) {
-        const tier = summary.users.find(u => u.user === user)!.group;
+        const tier = bed.summary.users.find(u => u.user === user)!.group;
         expect(usage.authorized.find(s => s.tier === tier)!.total).toBe(
           whole('servedCalls', user),
         );
@@ -242,7 +192,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
     });
 
     it("gives a user their own calls and tokens once over the data's last hour, as the data's per-step counts give them", async () => {
-      const { usage } = await usageAt(
+      const { usage } = await bed.usageAt(
         {
           range: '1h',
           limitadorNamespace: both,
@@ -250,17 +200,17 @@ describe('UsageService against the real Prometheus with the generated data', () 
           scope: 'user',
           userId: 'freeuser1',
         },
-        summary.endTime,
+        bed.summary.endTime,
       );
       // The last hour is the data's last segment: its served calls are the per-step increase of
       // authorized_calls less token refusals, halved (generator.test.ts proves the rule).
       const step = (metric: string, labels: Record<string, string>) =>
         sum(
-          selectSeries(summary, metric, labels).map(
+          selectSeries(bed.summary, metric, labels).map(
             s => s.perStepIncrease.at(-1)!,
           ),
         ) *
-        (3600 / summary.stepSeconds);
+        (3600 / bed.summary.stepSeconds);
       const own = { limitador_namespace: both, user: 'freeuser1' };
       const tokenRefused = step('limited_calls', {
         ...own,
@@ -279,8 +229,8 @@ describe('UsageService against the real Prometheus with the generated data', () 
     it('bounds calls and tokens, and says so, when the refusals carry no limit name', async () => {
       // The same counters, read as a Limitador without telemetry: exhaustive would give them: the
       // token limit's refusals then look like the request limit's.
-      const limits = datasetRouteLimits(summary)(both)!;
-      const { usage } = await usageAt({
+      const limits = datasetRouteLimits(bed.summary)(both)!;
+      const { usage } = await bed.usageAt({
         range: '24h',
         limitadorNamespace: both,
         modelName: 'both',
@@ -312,7 +262,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
   });
 
   it('shows no tokens on a route under a RateLimitPolicy only: its authorized_hits are calls', async () => {
-    const { usage } = await usageAt({
+    const { usage } = await bed.usageAt({
       range: '24h',
       limitadorNamespace: 'llm/legacy-route',
       modelName: 'legacy',
@@ -324,7 +274,7 @@ describe('UsageService against the real Prometheus with the generated data', () 
       { tier: null, basis: 'requests', tokensCounted: false, exact: true },
     ]);
     expect(usage.authorized[0].total).toBe(
-      truth(
+      bed.countedBefore(
         'authorized_calls',
         { limitador_namespace: 'llm/legacy-route' },
         usage.end,
@@ -333,111 +283,20 @@ describe('UsageService against the real Prometheus with the generated data', () 
     );
   });
 
-  /** The same request for the route with no series and the route whose series have no labels. */
-  async function unscrapedAndUnlabelled(scope: 'user' | 'all') {
-    const request = {
-      range: '24h' as const,
-      scope,
-      userId: 'freeuser1',
-    };
-    const none = await usageAt({
-      ...request,
-      modelName: 'unscraped',
-      limitadorNamespace: 'llm/unscraped-route',
-    });
-    const unlabelled = await usageAt({
-      ...request,
-      modelName: 'legacy',
-      limitadorNamespace: 'llm/legacy-route',
-    });
-    expect(none.usage.state).toBe('no-series');
-    expect(none.usage.authorized).toEqual([]);
-    expect(none.usage.warnings).toEqual([]);
-    expect(unlabelled.usage.state).toBe('no-user-labels');
-    expect(unlabelled.usage.perUserLabels).toBe(false);
-    expect(unlabelled.usage.topUsers).toBeUndefined();
-    return { none, unlabelled };
-  }
-
-  it('tells a user a route with no series apart from one whose series have no user/group labels, in one query each', async () => {
-    const { none, unlabelled } = await unscrapedAndUnlabelled('user');
-    expect(none.queries).toBe(1);
-    expect(unlabelled.queries).toBe(1);
-    expect(unlabelled.usage.authorized).toEqual([]);
-  });
-
-  it("shows everyone's calls without tiers where series have no labels, and nothing where there are none", async () => {
-    const { none, unlabelled } = await unscrapedAndUnlabelled('all');
-    expect(none.usage.promptTokens?.total ?? 0).toBe(0);
-    expect(unlabelled.usage.authorized.map(s => s.tier)).toEqual([null]);
-    expect(unlabelled.usage.authorized[0].total).toBe(
-      truth(
-        'authorized_calls',
-        { limitador_namespace: 'llm/legacy-route' },
-        unlabelled.usage.end,
-        86400,
-      ),
-    );
-  });
-
-  it('says a model without a route has no route, without asking Prometheus about Limitador', async () => {
-    const mine = await usageAt({
-      range: '1h',
-      modelName: 'simulator',
-      scope: 'user',
-      userId: 'freeuser1',
-    });
-    expect(mine.usage.state).toBe('no-route');
-    expect(mine.queries).toBe(0);
-    const all = await usageAt({
-      range: '1h',
-      modelName: 'simulator',
-      scope: 'all',
-    });
-    expect(all.usage.state).toBe('no-route');
-    expect(all.usage.authorized).toEqual([]);
-    // The model server's own counters still answer, in two queries.
-    expect(all.usage.promptTokens!.total).toBeGreaterThan(0);
-    expect(all.queries).toBe(2);
-  });
-
-  it('says "no calls" for a user whose series exist but did not move in the range', async () => {
-    const idle = summary.series.find(
-      s =>
-        s.metric === 'authorized_calls' &&
-        s.labels.user &&
-        s.perStepIncrease.slice(1).includes(0),
-    )!;
-    const i = idle.perStepIncrease.indexOf(0, 1);
-    const { usage } = await usageAt(
-      {
-        range: '1h',
-        limitadorNamespace: idle.labels.limitador_namespace,
-        modelName: 'x',
-        scope: 'user',
-        userId: idle.labels.user,
-      },
-      summary.checkpoints[i + 1],
-    );
-    expect(usage.state).toBe('no-calls');
-    expect(totalOf(usage.authorized)).toBe(0);
-    expect(usage.authorized[0].points.length).toBe(30);
-  });
-
   it('names the routes whose calls carry no user label (llm/legacy-route) in one query, and not the labelled ones', async () => {
-    const { client, counter } = counting(prometheus);
+    const { client, counter } = counting(bed.prometheus);
     const unlabelled = await new UsageService({
       prometheus: client,
     }).routesWithoutUserLabels(
       ['llm/legacy-route', 'llm/simulator-route', 'llm/qwen3-route'],
-      summary.endTime,
+      bed.summary.endTime,
     );
     expect([...unlabelled]).toEqual(['llm/legacy-route']);
     expect(counter.queries).toBe(1);
   });
 
   it('tells when each user last called a route, to 5 minutes, in one query', async () => {
-    const { client, counter } = counting(prometheus);
+    const { client, counter } = counting(bed.prometheus);
     const users = [
       'freeuser1',
       'freeuser2',
@@ -447,10 +306,10 @@ describe('UsageService against the real Prometheus with the generated data', () 
     ];
     const lastCalls = await new UsageService({ prometheus: client }).lastCalls(
       users.map(user => ({ user, limitadorNamespace: 'llm/simulator-route' })),
-      summary.endTime,
+      bed.summary.endTime,
     );
     let checked = 0;
-    for (const s of summary.series) {
+    for (const s of bed.summary.series) {
       if (
         s.metric !== 'authorized_calls' ||
         s.labels.limitador_namespace !== 'llm/simulator-route'
@@ -462,63 +321,12 @@ describe('UsageService against the real Prometheus with the generated data', () 
         .reduce((a, b) => Math.max(a, b));
       const got = lastCalls.get(`${s.labels.user}|llm/simulator-route`)!;
       expect(
-        Math.abs(got - summary.checkpoints[lastActive + 1]),
+        Math.abs(got - bed.summary.checkpoints[lastActive + 1]),
       ).toBeLessThanOrEqual(300);
       checked++;
     }
     expect(checked).toBe(users.length);
     expect(lastCalls.size).toBe(users.length);
     expect(counter.queries).toBe(1);
-  });
-
-  describe('when Prometheus fails', () => {
-    let server: Server;
-    let url: string;
-    beforeAll(async () => {
-      // Accepts connections and never answers.
-      server = createServer(() => undefined);
-      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-
-    it('answers 503 saying Prometheus is unreachable and what to check, without its URL', async () => {
-      const service = new UsageService({
-        prometheus: new HttpPrometheusClient({ url, timeoutMs: 300 }),
-      });
-      for (const scope of ['user', 'all'] as const) {
-        const error = await service
-          .getUsage({
-            range: '1h',
-            limitadorNamespace: 'llm/x',
-            modelName: 'x',
-            scope,
-            userId: 'freeuser1',
-            nowSeconds: now,
-          })
-          .catch(e => e);
-        expect(error).toMatchObject({
-          name: 'ServiceUnavailableError',
-          message: expect.stringMatching(
-            /^Prometheus \(maas\.prometheus\.url\) did not answer within 300 ms, so usage cannot be shown\. Ask the platform team/,
-          ),
-        });
-        expect(error.message).not.toContain('127.0.0.1');
-      }
-    });
-
-    it('answers 503 when Prometheus is not configured', async () => {
-      await expect(
-        new UsageService({}).getUsage({
-          range: '1h',
-          limitadorNamespace: 'llm/x',
-          modelName: 'x',
-          scope: 'all',
-        }),
-      ).rejects.toThrow(/No Prometheus is configured/);
-    });
   });
 });
