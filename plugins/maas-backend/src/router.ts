@@ -5,6 +5,7 @@ import { EventsService } from '@backstage/plugin-events-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAccessRouter } from './access/createAccessRouter';
+import { AdoptionService } from './adoption/AdoptionService';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
@@ -87,10 +88,17 @@ export async function createRouter(
       isAdmin: credentials => bindings.isAdmin(credentials),
     }),
   );
-  router.use(createStatusRouter(options));
+  router.use(
+    createStatusRouter({
+      gate,
+      config: options.config,
+      cluster: options.cluster,
+      prometheus: options.prometheus,
+    }),
+  );
   router.use(createModelsRouter({ gate, catalog, models, lookupModel }));
   router.use(createTiersRouter({ lookupModel }));
-  router.use(createUsageRouter({ ...options, lookupModel }));
+  router.use(createUsageRouter({ gate, usage: options.usage, lookupModel }));
   router.use(
     createQuotaRouter({
       gate,
@@ -104,7 +112,9 @@ export async function createRouter(
       tokenCheck: options.tokenCheck,
     }),
   );
-  router.use(createCatalogRouter(options));
+  router.use(
+    createCatalogRouter({ gate, state: options.state, config: options.config }),
+  );
   router.use(createCostsRouter({ gate, costs: options.costs }));
   router.use(
     createAccessRouter({
@@ -115,11 +125,26 @@ export async function createRouter(
       allowSelfApproval: options.config.approvals.allowSelfApproval,
     }),
   );
-  router.use(createAdoptionRouter({ ...options, lookupModel }));
+  router.use(
+    createAdoptionRouter({
+      lookupModel,
+      adoption: new AdoptionService({
+        bindings,
+        catalog,
+        binder: options.binder,
+        outsideKeys: options.outsideKeys,
+        state: options.state,
+        events: options.events,
+      }),
+    }),
+  );
   router.use(
     await createKeysRouter({
-      ...options,
+      gate,
       modelRefs,
+      keys: options.keys,
+      bindings,
+      lastUse: options.lastUse,
       allowSelfApproval: options.config.approvals.allowSelfApproval,
       offeredTiers: models && (ref => offeredTiers(models.getTiers(ref))),
     }),

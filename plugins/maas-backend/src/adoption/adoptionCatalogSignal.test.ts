@@ -7,6 +7,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import request from 'supertest';
+import { AdoptionService } from './AdoptionService';
 import { createAdoptionRouter } from './createAdoptionRouter';
 
 /**
@@ -54,13 +55,17 @@ describe('adopting a model', () => {
             },
             binding: { bound: false, adoptable: true, reason: 'not bound' },
           } as any),
-        bindings: {
-          isAdmin: async () => true,
-          inferenceService: () => undefined,
-        } as any,
-        catalog,
-        binder: { bind: async (...args: unknown[]) => bound.push(args) } as any,
-        events,
+        adoption: new AdoptionService({
+          bindings: {
+            isAdmin: async () => true,
+            inferenceService: () => undefined,
+          } as any,
+          catalog,
+          binder: {
+            bind: async (...args: unknown[]) => bound.push(args),
+          } as any,
+          events,
+        }),
       }),
     );
 
