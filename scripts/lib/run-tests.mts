@@ -3,7 +3,7 @@
 // "Tests: N passed, M failed[, K skipped]", computed from Jest's own JSON results.
 // Exits non-zero when a test or a whole suite failed, or when no test ran at all.
 //
-// First the static checks (prettier, tsc, lint), each counted as one test, so a formatting or type
+// First the static checks (prettier, tsc, lint, API reports), each counted as one test, so a formatting or type
 // error fails the run like a failing test. Then two Jest passes: all test files but `*.exclusive.*`,
 // in parallel; then the exclusive ones, one at a time, because they change what every other test
 // shares (a CRD of the harness cluster).
@@ -142,11 +142,16 @@ function runServerTests(): { passed: number; failed: number } {
   return { passed, failed };
 }
 
-// Static checks: [name, yarn arguments].
+// Static checks: [name, yarn arguments]. tsc runs before api-reports: it writes the dist-types the
+// reports are extracted from.
 const CHECKS: [string, string[]][] = [
   ['prettier', ['prettier', '--check', '.']],
   ['tsc', ['tsc']],
   ['lint', ['backstage-cli', 'repo', 'lint']],
+  // The published plugin packages (plugins/*, a glob the tool matches): fails when a package's API
+  // differs from its checked-in report.api.md. An intended change is committed with the report
+  // that `yarn build:api-reports` regenerates.
+  ['api-reports', ['build:api-reports:only', '--ci']],
 ];
 const checkFailures = CHECKS.filter(([name, args]) => {
   console.error(`\n[tests] check ${name}: yarn ${args.join(' ')}`);

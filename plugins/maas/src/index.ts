@@ -26,6 +26,9 @@ export type {
   KeyRequestQuery,
   AuditQuery,
   CostQuery,
+  Page,
+  PageQuery,
 } from './api/MaasApi';
+export type { TierLimitsRow } from './components/scaffolder/tierLimitProblems';
 export { MaasClient } from './api/MaasClient';
 export { isMaasAvailable } from '@maas-portal/plugin-maas-common';

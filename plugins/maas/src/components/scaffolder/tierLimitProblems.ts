@@ -4,7 +4,11 @@ import {
   TierDefinition,
 } from '@maas-portal/plugin-maas-common';
 
-/** One row of the tiers field, as the template's `tiers` parameter holds it. */
+/**
+ * One row of the tiers field, as the template's `tiers` parameter holds it.
+ *
+ * @public
+ */
 export interface TierLimitsRow {
   name?: string;
   requests?: { limit?: number; window?: string };
