@@ -8,29 +8,18 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
-import {
-  apiKeyAuthentication,
   callModel,
   chatBody,
-  createTestNamespace,
-  deleteTestNamespace,
   eventually,
   grantLimitedUser,
   harnessEnv,
   harnessKubeConfig,
-  routeAuthPolicy,
   waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
 import { modelKeySelector } from '@maas-portal/plugin-maas-node';
 import { randomUUID } from 'node:crypto';
-import { inferenceService } from '../__testUtils__/harness';
 import { readMaasConfig } from '../config/MaasConfig';
 import { createKeyServices, KeyServices } from './createKeyServices';
 import { hashApiKey } from './generateApiKey';
@@ -39,133 +28,15 @@ import { runKeyTasks } from './scheduleKeyTasks';
 import { KeyDatabase } from './store/KeyDatabase';
 import { publicKey } from './store/KeyStore';
 
+import {
+  KEYS_NAMESPACE,
+  KeyNamespaceCluster,
+} from '../__testUtils__/keyNamespaceCluster';
+
 jest.setTimeout(180_000);
 
-const KEYS_NAMESPACE = 'kuadrant-system';
 const DAY = 24 * 60 * 60_000;
 const OVERLAP_MINUTES = 5;
-
-/**
- * A test namespace with a Gateway, and models in it as the portal applies them: InferenceService,
- * HTTPRoute, and the AuthPolicy the renderer makes, bound to the InferenceService's UID.
- */
-class KeyNamespaceCluster {
-  readonly uids: Record<string, string> = {};
-  readonly core: CoreV1Api;
-  readonly #objects: KubernetesObjectApi;
-
-  private constructor(readonly kc: KubeConfig, readonly ns: string) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.#objects = KubernetesObjectApi.makeApiClient(kc);
-  }
-
-  static async start(): Promise<KeyNamespaceCluster> {
-    const kc = harnessKubeConfig();
-    const cluster = new KeyNamespaceCluster(
-      kc,
-      await createTestNamespace(kc, 'gwkeys'),
-    );
-    await cluster.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: cluster.ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${cluster.ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
-    return cluster;
-  }
-
-  async stop(): Promise<void> {
-    await deleteTestNamespace(this.kc, this.ns);
-  }
-
-  async #apply(object: object): Promise<KubernetesObject> {
-    return this.#objects.patch(
-      object as KubernetesObject,
-      undefined,
-      undefined,
-      'maas-backstage',
-      true,
-      'application/apply-patch+yaml' as any,
-    );
-  }
-
-  async model(name: string): Promise<void> {
-    const { ns } = this;
-    const isvc = await this.#apply(inferenceService(ns, name));
-    this.uids[name] = isvc.metadata!.uid!;
-    await this.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${name}-route`, namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'gw', namespace: ns }],
-        hostnames: [`${name}.${ns}.local`],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            backendRefs: [{ name: `${name}-predictor`, port: 80 }],
-          },
-        ],
-      },
-    });
-    // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
-    const selector = modelKeySelector({
-      namespace: ns,
-      name,
-      uid: this.uids[name],
-    });
-    await this.#apply(
-      routeAuthPolicy(
-        { name: `${name}-auth`, namespace: ns },
-        `${name}-route`,
-        {
-          authentication: { 'api-key-users': apiKeyAuthentication(selector) },
-          authorization: {
-            'allow-tiers': {
-              opa: {
-                rego: [
-                  'tiers := split(object.get(input.auth.identity.metadata.annotations, "kuadrant.io/groups", ""), ",")',
-                  'allow { tiers[_] == "free" }',
-                ].join('\n'),
-              },
-            },
-          },
-        },
-      ),
-    );
-  }
-
-  /** Deletes the model's InferenceService (its route and policy stay, as after `kubectl delete isvc`). */
-  async deleteModel(name: string): Promise<void> {
-    await this.#objects.delete({
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      metadata: { name, namespace: this.ns },
-    });
-    await eventually(async () => {
-      const status = await this.#objects
-        .read({
-          apiVersion: 'serving.kserve.io/v1beta1',
-          kind: 'InferenceService',
-          metadata: { name, namespace: this.ns },
-        })
-        .then(() => 200)
-        .catch(e => e.code);
-      if (status !== 404)
-        throw new Error(`InferenceService ${name}: ${status}`);
-    }, 10_000);
-  }
-}
 
 describe('portal keys through the harness gateway (kuadrant-operator + Authorino + the model)', () => {
   let kc: KeyNamespaceCluster;
