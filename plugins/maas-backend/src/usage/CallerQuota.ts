@@ -2,7 +2,7 @@ import { ModelQuota, TierView } from '@maas-portal/plugin-maas-common';
 import { EntityModelRef } from '../entities/ModelRef';
 import { ModelReader } from '../services/ModelReader';
 import { QuotaService } from './QuotaService';
-import { limitadorNamespaceOf } from './usageScope';
+import { countedRoute } from './countedRoute';
 
 /**
  * What a signed-in user has left on one model (`GET /models/by-entity/quota`): the tiers of their
@@ -47,14 +47,7 @@ export class CallerQuota {
           tokens: [],
         },
     );
-    const limitadorNamespace = limitadorNamespaceOf(models.getModel(model));
-    return this.#quota.getQuota({
-      userId,
-      tiers,
-      limitadorNamespace,
-      limits: limitadorNamespace
-        ? models.routeLimits(limitadorNamespace)
-        : undefined,
-    });
+    const { limitadorNamespace, limits } = countedRoute(models, model);
+    return this.#quota.getQuota({ userId, tiers, limitadorNamespace, limits });
   }
 }

@@ -7,7 +7,8 @@ import { PermissionGate } from '../permissions/PermissionGate';
 import { CallerQuota } from './CallerQuota';
 import { RefusalService } from './RefusalService';
 import { TokenCheckService } from './TokenCheckService';
-import { callerUserId, limitadorNamespaceOf, usageScope } from './usageScope';
+import { countedRoute } from './countedRoute';
+import { callerUserId, usageScope } from './usageScope';
 
 /**
  * `GET /models/by-entity/quota` (what the signed-in user has left, per tier of their keys),
@@ -62,7 +63,7 @@ export function createQuotaRouter(options: {
         range,
         scope,
         userId,
-        limitadorNamespace: limitadorNamespaceOf(service.getModel(ref)),
+        limitadorNamespace: countedRoute(service, ref).limitadorNamespace,
       }),
     );
   });
@@ -72,17 +73,7 @@ export function createQuotaRouter(options: {
       requireBound: true,
     });
     await gate.require(credentials, maasUsageReadAllPermission, ref.entityRef);
-    const model = service.getModel(ref);
-    const limitadorNamespace = limitadorNamespaceOf(model);
-    res.json(
-      await tokenCheck.check({
-        modelName: model.modelName,
-        limitadorNamespace,
-        limits: limitadorNamespace
-          ? service.routeLimits(limitadorNamespace)
-          : undefined,
-      }),
-    );
+    res.json(await tokenCheck.check(countedRoute(service, ref)));
   });
 
   return router;

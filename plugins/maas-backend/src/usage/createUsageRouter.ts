@@ -3,7 +3,8 @@ import Router from 'express-promise-router';
 import { ModelLookup } from '../entities/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { UsageService } from './UsageService';
-import { limitadorNamespaceOf, usageScope } from './usageScope';
+import { countedRoute } from './countedRoute';
+import { usageScope } from './usageScope';
 
 /**
  * `GET /models/by-entity/usage`: calls, limits and tokens of a model over a range; one's own, or
@@ -27,18 +28,12 @@ export function createUsageRouter(options: {
       credentials,
       ref.entityRef,
     );
-    const model = service.getModel(ref);
-    const limitadorNamespace = limitadorNamespaceOf(model);
     res.json(
       await usage.getUsage({
         range,
         scope,
         userId,
-        modelName: model.modelName,
-        limitadorNamespace,
-        limits: limitadorNamespace
-          ? service.routeLimits(limitadorNamespace)
-          : undefined,
+        ...countedRoute(service, ref),
       }),
     );
   });

@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   maasUsageReadAllPermission,
-  ModelView,
   USAGE_RANGES,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
@@ -17,13 +16,6 @@ export function callerUserId(
   const principal = credentials.principal as { userEntityRef?: string };
   return principal.userEntityRef
     ? gatewayUserId(principal.userEntityRef)
-    : undefined;
-}
-
-/** Limitador's namespace of a model's route: `<route namespace>/<route name>`. */
-export function limitadorNamespaceOf(model: ModelView): string | undefined {
-  return model.route
-    ? `${model.route.namespace}/${model.route.name}`
     : undefined;
 }
 
