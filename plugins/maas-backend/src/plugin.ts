@@ -89,6 +89,11 @@ export const maasPlugin = createBackendPlugin({
         const connection = loadKubeConfig(config.cluster);
         const loaded =
           connection.kubeConfig === undefined ? undefined : connection;
+        // What every client of the cluster is made with: the kubeconfig and maas.cluster's timeout.
+        const kube = loaded && {
+          kubeConfig: loaded.kubeConfig,
+          timeoutMs: config.cluster.requestTimeoutMs,
+        };
         const cluster = loaded
           ? new KubernetesClusterClient({
               ...loaded,
@@ -97,37 +102,31 @@ export const maasPlugin = createBackendPlugin({
           : undefined;
         let models: ModelService | undefined;
         let state: ClusterState | undefined;
-        if (loaded && cluster) {
+        if (kube && cluster) {
           logger.info(
             `MaaS uses the cluster at ${cluster.server} from ${cluster.source}`,
           );
-          state = new ClusterState({
-            kubeConfig: loaded.kubeConfig,
-            logger,
-            timeoutMs: config.cluster.requestTimeoutMs,
-          });
+          state = new ClusterState({ ...kube, logger });
           state.start();
           lifecycle.addShutdownHook(() => state!.stop());
           models = new ModelService({ config, state });
         } else {
           logger.info(`MaaS: ${noClusterMessage('model pages say so')}`);
         }
-        const prometheus = config.prometheus.url
-          ? new HttpPrometheusClient(
-              config.prometheus as {
-                url: string;
-                timeoutMs: number;
-                cacheTtlSeconds: number;
-              },
-            )
+        const prometheusUrl = config.prometheus.url;
+        const prometheus = prometheusUrl
+          ? new HttpPrometheusClient({
+              ...config.prometheus,
+              url: prometheusUrl,
+            })
           : undefined;
+        const limitadorUrl = config.limitador.url;
         const usage = new UsageService({ prometheus });
 
         const db = await KeyDatabase.create({ database });
-        const secrets = loaded
+        const secrets = kube
           ? new KeySecrets({
-              kubeConfig: loaded.kubeConfig,
-              timeoutMs: config.cluster.requestTimeoutMs,
+              ...kube,
               namespace: config.keys.namespace,
               installId: await db.installId(),
             })
@@ -161,10 +160,11 @@ export const maasPlugin = createBackendPlugin({
             prometheus,
             quota: new QuotaService({
               prometheus,
-              limitador: config.limitador.url
-                ? new HttpLimitadorClient(
-                    config.limitador as { url: string; timeoutMs: number },
-                  )
+              limitador: limitadorUrl
+                ? new HttpLimitadorClient({
+                    ...config.limitador,
+                    url: limitadorUrl,
+                  })
                 : undefined,
             }),
             refusals: new RefusalService({ prometheus }),
@@ -189,16 +189,10 @@ export const maasPlugin = createBackendPlugin({
               userInfo,
               adminGroups: config.adminGroups,
             }),
-            binder: loaded
-              ? new InferenceServiceBinder({
-                  kubeConfig: loaded.kubeConfig,
-                  timeoutMs: config.cluster.requestTimeoutMs,
-                })
-              : undefined,
-            outsideKeys: loaded
+            binder: kube ? new InferenceServiceBinder(kube) : undefined,
+            outsideKeys: kube
               ? new OutsideKeys({
-                  kubeConfig: loaded.kubeConfig,
-                  timeoutMs: config.cluster.requestTimeoutMs,
+                  ...kube,
                   namespace: config.keys.namespace,
                 })
               : undefined,
