@@ -1,5 +1,10 @@
 import '@testing-library/jest-dom';
 import { configure } from '@testing-library/react';
+import { silenceUpstreamConsoleNoise } from '@maas-portal/harness/upstreamConsoleNoise';
+
+// What MUI v4, material-table, React Router and Backstage's test apps print is silenced in one
+// place, each with its reason; anything else prints.
+silenceUpstreamConsoleNoise();
 
 // recharts' ResponsiveContainer measures its parent with ResizeObserver, which jsdom lacks.
 class ResizeObserverStub {

@@ -162,6 +162,11 @@ export function TierLimitsField(
                   );
                 }}
               >
+                {row.name && !portalTiers?.some(t => t.name === row.name) && (
+                  // The row's tier while the portal's tiers load, or one they lack (its problem
+                  // says so): the select shows it rather than an empty box.
+                  <MenuItem value={row.name}>{row.name}</MenuItem>
+                )}
                 {(portalTiers ?? []).map(t => (
                   <MenuItem
                     key={t.name}
