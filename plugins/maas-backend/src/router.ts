@@ -20,7 +20,7 @@ import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
 import { createModelsRouter } from './models/createModelsRouter';
 import { EntityBindings } from './entities/EntityBindings';
-import { createModelLookup } from './entities/lookupModel';
+import { createModelLookup } from './permissions/lookupModel';
 import { ModelRefCache } from './entities/ModelRefCache';
 import { ModelService } from './models/ModelService';
 import { PermissionGate } from './permissions/PermissionGate';

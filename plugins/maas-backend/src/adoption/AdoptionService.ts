@@ -23,7 +23,7 @@ import { ClusterState } from '../cluster/ClusterState';
 import { EntityBindings } from '../entities/EntityBindings';
 import { ModelBinding } from '../entities/modelBinding';
 import { EntityModelRef } from '../entities/ModelRef';
-import { ModelReader } from '../services/ModelReader';
+import { ModelReader } from '../entities/ModelReader';
 import { InferenceServiceBinder } from './InferenceServiceBinder';
 import { ApiKeySelector, apiKeySelectors, OutsideKeys } from './OutsideKeys';
 

@@ -9,7 +9,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { MaasConfig } from '../config/MaasConfig';
 import { ModelRef } from '../entities/ModelRef';
-import { ModelReader } from '../services/ModelReader';
+import { ModelReader } from '../entities/ModelReader';
 import { ClusterState } from '../cluster/ClusterState';
 import {
   AUTH_POLICY,

@@ -7,7 +7,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { PermissionGate } from '../permissions/PermissionGate';
-import { ModelLookup, requireModels } from '../entities/lookupModel';
+import { ModelLookup, requireModels } from '../permissions/lookupModel';
 import { readModelServers } from './modelServers';
 import { ModelService } from './ModelService';
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { ModelLookup } from '../entities/lookupModel';
+import { ModelLookup } from '../permissions/lookupModel';
 
 /** `GET /models/by-entity/tiers`: a model's tiers with the limits live on the cluster. */
 export function createTiersRouter(options: {

@@ -1,6 +1,6 @@
 import { ModelQuota, TierView } from '@maas-portal/plugin-maas-common';
 import { EntityModelRef } from '../entities/ModelRef';
-import { ModelReader } from '../services/ModelReader';
+import { ModelReader } from '../entities/ModelReader';
 import { QuotaService } from './QuotaService';
 import { countedRoute } from './countedRoute';
 

@@ -1,7 +1,7 @@
 import { ModelView } from '@maas-portal/plugin-maas-common';
 import { ModelRef } from '../entities/ModelRef';
 import { RouteLimits } from '../gateway/routeCounting';
-import { ModelReader } from '../services/ModelReader';
+import { ModelReader } from '../entities/ModelReader';
 
 /** Limitador's namespace of a model's route: `<route namespace>/<route name>`. */
 export function limitadorNamespaceOf(model: ModelView): string | undefined {

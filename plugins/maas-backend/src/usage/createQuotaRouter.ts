@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import { maasUsageReadAllPermission } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { ModelLookup } from '../entities/lookupModel';
+import { ModelLookup } from '../permissions/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { CallerQuota } from './CallerQuota';
 import { RefusalService } from './RefusalService';

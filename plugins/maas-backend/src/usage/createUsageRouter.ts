@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { ModelLookup } from '../entities/lookupModel';
+import { ModelLookup } from '../permissions/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { UsageService } from './UsageService';
 import { countedRoute } from './countedRoute';

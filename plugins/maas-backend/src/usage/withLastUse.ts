@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ApiKey, parseObjectRef } from '@maas-portal/plugin-maas-common';
-import { ModelReader } from '../services/ModelReader';
+import { ModelReader } from '../entities/ModelReader';
 import { UsageService } from './UsageService';
 import { gatewayUserId } from '../gateway/gatewayUserId';
 

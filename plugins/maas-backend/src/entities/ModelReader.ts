@@ -3,7 +3,7 @@ import {
   ModelView,
   ObjectRef,
 } from '@maas-portal/plugin-maas-common';
-import { ModelRef } from '../entities/ModelRef';
+import { ModelRef } from './ModelRef';
 import { RouteLimits } from '../gateway/routeCounting';
 
 /**

@@ -3,11 +3,11 @@ import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { maasModelReadPermission } from '@maas-portal/plugin-maas-common';
 import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { Request } from 'express';
-import { PermissionGate } from '../permissions/PermissionGate';
-import { EntityBindings } from './EntityBindings';
-import { ModelReader } from '../services/ModelReader';
-import { ModelRefCache } from './ModelRefCache';
-import { parseEntityRefParam } from './readModelRef';
+import { PermissionGate } from './PermissionGate';
+import { EntityBindings } from '../entities/EntityBindings';
+import { ModelReader } from '../entities/ModelReader';
+import { ModelRefCache } from '../entities/ModelRefCache';
+import { parseEntityRefParam } from '../entities/readModelRef';
 
 /** The models slice, or 503 with how to connect a cluster when there is none. */
 export function requireModels<T extends ModelReader>(models?: T): T {
