@@ -1,5 +1,5 @@
 import path from 'path';
-import { importGraph } from '@maas-portal/harness/importGraph';
+import { importCycles, importGraph } from '@maas-portal/harness/importGraph';
 
 /**
  * The layers of maas-backend (see "How the code is laid out" in its README). Shared folders hold
@@ -105,6 +105,13 @@ describe('layers of maas-backend', () => {
   it('have no slice import another slice, and no shared folder import a slice', () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(layeringViolations(graph, root)).toEqual([]);
+  });
+
+  it('have no import cycle between files, as the frontend has none', () => {
+    const cycles = importCycles(graph).map(cycle =>
+      cycle.map(file => path.relative(root, file)).join(' -> '),
+    );
+    expect(cycles).toEqual([]);
   });
 
   it('would name an import from one slice into another, from below into a slice, or up between shared folders', () => {
