@@ -22,7 +22,11 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
+  createTestNamespace,
+  deleteTestNamespace,
+  eventually,
   harnessEnv,
+  harnessKubeConfig,
   kubernetesClusterLocators,
   kubernetesReaderCredentials,
   vllmInferenceServiceSpec,
@@ -37,7 +41,9 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import maasPlugin from '@maas-portal/plugin-maas-backend';
+import type { Server } from 'node:http';
 import path from 'node:path';
+import request from 'supertest';
 import { kubernetesRouteGuardModule } from '../kubernetes/kubernetesRouteGuardModule';
 import { maasPermissionPolicyModule } from '../permissions/maasPermissionPolicyModule';
 
@@ -275,4 +281,67 @@ export async function startPortalTestBackend(options: {
       }),
     ],
   });
+}
+
+/** A started portal test backend, as a test file reads it. */
+export interface PortalWithModels {
+  readonly kc: KubeConfig;
+  readonly ns: string;
+  /** Its HTTP server, as supertest is given it. */
+  readonly server: Server;
+}
+
+/**
+ * For a test file: a test namespace (named after `prefix`) with models A and C, the portal test
+ * backend on it with `maas` config, waited on until the catalog has stitched model A's entity and
+ * the MaaS caches have seen its InferenceService and model C's (unbound, so adoptable); the
+ * namespace deleted after the tests. Read `kc`, `ns` and `server` inside hooks and tests.
+ */
+export function usePortalWithModels(
+  prefix: string,
+  options: { maas?: Record<string, unknown> } = {},
+): PortalWithModels {
+  let kc: KubeConfig | undefined;
+  let ns: string | undefined;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    kc = harnessKubeConfig();
+    ns = await createTestNamespace(kc, prefix);
+    await createModelObjects(kc, ns);
+    ({ server } = await startPortalTestBackend({ kc, ns, maas: options.maas }));
+    const get = (route: string) =>
+      request(server!)
+        .get(`/api/maas${route}`)
+        .set('Authorization', authorizationOf(ADMIN));
+    await eventually(async () => {
+      const a = await get(`/models/by-entity?entityRef=${MODEL_A}`);
+      const c = await get(`/models/by-entity/binding?entityRef=${MODEL_C}`);
+      if (!a.body.inferenceService?.found || c.body.canAdopt !== true) {
+        throw new Error(
+          `Not ready: ${JSON.stringify(a.body)} ${JSON.stringify(c.body)}`,
+        );
+      }
+    }, 60_000);
+  }, 180_000);
+  afterAll(async () => {
+    if (kc && ns) await deleteTestNamespace(kc, ns);
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(
+        `${what} is set in beforeAll; read it in hooks and tests`,
+      );
+    return value;
+  };
+  return {
+    get kc() {
+      return started(kc, 'the kubeconfig');
+    },
+    get ns() {
+      return started(ns, 'the test namespace');
+    },
+    get server() {
+      return started(server, 'the portal backend');
+    },
+  };
 }
