@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   CreateKeyRequestResponse,
+  DecisionResult,
   KeyRequest,
   KeyRequestState,
   ObjectRef,
@@ -14,6 +15,7 @@ import { KeyOperations } from './KeyOperations';
 import { notifyRequester } from './notifyRequester';
 import { FinishOutcome, RequestFinisher } from './RequestFinisher';
 import { assertTransition } from './requestStateMachine';
+import { databaseUnavailable } from './store/databaseUnavailable';
 import {
   publicRequest,
   RequestFilter,
@@ -187,6 +189,47 @@ export class KeyRequestService {
 
   async listRequests(filter: RequestFilter): Promise<KeyRequest[]> {
     return (await this.#ctx.db.requests.list(filter)).map(publicRequest);
+  }
+
+  /**
+   * Decides several requests at once (the approval queue's batch), each on its own: one that is
+   * missing, refused by `refusalOf` (who may decide which, asked once for them all) or failing
+   * does not stop the others, and each gets its own result, in the order of `ids`.
+   */
+  async decideEach(input: {
+    ids: string[];
+    decision: 'approve' | 'reject';
+    actor: Actor;
+    comment?: string;
+    refusalOf: (
+      requests: KeyRequest[],
+    ) => Promise<(request: KeyRequest) => string | undefined>;
+  }): Promise<DecisionResult[]> {
+    const { decision, actor, comment } = input;
+    const ids = [...new Set(input.ids)];
+    const found = new Map<string, KeyRequest>();
+    for (const id of ids) {
+      const request = await this.#ctx.db.requests.get(id);
+      if (request) found.set(id, request);
+    }
+    const refusal = await input.refusalOf([...found.values()]);
+    const results: DecisionResult[] = [];
+    for (const id of ids) {
+      const request = found.get(id);
+      const error = request ? refusal(request) : `No key request ${id}`;
+      if (error) {
+        results.push({ id, ok: false, error });
+        continue;
+      }
+      try {
+        const outcome = await this.decide(id, decision, actor, comment);
+        results.push({ id, ok: true, ...outcome });
+      } catch (failure) {
+        const why = databaseUnavailable(failure) ?? (failure as Error);
+        results.push({ id, ok: false, error: why.message });
+      }
+    }
+    return results;
   }
 
   /**

@@ -2,7 +2,6 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ApiKey,
-  DecisionResult,
   KeyRequest,
   maasAuditReadPermission,
   parseObjectRef,
@@ -179,37 +178,15 @@ export async function createKeysRouter(
         'A rejection needs a comment: say why, the requesters read it as the reason',
       );
     }
-    const ids = [...new Set(body.ids)];
-    const found = new Map<string, KeyRequest>();
-    for (const id of ids) {
-      const request = await db.requests.get(id);
-      if (request) found.set(id, request);
-    }
-    const refusal = await access.deciding(credentials, userRef, [
-      ...found.values(),
-    ]);
-    const results: DecisionResult[] = [];
-    for (const id of ids) {
-      const request = found.get(id);
-      const error = request ? refusal(request) : `No key request ${id}`;
-      if (error) {
-        results.push({ id, ok: false, error });
-        continue;
-      }
-      try {
-        const outcome = await requests.decide(
-          id,
-          body.decision,
-          userRef,
-          body.comment,
-        );
-        results.push({ id, ok: true, ...outcome });
-      } catch (failure) {
-        const why = databaseUnavailable(failure) ?? (failure as Error);
-        results.push({ id, ok: false, error: why.message });
-      }
-    }
-    res.json(results);
+    res.json(
+      await requests.decideEach({
+        ids: body.ids,
+        decision: body.decision,
+        actor: userRef,
+        comment: body.comment,
+        refusalOf: found => access.deciding(credentials, userRef, found),
+      }),
+    );
   });
 
   router.post('/keys/requests/:id/cancel', async (req, res) => {
