@@ -1,4 +1,4 @@
-import { MaasStatus } from '@maas-portal/plugin-maas-common';
+import { MaasStatus, NO_PROMETHEUS } from '@maas-portal/plugin-maas-common';
 import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
 import { ClusterClient } from '../cluster/ClusterClient';
@@ -41,8 +41,7 @@ export async function readStatus(options: {
   if (!prometheus || !prometheusProbe) {
     prometheusStatus = {
       state: 'not-configured',
-      message:
-        'No Prometheus is configured, so usage charts are off. Set maas.prometheus.url.',
+      message: `${NO_PROMETHEUS}, so usage charts are off. Set maas.prometheus.url.`,
     };
   } else if (prometheusProbe.reachable) {
     prometheusStatus = {
