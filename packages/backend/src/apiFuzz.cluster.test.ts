@@ -5,29 +5,19 @@
  * reproducible; `yarn fuzz:api` runs the same with more cases and a new seed each time.
  */
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { KubeConfig } from '@kubernetes/client-node';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  eventually,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import {
   ADMIN,
   DEV_A,
   DEV_B,
-  MODEL_A,
   USERS,
   User,
   authorizationOf,
-  createModelObjects,
-  startPortalTestBackend,
+  usePortalWithModels,
 } from './__testUtils__/portalTestBackend';
 
 jest.setTimeout(900_000);
@@ -119,30 +109,13 @@ function failuresOf(output: string): string[] {
 }
 
 describe('the MaaS API under a property-based fuzzer', () => {
-  let kc: KubeConfig;
-  let ns: string;
+  const portal = usePortalWithModels('fuzz');
   let baseUrl: string;
-  let server: Awaited<ReturnType<typeof startPortalTestBackend>>['server'];
 
-  beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, 'fuzz');
-    await createModelObjects(kc, ns);
-    ({ server } = await startPortalTestBackend({ kc, ns }));
+  beforeAll(() => {
     baseUrl = `http://127.0.0.1:${
-      (server.address() as AddressInfo).port
+      (portal.server.address() as AddressInfo).port
     }/api/maas`;
-    await eventually(async () => {
-      const res = await request(server)
-        .get(`/api/maas/models/by-entity?entityRef=${MODEL_A}`)
-        .set('Authorization', authorizationOf(ADMIN));
-      if (!res.body.inferenceService?.found)
-        throw new Error(`Not ready: ${JSON.stringify(res.body)}`);
-    }, 60_000);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (kc && ns) await deleteTestNamespace(kc, ns);
   });
 
   it.each([

@@ -22,13 +22,11 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
-  createTestNamespace,
-  deleteTestNamespace,
   eventually,
   harnessEnv,
-  harnessKubeConfig,
   kubernetesClusterLocators,
   kubernetesReaderCredentials,
+  useTestNamespace,
   vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import {
@@ -301,12 +299,10 @@ export function usePortalWithModels(
   prefix: string,
   options: { maas?: Record<string, unknown> } = {},
 ): PortalWithModels {
-  let kc: KubeConfig | undefined;
-  let ns: string | undefined;
+  const cluster = useTestNamespace(prefix);
   let server: Server | undefined;
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, prefix);
+    const { admin: kc, namespace: ns } = cluster;
     await createModelObjects(kc, ns);
     ({ server } = await startPortalTestBackend({ kc, ns, maas: options.maas }));
     const get = (route: string) =>
@@ -323,25 +319,19 @@ export function usePortalWithModels(
       }
     }, 60_000);
   }, 180_000);
-  afterAll(async () => {
-    if (kc && ns) await deleteTestNamespace(kc, ns);
-  });
-  const started = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined)
-      throw new Error(
-        `${what} is set in beforeAll; read it in hooks and tests`,
-      );
-    return value;
-  };
   return {
     get kc() {
-      return started(kc, 'the kubeconfig');
+      return cluster.admin;
     },
     get ns() {
-      return started(ns, 'the test namespace');
+      return cluster.namespace;
     },
     get server() {
-      return started(server, 'the portal backend');
+      if (!server)
+        throw new Error(
+          'the portal backend starts in beforeAll: read it in a hook or test',
+        );
+      return server;
     },
   };
 }

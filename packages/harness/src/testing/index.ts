@@ -8,6 +8,7 @@ export {
   harnessKubeConfig,
   kubernetesClusterLocators,
 } from './cluster.ts';
+export { useTestNamespace } from './testNamespace.ts';
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
 export { restartServer, startServer, stopServer } from './serverControl.ts';

@@ -5,11 +5,9 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
-  createTestNamespace,
-  deleteTestNamespace,
   eventually,
   harnessEnv,
-  harnessKubeConfig,
+  useTestNamespace,
 } from '@maas-portal/harness/testing';
 import { Knex } from 'knex';
 import type { Server } from 'node:http';
@@ -83,13 +81,11 @@ export function useMaasBackendOnModels(options: {
   maas?: object;
   prepare?: (kc: KubeConfig, ns: string) => Promise<void>;
 }) {
-  let kc: KubeConfig | undefined;
-  let ns: string | undefined;
+  const cluster = useTestNamespace(options.prefix);
   let server: TestBackendServer | undefined;
   const models = Object.entries(options.models);
   beforeAll(async () => {
-    kc = harnessKubeConfig();
-    ns = await createTestNamespace(kc, options.prefix);
+    const { admin: kc, namespace: ns } = cluster;
     for (const [name, owner] of models)
       await createBoundModel(kc, ns, name, owner);
     await options.prepare?.(kc, ns);
@@ -108,25 +104,19 @@ export function useMaasBackendOnModels(options: {
     for (const [name] of models)
       await waitUntilBound(server, `component:default/${name}`, DEV_A);
   });
-  afterAll(async () => {
-    if (kc && ns) await deleteTestNamespace(kc, ns);
-  });
-  const started = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined)
-      throw new Error(
-        `${what} is set in beforeAll; read it in hooks and tests`,
-      );
-    return value;
-  };
   return {
     get kc() {
-      return started(kc, 'the kubeconfig');
+      return cluster.admin;
     },
     get ns() {
-      return started(ns, 'the test namespace');
+      return cluster.namespace;
     },
     get server() {
-      return started(server, 'the maas backend');
+      if (!server)
+        throw new Error(
+          'the maas backend starts in beforeAll: read it in a hook or test',
+        );
+      return server;
     },
   };
 }

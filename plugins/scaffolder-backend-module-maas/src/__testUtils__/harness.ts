@@ -1,51 +1,13 @@
 /* Helpers of this package's cluster tests; the generic ones (env, kubeconfig, namespaces, grants) are in @maas-portal/harness/testing. */
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import {
-  createTestNamespace,
-  deleteTestNamespace,
-  harnessEnv,
-  harnessKubeConfig,
-} from '@maas-portal/harness/testing';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { apiVersionOf, MODEL_KINDS } from '@maas-portal/plugin-maas-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
 
-/**
- * Hands the test file the harness's admin kubeconfig and a namespace of its own, so that test
- * files do not see each other's objects: made before the file's tests, deleted after them. Read
- * `admin` and `namespace` inside hooks and tests (they are set in `beforeAll`).
- */
-export function useTestNamespace(prefix: string): {
-  readonly admin: KubeConfig;
-  readonly namespace: string;
-} {
-  let admin: KubeConfig | undefined;
-  let namespace: string | undefined;
-  beforeAll(async () => {
-    admin = harnessKubeConfig();
-    namespace = await createTestNamespace(admin, prefix);
-  });
-  afterAll(async () => {
-    if (admin && namespace) await deleteTestNamespace(admin, namespace);
-  });
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) {
-      throw new Error(
-        `the test namespace ${prefix}-* is not made yet: read it in a hook or test`,
-      );
-    }
-    return value;
-  };
-  return {
-    get admin() {
-      return ready(admin);
-    },
-    get namespace() {
-      return ready(namespace);
-    },
-  };
-}
+// A namespace of its own per test file: the harness package's, for every package's tests.
+export { useTestNamespace } from '@maas-portal/harness/testing';
 
 /** Every object of a model kind in `namespace`, each with its `Kind/name`. */
 export async function modelObjectsIn(
