@@ -1,0 +1,539 @@
+/*
+ * deploy/rbac.yaml proven on the harness's real API server: the file is applied (server-side), the
+ * portal's backend (MaaS, Create model through the real scaffolder, the catalog provider) runs with a
+ * TokenRequest token of its ServiceAccount instead of the admin, the Kubernetes tab's reads with one
+ * of the Kubernetes plugin's own ServiceAccount, and every feature passes. Then each rule of the file is removed in turn and the feature that needs it
+ * fails with the portal's sentence naming the missing verb and resource; last, the portal's
+ * bindings are revoked while it runs and restored, and it recovers without a restart.
+ * Sign-in is Backstage's test auth (mockCredentials) with two users, a developer and an admin.
+ *
+ * This is the bed those tests share (rbacAccounts, rbacFeatures and rbacDrill.cluster.test.ts).
+ */
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import { DEFAULT_OBJECTS } from '@backstage/plugin-kubernetes-backend';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObject,
+  V1PolicyRule,
+} from '@kubernetes/client-node';
+import {
+  apiKeyAuthentication,
+  applyManifests,
+  createTestNamespace,
+  deleteManifests,
+  deleteTestNamespace,
+  eventually,
+  harnessKubeConfig,
+  readManifests,
+  routeAuthPolicy,
+  serviceAccountKubeconfig,
+  ServiceAccountCredentials,
+  vllmInferenceServiceSpec,
+} from '@maas-portal/harness/testing';
+import {
+  MAAS_BOUND_ENTITY_ANNOTATION,
+  MAAS_MODEL_OWNER_ANNOTATION,
+} from '@maas-portal/plugin-maas-common';
+import maasPlugin from '@maas-portal/plugin-maas-backend';
+import scaffolderModuleMaas from '@maas-portal/plugin-scaffolder-backend-module-maas';
+import catalogModuleMaas from '@maas-portal/plugin-catalog-backend-module-maas';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import {
+  ADMIN,
+  DEV_A as DEV,
+  modelEntity,
+  testEntityProvider,
+  testUserInfo as userInfo,
+} from './portalTestBackend';
+import {
+  createModelOrgEntities,
+  createModelTemplateEntity,
+  runCreateModel,
+  simulatorModelValues,
+} from './createModelTemplate';
+
+export const RBAC_FILE = path.resolve(
+  __dirname,
+  '../../../../deploy/rbac.yaml',
+);
+export const IMPERSONATION_FILE = path.resolve(
+  __dirname,
+  '../../../../deploy/rbac-impersonation.yaml',
+);
+/**
+ * What a model's Kubernetes tab lists, as app-config.yaml configures the Kubernetes plugin: its
+ * objectTypes (the plugin's own table gives their API groups) and customResources.
+ */
+export const TAB_OBJECTS = (() => {
+  const { kubernetes } = YAML.parse(
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../../app-config.yaml'),
+      'utf8',
+    ),
+  ) as {
+    kubernetes: {
+      objectTypes: string[];
+      customResources: Array<{
+        group: string;
+        apiVersion: string;
+        plural: string;
+      }>;
+    };
+  };
+  return [
+    ...DEFAULT_OBJECTS.filter(o =>
+      kubernetes.objectTypes.includes(o.objectType),
+    ),
+    ...kubernetes.customResources,
+  ];
+})();
+export const READER = 'maas-kubernetes-reader';
+export const MODEL_A = 'component:default/rbac-model-a';
+/** Deployed by hand: bound to its entity by an admin's Adopt. */
+export const MODEL_C = 'component:default/rbac-model-c';
+export const MODEL_D = 'component:default/rbac-model-d';
+
+/** The namespaces of the file, replaced by this test's own (the API server is shared). */
+export interface Places {
+  portal: string;
+  keys: string;
+  models: string;
+  hand: string;
+}
+
+/**
+ * deploy/rbac.yaml (or `file`) for this test's namespaces, cluster-scoped names made unique. The
+ * model namespaces' Role and RoleBinding are copied into `hand` too, as the file says to do per
+ * model namespace: Adopt binds models deployed there.
+ */
+export function localized(
+  places: Places,
+  file = RBAC_FILE,
+): KubernetesObject[] {
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/namespace: backstage$/gm, `namespace: ${places.portal}`)
+    .replace(/namespace: kuadrant-system$/gm, `namespace: ${places.keys}`)
+    .replace(/namespace: llm$/gm, `namespace: ${places.models}`);
+  const localFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'rbac-')),
+    'rbac.yaml',
+  );
+  fs.writeFileSync(localFile, text);
+  const objects = readManifests(localFile);
+  const perModelNamespace = objects
+    .filter(o => o.metadata!.name === 'maas-portal-models')
+    .map(o => ({
+      ...o,
+      metadata: { ...o.metadata, namespace: places.hand },
+    }));
+  return [...objects, ...perModelNamespace].map(o => {
+    if (o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding') return o;
+    const copy = JSON.parse(JSON.stringify(o));
+    copy.metadata.name = `${o.metadata!.name}-${places.portal}`;
+    if (copy.roleRef) copy.roleRef.name = copy.metadata.name;
+    return copy;
+  });
+}
+
+/** `<role>: <groups> <resources> [<verbs>]`: the name of one rule in the table below. */
+export function ruleId(role: string, rule: V1PolicyRule): string {
+  return `${role}: ${
+    rule.apiGroups!.join(',') || 'core'
+  } ${rule.resources!.join(',')} [${rule.verbs.join(',')}]`;
+}
+
+/** A logger that keeps every message, to read what the key task said. */
+function capturingLogger(lines: string[]): LoggerService {
+  const logger: LoggerService = {
+    error: m => void lines.push(m),
+    warn: m => void lines.push(m),
+    info: m => void lines.push(m),
+    debug: () => undefined,
+    child: () => logger,
+  };
+  return logger;
+}
+
+/**
+ * deploy/rbac.yaml on the harness's API server for a test file: applied, the portal started as its
+ * ServiceAccount, before the tests; the portal stopped, the cluster-scoped objects and namespaces
+ * deleted after them. Read its fields inside hooks and tests.
+ */
+export function useRbacBed() {
+  let admin: KubeConfig;
+  let places: Places;
+  let rbac: KubernetesObject[];
+  let impersonation: KubernetesObject[] | undefined;
+  let sa: ServiceAccountCredentials;
+  /** The Kubernetes plugin's own account. */
+  let reader: ServiceAccountCredentials;
+  let server: Server;
+  let stopMain: () => Promise<void>;
+  const scheduler = mockServices.scheduler();
+  const logs: string[] = [];
+
+  const header = (user: string) => mockCredentials.user.header(user);
+  const get = (url: string, user = ADMIN) =>
+    request(server).get(url).set('Authorization', header(user));
+  const post = (url: string, user = ADMIN, body: object = {}) =>
+    request(server).post(url).set('Authorization', header(user)).send(body);
+  const maasConfig = () => ({
+    adminGroups: ['group:default/platform-team'],
+    namespace: places.models,
+    gateway: { name: 'inference-gateway', namespace: places.models },
+    cluster: { kubeconfig: sa.file, requestTimeoutMs: 5000 },
+    keys: { namespace: places.keys, maxActivePerUserAndModel: 100 },
+    create: { namespaces: [{ namespace: places.models }] },
+    approvals: { allowSelfApproval: false },
+  });
+  const isvc = (name: string, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name, namespace: places.hand, annotations },
+    spec: vllmInferenceServiceSpec(),
+  });
+  const route = (model: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: `${model}-route`, namespace: places.hand },
+    spec: {
+      parentRefs: [{ name: 'inference-gateway' }],
+      hostnames: [`${model}-${places.hand}.maas.local`],
+      rules: [{ backendRefs: [{ name: `${model}-predictor`, port: 80 }] }],
+    },
+  });
+  /** A model's entity, named by `ref`, for the Kubernetes tab by its label too. */
+  const modelOf = (ref: string) => {
+    const name = ref.split('/')[1];
+    return modelEntity(places.hand, name, {
+      'backstage.io/kubernetes-id': name,
+    });
+  };
+  const entities = () => [
+    modelOf(MODEL_A),
+    modelOf(MODEL_C),
+    modelOf(MODEL_D),
+    createModelTemplateEntity(),
+    ...createModelOrgEntities(),
+  ];
+
+  /** A second replica with only the MaaS plugin: its caches list the cluster as it is now. */
+  async function startReplica() {
+    const replica = await startTestBackend({
+      features: [
+        maasPlugin,
+        userInfo,
+        catalogServiceMock.factory({ entities: entities() as any }),
+        mockServices.rootConfig.factory({ data: { maas: maasConfig() } }),
+      ],
+    });
+    const call = (url: string) =>
+      request(replica.server)
+        .get(`/api/maas${url}`)
+        .set('Authorization', header(ADMIN));
+    return { call, stop: () => replica.stop() };
+  }
+
+  /** Runs `probe` while rule `index` of the file's role `roleName` is removed, then puts it back. */
+  async function withoutRule<T>(
+    roleName: string,
+    index: number,
+    probe: () => Promise<T>,
+  ): Promise<T> {
+    // Every copy of the role (the model namespaces' Role is in two namespaces).
+    const roles = rbac.filter(
+      o =>
+        /Role$/.test(o.kind!) &&
+        (o.metadata!.name === roleName ||
+          o.metadata!.name === `${roleName}-${places.portal}`),
+    ) as Array<KubernetesObject & { rules: V1PolicyRule[] }>;
+    const reduced = roles.map(role => ({
+      ...role,
+      rules: role.rules.filter((_, i) => i !== index),
+    }));
+    await applyManifests(admin, reduced);
+    try {
+      return await probe();
+    } finally {
+      await applyManifests(admin, roles);
+    }
+  }
+
+  async function keyOf(user: string, tier: 'free' | 'premium') {
+    const res = await post('/api/maas/keys/requests', user, {
+      entityRef: MODEL_A,
+      tier,
+      reason: 'rbac',
+    });
+    return res;
+  }
+  /** A premium key of the developer, approved by the admin: its Secret exists, not yet shown. */
+  async function approvedKey() {
+    const asked = await keyOf(DEV, 'premium');
+    expect(asked.status).toBe(201);
+    const decided = await post('/api/maas/keys/requests/decisions', ADMIN, {
+      ids: [asked.body.request.id],
+      decision: 'approve',
+    });
+    expect(decided.body[0]).toMatchObject({ ok: true });
+    return decided.body[0].request.keyId as string;
+  }
+  async function freeKey() {
+    const res = await keyOf(DEV, 'free');
+    expect(res.status).toBe(201);
+    return res.body.issued.key.id as string;
+  }
+  /**
+   * What the Kubernetes tab reads: the kinds app-config.yaml gives the Kubernetes plugin, each listed
+   * across namespaces by the entity's label, with the plugin's own token, as its fetcher does. (Its
+   * fetcher cannot run under Jest: it loads @kubernetes/client-node with a dynamic import, which
+   * needs --experimental-vm-modules.) The status of each list, by `group/plural`.
+   */
+  async function kubernetesTab(): Promise<Record<string, number>> {
+    const cluster = reader.kubeConfig.getCurrentCluster()!;
+    const options = {
+      ca: Buffer.from(cluster.caData!, 'base64'),
+      headers: { authorization: `Bearer ${reader.token}` },
+    };
+    const statuses: Record<string, number> = {};
+    for (const o of TAB_OBJECTS) {
+      const base = o.group
+        ? `/apis/${o.group}/${o.apiVersion}`
+        : `/api/${o.apiVersion}`;
+      const url = new URL(`${cluster.server}${base}/${o.plural}`);
+      url.searchParams.set(
+        'labelSelector',
+        'backstage.io/kubernetes-id=rbac-model-a',
+      );
+      statuses[`${o.group || 'core'}/${o.plural}`] = await new Promise(
+        (resolve, reject) =>
+          https
+            .get(url, options, res => {
+              res.resume();
+              resolve(res.statusCode!);
+            })
+            .on('error', reject),
+      );
+    }
+    return statuses;
+  }
+  const createModel = (name: string) =>
+    runCreateModel(
+      server,
+      header(ADMIN),
+      simulatorModelValues({
+        name,
+        namespace: places.models,
+        hostname: `${name}-${places.models}.maas.local`,
+      }),
+    );
+
+  beforeAll(async () => {
+    admin = harnessKubeConfig();
+    places = {
+      portal: await createTestNamespace(admin, 'rbac-portal'),
+      keys: await createTestNamespace(admin, 'rbac-keys'),
+      models: await createTestNamespace(admin, 'rbac-models'),
+      hand: await createTestNamespace(admin, 'rbac-hand'),
+    };
+    rbac = localized(places);
+    await applyManifests(admin, rbac);
+    sa = await serviceAccountKubeconfig(admin, {
+      namespace: places.portal,
+      name: 'maas-portal',
+    });
+    reader = await serviceAccountKubeconfig(admin, {
+      namespace: places.portal,
+      name: READER,
+    });
+
+    const api = admin.makeApiClient(CustomObjectsApi);
+    const create = (
+      plural: string,
+      group: string,
+      version: string,
+      body: any,
+    ) =>
+      api.createNamespacedCustomObject({
+        group,
+        version,
+        plural,
+        namespace: body.metadata.namespace,
+        body,
+      });
+    await create(
+      'inferenceservices',
+      'serving.kserve.io',
+      'v1beta1',
+      isvc('rbac-model-a', {
+        [MAAS_BOUND_ENTITY_ANNOTATION]: MODEL_A,
+        [MAAS_MODEL_OWNER_ANNOTATION]: 'group:default/team-a',
+      }),
+    );
+    for (const model of ['rbac-model-c', 'rbac-model-d'])
+      await create(
+        'inferenceservices',
+        'serving.kserve.io',
+        'v1beta1',
+        isvc(model),
+      );
+    for (const model of ['rbac-model-a', 'rbac-model-c'])
+      await create(
+        'httproutes',
+        'gateway.networking.k8s.io',
+        'v1',
+        route(model),
+      );
+    // A key made by hand before model C was adopted, selected by its AuthPolicy.
+    const outsideLabels = { app: `outside-${places.hand}` };
+    await create(
+      'authpolicies',
+      'kuadrant.io',
+      'v1',
+      routeAuthPolicy(
+        { name: 'rbac-model-c-auth', namespace: places.hand },
+        'rbac-model-c-route',
+        { authentication: { 'api-key': apiKeyAuthentication(outsideLabels) } },
+      ),
+    );
+    await admin.makeApiClient(CoreV1Api).createNamespacedSecret({
+      namespace: places.keys,
+      body: {
+        metadata: {
+          name: 'hand-made-key',
+          labels: { ...outsideLabels, 'kuadrant.io/auth-secret': 'true' },
+        },
+        stringData: { api_key: 'hand-made' },
+      },
+    });
+
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogEntityModel,
+        testEntityProvider(entities() as any),
+        catalogModuleMaas,
+        scaffolderPlugin,
+        scaffolderModuleMaas,
+        maasPlugin,
+        userInfo,
+        // Scheduled tasks run when a test triggers them, not on a timer.
+        createServiceFactory({
+          service: coreServices.scheduler,
+          deps: {},
+          factory: () => scheduler,
+        }),
+        createServiceFactory({
+          service: coreServices.logger,
+          deps: {},
+          factory: () => capturingLogger(logs),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            maas: maasConfig(),
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stopMain = () => backend.stop();
+    // The catalog has stitched the entities and the MaaS caches have listed the cluster.
+    await eventually(async () => {
+      const a = await get(`/api/maas/models/by-entity?entityRef=${MODEL_A}`);
+      const t = await get(
+        '/api/catalog/entities/by-name/template/default/create-model',
+      );
+      if (!a.body.inferenceService?.found || t.status !== 200)
+        throw new Error(
+          `Not ready: ${a.status} ${JSON.stringify(a.body)} ${t.status}`,
+        );
+    }, 60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopMain?.();
+    if (rbac)
+      await deleteManifests(
+        admin,
+        [...rbac, ...(impersonation ?? [])].filter(o =>
+          /^Cluster/.test(o.kind!),
+        ),
+      );
+    for (const ns of Object.values(places ?? {}))
+      await deleteTestNamespace(admin, ns);
+  });
+
+  /** The message of an error answer, or of a list's warnings. */
+  const said = (res: request.Response) =>
+    res.body?.error?.message ?? (res.body?.warnings ?? []).join(' | ');
+  const byEntity = `/models/by-entity?entityRef=${MODEL_A}`;
+
+  return {
+    get admin() {
+      return admin;
+    },
+    get places() {
+      return places;
+    },
+    get rbac() {
+      return rbac;
+    },
+    get sa() {
+      return sa;
+    },
+    get reader() {
+      return reader;
+    },
+    get server() {
+      return server;
+    },
+    get impersonation() {
+      return impersonation;
+    },
+    /** rbac-impersonation.yaml as applied by a test: its cluster-scoped objects go in afterAll. */
+    set impersonation(objects: KubernetesObject[] | undefined) {
+      impersonation = objects;
+    },
+    scheduler,
+    logs,
+    header,
+    get,
+    post,
+    maasConfig,
+    isvc,
+    route,
+    modelOf,
+    entities,
+    startReplica,
+    withoutRule,
+    keyOf,
+    approvedKey,
+    freeKey,
+    kubernetesTab,
+    createModel,
+    said,
+    byEntity,
+  };
+}
