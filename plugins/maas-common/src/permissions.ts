@@ -1,4 +1,5 @@
 import {
+  BasicPermission,
   createPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
@@ -103,16 +104,23 @@ export const maasCostsReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** @public */
-export const maasPermissions = [
-  maasModelListPermission,
-  maasModelReadPermission,
-  maasModelCreatePermission,
-  maasKeyRequestPermission,
-  maasKeyReadPermission,
-  maasKeyApprovePermission,
-  maasKeyRevokePermission,
-  maasUsageReadAllPermission,
-  maasAuditReadPermission,
-  maasCostsReadPermission,
-];
+/**
+ * Every permission of the suite, as the backend plugin registers them. Typed, not inferred: the
+ * order TypeScript gives an inferred union varies between compiler versions, and the API report
+ * would change with it.
+ *
+ * @public
+ */
+export const maasPermissions: Array<BasicPermission | CatalogEntityPermission> =
+  [
+    maasModelListPermission,
+    maasModelReadPermission,
+    maasModelCreatePermission,
+    maasKeyRequestPermission,
+    maasKeyReadPermission,
+    maasKeyApprovePermission,
+    maasKeyRevokePermission,
+    maasUsageReadAllPermission,
+    maasAuditReadPermission,
+    maasCostsReadPermission,
+  ];
