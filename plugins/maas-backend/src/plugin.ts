@@ -31,6 +31,7 @@ import { PermissionGate } from './permissions/PermissionGate';
 import { EntityBindings } from './entities/EntityBindings';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
+import { offeredTiers } from './tiers/offeredTiers';
 
 /**
  * The MaaS backend plugin: the suite's only door to the cluster and to Prometheus.
@@ -123,6 +124,11 @@ export const maasPlugin = createBackendPlugin({
         const limitadorUrl = config.limitador.url;
         const usage = new UsageService({ prometheus });
 
+        const bindings = new EntityBindings({
+          state,
+          userInfo,
+          adminGroups: config.adminGroups,
+        });
         const db = await KeyDatabase.create({ database });
         const secrets = kube
           ? new KeySecrets({
@@ -138,6 +144,8 @@ export const maasPlugin = createBackendPlugin({
           logger,
           auditor,
           notifications,
+          bindings,
+          offeredTiers: models && (ref => offeredTiers(models!.getTiers(ref))),
         });
         if (secrets) {
           await scheduleKeyTasks({
@@ -184,11 +192,7 @@ export const maasPlugin = createBackendPlugin({
             models,
             usage,
             keys,
-            bindings: new EntityBindings({
-              state,
-              userInfo,
-              adminGroups: config.adminGroups,
-            }),
+            bindings,
             binder: kube ? new InferenceServiceBinder(kube) : undefined,
             outsideKeys: kube
               ? new OutsideKeys({

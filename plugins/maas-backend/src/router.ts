@@ -28,7 +28,6 @@ import { PrometheusClient } from './prometheus/PrometheusClient';
 import { createStatusRouter } from './status/createStatusRouter';
 import { createInternalAddressFilter } from './status/internalAddresses';
 import { createTiersRouter } from './tiers/createTiersRouter';
-import { offeredTiers } from './tiers/offeredTiers';
 import { createUsageRouter } from './usage/createUsageRouter';
 import { createQuotaRouter } from './usage/createQuotaRouter';
 import { CallerQuota } from './usage/CallerQuota';
@@ -146,7 +145,6 @@ export async function createRouter(
       bindings,
       lastUse: options.lastUse,
       allowSelfApproval: options.config.approvals.allowSelfApproval,
-      offeredTiers: models && (ref => offeredTiers(models.getTiers(ref))),
     }),
   );
   // Anything else (another method, a path that is not in the API) gets a JSON error body like every

@@ -3,6 +3,8 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
+import { EntityBindings } from '../entities/EntityBindings';
+import { EntityModelRef } from '../entities/ModelRef';
 import { KeySecrets } from './KeySecrets';
 import { NewAuditEvent } from './store/AuditStore';
 import { KeyDatabase } from './store/KeyDatabase';
@@ -15,6 +17,17 @@ export interface KeyFlowOptions {
   auditor?: AuditorService;
   notifications?: NotificationService;
   now?: () => Date;
+  /**
+   * Which entity each model is, as the cluster says: a key is asked for a bound model only
+   * (`KeyRequestService.askForKey`, `askForTierChange`). Absent where no request is asked
+   * through them (the key flow's own tests, the replicas).
+   */
+  bindings?: EntityBindings;
+  /**
+   * The tiers a model's policies select (`tiers/offeredTiers.ts`, wired in plugin.ts); undefined
+   * when they name none, or without a cluster.
+   */
+  offeredTiers?: (model: EntityModelRef) => string[] | undefined;
 }
 
 /**

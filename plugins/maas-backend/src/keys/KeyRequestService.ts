@@ -1,15 +1,22 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   CreateKeyRequestResponse,
   DecisionResult,
   KeyRequest,
   KeyRequestState,
   ObjectRef,
+  parseObjectRef,
   stringifyObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import { randomUUID } from 'node:crypto';
+import { EntityModelRef } from '../entities/ModelRef';
 import { Actor, AUTO_APPROVER, auditEvents } from './auditEvents';
-import { KeyFlowContext } from './KeyFlowContext';
+import { KeyFlowContext, KeyFlowOptions } from './KeyFlowContext';
 import { KeyIssuer } from './KeyIssuer';
 import { KeyOperations } from './KeyOperations';
 import { notifyRequester } from './notifyRequester';
@@ -29,6 +36,7 @@ import {
   checkKeyState,
   checkNameFree,
   checkReason,
+  checkTierOffered,
   findTier,
 } from './validateKeyInput';
 
@@ -50,6 +58,20 @@ export interface NewKeyRequestInput {
   name?: string;
 }
 
+/** What the models say before a request is asked: whether the model is bound, which tiers it offers. */
+export type KeyModelChecks = Pick<KeyFlowOptions, 'bindings' | 'offeredTiers'>;
+
+/** The entity and InferenceService of a stored key or request. */
+function keyModelRef(item: {
+  entityRef: string;
+  model: string;
+}): EntityModelRef {
+  const inferenceService = parseObjectRef(item.model);
+  if (!inferenceService)
+    throw new InputError(`${item.model} is not <namespace>/<name>`);
+  return { entityRef: item.entityRef, inferenceService };
+}
+
 /** A decision's outcome: the request, and a warning when the approval stands but the key is not out yet. */
 export interface DecisionOutcome {
   request: KeyRequest;
@@ -67,16 +89,58 @@ export class KeyRequestService {
   readonly #issuer: KeyIssuer;
   readonly #operations: KeyOperations;
   readonly #finisher: RequestFinisher;
+  readonly #models: KeyModelChecks;
 
   constructor(
     ctx: KeyFlowContext,
     issuer: KeyIssuer,
     operations: KeyOperations,
+    models: KeyModelChecks = {},
   ) {
     this.#ctx = ctx;
     this.#issuer = issuer;
     this.#operations = operations;
     this.#finisher = new RequestFinisher(ctx, issuer, operations);
+    this.#models = models;
+  }
+
+  /**
+   * A user's request for a key to the model of a catalog entity, as `POST /keys/requests` asks it:
+   * the InferenceService must name the entity back (a ConflictError saying why not otherwise) and
+   * its policies offer the tier; the request records the InferenceService's UID, so that a model
+   * re-created later is another. Then {@link KeyRequestService.createRequest}.
+   */
+  async askForKey(
+    input: Omit<NewKeyRequestInput, 'model'> & { model: EntityModelRef },
+  ): Promise<CreateKeyRequestResponse> {
+    const { model } = input;
+    const binding = this.#bindings().require(model);
+    this.#checkOffered(input.tier, model);
+    return this.createRequest({
+      ...input,
+      model: {
+        entityRef: model.entityRef,
+        inferenceService: model.inferenceService,
+        modelUid: binding.uid,
+      },
+    });
+  }
+
+  /**
+   * A request to move a key to another tier, as `POST /keys/{id}/tier-change` asks it: the key's
+   * model must still be bound to its entity and offer the tier. Then
+   * {@link KeyRequestService.requestTierChange}.
+   */
+  async askForTierChange(input: {
+    key: StoredKey;
+    tier: string;
+    reason: string;
+    actor: Actor;
+  }): Promise<KeyRequest> {
+    const model = keyModelRef(input.key);
+    this.#bindings().require(model);
+    this.#checkOffered(input.tier, model);
+    return this.requestTierChange(input);
   }
 
   async createRequest(
@@ -288,6 +352,20 @@ export class KeyRequestService {
    */
   async finishApproved(request: StoredKeyRequest): Promise<FinishOutcome> {
     return this.#finisher.finish(request);
+  }
+
+  #bindings() {
+    const { bindings } = this.#models;
+    if (!bindings) {
+      throw new ServiceUnavailableError(
+        'The key services were built without the entity bindings (maas-backend plugin.ts wires them), so no model can be checked for a key request',
+      );
+    }
+    return bindings;
+  }
+
+  #checkOffered(tier: string, model: EntityModelRef): void {
+    checkTierOffered(tier, model.entityRef, this.#models.offeredTiers?.(model));
   }
 
   async #insert(

@@ -17,7 +17,10 @@ export function createKeyServices(options: KeyFlowOptions): KeyServices {
   const operations = new KeyOperations(ctx, issuer);
   return {
     db: options.db,
-    requests: new KeyRequestService(ctx, issuer, operations),
+    requests: new KeyRequestService(ctx, issuer, operations, {
+      bindings: options.bindings,
+      offeredTiers: options.offeredTiers,
+    }),
     operations,
   };
 }

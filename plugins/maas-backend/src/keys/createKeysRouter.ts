@@ -4,13 +4,11 @@ import {
   ApiKey,
   KeyRequest,
   maasAuditReadPermission,
-  parseObjectRef,
 } from '@maas-portal/plugin-maas-common';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { EntityBindings } from '../entities/EntityBindings';
-import { ModelRef } from '../entities/ModelRef';
 import { ModelRefCache } from '../entities/ModelRefCache';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
@@ -21,7 +19,6 @@ import { publicRequest } from './store/KeyRequestStore';
 import { publicKey } from './store/KeyStore';
 import { databaseUnavailable } from './store/databaseUnavailable';
 import { pageQuery, queryFlag, queryString, sendPage } from './listQuery';
-import { checkTierOffered } from './validateKeyInput';
 import {
   decodeAuditCursor,
   decodeListCursor,
@@ -40,11 +37,6 @@ export interface KeysRouterOptions {
   allowSelfApproval: boolean;
   /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
-  /**
-   * The tiers a model's policies select (`tiers/offeredTiers.ts`); undefined when they name none,
-   * or without a cluster.
-   */
-  offeredTiers?: (model: ModelRef) => string[] | undefined;
 }
 
 const createRequestBody = z.object({
@@ -82,14 +74,6 @@ function parseBody<T extends z.ZodTypeAny>(
   return result.data;
 }
 
-/** The entity and InferenceService of a stored key or request. */
-function keyModelRef(item: { entityRef: string; model: string }) {
-  const inferenceService = parseObjectRef(item.model);
-  if (!inferenceService)
-    throw new InputError(`${item.model} is not <namespace>/<name>`);
-  return { entityRef: item.entityRef, inferenceService };
-}
-
 function optionalEntityRef(req: Request): string | undefined {
   const value = queryString(req, 'entityRef');
   return value === undefined
@@ -121,10 +105,8 @@ export async function createKeysRouter(
     const entityRef = parseEntityRefParam(body.entityRef);
     await access.requireRequest(credentials, stringifyEntityRef(entityRef));
     const model = await modelRefs.read(entityRef, credentials);
-    const binding = bindings.require(model);
-    checkTierOffered(body.tier, model.entityRef, options.offeredTiers?.(model));
-    const result = await requests.createRequest({
-      model: { ...model, modelUid: binding.uid },
+    const result = await requests.askForKey({
+      model,
       userEntityRef: userRef,
       tier: body.tier,
       reason: body.reason,
@@ -254,11 +236,8 @@ export async function createKeysRouter(
     const body = parseBody(tierChangeBody, req.body);
     const key = await operations.getKey(req.params.id);
     await access.requireTierChange(credentials, key, userRef);
-    const model = keyModelRef(key);
-    bindings.require(model);
-    checkTierOffered(body.tier, key.entityRef, options.offeredTiers?.(model));
     res.status(201).json(
-      await requests.requestTierChange({
+      await requests.askForTierChange({
         key,
         tier: body.tier,
         reason: body.reason,
