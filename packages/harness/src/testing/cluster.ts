@@ -2,6 +2,8 @@
 import {
   CoreV1Api,
   KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import type { V1PolicyRule } from '@kubernetes/client-node';
@@ -93,4 +95,24 @@ export function kubernetesClusterLocators(kc: KubeConfig, name = 'harness') {
       ],
     },
   ];
+}
+
+/**
+ * Applies objects server-side as `fieldManager` (forced, as `kubectl apply --server-side
+ * --force-conflicts`): a test makes or changes them in one call. The applied object.
+ */
+export function serverSideApply(
+  kc: KubeConfig,
+  fieldManager = 'maas-backstage',
+) {
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  return (object: object): Promise<KubernetesObject> =>
+    objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      'application/apply-patch+yaml' as any,
+    );
 }

@@ -15,6 +15,24 @@ export const httpGatewaySpec = (port = 80) => ({
   ],
 });
 
+/** A test namespace's own Gateway `gw`: one HTTP listener for `*.<namespace>.local` on port 80. */
+export const namespaceGateway = (namespace: string) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'gw', namespace },
+  spec: {
+    gatewayClassName: 'istio',
+    listeners: [
+      {
+        name: 'http',
+        hostname: `*.${namespace}.local`,
+        port: 80,
+        protocol: 'HTTP',
+      },
+    ],
+  },
+});
+
 /** The spec of an InferenceService served by the `vllm-latest` runtime from `storageUri`. */
 export const vllmInferenceServiceSpec = (
   storageUri = 'hf://Qwen/Qwen3-0.6B',

@@ -7,6 +7,7 @@ export {
   grantLimitedUser,
   harnessKubeConfig,
   kubernetesClusterLocators,
+  serverSideApply,
 } from './cluster.ts';
 export { useTestNamespace } from './testNamespace.ts';
 export { apiRefusal } from './apiRefusal.ts';
@@ -55,6 +56,7 @@ export {
   GATEWAY_REF,
   httpGatewaySpec,
   httpRouteRef,
+  namespaceGateway,
   routeAuthPolicy,
   vllmInferenceServiceSpec,
 } from './fixtures.ts';

@@ -11,7 +11,9 @@ import {
   deleteTestNamespace,
   eventually,
   harnessKubeConfig,
+  namespaceGateway,
   routeAuthPolicy,
+  serverSideApply,
 } from '@maas-portal/harness/testing';
 import { modelKeySelector } from '@maas-portal/plugin-maas-node';
 import { inferenceService } from './harness';
@@ -39,22 +41,7 @@ export class KeyNamespaceCluster {
       kc,
       await createTestNamespace(kc, 'gwkeys'),
     );
-    await cluster.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: cluster.ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${cluster.ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
+    await cluster.#apply(namespaceGateway(cluster.ns));
     return cluster;
   }
 
@@ -63,14 +50,7 @@ export class KeyNamespaceCluster {
   }
 
   async #apply(object: object): Promise<KubernetesObject> {
-    return this.#objects.patch(
-      object as KubernetesObject,
-      undefined,
-      undefined,
-      'maas-backstage',
-      true,
-      'application/apply-patch+yaml' as any,
-    );
+    return serverSideApply(this.kc)(object);
   }
 
   async model(name: string): Promise<void> {

@@ -23,6 +23,7 @@ import {
   deleteTestNamespace,
   eventually,
   harnessKubeConfig,
+  namespaceGateway,
   waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
@@ -75,22 +76,7 @@ export async function startLimitedRoute(
     await deleteTestNamespace(kc, ns);
   };
   try {
-    await create({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
+    await create(namespaceGateway(ns));
     const isvc = await createBoundModel(kc, ns, name, TEAM_A);
     const model = { namespace: ns, name, uid: isvc.metadata!.uid! };
     await create(httpRoute(ns, name, { gateway: 'gw', hostnames: [host] }));

@@ -7,11 +7,7 @@
  * Prometheus with keys in the Kuadrant namespace, as in production.
  */
 import { Entity } from '@backstage/catalog-model';
-import {
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
   apiKeyAuthentication,
   callModel,
@@ -20,7 +16,9 @@ import {
   deleteTestNamespace,
   harnessEnv,
   harnessKubeConfig,
+  namespaceGateway,
   routeAuthPolicy,
+  serverSideApply,
   waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
@@ -148,30 +146,11 @@ export async function startLiveModel(options: {
   maas?: object;
 }): Promise<LiveModel> {
   const kc = harnessKubeConfig();
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const apply = (object: object) =>
-    objects.patch(
-      object as KubernetesObject,
-      undefined,
-      undefined,
-      'maas-backstage',
-      true,
-      'application/apply-patch+yaml' as any,
-    );
+  const apply = serverSideApply(kc);
   const { name } = options;
   const ns = await createTestNamespace(kc, options.prefix);
   const host = `${name}.${ns}.local`;
-  await apply({
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'Gateway',
-    metadata: { name: 'gw', namespace: ns },
-    spec: {
-      gatewayClassName: 'istio',
-      listeners: [
-        { name: 'http', hostname: `*.${ns}.local`, port: 80, protocol: 'HTTP' },
-      ],
-    },
-  });
+  await apply(namespaceGateway(ns));
   const isvc = await createBoundModel(kc, ns, name, TEAM_A);
   await apply(httpRoute(ns, name, { gateway: 'gw', hostnames: [host] }));
   await apply(

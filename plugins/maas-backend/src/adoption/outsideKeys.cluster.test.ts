@@ -1,11 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   apiKeyAuthentication,
   authConfigHostForRoute,
@@ -15,7 +10,9 @@ import {
   eventually,
   harnessEnv,
   harnessKubeConfig,
+  namespaceGateway,
   routeAuthPolicy,
+  serverSideApply,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import { AuthPolicy } from '@maas-portal/plugin-maas-node';
@@ -191,7 +188,6 @@ describe('keys made outside the portal, where the real Authorino looks for them'
   const KUADRANT_NAMESPACE = 'kuadrant-system';
   let kc: KubeConfig;
   let core: CoreV1Api;
-  let objects: KubernetesObjectApi;
   let ns: string;
   let other: string;
   const hosts: Record<string, string> = {};
@@ -200,14 +196,7 @@ describe('keys made outside the portal, where the real Authorino looks for them'
   const shared: string[] = [];
 
   const apply = (object: object) =>
-    objects.patch(
-      object as KubernetesObject,
-      undefined,
-      undefined,
-      'outside-keys-test',
-      true,
-      'application/apply-patch+yaml' as any,
-    );
+    serverSideApply(kc, 'outside-keys-test')(object);
 
   /** A model's route on the test Gateway and its AuthPolicy, accepting keys labelled for it. */
   async function model(name: string, allNamespaces: boolean) {
@@ -272,25 +261,9 @@ describe('keys made outside the portal, where the real Authorino looks for them'
     harnessEnv('MAAS_HARNESS_AUTHORINO_URL');
     kc = harnessKubeConfig();
     core = kc.makeApiClient(CoreV1Api);
-    objects = KubernetesObjectApi.makeApiClient(kc);
     ns = await createTestNamespace(kc, 'outside-where');
     other = await createTestNamespace(kc, 'outside-else');
-    await apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
+    await apply(namespaceGateway(ns));
     await model('local', false);
     await model('wide', true);
     await handMadeKey(KUADRANT_NAMESPACE, 'local', `${ns}-local-kuadrant`);

@@ -7,12 +7,7 @@
  */
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  CoreV1Api,
-  KubeConfig,
-  KubernetesObject,
-  KubernetesObjectApi,
-} from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
   callModel,
   chatBody,
@@ -21,6 +16,8 @@ import {
   eventually,
   harnessEnv,
   harnessKubeConfig,
+  namespaceGateway,
+  serverSideApply,
   waitForGateway,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
@@ -62,32 +59,8 @@ describe('a key past its expiry through the harness gateway', () => {
     kc = harnessKubeConfig();
     core = kc.makeApiClient(CoreV1Api);
     ns = await createTestNamespace(kc, 'keyexp');
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    const apply = (object: object) =>
-      objects.patch(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        'maas-backstage',
-        true,
-        'application/apply-patch+yaml' as any,
-      );
-    await apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'gw', namespace: ns },
-      spec: {
-        gatewayClassName: 'istio',
-        listeners: [
-          {
-            name: 'http',
-            hostname: `*.${ns}.local`,
-            port: 80,
-            protocol: 'HTTP',
-          },
-        ],
-      },
-    });
+    const apply = serverSideApply(kc);
+    await apply(namespaceGateway(ns));
     uid = (await createBoundModel(kc, ns, MODEL, TEAM_A)).metadata!.uid!;
     await apply(httpRoute(ns, MODEL, { gateway: 'gw', hostnames: [host()] }));
     await apply(apiKeyModelAuthPolicy({ namespace: ns, name: MODEL, uid }));

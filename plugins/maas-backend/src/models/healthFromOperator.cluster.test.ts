@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   createTestNamespace,
@@ -17,6 +17,7 @@ import {
   eventually,
   harnessKubeConfig,
   httpGatewaySpec,
+  serverSideApply,
   waitForPolicy,
 } from '@maas-portal/harness/testing';
 import {
@@ -77,14 +78,7 @@ function renderedObjects(namespace: string): KubernetesObject[] {
 }
 
 async function apply(kc: KubeConfig, object: KubernetesObject) {
-  await KubernetesObjectApi.makeApiClient(kc).patch(
-    object,
-    undefined,
-    undefined,
-    'maas-backstage',
-    true,
-    'application/apply-patch+yaml' as any,
-  );
+  await serverSideApply(kc)(object);
 }
 
 /** A namespace with its own Gateway and the model's objects; `withoutTokenLimits` drops the TRLP. */
