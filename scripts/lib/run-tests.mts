@@ -3,10 +3,11 @@
 // "Tests: N passed, M failed[, K skipped]", computed from Jest's own JSON results.
 // Exits non-zero when a test or a whole suite failed, or when no test ran at all.
 //
-// First the static checks (prettier, tsc, lint, API reports), each counted as one test, so a formatting or type
-// error fails the run like a failing test. Then two Jest passes: all test files but `*.exclusive.*`,
-// in parallel; then the exclusive ones, one at a time, because they change what every other test
-// shares (a CRD of the harness cluster).
+// First the static checks (prettier, tsc, lint, API reports), each counted as one test, so a
+// formatting or type error, or an unintended change of a plugin package's API, fails the run like a
+// failing test. Then two Jest passes: all test files but `*.exclusive.*`, in parallel; then the
+// exclusive ones, one at a time, because they change what every other test shares (a CRD of the
+// harness cluster).
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
