@@ -9,6 +9,7 @@ import { AdoptionService } from './adoption/AdoptionService';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
+import { ClusterModelEntities } from './catalog/ClusterModelEntities';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { ClusterState } from './cluster/ClusterState';
@@ -19,6 +20,7 @@ import { MaasConfig } from './config/MaasConfig';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
 import { createModelsRouter } from './models/createModelsRouter';
+import { ModelListService } from './models/ModelListService';
 import { EntityBindings } from './entities/EntityBindings';
 import { createModelLookup } from './permissions/lookupModel';
 import { ModelRefCache } from './entities/ModelRefCache';
@@ -95,7 +97,13 @@ export async function createRouter(
       prometheus: options.prometheus,
     }),
   );
-  router.use(createModelsRouter({ gate, catalog, models, lookupModel }));
+  router.use(
+    createModelsRouter({
+      gate,
+      modelList: new ModelListService({ gate, catalog, models }),
+      lookupModel,
+    }),
+  );
   router.use(createTiersRouter({ lookupModel }));
   router.use(createUsageRouter({ gate, usage: options.usage, lookupModel }));
   router.use(
@@ -112,7 +120,13 @@ export async function createRouter(
     }),
   );
   router.use(
-    createCatalogRouter({ gate, state: options.state, config: options.config }),
+    createCatalogRouter({
+      gate,
+      entities: new ClusterModelEntities({
+        state: options.state,
+        config: options.config,
+      }),
+    }),
   );
   router.use(createCostsRouter({ gate, costs: options.costs }));
   router.use(

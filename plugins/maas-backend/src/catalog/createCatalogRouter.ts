@@ -1,53 +1,22 @@
-import { ServiceUnavailableError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
-import { ClusterState } from '../cluster/ClusterState';
-import {
-  INFERENCE_SERVICE,
-  InferenceService,
-} from '@maas-portal/plugin-maas-node';
 import { PermissionGate } from '../permissions/PermissionGate';
-import { MaasConfig } from '../config/MaasConfig';
-import { modelEntitiesFromCluster } from './modelEntitiesFromCluster';
+import { ClusterModelEntities } from './ClusterModelEntities';
 
 /**
  * `GET /catalog/entities`, for the suite's catalog module only (service principals): the entities
- * of models the portal applied itself, read from the watch-based cache.
+ * of models the portal applied itself.
  */
 export function createCatalogRouter(options: {
   gate: PermissionGate;
-  state?: ClusterState;
-  config: Pick<MaasConfig, 'namespace' | 'catalogNamespaces' | 'scheme'>;
+  entities: ClusterModelEntities;
 }): express.Router {
-  const { config } = options;
+  const { gate, entities } = options;
   const router = Router();
   router.get('/catalog/entities', async (req, res) => {
     // The suite's catalog module asks with its service credentials; no user may.
-    await options.gate.caller(req, ['service']);
-    const state = options.state;
-    if (!state) {
-      // No cluster configured: no model comes from one.
-      res.json({ entities: [], rejected: [] });
-      return;
-    }
-    const status = state.status(INFERENCE_SERVICE);
-    if (!status.syncedAt) {
-      // Not read yet, or unreachable: the catalog keeps what it has rather than losing models.
-      throw new ServiceUnavailableError(
-        status.failure?.message ??
-          'The cache of InferenceServices is still loading',
-      );
-    }
-    res.json(
-      modelEntitiesFromCluster(
-        state.list<InferenceService>(INFERENCE_SERVICE),
-        {
-          portalNamespace: config.namespace,
-          namespaces: config.catalogNamespaces,
-          scheme: config.scheme,
-        },
-      ),
-    );
+    await gate.caller(req, ['service']);
+    res.json(entities.read());
   });
   return router;
 }
