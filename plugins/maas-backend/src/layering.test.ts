@@ -7,8 +7,8 @@ import { importCycles, importGraph } from '@maas-portal/harness/importGraph';
  * counter clients, which model an entity is, the permission checks. Feature slices sit above them,
  * each a router with the services behind it. A slice imports shared folders and itself, never
  * another slice: a slice that needs another's answer gets it as a function or an interface (such
- * as `entities/ModelReader.ts`), wired in plugin.ts and router.ts (the composition root, which may
- * import anything). A shared folder imports no slice, and only shared folders below it in this
+ * as `entities/ModelReader.ts`), wired in plugin.ts (which builds every service; with router.ts,
+ * which mounts the routers, the composition root, which may import anything). A shared folder imports no slice, and only shared folders below it in this
  * list, so that every dependence points one way: down.
  */
 const SHARED: Array<[folder: string, why: string]> = [

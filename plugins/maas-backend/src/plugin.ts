@@ -31,6 +31,14 @@ import { PermissionGate } from './permissions/PermissionGate';
 import { EntityBindings } from './entities/EntityBindings';
 import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
 import { OutsideKeys } from './adoption/OutsideKeys';
+import { AdoptionService } from './adoption/AdoptionService';
+import { ClusterModelEntities } from './catalog/ClusterModelEntities';
+import { costsAccess } from './costs/costsAccess';
+import { ModelListService } from './models/ModelListService';
+import { ModelRefCache } from './entities/ModelRefCache';
+import { createModelLookup } from './permissions/lookupModel';
+import { KeyAccess } from './permissions/keyAccess';
+import { CallerQuota } from './usage/CallerQuota';
 import { offeredTiers } from './tiers/offeredTiers';
 
 /**
@@ -157,29 +165,45 @@ export const maasPlugin = createBackendPlugin({
           });
         }
 
+        const gate = new PermissionGate({ httpAuth, permissions });
+        // The entity cache: every route about one model, the keys routes' too, reads entities through it.
+        const modelRefs = new ModelRefCache({ catalog, ttlSeconds: 10 });
         httpRouter.use(
           await createRouter({
-            gate: new PermissionGate({ httpAuth, permissions }),
-            catalog,
-            events,
+            gate,
             config,
             cluster,
-            state,
             prometheus,
-            quota: new QuotaService({
-              prometheus,
-              limitador: limitadorUrl
-                ? new HttpLimitadorClient({
-                    ...config.limitador,
-                    url: limitadorUrl,
-                  })
-                : undefined,
+            bindings,
+            modelRefs,
+            lookupModel: createModelLookup({
+              gate,
+              modelRefs,
+              models,
+              bindings,
+            }),
+            modelList: new ModelListService({ gate, catalog, models }),
+            usage,
+            callerQuota: new CallerQuota({
+              quota: new QuotaService({
+                prometheus,
+                limitador: limitadorUrl
+                  ? new HttpLimitadorClient({
+                      ...config.limitador,
+                      url: limitadorUrl,
+                    })
+                  : undefined,
+              }),
+              // The keys slice's answer, for the usage slice.
+              workingTiers: (userEntityRef, entityRef) =>
+                keys.operations.workingTiers(userEntityRef, entityRef),
             }),
             refusals: new RefusalService({ prometheus }),
             tokenCheck: new TokenCheckService({
               prometheus,
               threshold: config.usage.tokenMismatchShare,
             }),
+            catalogEntities: new ClusterModelEntities({ state, config }),
             costs: new CostService({
               prometheus,
               catalog,
@@ -189,17 +213,28 @@ export const maasPlugin = createBackendPlugin({
               freshSeconds: config.prometheus.cacheTtlSeconds,
               staleSeconds: COST_STALE_SECONDS,
             }),
-            models,
-            usage,
+            // The costs slice's answer, for the access slice.
+            costsAccess: (credentials, userRef) =>
+              costsAccess({ gate, catalog, credentials, userRef }),
+            keyAccess: new KeyAccess({
+              gate,
+              bindings,
+              allowSelfApproval: config.approvals.allowSelfApproval,
+            }),
+            adoption: new AdoptionService({
+              bindings,
+              catalog,
+              binder: kube ? new InferenceServiceBinder(kube) : undefined,
+              outsideKeys: kube
+                ? new OutsideKeys({
+                    ...kube,
+                    namespace: config.keys.namespace,
+                  })
+                : undefined,
+              state,
+              events,
+            }),
             keys,
-            bindings,
-            binder: kube ? new InferenceServiceBinder(kube) : undefined,
-            outsideKeys: kube
-              ? new OutsideKeys({
-                  ...kube,
-                  namespace: config.keys.namespace,
-                })
-              : undefined,
             lastUse: createLastUseLookup({
               models,
               usage,

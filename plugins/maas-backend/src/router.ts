@@ -1,19 +1,14 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ApiKey } from '@maas-portal/plugin-maas-common';
-import { EventsService } from '@backstage/plugin-events-node';
+import { ApiKey, PageAccess } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAccessRouter } from './access/createAccessRouter';
 import { AdoptionService } from './adoption/AdoptionService';
 import { createAdoptionRouter } from './adoption/createAdoptionRouter';
-import { InferenceServiceBinder } from './adoption/InferenceServiceBinder';
-import { OutsideKeys } from './adoption/OutsideKeys';
 import { ClusterModelEntities } from './catalog/ClusterModelEntities';
 import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
-import { ClusterState } from './cluster/ClusterState';
-import { costsAccess } from './costs/costsAccess';
 import { createCostsRouter } from './costs/createCostsRouter';
 import { CostService } from './costs/CostService';
 import { MaasConfig } from './config/MaasConfig';
@@ -22,9 +17,9 @@ import { KeyServices } from './keys/createKeyServices';
 import { createModelsRouter } from './models/createModelsRouter';
 import { ModelListService } from './models/ModelListService';
 import { EntityBindings } from './entities/EntityBindings';
-import { createModelLookup } from './permissions/lookupModel';
+import { ModelLookup } from './permissions/lookupModel';
 import { ModelRefCache } from './entities/ModelRefCache';
-import { ModelService } from './models/ModelService';
+import { KeyAccess } from './permissions/keyAccess';
 import { PermissionGate } from './permissions/PermissionGate';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { createStatusRouter } from './status/createStatusRouter';
@@ -33,57 +28,66 @@ import { createTiersRouter } from './tiers/createTiersRouter';
 import { createUsageRouter } from './usage/createUsageRouter';
 import { createQuotaRouter } from './usage/createQuotaRouter';
 import { CallerQuota } from './usage/CallerQuota';
-import { QuotaService } from './usage/QuotaService';
 import { RefusalService } from './usage/RefusalService';
 import { TokenCheckService } from './usage/TokenCheckService';
 import { UsageService } from './usage/UsageService';
 
-export interface RouterOptions {
+/**
+ * The services the routers use, each built and wired once, in plugin.ts. The router builds none:
+ * it mounts each feature's router with the services it names.
+ */
+export interface MaasServices {
   gate: PermissionGate;
-  catalog: CatalogService;
   config: MaasConfig;
   cluster?: ClusterClient;
-  state?: ClusterState;
   prometheus?: PrometheusClient;
-  /** Quota left per tier (Limitador's counters, else an estimate from the metrics). */
-  quota: QuotaService;
+  /** Which entity each model is, as the cluster says; who is an admin. */
+  bindings: EntityBindings;
+  /** The entity cache every route about a model reads entities through. */
+  modelRefs: ModelRefCache;
+  /** What every route about one model starts with (permissions/lookupModel.ts). */
+  lookupModel: ModelLookup;
+  /** `GET /models`: the models the caller may read. */
+  modelList: ModelListService;
+  /** Usage per user or for everyone. */
+  usage: UsageService;
+  /** What the caller has left on a model, per tier of their working keys. */
+  callerQuota: CallerQuota;
   /** Refused calls by limit name. */
   refusals: RefusalService;
   /** Whether Limitador counts a model's tokens. */
   tokenCheck: TokenCheckService;
+  /** The entities of the models the portal applied, for the catalog module. */
+  catalogEntities: ClusterModelEntities;
   /** Usage and cost per user, group and system. */
   costs: CostService;
-  models?: ModelService;
-  usage: UsageService;
+  /** Whether the Costs page holds anything for the caller: the costs slice's answer. */
+  costsAccess: (
+    credentials: BackstageCredentials,
+    userRef: string,
+  ) => Promise<PageAccess>;
+  /** Who may do what with keys and key requests. */
+  keyAccess: KeyAccess;
+  /** Adopting a hand-deployed model, and keys made outside the portal. */
+  adoption: AdoptionService;
   keys: KeyServices;
-  /** Which entity each model is, as the cluster says. */
-  bindings: EntityBindings;
-  /** Writes bindings on InferenceServices (adoption); absent without a cluster. */
-  binder?: InferenceServiceBinder;
-  /** Key Secrets made outside the portal (adoption); absent without a cluster. */
-  outsideKeys?: OutsideKeys;
-  /** Backstage's events, to tell the catalog module of an adopted model. */
-  events?: EventsService;
   /** Fills in when keys were last used, where the metrics allow. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
 
 /** The plugin's API: each feature's router, composed. Every route goes through the gate. */
 export async function createRouter(
-  options: RouterOptions,
+  services: MaasServices,
 ): Promise<express.Router> {
-  const { gate, catalog, models, bindings } = options;
-  // The entity cache: every route about one model, the keys router's too, reads entities through it.
-  const modelRefs = new ModelRefCache({ catalog, ttlSeconds: 10 });
-  const lookupModel = createModelLookup({ gate, modelRefs, models, bindings });
+  const { gate, bindings, lookupModel } = services;
   const router = Router();
   router.use(express.json());
   // The API server URL, kubeconfig path and Prometheus URL: in answers to admins only.
   router.use(
     createInternalAddressFilter({
       addresses: [
-        ...(options.cluster?.internalAddresses ?? []),
-        options.prometheus?.url,
+        ...(services.cluster?.internalAddresses ?? []),
+        services.prometheus?.url,
       ],
       credentials: req => gate.caller(req, ['user', 'service']),
       isAdmin: credentials => bindings.isAdmin(credentials),
@@ -92,73 +96,44 @@ export async function createRouter(
   router.use(
     createStatusRouter({
       gate,
-      config: options.config,
-      cluster: options.cluster,
-      prometheus: options.prometheus,
+      config: services.config,
+      cluster: services.cluster,
+      prometheus: services.prometheus,
     }),
   );
   router.use(
-    createModelsRouter({
-      gate,
-      modelList: new ModelListService({ gate, catalog, models }),
-      lookupModel,
-    }),
+    createModelsRouter({ gate, modelList: services.modelList, lookupModel }),
   );
   router.use(createTiersRouter({ lookupModel }));
-  router.use(createUsageRouter({ gate, usage: options.usage, lookupModel }));
+  router.use(createUsageRouter({ gate, usage: services.usage, lookupModel }));
   router.use(
     createQuotaRouter({
       gate,
       lookupModel,
-      callerQuota: new CallerQuota({
-        quota: options.quota,
-        workingTiers: (userEntityRef, entityRef) =>
-          options.keys.operations.workingTiers(userEntityRef, entityRef),
-      }),
-      refusals: options.refusals,
-      tokenCheck: options.tokenCheck,
+      callerQuota: services.callerQuota,
+      refusals: services.refusals,
+      tokenCheck: services.tokenCheck,
     }),
   );
-  router.use(
-    createCatalogRouter({
-      gate,
-      entities: new ClusterModelEntities({
-        state: options.state,
-        config: options.config,
-      }),
-    }),
-  );
-  router.use(createCostsRouter({ gate, costs: options.costs }));
+  router.use(createCatalogRouter({ gate, entities: services.catalogEntities }));
+  router.use(createCostsRouter({ gate, costs: services.costs }));
   router.use(
     createAccessRouter({
       gate,
-      bindings,
-      costsAccess: (credentials, userRef) =>
-        costsAccess({ gate, catalog, credentials, userRef }),
-      allowSelfApproval: options.config.approvals.allowSelfApproval,
+      keyAccess: services.keyAccess,
+      costsAccess: services.costsAccess,
     }),
   );
   router.use(
-    createAdoptionRouter({
-      lookupModel,
-      adoption: new AdoptionService({
-        bindings,
-        catalog,
-        binder: options.binder,
-        outsideKeys: options.outsideKeys,
-        state: options.state,
-        events: options.events,
-      }),
-    }),
+    createAdoptionRouter({ lookupModel, adoption: services.adoption }),
   );
   router.use(
     await createKeysRouter({
       gate,
-      modelRefs,
-      keys: options.keys,
-      bindings,
-      lastUse: options.lastUse,
-      allowSelfApproval: options.config.approvals.allowSelfApproval,
+      modelRefs: services.modelRefs,
+      keys: services.keys,
+      keyAccess: services.keyAccess,
+      lastUse: services.lastUse,
     }),
   );
   // Anything else (another method, a path that is not in the API) gets a JSON error body like every

@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { MaasAccess, PageAccess } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { EntityBindings } from '../entities/EntityBindings';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
 
@@ -13,16 +12,15 @@ import { PermissionGate } from '../permissions/PermissionGate';
  */
 export function createAccessRouter(options: {
   gate: PermissionGate;
-  bindings: EntityBindings;
-  allowSelfApproval: boolean;
+  /** Who may decide key requests: whether Approvals has anything for the caller. */
+  keyAccess: KeyAccess;
   /** Whether the Costs page holds anything for the caller: the costs slice's answer (`costs/costsAccess.ts`). */
   costsAccess: (
     credentials: BackstageCredentials,
     userRef: string,
   ) => Promise<PageAccess>;
 }): express.Router {
-  const { gate, costsAccess } = options;
-  const keyAccess = new KeyAccess(options);
+  const { gate, keyAccess, costsAccess } = options;
   const router = Router();
   router.get('/access', async (req, res) => {
     const { credentials, userRef } = await gate.user(req);

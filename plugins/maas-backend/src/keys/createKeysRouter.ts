@@ -8,7 +8,6 @@ import {
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { EntityBindings } from '../entities/EntityBindings';
 import { ModelRefCache } from '../entities/ModelRefCache';
 import { KeyAccess } from '../permissions/keyAccess';
 import { PermissionGate } from '../permissions/PermissionGate';
@@ -31,10 +30,8 @@ export interface KeysRouterOptions {
   /** The entity cache every route about a model reads entities through. */
   modelRefs: ModelRefCache;
   keys: KeyServices;
-  /** Which entity each model is, as the cluster says; who decides its requests. */
-  bindings: EntityBindings;
-  /** `maas.approvals.allowSelfApproval`. */
-  allowSelfApproval: boolean;
+  /** Who may act on which key or request. */
+  keyAccess: KeyAccess;
   /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
   lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
@@ -89,14 +86,8 @@ function optionalEntityRef(req: Request): string | undefined {
 export async function createKeysRouter(
   options: KeysRouterOptions,
 ): Promise<express.Router> {
-  const { gate, modelRefs } = options;
+  const { gate, modelRefs, keyAccess: access } = options;
   const { requests, operations, db } = options.keys;
-  const { bindings } = options;
-  const access = new KeyAccess({
-    gate,
-    bindings,
-    allowSelfApproval: options.allowSelfApproval,
-  });
   const router = Router();
 
   router.post('/keys/requests', async (req, res) => {

@@ -33,16 +33,22 @@ describe('openapi.yaml', () => {
     const unused = {} as any;
     const router = await createRouter({
       gate: unused,
-      catalog: unused,
       // The defaults, as the plugin reads them from an empty app-config.
       config: readMaasConfig(new ConfigReader({})),
-      usage: unused,
-      keys: unused,
       bindings: unused,
-      quota: unused,
+      modelRefs: unused,
+      lookupModel: unused,
+      modelList: unused,
+      usage: unused,
+      callerQuota: unused,
       refusals: unused,
       tokenCheck: unused,
+      catalogEntities: unused,
       costs: unused,
+      costsAccess: unused,
+      keyAccess: unused,
+      adoption: unused,
+      keys: unused,
     });
     const served = routesOf(router as unknown as { stack: Layer[] });
     expect(served.sort()).toEqual(documented.sort());
