@@ -11,6 +11,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
+import { harnessEnv } from '@maas-portal/harness/testing';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { TEST_ORG } from './catalogOrg';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -29,7 +30,7 @@ import YAML from 'yaml';
 import { simulatorModelExample } from '../actions/modelRender.examples';
 import { scaffolderModuleMaas } from '../module';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { TestUser, testPermissions, testUserInfo } from './users';
+import { gatewaysOf, TestUser, testPermissions, testUserInfo } from './users';
 import { waitFor, withClusterLock } from './harness';
 
 /** The template as the catalog serves it. */
@@ -63,6 +64,23 @@ export function formValues(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/**
+ * The config of a test that creates models in `namespace` on the harness's cluster, with the
+ * namespace's `limits` (its caps) and its Gateway allowed.
+ */
+export const createConfigFor = (
+  namespace: string,
+  limits: { maxGpus?: number; maxCpu?: string } = {},
+): JsonObject => ({
+  maas: {
+    cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
+    create: {
+      namespaces: [{ namespace, ...limits }],
+      gateways: gatewaysOf([namespace]),
+    },
+  },
+});
 
 export interface ScaffolderOptions {
   /** The tests' users and a policy deciding maas.model.create per user (see users.ts). */

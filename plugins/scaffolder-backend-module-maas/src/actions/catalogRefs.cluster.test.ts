@@ -4,7 +4,6 @@
  * that skips the form's pickers is held to them. Run by the real scaffolder over HTTP as a
  * developer of team A, the admin, and a developer of team B (who may not create models).
  */
-import { harnessEnv } from '@maas-portal/harness/testing';
 import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
   applyInput,
@@ -12,8 +11,11 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import { useScaffolder } from '../__testUtils__/templateBackend';
-import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
+import {
+  createConfigFor,
+  useScaffolder,
+} from '../__testUtils__/templateBackend';
+import { TestUser, users } from '../__testUtils__/users';
 import { ModelInput } from '../manifests/validateModelSpec';
 
 jest.setTimeout(120000);
@@ -22,18 +24,10 @@ const TEMPLATE = craftedApplyTemplate('refs-apply');
 
 describe('LOW: owner, System and Gateway of Create model against the catalog and maas.create.gateways (scaffolder over HTTP)', () => {
   const cluster = useTestNamespace('maas-refs');
-  const scaffolder = useScaffolder(
-    () => ({
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        create: {
-          namespaces: [{ namespace: cluster.namespace }],
-          gateways: gatewaysOf([cluster.namespace]),
-        },
-      },
-    }),
-    { perUserPolicy: true, templates: [TEMPLATE] },
-  );
+  const scaffolder = useScaffolder(() => createConfigFor(cluster.namespace), {
+    perUserPolicy: true,
+    templates: [TEMPLATE],
+  });
   const ns = () => cluster.namespace;
 
   async function run(as: TestUser, overrides: Partial<ModelInput>) {

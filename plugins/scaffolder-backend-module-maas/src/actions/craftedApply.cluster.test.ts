@@ -6,7 +6,6 @@
  * reached. Three users: a developer of team A and an admin (both may create models), and a
  * developer of team B (may not).
  */
-import { harnessEnv } from '@maas-portal/harness/testing';
 import { MAAS_MODEL_OWNER_ANNOTATION } from '@maas-portal/plugin-maas-common';
 import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
@@ -15,8 +14,11 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import { useScaffolder } from '../__testUtils__/templateBackend';
-import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
+import {
+  createConfigFor,
+  useScaffolder,
+} from '../__testUtils__/templateBackend';
+import { TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -27,18 +29,10 @@ const REFUSED =
 
 describe('M7: maas:model:apply checks values against the render (scaffolder over HTTP)', () => {
   const cluster = useTestNamespace('maas-crafted');
-  const scaffolder = useScaffolder(
-    () => ({
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        create: {
-          namespaces: [{ namespace: cluster.namespace }],
-          gateways: gatewaysOf([cluster.namespace]),
-        },
-      },
-    }),
-    { perUserPolicy: true, templates: [CRAFTED] },
-  );
+  const scaffolder = useScaffolder(() => createConfigFor(cluster.namespace), {
+    perUserPolicy: true,
+    templates: [CRAFTED],
+  });
 
   /** The rendered objects and values of model `crafted`; `craft` changes the objects. */
   const input = (craft: (objects: any[]) => void = () => {}) => {

@@ -6,7 +6,6 @@
  * model applied again counts once. The caps bind admins too.
  */
 import { KubernetesObject } from '@kubernetes/client-node';
-import { harnessEnv } from '@maas-portal/harness/testing';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
 import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
@@ -17,8 +16,11 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import { useScaffolder } from '../__testUtils__/templateBackend';
-import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
+import {
+  createConfigFor,
+  useScaffolder,
+} from '../__testUtils__/templateBackend';
+import { TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -27,17 +29,7 @@ const TEMPLATE = craftedApplyTemplate('capped-apply');
 describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply through the scaffolder)', () => {
   const cluster = useTestNamespace('maas-caps');
   const scaffolder = useScaffolder(
-    () => ({
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        create: {
-          namespaces: [
-            { namespace: cluster.namespace, maxGpus: 1, maxCpu: '1' },
-          ],
-          gateways: gatewaysOf([cluster.namespace]),
-        },
-      },
-    }),
+    () => createConfigFor(cluster.namespace, { maxGpus: 1, maxCpu: '1' }),
     { perUserPolicy: true, templates: [TEMPLATE] },
   );
   const ns = () => cluster.namespace;

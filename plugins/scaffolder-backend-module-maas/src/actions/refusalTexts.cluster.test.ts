@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { harnessEnv } from '@maas-portal/harness/testing';
 import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
 import {
   applyInput,
@@ -15,8 +14,11 @@ import {
   simulatorServing,
 } from '../__testUtils__/modelInputs';
 import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import { useScaffolder } from '../__testUtils__/templateBackend';
-import { gatewaysOf, TestUser, users } from '../__testUtils__/users';
+import {
+  createConfigFor,
+  useScaffolder,
+} from '../__testUtils__/templateBackend';
+import { TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
@@ -28,15 +30,7 @@ const INTERNAL = /https?:\/\/|\{"/;
 describe('LOW: refusals of Create model name no internal address and dump no object (scaffolder over HTTP)', () => {
   const cluster = useTestNamespace('maas-refusals');
   const scaffolder = useScaffolder(
-    () => ({
-      maas: {
-        cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
-        create: {
-          namespaces: [{ namespace: cluster.namespace, maxCpu: '100m' }],
-          gateways: gatewaysOf([cluster.namespace]),
-        },
-      },
-    }),
+    () => createConfigFor(cluster.namespace, { maxCpu: '100m' }),
     { perUserPolicy: true, templates: [TEMPLATE] },
   );
   const ns = () => cluster.namespace;
