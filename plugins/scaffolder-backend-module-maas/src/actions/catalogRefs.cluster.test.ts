@@ -4,31 +4,21 @@
  * that skips the form's pickers is held to them. Run by the real scaffolder over HTTP as a
  * developer of team A, the admin, and a developer of team B (who may not create models).
  */
-import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
+import { modelObjectsIn } from '../__testUtils__/harness';
 import {
   applyInput,
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
-import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import {
-  createConfigFor,
-  useScaffolder,
-} from '../__testUtils__/templateBackend';
+import { useCraftedApply } from '../__testUtils__/craftedApplyTemplate';
 import { TestUser, users } from '../__testUtils__/users';
 import { ModelInput } from '../manifests/validateModelSpec';
 
 jest.setTimeout(120000);
 
-const TEMPLATE = craftedApplyTemplate('refs-apply');
-
 describe('LOW: owner, System and Gateway of Create model against the catalog and maas.create.gateways (scaffolder over HTTP)', () => {
-  const cluster = useTestNamespace('maas-refs');
-  const scaffolder = useScaffolder(() => createConfigFor(cluster.namespace), {
-    perUserPolicy: true,
-    templates: [TEMPLATE],
-  });
-  const ns = () => cluster.namespace;
+  const crafted = useCraftedApply('refs-apply', 'maas-refs');
+  const { cluster, ns } = crafted;
 
   async function run(as: TestUser, overrides: Partial<ModelInput>) {
     const values = applyInput(
@@ -37,7 +27,7 @@ describe('LOW: owner, System and Gateway of Create model against the catalog and
     );
     // A gateway given in the overrides stands (applyInput puts the test namespace's).
     if (overrides.gateway) values.model.gateway = overrides.gateway as any;
-    return scaffolder.runTask('template:default/refs-apply', values, as);
+    return crafted.run(as, values);
   }
 
   const REFUSED: Array<[string, Partial<ModelInput>, () => string]> = [

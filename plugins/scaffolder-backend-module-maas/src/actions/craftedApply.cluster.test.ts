@@ -7,32 +7,22 @@
  * developer of team B (may not).
  */
 import { MAAS_MODEL_OWNER_ANNOTATION } from '@maas-portal/plugin-maas-common';
-import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
+import { modelObjectsIn } from '../__testUtils__/harness';
 import {
   applyInput,
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
-import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import {
-  createConfigFor,
-  useScaffolder,
-} from '../__testUtils__/templateBackend';
-import { TestUser, users } from '../__testUtils__/users';
+import { useCraftedApply } from '../__testUtils__/craftedApplyTemplate';
+import { users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
-
-const CRAFTED = craftedApplyTemplate('crafted-apply');
 
 const REFUSED =
   'The model cannot be created: the objects are not what maas:model:render writes for this model: ';
 
 describe('M7: maas:model:apply checks values against the render (scaffolder over HTTP)', () => {
-  const cluster = useTestNamespace('maas-crafted');
-  const scaffolder = useScaffolder(() => createConfigFor(cluster.namespace), {
-    perUserPolicy: true,
-    templates: [CRAFTED],
-  });
+  const { cluster, run } = useCraftedApply('crafted-apply', 'maas-crafted');
 
   /** The rendered objects and values of model `crafted`; `craft` changes the objects. */
   const input = (craft: (objects: any[]) => void = () => {}) => {
@@ -45,9 +35,6 @@ describe('M7: maas:model:apply checks values against the render (scaffolder over
     return { model: values.model, manifests };
   };
   const kind = (objects: any[], k: string) => objects.find(o => o.kind === k);
-
-  const run = (as: TestUser, values: Record<string, unknown>) =>
-    scaffolder.runTask('template:default/crafted-apply', values, as);
 
   const ns = () => cluster.namespace;
   const CRAFTS: Array<[string, (objects: any[]) => void, () => string]> = [

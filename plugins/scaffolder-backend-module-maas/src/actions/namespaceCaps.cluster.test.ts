@@ -8,31 +8,23 @@
 import { KubernetesObject } from '@kubernetes/client-node';
 import { apiVersionOf, INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
-import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
+import { modelObjectsIn } from '../__testUtils__/harness';
 import {
   applyInput,
   gpuServing,
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
-import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
-import {
-  createConfigFor,
-  useScaffolder,
-} from '../__testUtils__/templateBackend';
-import { TestUser, users } from '../__testUtils__/users';
+import { useCraftedApply } from '../__testUtils__/craftedApplyTemplate';
+import { users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
 
-const TEMPLATE = craftedApplyTemplate('capped-apply');
-
 describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply through the scaffolder)', () => {
-  const cluster = useTestNamespace('maas-caps');
-  const scaffolder = useScaffolder(
-    () => createConfigFor(cluster.namespace, { maxGpus: 1, maxCpu: '1' }),
-    { perUserPolicy: true, templates: [TEMPLATE] },
-  );
-  const ns = () => cluster.namespace;
+  const { cluster, ns, run } = useCraftedApply('capped-apply', 'maas-caps', {
+    maxGpus: 1,
+    maxCpu: '1',
+  });
 
   /** A model deployed by hand in the namespace, asking for `cpu` and `gpus`. */
   const deployedByHand = (name: string, cpu: string, gpus: string) =>
@@ -56,8 +48,6 @@ describe('LOW: GPU and CPU caps of a namespace in total (maas:model:apply throug
       },
     } as KubernetesObject);
 
-  const run = (as: TestUser, values: Record<string, unknown>) =>
-    scaffolder.runTask('template:default/capped-apply', values, as);
   const simulator = () =>
     applyInput(modelInput({ name: 'small', serving: simulatorServing }), ns());
   const gpu = () =>

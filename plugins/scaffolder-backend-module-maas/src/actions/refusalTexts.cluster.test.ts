@@ -7,17 +7,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { modelObjectsIn, useTestNamespace } from '../__testUtils__/harness';
+import { modelObjectsIn } from '../__testUtils__/harness';
 import {
   applyInput,
   modelInput,
   simulatorServing,
 } from '../__testUtils__/modelInputs';
-import { craftedApplyTemplate } from '../__testUtils__/craftedApplyTemplate';
 import {
-  createConfigFor,
-  useScaffolder,
-} from '../__testUtils__/templateBackend';
+  craftedApplyTemplate,
+  useCraftedApply,
+} from '../__testUtils__/craftedApplyTemplate';
+import { useScaffolder } from '../__testUtils__/templateBackend';
 import { TestUser, users } from '../__testUtils__/users';
 
 jest.setTimeout(120000);
@@ -28,15 +28,13 @@ const TEMPLATE = craftedApplyTemplate('refused-apply');
 const INTERNAL = /https?:\/\/|\{"/;
 
 describe('LOW: refusals of Create model name no internal address and dump no object (scaffolder over HTTP)', () => {
-  const cluster = useTestNamespace('maas-refusals');
-  const scaffolder = useScaffolder(
-    () => createConfigFor(cluster.namespace, { maxCpu: '100m' }),
-    { perUserPolicy: true, templates: [TEMPLATE] },
+  const { cluster, ns, run } = useCraftedApply(
+    'refused-apply',
+    'maas-refusals',
+    {
+      maxCpu: '100m',
+    },
   );
-  const ns = () => cluster.namespace;
-
-  const run = (as: TestUser, values: Record<string, unknown>) =>
-    scaffolder.runTask('template:default/refused-apply', values, as);
 
   /** The rendered values of model `refused` in `namespace`; `craft` changes the objects. */
   const input = (
