@@ -29,7 +29,8 @@ import { createKeyServices, KeyServices } from '../keys/createKeyServices';
 import { KeyModel } from '../keys/KeyRequestService';
 import { reconcileKeys } from '../keys/reconcileKeys';
 import { KeyDatabase } from '../keys/store/KeyDatabase';
-import { createObject, inferenceService } from './harness';
+import { ClusterState } from '../cluster/ClusterState';
+import { createBoundModel } from './harness';
 
 export const BOB = 'user:default/bob';
 export const BOSS = 'user:default/boss';
@@ -95,6 +96,8 @@ export function useKeyFlowBed(
   let keys: KeyServices;
   let secrets: KeySecrets;
   let clock: number;
+  let state: ClusterState;
+  let bindings: EntityBindings;
   const logger = mockServices.logger.mock();
   const notifications = { send: jest.fn(async () => undefined) };
   const auditor = mockServices.auditor.mock({
@@ -141,9 +144,24 @@ export function useKeyFlowBed(
     await KeyDatabase.migrate(knex);
     db = new KeyDatabase(knex);
     // The test namespace holds the model and, as maas.keys.namespace, its key Secrets.
-    modelUid = (
-      await createObject(kc, INFERENCE_SERVICE, inferenceService(ns, 'qwen3'))
-    ).metadata!.uid!;
+    // Bound to its entity, as Create model leaves it: the routes ask for keys to bound models only.
+    modelUid = (await createBoundModel(kc, ns, 'qwen3', BOSS)).metadata!.uid!;
+    // Which entity each model is, as the portal reads it: from a watch of the InferenceServices.
+    state = new ClusterState({
+      kubeConfig: kc,
+      logger,
+      timeoutMs: 10_000,
+      kinds: [INFERENCE_SERVICE],
+    });
+    state.start();
+    const [read] = await state.ready(15_000);
+    if (read.state !== 'synced')
+      throw new Error(`InferenceServices not read: ${read.failure?.message}`);
+    bindings = new EntityBindings({
+      state,
+      userInfo: mockServices.userInfo(),
+      adminGroups: [],
+    });
     secrets = new KeySecrets({
       kubeConfig: kc,
       timeoutMs: 10_000,
@@ -165,10 +183,12 @@ export function useKeyFlowBed(
       auditor,
       notifications,
       now: () => new Date(clock),
+      bindings,
     });
   });
 
   afterAll(async () => {
+    await state?.stop();
     await deleteTestNamespace(kc, ns);
   });
 
@@ -262,7 +282,7 @@ export function useKeyFlowBed(
       const key = await keys.operations.getKey(keyId);
       const credentials = mockCredentials.user(actor);
       await access.requireTierChange(credentials, key, actor);
-      return keys.requests.requestTierChange({ key, tier, reason, actor });
+      return keys.requests.askForTierChange({ key, tier, reason, actor });
     },
   };
 
