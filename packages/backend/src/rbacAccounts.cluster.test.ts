@@ -11,12 +11,12 @@ import {
 import { impersonating } from '@maas-portal/plugin-maas-node';
 import { applyManifests, eventually } from '@maas-portal/harness/testing';
 
+import { useRbacBed } from './__testUtils__/rbacBed';
 import {
   IMPERSONATION_FILE,
   localized,
   READER,
-  useRbacBed,
-} from './__testUtils__/rbacBed';
+} from './__testUtils__/rbacManifests';
 
 describe('deploy/rbac.yaml on a real API server: its accounts', () => {
   const bed = useRbacBed();

@@ -15,6 +15,7 @@ import {
 import { ADMIN, DEV_A as DEV } from './__testUtils__/portalTestBackend';
 import { ENTITY_TASK, KEY_TASK } from './__testUtils__/createModelTemplate';
 
+import { useRbacBed } from './__testUtils__/rbacBed';
 import {
   MODEL_A,
   MODEL_C,
@@ -22,8 +23,7 @@ import {
   RBAC_FILE,
   ruleId,
   TAB_OBJECTS,
-  useRbacBed,
-} from './__testUtils__/rbacBed';
+} from './__testUtils__/rbacManifests';
 
 describe('deploy/rbac.yaml on a real API server: every feature with exactly its rules', () => {
   const bed = useRbacBed();

@@ -22,7 +22,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { DEFAULT_OBJECTS } from '@backstage/plugin-kubernetes-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
   CoreV1Api,
@@ -39,7 +38,6 @@ import {
   deleteTestNamespace,
   eventually,
   harnessKubeConfig,
-  readManifests,
   routeAuthPolicy,
   serviceAccountKubeconfig,
   ServiceAccountCredentials,
@@ -52,13 +50,9 @@ import {
 import maasPlugin from '@maas-portal/plugin-maas-backend';
 import scaffolderModuleMaas from '@maas-portal/plugin-scaffolder-backend-module-maas';
 import catalogModuleMaas from '@maas-portal/plugin-catalog-backend-module-maas';
-import fs from 'node:fs';
 import https from 'node:https';
 import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import YAML from 'yaml';
 import {
   ADMIN,
   DEV_A as DEV,
@@ -72,97 +66,15 @@ import {
   runCreateModel,
   simulatorModelValues,
 } from './createModelTemplate';
-
-export const RBAC_FILE = path.resolve(
-  __dirname,
-  '../../../../deploy/rbac.yaml',
-);
-export const IMPERSONATION_FILE = path.resolve(
-  __dirname,
-  '../../../../deploy/rbac-impersonation.yaml',
-);
-/**
- * What a model's Kubernetes tab lists, as app-config.yaml configures the Kubernetes plugin: its
- * objectTypes (the plugin's own table gives their API groups) and customResources.
- */
-export const TAB_OBJECTS = (() => {
-  const { kubernetes } = YAML.parse(
-    fs.readFileSync(
-      path.resolve(__dirname, '../../../../app-config.yaml'),
-      'utf8',
-    ),
-  ) as {
-    kubernetes: {
-      objectTypes: string[];
-      customResources: Array<{
-        group: string;
-        apiVersion: string;
-        plural: string;
-      }>;
-    };
-  };
-  return [
-    ...DEFAULT_OBJECTS.filter(o =>
-      kubernetes.objectTypes.includes(o.objectType),
-    ),
-    ...kubernetes.customResources,
-  ];
-})();
-export const READER = 'maas-kubernetes-reader';
-export const MODEL_A = 'component:default/rbac-model-a';
-/** Deployed by hand: bound to its entity by an admin's Adopt. */
-export const MODEL_C = 'component:default/rbac-model-c';
-export const MODEL_D = 'component:default/rbac-model-d';
-
-/** The namespaces of the file, replaced by this test's own (the API server is shared). */
-export interface Places {
-  portal: string;
-  keys: string;
-  models: string;
-  hand: string;
-}
-
-/**
- * deploy/rbac.yaml (or `file`) for this test's namespaces, cluster-scoped names made unique. The
- * model namespaces' Role and RoleBinding are copied into `hand` too, as the file says to do per
- * model namespace: Adopt binds models deployed there.
- */
-export function localized(
-  places: Places,
-  file = RBAC_FILE,
-): KubernetesObject[] {
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/namespace: backstage$/gm, `namespace: ${places.portal}`)
-    .replace(/namespace: kuadrant-system$/gm, `namespace: ${places.keys}`)
-    .replace(/namespace: llm$/gm, `namespace: ${places.models}`);
-  const localFile = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'rbac-')),
-    'rbac.yaml',
-  );
-  fs.writeFileSync(localFile, text);
-  const objects = readManifests(localFile);
-  const perModelNamespace = objects
-    .filter(o => o.metadata!.name === 'maas-portal-models')
-    .map(o => ({
-      ...o,
-      metadata: { ...o.metadata, namespace: places.hand },
-    }));
-  return [...objects, ...perModelNamespace].map(o => {
-    if (o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding') return o;
-    const copy = JSON.parse(JSON.stringify(o));
-    copy.metadata.name = `${o.metadata!.name}-${places.portal}`;
-    if (copy.roleRef) copy.roleRef.name = copy.metadata.name;
-    return copy;
-  });
-}
-
-/** `<role>: <groups> <resources> [<verbs>]`: the name of one rule in the table below. */
-export function ruleId(role: string, rule: V1PolicyRule): string {
-  return `${role}: ${
-    rule.apiGroups!.join(',') || 'core'
-  } ${rule.resources!.join(',')} [${rule.verbs.join(',')}]`;
-}
+import {
+  localized,
+  MODEL_A,
+  MODEL_C,
+  MODEL_D,
+  Places,
+  READER,
+  TAB_OBJECTS,
+} from './rbacManifests';
 
 /** A logger that keeps every message, to read what the key task said. */
 function capturingLogger(lines: string[]): LoggerService {
