@@ -69,7 +69,8 @@ describe("the Usage card's totals and its states of missing data in a browser", 
       await expect(
         callsFigure.locator('.recharts-yAxis .recharts-label').textContent(),
       ).resolves.toBe(perStep('calls', usage.stepSeconds));
-      // Limitador counts no tokens on this route (above): the Tokens chart has no series (and
+      // Limitador counts no tokens on this route (the harness's kuadrant-operator v1.2.0 enforces
+      // its RateLimitPolicy only; see quotaInBrowser): the Tokens chart has no series (and
       // recharts draws no axes for it); its caption still names the unit.
       const tokensFigure = bed
         .usageCard()

@@ -91,7 +91,7 @@ export function localized(
   });
 }
 
-/** `<role>: <groups> <resources> [<verbs>]`: the name of one rule in the table below. */
+/** `<role>: <groups> <resources> [<verbs>]`: the name of one rule in rbacFeatures.cluster.test.ts's table. */
 export function ruleId(role: string, rule: V1PolicyRule): string {
   return `${role}: ${
     rule.apiGroups!.join(',') || 'core'

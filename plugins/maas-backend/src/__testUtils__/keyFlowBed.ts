@@ -106,7 +106,7 @@ export function useKeyFlowBed(
       fail: jest.fn(async () => undefined),
     })),
   });
-  /** Every key value seen in this file: none may reach the logger. */
+  /** Every key value the test file's tests saw: none may reach the logger. */
   const values: string[] = [];
   let model: KeyModel;
   let modelUid: string;

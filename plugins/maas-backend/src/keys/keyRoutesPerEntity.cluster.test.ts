@@ -223,7 +223,7 @@ describe('key routes per model entity and approver, with three users, on the har
   });
 
   it("LOW: answers a developer's refusals (403) in sentences, with no internal URL, object dump or stack", async () => {
-    // Seed: adopted above, with one open request of team A's developer (qwen3 is at the cap).
+    // Seed: adopted above, with one open request of team A's developer.
     const id = await bed.requestId(DEV_A, SEED, 'own');
     expect(id).toEqual(expect.any(String));
     const refused = {
