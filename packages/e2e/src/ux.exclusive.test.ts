@@ -364,7 +364,7 @@ describe('the portal a developer understands without docs (issue 15)', () => {
     expect(findings).toEqual({});
   });
 
-  it('measures the Usage tab on the production bundle: direct load and in-app navigation', async () => {
+  it("records the Usage tab's time to first content on the production bundle, direct load and in-app navigation (printed and in the report, not checked)", async () => {
     const cdp = await context.newCDPSession(page);
     const firstContent = () =>
       page.getByRole('status', { name: 'Health' }).waitFor();
