@@ -153,6 +153,13 @@ export const maasPlugin = createBackendPlugin({
           auditor,
           notifications,
           bindings,
+          // The usage slice's answer, for the keys slice.
+          lastUse: createLastUseLookup({
+            models,
+            usage,
+            logger,
+            metrics: !!prometheus,
+          }),
           offeredTiers: models && (ref => offeredTiers(models!.getTiers(ref))),
         });
         if (secrets) {
@@ -235,12 +242,6 @@ export const maasPlugin = createBackendPlugin({
               events,
             }),
             keys,
-            lastUse: createLastUseLookup({
-              models,
-              usage,
-              logger,
-              metrics: !!prometheus,
-            }),
           }),
         );
       },

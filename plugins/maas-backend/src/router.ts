@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { ApiKey, PageAccess } from '@maas-portal/plugin-maas-common';
+import { PageAccess } from '@maas-portal/plugin-maas-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { createAccessRouter } from './access/createAccessRouter';
@@ -71,8 +71,6 @@ export interface MaasServices {
   /** Adopting a hand-deployed model, and keys made outside the portal. */
   adoption: AdoptionService;
   keys: KeyServices;
-  /** Fills in when keys were last used, where the metrics allow. */
-  lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
 
 /** The plugin's API: each feature's router, composed. Every route goes through the gate. */
@@ -133,7 +131,6 @@ export async function createRouter(
       modelRefs: services.modelRefs,
       keys: services.keys,
       keyAccess: services.keyAccess,
-      lastUse: services.lastUse,
     }),
   );
   // Anything else (another method, a path that is not in the API) gets a JSON error body like every

@@ -1,6 +1,7 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
 import { EntityBindings } from '../entities/EntityBindings';
@@ -28,6 +29,11 @@ export interface KeyFlowOptions {
    * when they name none, or without a cluster.
    */
   offeredTiers?: (model: EntityModelRef) => string[] | undefined;
+  /**
+   * Fills in when keys were last used, where the metrics allow (the usage slice's answer,
+   * `usage/withLastUse.ts`, wired in plugin.ts); keys are listed without it when absent.
+   */
+  lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
 
 /**
@@ -40,6 +46,7 @@ export class KeyFlowContext {
   readonly logger: LoggerService;
   readonly notifications?: NotificationService;
   readonly now: () => Date;
+  readonly lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
   readonly #secrets?: KeySecrets;
   readonly #auditor?: AuditorService;
 
@@ -51,6 +58,7 @@ export class KeyFlowContext {
     this.#auditor = options.auditor;
     this.notifications = options.notifications;
     this.now = options.now ?? (() => new Date());
+    this.lastUse = options.lastUse;
   }
 
   /** The cluster's key Secrets, or 503 when no cluster is connected. */

@@ -14,6 +14,7 @@ import { KeyIssuer } from './KeyIssuer';
 import { assertTransition } from './requestStateMachine';
 import { KeyFilter, publicKey, StoredKey } from './store/KeyStore';
 import { StoredKeyRequest } from './store/KeyRequestStore';
+import { decodeListCursor, fillPage, Page } from './store/paging';
 import { checkKeyName, checkKeyState, checkNameFree } from './validateKeyInput';
 
 /**
@@ -39,6 +40,29 @@ export class KeyOperations {
 
   async listKeys(filter: KeyFilter): Promise<ApiKey[]> {
     return (await this.#ctx.db.keys.list(filter)).map(publicKey);
+  }
+
+  /**
+   * A page of keys, newest first, after `cursor` (`GET /keys`): those `visible` lets through (who
+   * may see which, asked per batch read), with when each was last used where the metrics allow.
+   */
+  async listPage(input: {
+    filter: Omit<KeyFilter, 'after' | 'limit'>;
+    limit: number;
+    cursor?: string;
+    visible: (rows: StoredKey[]) => Promise<StoredKey[]>;
+  }): Promise<Page<ApiKey>> {
+    const page = await fillPage({
+      limit: input.limit,
+      after:
+        input.cursor === undefined ? undefined : decodeListCursor(input.cursor),
+      read: (after, limit) =>
+        this.#ctx.db.keys.list({ ...input.filter, after, limit }),
+      visible: input.visible,
+    });
+    const shown = page.items.map(publicKey);
+    const { lastUse } = this.#ctx;
+    return { ...page, items: lastUse ? await lastUse(shown) : shown };
   }
 
   /** The tiers of a user's working (active or rotating) keys on a model, sorted: what their quota is of. */

@@ -23,6 +23,7 @@ import { notifyRequester } from './notifyRequester';
 import { FinishOutcome, RequestFinisher } from './RequestFinisher';
 import { assertTransition } from './requestStateMachine';
 import { databaseUnavailable } from './store/databaseUnavailable';
+import { decodeListCursor, fillPage, Page } from './store/paging';
 import {
   publicRequest,
   RequestFilter,
@@ -249,6 +250,35 @@ export class KeyRequestService {
     const request = await this.#ctx.db.requests.get(id);
     if (!request) throw new NotFoundError(`No key request ${id}`);
     return request;
+  }
+
+  /**
+   * A page of requests, newest first, after `cursor` (`GET /keys/requests`): those `visible` lets
+   * through (who may see which, asked per batch read), each saying whether the caller may decide it.
+   */
+  async listPage(input: {
+    filter: Omit<RequestFilter, 'after' | 'limit'>;
+    limit: number;
+    cursor?: string;
+    visible: (
+      rows: StoredKeyRequest[],
+    ) => Promise<Array<StoredKeyRequest & { canDecide: boolean }>>;
+  }): Promise<Page<KeyRequest & { canDecide: boolean }>> {
+    const page = await fillPage({
+      limit: input.limit,
+      after:
+        input.cursor === undefined ? undefined : decodeListCursor(input.cursor),
+      read: (after, limit) =>
+        this.#ctx.db.requests.list({ ...input.filter, after, limit }),
+      visible: input.visible,
+    });
+    return {
+      ...page,
+      items: page.items.map(r => ({
+        ...publicRequest(r),
+        canDecide: r.canDecide,
+      })),
+    };
   }
 
   async listRequests(filter: RequestFilter): Promise<KeyRequest[]> {

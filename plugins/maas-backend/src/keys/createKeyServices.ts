@@ -1,3 +1,4 @@
+import { AuditLog } from './AuditLog';
 import { KeyFlowContext, KeyFlowOptions } from './KeyFlowContext';
 import { KeyIssuer } from './KeyIssuer';
 import { KeyOperations } from './KeyOperations';
@@ -9,6 +10,8 @@ export interface KeyServices {
   db: KeyDatabase;
   requests: KeyRequestService;
   operations: KeyOperations;
+  /** The audit events, as `GET /audit` pages them. */
+  audit: AuditLog;
 }
 
 export function createKeyServices(options: KeyFlowOptions): KeyServices {
@@ -22,5 +25,6 @@ export function createKeyServices(options: KeyFlowOptions): KeyServices {
       offeredTiers: options.offeredTiers,
     }),
     operations,
+    audit: new AuditLog(options.db),
   };
 }

@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
-  ApiKey,
   KeyRequest,
   maasAuditReadPermission,
 } from '@maas-portal/plugin-maas-common';
@@ -14,16 +13,8 @@ import { PermissionGate } from '../permissions/PermissionGate';
 import { parseEntityRefParam } from '../entities/readModelRef';
 import { KeyServices } from './createKeyServices';
 import { KEY_REQUEST_STATES } from './requestStateMachine';
-import { publicRequest } from './store/KeyRequestStore';
-import { publicKey } from './store/KeyStore';
 import { databaseUnavailable } from './store/databaseUnavailable';
 import { pageQuery, queryFlag, queryString, sendPage } from './listQuery';
-import {
-  decodeAuditCursor,
-  decodeListCursor,
-  encodeAuditCursor,
-  fillPage,
-} from './store/paging';
 
 export interface KeysRouterOptions {
   gate: PermissionGate;
@@ -32,8 +23,6 @@ export interface KeysRouterOptions {
   keys: KeyServices;
   /** Who may act on which key or request. */
   keyAccess: KeyAccess;
-  /** Fills in when keys were last used, where the metrics allow; keys unchanged otherwise. */
-  lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
 }
 
 const createRequestBody = z.object({
@@ -87,7 +76,7 @@ export async function createKeysRouter(
   options: KeysRouterOptions,
 ): Promise<express.Router> {
   const { gate, modelRefs, keyAccess: access } = options;
-  const { requests, operations, db } = options.keys;
+  const { requests, operations, audit } = options.keys;
   const router = Router();
 
   router.post('/keys/requests', async (req, res) => {
@@ -121,26 +110,19 @@ export async function createKeysRouter(
     }
     const mine = queryFlag(req, 'mine');
     const { limit, cursor } = pageQuery(req);
-    const page = await fillPage({
-      limit,
-      after: cursor === undefined ? undefined : decodeListCursor(cursor),
-      read: (after, n) =>
-        db.requests.list({
+    sendPage(
+      res,
+      await requests.listPage({
+        filter: {
           entityRef,
           state: state as KeyRequest['state'] | undefined,
           userEntityRef: mine ? userRef : undefined,
-          after,
-          limit: n,
-        }),
-      visible: rows => access.visibleRequests(credentials, userRef, rows),
-    });
-    sendPage(res, {
-      ...page,
-      items: page.items.map(r => ({
-        ...publicRequest(r),
-        canDecide: r.canDecide,
-      })),
-    });
+        },
+        limit,
+        cursor,
+        visible: rows => access.visibleRequests(credentials, userRef, rows),
+      }),
+    );
   });
 
   router.post('/keys/requests/decisions', async (req, res) => {
@@ -174,23 +156,15 @@ export async function createKeysRouter(
     const entityRef = optionalEntityRef(req);
     const mine = queryFlag(req, 'mine');
     const { limit, cursor } = pageQuery(req);
-    const page = await fillPage({
-      limit,
-      after: cursor === undefined ? undefined : decodeListCursor(cursor),
-      read: (after, n) =>
-        db.keys.list({
-          entityRef,
-          userEntityRef: mine ? userRef : undefined,
-          after,
-          limit: n,
-        }),
-      visible: rows => access.visibleKeys(credentials, userRef, rows),
-    });
-    const shown: ApiKey[] = page.items.map(publicKey);
-    sendPage(res, {
-      ...page,
-      items: options.lastUse ? await options.lastUse(shown) : shown,
-    });
+    sendPage(
+      res,
+      await operations.listPage({
+        filter: { entityRef, userEntityRef: mine ? userRef : undefined },
+        limit,
+        cursor,
+        visible: rows => access.visibleKeys(credentials, userRef, rows),
+      }),
+    );
   });
 
   router.post('/keys/:id/reveal', async (req, res) => {
@@ -241,19 +215,10 @@ export async function createKeysRouter(
     const { credentials } = await gate.user(req);
     await gate.require(credentials, maasAuditReadPermission);
     const { limit, cursor } = pageQuery(req, 1000);
-    const events = await db.audit.list({
-      entityRef: optionalEntityRef(req),
-      beforeId: cursor === undefined ? undefined : decodeAuditCursor(cursor),
-      limit: limit + 1,
-    });
-    const items = events.slice(0, limit);
-    sendPage(res, {
-      items,
-      nextCursor:
-        events.length > limit
-          ? encodeAuditCursor(items[limit - 1].id)
-          : undefined,
-    });
+    sendPage(
+      res,
+      await audit.page({ entityRef: optionalEntityRef(req), limit, cursor }),
+    );
   });
 
   // Any route: a database that does not answer is a 503 that says so, not a 500.
