@@ -125,24 +125,13 @@ export class ModelService implements ModelReader {
   getTiers(ref: ModelRef): ModelTiers {
     const warnings = this.#checkAvailable();
     const { route, gatewayRef } = this.#resolveRoute(ref);
-    const attached = (kind: ResourceKind) =>
-      this.#attached<LimitPolicy>(kind, route, gatewayRef);
-    const requests = attached(RATE_LIMIT_POLICY);
-    const tokens = attached(TOKEN_RATE_LIMIT_POLICY);
+    const { requests, tokens, unreconciled } = this.#limitPolicies(
+      route,
+      gatewayRef,
+    );
     // Token limits the installed Kuadrant does not enforce are still shown, as written, with the
     // sentence that says they are not in force.
-    const reported = [
-      AUTH_POLICY,
-      RATE_LIMIT_POLICY,
-      TOKEN_RATE_LIMIT_POLICY,
-    ].flatMap(kind => {
-      const { route: onRoute, gateway } = attached(kind);
-      return [...onRoute, ...gateway].map(object => ({
-        kind: kind.kind,
-        object,
-      }));
-    });
-    warnings.push(...tokenPoliciesNotReconciled(reported).values());
+    warnings.push(...unreconciled.values());
     if (!route) {
       warnings.push(
         `No HTTPRoute is found for ${stringifyObjectRef(
@@ -188,22 +177,10 @@ export class ModelService implements ModelReader {
       inferenceService: { namespace, name: '' },
       route: { namespace, name },
     });
-    const attached = (kind: ResourceKind) =>
-      this.#attached<LimitPolicy>(kind, route, gatewayRef);
-    const requests = attached(RATE_LIMIT_POLICY);
-    const tokens = attached(TOKEN_RATE_LIMIT_POLICY);
-    const reported = [
-      AUTH_POLICY,
-      RATE_LIMIT_POLICY,
-      TOKEN_RATE_LIMIT_POLICY,
-    ].flatMap(kind => {
-      const { route: onRoute, gateway } = attached(kind);
-      return [...onRoute, ...gateway].map(object => ({
-        kind: kind.kind,
-        object,
-      }));
-    });
-    const unreconciled = tokenPoliciesNotReconciled(reported);
+    const { requests, tokens, unreconciled } = this.#limitPolicies(
+      route,
+      gatewayRef,
+    );
     const counting = (policies: LimitPolicy[]) =>
       policies.filter(p => !unreconciled.has(p));
     return routeLimitsOf(
@@ -229,6 +206,35 @@ export class ModelService implements ModelReader {
     return route
       ? `${route.metadata.namespace}/${route.metadata.name}`
       : undefined;
+  }
+
+  /**
+   * The request and token limit policies attached to a route and its Gateway, and the token policies
+   * the installed kuadrant-operator does not reconcile (told apart by what it reports on the route's
+   * other policies), with the sentence for each.
+   */
+  #limitPolicies(
+    route: HTTPRoute | undefined,
+    gatewayRef: ObjectRef | undefined,
+  ) {
+    const attached = (kind: ResourceKind) =>
+      this.#attached<LimitPolicy>(kind, route, gatewayRef);
+    const reported = [
+      AUTH_POLICY,
+      RATE_LIMIT_POLICY,
+      TOKEN_RATE_LIMIT_POLICY,
+    ].flatMap(kind => {
+      const { route: onRoute, gateway } = attached(kind);
+      return [...onRoute, ...gateway].map(object => ({
+        kind: kind.kind,
+        object,
+      }));
+    });
+    return {
+      requests: attached(RATE_LIMIT_POLICY),
+      tokens: attached(TOKEN_RATE_LIMIT_POLICY),
+      unreconciled: tokenPoliciesNotReconciled(reported),
+    };
   }
 
   /** Throws 503 when the essential caches have no data; returns warnings for partial data. */
