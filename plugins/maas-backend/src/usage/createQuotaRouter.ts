@@ -8,7 +8,7 @@ import { CallerQuota } from './CallerQuota';
 import { RefusalService } from './RefusalService';
 import { TokenCheckService } from './TokenCheckService';
 import { countedRoute } from './countedRoute';
-import { callerUserId, usageScope } from './usageScope';
+import { callerUserId, modelUsageRequest } from './usageScope';
 
 /**
  * `GET /models/by-entity/quota` (what the signed-in user has left, per tier of their keys),
@@ -49,21 +49,17 @@ export function createQuotaRouter(options: {
   });
 
   router.get('/models/by-entity/refusals', async (req, res) => {
-    const { service, credentials, ref } = await lookupModel(req, {
-      requireBound: true,
-    });
-    const { range, scope, userId } = await usageScope(
+    const { range, scope, userId, counted } = await modelUsageRequest(
       req,
       gate,
-      credentials,
-      ref.entityRef,
+      lookupModel,
     );
     res.json(
       await refusals.getRefusals({
         range,
         scope,
         userId,
-        limitadorNamespace: countedRoute(service, ref).limitadorNamespace,
+        limitadorNamespace: counted.limitadorNamespace,
       }),
     );
   });

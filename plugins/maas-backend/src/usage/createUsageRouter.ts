@@ -3,8 +3,7 @@ import Router from 'express-promise-router';
 import { ModelLookup } from '../permissions/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { UsageService } from './UsageService';
-import { countedRoute } from './countedRoute';
-import { usageScope } from './usageScope';
+import { modelUsageRequest } from './usageScope';
 
 /**
  * `GET /models/by-entity/usage`: calls, limits and tokens of a model over a range; one's own, or
@@ -19,23 +18,12 @@ export function createUsageRouter(options: {
   const router = Router();
 
   router.get('/models/by-entity/usage', async (req, res) => {
-    const { service, credentials, ref } = await lookupModel(req, {
-      requireBound: true,
-    });
-    const { range, scope, userId } = await usageScope(
+    const { range, scope, userId, counted } = await modelUsageRequest(
       req,
       gate,
-      credentials,
-      ref.entityRef,
+      lookupModel,
     );
-    res.json(
-      await usage.getUsage({
-        range,
-        scope,
-        userId,
-        ...countedRoute(service, ref),
-      }),
-    );
+    res.json(await usage.getUsage({ range, scope, userId, ...counted }));
   });
 
   return router;

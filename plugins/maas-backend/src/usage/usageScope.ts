@@ -7,7 +7,9 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { Request } from 'express';
 import { gatewayUserId } from '../gateway/gatewayUserId';
+import { ModelLookup } from '../permissions/lookupModel';
 import { PermissionGate } from '../permissions/PermissionGate';
+import { countedRoute } from './countedRoute';
 
 /** The id the gateway knows the signed-in user by; undefined for a service. */
 export function callerUserId(
@@ -57,4 +59,23 @@ export async function usageScope(
     );
   }
   return { range, scope, userId };
+}
+
+/**
+ * A usage read of one model, as the usage and refusal routes start it: the model looked up (bound
+ * to its entity, `maas.model.read` checked), its `?range=` and `?scope=` checked, and the route
+ * Limitador counts it on.
+ */
+export async function modelUsageRequest(
+  req: Request,
+  gate: PermissionGate,
+  lookupModel: ModelLookup,
+) {
+  const { service, credentials, ref } = await lookupModel(req, {
+    requireBound: true,
+  });
+  return {
+    ...(await usageScope(req, gate, credentials, ref.entityRef)),
+    counted: countedRoute(service, ref),
+  };
 }
