@@ -73,6 +73,29 @@ export interface CounterQuery {
 }
 
 /**
+ * The tokens vLLM served for a model (its `model_name`), as two parts of a countedUnion: `prompt` and
+ * `generation`. vLLM counts every response, streamed or not, so these are what Limitador's token
+ * counts are compared with.
+ */
+export function servedTokenQueries(modelName: string): CounterQuery[] {
+  const model = selector([['model_name', '=', modelName]]);
+  return [
+    {
+      part: 'prompt',
+      metric: 'vllm:prompt_tokens_total',
+      selector: model,
+      by: [],
+    },
+    {
+      part: 'generation',
+      metric: 'vllm:generation_tokens_total',
+      selector: model,
+      by: [],
+    },
+  ];
+}
+
+/**
  * Several counts over the same window in one query: each summed by its labels and tagged with a
  * `part` label, so that their label sets never collide in the union.
  */

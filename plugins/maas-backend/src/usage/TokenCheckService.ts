@@ -4,7 +4,11 @@ import {
   noPrometheus,
   prometheusUnavailable,
 } from '../prometheus/prometheusUnavailable';
-import { countedUnion, selector } from '../prometheus/promql';
+import {
+  countedUnion,
+  selector,
+  servedTokenQueries,
+} from '../prometheus/promql';
 import {
   countCalls,
   countingSentence,
@@ -140,24 +144,12 @@ export class TokenCheckService {
       Math.floor(
         (request.nowSeconds ?? Date.now() / 1000) / END_GRANULARITY_SECONDS,
       ) * END_GRANULARITY_SECONDS;
-    const model = selector([['model_name', '=', request.modelName]]);
     const route = selector([['limitador_namespace', '=', ns]]);
     const samples = await prometheus
       .query(
         countedUnion(
           [
-            {
-              part: 'prompt',
-              metric: 'vllm:prompt_tokens_total',
-              selector: model,
-              by: [],
-            },
-            {
-              part: 'generation',
-              metric: 'vllm:generation_tokens_total',
-              selector: model,
-              by: [],
-            },
+            ...servedTokenQueries(request.modelName),
             {
               part: 'calls',
               metric: 'authorized_calls',

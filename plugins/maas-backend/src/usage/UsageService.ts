@@ -21,6 +21,7 @@ import {
   countedUnion,
   promAlternation,
   selector,
+  servedTokenQueries,
 } from '../prometheus/promql';
 import {
   countCalls,
@@ -316,21 +317,7 @@ export class UsageService {
       );
     }
     if (request.scope === 'all') {
-      const model = selector([['model_name', '=', request.modelName]]);
-      parts.push(
-        {
-          part: 'prompt',
-          metric: 'vllm:prompt_tokens_total',
-          selector: model,
-          by: [],
-        },
-        {
-          part: 'generation',
-          metric: 'vllm:generation_tokens_total',
-          selector: model,
-          by: [],
-        },
-      );
+      parts.push(...servedTokenQueries(request.modelName));
     }
     if (parts.length === 0) return usage;
 
