@@ -8,6 +8,7 @@ import {
 } from '@maas-portal/plugin-maas-common';
 import { PermissionGate } from '../permissions/PermissionGate';
 import { teamLeadsOf } from './costDirectory';
+import { REF_AND_ANNOTATIONS_FIELDS } from '../entities/catalogFields';
 
 /**
  * Whether the Costs page holds anything for the caller, decided as `GET /costs` decides it:
@@ -31,12 +32,7 @@ export async function costsAccess(options: {
   const { items } = await catalog.getEntities(
     {
       filter: { kind: 'group' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.annotations',
-      ],
+      fields: REF_AND_ANNOTATIONS_FIELDS,
     },
     { credentials },
   );

@@ -7,6 +7,7 @@ import {
   MODEL_SERVER_COMPONENT_TYPE,
 } from '@maas-portal/plugin-maas-common';
 import { EntityModelRef } from '../entities/ModelRef';
+import { REF_AND_ANNOTATIONS_FIELDS } from '../entities/catalogFields';
 
 /**
  * The catalog's model servers the caller sees (read with their own credentials), each with the
@@ -20,12 +21,7 @@ export async function readModelServers(
   const { items } = await catalog.getEntities(
     {
       filter: { kind: 'component', 'spec.type': MODEL_SERVER_COMPONENT_TYPE },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.annotations',
-      ],
+      fields: REF_AND_ANNOTATIONS_FIELDS,
     },
     { credentials },
   );
