@@ -217,20 +217,28 @@ export interface LimitPolicySpec {
  */
 export type Selector = { selector: string };
 
+/**
+ * A Kubernetes label selector as a resource holds it (`metav1.LabelSelector`), e.g. an AuthPolicy's
+ * `apiKey.selector`: anyone who may write the resource may write one, so its reader checks it.
+ *
+ * @public
+ */
+export interface LabelSelectorSpec {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
+}
+
 /** @public */
 export interface AuthRules {
   authentication?: Record<
     string,
     {
       apiKey?: {
-        selector?: {
-          matchLabels?: Record<string, string>;
-          matchExpressions?: Array<{
-            key: string;
-            operator: string;
-            values?: string[];
-          }>;
-        };
+        selector?: LabelSelectorSpec;
         allNamespaces?: boolean;
       };
       jwt?: { issuerUrl?: string; jwksUrl?: string };

@@ -1,9 +1,5 @@
-import { AuthPolicy } from '@maas-portal/plugin-maas-node';
-import {
-  formatLabelSelector,
-  labelRequirements,
-  LabelSelectorSpec,
-} from './labelSelector';
+import { AuthPolicy, LabelSelectorSpec } from '@maas-portal/plugin-maas-node';
+import { formatLabelSelector, labelRequirements } from './labelSelector';
 import { apiKeySelectors } from './OutsideKeys';
 
 const policyWith = (selector: object, allNamespaces = false) =>

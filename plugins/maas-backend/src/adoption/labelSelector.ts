@@ -1,3 +1,5 @@
+import { LabelSelectorSpec } from '@maas-portal/plugin-maas-node';
+
 /**
  * One requirement of a Kubernetes label selector, as `metav1.LabelSelector` holds it: a
  * `matchLabels` entry is `In` with one value.
@@ -6,16 +8,6 @@ export interface LabelRequirement {
   key: string;
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
   values: string[];
-}
-
-/** A label selector as an AuthPolicy's `apiKey.selector` gives it (anyone may write one). */
-export interface LabelSelectorSpec {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{
-    key: string;
-    operator: string;
-    values?: string[];
-  }>;
 }
 
 // Kubernetes' own rules (apimachinery validation: IsQualifiedName, IsValidLabelValue).
