@@ -205,8 +205,8 @@ describe('live traffic through the gateway: the portal agrees with Limitador', (
   });
 
   /** Prometheus' latest scrape of the route's Limitador series, in unix seconds. */
-  const lastScrape = async () => {
-    const query = `max(timestamp(authorized_calls{limitador_namespace="${model.limitadorNamespace}"}))`;
+  const lastScrapeOf = async (series: string) => {
+    const query = `max(timestamp(${series}))`;
     const res = await fetch(
       `${harnessEnv(
         'MAAS_HARNESS_PROMETHEUS_URL',
@@ -216,7 +216,20 @@ describe('live traffic through the gateway: the portal agrees with Limitador', (
     return Number(body.data.result[0]?.value[1] ?? 0);
   };
   /**
-   * Waits until Prometheus has scraped Limitador after the last counted call and the portal's window
+   * When Prometheus last scraped both targets the figures come from: Limitador (calls) and the
+   * model's simulator (vLLM's tokens). They are scraped apart, so on a busy machine one may lag.
+   */
+  const lastScrape = async () =>
+    Math.min(
+      await lastScrapeOf(
+        `authorized_calls{limitador_namespace="${model.limitadorNamespace}"}`,
+      ),
+      await lastScrapeOf(
+        `vllm:prompt_tokens_total{model_name="${model.name}"}`,
+      ),
+    );
+  /**
+   * Waits until Prometheus has scraped Limitador and the simulator after the last counted call and the portal's window
    * ends after that scrape: only then may its figures be compared with the calls, exactly.
    */
   const settled = async (get: () => Promise<request.Response>) => {
