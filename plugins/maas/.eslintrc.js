@@ -1,4 +1,6 @@
 module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  // Red Hat Developer Hub exports (scripts/export-dynamic-plugins.sh), generated like dist.
+  ignorePatterns: ['**/dist-dynamic/**'],
   testRules: {
     // Shared checks in src/__testUtils__/expectations.ts assert too.
     'jest/expect-expect': [
