@@ -162,6 +162,25 @@ const checkFailures = CHECKS.filter(([name, args]) => {
   return true;
 }).length;
 
+// Builds some tests share, made before Jest so that they do not compete for the two cores with the
+// parallel pass: the Red Hat Developer Hub exports (tsc and webpack, 3.5–7 min cold), which
+// dynamicPlugins.cluster.test.ts and dynamicPluginsExample.test.ts then read from the script's
+// cache. Not counted as a test: a failure here fails those tests, which run the script again and
+// say why.
+const prepareStarted = Date.now();
+const exportRun = spawnSync(
+  'bash',
+  [join(import.meta.dirname, '..', 'export-dynamic-plugins.sh')],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+console.error(
+  `\n[tests] prepare: Developer Hub exports ${
+    exportRun.status === 0 ? 'ready' : `failed (exit ${exportRun.status})`
+  } in ${Math.round((Date.now() - prepareStarted) / 1000)} s`,
+);
+
 const serverTests = runServerTests();
 
 const passes = [
