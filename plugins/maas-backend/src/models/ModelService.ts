@@ -140,19 +140,7 @@ export class ModelService implements ModelReader {
       );
     }
     return {
-      ...buildModelTiers({
-        configured: this.#config.tiers,
-        requests: effectiveLimits(
-          'RateLimitPolicy',
-          requests.route,
-          requests.gateway,
-        ),
-        tokens: effectiveLimits(
-          'TokenRateLimitPolicy',
-          tokens.route,
-          tokens.gateway,
-        ),
-      }),
+      ...tiersOf(this.#config.tiers, requests, tokens),
       warnings,
       cache: this.#state.age([
         HTTP_ROUTE,
@@ -184,18 +172,9 @@ export class ModelService implements ModelReader {
     const counting = (policies: LimitPolicy[]) =>
       policies.filter(p => !unreconciled.has(p));
     return routeLimitsOf(
-      buildModelTiers({
-        configured: [],
-        requests: effectiveLimits(
-          'RateLimitPolicy',
-          requests.route,
-          requests.gateway,
-        ),
-        tokens: effectiveLimits(
-          'TokenRateLimitPolicy',
-          counting(tokens.route),
-          counting(tokens.gateway),
-        ),
+      tiersOf([], requests, {
+        route: counting(tokens.route),
+        gateway: counting(tokens.gateway),
       }),
     );
   }
@@ -403,4 +382,25 @@ export class ModelService implements ModelReader {
       cache: this.#state.age(),
     };
   }
+}
+
+/** The tiers of a route from the request and token limit policies attached to it and its Gateway. */
+function tiersOf(
+  configured: Parameters<typeof buildModelTiers>[0]['configured'],
+  requests: { route: LimitPolicy[]; gateway: LimitPolicy[] },
+  tokens: { route: LimitPolicy[]; gateway: LimitPolicy[] },
+) {
+  return buildModelTiers({
+    configured,
+    requests: effectiveLimits(
+      'RateLimitPolicy',
+      requests.route,
+      requests.gateway,
+    ),
+    tokens: effectiveLimits(
+      'TokenRateLimitPolicy',
+      tokens.route,
+      tokens.gateway,
+    ),
+  });
 }
