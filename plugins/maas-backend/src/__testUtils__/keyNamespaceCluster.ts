@@ -16,7 +16,7 @@ import {
   serverSideApply,
 } from '@maas-portal/harness/testing';
 import { modelKeySelector } from '@maas-portal/plugin-maas-node';
-import { inferenceService } from './harness';
+import { httpRoute, inferenceService } from './harness';
 
 /** Where the portal writes key Secrets in these tests, as Authorino reads them. */
 export const KEYS_NAMESPACE = 'kuadrant-system';
@@ -57,21 +57,12 @@ export class KeyNamespaceCluster {
     const { ns } = this;
     const isvc = await this.#apply(inferenceService(ns, name));
     this.uids[name] = isvc.metadata!.uid!;
-    await this.#apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${name}-route`, namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'gw', namespace: ns }],
+    await this.#apply(
+      httpRoute(ns, name, {
+        gateway: 'gw',
         hostnames: [`${name}.${ns}.local`],
-        rules: [
-          {
-            matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-            backendRefs: [{ name: `${name}-predictor`, port: 80 }],
-          },
-        ],
-      },
-    });
+      }),
+    );
     // As scaffolder-backend-module-maas renders it (authPolicy.ts) and binds it at apply.
     const selector = modelKeySelector({
       namespace: ns,

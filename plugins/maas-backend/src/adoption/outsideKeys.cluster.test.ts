@@ -200,16 +200,12 @@ describe('keys made outside the portal, where the real Authorino looks for them'
 
   /** A model's route on the test Gateway and its AuthPolicy, accepting keys labelled for it. */
   async function model(name: string, allNamespaces: boolean) {
-    await apply({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${name}-route`, namespace: ns },
-      spec: {
-        parentRefs: [{ name: 'gw', namespace: ns }],
+    await apply(
+      httpRoute(ns, name, {
+        gateway: 'gw',
         hostnames: [`${name}.${ns}.local`],
-        rules: [{ backendRefs: [{ name: `${name}-predictor`, port: 80 }] }],
-      },
-    });
+      }),
+    );
     const authentication = apiKeyAuthentication({
       'outside-test': `${ns}-${name}`,
     });
