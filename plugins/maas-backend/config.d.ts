@@ -25,6 +25,13 @@ export interface Config {
       name?: string;
       /** @default llm */
       namespace?: string;
+      /**
+       * Where the backend reaches the gateway (e.g. its in-cluster Service), for the playground;
+       * the model's host name is sent as the Host header. Default: the route's URL
+       * (`<scheme>://<hostname>`).
+       * @visibility backend
+       */
+      url?: string;
     };
     /**
      * Host names of models are `<model>.<domainSuffix>`.
@@ -104,6 +111,17 @@ export interface Config {
         perThousandRequests?: number;
       }>;
     };
+    /**
+     * Soft monthly budgets per catalog Group, in `maas.pricing.currency` (needs `maas.pricing`):
+     * the Costs page shows each team's spend this calendar month (UTC) against it, and its team
+     * leads are notified at 80 % and 100 %. Nothing is blocked.
+     */
+    budgets?: Array<{
+      /** The Group's entity ref, e.g. group:default/team-a. */
+      group: string;
+      /** The amount per calendar month, above 0. */
+      monthly: number;
+    }>;
     /** Limitador's HTTP API (port 8080), read for live quota left; without it quota left is estimated. */
     limitador?: {
       /** Base URL, e.g. http://limitador-limitador.kuadrant-system:8080 */

@@ -92,7 +92,11 @@ describe('the dynamic plugin exports in a Developer Hub style backend', () => {
           throw new Error(
             `The dynamic plugins host exited with ${host.exitCode}:\n${output}`,
           );
-        await fetch(`${url}/api/maas/status`);
+        // The host listens before every plugin has mounted its routes: a 404 until maas-backend
+        // has (a fresh-clone run read one here, where the route then answers 401 without a token).
+        const res = await fetch(`${url}/api/maas/status`);
+        if (res.status === 404)
+          throw new Error(`/api/maas/status is not mounted yet:\n${output}`);
       },
       120_000,
       500,

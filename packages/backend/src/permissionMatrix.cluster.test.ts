@@ -183,6 +183,20 @@ describe('permission matrix over real HTTP', () => {
       '403 Adopting a model takes membership of one of maas.adminGroups',
       201,
     ],
+    // maas.model.read on the model, as every route about one model: everyone reads model A. Past
+    // the check, the portal calls the route's host, which resolves nowhere in this test (no
+    // maas.gateway.url): a 503 naming the address, never a 403. The gateway's own answers are
+    // playground.cluster.test.ts's.
+    'POST /models/by-entity/playground': [
+      as =>
+        post(`/models/by-entity/playground?entityRef=${MODEL_A}`, as, {
+          messages: [{ role: 'user', content: 'Hello' }],
+          credential: 'not-a-key',
+        }).then(r => outcome(r)),
+      503,
+      503,
+      503,
+    ],
     'GET /models/by-entity/outside-keys': [
       as =>
         get(`/models/by-entity/outside-keys?entityRef=${MODEL_A}`, as).then(r =>
@@ -377,6 +391,13 @@ describe('permission matrix over real HTTP', () => {
     // Neither developer leads a group (no maas.kuadrant.io/team-leads annotation names them).
     'GET /costs': [
       as => get('/costs', as).then(r => outcome(r)),
+      NO_COSTS,
+      NO_COSTS,
+      200,
+    ],
+    // Budgets are a view of the month's Costs report: the same people see them.
+    'GET /costs/budgets': [
+      as => get('/costs/budgets', as).then(r => outcome(r)),
       NO_COSTS,
       NO_COSTS,
       200,

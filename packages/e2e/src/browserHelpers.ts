@@ -164,13 +164,26 @@ export async function kubernetesTabFetchErrors(page: Page): Promise<string[]> {
   return text.match(/Error fetching Kubernetes resource: '[^']+'/g) ?? [];
 }
 
+/** The simulator's serving fields of "Create model" a test sets (the template's defaults otherwise). */
+export interface SimulatorServing {
+  /** The simulator's --inter-token-latency: how slowly it streams an answer. */
+  interTokenLatencyMs?: number;
+}
+
 /** On "Create model" with a name typed: owner platform-team, then a simulator, up to the tiers. */
-export async function chooseOwnerAndSimulator(page: Page) {
+export async function chooseOwnerAndSimulator(
+  page: Page,
+  serving: SimulatorServing = {},
+) {
   await page.getByLabel('Owner').fill('platform-team');
   await page.getByRole('option', { name: 'platform-team' }).click();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.locator('#root_serving_type').click();
   await page.getByRole('option', { name: 'Simulator (no GPU)' }).click();
+  if (serving.interTokenLatencyMs !== undefined)
+    await page
+      .getByLabel('Inter-token latency (ms)')
+      .fill(String(serving.interTokenLatencyMs));
   await page.getByRole('button', { name: 'Next' }).click();
 }
 
@@ -178,9 +191,13 @@ export async function chooseOwnerAndSimulator(page: Page) {
  * Fills in "Create model" for a simulator model with the template's defaults (owner
  * platform-team), up to its review page.
  */
-export async function fillSimulatorModel(page: Page, name: string) {
+export async function fillSimulatorModel(
+  page: Page,
+  name: string,
+  serving?: SimulatorServing,
+) {
   await page.getByLabel('Model name').fill(name);
-  await chooseOwnerAndSimulator(page);
+  await chooseOwnerAndSimulator(page, serving);
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
 }
@@ -202,9 +219,10 @@ export async function createSimulatorModel(
   appUrl: string,
   name: string,
   shoot?: (step: 'review' | 'done') => Promise<void>,
+  serving?: SimulatorServing,
 ) {
   await page.goto(`${appUrl}/create/templates/default/create-model`);
-  await fillSimulatorModel(page, name);
+  await fillSimulatorModel(page, name, serving);
   await shoot?.('review');
   await submitCreateModel(page);
   await shoot?.('done');

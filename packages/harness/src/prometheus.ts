@@ -90,9 +90,22 @@ export async function startPrometheus(options: {
       '',
     ].join('\n');
   }
+  // The Costs recording rules, as a platform team loads them: one group evaluated hourly, so they
+  // cost the other tests nothing; the Costs tests read them where they cover a range.
+  const costRules = path.resolve(
+    import.meta.dirname,
+    '..',
+    '..',
+    '..',
+    'deploy',
+    'prometheus-rules.rules.yaml',
+  );
+  const ruleFiles = fs.existsSync(costRules)
+    ? `rule_files: ['${costRules}']\n`
+    : '';
   fs.writeFileSync(
     config,
-    `global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n${scrapeConfigs}`,
+    `global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n${ruleFiles}${scrapeConfigs}`,
   );
   const port = await freePort();
   const binary = process.env.MAAS_HARNESS_PROMETHEUS || '/usr/bin/prometheus';

@@ -10,10 +10,16 @@
 // ends now, reloaded for a few minutes, as a Costs page is (the figures are kept per range for
 // maas.prometheus.cacheTtlSeconds, then shown at once while newer ones are computed).
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   guestSignIn,
   root,
@@ -21,6 +27,7 @@ import {
   waitUntil,
 } from './benchBackend.mts';
 import { summary, timedGet } from './latencies.mts';
+import { backfillRulePass, importOpenMetrics } from './backfillCostRules.mts';
 import { countedInWindow } from '../src/prometheus/promql.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
@@ -106,16 +113,8 @@ function backfill(dataDir: string, end: number): number {
         }
       }
     }
-    lines.push('# EOF');
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    const promtool = spawnSync(
-      '/usr/bin/promtool',
-      ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir],
-      { encoding: 'utf8' },
-    );
-    if (promtool.status !== 0) throw new Error(`promtool: ${promtool.stderr}`);
+    importOpenMetrics(lines, file, dataDir);
   }
-  rmSync(file);
   return samples;
 }
 
@@ -193,7 +192,7 @@ function start(name: string, command: string, args: string[]) {
     detached: true,
   });
   children.push(child);
-  return log;
+  return child;
 }
 
 function stopAll() {
@@ -219,45 +218,79 @@ async function timed(urls: string[], headers: Record<string, string>) {
 }
 
 async function main() {
-  const end = Math.floor(Date.now() / 1000 / STEP) * STEP;
-  let t = Date.now();
-  const data = join(dir, 'prometheus');
-  const samples = backfill(data, end);
-  console.log(
-    `backfilled ${USERS * MODELS * 2} series, ${samples.toLocaleString(
-      'en-US',
-    )} samples (a sample every ${STEP} s) in ${seconds(t)}`,
+  const end = Number(
+    process.env.BENCH_END ?? Math.floor(Date.now() / 1000 / STEP) * STEP,
   );
+  let t = Date.now();
+  // BENCH_DATA_DIR: the Prometheus data of an earlier run (its files are kept when it fails, or with
+  // BENCH_KEEP=1), which ended at BENCH_END: no backfill again. With BENCH_RULES_LOADED=1, data that
+  // holds the rules' records too: only the cold loads from the rules are timed.
+  const data = process.env.BENCH_DATA_DIR ?? join(dir, 'prometheus');
+  if (process.env.BENCH_DATA_DIR) {
+    console.log(`the data of an earlier run: ${data}`);
+  } else {
+    const samples = backfill(data, end);
+    console.log(
+      `backfilled ${USERS * MODELS * 2} series, ${samples.toLocaleString(
+        'en-US',
+      )} samples (a sample every ${STEP} s) in ${seconds(t)}`,
+    );
+  }
 
   t = Date.now();
   const promPort = await freePort();
   const promUrl = `http://127.0.0.1:${promPort}`;
-  writeFileSync(join(dir, 'prometheus.yml'), 'scrape_configs: []\n');
-  start('prometheus', '/usr/bin/prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${data}`,
-    `--web.listen-address=127.0.0.1:${promPort}`,
-    '--storage.tsdb.retention.time=400d',
-    '--log.level=warn',
-  ]);
-  await waitUntil(
-    'Prometheus ready',
-    async () => (await fetch(`${promUrl}/-/ready`)).ok,
-    120_000,
-  );
+  const rulesFile = join(dir, 'rules', 'prometheus-rules.rules.yaml');
+  let prometheus: ChildProcess | undefined;
+  /** (Re)starts Prometheus on the data, with the Costs rules file in its rule_files or not. */
+  const startPrometheus = async (withRules: boolean) => {
+    if (prometheus) {
+      const exited = new Promise(r => prometheus!.once('exit', r));
+      process.kill(-prometheus.pid!, 'SIGTERM');
+      await exited;
+    }
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      `${
+        withRules ? `rule_files: ['${rulesFile}']\n` : ''
+      }scrape_configs: []\n`,
+    );
+    prometheus = start('prometheus', '/usr/bin/prometheus', [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      '--storage.tsdb.retention.time=400d',
+      // A sample an hour: an instant value looks back an hour (5 minutes, with a real scrape
+      // interval), so that every count finds a series' value at its window's start.
+      `--query.lookback-delta=${Math.max(300, STEP)}s`,
+      '--log.level=warn',
+    ]);
+    await waitUntil(
+      'Prometheus ready',
+      async () => (await fetch(`${promUrl}/-/ready`)).ok,
+      300_000,
+    );
+  };
+  await startPrometheus(false);
   console.log(`Prometheus ready in ${seconds(t)}`);
   // A Prometheus that has held 30 days has compacted them; wait until its compaction is done.
-  t = Date.now();
-  const initial = await blocksLoaded(promUrl);
-  let blocks = initial;
-  // Prometheus compacts a minute after start, then every minute; done when the count stays.
-  for (let waited = 30; waited <= 900; waited += 30) {
-    await new Promise(r => setTimeout(r, 30_000));
-    const now = await blocksLoaded(promUrl);
-    if (now === blocks && waited > 90) break;
-    blocks = now;
-  }
-  console.log(`compacted ${initial} blocks into ${blocks} in ${seconds(t)}`);
+  const compacted = async () => {
+    t = Date.now();
+    const initial = await blocksLoaded(promUrl);
+    let blocks = initial;
+    // Prometheus compacts a minute after start, then every minute; done when the count has stayed
+    // through two compaction cycles (a long merge within one cycle keeps the count for a while).
+    let stable = 0;
+    for (let waited = 30; waited <= 1800; waited += 30) {
+      await new Promise(r => setTimeout(r, 30_000));
+      const now = await blocksLoaded(promUrl);
+      stable = now === blocks ? stable + 30 : 0;
+      blocks = now;
+      if (stable >= 150 && waited > 90) break;
+    }
+    console.log(`compacted ${initial} blocks into ${blocks} in ${seconds(t)}`);
+  };
+  await compacted();
 
   const catalog = join(dir, 'catalog.yaml');
   writeFileSync(catalog, catalogYaml());
@@ -271,9 +304,18 @@ async function main() {
       client: 'better-sqlite3',
       connection: { directory: join(dir, 'sqlite') },
     },
-    catalog: { locations: [{ type: 'file', target: catalog }] },
+    // Users and Groups only from locations that allow them (app-config.yaml's catalog.rules).
+    catalog: {
+      locations: [
+        {
+          type: 'file',
+          target: catalog,
+          rules: [{ allow: ['Group', 'User', 'System', 'Component'] }],
+        },
+      ],
+    },
     maas: {
-      prometheus: { url: promUrl, timeoutMs: 30000, cacheTtlSeconds: 30 },
+      prometheus: { url: promUrl, timeoutMs: 120000, cacheTtlSeconds: 30 },
     },
   });
   stopBackend = backend.stop;
@@ -310,6 +352,33 @@ async function main() {
       )} calls, ` +
       `${check.total.cost} ${check.currency}`,
   );
+  /** The cold loads from the rules: 3 to warm up, then REQUESTS ranges nobody opened, timed. */
+  const timeRuleLoads = async () => {
+    await timed(
+      [1, 2, 3].map(i => url((i + 100) * 15)),
+      headers,
+    );
+    return timed(
+      Array.from({ length: REQUESTS }, (_, i) => url((i + 104) * 15)),
+      headers,
+    );
+  };
+  if (process.env.BENCH_RULES_LOADED) {
+    // BENCH_DATA_DIR of a BENCH_KEEP run that backfilled the rules: their cold loads alone. The report
+    // above came from the rules too, so rules = raw is not checked here (a full run checks it).
+    const fromRules = await timeRuleLoads();
+    const { source } = await (await fetch(url(104 * 15), { headers })).json();
+    console.log(
+      `\nGET /api/maas/costs, ${USERS} users x ${MODELS} models x ${DAYS} days, cold with the recording rules (${
+        source?.kind
+      }: ${source?.detail}), ${REQUESTS} ranges: p50 ${fromRules.p50.toFixed(
+        0,
+      )} ms, p95 ${fromRules.p95.toFixed(0)} ms; load average ${loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}`,
+    );
+    return;
+  }
   // Warm-up: the backend's code paths, Prometheus' page cache.
   await timed(
     [1, 2, 3].map(i => url(i * 15)),
@@ -352,6 +421,62 @@ async function main() {
     ),
     {},
   );
+
+  // The recording rules: backfilled in passes (a pass reads what the ones before recorded, so
+  // Prometheus restarts on each pass's blocks), then loaded in Prometheus' rule_files.
+  t = Date.now();
+  const generated = spawnSync(
+    join(root, 'node_modules/.bin/sucrase-node'),
+    [join(root, 'plugins/maas-backend/bench/writeCostRulePasses.ts')],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (generated.status !== 0)
+    throw new Error(`writing the rules: ${generated.stderr}`);
+  const rules: { whole: string; passes: string[] } = JSON.parse(
+    generated.stdout,
+  );
+  mkdirSync(dirname(rulesFile), { recursive: true });
+  let recorded = 0;
+  for (const [i, pass] of rules.passes.entries()) {
+    recorded += await backfillRulePass(
+      promUrl,
+      pass,
+      Math.floor((end - DAYS * 86400) / 7200) * 7200,
+      end,
+      data,
+      dir,
+    );
+    await startPrometheus(false);
+    console.log(
+      `rules pass ${i + 1} of ${
+        rules.passes.length
+      } backfilled and loaded (${recorded.toLocaleString(
+        'en-US',
+      )} records, ${seconds(t)} so far)`,
+    );
+  }
+  writeFileSync(rulesFile, rules.whole);
+  await startPrometheus(true);
+  await compacted();
+  const fromRules = await timeRuleLoads();
+  const lastSource = (await (await fetch(url(104 * 15), { headers })).json())
+    .source;
+  // The range of the first report again, now from the rules: the same figures, to the call. Asked
+  // after the timed ranges, so that over 16 ranges were asked since (CostUsageCache keeps 16, least
+  // recently used evicted): else the backend answers with the raw figures it kept for it.
+  const again = await (await fetch(url(0), { headers })).json();
+  // Every row of every table (users, groups, systems, models): its calls and tokens.
+  const figures = (r: any) =>
+    JSON.stringify(
+      (['users', 'groups', 'systems', 'models'] as const).map(table =>
+        r[table].map((row: any) => [row.ref, row.calls, row.tokens]).sort(),
+      ),
+    );
+  const exact =
+    again.source?.kind === 'recording-rules' &&
+    again.total.calls === check.total.calls &&
+    again.total.tokens === check.total.tokens &&
+    figures(again) === figures(check);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log(
     `\nGET /api/maas/costs, ${USERS} users x ${MODELS} models x ${DAYS} days:`,
@@ -361,6 +486,21 @@ async function main() {
       fresh.p50,
     )}, p95 ${ms(fresh.p95)} (${(fresh.bytes / 1024).toFixed(0)} KiB)`,
   );
+  console.log(
+    `  cold with the recording rules (${lastSource?.kind}: ${
+      lastSource?.detail
+    }), ${REQUESTS} more ranges: p50 ${ms(fromRules.p50)}, p95 ${ms(
+      fromRules.p95,
+    )}`,
+  );
+  console.log(
+    `  the first range again, from the rules: ${
+      exact ? 'the same figures, to the call' : 'DIFFERENT figures'
+    } (${again.total.calls.toLocaleString('en-US')} calls, source ${
+      again.source?.kind
+    }; raw ${check.total.calls.toLocaleString('en-US')} calls)`,
+  );
+  if (!exact) process.exitCode = 1;
   console.log(
     `  warm, a range ending now reloaded every ${RELOAD_SECONDS} s for ${(
       (RELOADS * RELOAD_SECONDS) /
@@ -390,7 +530,9 @@ process.on('SIGINT', () => {
 main()
   .then(() => {
     stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    // BENCH_KEEP=1: the data (raw and recorded) kept, to query it again by hand.
+    if (process.env.BENCH_KEEP) console.log(`files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   })
   .catch(error => {
     stopAll();

@@ -11,3 +11,4 @@ export {
 } from './config/MaasConfig';
 export type { MaasConfig, KeysConfig } from './config/MaasConfig';
 export type { PricingConfig, Prices } from './config/pricingConfig';
+export type { TeamBudget } from './config/budgetsConfig';

@@ -34,17 +34,23 @@ const SHARED: Array<[folder: string, why: string]> = [
     'permissions',
     'the permission gate, who may act on a key, and the lookup every route about one model starts with',
   ],
+  [
+    'notifications',
+    'the one way the portal notifies people (MaasNotifier, its once-guard) and the links to where they act: keys, usage and budgets send through it',
+  ],
   ['schema', 'the OpenAPI spec, checked against the routers by a test'],
 ];
 const SHARED_ORDER = SHARED.map(([folder]) => folder);
 const isShared = (folder: string) => SHARED_ORDER.includes(folder);
 const SLICES = [
   'access',
+  'actions',
   'adoption',
   'catalog',
   'costs',
   'keys',
   'models',
+  'playground',
   'status',
   'tiers',
   'usage',

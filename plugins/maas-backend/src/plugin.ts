@@ -2,10 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { maasPermissions } from '@maas-portal/plugin-maas-common';
+import {
+  maasPermissions,
+  parseObjectRef,
+} from '@maas-portal/plugin-maas-common';
 import { readMaasConfig } from './config/MaasConfig';
 import {
   loadKubeConfig,
@@ -19,6 +23,8 @@ import { ModelService } from './models/ModelService';
 import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
 import { COST_STALE_SECONDS, CostService } from './costs/CostService';
+import { BudgetService } from './costs/BudgetService';
+import { scheduleBudgetChecks } from './costs/budgetAlerts';
 import { QuotaService } from './usage/QuotaService';
 import { RefusalService } from './usage/RefusalService';
 import { TokenCheckService } from './usage/TokenCheckService';
@@ -36,9 +42,20 @@ import { ClusterModelEntities } from './catalog/ClusterModelEntities';
 import { costsAccess } from './costs/costsAccess';
 import { ModelListService } from './models/ModelListService';
 import { ModelRefCache } from './entities/ModelRefCache';
-import { createModelLookup } from './permissions/lookupModel';
+import {
+  createModelLookup,
+  createModelLookupAs,
+} from './permissions/lookupModel';
+import { registerMaasActions } from './actions/registerMaasActions';
+import { KEY_REQUEST_STATES } from './keys/requestStateMachine';
 import { KeyAccess } from './permissions/keyAccess';
+import { MaasNotifier } from './notifications/MaasNotifier';
+import { ModelReaders } from './permissions/modelReaders';
+import { LimitWindowNotices } from './usage/limitWindowNotices';
+import { scheduleUsageNotices } from './usage/scheduleUsageNotices';
+import { notificationLinks } from './notifications/notificationLinks';
 import { CallerQuota } from './usage/CallerQuota';
+import { PlaygroundService } from './playground/PlaygroundService';
 import { offeredTiers } from './tiers/offeredTiers';
 
 /**
@@ -63,8 +80,10 @@ export const maasPlugin = createBackendPlugin({
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         notifications: notificationService,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         rootConfig,
@@ -79,8 +98,10 @@ export const maasPlugin = createBackendPlugin({
         database,
         scheduler,
         auditor,
+        auth,
         notifications,
         events,
+        actionsRegistry,
       }) {
         const config = readMaasConfig(rootConfig);
         permissionsRegistry.addPermissions(maasPermissions);
@@ -130,6 +151,10 @@ export const maasPlugin = createBackendPlugin({
             })
           : undefined;
         const limitadorUrl = config.limitador.url;
+        // One client of Limitador's counters, for the quota read and the limit-window notices alike.
+        const limitador = limitadorUrl
+          ? new HttpLimitadorClient({ ...config.limitador, url: limitadorUrl })
+          : undefined;
         const usage = new UsageService({ prometheus });
 
         const bindings = new EntityBindings({
@@ -138,6 +163,12 @@ export const maasPlugin = createBackendPlugin({
           adminGroups: config.adminGroups,
         });
         const db = await KeyDatabase.create({ database });
+        // The one way the portal notifies; its once-guard table comes with KeyDatabase's migrations.
+        const notifier = new MaasNotifier({
+          notifications,
+          logger,
+          db: await database.getClient(),
+        });
         const secrets = kube
           ? new KeySecrets({
               ...kube,
@@ -151,7 +182,7 @@ export const maasPlugin = createBackendPlugin({
           config,
           logger,
           auditor,
-          notifications,
+          notifier,
           bindings,
           // The usage slice's answer, for the keys slice.
           lastUse: createLastUseLookup({
@@ -169,12 +200,97 @@ export const maasPlugin = createBackendPlugin({
             secrets,
             logger,
             namespaces: [config.namespace],
+            notifier,
+          });
+        }
+
+        // Notices about limits and token counting: who may see a model, as the catalog says.
+        const tokenCheck = new TokenCheckService({
+          prometheus,
+          threshold: config.usage.tokenMismatchShare,
+        });
+        if (models) {
+          const readers = new ModelReaders({
+            catalog,
+            auth,
+            adminGroups: config.adminGroups,
+          });
+          await scheduleUsageNotices({
+            scheduler,
+            limitNotices: limitador
+              ? new LimitWindowNotices({
+                  limitador,
+                  notifier,
+                  readers,
+                  reader: models,
+                  // The keys slice's answer, for the usage slice: who holds a working key for which model.
+                  keyHolders: async () =>
+                    (
+                      await keys.operations.listKeys({
+                        states: ['active', 'rotating'],
+                      })
+                    ).flatMap(key => {
+                      const inferenceService = parseObjectRef(key.model);
+                      return inferenceService
+                        ? [{ ...key, inferenceService }]
+                        : [];
+                    }),
+                  logger,
+                })
+              : undefined,
+            tokenCheck,
+            models: () => bindings.boundModels(),
+            reader: models,
+            readers,
+            notifier,
+            logger,
           });
         }
 
         const gate = new PermissionGate({ httpAuth, permissions });
+        const callerQuota = new CallerQuota({
+          quota: new QuotaService({
+            prometheus,
+            limitador,
+          }),
+          // The keys slice's answer, for the usage slice.
+          workingTiers: (userEntityRef, entityRef) =>
+            keys.operations.workingTiers(userEntityRef, entityRef),
+        });
+        const costs = new CostService({
+          prometheus,
+          catalog,
+          pricing: config.pricing,
+          routeOf: isvc => models?.limitadorNamespaceOf(isvc),
+          limitsOf: route => models?.routeLimits(route),
+          freshSeconds: config.prometheus.cacheTtlSeconds,
+          staleSeconds: COST_STALE_SECONDS,
+        });
+        const budgets = new BudgetService({
+          costs,
+          budgets: config.budgets,
+          catalog,
+        });
+        if (prometheus && config.budgets.length > 0) {
+          // Team leads are told at 80 % and 100 % of their team's budget, once a month each.
+          await scheduleBudgetChecks({
+            scheduler,
+            budgets,
+            catalog,
+            notifier,
+            logger,
+            credentials: () => auth.getOwnServiceCredentials(),
+          });
+        }
         // The entity cache: every route about one model, the keys routes' too, reads entities through it.
         const modelRefs = new ModelRefCache({ catalog, ttlSeconds: 10 });
+        const modelLookup = { gate, modelRefs, models, bindings };
+        const modelList = new ModelListService({ gate, catalog, models });
+        const keyAccess = new KeyAccess({
+          gate,
+          bindings,
+          allowSelfApproval: config.approvals.allowSelfApproval,
+        });
         httpRouter.use(
           await createRouter({
             gate,
@@ -183,51 +299,19 @@ export const maasPlugin = createBackendPlugin({
             prometheus,
             bindings,
             modelRefs,
-            lookupModel: createModelLookup({
-              gate,
-              modelRefs,
-              models,
-              bindings,
-            }),
-            modelList: new ModelListService({ gate, catalog, models }),
+            lookupModel: createModelLookup(modelLookup),
+            modelList,
             usage,
-            callerQuota: new CallerQuota({
-              quota: new QuotaService({
-                prometheus,
-                limitador: limitadorUrl
-                  ? new HttpLimitadorClient({
-                      ...config.limitador,
-                      url: limitadorUrl,
-                    })
-                  : undefined,
-              }),
-              // The keys slice's answer, for the usage slice.
-              workingTiers: (userEntityRef, entityRef) =>
-                keys.operations.workingTiers(userEntityRef, entityRef),
-            }),
+            callerQuota,
             refusals: new RefusalService({ prometheus }),
-            tokenCheck: new TokenCheckService({
-              prometheus,
-              threshold: config.usage.tokenMismatchShare,
-            }),
+            tokenCheck,
             catalogEntities: new ClusterModelEntities({ state, config }),
-            costs: new CostService({
-              prometheus,
-              catalog,
-              pricing: config.pricing,
-              routeOf: isvc => models?.limitadorNamespaceOf(isvc),
-              limitsOf: route => models?.routeLimits(route),
-              freshSeconds: config.prometheus.cacheTtlSeconds,
-              staleSeconds: COST_STALE_SECONDS,
-            }),
+            costs,
+            budgets,
             // The costs slice's answer, for the access slice.
             costsAccess: (credentials, userRef) =>
               costsAccess({ gate, catalog, credentials, userRef }),
-            keyAccess: new KeyAccess({
-              gate,
-              bindings,
-              allowSelfApproval: config.approvals.allowSelfApproval,
-            }),
+            keyAccess,
             adoption: new AdoptionService({
               bindings,
               catalog,
@@ -242,8 +326,32 @@ export const maasPlugin = createBackendPlugin({
               events,
             }),
             keys,
+            playground: new PlaygroundService({
+              scheme: config.scheme,
+              gatewayUrl: config.gatewayUrl,
+              logger,
+            }),
+            // The usage slice's answer, for the playground slice: the Quota card's own figures.
+            playgroundQuota: request => callerQuota.of(request),
           }),
         );
+        // The same self-service as MCP tools (through @backstage/plugin-mcp-actions-backend), on the
+        // same services and permission checks as the routes above.
+        registerMaasActions({
+          actionsRegistry,
+          services: {
+            gate,
+            modelRefs,
+            lookupModel: createModelLookupAs(modelLookup),
+            keyAccess,
+            // The models, usage and keys slices' answers, for the actions slice.
+            listModels: credentials => modelList.listFor(credentials),
+            quotaOf: request => callerQuota.of(request),
+            keyRequests: keys.requests,
+            myKeysUrl: `${config.appBaseUrl ?? ''}${notificationLinks.myKeys}`,
+          },
+          requestStates: KEY_REQUEST_STATES,
+        });
       },
     });
   },

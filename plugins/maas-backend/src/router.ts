@@ -11,6 +11,7 @@ import { createCatalogRouter } from './catalog/createCatalogRouter';
 import { ClusterClient } from './cluster/ClusterClient';
 import { createCostsRouter } from './costs/createCostsRouter';
 import { CostService } from './costs/CostService';
+import { BudgetService } from './costs/BudgetService';
 import { MaasConfig } from './config/MaasConfig';
 import { createKeysRouter } from './keys/createKeysRouter';
 import { KeyServices } from './keys/createKeyServices';
@@ -21,6 +22,11 @@ import { ModelLookup } from './permissions/lookupModel';
 import { ModelRefCache } from './entities/ModelRefCache';
 import { KeyAccess } from './permissions/keyAccess';
 import { PermissionGate } from './permissions/PermissionGate';
+import {
+  createPlaygroundRouter,
+  PlaygroundQuota,
+} from './playground/createPlaygroundRouter';
+import { PlaygroundService } from './playground/PlaygroundService';
 import { PrometheusClient } from './prometheus/PrometheusClient';
 import { createStatusRouter } from './status/createStatusRouter';
 import { createInternalAddressFilter } from './status/internalAddresses';
@@ -61,6 +67,8 @@ export interface MaasServices {
   catalogEntities: ClusterModelEntities;
   /** Usage and cost per user, group and system. */
   costs: CostService;
+  /** The teams' soft budgets of a month, from the Costs report. */
+  budgets: BudgetService;
   /** Whether the Costs page holds anything for the caller: the costs slice's answer. */
   costsAccess: (
     credentials: BackstageCredentials,
@@ -71,6 +79,10 @@ export interface MaasServices {
   /** Adopting a hand-deployed model, and keys made outside the portal. */
   adoption: AdoptionService;
   keys: KeyServices;
+  /** Chat completions through a model's own gateway route, with the caller's key or token. */
+  playground: PlaygroundService;
+  /** The usage slice's answer for the playground: the caller's quota, to explain a 429. */
+  playgroundQuota: PlaygroundQuota;
 }
 
 /** The plugin's API: each feature's router, composed. Every route goes through the gate. */
@@ -113,8 +125,21 @@ export async function createRouter(
       tokenCheck: services.tokenCheck,
     }),
   );
+  router.use(
+    createPlaygroundRouter({
+      lookupModel,
+      playground: services.playground,
+      quotaOf: services.playgroundQuota,
+    }),
+  );
   router.use(createCatalogRouter({ gate, entities: services.catalogEntities }));
-  router.use(createCostsRouter({ gate, costs: services.costs }));
+  router.use(
+    createCostsRouter({
+      gate,
+      costs: services.costs,
+      budgets: services.budgets,
+    }),
+  );
   router.use(
     createAccessRouter({
       gate,

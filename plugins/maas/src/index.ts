@@ -29,6 +29,7 @@ export type {
   Page,
   PageQuery,
 } from './api/MaasApi';
+export type { ChatUsage, PlaygroundResult } from './api/chatStream';
 export type { TierLimitsRow } from './components/scaffolder/tierLimitProblems';
 export { MaasClient } from './api/MaasClient';
 export { isMaasAvailable } from '@maas-portal/plugin-maas-common';

@@ -12,6 +12,7 @@ import {
   oidcSignInConfig,
   screenshots,
   signInAsGuest,
+  SimulatorServing,
 } from '../browserHelpers';
 import { openPortalSession, Portal, PortalSession } from '../portalSession';
 
@@ -87,10 +88,13 @@ export const MODEL = 'simulator';
 export const HOST = `${MODEL}.maas.local`;
 export const LIMITADOR_NAMESPACE = `llm/${MODEL}-route`;
 
-/** The developer's one counter on the route as Limitador lists it, with when it was asked and answered. */
-export async function developerCounter() {
+/**
+ * The developer's one counter on a route (by default the model's) as Limitador lists it, with when
+ * it was asked and answered.
+ */
+export async function developerCounter(namespace = LIMITADOR_NAMESPACE) {
   const askedAt = Date.now();
-  const mine = (await limitadorCounters(LIMITADOR_NAMESPACE)).filter(c =>
+  const mine = (await limitadorCounters(namespace)).filter(c =>
     Object.values(c.set_variables).includes(DEVELOPER),
   );
   const answeredAt = Date.now();
@@ -102,7 +106,12 @@ export async function developerCounter() {
  * The portal in Chromium for a test file, the guest (the laptop portal's admin) signed in: opened
  * before its tests, closed after them. Read `session`, `portal` and `page` inside hooks and tests.
  */
-export function useUsageInBrowser() {
+export function useUsageInBrowser(
+  options: {
+    /** More of the `maas` section, beside `limitador.url` (read when the portal starts). */
+    maas?: () => Record<string, unknown>;
+  } = {},
+) {
   let session: PortalSession;
   let portal: Portal;
   let page: Page;
@@ -115,8 +124,8 @@ export function useUsageInBrowser() {
       .first()
       .locator('xpath=ancestor::div[contains(@class, "MuiCard-root")][1]');
 
-  async function createModel(name: string) {
-    await createSimulatorModel(page, portal.appUrl, name);
+  async function createModel(name: string, serving?: SimulatorServing) {
+    await createSimulatorModel(page, portal.appUrl, name, undefined, serving);
     // The catalog module registers the model from the cluster within seconds.
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -139,7 +148,10 @@ export function useUsageInBrowser() {
     Object.assign(process.env, oidcSignInConfig(['guest', 'oidc']));
     session = await openPortalSession({
       production: true,
-      maas: { limitador: { url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL') } },
+      maas: {
+        limitador: { url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL') },
+        ...options.maas?.(),
+      },
     });
     portal = session.portal;
     page = await session.browser.newPage({

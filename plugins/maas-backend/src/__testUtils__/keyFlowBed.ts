@@ -30,6 +30,7 @@ import { KeyModel } from '../keys/KeyRequestService';
 import { reconcileKeys } from '../keys/reconcileKeys';
 import { KeyDatabase } from '../keys/store/KeyDatabase';
 import { ClusterState } from '../cluster/ClusterState';
+import { MaasNotifier } from '../notifications/MaasNotifier';
 import { createBoundModel } from './harness';
 
 export const BOB = 'user:default/bob';
@@ -181,7 +182,7 @@ export function useKeyFlowBed(
       ),
       logger,
       auditor,
-      notifications,
+      notifier: new MaasNotifier({ notifications, logger, db: knex }),
       now: () => new Date(clock),
       bindings,
     });

@@ -6,6 +6,7 @@
  * the real kuadrant-operator; the gateway runs them, and the maas backend reads the harness's Limitador and
  * Prometheus with keys in the Kuadrant namespace, as in production.
  */
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -25,11 +26,13 @@ import {
 import { KUADRANT_KEY_SECRET } from '@maas-portal/plugin-maas-common';
 import {
   modelKeySelector,
+  TierAuthMode,
   tierPredicate,
   UNEXPIRED_KEY_RULE,
   unexpiredKeyRule,
 } from '@maas-portal/plugin-maas-node';
 import { createBoundModel, httpRoute, modelComponent } from './harness';
+import { oidcModelAuthPolicy } from './oidcModelPolicy';
 import {
   startMaasBackend,
   TestBackendServer,
@@ -95,8 +98,15 @@ export function apiKeyModelAuthPolicy(model: {
   );
 }
 
-/** The RateLimitPolicy as limitPolicies.ts renders it: one limit per tier, counted per user. */
-export function tierRateLimitPolicy(namespace: string, model: string) {
+/**
+ * The RateLimitPolicy as limitPolicies.ts renders it: one limit per tier, counted per user; the tier
+ * predicate reads the key's groups (API keys) or the token's tier claim (OIDC).
+ */
+export function tierRateLimitPolicy(
+  namespace: string,
+  model: string,
+  auth: TierAuthMode = 'api-key',
+) {
   return {
     apiVersion: 'kuadrant.io/v1',
     kind: 'RateLimitPolicy',
@@ -112,7 +122,7 @@ export function tierRateLimitPolicy(namespace: string, model: string) {
           `${tier}-user-requests`,
           {
             rates: [{ limit, window: WINDOW }],
-            when: [{ predicate: tierPredicate('api-key', tier) }],
+            when: [{ predicate: tierPredicate(auth, tier) }],
             counters: [{ expression: 'auth.identity.userid' }],
           },
         ]),
@@ -144,6 +154,14 @@ export async function startLiveModel(options: {
   prefix: string;
   name: string;
   maas?: object;
+  /** In place of the example policy's users (`examplePolicyUsers`), e.g. a stricter policy. */
+  features?: BackendFeature[];
+  /** The catalog, in place of the model's Component alone (e.g. with users and groups), given the test namespace. */
+  entities?: (ns: string) => Entity[];
+  /** Other top-level config, e.g. `app.baseUrl` for the notifications backend. */
+  config?: object;
+  /** How callers authenticate: the model's keys (the default), or tokens of the harness OIDC provider. */
+  auth?: TierAuthMode;
 }): Promise<LiveModel> {
   const kc = harnessKubeConfig();
   const apply = serverSideApply(kc);
@@ -153,10 +171,17 @@ export async function startLiveModel(options: {
   await apply(namespaceGateway(ns));
   const isvc = await createBoundModel(kc, ns, name, TEAM_A);
   await apply(httpRoute(ns, name, { gateway: 'gw', hostnames: [host] }));
+  const auth = options.auth ?? 'api-key';
   await apply(
-    apiKeyModelAuthPolicy({ namespace: ns, name, uid: isvc.metadata!.uid! }),
+    auth === 'oidc'
+      ? oidcModelAuthPolicy({ namespace: ns, name }, Object.keys(LIVE_TIERS))
+      : apiKeyModelAuthPolicy({
+          namespace: ns,
+          name,
+          uid: isvc.metadata!.uid!,
+        }),
   );
-  await apply(tierRateLimitPolicy(ns, name));
+  await apply(tierRateLimitPolicy(ns, name, auth));
   for (const kind of ['AuthPolicy', 'RateLimitPolicy'] as const) {
     await waitForPolicy(
       kind,
@@ -172,8 +197,11 @@ export async function startLiveModel(options: {
 
   const entityRef = `component:default/${name}`;
   const server = await startMaasBackend({
-    features: examplePolicyUsers({ [entityRef]: TEAM_A }),
-    entities: [modelComponent(name, `${ns}/${name}`, TEAM_A) as Entity],
+    features: options.features ?? examplePolicyUsers({ [entityRef]: TEAM_A }),
+    entities: options.entities?.(ns) ?? [
+      modelComponent(name, `${ns}/${name}`, TEAM_A) as Entity,
+    ],
+    config: options.config,
     maas: {
       limitador: { url: harnessEnv('MAAS_HARNESS_LIMITADOR_URL') },
       // A second's cache: the test measures how soon a call shows, not the cache.

@@ -29,6 +29,8 @@ export async function startMaasBackend(options: {
   entities: Entity[];
   maas?: object;
   knex?: Knex;
+  /** Other top-level config, e.g. `app.baseUrl` for the notifications backend. */
+  config?: object;
 }): Promise<TestBackendServer> {
   const { server } = await startTestBackend({
     features: [
@@ -40,6 +42,7 @@ export async function startMaasBackend(options: {
         : []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           maas: {
             cluster: { kubeconfig: harnessEnv('MAAS_HARNESS_KUBECONFIG') },
             ...options.maas,

@@ -31,6 +31,7 @@ describe('readMaasConfig', () => {
       limitador: { url: undefined, timeoutMs: 3000 },
       usage: { tokenMismatchShare: 0.1 },
       pricing: undefined,
+      budgets: [],
       tiers: DEFAULT_TIERS,
       keys: DEFAULT_KEYS_CONFIG,
       adminGroups: ['group:default/platform-team'],
@@ -89,6 +90,10 @@ describe('readMaasConfig', () => {
     [
       { prometheus: { url: 'prometheus:9090' } },
       /maas\.prometheus\.url: "prometheus:9090" is not an http\(s\) URL/,
+    ],
+    [
+      { gateway: { url: 'inference-gateway-istio.llm' } },
+      /maas\.gateway\.url: "inference-gateway-istio\.llm" is not an http\(s\) URL/,
     ],
     [
       { cluster: { requestTimeoutMs: 0 } },

@@ -8,6 +8,7 @@ import {
   readPlatformConfig,
 } from '@maas-portal/plugin-maas-node';
 import { PricingConfig, readPricingConfig } from './pricingConfig';
+import { readBudgetsConfig, TeamBudget } from './budgetsConfig';
 
 export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 
@@ -21,6 +22,11 @@ export interface MaasConfig extends PlatformConfig {
   prometheus: { url?: string; timeoutMs: number; cacheTtlSeconds: number };
   /** Limitador's HTTP API, for live quota; without a URL quota left is estimated from metrics. */
   limitador: { url?: string; timeoutMs: number };
+  /**
+   * `maas.gateway.url`: where the backend reaches the gateway (e.g. its in-cluster Service), for the
+   * playground; the model's host name goes in the Host header. Absent: the route's own URL.
+   */
+  gatewayUrl?: string;
   /** Above this share of vLLM's tokens left uncounted by Limitador, token limits are not enforced. */
   usage: { tokenMismatchShare: number };
   keys: KeysConfig;
@@ -29,6 +35,13 @@ export interface MaasConfig extends PlatformConfig {
   approvals: { allowSelfApproval: boolean };
   /** `maas.pricing`: absent when not configured (costs then show usage only). */
   pricing?: PricingConfig;
+  /** `maas.budgets`: a monthly amount per catalog Group, in the pricing's currency (soft: nothing is blocked). */
+  budgets: TeamBudget[];
+  /**
+   * `app.baseUrl` (Backstage's own key): where the portal's pages are, for links in answers read
+   * outside the app (the MCP actions'). Absent: links are paths.
+   */
+  appBaseUrl?: string;
 }
 
 /** `maas.adminGroups` when not configured. */
@@ -173,6 +186,10 @@ function readAdminGroups(config: Config): string[] {
 export function readMaasConfig(root: Config): MaasConfig {
   const config = maasSection(root);
   const platform = readPlatformConfig(root);
+  const pricing = readPricingConfig(
+    config,
+    platform.tiers.map(t => t.name),
+  );
   return {
     ...platform,
     cluster: readClusterConfig(root),
@@ -185,6 +202,7 @@ export function readMaasConfig(root: Config): MaasConfig {
       url: readUrl(config, 'limitador.url'),
       timeoutMs: positive(config, 'limitador.timeoutMs', 3000),
     },
+    gatewayUrl: readUrl(config, 'gateway.url'),
     usage: {
       tokenMismatchShare: readShare(config, 'usage.tokenMismatchShare', 0.1),
     },
@@ -194,9 +212,8 @@ export function readMaasConfig(root: Config): MaasConfig {
       allowSelfApproval:
         config.getOptionalBoolean('approvals.allowSelfApproval') ?? false,
     },
-    pricing: readPricingConfig(
-      config,
-      platform.tiers.map(t => t.name),
-    ),
+    pricing,
+    budgets: readBudgetsConfig(config, pricing),
+    appBaseUrl: root.getOptionalString('app.baseUrl')?.replace(/\/+$/, ''),
   };
 }

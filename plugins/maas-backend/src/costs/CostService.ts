@@ -11,7 +11,7 @@ import {
   noPrometheus,
   prometheusUnavailable,
 } from '../prometheus/prometheusUnavailable';
-import { countedUnion, selector } from '../prometheus/promql';
+import { readCostCounts } from './costCounts';
 import {
   countCalls,
   countingSentence,
@@ -32,6 +32,9 @@ import { PricingConfig } from '../config/pricingConfig';
  */
 export const COST_STALE_SECONDS = 15 * 60;
 
+/** How long the recording rules are taken as absent after a probe found none in a range. */
+const RULES_ABSENT_MS = 60 * 1000;
+
 /** Viewers whose catalog view is kept at once; past it the kept ones are dropped. */
 const MAX_DIRECTORIES = 200;
 
@@ -40,48 +43,6 @@ export interface CostViewer {
   credentials: BackstageCredentials;
   userRef?: string;
   readAll: boolean;
-}
-
-const PER_USER = selector([['user', '!=', '']]);
-const WITHOUT_USER = selector([['user', '=', '']]);
-
-/**
- * The PromQL of a report: for the whole range, one count per counter (countedInWindow: exact to the
- * call, a user's first calls included; never sums of chart points), per user, tier and route, with
- * refusals by limit name (to count calls once where two policies count them; routeCounting); and calls
- * on routes whose series carry no user label, which no user's row can hold. One query whatever the
- * number of users, models and days.
- */
-export function costQuery(rangeSeconds: number): string {
-  return countedUnion(
-    [
-      {
-        part: 'calls',
-        metric: 'authorized_calls',
-        selector: PER_USER,
-        by: ['user', 'group', 'limitador_namespace'],
-      },
-      {
-        part: 'tokens',
-        metric: 'authorized_hits',
-        selector: PER_USER,
-        by: ['user', 'group', 'limitador_namespace'],
-      },
-      {
-        part: 'limited',
-        metric: 'limited_calls',
-        selector: PER_USER,
-        by: ['user', 'group', 'limitador_namespace', 'limit_name'],
-      },
-      {
-        part: 'unlabelled',
-        metric: 'authorized_calls',
-        selector: WITHOUT_USER,
-        by: ['limitador_namespace'],
-      },
-    ],
-    rangeSeconds,
-  );
 }
 
 /** Usage and cost per user, catalog Group and System over a range: Prometheus, the catalog, maas.pricing. */
@@ -97,6 +58,8 @@ export class CostService {
     string,
     { at: number; directory: Promise<CostDirectory> }
   >();
+  /** Until when the recording rules are taken as absent (Date.now()), after a probe found none. */
+  #rulesAbsentUntil = 0;
   readonly #reports = new WeakMap<
     CostUsage,
     { key: string; directory: CostDirectory; report: CostReport }
@@ -178,6 +141,7 @@ export class CostService {
       visibility,
       ledGroups,
       warnings,
+      source: usage.source,
     });
     this.#reports.set(usage, { key: memoKey, directory, report });
     return report;
@@ -210,7 +174,7 @@ export class CostService {
    * limits the cluster applies to each route when the figures are computed (routeCounting.countCalls).
    */
   async #compute(range: CostRange): Promise<CostUsage> {
-    const samples = await this.#query(range);
+    const { samples, source } = await this.#query(range);
     const raw = new Map<
       string,
       { user: string; tier?: string; route: string; counts: RawCounts }
@@ -309,6 +273,7 @@ export class CostService {
       unlabelled: unlabelled.sort(),
       ...(counting.length > 0 ? { counting } : {}),
       end: range.end,
+      source,
     };
   }
 
@@ -318,10 +283,13 @@ export class CostService {
       throw noPrometheus('costs cannot be shown');
     }
     try {
-      return await prometheus.query(
-        costQuery(range.end - range.start),
-        range.end,
-      );
+      const counts = await readCostCounts(prometheus, range, {
+        probe: Date.now() >= this.#rulesAbsentUntil,
+      });
+      // No evaluation of the rules in the range: not asked again for a while (one query a report).
+      if (counts.rulesFound === false)
+        this.#rulesAbsentUntil = Date.now() + RULES_ABSENT_MS;
+      return counts;
     } catch (error) {
       throw prometheusUnavailable(prometheus, error, 'costs cannot be shown');
     }

@@ -1,4 +1,5 @@
 import { CostRange } from './costRange';
+import { CostSource } from '@maas-portal/plugin-maas-common';
 import { UsageLine } from './buildCostReport';
 
 /** What one Prometheus answer gives a report: its lines, the routes' calls without a user label, and the end it covers. */
@@ -9,6 +10,8 @@ export interface CostUsage {
   counting?: string[];
   /** Unix seconds: the figures count calls up to here. */
   end: number;
+  /** Where the figures came from: the recording rules or the raw counters. */
+  source?: CostSource;
 }
 
 /** A range ended this long ago has all its samples in Prometheus: its figures no longer change. */

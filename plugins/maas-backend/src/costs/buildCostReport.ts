@@ -3,6 +3,7 @@ import {
   CostReport,
   CostRow,
   CostScope,
+  CostSource,
 } from '@maas-portal/plugin-maas-common';
 import { CostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
@@ -49,6 +50,8 @@ export function buildCostReport(input: {
   visibility: CostVisibility;
   ledGroups?: string[];
   warnings: string[];
+  /** Where the lines' figures came from (recording rules or raw counters). */
+  source?: CostSource;
 }): CostReport {
   const { directory, pricing, visibility } = input;
   const decimals = pricing?.decimals ?? 2;
@@ -199,5 +202,6 @@ export function buildCostReport(input: {
     models: rows(tables.models, true),
     total,
     warnings,
+    ...(input.source ? { source: input.source } : {}),
   };
 }

@@ -45,7 +45,8 @@ export interface CostDirectory {
   systems: Map<string, string>;
 }
 
-const titleOf = (entity: Entity) =>
+/** The name the Costs page gives an entity: its title, a user's or group's display name, else its name. */
+export const titleOf = (entity: Entity) =>
   entity.metadata.title ??
   (entity.spec?.profile as { displayName?: string } | undefined)?.displayName ??
   entity.metadata.name;

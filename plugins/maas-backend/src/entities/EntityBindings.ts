@@ -91,6 +91,26 @@ export class EntityBindings {
     return (await this.claims(credentials)).some(c => this.#adminGroups.has(c));
   }
 
+  /** Every model whose InferenceService names its entity; none without a cluster or before the first read. */
+  boundModels(): EntityModelRef[] {
+    return (
+      this.#state?.list<InferenceService>(INFERENCE_SERVICE) ?? []
+    ).flatMap(isvc => {
+      const entityRef =
+        isvc.metadata.annotations?.[MAAS_BOUND_ENTITY_ANNOTATION];
+      if (!entityRef) return [];
+      return [
+        {
+          entityRef,
+          inferenceService: {
+            namespace: isvc.metadata.namespace!,
+            name: isvc.metadata.name,
+          },
+        },
+      ];
+    });
+  }
+
   /**
    * The models whose InferenceService names an entity and records one of `claims` (a user and
    * their groups) as the owner who decides its key requests; 503 without a cluster, or while the

@@ -1,11 +1,11 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ApiKey } from '@maas-portal/plugin-maas-common';
 import { noClusterMessage } from '@maas-portal/plugin-maas-node';
 import { MaasConfig } from '../config/MaasConfig';
 import { EntityBindings } from '../entities/EntityBindings';
 import { EntityModelRef } from '../entities/ModelRef';
+import { MaasNotifier } from '../notifications/MaasNotifier';
 import { KeySecrets } from './KeySecrets';
 import { NewAuditEvent } from './store/AuditStore';
 import { KeyDatabase } from './store/KeyDatabase';
@@ -16,7 +16,8 @@ export interface KeyFlowOptions {
   config: MaasConfig;
   logger: LoggerService;
   auditor?: AuditorService;
-  notifications?: NotificationService;
+  /** Tells requesters and approvers; absent: nobody is told. */
+  notifier?: MaasNotifier;
   now?: () => Date;
   /**
    * Which entity each model is, as the cluster says: a key is asked for a bound model only
@@ -44,7 +45,7 @@ export class KeyFlowContext {
   readonly db: KeyDatabase;
   readonly config: MaasConfig;
   readonly logger: LoggerService;
-  readonly notifications?: NotificationService;
+  readonly notifier?: MaasNotifier;
   readonly now: () => Date;
   readonly lastUse?: (keys: ApiKey[]) => Promise<ApiKey[]>;
   readonly #secrets?: KeySecrets;
@@ -56,7 +57,7 @@ export class KeyFlowContext {
     this.config = options.config;
     this.logger = options.logger;
     this.#auditor = options.auditor;
-    this.notifications = options.notifications;
+    this.notifier = options.notifier;
     this.now = options.now ?? (() => new Date());
     this.lastUse = options.lastUse;
   }

@@ -20,6 +20,7 @@ import { KeyFlowContext, KeyFlowOptions } from './KeyFlowContext';
 import { KeyIssuer } from './KeyIssuer';
 import { KeyOperations } from './KeyOperations';
 import { notifyRequester } from './notifyRequester';
+import { notifyApprovers } from './notifyApprovers';
 import { FinishOutcome, RequestFinisher } from './RequestFinisher';
 import { assertTransition } from './requestStateMachine';
 import { databaseUnavailable } from './store/databaseUnavailable';
@@ -57,6 +58,12 @@ export interface NewKeyRequestInput {
   expiresInDays?: number;
   /** A name for the key: unique among the user's working keys and open requests for the model. */
   name?: string;
+  /**
+   * For a tier approved automatically: whether the answer carries the key's value (shown once, the
+   * portal's page), or leaves it unrevealed for its owner to see once on My API keys (an MCP
+   * action, whose answers an AI agent and its logs read). Defaults to now.
+   */
+  valueShown?: 'now' | 'on-my-keys-page';
 }
 
 /** What the models say before a request is asked: whether the model is bound, which tiers it offers. */
@@ -186,12 +193,17 @@ export class KeyRequestService {
         await tx.requests.insert(request);
       },
     );
-    if (tier.approval !== 'auto') return { request: publicRequest(request) };
+    if (tier.approval !== 'auto') {
+      await this.#notifyApprovers(request);
+      return { request: publicRequest(request) };
+    }
 
     await this.#autoApprove(request);
     const issued = await this.#issuer.issueForRequest(
       await this.getRequest(request.id),
     );
+    if (input.valueShown === 'on-my-keys-page')
+      return { request: publicRequest(await this.getRequest(request.id)) };
     if (!(await db.keys.markRevealed(issued.key.id, this.#ctx.now()))) {
       throw new ConflictError(`Key ${issued.key.id} was shown already`);
     }
@@ -242,8 +254,19 @@ export class KeyRequestService {
     if (tier.approval === 'auto') {
       await this.#autoApprove(request);
       await this.#operations.applyTierChange(await this.getRequest(request.id));
-    }
+    } else await this.#notifyApprovers(request);
     return publicRequest(await this.getRequest(request.id));
+  }
+
+  /** A request that waits for a person: those who may decide it are told. */
+  async #notifyApprovers(request: StoredKeyRequest): Promise<void> {
+    await notifyApprovers({
+      notifier: this.#ctx.notifier,
+      request,
+      config: this.#ctx.config,
+      bindings: this.#models.bindings,
+      logger: this.#ctx.logger,
+    });
   }
 
   async getRequest(id: string): Promise<StoredKeyRequest> {
@@ -363,8 +386,7 @@ export class KeyRequestService {
     // A request that failed at once was told so already, by the finisher.
     if (decided.state !== 'failed')
       await notifyRequester({
-        notifications: this.#ctx.notifications,
-        logger: this.#ctx.logger,
+        notifier: this.#ctx.notifier,
         request: decided,
         decidedBy: actor,
       });

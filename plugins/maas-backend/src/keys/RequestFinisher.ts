@@ -92,8 +92,7 @@ export class RequestFinisher {
     const failed = await this.#ctx.db.requests.get(request.id);
     if (failed) {
       await notifyRequester({
-        notifications: this.#ctx.notifications,
-        logger: this.#ctx.logger,
+        notifier: this.#ctx.notifier,
         request: failed,
       });
     }

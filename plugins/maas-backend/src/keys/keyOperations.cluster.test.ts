@@ -12,6 +12,7 @@ import { runKeyTasks } from './scheduleKeyTasks';
 import { ISSUE_ATTEMPTS } from './requestStateMachine';
 import { INFERENCE_SERVICE } from '@maas-portal/plugin-maas-node';
 import { createObject, inferenceService } from '../__testUtils__/harness';
+import { MaasNotifier } from '../notifications/MaasNotifier';
 import {
   BOB,
   BOSS,
@@ -222,8 +223,9 @@ describe("issued keys' operations and the scheduled key tasks against the real A
       ).toEqual([['failed', reason]]);
       expect(bed.notifications.send).toHaveBeenCalledTimes(1);
       expect(bed.notifications.send).toHaveBeenCalledWith({
-        recipients: { type: 'entity', entityRef: owner },
+        recipients: { type: 'entity', entityRef: [owner] },
         payload: expect.objectContaining({
+          link: '/maas/keys',
           title: `API key request (premium, "doomed") for ${bed.ns}/gone failed: no key could be issued`,
           description: reason,
         }),
@@ -264,7 +266,10 @@ describe("issued keys' operations and the scheduled key tasks against the real A
         }),
         config: readMaasConfig(new ConfigReader({})),
         logger: bed.logger,
-        notifications: bed.notifications,
+        notifier: new MaasNotifier({
+          notifications: bed.notifications,
+          logger: bed.logger,
+        }),
         now: () => new Date(bed.clock),
       });
       const { request: asked } = await bed.ask(bed.user(), 'premium', 'never');

@@ -149,10 +149,11 @@ describe('key requests and their decisions against the real API server', () => {
         expect.objectContaining({
           recipients: {
             type: 'entity',
-            entityRef: owner,
-            excludeEntityRef: BOSS,
+            entityRef: [owner],
+            excludeEntityRef: [BOSS],
           },
           payload: expect.objectContaining({
+            link: '/maas/keys',
             title: `API key request (premium) for ${bed.ns}/qwen3 approved`,
             description: `${BOSS}: fine`,
           }),
@@ -218,7 +219,7 @@ describe('key requests and their decisions against the real API server', () => {
       });
       expect(bed.logger.warn).toHaveBeenCalledWith(
         expect.stringContaining(
-          `Could not notify ${owner} about key request ${request.id}: notifications backend is not installed`,
+          `Could not notify ${owner} ("API key request (enterprise) for ${bed.ns}/qwen3 rejected"): notifications backend is not installed`,
         ),
       );
       await expectError(

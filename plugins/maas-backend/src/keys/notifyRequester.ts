@@ -1,6 +1,6 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotificationService } from '@backstage/plugin-notifications-node';
 import { KeyRequest } from '@maas-portal/plugin-maas-common';
+import { MaasNotifier } from '../notifications/MaasNotifier';
+import { notificationLinks } from '../notifications/notificationLinks';
 
 /** What the requester is told happened, by the request's state. */
 const OUTCOMES: Partial<Record<KeyRequest['state'], string>> = {
@@ -11,18 +11,18 @@ const OUTCOMES: Partial<Record<KeyRequest['state'], string>> = {
 };
 
 /**
- * Tells a requester that their key request was decided, or failed, when the notifications plugin is
- * installed. A failure to notify is logged and never undoes or fails the decision.
+ * Tells a requester that their key request was decided, or failed, with a link to My API keys,
+ * when the notifications plugin is installed. A failure to notify is logged (by the notifier) and
+ * never undoes or fails the decision.
  */
 export async function notifyRequester(options: {
-  notifications?: NotificationService;
-  logger: LoggerService;
+  notifier?: MaasNotifier;
   request: KeyRequest;
   /** Who decided; absent when the portal itself moved the request (it failed). */
   decidedBy?: string;
 }): Promise<void> {
-  const { notifications, logger, request, decidedBy } = options;
-  if (!notifications) return;
+  const { notifier, request, decidedBy } = options;
+  if (!notifier) return;
   const outcome = OUTCOMES[request.state] ?? request.state;
   const what =
     request.kind === 'tier-change'
@@ -36,26 +36,17 @@ export async function notifyRequester(options: {
   else if (request.decisionComment)
     description = `${decidedBy}: ${request.decisionComment}`;
   else description = `Decided by ${decidedBy}.`;
-  try {
-    await notifications.send({
-      recipients: {
-        type: 'entity',
-        entityRef: request.userEntityRef,
-        ...(decidedBy ? { excludeEntityRef: decidedBy } : {}),
-      },
-      payload: {
-        title: `${what} for ${request.model} ${outcome}`,
-        description,
-        severity: outcome === 'approved' ? 'normal' : 'high',
-        topic: 'maas-keys',
-        scope: `maas-key-request:${request.id}`,
-      },
-    });
-  } catch (error) {
-    logger.warn(
-      `Could not notify ${request.userEntityRef} about key request ${
-        request.id
-      }: ${(error as Error).message}`,
-    );
-  }
+  await notifier.notify({
+    to: [request.userEntityRef],
+    // Whoever decided their own request (allowSelfApproval) needs no notification of it.
+    except: decidedBy ? [decidedBy] : [],
+    payload: {
+      title: `${what} for ${request.model} ${outcome}`,
+      description,
+      link: notificationLinks.myKeys,
+      severity: outcome === 'approved' ? 'normal' : 'high',
+      topic: 'maas-keys',
+      scope: `maas-key-request:${request.id}`,
+    },
+  });
 }

@@ -2,15 +2,19 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { KeySecrets } from './KeySecrets';
 import { KeyServices } from './createKeyServices';
 import { reconcileKeys, ReconcileReport } from './reconcileKeys';
+import { MaasNotifier } from '../notifications/MaasNotifier';
+import { notifyExpiringKeys } from './notifyExpiringKeys';
 
 export const KEY_TASK_ID = 'maas-keys-maintenance';
 
 export interface KeyTaskReport extends ReconcileReport {
   expired: string[];
   rotated: string[];
+  /** Expiry notices sent in this pass, by once-key (`expiry|<key id>|7d`). */
+  expiryNotices: string[];
 }
 
-/** One pass: expire keys, end rotation overlaps, then repair what crashes left. */
+/** One pass: expire keys, end rotation overlaps, repair what crashes left, then tell owners of keys about to expire. */
 export async function runKeyTasks(options: {
   keys: KeyServices;
   secrets: KeySecrets;
@@ -18,19 +22,26 @@ export async function runKeyTasks(options: {
   namespaces: string[];
   now?: () => Date;
   graceMs?: number;
+  /** Tells owners 7 days and 1 day before their keys expire; absent: nobody is told. */
+  notifier?: MaasNotifier;
 }): Promise<KeyTaskReport> {
   const expired = await options.keys.operations.expireKeys();
   const rotated = await options.keys.operations.endRotations();
-  const reconciled = await reconcileKeys({
-    ...options,
-    now: (options.now ?? (() => new Date()))(),
-  });
+  const now = (options.now ?? (() => new Date()))();
+  const reconciled = await reconcileKeys({ ...options, now });
+  const expiryNotices = options.notifier
+    ? await notifyExpiringKeys({
+        db: options.keys.db,
+        notifier: options.notifier,
+        now,
+      })
+    : [];
   if (expired.length || rotated.length) {
     options.logger.info(
       `Keys expired: ${expired.length}; rotations ended: ${rotated.length}`,
     );
   }
-  return { expired, rotated, ...reconciled };
+  return { expired, rotated, expiryNotices, ...reconciled };
 }
 
 /**

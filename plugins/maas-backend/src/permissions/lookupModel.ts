@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { maasModelReadPermission } from '@maas-portal/plugin-maas-common';
@@ -16,11 +17,12 @@ export function requireModels<T extends ModelReader>(models?: T): T {
 }
 
 /**
- * What every route about one model starts with: the caller, `maas.model.read` on the entity
- * named by `?entityRef=`, and the model it stands for. With `requireBound`, the model's
- * InferenceService must name the entity back (409 saying why not), as for usage and keys.
+ * What every route and action about one model starts with, for credentials already authenticated:
+ * `maas.model.read` on the entity `entityRef` names, and the model it stands for. With
+ * `requireBound`, the model's InferenceService must name the entity back (409 saying why not), as
+ * for usage and keys.
  */
-export function createModelLookup(options: {
+export function createModelLookupAs(options: {
   gate: PermissionGate;
   /** The entity cache, shared with the keys router. */
   modelRefs: ModelRefCache;
@@ -28,9 +30,12 @@ export function createModelLookup(options: {
   bindings: EntityBindings;
 }) {
   const { gate, modelRefs, models, bindings } = options;
-  return async (req: Request, lookup: { requireBound?: boolean } = {}) => {
-    const credentials = await gate.caller(req, ['user', 'service']);
-    const entityRef = parseEntityRefParam(req.query.entityRef);
+  return async (
+    credentials: BackstageCredentials,
+    entityRefParam: unknown,
+    lookup: { requireBound?: boolean } = {},
+  ) => {
+    const entityRef = parseEntityRefParam(entityRefParam);
     await gate.require(
       credentials,
       maasModelReadPermission,
@@ -43,6 +48,24 @@ export function createModelLookup(options: {
       throw new ConflictError(binding.reason);
     return { service, credentials, ref, binding };
   };
+}
+
+export type ModelLookupAs = ReturnType<typeof createModelLookupAs>;
+
+/**
+ * What every route about one model starts with: the caller, then {@link createModelLookupAs} on the
+ * entity named by `?entityRef=`.
+ */
+export function createModelLookup(
+  options: Parameters<typeof createModelLookupAs>[0],
+) {
+  const lookupAs = createModelLookupAs(options);
+  return async (req: Request, lookup: { requireBound?: boolean } = {}) =>
+    lookupAs(
+      await options.gate.caller(req, ['user', 'service']),
+      req.query.entityRef,
+      lookup,
+    );
 }
 
 export type ModelLookup = ReturnType<typeof createModelLookup>;

@@ -25,6 +25,35 @@ export function selector(
 }
 
 /**
+ * Where a window ends when not at the query's evaluation time: at a fixed time (`@`, unix seconds), and/or
+ * `offsetSeconds` before it (a recording rule looks a little back, so that the scrapes of the window's
+ * last seconds are stored before it reads them).
+ */
+export interface WindowEnd {
+  atSeconds?: number;
+  offsetSeconds?: number;
+}
+
+/** A PromQL duration of `seconds` (whole milliseconds): `3600s`, or `3600500ms`. */
+export function promDuration(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** The `@ t offset d` modifiers that move a selector's end to `end`, `extraSeconds` earlier still. */
+export function endModifiers(
+  end: WindowEnd | undefined,
+  extraSeconds = 0,
+): string {
+  const at =
+    end?.atSeconds !== undefined
+      ? ` @ ${Number(end.atSeconds.toFixed(3))}`
+      : '';
+  const offset = (end?.offsetSeconds ?? 0) + extraSeconds;
+  return offset > 0 ? `${at} offset ${promDuration(offset)}` : at;
+}
+
+/**
  * What a counter counted in the `windowSeconds` before the evaluation time, per series, exactly: its last
  * value in the window minus its value at the window's start. A series that did not exist at the start counts
  * from 0: Limitador creates a series at its first increment, so its first scraped value is calls too (a
@@ -49,11 +78,13 @@ export function countedInWindow(
   metric: string,
   seriesSelector: string,
   windowSeconds: number,
+  /** Where the window ends, when not at the evaluation time (see WindowEnd). */
+  end?: WindowEnd,
 ): string {
   const x = `${metric}${seriesSelector}`;
-  const range = `[${windowSeconds}s]`;
+  const range = `[${promDuration(windowSeconds)}]${endModifiers(end)}`;
   const last = `last_over_time(${x}${range})`;
-  const atStart = `${x} offset ${windowSeconds}s`;
+  const atStart = `${x}${endModifiers(end, windowSeconds)}`;
   // Set operators match on the labels without the metric name, so the three parts never double a
   // series. Parenthesised whole: `or` binds looser than any operator a caller puts around it.
   return (
@@ -102,6 +133,7 @@ export function servedTokenQueries(modelName: string): CounterQuery[] {
 export function countedUnion(
   queries: CounterQuery[],
   windowSeconds: number,
+  end?: WindowEnd,
 ): string {
   return queries
     .map(q => {
@@ -110,6 +142,7 @@ export function countedUnion(
         q.metric,
         q.selector,
         windowSeconds,
+        end,
       )}`;
       return `label_replace(${sum}, "part", ${promString(q.part)}, "", "")`;
     })

@@ -45,10 +45,13 @@ describe('openapi.yaml', () => {
       tokenCheck: unused,
       catalogEntities: unused,
       costs: unused,
+      budgets: unused,
       costsAccess: unused,
       keyAccess: unused,
       adoption: unused,
       keys: unused,
+      playground: unused,
+      playgroundQuota: unused,
     });
     const served = routesOf(router as unknown as { stack: Layer[] });
     expect(served.sort()).toEqual(documented.sort());

@@ -34,10 +34,19 @@ export class CallerQuota {
     userEntityRef: string;
     model: EntityModelRef;
     models: ModelReader;
+    /**
+     * Which tiers are the caller's: those of their working keys (the default), or, for a caller
+     * with a token of an OIDC model (no keys: their tier is a claim the gateway read from the
+     * token), every tier the model offers; their counters show which one they called in.
+     */
+    tiersOf?: 'working-keys' | 'offered';
   }): Promise<ModelQuota> {
     const { userId, userEntityRef, model, models } = options;
-    const names = await this.#workingTiers(userEntityRef, model.entityRef);
     const live = models.getTiers(model).tiers;
+    const names =
+      options.tiersOf === 'offered'
+        ? live.map(t => t.name)
+        : await this.#workingTiers(userEntityRef, model.entityRef);
     const tiers = names.map(
       (name): TierView =>
         live.find(t => t.name === name) ?? {

@@ -246,6 +246,11 @@ describe('live traffic through the gateway: the portal agrees with Limitador', (
           throw new Error(
             `the window ends at ${res.body.end}, before ${scrape}`,
           );
+        // Under a full parallel pass the portal has once read no series of the route although
+        // Prometheus had scraped them (cause not found; see the session-7 note): read again, and if
+        // it lasts 30 s the assertions below fail on it.
+        if (res.body.state === 'no-series')
+          throw new Error('the portal read no series of the route yet');
         return res;
       },
       30_000,

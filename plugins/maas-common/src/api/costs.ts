@@ -83,4 +83,21 @@ export interface CostReport {
   total: CostFigures;
   /** Sentences about what the numbers leave out (a model without a price, routes without user labels). */
   warnings: string[];
+  /**
+   * Where the figures came from: the recording rules of `deploy/prometheus-rules.yaml` (with the edges
+   * of the range, and users whose counters restarted, read raw), or Limitador's raw counters.
+   */
+  source?: CostSource;
+}
+
+/**
+ * Where a report's figures came from, and a sentence on how (which windows were recorded, or why raw).
+ *
+ * @public
+ */
+export interface CostSource {
+  /** The recording rules of `deploy/prometheus-rules.yaml`, or Limitador's raw counters. */
+  kind: 'recording-rules' | 'raw';
+  /** The sentence the Costs page shows under its tables. */
+  detail: string;
 }

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ApiKey,
   AuditEvent,
+  BudgetReport,
   CostReport,
   CostTable,
   CreateKeyRequest,
@@ -21,9 +22,11 @@ import {
   ModelUsage,
   ModelView,
   OutsideKey,
+  PlaygroundRequest,
   TokenCheck,
   UsageRange,
 } from '@maas-portal/plugin-maas-common';
+import { PlaygroundResult } from './chatStream';
 
 /**
  * `GET /models/by-entity`: one model, with what the backend could not work out.
@@ -112,6 +115,17 @@ export interface MaasApi {
   getModelRefusals(query: UsageQuery): Promise<ModelRefusals>;
   /** Whether Limitador counts the model's tokens (maas.usage.read-all). */
   getTokenCheck(entityRef: string): Promise<TokenCheck>;
+  /**
+   * A chat completion through the model's own gateway route with the pasted key or token (sent to
+   * the portal's backend once, never kept): `onContent` gets the answer so far as it streams; the
+   * gateway's refusal (401, 403, 429, ...) comes back explained, not thrown.
+   */
+  sendPlayground(
+    entityRef: string,
+    request: PlaygroundRequest,
+    onContent: (soFar: string) => void,
+    signal?: AbortSignal,
+  ): Promise<PlaygroundResult>;
   /** Whether the model's InferenceService names this entity back; keys and usage need it. */
   getBinding(entityRef: string): Promise<EntityBinding>;
   /** Binds a model deployed outside the portal to this entity (admins only). */
@@ -147,6 +161,8 @@ export interface MaasApi {
   exportCosts(
     query: CostQuery & { table: CostTable },
   ): Promise<{ fileName: string; csv: string }>;
+  /** The teams' soft budgets of a calendar month (this month by default), to whom costs are shown. */
+  getBudgets(query: { month?: string }): Promise<BudgetReport>;
 }
 
 /** @public */

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   ApiKey,
   AuditEvent,
+  BudgetReport,
   CostReport,
   CostTable,
   CreateKeyRequest,
@@ -20,8 +21,15 @@ import {
   ModelRefusals,
   ModelTiers,
   ModelUsage,
+  PlaygroundRefusal,
+  PlaygroundRequest,
   TokenCheck,
 } from '@maas-portal/plugin-maas-common';
+import {
+  PlaygroundResult,
+  readChatCompletion,
+  readChatStream,
+} from './chatStream';
 import {
   AuditQuery,
   CostQuery,
@@ -93,6 +101,59 @@ export class MaasClient implements MaasApi {
     return this.#request('GET', '/models/by-entity/token-check', {
       query: { entityRef },
     });
+  }
+
+  async sendPlayground(
+    entityRef: string,
+    request: PlaygroundRequest,
+    onContent: (soFar: string) => void,
+    signal?: AbortSignal,
+  ): Promise<PlaygroundResult> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('maas');
+    // The credential goes in the body only: never in the URL, where logs and history would keep it.
+    const response = await this.#fetchApi.fetch(
+      `${baseUrl}/models/by-entity/playground?${new URLSearchParams({
+        entityRef,
+      })}`,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'text/event-stream, application/json',
+        },
+        body: JSON.stringify(request),
+        signal,
+      },
+    );
+    if (!response.ok) {
+      const body = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
+      if ((body as PlaygroundRefusal | undefined)?.source === 'gateway') {
+        const refusal = body as PlaygroundRefusal;
+        return {
+          status: refusal.status,
+          refusal,
+          content: '',
+          streamed: false,
+        };
+      }
+      throw await ResponseError.fromResponse(response);
+    }
+    const streamed = (response.headers.get('content-type') ?? '').startsWith(
+      'text/event-stream',
+    );
+    if (streamed && response.body) {
+      return {
+        status: response.status,
+        streamed,
+        ...(await readChatStream(response.body, onContent)),
+      };
+    }
+    const answer = readChatCompletion(await response.json());
+    onContent(answer.content);
+    return { status: response.status, streamed: false, ...answer };
   }
 
   createKeyRequest(
@@ -206,6 +267,10 @@ export class MaasClient implements MaasApi {
       /filename="([^"]+)"/.exec(disposition)?.[1] ??
       `maas-costs-${query.table}.csv`;
     return { fileName, csv: await response.text() };
+  }
+
+  getBudgets(query: { month?: string }): Promise<BudgetReport> {
+    return this.#request('GET', '/costs/budgets', { query: { ...query } });
   }
 
   async #request<T>(

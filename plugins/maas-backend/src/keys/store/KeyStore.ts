@@ -198,6 +198,17 @@ export class KeyStore {
     return rows.map(toKey);
   }
 
+  /** Active keys that expire after `now` and by `until`, soonest first (expiry notices). */
+  async listExpiringBetween(now: Date, until: Date): Promise<StoredKey[]> {
+    const rows = await this.#db<KeyRow>(TABLE)
+      .where('state', 'active')
+      .whereNotNull('expires_at')
+      .where('expires_at', '>', now)
+      .where('expires_at', '<=', until)
+      .orderBy('expires_at', 'asc');
+    return rows.map(toKey);
+  }
+
   /** Rotating keys whose overlap has ended. */
   async listOverlapEnded(now: Date): Promise<StoredKey[]> {
     const rows = await this.#db<KeyRow>(TABLE)

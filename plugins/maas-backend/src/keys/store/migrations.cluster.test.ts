@@ -117,6 +117,29 @@ describe('key migrations', () => {
       ).toEqual([{ revoked_reason: null }]);
       // Each migration goes down by itself, whatever came after it.
       const down = (name: string) => knex.migrate.down({ directory, name });
+      // The notifier's once-guard: a row per once-key, unique.
+      const sent = 'maas_notifications_sent';
+      await knex(sent).insert({ once_key: 'k', sent_at: new Date() });
+      // What the second insert did, and the rows after it: a failure says which (it failed once in a
+      // full run, with no message, and never alone).
+      const second = await knex(sent)
+        .insert({ once_key: 'k', sent_at: new Date() })
+        .then(
+          () => 'inserted',
+          (error: Error) => `refused (${error.message.slice(0, 40)})`,
+        );
+      expect({
+        second: second.split(' ')[0],
+        rows: (await knex(sent).select('once_key')).length,
+      }).toEqual({ second: 'refused', rows: 1 });
+      await down('20261207100000_notifications_sent.js');
+      expect(await knex.schema.hasTable(sent)).toBe(false);
+      await knex.migrate.up({
+        directory,
+        name: '20261207100000_notifications_sent.js',
+      });
+      expect(await knex(sent)).toEqual([]);
+      await down('20261207100000_notifications_sent.js');
       await down('20261207000000_revoked_reason.js');
       expect(await knex.schema.hasColumn('maas_keys', 'revoked_reason')).toBe(
         false,

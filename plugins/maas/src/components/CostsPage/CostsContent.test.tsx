@@ -1,4 +1,4 @@
-import { CostReport } from '@maas-portal/plugin-maas-common';
+import { BudgetReport, CostReport } from '@maas-portal/plugin-maas-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
@@ -60,7 +60,21 @@ const report = (overrides: Partial<CostReport> = {}): CostReport => ({
   ...overrides,
 });
 
-const render = (api: Partial<MaasApi>) => renderWithApis(<CostsContent />, api);
+/** The Budgets card's read (BudgetsCard.test.tsx tests it): no team has a budget here. */
+const noBudgets = async (): Promise<BudgetReport> => ({
+  month: '2026-11',
+  start: Date.UTC(2026, 10, 1) / 1000,
+  end: Date.UTC(2026, 10, 20, 12) / 1000,
+  monthEnd: Date.UTC(2026, 11, 1) / 1000,
+  scope: 'all',
+  currency: 'EUR',
+  decimals: 2,
+  budgets: [],
+  warnings: [],
+});
+
+const render = (api: Partial<MaasApi>) =>
+  renderWithApis(<CostsContent />, { getBudgets: noBudgets, ...api });
 
 describe('CostsContent (the Costs page)', () => {
   it('shows progress while loading', async () => {
@@ -142,6 +156,16 @@ describe('CostsContent (the Costs page)', () => {
     expect(
       await screen.findByText('No calls in this range'),
     ).toBeInTheDocument();
+  });
+
+  it('says where the figures came from, as the backend words it', async () => {
+    const detail =
+      "From the recording rules (deploy/prometheus-rules.yaml): 29 days and 23 hours recorded; the 47 min at the edges read from Limitador's raw counters.";
+    await render({
+      getCosts: async () =>
+        report({ source: { kind: 'recording-rules', detail } }),
+    });
+    expect(await screen.findByTestId('costs-source')).toHaveTextContent(detail);
   });
 
   it('tells a team lead whose groups they see', async () => {
@@ -242,5 +266,27 @@ describe('CostsContent (the Costs page)', () => {
     });
     expect(clicks).toEqual(['maas-costs-2026-11-groups.csv']);
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:costs');
+  });
+
+  it("shows the month's budgets under the totals, and no Budgets card without prices", async () => {
+    const getBudgets = jest.fn(noBudgets);
+    const priced = await render({ getCosts: async () => report(), getBudgets });
+    expect(await screen.findByLabelText('Budgets')).toHaveTextContent(
+      /Soft budgets: calls are not blocked/,
+    );
+    expect(getBudgets).toHaveBeenCalledWith({
+      month: new Date().toISOString().slice(0, 7),
+    });
+    priced.unmount();
+    getBudgets.mockClear();
+    await render({
+      getCosts: async () => report({ priced: false, currency: undefined }),
+      getBudgets,
+    });
+    expect(
+      await screen.findByText('No prices are configured'),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('Budgets')).toBeNull();
+    expect(getBudgets).not.toHaveBeenCalled();
   });
 });

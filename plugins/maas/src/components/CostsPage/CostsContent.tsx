@@ -18,6 +18,7 @@ import {
   prometheusUnavailableTitle,
   WarningAlerts,
 } from '../ErrorAlert';
+import { BudgetsCard } from './BudgetsCard';
 import { CostRangePicker } from './CostRangePicker';
 import { CostsTable } from './CostsTable';
 import {
@@ -62,7 +63,24 @@ function ReportNotes(props: { report: CostReport }) {
         </Alert>
       )}
       <WarningAlerts warnings={report.warnings} />
+      <ReportSource report={report} />
     </>
+  );
+}
+
+/** Where the figures came from: the recording rules (which windows), or Limitador's raw counters (why). */
+function ReportSource(props: { report: CostReport }) {
+  const { source } = props.report;
+  if (!source) return null;
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="p"
+      data-testid="costs-source"
+    >
+      {source.detail}
+    </Typography>
   );
 }
 
@@ -135,6 +153,8 @@ export function CostsContent() {
         {downloadError && (
           <ErrorAlert error={downloadError} action="download costs" />
         )}
+        {/* Budgets are amounts in the pricing's currency: none without it (the note above says so). */}
+        {report.priced && <BudgetsCard month={query.month ?? currentMonth()} />}
         <Tabs
           value={table}
           onChange={(_, value) => setTable(value)}

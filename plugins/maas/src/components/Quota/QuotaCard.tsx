@@ -29,9 +29,14 @@ function EveryonesRefusals(props: { entityRef: string }) {
  * The Usage tab's quota card: what the signed-in user has left now, which limits refused their
  * calls in the last 24 hours and, for holders of maas.usage.read-all, everyone's refusals.
  */
-export function QuotaCard(props: { entityRef: string; mayReadAll: boolean }) {
+export function QuotaCard(props: {
+  entityRef: string;
+  mayReadAll: boolean;
+  /** Read the quota again when this changes: a call was made from the page. */
+  refresh?: number;
+}) {
   const { entityRef, mayReadAll } = props;
-  const quota = useQuota(entityRef);
+  const quota = useQuota(entityRef, props.refresh);
   const mine = useRefusals(entityRef, '24h', 'user');
   return (
     <InfoCard title="Your quota left">

@@ -17,11 +17,13 @@ export interface ModelKeysCardProps {
   modelName: string;
   /** The tiers one may ask for; undefined while they load. */
   tiers?: TierChoice[];
+  /** After a key was issued, revealed or changed here, so that the page's other key lists are read again. */
+  onKeysChanged?: () => void;
 }
 
 /** The signed-in user's keys and open requests for one model, and the "Request key" button. */
 export function ModelKeysCard(props: ModelKeysCardProps) {
-  const { entityRef, modelName, tiers } = props;
+  const { entityRef, modelName, tiers, onKeysChanged } = props;
   const [open, setOpen] = useState(false);
   const noWrap = useNoWrapStyles();
   const keys = useKeys({ entityRef, mine: true });
@@ -34,6 +36,7 @@ export function ModelKeysCard(props: ModelKeysCardProps) {
   const reload = () => {
     keys.retry();
     requests.retry();
+    onKeysChanged?.();
   };
 
   return (

@@ -1,11 +1,17 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MaasApi } from '../../api/MaasApi';
 import {
   expectErrorInFull,
   expectNoRequestKey,
 } from '../../__testUtils__/expectations';
-import { apiKey, model, tiers, usage } from '../../__testUtils__/fixtures';
+import {
+  apiKey,
+  keyRequest,
+  model,
+  tiers,
+  usage,
+} from '../../__testUtils__/fixtures';
 import { never, renderWithApis } from '../../__testUtils__/renderWithApis';
 import { rejectWith } from '../../__testUtils__/responseError';
 import { UsageTab } from './UsageTab';
@@ -125,6 +131,54 @@ describe('UsageTab', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByRole('option', { name: /premium \(needs approval\)/ }),
+    ).toBeInTheDocument();
+  });
+
+  it("lists a key issued in Your keys in Try it's key picker at once, without a reload", async () => {
+    const issued = apiKey({ id: 'key-new', displayPrefix: 'maas_n3wK' });
+    let keys: ReturnType<typeof apiKey>[] = [];
+    const listKeys = jest.fn(async () => keys);
+    const createKeyRequest = jest.fn(async () => {
+      keys = [issued];
+      return {
+        request: keyRequest({ tier: 'free', state: 'issued' as const }),
+        issued: { key: issued, value: 'maas_n3wK_secret_value' },
+      };
+    });
+    await render({ listKeys, createKeyRequest });
+    // Before: Try it offers no key of the user's.
+    fireEvent.mouseDown(await screen.findByLabelText('Your key'));
+    expect(
+      screen.queryByRole('option', { name: 'maas_n3wK (free)' }),
+    ).not.toBeInTheDocument();
+    fireEvent.keyDown(await screen.findByRole('listbox'), { key: 'Escape' });
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Request key' }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: /Request/ });
+    await userEvent.click(within(dialog).getByRole('button', { name: /Tier/ }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: /free \(automatic\)/ }),
+    );
+    await userEvent.type(
+      within(dialog).getByRole('textbox', { name: /Reason/ }),
+      'trying it',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Request key' }),
+    );
+    expect(await screen.findByLabelText('API key value')).toHaveTextContent(
+      'maas_n3wK_secret_value',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'I have stored it' }),
+    );
+
+    // After: the new key is in Try it's picker, read again (not from the first read).
+    fireEvent.mouseDown(await screen.findByLabelText('Your key'));
+    expect(
+      await screen.findByRole('option', { name: 'maas_n3wK (free)' }),
     ).toBeInTheDocument();
   });
 

@@ -8,7 +8,7 @@ import {
   maasModelReadPermission,
   maasUsageReadAllPermission,
 } from '@maas-portal/plugin-maas-common';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useBinding } from '../../hooks/useBinding';
 import { useModel } from '../../hooks/useModel';
 import { useModelTiers } from '../../hooks/useModelTiers';
@@ -20,6 +20,7 @@ import { HealthCard } from './HealthCard';
 import { ModelKeysCard } from './ModelKeysCard';
 import { NotBoundCard } from './NotBoundCard';
 import { OutsideKeysCard } from './OutsideKeysCard';
+import { PlaygroundCard } from './PlaygroundCard';
 import { QuotaCard } from '../Quota';
 import { TiersCard } from './TiersCard';
 import { UsageCharts } from './UsageCharts';
@@ -44,6 +45,10 @@ export function UsageTab() {
   const model = useModel(entityRef);
   const binding = useBinding(entityRef);
   const tiers = useModelTiers(entityRef);
+  // Calls sent from Try it: the Quota card reads the quota again after each.
+  const [playgroundCalls, setPlaygroundCalls] = useState(0);
+  // Keys issued, revealed or changed in Your keys: Try it reads its key list again after each.
+  const [keyChanges, setKeyChanges] = useState(0);
   const choices = useMemo(
     () => (tiers.loading ? undefined : tierChoices(tiers.value?.tiers ?? [])),
     [tiers.loading, tiers.value],
@@ -100,6 +105,7 @@ export function UsageTab() {
             entityRef={entityRef}
             modelName={model.value.modelName}
             tiers={choices}
+            onKeysChanged={() => setKeyChanges(n => n + 1)}
           />
         )}
       </Grid>
@@ -109,7 +115,19 @@ export function UsageTab() {
         </Grid>
       )}
       <Grid item xs={12}>
-        <QuotaCard entityRef={entityRef} mayReadAll={mayReadAll.allowed} />
+        <PlaygroundCard
+          entityRef={entityRef}
+          model={model.value}
+          onCalled={() => setPlaygroundCalls(n => n + 1)}
+          keysRefresh={keyChanges}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <QuotaCard
+          entityRef={entityRef}
+          mayReadAll={mayReadAll.allowed}
+          refresh={playgroundCalls}
+        />
       </Grid>
       <Grid item xs={12}>
         <UsageCharts
