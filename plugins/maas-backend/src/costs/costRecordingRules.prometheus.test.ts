@@ -52,7 +52,7 @@ interface Series {
  * afternoon; `unscraped` has no samples for 80 minutes on the first day; calls on a route without user
  * labels.
  */
-function dataset(start: number, end: number): Series[] {
+function dataset(start: number, end: number, slot: number): Series[] {
   const next = random(42);
   const series: Series[] = [];
   const add = (
@@ -118,7 +118,7 @@ function dataset(start: number, end: number): Series[] {
   add({ limitador_namespace: 'llm/old-route' }, {});
   // Unscraped from 30 minutes before an hourly window's end to 20 minutes after it: a range ending 40
   // minutes after that window's end has its raw end edge start in the gap (edgeGapWindowEnd).
-  const w = edgeGapWindowEnd(start);
+  const w = edgeGapWindowEnd(start, slot);
   add(
     { user: 'gap-at-edge', group: 'free', limitador_namespace: routes[1] },
     { gap: [w - 30 * 60, w + 20 * 60] },
@@ -127,14 +127,14 @@ function dataset(start: number, end: number): Series[] {
 }
 
 /**
- * The end of an hourly window on the data's second day: the rules are backfilled from a 2-hour boundary,
- * so they are evaluated on the hour and a window ends COST_RULE_LAG_SECONDS before it.
+ * The end of an hourly window on the data's second day. Prometheus (and promtool, backfilling) evaluates a
+ * rule group at a fixed offset in its interval, a hash of the group's name and file path: the file is in
+ * this run's temporary directory, so the offset (`slot`, seconds after the hour) differs from run to run
+ * and is found first (ruleSlot). A window ends COST_RULE_LAG_SECONDS before an evaluation.
  */
-function edgeGapWindowEnd(dataStart: number): number {
-  return (
-    Math.ceil((dataStart + 86400 + 3 * 3600) / 3600) * 3600 -
-    COST_RULE_LAG_SECONDS
-  );
+function edgeGapWindowEnd(dataStart: number, slot: number): number {
+  const after = dataStart + 86400 + 3 * 3600;
+  return Math.ceil((after - slot) / 3600) * 3600 + slot - COST_RULE_LAG_SECONDS;
 }
 
 function openMetrics(series: Series[]): string {
@@ -188,6 +188,8 @@ describe('Costs from the recording rules, against the raw counters', () => {
   let data: Series[];
   let dataStart: number;
   let dataEnd: number;
+  /** Seconds after the hour at which the rules are evaluated (ruleSlot). */
+  let slot: number;
 
   const rulesFile = () =>
     path.join(dir, 'rules', 'prometheus-rules.rules.yaml');
@@ -258,13 +260,78 @@ describe('Costs from the recording rules, against the raw counters', () => {
       );
     });
 
+  /**
+   * Seconds after the hour at which the rules group is evaluated, from its name and the rules file's path:
+   * promtool backfills a one-rule group of that name at that path from a Prometheus of our own, which
+   * keeps the start promtool asks `query_range` for (its first evaluation) and answers no data.
+   */
+  const ruleSlot = async (): Promise<number> => {
+    fs.writeFileSync(
+      rulesFile(),
+      'groups:\n  - name: maas-costs\n    interval: 1h\n    rules:\n      - record: maas_slot_probe\n        expr: vector(1)\n',
+    );
+    if (!costRulesFileYaml().includes('- name: maas-costs\n    interval: 1h\n'))
+      throw new Error('the rules group is no longer maas-costs, hourly');
+    const starts: number[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', d => {
+        body += d;
+      });
+      req.on('end', () => {
+        const params = new URLSearchParams(
+          `${req.url?.split('?')[1] ?? ''}&${body}`,
+        );
+        if (params.has('start')) starts.push(Number(params.get('start')));
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'matrix', result: [] },
+          }),
+        );
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const start = Math.floor(Date.now() / 1000 / 86400 - 1) * 86400;
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(
+          PROMTOOL,
+          [
+            'tsdb',
+            'create-blocks-from',
+            'rules',
+            '--quiet',
+            `--url=http://127.0.0.1:${port}`,
+            `--start=${start}`,
+            `--end=${start + 7200}`,
+            `--output-dir=${path.join(dir, 'slot-probe')}`,
+            rulesFile(),
+          ],
+          { stdio: 'ignore' },
+        );
+        child.on('exit', code =>
+          code === 0 ? resolve() : reject(new Error(`promtool probe: ${code}`)),
+        );
+      });
+    } finally {
+      await new Promise(r => server.close(r));
+    }
+    if (starts.length === 0)
+      throw new Error('promtool asked no query_range of the slot probe');
+    return ((starts[0] % 3600) + 3600) % 3600;
+  };
+
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-cost-rules-'));
     fs.mkdirSync(path.join(dir, 'rules'));
+    slot = await ruleSlot();
     // Three hours ago at the latest, as promtool backfills rules up to; whole steps.
     dataEnd = Math.floor((Date.now() / 1000 - 3 * 3600) / STEP) * STEP;
     dataStart = dataEnd - DAYS * 86400;
-    data = dataset(dataStart, dataEnd);
+    data = dataset(dataStart, dataEnd, slot);
     const om = path.join(dir, 'data.om.txt');
     fs.writeFileSync(om, openMetrics(data));
     run(PROMTOOL, [
@@ -376,7 +443,7 @@ describe('Costs from the recording rules, against the raw counters', () => {
   it('flags a series absent at the start of the raw end edge, seen the hour before, and reads its user raw: exact to the call', async () => {
     // The last recorded hour ends in gap-at-edge's gap: the end edge's count would take its whole value
     // back, which the raw count over the range (it was there at the start) does not.
-    const w = edgeGapWindowEnd(dataStart);
+    const w = edgeGapWindowEnd(dataStart, slot);
     const range = {
       start: dataStart + 2 * 3600 + 7 * 60 + 15,
       end: w + 40 * 60,
