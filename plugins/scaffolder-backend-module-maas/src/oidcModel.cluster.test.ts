@@ -165,7 +165,7 @@ describe('an OIDC model through the harness gateway, with tokens of the harness 
     const expired = await check(accessToken);
     expect(expired.status).toBe(401);
     expect(SHORT_TOKEN_SECONDS).toBeLessThan(10);
-  });
+  }, 30_000);
 
   it.each([
     ['jane', 'premium'],
