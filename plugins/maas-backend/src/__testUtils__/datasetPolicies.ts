@@ -1,6 +1,9 @@
 /* The policies the harness's backfilled routes were counted under, as a cluster holds them, and the limits the portal reads from them. */
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { harnessMetrics } from '@maas-portal/harness/testing';
+import {
+  acquireHarnessLock,
+  harnessMetrics,
+} from '@maas-portal/harness/testing';
 import {
   HTTP_ROUTE,
   LimitPolicy,
@@ -89,10 +92,30 @@ export function datasetRouteLimits(
  * its own routes). The TokenRateLimitPolicies get the status kuadrant-operator 1.3 writes (the
  * harness's operator is v1.2, which never reconciles them, and the data is 1.3-shaped). Returns the
  * function that deletes them.
+ *
+ * The routes have fixed names, so two test files holding them at once would collide (409, or one deleting
+ * them under the other): the harness lock `dataset-routes` is held from here until they are deleted, and a
+ * second file waits for it (give its beforeAll a timeout of several minutes).
  */
 export async function applyDatasetRoutes(
   kc: KubeConfig,
   summary: ReturnType<typeof harnessMetrics>,
+): Promise<() => Promise<void>> {
+  const release = await acquireHarnessLock('dataset-routes', {
+    timeoutMs: 300_000,
+  });
+  try {
+    return await createDatasetRoutes(kc, summary, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function createDatasetRoutes(
+  kc: KubeConfig,
+  summary: ReturnType<typeof harnessMetrics>,
+  release: () => void,
 ): Promise<() => Promise<void>> {
   const created: Array<{
     kind: ResourceKind;
@@ -137,13 +160,17 @@ export async function applyDatasetRoutes(
   }
   return async () => {
     const api = kc.makeApiClient(CustomObjectsApi);
-    for (const { kind, namespace, name } of created.reverse())
-      await api.deleteNamespacedCustomObject({
-        group: kind.group,
-        version: kind.version,
-        plural: kind.plural,
-        namespace,
-        name,
-      });
+    try {
+      for (const { kind, namespace, name } of created.reverse())
+        await api.deleteNamespacedCustomObject({
+          group: kind.group,
+          version: kind.version,
+          plural: kind.plural,
+          namespace,
+          name,
+        });
+    } finally {
+      release();
+    }
   };
 }

@@ -155,7 +155,7 @@ describe('budgets per team (maas.budgets) on the harness data', () => {
       // The notifications backend links to the app.
       config: { app: { baseUrl: 'http://localhost:3000' } },
     });
-  });
+  }, 400_000);
 
   afterAll(() => removeRoutes?.());
 

@@ -61,7 +61,7 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
         pricing: costPricing,
       },
     });
-  });
+  }, 400_000);
 
   afterAll(() => removeRoutes?.());
 

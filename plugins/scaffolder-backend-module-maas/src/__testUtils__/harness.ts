@@ -1,9 +1,7 @@
 /* Helpers of this package's cluster tests; the generic ones (env, kubeconfig, namespaces, grants) are in @maas-portal/harness/testing. */
 import { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { harnessEnv } from '@maas-portal/harness/testing';
+import { acquireHarnessLock } from '@maas-portal/harness/testing';
 import { apiVersionOf, MODEL_KINDS } from '@maas-portal/plugin-maas-node';
-import fs from 'node:fs';
-import path from 'node:path';
 import { ModelObjectApi } from '../cluster/ModelObjectApi';
 
 // A namespace of its own per test file: the harness package's, for every package's tests.
@@ -42,29 +40,14 @@ export async function waitFor<T>(
 
 /**
  * Runs `fn` while no other test of this package changes or relies on cluster-wide state
- * (the CRDs): a lock directory in the harness's folder, shared by all Jest workers.
+ * (the CRDs): the harness lock, shared by all Jest workers.
  */
 export async function withClusterLock<T>(fn: () => Promise<T>): Promise<T> {
-  const lock = path.join(
-    harnessEnv('MAAS_HARNESS_DIR'),
-    'scaffolder-module-maas.lock',
-  );
-  await waitFor(
-    'the cluster lock',
-    async () => {
-      try {
-        fs.mkdirSync(lock);
-        return true;
-      } catch {
-        return undefined;
-      }
-    },
-    120000,
-  );
+  const release = await acquireHarnessLock('scaffolder-module-maas');
   try {
     return await fn();
   } finally {
-    fs.rmdirSync(lock);
+    release();
   }
 }
 
