@@ -23,6 +23,8 @@ import { ModelService } from './models/ModelService';
 import { UsageService } from './usage/UsageService';
 import { createRouter } from './router';
 import { COST_STALE_SECONDS, CostService } from './costs/CostService';
+import { SettledCostCounts } from './costs/SettledCostCounts';
+import { scheduleCostKeeping } from './costs/scheduleCostKeeping';
 import { BudgetService } from './costs/BudgetService';
 import { scheduleBudgetChecks } from './costs/budgetAlerts';
 import { QuotaService } from './usage/QuotaService';
@@ -265,7 +267,14 @@ export const maasPlugin = createBackendPlugin({
           limitsOf: route => models?.routeLimits(route),
           freshSeconds: config.prometheus.cacheTtlSeconds,
           staleSeconds: COST_STALE_SECONDS,
+          // Its table comes with KeyDatabase's migrations.
+          settled: new SettledCostCounts(await database.getClient()),
+          logger,
         });
+        if (prometheus) {
+          // Last month and this month computed before anyone opens them.
+          await scheduleCostKeeping({ scheduler, costs, logger });
+        }
         const budgets = new BudgetService({
           costs,
           budgets: config.budgets,

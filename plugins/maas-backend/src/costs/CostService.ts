@@ -1,4 +1,7 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -22,7 +25,8 @@ import {
 import { buildCostReport, CostVisibility, UsageLine } from './buildCostReport';
 import { CostDirectory, groupsLedBy, readCostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
-import { CostUsage, CostUsageCache } from './CostUsageCache';
+import { CostUsage, CostUsageCache, SETTLED_SECONDS } from './CostUsageCache';
+import { CostCounts, SettledCostCounts } from './SettledCostCounts';
 import { PricingConfig } from '../config/pricingConfig';
 
 /**
@@ -53,6 +57,8 @@ export class CostService {
   readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
   readonly #limitsOf?: (limitadorNamespace: string) => RouteLimits | undefined;
   readonly #usage: CostUsageCache;
+  readonly #settled?: SettledCostCounts;
+  readonly #logger?: LoggerService;
   readonly #freshMs: number;
   readonly #directories = new Map<
     string,
@@ -81,7 +87,13 @@ export class CostService {
     freshSeconds?: number;
     /** How old figures may be to be shown at once while newer ones are computed. */
     staleSeconds?: number;
+    /** Where the counts of ranges that have ended are kept (the portal's database). */
+    settled?: SettledCostCounts;
+    /** Told when the kept counts cannot be read or written (the figures then come from Prometheus). */
+    logger?: LoggerService;
   }) {
+    this.#settled = options.settled;
+    this.#logger = options.logger;
     this.#prometheus = options.prometheus;
     this.#catalog = options.catalog;
     this.#pricing = options.pricing;
@@ -277,21 +289,76 @@ export class CostService {
     };
   }
 
-  async #query(range: CostRange) {
+  /**
+   * The usage of `range` computed now if it is not in memory, so that its first viewer does not wait:
+   * the monthly task asks for last month (kept in the database) and this month (kept in this replica's
+   * memory, refreshed as any viewer's load refreshes it).
+   */
+  async prepare(range: CostRange): Promise<void> {
+    await this.#usage.get({ ...range, open: range.open ?? false }, r =>
+      this.#compute(r),
+    );
+  }
+
+  /**
+   * The counts of a range: kept ones for a range that has ended (settled: no sample of it is still to
+   * come), else from Prometheus (readCostCounts), kept when settled. The database failing costs speed,
+   * never figures: the counts then come from Prometheus, and the failure is logged.
+   */
+  async #query(range: CostRange): Promise<CostCounts> {
+    const settled =
+      !range.open && range.end <= Date.now() / 1000 - SETTLED_SECONDS;
+    if (settled && this.#settled) {
+      const kept = await this.#settled.get(range).catch(error => {
+        this.#logger?.warn(
+          `Costs: the kept counts of ${
+            range.month ?? 'a range'
+          } could not be read, asking Prometheus: ${error}`,
+        );
+        return undefined;
+      });
+      if (kept)
+        return {
+          samples: kept.samples,
+          source: {
+            ...kept.source,
+            detail: `${
+              kept.source.detail
+            } Kept in the portal's database since ${kept.computedAt
+              .toISOString()
+              .slice(0, 16)
+              .replace(
+                'T',
+                ' ',
+              )} UTC: the range has ended, so its counts no longer change.`,
+          },
+        };
+    }
     const prometheus = this.#prometheus;
     if (!prometheus) {
       throw noPrometheus('costs cannot be shown');
     }
+    let counts: CostCounts & { rulesFound?: boolean };
     try {
-      const counts = await readCostCounts(prometheus, range, {
+      counts = await readCostCounts(prometheus, range, {
         probe: Date.now() >= this.#rulesAbsentUntil,
       });
-      // No evaluation of the rules in the range: not asked again for a while (one query a report).
-      if (counts.rulesFound === false)
-        this.#rulesAbsentUntil = Date.now() + RULES_ABSENT_MS;
-      return counts;
     } catch (error) {
       throw prometheusUnavailable(prometheus, error, 'costs cannot be shown');
     }
+    // No evaluation of the rules in the range: not asked again for a while (one query a report).
+    if (counts.rulesFound === false)
+      this.#rulesAbsentUntil = Date.now() + RULES_ABSENT_MS;
+    if (settled && this.#settled)
+      await this.#settled
+        .put(range, { samples: counts.samples, source: counts.source })
+        .catch(error =>
+          this.#logger?.warn(
+            `Costs: the counts of ${
+              range.month ?? 'a range'
+            } could not be kept in the database: ${error}`,
+          ),
+        );
+    return { samples: counts.samples, source: counts.source };
   }
 }

@@ -15,7 +15,7 @@ export interface CostUsage {
 }
 
 /** A range ended this long ago has all its samples in Prometheus: its figures no longer change. */
-const SETTLED_SECONDS = 600;
+export const SETTLED_SECONDS = 600;
 
 interface Entry {
   usage?: CostUsage;

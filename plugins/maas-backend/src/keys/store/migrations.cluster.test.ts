@@ -117,6 +117,17 @@ describe('key migrations', () => {
       ).toEqual([{ revoked_reason: null }]);
       // Each migration goes down by itself, whatever came after it.
       const down = (name: string) => knex.migrate.down({ directory, name });
+      // The kept cost counts: down and up by themselves.
+      const kept = 'maas_cost_counts';
+      expect(await knex(kept)).toEqual([]);
+      await down('20261208000000_settled_cost_counts.js');
+      expect(await knex.schema.hasTable(kept)).toBe(false);
+      await knex.migrate.up({
+        directory,
+        name: '20261208000000_settled_cost_counts.js',
+      });
+      expect(await knex(kept)).toEqual([]);
+      await down('20261208000000_settled_cost_counts.js');
       // The notifier's once-guard: a row per once-key, unique.
       const sent = 'maas_notifications_sent';
       await knex(sent).insert({ once_key: 'k', sent_at: new Date() });

@@ -1,0 +1,57 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { CostRange, costRange } from './costRange';
+import { SETTLED_SECONDS } from './CostUsageCache';
+
+export const COST_KEEPING_TASK_ID = 'maas-costs-keeping';
+
+/**
+ * The months whose figures a pass prepares at `nowSeconds`: last month once it has settled (its counts
+ * are then kept in the database, so nobody waits for Prometheus to count a past month), and this month
+ * (kept in the memory of the replica that runs the pass).
+ */
+export function monthsToPrepare(nowSeconds: number): CostRange[] {
+  const thisMonth = costRange({}, nowSeconds);
+  const lastMonthEnd = thisMonth.start;
+  const lastMonth = costRange(
+    {
+      month: new Date((lastMonthEnd - 86400) * 1000).toISOString().slice(0, 7),
+    },
+    nowSeconds,
+  );
+  return [
+    ...(lastMonthEnd <= nowSeconds - SETTLED_SECONDS ? [lastMonth] : []),
+    thisMonth,
+  ];
+}
+
+/**
+ * Every 30 minutes on one replica (`scope: 'global'`): the figures of last month and this month computed
+ * before anyone opens them. A month of 1,000 users × 20 models costs Prometheus seconds even from the
+ * recording rules (their raw edges read every series); a kept month costs a database read.
+ */
+export async function scheduleCostKeeping(options: {
+  scheduler: SchedulerService;
+  costs: { prepare(range: CostRange): Promise<void> };
+  logger: LoggerService;
+}): Promise<void> {
+  const { scheduler, costs, logger } = options;
+  await scheduler.scheduleTask({
+    id: COST_KEEPING_TASK_ID,
+    scope: 'global',
+    frequency: { minutes: 30 },
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      for (const range of monthsToPrepare(Date.now() / 1000)) {
+        try {
+          await costs.prepare(range);
+        } catch (error) {
+          // Prometheus unreachable: the month is computed when it is opened, or at the next pass.
+          logger.warn(
+            `Costs of ${range.month} not prepared: ${(error as Error).message}`,
+          );
+        }
+      }
+    },
+  });
+}
