@@ -28,6 +28,12 @@ import {
 } from './benchBackend.mts';
 import { summary, timedGet } from './latencies.mts';
 import { backfillRulePass, importOpenMetrics } from './backfillCostRules.mts';
+import {
+  firstReport,
+  monthBefore,
+  monthStart,
+  timeKeptMonth,
+} from './keptMonth.mts';
 import { countedInWindow } from '../src/prometheus/promql.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1000);
@@ -37,6 +43,8 @@ const STEP = Number(process.env.BENCH_STEP_SECONDS ?? 3600);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
 const RELOADS = Number(process.env.BENCH_RELOADS ?? 40);
 const RELOAD_SECONDS = Number(process.env.BENCH_RELOAD_SECONDS ?? 5);
+/** First loads of last month, kept in the database, each on a backend just started. */
+const KEPT_LOADS = Number(process.env.BENCH_KEPT_LOADS ?? 10);
 const TEAMS = 50;
 const DEPARTMENTS = 5;
 const SYSTEMS = 5;
@@ -73,7 +81,8 @@ const BLOCK_SECONDS = 7200;
  * block, each series' values carried from block to block; the number of samples.
  */
 function backfill(dataDir: string, end: number): number {
-  const start = end - DAYS * 86400;
+  // The ranges' DAYS, and all of last month (whose first load from the database is timed too).
+  const start = Math.min(end - DAYS * 86400, monthStart(monthBefore(end)));
   const series = USERS * MODELS;
   const values = {
     authorized_calls: new Float64Array(series),
@@ -295,29 +304,31 @@ async function main() {
   const catalog = join(dir, 'catalog.yaml');
   writeFileSync(catalog, catalogYaml());
   t = Date.now();
-  const backend = await startBenchBackend(dir, {
-    // As the production image runs it: no watch mode to restart it mid-measurement.
-    how: 'node',
-    port: await freePort(),
-    upWithinMs: 240_000,
-    database: {
-      client: 'better-sqlite3',
-      connection: { directory: join(dir, 'sqlite') },
-    },
-    // Users and Groups only from locations that allow them (app-config.yaml's catalog.rules).
-    catalog: {
-      locations: [
-        {
-          type: 'file',
-          target: catalog,
-          rules: [{ allow: ['Group', 'User', 'System', 'Component'] }],
-        },
-      ],
-    },
-    maas: {
-      prometheus: { url: promUrl, timeoutMs: 120000, cacheTtlSeconds: 30 },
-    },
-  });
+  const startBackend = async () =>
+    startBenchBackend(dir, {
+      // As the production image runs it: no watch mode to restart it mid-measurement.
+      how: 'node',
+      port: await freePort(),
+      upWithinMs: 240_000,
+      database: {
+        client: 'better-sqlite3',
+        connection: { directory: join(dir, 'sqlite') },
+      },
+      // Users and Groups only from locations that allow them (app-config.yaml's catalog.rules).
+      catalog: {
+        locations: [
+          {
+            type: 'file',
+            target: catalog,
+            rules: [{ allow: ['Group', 'User', 'System', 'Component'] }],
+          },
+        ],
+      },
+      maas: {
+        prometheus: { url: promUrl, timeoutMs: 120000, cacheTtlSeconds: 30 },
+      },
+    });
+  const backend = await startBackend();
   stopBackend = backend.stop;
   const { baseUrl } = backend;
   const { headers } = await guestSignIn(baseUrl);
@@ -340,6 +351,50 @@ async function main() {
     `${baseUrl}/api/maas/costs?start=${iso(
       end - DAYS * 86400 - shift,
     )}&end=${iso(end - shift)}`;
+  const lastMonth = monthBefore(end);
+  /**
+   * Last month: its first report on this backend (computed, or prepared by the backend's task, and kept
+   * in the database), then its first load on KEPT_LOADS backends just started. Stops this backend.
+   */
+  const timeKept = async () => {
+    t = Date.now();
+    const kept = await firstReport(baseUrl, headers, lastMonth);
+    const firstMs = Date.now() - t;
+    backend.stop();
+    const loads = await timeKeptMonth({
+      month: lastMonth,
+      loads: KEPT_LOADS,
+      kept,
+      start: async () => {
+        const started = await startBackend();
+        stopBackend = started.stop;
+        return started;
+      },
+    });
+    return {
+      firstMs,
+      loads,
+      line:
+        `  last month (${lastMonth}, ${kept.total.calls.toLocaleString(
+          'en-US',
+        )} calls; its first report on the running backend took ${(
+          firstMs / 1000
+        ).toFixed(1)} s, source ${kept.source?.kind}), ` +
+        `the first load on each of ${KEPT_LOADS} backends just started, from the database: p50 ${loads.p50.toFixed(
+          0,
+        )} ms, p95 ${loads.p95.toFixed(0)} ms, the same figures each time ` +
+        `(the latest answer came ${(loads.latestAfterStartMs / 1000).toFixed(
+          1,
+        )} s after its backend was up; the task prepares last month at 30 s)`,
+    };
+  };
+  if (process.env.BENCH_ONLY_KEPT) {
+    const { line } = await timeKept();
+    console.log(
+      `\nGET /api/maas/costs, ${USERS} users x ${MODELS} models:\n${line}`,
+    );
+    return;
+  }
   const check = await (await fetch(url(0), { headers })).json();
   if (check.users?.length !== USERS)
     throw new Error(
@@ -511,6 +566,7 @@ async function main() {
       cached.p95,
     )}; the oldest figures shown ended ${oldest.toFixed(0)} s before the load`,
   );
+  console.log((await timeKept()).line);
   console.log(
     `  load average while timing: ${loadavg()
       .map(l => l.toFixed(1))
