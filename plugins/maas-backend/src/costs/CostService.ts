@@ -124,6 +124,7 @@ export class CostService {
     const { usage, warning } = await this.#usage.get(
       { ...range, open: range.open ?? false },
       r => this.#compute(r),
+      () => this.#latestKept(range),
     );
     const warnings = [
       ...(warning ? [warning] : []),
@@ -186,7 +187,34 @@ export class CostService {
    * limits the cluster applies to each route when the figures are computed (routeCounting.countCalls).
    */
   async #compute(range: CostRange): Promise<CostUsage> {
-    const { samples, source } = await this.#query(range);
+    return this.#usageOf(await this.#query(range), range.end);
+  }
+
+  /**
+   * This month's latest figures kept in the database by whichever replica computed them last (the task
+   * every 10 minutes, a viewer's load), for a replica that holds none in memory (CostUsageCache's seed).
+   */
+  async #latestKept(
+    range: CostRange,
+  ): Promise<{ usage: CostUsage; computedAt: number } | undefined> {
+    if (!range.open || range.month === undefined || !this.#settled)
+      return undefined;
+    const latest = await this.#settled.latest(range).catch(error => {
+      this.#logger?.warn(
+        `Costs: the latest counts of ${range.month} could not be read: ${error}`,
+      );
+      return undefined;
+    });
+    return (
+      latest && {
+        usage: this.#usageOf(latest, latest.end),
+        computedAt: latest.computedAt.getTime(),
+      }
+    );
+  }
+
+  /** A report's usage lines from the counts, up to `end`. */
+  #usageOf({ samples, source }: CostCounts, end: number): CostUsage {
     const raw = new Map<
       string,
       { user: string; tier?: string; route: string; counts: RawCounts }
@@ -284,7 +312,7 @@ export class CostService {
       lines,
       unlabelled: unlabelled.sort(),
       ...(counting.length > 0 ? { counting } : {}),
-      end: range.end,
+      end,
       source,
     };
   }
@@ -349,9 +377,10 @@ export class CostService {
     // No evaluation of the rules in the range: not asked again for a while (one query a report).
     if (counts.rulesFound === false)
       this.#rulesAbsentUntil = Date.now() + RULES_ABSENT_MS;
+    const keep = { samples: counts.samples, source: counts.source };
     if (settled && this.#settled)
       await this.#settled
-        .put(range, { samples: counts.samples, source: counts.source })
+        .put(range, keep)
         .catch(error =>
           this.#logger?.warn(
             `Costs: the counts of ${
@@ -359,6 +388,14 @@ export class CostService {
             } could not be kept in the database: ${error}`,
           ),
         );
-    return { samples: counts.samples, source: counts.source };
+    if (range.open && range.month !== undefined && this.#settled)
+      await this.#settled
+        .putLatest(range, keep)
+        .catch(error =>
+          this.#logger?.warn(
+            `Costs: the latest counts of ${range.month} could not be kept in the database: ${error}`,
+          ),
+        );
+    return keep;
   }
 }

@@ -93,6 +93,49 @@ describe('CostUsageCache', () => {
     expect(fresh.usage.lines[0].calls).toBe(9);
   });
 
+  it('starts from figures computed elsewhere (seed) when memory holds none: within the stale time shown at once while new ones are computed, older ones not used', async () => {
+    const c = cache();
+    const c1 = computer();
+    const elsewhere = (ageMs: number, calls: number) => async () => ({
+      usage: {
+        lines: [
+          { user: 'jane', tier: 'free', route: 'llm/r', calls, tokens: 0 },
+        ],
+        unlabelled: [],
+        end: Math.floor((clock - ageMs) / 1000),
+      },
+      computedAt: clock - ageMs,
+    });
+    const seeded = await c.get(month(clock), c1.compute, elsewhere(600_000, 4));
+    expect(seeded.usage.lines[0].calls).toBe(4);
+    expect(seeded.usage.end).toBe(Math.floor((clock - 600_000) / 1000));
+    // The new figures are computed in the background, and then shown.
+    expect(c1.calls).toHaveLength(1);
+    c1.answer(month(clock), 6);
+    await flush();
+    const seed = jest.fn(elsewhere(0, 5));
+    expect(
+      (await c.get(month(clock), c1.compute, seed)).usage.lines[0].calls,
+    ).toBe(6);
+    // Memory holds figures: the seed is not asked.
+    expect(seed).not.toHaveBeenCalled();
+
+    // Figures from elsewhere older than the stale time: the load waits for new ones.
+    const other = cache();
+    const c2 = computer();
+    let answered = false;
+    const load = other
+      .get(month(clock), c2.compute, elsewhere(901_000, 4))
+      .then(r => {
+        answered = true;
+        return r;
+      });
+    await flush();
+    expect(answered).toBe(false);
+    c2.answer(month(clock), 8);
+    expect((await load).usage.lines[0].calls).toBe(8);
+  });
+
   it('waits for new figures when the kept ones are older than the stale time', async () => {
     const c = cache();
     const c1 = computer();

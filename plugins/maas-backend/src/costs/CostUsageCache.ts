@@ -66,6 +66,12 @@ export class CostUsageCache {
   async get(
     range: CostRange & { open: boolean },
     compute: (range: CostRange) => Promise<CostUsage>,
+    /**
+     * Figures computed elsewhere (another replica, before a restart) to start from when memory holds
+     * none: used as if computed here at `computedAt`, so within `staleMs` they are shown at once while
+     * newer ones are computed.
+     */
+    seed?: () => Promise<{ usage: CostUsage; computedAt: number } | undefined>,
   ): Promise<{ usage: CostUsage; warning?: string }> {
     const key = range.open
       ? `${range.start}-now`
@@ -79,6 +85,13 @@ export class CostUsageCache {
     } else {
       entry = { computedAt: 0, settled: false };
       this.#set(key, entry);
+    }
+    if (!entry.usage && !entry.pending && seed) {
+      const seeded = await seed();
+      if (seeded && !entry.usage && now - seeded.computedAt <= this.#staleMs) {
+        entry.usage = seeded.usage;
+        entry.computedAt = seeded.computedAt;
+      }
     }
     const age = now - entry.computedAt;
     if (entry.usage && (entry.settled || age <= this.#freshMs)) {

@@ -7,12 +7,17 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CostReport } from '@maas-portal/plugin-maas-common';
-import { harnessEnv, harnessMetrics } from '@maas-portal/harness/testing';
+import {
+  eventually,
+  harnessEnv,
+  harnessMetrics,
+} from '@maas-portal/harness/testing';
 import { HttpPrometheusClient } from '../prometheus/HttpPrometheusClient';
 import { costCatalog, costPricingConfig } from '../__testUtils__/costFixtures';
 import { truthLines } from '../__testUtils__/costTruth';
 import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { KeyDatabase } from '../keys/store/KeyDatabase';
+import { costRange } from './costRange';
 import { CostService } from './CostService';
 import { SETTLED_SECONDS } from './CostUsageCache';
 import {
@@ -160,10 +165,43 @@ describe('SettledCostCounts: the counts of ended ranges, kept', () => {
       expect(warnings).toEqual([]);
     });
 
+    it("shows this month's latest figures, kept by another replica, at once with the end they reach, and says when computing newer ones failed", async () => {
+      const { knex, store } = await storeOn('SQLITE_3');
+      const thisMonth = () => costRange({}, Date.now() / 1000);
+      const first = await service({
+        prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),
+        settled: store,
+      }).report(thisMonth(), admin);
+      expect(first.total.calls).toBeGreaterThan(0);
+      expect(await knex('maas_cost_counts').pluck('range_key')).toEqual([
+        `${thisMonth().start}-open`,
+      ]);
+
+      const elsewhere = service({
+        prometheusUrl: 'http://127.0.0.1:9',
+        settled: store,
+      });
+      await new Promise(r => setTimeout(r, 1000));
+      const shown = await elsewhere.report(thisMonth(), admin);
+      expect(figures(shown)).toEqual(figures(first));
+      expect(shown.end).toBe(first.end);
+      expect(shown.warnings).toEqual(first.warnings);
+      // Its own computation failed in the background (no Prometheus here): the next load says so.
+      await eventually(async () => {
+        const next = await elsewhere.report(thisMonth(), admin);
+        expect(figures(next)).toEqual(figures(first));
+        expect(next.warnings[0]).toMatch(
+          /^These figures are from \d{2}:\d{2} UTC: computing newer ones failed \(.*\)\. Reload the page to try again\.$/,
+        );
+      });
+      expect(warnings).toEqual([]);
+    });
+
     it('never keeps a range that ends now, and answers from Prometheus when the database fails', async () => {
       const summary = harnessMetrics();
       const { knex, store } = await storeOn('SQLITE_3');
       const now = Math.floor(Date.now() / 1000);
+      // A custom range up to now: neither kept as ended nor as a month's latest.
       const open = { start: now - 3600, end: now, open: true };
       await service({
         prometheusUrl: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL'),

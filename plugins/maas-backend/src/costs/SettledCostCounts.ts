@@ -16,13 +16,26 @@ export interface CostCounts {
 }
 
 const keyOf = (range: CostRange) => `${range.start}-${range.end}`;
+/** The row of a month's latest counts while it runs (its end moves). */
+const latestKeyOf = (range: CostRange) => `${range.start}-open`;
+
+type Row = { counts: string; source: string; computed_at: unknown };
+
+const parse = (row: Row): CostCounts & { computedAt: Date } => ({
+  samples: (
+    JSON.parse(row.counts) as Array<[Record<string, string>, number]>
+  ).map(([metric, value]) => ({ metric, value })),
+  source: JSON.parse(row.source),
+  computedAt: new Date(row.computed_at as string | number | Date),
+});
 
 /**
  * The counts of ranges that have ended, kept in the portal's database (SQLite or PostgreSQL): a range
  * whose samples are all in Prometheus no longer changes, so it is computed once, by whichever replica
  * first needs it or by the monthly task, and read from here after restarts and on every replica. Calendar
- * months are kept; custom ranges up to MAX_KEPT_CUSTOM_RANGES. The counts are stored, not the report: the
- * catalog, prices and limits of the day are applied when a report is built.
+ * months are kept; custom ranges up to MAX_KEPT_CUSTOM_RANGES. Also this month's latest counts (`latest`),
+ * so that a replica with none in memory shows them at once while it computes newer ones. The counts are
+ * stored, not the report: the catalog, prices and limits of the day are applied when a report is built.
  */
 export class SettledCostCounts {
   readonly #db: Knex;
@@ -37,15 +50,44 @@ export class SettledCostCounts {
     const row = await this.#db(TABLE)
       .where({ range_key: keyOf(range) })
       .first();
-    if (!row) return undefined;
-    const counts = JSON.parse(row.counts) as Array<
-      [Record<string, string>, number]
-    >;
-    return {
-      samples: counts.map(([metric, value]) => ({ metric, value })),
-      source: JSON.parse(row.source),
-      computedAt: new Date(row.computed_at),
-    };
+    return row ? parse(row) : undefined;
+  }
+
+  /** The latest counts kept of the month `range` while it runs, and the end they reach. */
+  async latest(
+    range: CostRange,
+  ): Promise<(CostCounts & { computedAt: Date; end: number }) | undefined> {
+    const row = await this.#db(TABLE)
+      .where({ range_key: latestKeyOf(range) })
+      .first();
+    return row ? { ...parse(row), end: Number(row.end_at) } : undefined;
+  }
+
+  /**
+   * Keeps the counts of the month `range` up to its end, in place of the ones kept before (a later
+   * computation reaches further); the rows of months before it go.
+   */
+  async putLatest(
+    range: CostRange,
+    counts: CostCounts,
+    computedAt = new Date(),
+  ): Promise<void> {
+    await this.#db(TABLE)
+      .insert({
+        range_key: latestKeyOf(range),
+        start_at: range.start,
+        end_at: range.end,
+        calendar_month: true,
+        computed_at: computedAt,
+        source: JSON.stringify(counts.source),
+        counts: JSON.stringify(counts.samples.map(s => [s.metric, s.value])),
+      })
+      .onConflict('range_key')
+      .merge();
+    await this.#db(TABLE)
+      .where('range_key', 'like', '%-open')
+      .andWhere('start_at', '<', range.start)
+      .delete();
   }
 
   /** Keeps the counts of `range`; a replica that kept them first wins (they are the same counts). */

@@ -7,7 +7,7 @@ export const COST_KEEPING_TASK_ID = 'maas-costs-keeping';
 /**
  * The months whose figures a pass prepares at `nowSeconds`: last month once it has settled (its counts
  * are then kept in the database, so nobody waits for Prometheus to count a past month), and this month
- * (kept in the memory of the replica that runs the pass).
+ * (its latest counts kept in the database for every replica, and in the memory of the one that runs the pass).
  */
 export function monthsToPrepare(nowSeconds: number): CostRange[] {
   const thisMonth = costRange({}, nowSeconds);
@@ -25,9 +25,11 @@ export function monthsToPrepare(nowSeconds: number): CostRange[] {
 }
 
 /**
- * Every 30 minutes on one replica (`scope: 'global'`): the figures of last month and this month computed
+ * Every 10 minutes on one replica (`scope: 'global'`): the figures of last month and this month computed
  * before anyone opens them. A month of 1,000 users × 20 models costs Prometheus seconds even from the
- * recording rules (their raw edges read every series); a kept month costs a database read.
+ * recording rules (their raw edges read every series); a kept month costs a database read, and this
+ * month's latest counts, at most 10 minutes old, are within COST_STALE_SECONDS: shown at once, with
+ * the time they reach, while newer ones are computed.
  */
 export async function scheduleCostKeeping(options: {
   scheduler: SchedulerService;
@@ -38,8 +40,8 @@ export async function scheduleCostKeeping(options: {
   await scheduler.scheduleTask({
     id: COST_KEEPING_TASK_ID,
     scope: 'global',
-    frequency: { minutes: 30 },
-    timeout: { minutes: 10 },
+    frequency: { minutes: 10 },
+    timeout: { minutes: 8 },
     initialDelay: { seconds: 30 },
     fn: async () => {
       for (const range of monthsToPrepare(Date.now() / 1000)) {
