@@ -13,7 +13,7 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('maas_cost_counts', table => {
     table.comment(
-      "Counts of cost reports over ranges that have ended, as Prometheus answered them (the report's input)",
+      'Counts of cost reports over ranges that have ended, as Prometheus answered them: the input of a report',
     );
     table
       .string('range_key', 64)

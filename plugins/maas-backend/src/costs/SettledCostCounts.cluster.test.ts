@@ -18,7 +18,7 @@ import { truthLines } from '../__testUtils__/costTruth';
 import { datasetRouteLimits } from '../__testUtils__/datasetPolicies';
 import { KeyDatabase } from '../keys/store/KeyDatabase';
 import { costRange } from './costRange';
-import { CostService } from './CostService';
+import { COST_STALE_SECONDS, CostService } from './CostService';
 import { SETTLED_SECONDS } from './CostUsageCache';
 import {
   CostCounts,
@@ -121,6 +121,8 @@ describe('SettledCostCounts: the counts of ended ranges, kept', () => {
         catalog: catalogServiceMock({ entities: costCatalog() }),
         pricing: costPricingConfig(),
         limitsOf: datasetRouteLimits(summary),
+        // As plugin.ts makes it: figures up to COST_STALE_SECONDS old shown while newer ones are computed.
+        staleSeconds: COST_STALE_SECONDS,
         settled: options.settled,
         logger,
       });
