@@ -35,7 +35,8 @@ type filterResult struct {
 	responseHeaders [][2]string // from Limitador's OK response_headers_to_add, added to the client response
 }
 
-// filter runs one loaded pluginConfig the way wasm-shim v0.9.0's KuadrantFilter does.
+// filter runs one loaded pluginConfig the way wasm-shim v0.9.0's KuadrantFilter does, with the metric
+// labels of Kuadrant 1.3's TelemetryPolicy (requestdata.go) where a Gateway has them.
 type filter struct {
 	clients *serviceClients
 	logf    func(format string, args ...any)
@@ -45,7 +46,7 @@ func newFilter(clients *serviceClients) *filter {
 	return &filter{clients: clients, logf: log.Printf}
 }
 
-func (f *filter) run(ctx context.Context, rc *runtimeConfig, info *requestInfo) filterResult {
+func (f *filter) run(ctx context.Context, rc *runtimeConfig, rd *requestDataTable, info *requestInfo) filterResult {
 	res := filterResult{auth: "-", rateLimit: "-"}
 	if rc == nil {
 		return res
@@ -70,6 +71,7 @@ func (f *filter) run(ctx context.Context, rc *runtimeConfig, info *requestInfo) 
 		return res
 	}
 	res.actionSet = chosen.name
+	labels := rd.labelsFor(chosen.name)
 
 	var authMetadata map[string]any
 	for _, action := range chosen.actions {
@@ -84,7 +86,7 @@ func (f *filter) run(ctx context.Context, rc *runtimeConfig, info *requestInfo) 
 			}
 			continue
 		}
-		if stop := f.runRateLimit(ctx, action, tree, &res); stop {
+		if stop := f.runRateLimit(ctx, action, tree, labels, &res); stop {
 			return res
 		}
 	}
@@ -218,7 +220,7 @@ func descriptor(action *runtimeAction, tree map[string]any) (*commonrlv3.RateLim
 	return d, nil
 }
 
-func (f *filter) runRateLimit(ctx context.Context, action *runtimeAction, tree map[string]any, res *filterResult) bool {
+func (f *filter) runRateLimit(ctx context.Context, action *runtimeAction, tree map[string]any, labels []metricLabel, res *filterResult) bool {
 	d, err := descriptor(action, tree)
 	if err != nil {
 		return f.failure(action, "ratelimit descriptor for", err, &res.rateLimit, res)
@@ -227,9 +229,13 @@ func (f *filter) runRateLimit(ctx context.Context, action *runtimeAction, tree m
 		res.rateLimit = "no-descriptor"
 		return false
 	}
+	descriptors := []*commonrlv3.RateLimitDescriptor{d}
+	if ld := labelDescriptor(labels, tree); ld != nil {
+		descriptors = append(descriptors, ld)
+	}
 	resp, err := f.clients.shouldRateLimit(ctx, action.svc, &rlsv3.RateLimitRequest{
 		Domain:      action.scope,
-		Descriptors: []*commonrlv3.RateLimitDescriptor{d},
+		Descriptors: descriptors,
 		HitsAddend:  1,
 	})
 	if err != nil {

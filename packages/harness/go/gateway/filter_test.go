@@ -102,6 +102,7 @@ func limitadorAnswer(code rlsv3.RateLimitResponse_Code, headers ...string) func(
 
 type testBed struct {
 	rc     *runtimeConfig
+	rd     *requestDataTable // the metric labels (TelemetryPolicy); nil: none
 	filter *filter
 	auth   *fakeAuthorino
 	rl     *fakeLimitador
@@ -148,7 +149,7 @@ func (tb *testBed) run(t *testing.T, method, target string, headers map[string]s
 	for k, v := range headers {
 		r.Header.Set(k, v)
 	}
-	return tb.filter.run(context.Background(), tb.rc, newRequestInfo(r, "rid-1", time.Now()))
+	return tb.filter.run(context.Background(), tb.rc, tb.rd, newRequestInfo(r, "rid-1", time.Now()))
 }
 
 func TestAuthThenOneMergedDescriptorForTheFreeTier(t *testing.T) {
@@ -351,7 +352,7 @@ func TestRouteRulePredicateErrorAnswers500(t *testing.T) {
 
 func TestNoPluginConfigPassesThrough(t *testing.T) {
 	f := newFilter(newServiceClients(nil, 0))
-	res := f.run(context.Background(), nil, newRequestInfo(httptest.NewRequest(http.MethodGet, "http://x/", nil), "r", time.Now()))
+	res := f.run(context.Background(), nil, nil, newRequestInfo(httptest.NewRequest(http.MethodGet, "http://x/", nil), "r", time.Now()))
 	if res.reply != nil || res.actionSet != "" {
 		t.Fatalf("%+v", res)
 	}

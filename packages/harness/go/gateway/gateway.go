@@ -19,16 +19,19 @@ import (
 
 // gateway is the data plane: the wasm filter (auth, rate limit), then Envoy's routing and proxying.
 type gateway struct {
-	filter  *filter
-	plugin  atomic.Pointer[runtimeConfig]
-	routes  atomic.Pointer[routeTable]
-	proxy   *httputil.ReverseProxy
-	access  *log.Logger
-	envs    *celEnvs
-	started time.Time
+	filter *filter
+	plugin atomic.Pointer[runtimeConfig]
+	routes atomic.Pointer[routeTable]
+	// requestData: the metric labels per Gateway (TelemetryPolicy); nil: none.
+	requestData atomic.Pointer[requestDataTable]
+	proxy       *httputil.ReverseProxy
+	access      *log.Logger
+	envs        *celEnvs
+	started     time.Time
 
-	pluginFile *watchedFile
-	routesFile *watchedFile
+	pluginFile      *watchedFile
+	routesFile      *watchedFile
+	requestDataFile *watchedFile // nil without --request-data
 }
 
 type ctxKey int
@@ -37,7 +40,8 @@ const (
 	backendKey ctxKey = iota
 )
 
-func newGateway(clients *serviceClients, pluginPath, routesPath string) (*gateway, error) {
+// newGateway builds the data plane over its config files; requestDataPath "" means no --request-data.
+func newGateway(clients *serviceClients, pluginPath, routesPath, requestDataPath string) (*gateway, error) {
 	envs, err := newCELEnvs()
 	if err != nil {
 		return nil, fmt.Errorf("CEL environment: %w", err)
@@ -45,6 +49,9 @@ func newGateway(clients *serviceClients, pluginPath, routesPath string) (*gatewa
 	g := &gateway{filter: newFilter(clients), envs: envs, access: log.New(os.Stdout, "", 0), started: time.Now()}
 	g.pluginFile = &watchedFile{path: pluginPath, label: "plugin config", apply: g.applyPluginConfig}
 	g.routesFile = &watchedFile{path: routesPath, label: "routes", apply: g.applyRoutes}
+	if requestDataPath != "" {
+		g.requestDataFile = &watchedFile{path: requestDataPath, label: "request data", apply: g.applyRequestData}
+	}
 	g.proxy = &httputil.ReverseProxy{
 		Rewrite:        rewriteToBackend,
 		FlushInterval:  -1, // flush every write: server-sent events reach the client chunk by chunk
@@ -82,6 +89,28 @@ func (g *gateway) applyRoutes(raw []byte) error {
 	}
 	g.routes.Store(table)
 	return nil
+}
+
+func (g *gateway) applyRequestData(raw []byte) error {
+	if raw == nil {
+		g.requestData.Store(nil)
+		return nil
+	}
+	table, err := parseRequestData(raw, g.envs)
+	if err != nil {
+		return err
+	}
+	g.requestData.Store(table)
+	return nil
+}
+
+// watchedFiles are the config files polled for changes.
+func (g *gateway) watchedFiles() []*watchedFile {
+	files := []*watchedFile{g.pluginFile, g.routesFile}
+	if g.requestDataFile != nil {
+		files = append(files, g.requestDataFile)
+	}
+	return files
 }
 
 func rewriteToBackend(pr *httputil.ProxyRequest) {
@@ -176,7 +205,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		requestID = newRequestID()
 	}
 	info := newRequestInfo(r, requestID, start)
-	res := g.filter.run(r.Context(), g.plugin.Load(), info)
+	res := g.filter.run(r.Context(), g.plugin.Load(), g.requestData.Load(), info)
 	route := "-"
 	defer func() {
 		g.access.Printf("%s method=%s host=%s path=%s status=%d actionSet=%s auth=%s ratelimit=%s route=%s duration_ms=%d",
@@ -212,11 +241,15 @@ func orDash(s string) string {
 // configSnapshot is what GET /config answers: the harness compares the hashes with the sha256 of
 // what it wrote to know the new config is in use.
 type configSnapshot struct {
-	PluginConfigHash string    `json:"pluginConfigHash"`
-	RoutesHash       string    `json:"routesHash"`
-	ActionSets       int       `json:"actionSets"`
-	Routes           int       `json:"routes"`
-	LoadedAt         time.Time `json:"loadedAt"`
+	PluginConfigHash string `json:"pluginConfigHash"`
+	RoutesHash       string `json:"routesHash"`
+	// RequestDataHash: of the --request-data file ("" while absent or without the flag).
+	RequestDataHash string `json:"requestDataHash"`
+	ActionSets      int    `json:"actionSets"`
+	Routes          int    `json:"routes"`
+	// RequestDataGateways: how many Gateways have metric labels.
+	RequestDataGateways int       `json:"requestDataGateways"`
+	LoadedAt            time.Time `json:"loadedAt"`
 }
 
 func (g *gateway) snapshot() configSnapshot {
@@ -231,6 +264,16 @@ func (g *gateway) snapshot() configSnapshot {
 	}
 	if rt := g.routes.Load(); rt != nil {
 		s.Routes = len(rt.routes)
+	}
+	if g.requestDataFile != nil {
+		dh, dAt := g.requestDataFile.snapshot()
+		s.RequestDataHash = dh
+		if dAt.After(s.LoadedAt) {
+			s.LoadedAt = dAt
+		}
+	}
+	if rd := g.requestData.Load(); rd != nil {
+		s.RequestDataGateways = rd.gateways
 	}
 	return s
 }

@@ -40,7 +40,7 @@ func newTestGateway(t *testing.T, tb *testBed, routes string) *gateway {
 	writeByRename(t, routesPath, routes)
 	clients := newServiceClients(nil, 0)
 	t.Cleanup(clients.close)
-	g, err := newGateway(clients, filepath.Join(dir, "absent-plugin-config.json"), routesPath)
+	g, err := newGateway(clients, filepath.Join(dir, "absent-plugin-config.json"), routesPath, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestReloadKeepsTheLastGoodConfigAndReportsHashes(t *testing.T) {
 
 	clients := newServiceClients(nil, 0)
 	t.Cleanup(clients.close)
-	g, err := newGateway(clients, pluginPath, routesPath)
+	g, err := newGateway(clients, pluginPath, routesPath, "")
 	if err != nil {
 		t.Fatal(err)
 	}

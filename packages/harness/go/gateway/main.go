@@ -50,6 +50,7 @@ func run(args []string) error {
 	admin := fs.String("admin", "", "address of the admin endpoint (/ready, /config)")
 	pluginPath := fs.String("plugin-config", "", "JSON file with the WasmPlugin's spec.pluginConfig (may be absent)")
 	routesPath := fs.String("routes", "", "JSON file with the routes the harness resolved from the HTTPRoutes (may be absent)")
+	requestDataPath := fs.String("request-data", "", "JSON file with the metric labels per Gateway from TelemetryPolicies (may be absent; optional)")
 	poll := fs.Duration("poll", 200*time.Millisecond, "how often the two files are checked for changes")
 	timeoutFloor := fs.Duration("service-timeout-floor", 0, "raise every pluginConfig service timeout to at least this (0: as configured)")
 	endpoints := endpointFlags{}
@@ -67,12 +68,13 @@ func run(args []string) error {
 
 	clients := newServiceClients(endpoints, *timeoutFloor)
 	defer clients.close()
-	g, err := newGateway(clients, *pluginPath, *routesPath)
+	g, err := newGateway(clients, *pluginPath, *routesPath, *requestDataPath)
 	if err != nil {
 		return err
 	}
-	g.pluginFile.poll(true)
-	g.routesFile.poll(true)
+	for _, f := range g.watchedFiles() {
+		f.poll(true)
+	}
 
 	dataLn, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -85,8 +87,9 @@ func run(args []string) error {
 	log.Printf("listening on %s (admin %s), endpoints %v", dataLn.Addr(), adminLn.Addr(), endpoints)
 
 	stop := make(chan struct{})
-	go g.pluginFile.run(stop, *poll)
-	go g.routesFile.run(stop, *poll)
+	for _, f := range g.watchedFiles() {
+		go f.run(stop, *poll)
+	}
 
 	dataSrv := &http.Server{Handler: g, ReadHeaderTimeout: 10 * time.Second}
 	adminSrv := &http.Server{Handler: g.adminHandler(), ReadHeaderTimeout: 10 * time.Second}

@@ -7,7 +7,9 @@
  *   server when the CR's flags change, as the operator rolls its Deployment.
  * - The gateway (go/gateway): runs the WasmPlugin `pluginConfig` kuadrant-operator writes with wasm-shim's
  *   semantics; the harness plays Istio: it copies the config into a file and writes the routing table from the
- *   HTTPRoutes (gatewayRoutes.ts).
+ *   HTTPRoutes (gatewayRoutes.ts). It also plays Kuadrant 1.3's TelemetryPolicy, which v1.2.0 does not know:
+ *   the metric labels per Gateway go to the gateway's `--request-data` file (telemetryRequestData.ts), and
+ *   Limitador always runs with `--metric-labels-default=descriptors[1]`, as 1.3's Limitador CR has it.
  * - The models: an llm-d-inference-sim per InferenceService (modelServers.ts plays KServe).
  * - Prometheus scrapes Limitador and every model live (a file_sd targets file).
  *
@@ -31,8 +33,13 @@ import type { ManagedProcess } from '../processes.ts';
 import { BUILD_SERVERS } from '../servers.ts';
 import { waitFor } from '../waitFor.ts';
 import { buildRoutesFile } from './gatewayRoutes.ts';
-import { limitadorFlags, renderLimitsFile } from './limitadorConfig.ts';
+import {
+  limitadorFlags,
+  METRIC_LABELS_DEFAULT_FLAG,
+  renderLimitsFile,
+} from './limitadorConfig.ts';
 import { ModelServers } from './modelServers.ts';
+import { buildRequestDataFile } from './telemetryRequestData.ts';
 import { endpointArgs, mergePluginConfigs } from './wasmPluginConfig.ts';
 
 export interface DataPlaneBinaries {
@@ -82,6 +89,7 @@ const WATCHED = [
   KINDS.gateway,
   KINDS.httpRoute,
   KINDS.inferenceService,
+  KINDS.telemetryPolicy,
 ];
 
 export async function startDataPlane(
@@ -95,6 +103,7 @@ export async function startDataPlane(
     limits: path.join(dpDir, 'limits.yaml'),
     pluginConfig: path.join(dpDir, 'plugin-config.json'),
     routes: path.join(dpDir, 'routes.json'),
+    requestData: path.join(dpDir, 'request-data.json'),
   };
   const [limHttp, limGrpc, gwPort, gwAdmin] = await freePorts(4);
   const limitadorUrl = `http://127.0.0.1:${limHttp}`;
@@ -112,6 +121,10 @@ export async function startDataPlane(
     `${JSON.stringify(mergePluginConfigs([]), null, 2)}\n`,
   );
   writeIfChanged(files.routes, `${JSON.stringify({ routes: [] }, null, 2)}\n`);
+  writeIfChanged(
+    files.requestData,
+    `${JSON.stringify({ gateways: [] }, null, 2)}\n`,
+  );
 
   let flags = limitadorFlags(limitadorCr);
   const startLimitador = (): ManagedProcess => {
@@ -122,6 +135,7 @@ export async function startDataPlane(
         `--limits-file=${files.limits}`,
         `--http-address=127.0.0.1:${limHttp}`,
         `--grpc-address=127.0.0.1:${limGrpc}`,
+        METRIC_LABELS_DEFAULT_FLAG,
         ...flags,
       ],
       { log: path.join(dpDir, 'limitador.log'), installHint: BUILD_SERVERS },
@@ -154,6 +168,7 @@ export async function startDataPlane(
         `--admin=127.0.0.1:${gwAdmin}`,
         `--plugin-config=${files.pluginConfig}`,
         `--routes=${files.routes}`,
+        `--request-data=${files.requestData}`,
         ...endpoints,
       ],
       { log: path.join(dpDir, 'gateway.log'), installHint: BUILD_SERVERS },
@@ -180,7 +195,7 @@ export async function startDataPlane(
   });
 
   const round = async () => {
-    const [limitadors, plugins, classes, gateways, routes, isvcs] =
+    const [limitadors, plugins, classes, gateways, routes, isvcs, telemetry] =
       await Promise.all(WATCHED.map(k => listObjects(kc, k)));
     const cr = limitadors.find(
       (l: KubeObject) => l.metadata.namespace === KUADRANT_NAMESPACE,
@@ -213,6 +228,17 @@ export async function startDataPlane(
     )
       loop.log(
         `wrote ${config.actionSets.length} action sets to ${files.pluginConfig}`,
+      );
+    const requestData = buildRequestDataFile(telemetry, plugins);
+    for (const error of requestData.errors) loop.log(error);
+    if (
+      writeIfChanged(
+        files.requestData,
+        `${JSON.stringify(requestData.file, null, 2)}\n`,
+      )
+    )
+      loop.log(
+        `wrote the metric labels of ${requestData.file.gateways.length} Gateways to ${files.requestData}`,
       );
     const routesFile = buildRoutesFile(routes, istioGateways, models.resolve);
     if (

@@ -36,6 +36,14 @@ export function renderLimitsFile(limitador: KubeObject | undefined): string {
 }
 
 /**
+ * Kuadrant 1.3's Limitador CR has `metricLabelsDefault: descriptors[1]`: the entries of a call's second
+ * descriptor (the TelemetryPolicy labels wasm-shim sends) become labels of its metrics. The harness always
+ * starts Limitador so; a call without a second descriptor (no TelemetryPolicy) gets no extra label.
+ */
+export const METRIC_LABELS_DEFAULT_FLAG =
+  '--metric-labels-default=descriptors[1]';
+
+/**
  * The server flags limitador-operator derives from the CR: `telemetry: exhaustive` adds `limit_name` to the
  * limited_calls metric (`--limit-name-in-labels`); `rateLimitHeaders` turns on the X-RateLimit-* headers.
  */

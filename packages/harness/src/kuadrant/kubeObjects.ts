@@ -67,6 +67,12 @@ export const KINDS = {
     'limitadors',
     'Limitador',
   ),
+  telemetryPolicy: kind(
+    'extensions.kuadrant.io',
+    'v1alpha1',
+    'telemetrypolicies',
+    'TelemetryPolicy',
+  ),
   wasmPlugin: kind(
     'extensions.istio.io',
     'v1alpha1',

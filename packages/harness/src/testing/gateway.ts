@@ -155,6 +155,11 @@ export async function waitForGateway(
     withPolicies?: boolean;
     /** Also wait until Limitador enforces every limit the Limitador CR has for this namespace. */
     limitadorNamespace?: string;
+    /**
+     * Also wait until the gateway sends these metric labels (a TelemetryPolicy on the host's Gateway) with the
+     * host's rate-limit calls.
+     */
+    metricLabels?: string[];
   } = {},
 ): Promise<void> {
   const dir = harnessEnv('MAAS_HARNESS_DATAPLANE_DIR');
@@ -169,11 +174,16 @@ export async function waitForGateway(
         'utf8',
       );
       const routesText = fs.readFileSync(path.join(dir, 'routes.json'), 'utf8');
+      const requestDataText = fs.readFileSync(
+        path.join(dir, 'request-data.json'),
+        'utf8',
+      );
       const plugin = JSON.parse(pluginText);
       const routes = JSON.parse(routesText);
-      const hasActions = (plugin.actionSets ?? []).some((a: any) =>
+      const hostSets = (plugin.actionSets ?? []).filter((a: any) =>
         (a.routeRuleConditions?.hostnames ?? []).some(matches),
       );
+      const hasActions = hostSets.length > 0;
       if ((options.withPolicies ?? true) && !hasActions)
         throw new Error(
           `no action set for ${host} in the gateway's config yet`,
@@ -184,10 +194,25 @@ export async function waitForGateway(
           r.rules.some((rule: any) => rule.backends.length > 0),
       );
       if (!hasBackend) throw new Error(`no ready backend for ${host} yet`);
+      if (options.metricLabels) {
+        const wanted = options.metricLabels;
+        const labelled = JSON.parse(requestDataText).gateways.some(
+          (g: any) =>
+            hostSets.some((a: any) => g.actionSets.includes(a.name)) &&
+            wanted.every(l => l in g.labels),
+        );
+        if (!labelled)
+          throw new Error(
+            `no metric labels ${wanted.join(
+              ', ',
+            )} for ${host} in the gateway's request data yet`,
+          );
+      }
       const loaded = (await (await fetch(`${admin}/config`)).json()) as any;
       if (
         loaded.pluginConfigHash !== sha256(pluginText) ||
-        loaded.routesHash !== sha256(routesText)
+        loaded.routesHash !== sha256(routesText) ||
+        loaded.requestDataHash !== sha256(requestDataText)
       )
         throw new Error('the gateway has not loaded the latest files yet');
       if (options.limitadorNamespace) {

@@ -146,6 +146,11 @@ mod tests {
   seconds: 60
   conditions: ['descriptors[1]["group"] == "free"']
   variables: []
+- namespace: llm/unlabelled-route
+  max_value: 5
+  seconds: 60
+  conditions: ['descriptors[0]["limit.free_user_requests__3c4d"] == "1"']
+  variables: ['descriptors[0]["auth.identity.userid"]']
 "#,
                 )
                 .unwrap(),
@@ -232,6 +237,22 @@ mod tests {
             failed.message()
         );
 
+        // A route without a TelemetryPolicy: one descriptor, so `descriptors[1]` finds nothing. The call
+        // is counted, with no label beyond the namespace (upstream's Limitador does the same).
+        let unlabelled = client
+            .should_rate_limit(request(
+                "llm/unlabelled-route",
+                vec![descriptor(&[
+                    ("limit.free_user_requests__3c4d", "1"),
+                    ("auth.identity.userid", "bob"),
+                ])],
+                1,
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(unlabelled.overall_code, i32::from(Code::Ok));
+
         let text = engine.render_metrics();
         let lines = |name: &str| {
             let mut found: Vec<&str> = text.lines().filter(|l| l.starts_with(name)).collect();
@@ -243,6 +264,7 @@ mod tests {
             vec![
                 r#"authorized_calls{group="free",user="alice",limitador_namespace="llm/other-route"} 1"#,
                 r#"authorized_calls{group="free",user="alice",limitador_namespace="llm/simulator-route"} 2"#,
+                r#"authorized_calls{limitador_namespace="llm/unlabelled-route"} 1"#,
             ]
         );
         assert!(text.contains(r#"authorized_hits{group="free",user="alice",limitador_namespace="llm/simulator-route"} 10"#));
