@@ -11,13 +11,15 @@ import { readPricingConfig } from '../config/pricingConfig';
 /** Leads team A (and so its child group research), as the Group annotation says. */
 export const LEAD = 'user:default/lead';
 
-const user = (name: string, memberOf: string[]): Entity => ({
+/** A User of the default namespace, member of `memberOf` (group names). */
+export const user = (name: string, memberOf: string[]): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'User',
   metadata: { name, namespace: 'default' },
   spec: { profile: { displayName: `User ${name}` }, memberOf },
 });
-const group = (
+/** A team Group of the default namespace. */
+export const group = (
   name: string,
   children: string[],
   annotations: Record<string, string> = {},

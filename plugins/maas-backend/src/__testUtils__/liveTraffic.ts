@@ -238,10 +238,13 @@ export class CallTally {
   /** Each 200's `usage` block, as the model reported it. */
   readonly usages: Array<{ prompt_tokens: number; completion_tokens: number }> =
     [];
+  /** The same counts per caller, for the calls made with a caller named (their gateway user id). */
+  readonly byCaller: Record<string, { authorized: number; limited: number }> =
+    {};
 
   constructor(private readonly model: LiveModel) {}
 
-  async call(key: string): Promise<number> {
+  async call(key: string, caller?: string): Promise<number> {
     const res = await callModel({
       host: this.model.host,
       key,
@@ -254,6 +257,11 @@ export class CallTally {
     if (res.status === 429) this.limited += 1;
     if (res.status === 200 || res.status === 429)
       this.lastCountedAt = Date.now();
+    if (caller !== undefined) {
+      const own = (this.byCaller[caller] ??= { authorized: 0, limited: 0 });
+      if (res.status === 200) own.authorized += 1;
+      if (res.status === 429) own.limited += 1;
+    }
     return res.status;
   }
 }

@@ -9,6 +9,7 @@ import {
   eventually,
   limitadorCounters,
 } from '@maas-portal/harness/testing';
+import { readWhenSettled } from '../__testUtils__/livePrometheus';
 import request from 'supertest';
 import {
   CallTally,
@@ -204,89 +205,9 @@ describe('live traffic through the gateway: the portal agrees with Limitador', (
     ).toEqual(['bob', 'jane']);
   });
 
-  /** One number from the harness Prometheus (0 when the query has no answer). */
-  const promNumber = async (query: string) => {
-    const res = await fetch(
-      `${harnessEnv(
-        'MAAS_HARNESS_PROMETHEUS_URL',
-      )}/api/v1/query?query=${encodeURIComponent(query)}`,
-    );
-    const body = (await res.json()) as any;
-    return Number(body.data.result[0]?.value[1] ?? 0);
-  };
-  /** The route's Limitador series and the model's vLLM token counters (one simulator: no restarts). */
-  const heldSeries = () => ({
-    authorized: `authorized_calls{limitador_namespace="${model.limitadorNamespace}"}`,
-    limited: `limited_calls{limitador_namespace="${model.limitadorNamespace}"}`,
-    prompt_tokens: `vllm:prompt_tokens_total{model_name="${model.name}"}`,
-    completion_tokens: `vllm:generation_tokens_total{model_name="${model.name}"}`,
-  });
-  /**
-   * Waits until Prometheus holds every call and token the tally counted, and the portal's window ends after
-   * the sample that holds them: only then may its figures be compared with the calls, exactly. Waiting for a
-   * scrape after the last call is not enough: the simulator adds a response's tokens to its counters just
-   * after it answers, so a scrape then misses them (a full parallel pass once read 0 prompt tokens for 48).
-   */
-  const settled = async (get: () => Promise<request.Response>) => {
-    const expected = {
-      authorized: tally.authorized,
-      limited: tally.limited,
-      prompt_tokens: tally.usages.reduce((n, u) => n + u.prompt_tokens, 0),
-      completion_tokens: tally.usages.reduce(
-        (n, u) => n + u.completion_tokens,
-        0,
-      ),
-    };
-    const series = heldSeries();
-    const held = async () =>
-      Object.fromEntries(
-        await Promise.all(
-          Object.entries(series).map(
-            async ([part, s]) =>
-              [
-                part,
-                await promNumber(`sum(last_over_time(${s}[1h]))`),
-              ] as const,
-          ),
-        ),
-      );
-    const scrape = await eventually(
-      async () => {
-        expect(await held()).toEqual(expected);
-        // The latest sample of each target: the window must reach the later of the two.
-        return Math.max(
-          ...(await Promise.all(
-            [series.authorized, series.prompt_tokens].map(s =>
-              promNumber(`max(timestamp(${s}))`),
-            ),
-          )),
-        );
-      },
-      60_000,
-      500,
-    );
-    return eventually(
-      async () => {
-        const res = await get();
-        if (res.body.end < scrape)
-          throw new Error(
-            `the window ends at ${res.body.end}, before ${scrape}`,
-          );
-        // Under a full parallel pass the portal has once read no series of the route although
-        // Prometheus held them (cause not found): read again, say so, and if it lasts 30 s the
-        // assertions fail on it.
-        if (res.body.state === 'no-series') {
-          process.stderr.write(
-            `[live traffic] the portal read no series of ${model.limitadorNamespace} although Prometheus holds them; reading again\n`,
-          );
-          throw new Error('the portal read no series of the route');
-        }
-        return res;
-      },
-      30_000,
-      500,
-    );
-  };
+  /** Reads `get` once Prometheus holds every call the tally counted (livePrometheus.ts). */
+  const settled = (get: () => Promise<request.Response>) =>
+    readWhenSettled(model, tally, get);
 
   it('counts usage exactly as the calls made (authorized = the 200s, limited = the lone 429, first calls of each series included), over 1h and 24h', async () => {
     const usage = (range: string, user = ADMIN, scope = 'all') =>
