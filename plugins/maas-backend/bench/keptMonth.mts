@@ -65,9 +65,12 @@ export async function timeKeptMonth(options: {
   month: string;
   loads: number;
   kept: any;
+  /** This month and its report on the first backend: its latest counts, kept, are shown at once. */
+  thisMonth: { month: string; kept: any };
   start: () => Promise<{ baseUrl: string; stop: () => void }>;
 }) {
   const latencies: number[] = [];
+  const thisMonthLatencies: number[] = [];
   let latestAfterStartMs = 0;
   for (let i = 0; i < options.loads; i++) {
     const backend = await options.start();
@@ -93,9 +96,32 @@ export async function timeKeptMonth(options: {
           }: other figures than when it was kept`,
         );
       latencies.push(ms);
+      // This month, first load on this backend: the latest counts another backend kept, with their end.
+      const current = await timedGet(
+        `${backend.baseUrl}/api/maas/costs?month=${options.thisMonth.month}`,
+        headers,
+      );
+      latestAfterStartMs = Math.max(latestAfterStartMs, Date.now() - startedAt);
+      const shown = JSON.parse(current.body.toString());
+      if (
+        shown.end !== options.thisMonth.kept.end ||
+        reportFigures(shown) !== reportFigures(options.thisMonth.kept)
+      )
+        throw new Error(
+          `load ${i + 1} of ${
+            options.thisMonth.month
+          }: not the latest figures kept (end ${shown.end}, kept ${
+            options.thisMonth.kept.end
+          })`,
+        );
+      thisMonthLatencies.push(current.ms);
     } finally {
       backend.stop();
     }
   }
-  return { ...summary(latencies), latestAfterStartMs };
+  return {
+    ...summary(latencies),
+    thisMonth: summary(thisMonthLatencies),
+    latestAfterStartMs,
+  };
 }
