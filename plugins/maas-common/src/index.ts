@@ -21,3 +21,4 @@ export * from './api/budgets';
 export * from './api/access';
 export * from './issuerUrl';
 export * from './snippets';
+export * from './money';

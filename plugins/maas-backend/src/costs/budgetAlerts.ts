@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  formatMoney,
   MAAS_TEAM_LEADS_ANNOTATION,
   TeamBudgetStatus,
 } from '@maas-portal/plugin-maas-common';
@@ -34,15 +35,6 @@ export const budgetAlertKey = (group: string, month: string, reached: number) =>
 
 /** A share as whole percent, down (85 % is not shown as 84 % for a float's last bit). */
 const percent = (share: number) => Math.floor(share * 100 + 1e-9);
-
-function money(amount: number, currency: string, decimals: number) {
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(amount);
-}
 
 /**
  * One pass over this month's budgets (UTC): each team whose spend has reached 80 % or 100 % of its
@@ -98,7 +90,7 @@ export async function checkBudgets(options: {
       continue;
     }
     const amount = (x: number) =>
-      money(x, report.currency ?? '', report.decimals);
+      formatMoney(x, report.currency ?? '', report.decimals);
     const spent = `${amount(budget.spend)} of ${amount(
       budget.monthly,
     )} (${percent(budget.share)} %)`;

@@ -1,4 +1,8 @@
-import { CostFigures, CostReport } from '@maas-portal/plugin-maas-common';
+import {
+  CostFigures,
+  CostReport,
+  formatMoney,
+} from '@maas-portal/plugin-maas-common';
 
 const whole = new Intl.NumberFormat('en-US');
 
@@ -15,12 +19,7 @@ export function formatCost(
 ): string {
   if (!report.priced || !report.currency) return '—';
   if (cost === null) return 'no price';
-  return new Intl.NumberFormat('en-US', {
-    style: 'currency',
-    currency: report.currency,
-    minimumFractionDigits: report.decimals,
-    maximumFractionDigits: report.decimals,
-  }).format(cost);
+  return formatMoney(cost, report.currency, report.decimals);
 }
 
 /** `1 Nov 2026 – 15 Nov 2026 (UTC)`: what the report covers, its end being now for this month. */
