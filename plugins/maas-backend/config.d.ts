@@ -111,9 +111,17 @@ export interface Config {
         perThousandRequests?: number;
       }>;
     };
+    costs?: {
+      /**
+       * The IANA time zone calendar months run in on the Costs page and for `maas.budgets`
+       * (a month from local midnight on the 1st), e.g. Europe/Berlin. Custom ranges stay UTC days.
+       * @default UTC
+       */
+      timeZone?: string;
+    };
     /**
      * Soft monthly budgets per catalog Group, in `maas.pricing.currency` (needs `maas.pricing`):
-     * the Costs page shows each team's spend this calendar month (UTC) against it, and its team
+     * the Costs page shows each team's spend this calendar month (in `maas.costs.timeZone`) against it, and its team
      * leads are notified at 80 % and 100 %. Nothing is blocked.
      */
     budgets?: Array<{

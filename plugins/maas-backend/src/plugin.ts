@@ -273,7 +273,12 @@ export const maasPlugin = createBackendPlugin({
         });
         if (prometheus) {
           // Last month and this month computed before anyone opens them.
-          await scheduleCostKeeping({ scheduler, costs, logger });
+          await scheduleCostKeeping({
+            scheduler,
+            costs,
+            logger,
+            timeZone: config.costs.timeZone,
+          });
         }
         const budgets = new BudgetService({
           costs,
@@ -288,6 +293,7 @@ export const maasPlugin = createBackendPlugin({
             catalog,
             notifier,
             logger,
+            timeZone: config.costs.timeZone,
             credentials: () => auth.getOwnServiceCredentials(),
           });
         }

@@ -138,6 +138,7 @@ export async function createRouter(
       gate,
       costs: services.costs,
       budgets: services.budgets,
+      timeZone: services.config.costs.timeZone,
     }),
   );
   router.use(

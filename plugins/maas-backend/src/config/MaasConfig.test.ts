@@ -31,6 +31,7 @@ describe('readMaasConfig', () => {
       limitador: { url: undefined, timeoutMs: 3000 },
       usage: { tokenMismatchShare: 0.1 },
       pricing: undefined,
+      costs: { timeZone: 'UTC' },
       budgets: [],
       tiers: DEFAULT_TIERS,
       keys: DEFAULT_KEYS_CONFIG,
@@ -121,6 +122,17 @@ describe('readMaasConfig', () => {
     );
     expect(() => read({ catalog: { namespaces: [] } })).toThrow(
       /^maas\.catalog\.namespaces: empty; list the namespaces/,
+    );
+  });
+
+  it('reads maas.costs.timeZone, and names the key of a zone that does not exist', () => {
+    const zoned = (timeZone: string) =>
+      readMaasConfig(new ConfigReader({ maas: { costs: { timeZone } } }));
+    expect(zoned('America/Sao_Paulo').costs).toEqual({
+      timeZone: 'America/Sao_Paulo',
+    });
+    expect(() => zoned('Europe/Atlantis')).toThrow(
+      'maas.costs.timeZone: "Europe/Atlantis" is not an IANA time zone (e.g. UTC, Europe/Berlin, Asia/Kolkata)',
     );
   });
 

@@ -9,6 +9,10 @@ import {
 } from '@maas-portal/plugin-maas-node';
 import { PricingConfig, readPricingConfig } from './pricingConfig';
 import { readBudgetsConfig, TeamBudget } from './budgetsConfig';
+import {
+  DEFAULT_COST_TIME_ZONE,
+  isTimeZone,
+} from '@maas-portal/plugin-maas-common';
 
 export { DEFAULT_TIERS, MaasConfigError } from '@maas-portal/plugin-maas-node';
 
@@ -35,6 +39,8 @@ export interface MaasConfig extends PlatformConfig {
   approvals: { allowSelfApproval: boolean };
   /** `maas.pricing`: absent when not configured (costs then show usage only). */
   pricing?: PricingConfig;
+  /** `maas.costs.timeZone`: the IANA zone the Costs months and the budgets' months run in. */
+  costs: { timeZone: string };
   /** `maas.budgets`: a monthly amount per catalog Group, in the pricing's currency (soft: nothing is blocked). */
   budgets: TeamBudget[];
   /**
@@ -177,6 +183,16 @@ function readAdminGroups(config: Config): string[] {
   return groups;
 }
 
+function readTimeZone(config: Config, key: string): string {
+  const value = config.getOptionalString(key) ?? DEFAULT_COST_TIME_ZONE;
+  if (!isTimeZone(value)) {
+    throw new MaasConfigError(
+      `maas.${key}: "${value}" is not an IANA time zone (e.g. UTC, Europe/Berlin, Asia/Kolkata)`,
+    );
+  }
+  return value;
+}
+
 /**
  * Reads the `maas` config section with its defaults, and throws a `MaasConfigError` naming the key
  * of the first bad value.
@@ -213,6 +229,7 @@ export function readMaasConfig(root: Config): MaasConfig {
         config.getOptionalBoolean('approvals.allowSelfApproval') ?? false,
     },
     pricing,
+    costs: { timeZone: readTimeZone(config, 'costs.timeZone') },
     budgets: readBudgetsConfig(config, pricing),
     appBaseUrl: root.getOptionalString('app.baseUrl')?.replace(/\/+$/, ''),
   };

@@ -22,6 +22,7 @@ const reportWith = (spendA: number): CostReport => ({
   start: Date.UTC(2026, 11, 1) / 1000,
   end: NOW,
   month: '2026-12',
+  timeZone: 'UTC',
   scope: 'all',
   priced: true,
   currency: 'EUR',
@@ -105,6 +106,7 @@ describe('checkBudgets', () => {
         notifier: new MaasNotifier({ notifications, logger, db: knex }),
         credentials: mockCredentials.service(),
         logger,
+        timeZone: 'UTC',
         nowSeconds: NOW,
       });
     return {

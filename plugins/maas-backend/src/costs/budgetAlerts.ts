@@ -37,7 +37,7 @@ export const budgetAlertKey = (group: string, month: string, reached: number) =>
 const percent = (share: number) => Math.floor(share * 100 + 1e-9);
 
 /**
- * One pass over this month's budgets (UTC): each team whose spend has reached 80 % or 100 % of its
+ * One pass over this month's budgets (in `timeZone`): each team whose spend has reached 80 % or 100 % of its
  * budget has its team leads told, once per month per threshold, with a link to the Costs page. Only
  * the highest threshold reached is sent: a team found at 100 % is not told about 80 % afterwards.
  * Soft budgets: nothing is blocked. The figures are the Costs page's for the month, read with the
@@ -49,11 +49,17 @@ export async function checkBudgets(options: {
   notifier: Pick<MaasNotifier, 'notify'>;
   credentials: BackstageCredentials;
   logger: LoggerService;
+  /** `maas.costs.timeZone`: the month the Costs page shows as this month. */
+  timeZone: string;
   nowSeconds?: number;
 }): Promise<BudgetAlert[]> {
   const { budgets, catalog, notifier, credentials, logger } = options;
   if (budgets.budgets.length === 0) return [];
-  const range = costRange({}, options.nowSeconds ?? Date.now() / 1000);
+  const range = costRange(
+    {},
+    options.nowSeconds ?? Date.now() / 1000,
+    options.timeZone,
+  );
   const report = await budgets.report(
     { ...range, month: range.month! },
     { credentials, readAll: true },

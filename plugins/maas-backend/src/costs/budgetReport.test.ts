@@ -1,11 +1,12 @@
 import { CostReport } from '@maas-portal/plugin-maas-common';
-import { budgetReport, monthEndOf, reachedThreshold } from './budgetReport';
+import { budgetReport, reachedThreshold } from './budgetReport';
 
 /** A month's Costs report as buildCostReport gives it: only what budgets read is filled in. */
 const report = (over: Partial<CostReport> = {}): CostReport => ({
   start: Date.UTC(2026, 11, 1) / 1000,
   end: Date.UTC(2026, 11, 7, 12) / 1000,
   month: '2026-12',
+  timeZone: 'UTC',
   scope: 'all',
   priced: true,
   currency: 'EUR',
@@ -57,6 +58,7 @@ describe('budgetReport', () => {
     const result = budgetReport(report(), budgets);
     expect(result).toEqual({
       month: '2026-12',
+      timeZone: 'UTC',
       start: Date.UTC(2026, 11, 1) / 1000,
       end: Date.UTC(2026, 11, 7, 12) / 1000,
       monthEnd: Date.UTC(2027, 0, 1) / 1000,
@@ -127,8 +129,22 @@ describe('budgetReport', () => {
     expect(reachedThreshold(3.5)).toBe(1);
   });
 
-  it('ends a month at the next one, December at January', () => {
-    expect(monthEndOf('2026-12')).toBe(Date.UTC(2027, 0, 1) / 1000);
-    expect(monthEndOf('2028-02')).toBe(Date.UTC(2028, 2, 1) / 1000);
+  it("ends a month at the next one's local midnight, in the report's zone", () => {
+    expect(budgetReport(report(), budgets).monthEnd).toBe(
+      Date.UTC(2027, 0, 1) / 1000,
+    );
+    const kolkata = budgetReport(
+      report({
+        month: '2026-12',
+        timeZone: 'Asia/Kolkata',
+        start: Date.UTC(2026, 10, 30, 18, 30) / 1000,
+      }),
+      budgets,
+    );
+    expect(kolkata).toMatchObject({
+      timeZone: 'Asia/Kolkata',
+      start: Date.UTC(2026, 10, 30, 18, 30) / 1000,
+      monthEnd: Date.UTC(2026, 11, 31, 18, 30) / 1000,
+    });
   });
 });

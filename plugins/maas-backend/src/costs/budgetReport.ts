@@ -2,15 +2,10 @@ import {
   BUDGET_THRESHOLDS,
   BudgetReport,
   CostReport,
+  monthRange,
   TeamBudgetStatus,
 } from '@maas-portal/plugin-maas-common';
 import { TeamBudget } from '../config/budgetsConfig';
-
-/** The start of the month after `month` (`YYYY-MM`, UTC), in unix seconds. */
-export function monthEndOf(month: string): number {
-  const [year, m] = month.split('-').map(Number);
-  return Date.UTC(year, m, 1) / 1000;
-}
 
 /** The highest threshold a share of a budget has reached, if any. */
 export function reachedThreshold(
@@ -37,9 +32,10 @@ export function budgetReport(
   const rows = new Map(report.groups.map(row => [row.ref, row]));
   return {
     month: report.month,
+    timeZone: report.timeZone,
     start: report.start,
     end: report.end,
-    monthEnd: monthEndOf(report.month),
+    monthEnd: monthRange(report.month, report.timeZone).end,
     scope: report.scope,
     ...(report.currency ? { currency: report.currency } : {}),
     decimals: report.decimals,

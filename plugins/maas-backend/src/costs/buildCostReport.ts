@@ -4,6 +4,7 @@ import {
   CostRow,
   CostScope,
   CostSource,
+  DEFAULT_COST_TIME_ZONE,
 } from '@maas-portal/plugin-maas-common';
 import { CostDirectory } from './costDirectory';
 import { CostRange } from './costRange';
@@ -191,6 +192,7 @@ export function buildCostReport(input: {
     start: input.range.start,
     end: input.range.end,
     ...(input.range.month ? { month: input.range.month } : {}),
+    timeZone: input.range.timeZone ?? DEFAULT_COST_TIME_ZONE,
     scope,
     ...(input.ledGroups ? { ledGroups: input.ledGroups } : {}),
     priced: pricing !== undefined,

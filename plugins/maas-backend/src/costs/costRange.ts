@@ -1,4 +1,9 @@
 import { InputError } from '@backstage/errors';
+import {
+  DEFAULT_COST_TIME_ZONE,
+  monthOf,
+  monthRange,
+} from '@maas-portal/plugin-maas-common';
 import { END_GRANULARITY_SECONDS } from '../prometheus/usageWindow';
 
 /** The window of a cost report, in unix seconds. */
@@ -7,6 +12,8 @@ export interface CostRange {
   end: number;
   /** `YYYY-MM` for a calendar month. */
   month?: string;
+  /** The zone calendar months run in (`maas.costs.timeZone`); absent: UTC. */
+  timeZone?: string;
   /** Whether the range ends now (this month, or a custom range whose end is not yet reached). */
   open?: boolean;
 }
@@ -17,9 +24,6 @@ export const MAX_RANGE_SECONDS = 367 * 86400;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE =
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-const monthOf = (seconds: number) =>
-  new Date(seconds * 1000).toISOString().slice(0, 7);
 
 function parseTime(name: string, value: string): number {
   const ms = DATE.test(value) ? Date.parse(value) : NaN;
@@ -32,13 +36,15 @@ function parseTime(name: string, value: string): number {
 }
 
 /**
- * The range a request asks for: `month=YYYY-MM` (UTC), or `start` and `end` (dates or ISO
- * timestamps), or by default the current month. A range ends now at the latest (to 15 s, so that
+ * The range a request asks for: `month=YYYY-MM` (in `timeZone`, from local midnight on the 1st), or
+ * `start` and `end` (dates, which are UTC midnights, or ISO timestamps), or by default the current
+ * month in `timeZone`. A range ends now at the latest (to 15 s, so that
  * loads within 15 s share Prometheus' answer), and must start before it ends.
  */
 export function costRange(
   query: { month?: unknown; start?: unknown; end?: unknown },
   nowSeconds: number,
+  timeZone: string = DEFAULT_COST_TIME_ZONE,
 ): CostRange {
   const now =
     Math.floor(nowSeconds / END_GRANULARITY_SECONDS) * END_GRANULARITY_SECONDS;
@@ -69,17 +75,15 @@ export function costRange(
         'A custom range may cover at most 367 days; ask for a shorter one',
       );
     }
-    return { start: from, end: to, open: to === now };
+    return { start: from, end: to, open: to === now, timeZone };
   }
-  const name = (month as string | undefined) ?? monthOf(now);
-  const match = MONTH.exec(name);
-  if (!match) {
+  const name = (month as string | undefined) ?? monthOf(now, timeZone);
+  if (!MONTH.test(name)) {
     throw new InputError(
       `month "${name}" is not a month: give YYYY-MM, e.g. 2026-11`,
     );
   }
-  const from = Date.UTC(Number(match[1]), Number(match[2]) - 1, 1) / 1000;
-  const next = Date.UTC(Number(match[1]), Number(match[2]), 1) / 1000;
+  const { start: from, end: next } = monthRange(name, timeZone);
   if (from >= now) {
     throw new InputError(`month ${name} has not started yet`);
   }
@@ -88,5 +92,6 @@ export function costRange(
     end: Math.min(next, now),
     month: name,
     open: next > now,
+    timeZone,
   };
 }

@@ -14,6 +14,7 @@ import {
   LEAD,
 } from '../__testUtils__/costFixtures';
 import { applyDatasetRoutes } from '../__testUtils__/datasetPolicies';
+import { expectedCost, truthLines } from '../__testUtils__/costTruth';
 import {
   startMaasBackend,
   TestBackendServer,
@@ -31,6 +32,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 jest.setTimeout(60_000);
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const cents = (x: number) => Math.round(x * 100) / 100;
 
 describe('GET /costs over HTTP, with three users and a team lead', () => {
   let server: TestBackendServer;
@@ -183,6 +186,7 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
     expect(res.status).toBe(200);
     const report = res.body as CostReport;
     expect(report.month).toBe(month);
+    expect(report.timeZone).toBe('UTC');
     expect(iso(report.start)).toBe(`${month}-01T00:00:00.000Z`);
     // Other test files' calls through the gateway fall in this month too, on their own routes (with a
     // TelemetryPolicy's user labels: costsOnLiveTraffic): the data's routes are what is counted here.
@@ -203,6 +207,68 @@ describe('GET /costs over HTTP, with three users and a team lead', () => {
           0,
         ),
     );
+  });
+
+  it("with maas.costs.timeZone Asia/Kolkata: this month starts 5 h 30 min before UTC's, and its figures and budgets are the data's over exactly that range", async () => {
+    const kolkata = await startMaasBackend({
+      features: [
+        mockServices.permissions.mock({
+          authorize: examplePolicy({}),
+        }).factory,
+        usersInfo().factory,
+      ],
+      entities: costCatalog(),
+      maas: {
+        prometheus: { url: harnessEnv('MAAS_HARNESS_PROMETHEUS_URL') },
+        pricing: costPricing,
+        costs: { timeZone: 'Asia/Kolkata' },
+        budgets: [{ group: 'group:default/team-a', monthly: 100 }],
+      },
+    });
+    const res = await request(kolkata).get('/api/maas/costs').set(as(ADMIN));
+    expect(res.status).toBe(200);
+    const report = res.body as CostReport;
+    // Kolkata is UTC+05:30 all year: its month is UTC's month of the time 5 h 30 min later.
+    const offset = 5.5 * 3600;
+    const month = iso(Date.now() / 1000 + offset).slice(0, 7);
+    expect(report).toMatchObject({ month, timeZone: 'Asia/Kolkata' });
+    // Its start is UTC's midnight of the 1st less 5 h 30 min (the UTC backend's month: above).
+    expect(iso(report.start + offset)).toBe(`${month}-01T00:00:00.000Z`);
+
+    // Every user of the data: calls, tokens and cost over exactly [start, end] of the Kolkata month.
+    const lines = truthLines(summary, report.start, report.end);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const name of new Set(lines.map(l => l.user))) {
+      const mine = lines.filter(l => l.user === name);
+      expect(
+        report.users.find(r => r.ref === `user:default/${name}`),
+      ).toMatchObject({
+        calls: sum(mine.map(l => l.calls)),
+        tokens: sum(mine.map(l => l.tokens)),
+        cost: cents(sum(mine.map(expectedCost))),
+      });
+    }
+
+    // The budgets answer names the zone and runs to the next Kolkata midnight on the 1st; a team's
+    // spend is its row of that month.
+    const budgets = await request(kolkata)
+      .get('/api/maas/costs/budgets')
+      .set(as(ADMIN));
+    expect(budgets.status).toBe(200);
+    const [nextYear, nextMonth] = month.split('-').map(Number);
+    expect(budgets.body).toMatchObject({
+      month,
+      timeZone: 'Asia/Kolkata',
+      start: report.start,
+      monthEnd: Date.UTC(nextYear, nextMonth, 1) / 1000 - offset,
+    });
+    const teamA = COST_TEAMS['group:default/team-a'];
+    expect(budgets.body.budgets[0]).toMatchObject({
+      group: 'group:default/team-a',
+      spend: cents(
+        sum(lines.filter(l => teamA.includes(l.user)).map(expectedCost)),
+      ),
+    });
   });
 
   it('says what is wrong with a bad range, in a 400', async () => {

@@ -21,8 +21,10 @@ export function createCostsRouter(options: {
   gate: PermissionGate;
   costs: CostService;
   budgets: BudgetService;
+  /** `maas.costs.timeZone`: the zone calendar months run in. */
+  timeZone: string;
 }): express.Router {
-  const { gate, costs, budgets } = options;
+  const { gate, costs, budgets, timeZone } = options;
   const router = Router();
 
   const viewer = async (req: express.Request) => {
@@ -33,7 +35,7 @@ export function createCostsRouter(options: {
 
   const report = async (req: express.Request) => {
     const who = await viewer(req);
-    return costs.report(costRange(req.query, Date.now() / 1000), who);
+    return costs.report(costRange(req.query, Date.now() / 1000, timeZone), who);
   };
 
   router.get('/costs/budgets', async (req, res) => {
@@ -43,7 +45,11 @@ export function createCostsRouter(options: {
         'Budgets are kept per calendar month: give month=YYYY-MM (or nothing, for this month), not start and end',
       );
     }
-    const range = costRange({ month: req.query.month }, Date.now() / 1000);
+    const range = costRange(
+      { month: req.query.month },
+      Date.now() / 1000,
+      timeZone,
+    );
     res.json(await budgets.report({ ...range, month: range.month! }, who));
   });
 

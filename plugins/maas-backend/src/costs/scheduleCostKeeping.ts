@@ -1,22 +1,25 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { monthOf } from '@maas-portal/plugin-maas-common';
 import { CostRange, costRange } from './costRange';
 import { SETTLED_SECONDS } from './CostUsageCache';
 
 export const COST_KEEPING_TASK_ID = 'maas-costs-keeping';
 
 /**
- * The months whose figures a pass prepares at `nowSeconds`: last month once it has settled (its counts
+ * The months (in `timeZone`) whose figures a pass prepares at `nowSeconds`: last month once it has settled (its counts
  * are then kept in the database, so nobody waits for Prometheus to count a past month), and this month
  * (its latest counts kept in the database for every replica, and in the memory of the one that runs the pass).
  */
-export function monthsToPrepare(nowSeconds: number): CostRange[] {
-  const thisMonth = costRange({}, nowSeconds);
+export function monthsToPrepare(
+  nowSeconds: number,
+  timeZone: string,
+): CostRange[] {
+  const thisMonth = costRange({}, nowSeconds, timeZone);
   const lastMonthEnd = thisMonth.start;
   const lastMonth = costRange(
-    {
-      month: new Date((lastMonthEnd - 86400) * 1000).toISOString().slice(0, 7),
-    },
+    { month: monthOf(lastMonthEnd - 1, timeZone) },
     nowSeconds,
+    timeZone,
   );
   return [
     ...(lastMonthEnd <= nowSeconds - SETTLED_SECONDS ? [lastMonth] : []),
@@ -35,8 +38,10 @@ export async function scheduleCostKeeping(options: {
   scheduler: SchedulerService;
   costs: { prepare(range: CostRange): Promise<void> };
   logger: LoggerService;
+  /** `maas.costs.timeZone`: the months prepared are the ones the Costs page asks for. */
+  timeZone: string;
 }): Promise<void> {
-  const { scheduler, costs, logger } = options;
+  const { scheduler, costs, logger, timeZone } = options;
   await scheduler.scheduleTask({
     id: COST_KEEPING_TASK_ID,
     scope: 'global',
@@ -44,7 +49,7 @@ export async function scheduleCostKeeping(options: {
     timeout: { minutes: 8 },
     initialDelay: { seconds: 30 },
     fn: async () => {
-      for (const range of monthsToPrepare(Date.now() / 1000)) {
+      for (const range of monthsToPrepare(Date.now() / 1000, timeZone)) {
         try {
           await costs.prepare(range);
         } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * Soft budgets per team (`maas.budgets`, `GET /costs/budgets`): each Group's spend in a calendar
- * month (UTC), as the Costs page computes its row for that month, against its monthly amount.
+ * month (in `maas.costs.timeZone`), as the Costs page computes its row for that month, against its monthly amount.
  * Nothing is blocked when a budget is spent; its team leads are told at each threshold.
  */
 import { CostScope, CostSource } from './costs';
@@ -45,8 +45,10 @@ export interface TeamBudgetStatus {
  * @public
  */
 export interface BudgetReport {
-  /** `YYYY-MM`, UTC. */
+  /** `YYYY-MM`, in `timeZone`. */
   month: string;
+  /** `maas.costs.timeZone` (IANA): the zone the month runs in, from local midnight on the 1st. */
+  timeZone: string;
   /** Unix seconds: the month's start. */
   start: number;
   /** Unix seconds: up to when its figures count (now, for this month). */

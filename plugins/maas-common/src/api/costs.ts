@@ -66,8 +66,13 @@ export interface CostReport {
   /** Unix seconds; `end` is never after the request. */
   start: number;
   end: number;
-  /** `YYYY-MM` when a calendar month (UTC) was asked for. */
+  /** `YYYY-MM` when a calendar month was asked for, counted in `timeZone`. */
   month?: string;
+  /**
+   * `maas.costs.timeZone` (IANA, default `UTC`): the zone calendar months run in, from local
+   * midnight on the 1st. A custom range's dates are UTC midnights whatever it says.
+   */
+  timeZone: string;
   scope: CostScope;
   /** In scope `groups`: the groups the caller leads (entity refs). */
   ledGroups?: string[];

@@ -82,7 +82,8 @@ export interface AuditQuery extends PageQuery {
 }
 
 /**
- * A calendar month (`YYYY-MM`, UTC), or a custom range (dates); neither: the current month.
+ * A calendar month (`YYYY-MM`, in the backend's `maas.costs.timeZone`), or a custom range (dates,
+ * UTC midnights); neither: the current month.
  *
  * @public
  */

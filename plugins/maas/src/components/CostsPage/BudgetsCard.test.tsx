@@ -6,6 +6,7 @@ import { BudgetsCard } from './BudgetsCard';
 
 const budgets = (overrides: Partial<BudgetReport> = {}): BudgetReport => ({
   month: '2026-12',
+  timeZone: 'UTC',
   start: Date.UTC(2026, 11, 1) / 1000,
   end: Date.UTC(2026, 11, 7, 12) / 1000,
   monthEnd: Date.UTC(2027, 0, 1) / 1000,

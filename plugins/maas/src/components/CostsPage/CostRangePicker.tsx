@@ -1,17 +1,21 @@
 import { Button, Grid, MenuItem, TextField } from '@material-ui/core';
+import { DEFAULT_COST_TIME_ZONE } from '@maas-portal/plugin-maas-common';
 import { useState } from 'react';
 import { CostQuery } from '../../api/MaasApi';
 import { currentMonth } from './costFormat';
 
 /**
- * A calendar month (UTC), or a custom range of days; the custom range applies on "Show", so
- * that half-typed dates ask the backend nothing.
+ * A calendar month in the backend's zone (`timeZone`, as its reports say; UTC until one is read),
+ * or a custom range of days, which the backend takes as UTC midnights; the custom range applies on
+ * "Show", so that half-typed dates ask the backend nothing.
  */
 export function CostRangePicker(props: {
   query: CostQuery;
   onChange: (query: CostQuery) => void;
+  timeZone?: string;
 }) {
   const { query, onChange } = props;
+  const timeZone = props.timeZone ?? DEFAULT_COST_TIME_ZONE;
   const [mode, setMode] = useState<'month' | 'custom'>(
     query.start ? 'custom' : 'month',
   );
@@ -30,7 +34,7 @@ export function CostRangePicker(props: {
           onChange={e => {
             const next = e.target.value as 'month' | 'custom';
             setMode(next);
-            if (next === 'month') onChange({ month: currentMonth() });
+            if (next === 'month') onChange({ month: currentMonth(timeZone) });
           }}
         >
           <MenuItem value="month">Calendar month</MenuItem>
@@ -42,8 +46,8 @@ export function CostRangePicker(props: {
           <TextField
             type="month"
             id="maas-costs-month"
-            label="Month (UTC)"
-            value={query.month ?? currentMonth()}
+            label={`Month (${timeZone})`}
+            value={query.month ?? currentMonth(timeZone)}
             onChange={e =>
               e.target.value && onChange({ month: e.target.value })
             }

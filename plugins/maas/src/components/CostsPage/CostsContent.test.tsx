@@ -10,6 +10,7 @@ const report = (overrides: Partial<CostReport> = {}): CostReport => ({
   start: Date.UTC(2026, 10, 1) / 1000,
   end: Date.UTC(2026, 10, 20, 12) / 1000,
   month: '2026-11',
+  timeZone: 'UTC',
   scope: 'all',
   priced: true,
   currency: 'EUR',
@@ -63,6 +64,7 @@ const report = (overrides: Partial<CostReport> = {}): CostReport => ({
 /** The Budgets card's read (BudgetsCard.test.tsx tests it): no team has a budget here. */
 const noBudgets = async (): Promise<BudgetReport> => ({
   month: '2026-11',
+  timeZone: 'UTC',
   start: Date.UTC(2026, 10, 1) / 1000,
   end: Date.UTC(2026, 10, 20, 12) / 1000,
   monthEnd: Date.UTC(2026, 11, 1) / 1000,
@@ -82,12 +84,10 @@ describe('CostsContent (the Costs page)', () => {
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
-  it('asks for the current month first, then shows totals and a row per user with the currency', async () => {
+  it("asks for the backend's current month first (no month: it knows its zone), then shows totals and a row per user with the currency", async () => {
     const getCosts = jest.fn(async () => report());
     await render({ getCosts });
-    expect(getCosts).toHaveBeenCalledWith({
-      month: new Date().toISOString().slice(0, 7),
-    });
+    expect(getCosts).toHaveBeenCalledWith({});
     expect(await screen.findByLabelText('Total cost')).toHaveTextContent(
       'Total €5.50',
     );
@@ -220,6 +220,32 @@ describe('CostsContent (the Costs page)', () => {
     ).toBeInTheDocument();
   });
 
+  it("names the report's zone in the range and the month picker, whose month is the zone's", async () => {
+    await render({
+      getCosts: async () =>
+        report({
+          month: '2026-12',
+          timeZone: 'Asia/Kolkata',
+          start: Date.UTC(2026, 10, 30, 18, 30) / 1000,
+          end: Date.UTC(2026, 11, 7, 6, 30) / 1000,
+        }),
+    });
+    expect(
+      await screen.findByText(
+        '1 Dec 2026, 00:00 – 7 Dec 2026, 12:00 Asia/Kolkata',
+      ),
+    ).toBeInTheDocument();
+    const kolkataMonth = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Kolkata',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(new Date());
+    expect(screen.getByLabelText('Month (Asia/Kolkata)')).toHaveValue(
+      kolkataMonth,
+    );
+    expect(screen.queryByLabelText('Month (UTC)')).toBeNull();
+  });
+
   it('asks for a custom range on "Show", its last day included', async () => {
     const getCosts = jest.fn(async () => report());
     await render({ getCosts });
@@ -260,10 +286,7 @@ describe('CostsContent (the Costs page)', () => {
       await screen.findByRole('tab', { name: 'Per group' }),
     );
     await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
-    expect(exportCosts).toHaveBeenCalledWith({
-      month: new Date().toISOString().slice(0, 7),
-      table: 'groups',
-    });
+    expect(exportCosts).toHaveBeenCalledWith({ table: 'groups' });
     expect(clicks).toEqual(['maas-costs-2026-11-groups.csv']);
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:costs');
   });
@@ -274,9 +297,8 @@ describe('CostsContent (the Costs page)', () => {
     expect(await screen.findByLabelText('Budgets')).toHaveTextContent(
       /Soft budgets: calls are not blocked/,
     );
-    expect(getBudgets).toHaveBeenCalledWith({
-      month: new Date().toISOString().slice(0, 7),
-    });
+    // The month of the report shown.
+    expect(getBudgets).toHaveBeenCalledWith({ month: '2026-11' });
     priced.unmount();
     getBudgets.mockClear();
     await render({

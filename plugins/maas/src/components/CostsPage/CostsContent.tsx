@@ -8,7 +8,7 @@ import {
   CostTable,
   NO_PROMETHEUS,
 } from '@maas-portal/plugin-maas-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CostQuery, maasApiRef } from '../../api/MaasApi';
 import { useCosts } from '../../hooks/useCosts';
 import {
@@ -90,11 +90,17 @@ function ReportSource(props: { report: CostReport }) {
  */
 export function CostsContent() {
   const api = useApi(maasApiRef);
-  const [query, setQuery] = useState<CostQuery>({ month: currentMonth() });
+  // No month at first: the backend's current month, in its zone (maas.costs.timeZone).
+  const [query, setQuery] = useState<CostQuery>({});
   const [table, setTable] = useState<CostTable>('users');
   const [downloadError, setDownloadError] = useState<Error>();
   const costs = useCosts(query);
   const report = costs.value;
+  // The zone of the last report, so that the picker keeps naming it while the next one loads.
+  const [timeZone, setTimeZone] = useState<string>();
+  useEffect(() => {
+    if (report) setTimeZone(report.timeZone);
+  }, [report]);
 
   const download = async () => {
     setDownloadError(undefined);
@@ -154,7 +160,11 @@ export function CostsContent() {
           <ErrorAlert error={downloadError} action="download costs" />
         )}
         {/* Budgets are amounts in the pricing's currency: none without it (the note above says so). */}
-        {report.priced && <BudgetsCard month={query.month ?? currentMonth()} />}
+        {report.priced && (
+          <BudgetsCard
+            month={query.month ?? report.month ?? currentMonth(report.timeZone)}
+          />
+        )}
         <Tabs
           value={table}
           onChange={(_, value) => setTable(value)}
@@ -170,7 +180,7 @@ export function CostsContent() {
 
   return (
     <Box display="flex" flexDirection="column" style={{ gap: 16 }}>
-      <CostRangePicker query={query} onChange={setQuery} />
+      <CostRangePicker query={query} onChange={setQuery} timeZone={timeZone} />
       {body}
     </Box>
   );

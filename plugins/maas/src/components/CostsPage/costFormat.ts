@@ -1,7 +1,9 @@
 import {
   CostFigures,
   CostReport,
+  DEFAULT_COST_TIME_ZONE,
   formatMoney,
+  monthOf,
 } from '@maas-portal/plugin-maas-common';
 
 const whole = new Intl.NumberFormat('en-US');
@@ -22,8 +24,13 @@ export function formatCost(
   return formatMoney(cost, report.currency, report.decimals);
 }
 
-/** `1 Nov 2026 – 15 Nov 2026 (UTC)`: what the report covers, its end being now for this month. */
-export function formatRange(report: Pick<CostReport, 'start' | 'end'>) {
+/**
+ * `1 Nov 2026, 00:00 – 15 Nov 2026, 12:00 Europe/Berlin`: what the report covers, its end being now
+ * for this month, in the zone its months run in (`maas.costs.timeZone`).
+ */
+export function formatRange(
+  report: Pick<CostReport, 'start' | 'end' | 'timeZone'>,
+) {
   const day = (s: number) =>
     new Date(s * 1000).toLocaleString('en-GB', {
       day: 'numeric',
@@ -31,10 +38,16 @@ export function formatRange(report: Pick<CostReport, 'start' | 'end'>) {
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
-      timeZone: 'UTC',
+      timeZone: report.timeZone,
     });
-  return `${day(report.start)} – ${day(report.end)} UTC`;
+  return `${day(report.start)} – ${day(report.end)} ${report.timeZone}`;
 }
 
-/** The current month in UTC, as the month picker and the backend name it. */
-export const currentMonth = (now = new Date()) => now.toISOString().slice(0, 7);
+/**
+ * The current month in `timeZone` (the backend's `maas.costs.timeZone`, as its reports say), as the
+ * month picker and the backend name it.
+ */
+export const currentMonth = (
+  timeZone: string = DEFAULT_COST_TIME_ZONE,
+  now = new Date(),
+) => monthOf(now.getTime() / 1000, timeZone);
