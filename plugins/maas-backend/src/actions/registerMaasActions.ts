@@ -369,6 +369,9 @@ export function registerMaasActions(options: {
     },
   });
 
+  /** The input of a paged list: the previous page's nextCursor. */
+  const pageCursor = (z: Zod) =>
+    z.string().max(400).optional().describe('nextCursor of the previous page');
   const pageOutput = (z: Zod) =>
     z.object({
       requests: z.array(keyRequestSchema(z)),
@@ -391,11 +394,7 @@ export function registerMaasActions(options: {
             .enum(requestStates as [KeyRequestState, ...KeyRequestState[]])
             .optional()
             .describe('Only requests in this state'),
-          cursor: z
-            .string()
-            .max(400)
-            .optional()
-            .describe('nextCursor of the previous page'),
+          cursor: pageCursor(z),
         }),
       output: pageOutput,
     },
@@ -423,11 +422,7 @@ export function registerMaasActions(options: {
     schema: {
       input: z =>
         z.object({
-          cursor: z
-            .string()
-            .max(400)
-            .optional()
-            .describe('nextCursor of the previous page'),
+          cursor: pageCursor(z),
         }),
       output: pageOutput,
     },
