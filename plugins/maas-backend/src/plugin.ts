@@ -134,6 +134,8 @@ export const maasPlugin = createBackendPlugin({
           : undefined;
         let models: ModelService | undefined;
         let state: ClusterState | undefined;
+        // What requests, actions and the Costs task wait for just after a start (no cluster: nothing).
+        const clusterRead = async () => state?.firstRead();
         if (kube && cluster) {
           logger.info(
             `MaaS uses the cluster at ${cluster.server} from ${cluster.source}`,
@@ -265,6 +267,7 @@ export const maasPlugin = createBackendPlugin({
           pricing: config.pricing,
           routeOf: isvc => models?.limitadorNamespaceOf(isvc),
           limitsOf: route => models?.routeLimits(route),
+          routesRead: clusterRead,
           freshSeconds: config.prometheus.cacheTtlSeconds,
           staleSeconds: COST_STALE_SECONDS,
           // Its table comes with KeyDatabase's migrations.
@@ -348,6 +351,7 @@ export const maasPlugin = createBackendPlugin({
             }),
             // The usage slice's answer, for the playground slice: the Quota card's own figures.
             playgroundQuota: request => callerQuota.of(request),
+            clusterRead,
           }),
         );
         // The same self-service as MCP tools (through @backstage/plugin-mcp-actions-backend), on the
@@ -364,6 +368,7 @@ export const maasPlugin = createBackendPlugin({
             quotaOf: request => callerQuota.of(request),
             keyRequests: keys.requests,
             myKeysUrl: `${config.appBaseUrl ?? ''}${notificationLinks.myKeys}`,
+            clusterRead,
           },
           requestStates: KEY_REQUEST_STATES,
         });

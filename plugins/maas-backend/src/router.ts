@@ -83,6 +83,8 @@ export interface MaasServices {
   playground: PlaygroundService;
   /** The usage slice's answer for the playground: the caller's quota, to explain a 429. */
   playgroundQuota: PlaygroundQuota;
+  /** Resolves once the cluster's watch caches have made their first LIST (ClusterState.firstRead). */
+  clusterRead: () => Promise<void>;
 }
 
 /** The plugin's API: each feature's router, composed. Every route goes through the gate. */
@@ -111,6 +113,13 @@ export async function createRouter(
       prometheus: services.prometheus,
     }),
   );
+  // Every route below reads the cluster's watch caches: a request that comes while they make their
+  // first LIST, just after a start, waits for it (bounded by the LIST's timeout) instead of getting
+  // 503 "still loading", or a model or Costs report without the routes' policies.
+  router.use(async (_req, _res, next) => {
+    await services.clusterRead();
+    next();
+  });
   router.use(
     createModelsRouter({ gate, modelList: services.modelList, lookupModel }),
   );

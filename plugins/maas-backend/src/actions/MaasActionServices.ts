@@ -69,4 +69,6 @@ export interface MaasActionServices {
   };
   /** The address of My API keys, where a key's owner sees its value once. */
   myKeysUrl: string;
+  /** Resolves once the cluster's watch caches have made their first LIST (ClusterState.firstRead). */
+  clusterRead: () => Promise<void>;
 }

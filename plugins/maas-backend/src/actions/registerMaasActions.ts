@@ -249,7 +249,19 @@ export function registerMaasActions(options: {
   /** `KEY_REQUEST_STATES`: the states a request can be in, for the list's filter. */
   requestStates: readonly KeyRequestState[];
 }): void {
-  const { actionsRegistry: registry, services, requestStates } = options;
+  const { services, requestStates } = options;
+  // Every action reads the cluster's watch caches: one called just after a start waits for their
+  // first LIST, as the REST routes do.
+  const registry: Pick<ActionsRegistryService, 'register'> = {
+    register: action =>
+      options.actionsRegistry.register({
+        ...action,
+        action: async context => {
+          await services.clusterRead();
+          return action.action(context);
+        },
+      }),
+  };
   const { gate, keyAccess, keyRequests, myKeysUrl } = services;
 
   registry.register({

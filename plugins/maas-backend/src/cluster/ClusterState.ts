@@ -10,6 +10,8 @@ import { ResourceKind, WATCHED_KINDS } from '@maas-portal/plugin-maas-node';
  */
 export class ClusterState {
   readonly #caches = new Map<string, ResourceCache<KubernetesObject>>();
+  readonly #timeoutMs: number;
+  #firstRead?: Promise<void>;
 
   constructor(options: {
     kubeConfig: KubeConfig;
@@ -17,6 +19,7 @@ export class ClusterState {
     timeoutMs: number;
     kinds?: ResourceKind[];
   }) {
+    this.#timeoutMs = options.timeoutMs;
     for (const kind of options.kinds ?? WATCHED_KINDS) {
       this.#caches.set(
         kind.kind,
@@ -41,6 +44,17 @@ export class ClusterState {
   /** Waits (at most `timeoutMs`) until every cache has listed once or failed. */
   async ready(timeoutMs: number): Promise<CacheStatus[]> {
     return Promise.all([...this.#caches.values()].map(c => c.ready(timeoutMs)));
+  }
+
+  /**
+   * Resolves once every cache has made its first LIST or failed it, at most a LIST's timeout (and a
+   * second) after it is asked; at once from then on, whatever the caches' state. What a request or task
+   * that comes just after a start waits for: it is then answered from the whole cluster, not with 503
+   * "still loading" or with figures of routes whose policies are not read yet. Never rejects.
+   */
+  firstRead(): Promise<void> {
+    this.#firstRead ??= this.ready(this.#timeoutMs + 1000).then(() => {});
+    return this.#firstRead;
   }
 
   list<T extends KubernetesObject>(

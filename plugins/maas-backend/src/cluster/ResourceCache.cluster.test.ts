@@ -7,13 +7,12 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { createServer, Server, Socket, connect } from 'node:net';
-import { AddressInfo } from 'node:net';
 import {
   eventually,
   harnessEnv,
   harnessKubeConfig,
 } from '@maas-portal/harness/testing';
+import { ApiServerRelay } from '../__testUtils__/apiServerRelay';
 import { ResourceCache } from './ResourceCache';
 import { INFERENCE_SERVICE, ResourceKind } from '@maas-portal/plugin-maas-node';
 
@@ -91,42 +90,6 @@ const names = (cache: ResourceCache<KubernetesObject>) =>
     .list()
     .map(o => o.metadata!.name)
     .sort();
-
-/** A TCP relay to the API server that can drop every connection and refuse new ones, as a restart does. */
-class Relay {
-  #server?: Server;
-  #sockets = new Set<Socket>();
-  #down = false;
-  constructor(readonly target: { host: string; port: number }) {}
-  async start(): Promise<number> {
-    this.#server = createServer(client => {
-      if (this.#down) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('close', () => this.#sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>(r => this.#server!.listen(0, '127.0.0.1', r));
-    return (this.#server.address() as AddressInfo).port;
-  }
-  down() {
-    this.#down = true;
-    for (const s of this.#sockets) s.destroy();
-  }
-  up() {
-    this.#down = false;
-  }
-  close() {
-    this.down();
-    this.#server?.close();
-  }
-}
 
 describe('ResourceCache against the real API server', () => {
   const kc = () => harnessKubeConfig();
@@ -249,19 +212,9 @@ describe('ResourceCache against the real API server', () => {
     const kind = testKind();
     await createCrd(kc(), kind);
     await createItem(kc(), kind, 'before');
-    const server = new URL(kc().getCurrentCluster()!.server);
-    const relay = new Relay({
-      host: server.hostname,
-      port: Number(server.port),
-    });
-    const port = await relay.start();
-    const relayed = kc();
-    const cluster = relayed.getCurrentCluster()!;
-    relayed.clusters = relayed.clusters.map(c =>
-      c.name === cluster.name
-        ? { ...c, server: `https://127.0.0.1:${port}` }
-        : c,
-    );
+    const relay = new ApiServerRelay();
+    await relay.start();
+    const relayed = relay.kubeConfig();
     const cache = new ResourceCache({
       kubeConfig: relayed,
       kind,

@@ -136,6 +136,34 @@ describe('CostService against the real Prometheus with the generated data', () =
     expect(report.warnings.join(' ')).not.toMatch(/both-route/);
   });
 
+  it('computes figures only once the routes are read: a report asked just after a start counts by their limits', async () => {
+    // The cluster's watch caches, as a backend just started has them: no route known until their first
+    // LIST (ClusterState.firstRead, which plugin.ts passes as routesRead) has been stored.
+    let routesKnown = false;
+    const justStarted = new CostService({
+      prometheus: new HttpPrometheusClient({
+        url: process.env.MAAS_HARNESS_PROMETHEUS_URL!,
+        timeoutMs: 5000,
+      }),
+      catalog: catalogServiceMock({ entities: costCatalog() }),
+      pricing: costPricingConfig(),
+      limitsOf: route =>
+        routesKnown ? datasetRouteLimits(summary)(route) : undefined,
+      routesRead: () =>
+        new Promise(resolve =>
+          setTimeout(() => {
+            routesKnown = true;
+            resolve();
+          }, 300),
+        ),
+    });
+    const report = await justStarted.report(wholeData(), admin);
+    const known = await service.report(wholeData(), admin);
+    expect(report.total).toEqual(known.total);
+    expect(report.models).toEqual(known.models);
+    expect(report.warnings).toEqual(known.warnings);
+  });
+
   it('says a route under a RateLimitPolicy only counts no tokens, and counts its calls once, never its hits as tokens', async () => {
     // The data's legacy route, counted as if its series carried user labels: the limits alone decide.
     const requestsOnly = new CostService({

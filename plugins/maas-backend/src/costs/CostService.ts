@@ -56,6 +56,7 @@ export class CostService {
   readonly #pricing?: PricingConfig;
   readonly #routeOf?: (isvc: ObjectRef) => string | undefined;
   readonly #limitsOf?: (limitadorNamespace: string) => RouteLimits | undefined;
+  readonly #routesRead?: () => Promise<void>;
   readonly #usage: CostUsageCache;
   readonly #settled?: SettledCostCounts;
   readonly #logger?: LoggerService;
@@ -83,6 +84,11 @@ export class CostService {
      * calls are Limitador's authorized_calls and tokens are not known.
      */
     limitsOf?: (limitadorNamespace: string) => RouteLimits | undefined;
+    /**
+     * Resolves once `limitsOf` knows the cluster's routes (ClusterState.firstRead): figures computed
+     * before it, just after a start, would count routes under two policies twice and give no tokens.
+     */
+    routesRead?: () => Promise<void>;
     /** How long a range's figures are reused as they are (maas.prometheus.cacheTtlSeconds). */
     freshSeconds?: number;
     /** How old figures may be to be shown at once while newer ones are computed. */
@@ -99,6 +105,7 @@ export class CostService {
     this.#pricing = options.pricing;
     this.#routeOf = options.routeOf;
     this.#limitsOf = options.limitsOf;
+    this.#routesRead = options.routesRead;
     this.#freshMs = (options.freshSeconds ?? 0) * 1000;
     this.#usage = new CostUsageCache({
       freshMs: this.#freshMs,
@@ -187,7 +194,11 @@ export class CostService {
    * limits the cluster applies to each route when the figures are computed (routeCounting.countCalls).
    */
   async #compute(range: CostRange): Promise<CostUsage> {
-    return this.#usageOf(await this.#query(range), range.end);
+    const [counts] = await Promise.all([
+      this.#query(range),
+      this.#routesRead?.(),
+    ]);
+    return this.#usageOf(counts, range.end);
   }
 
   /**
@@ -205,6 +216,7 @@ export class CostService {
       );
       return undefined;
     });
+    await this.#routesRead?.();
     return (
       latest && {
         usage: this.#usageOf(latest, latest.end),

@@ -52,6 +52,7 @@ describe('openapi.yaml', () => {
       keys: unused,
       playground: unused,
       playgroundQuota: unused,
+      clusterRead: unused,
     });
     const served = routesOf(router as unknown as { stack: Layer[] });
     expect(served.sort()).toEqual(documented.sort());
