@@ -6,9 +6,9 @@ import {
   callModel,
   chatBody,
   eventually,
-  harnessEnv,
   limitadorCounters,
   parseCsv,
+  promNumber,
   waitForGateway,
 } from '@maas-portal/harness/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -249,17 +249,10 @@ describe('the Costs page in a browser', () => {
   }
 
   /** When Prometheus last scraped Limitador's series of ROUTE, in unix seconds (0: never). */
-  async function lastScrapeOfRoute(): Promise<number> {
-    const query = `max(timestamp(authorized_calls{limitador_namespace="${ROUTE}"}))`;
-    const res = await fetch(
-      `${harnessEnv(
-        'MAAS_HARNESS_PROMETHEUS_URL',
-      )}/api/v1/query?query=${encodeURIComponent(query)}`,
+  function lastScrapeOfRoute(): Promise<number> {
+    return promNumber(
+      `max(timestamp(authorized_calls{limitador_namespace="${ROUTE}"}))`,
     );
-    const body = (await res.json()) as {
-      data: { result: Array<{ value: [number, string] }> };
-    };
-    return Number(body.data.result[0]?.value[1] ?? 0);
   }
 
   // The bed's data plane is Kuadrant 1.2's (kuadrant-operator v1.2.0, Limitador's metrics with

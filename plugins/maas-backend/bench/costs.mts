@@ -32,6 +32,7 @@ import {
   firstReport,
   monthBefore,
   monthStart,
+  reportFigures,
   timeKeptMonth,
 } from './keptMonth.mts';
 import { countedInWindow } from '../src/prometheus/promql.ts';
@@ -528,18 +529,11 @@ async function main() {
   // after the timed ranges, so that over 16 ranges were asked since (CostUsageCache keeps 16, least
   // recently used evicted): else the backend answers with the raw figures it kept for it.
   const again = await (await fetch(url(0), { headers })).json();
-  // Every row of every table (users, groups, systems, models): its calls and tokens.
-  const figures = (r: any) =>
-    JSON.stringify(
-      (['users', 'groups', 'systems', 'models'] as const).map(table =>
-        r[table].map((row: any) => [row.ref, row.calls, row.tokens]).sort(),
-      ),
-    );
   const exact =
     again.source?.kind === 'recording-rules' &&
     again.total.calls === check.total.calls &&
     again.total.tokens === check.total.tokens &&
-    figures(again) === figures(check);
+    reportFigures(again) === reportFigures(check);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   console.log(
     `\nGET /api/maas/costs, ${USERS} users x ${MODELS} models x ${DAYS} days:`,

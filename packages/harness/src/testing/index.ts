@@ -12,6 +12,7 @@ export {
 export { useTestNamespace } from './testNamespace.ts';
 export { apiRefusal } from './apiRefusal.ts';
 export { eventually } from './eventually.ts';
+export { promNumber, promVector } from './prometheusQuery.ts';
 export { acquireHarnessLock } from './harnessLock.ts';
 export { restartServer, startServer, stopServer } from './serverControl.ts';
 export type { HarnessServer } from './serverControl.ts';

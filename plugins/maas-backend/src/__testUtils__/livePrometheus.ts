@@ -3,31 +3,8 @@
  * read of the portal that waits until it holds every call the tally counted. Only then may the portal's
  * figures be compared with the calls, exactly.
  */
-import { eventually, harnessEnv } from '@maas-portal/harness/testing';
+import { eventually, promNumber } from '@maas-portal/harness/testing';
 import { CallTally, LiveModel } from './liveTraffic';
-
-/** One instant query's answer: each series' labels and value. */
-export async function promVector(
-  query: string,
-): Promise<Array<{ labels: Record<string, string>; value: number }>> {
-  const res = await fetch(
-    `${harnessEnv(
-      'MAAS_HARNESS_PROMETHEUS_URL',
-    )}/api/v1/query?query=${encodeURIComponent(query)}`,
-  );
-  const body = (await res.json()) as any;
-  if (body.status !== 'success')
-    throw new Error(`Prometheus ${query}: ${JSON.stringify(body)}`);
-  return body.data.result.map((r: any) => ({
-    labels: r.metric,
-    value: Number(r.value[1]),
-  }));
-}
-
-/** One number from the harness Prometheus (0 when the query has no answer). */
-export async function promNumber(query: string): Promise<number> {
-  return (await promVector(query))[0]?.value ?? 0;
-}
 
 /** The route's Limitador series and the model's vLLM token counters (one simulator: no restarts). */
 export const heldSeries = (model: LiveModel) => ({

@@ -10,6 +10,7 @@ import {
   eventually,
   harnessKubeConfig,
   limitadorCounters,
+  promVector,
   serverSideApply,
   waitForGateway,
 } from '@maas-portal/harness/testing';
@@ -17,7 +18,7 @@ import { BudgetReport, CostReport } from '@maas-portal/plugin-maas-common';
 import request from 'supertest';
 import { group, user } from '../__testUtils__/costFixtures';
 import { modelComponent } from '../__testUtils__/harness';
-import { promVector, readWhenSettled } from '../__testUtils__/livePrometheus';
+import { readWhenSettled } from '../__testUtils__/livePrometheus';
 import {
   CallTally,
   LIVE_TIERS,

@@ -12,6 +12,7 @@ import {
   eventually,
   harnessEnv,
   limitadorCounters,
+  promNumber,
 } from '@maas-portal/harness/testing';
 import { maasModelReadPermission } from '@maas-portal/plugin-maas-common';
 import request from 'supertest';
@@ -200,15 +201,8 @@ describe('the playground through the gateway', () => {
   });
 
   it("reports the tokens the model itself counted: vLLM's counters equal the streamed usage blocks", async () => {
-    const prometheus = harnessEnv('MAAS_HARNESS_PROMETHEUS_URL');
-    const counted = async (metric: string) => {
-      const query = `sum(${metric}{model_name="${model.name}"})`;
-      const res = await fetch(
-        `${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`,
-      );
-      const body = (await res.json()) as any;
-      return Number(body.data.result[0]?.value[1] ?? 0);
-    };
+    const counted = (metric: string) =>
+      promNumber(`sum(${metric}{model_name="${model.name}"})`);
     const sum = (field: 'prompt_tokens' | 'completion_tokens') =>
       usages.reduce((n, u) => n + u[field], 0);
     expect(usages).toHaveLength(LIVE_TIERS.free);
