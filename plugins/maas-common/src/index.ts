@@ -22,4 +22,4 @@ export * from './api/access';
 export * from './issuerUrl';
 export * from './snippets';
 export * from './money';
-export * from './zonedMonths';
+export * from './zonedCalendar';

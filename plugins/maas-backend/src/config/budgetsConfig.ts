@@ -3,7 +3,7 @@ import { MaasConfigError } from '@maas-portal/plugin-maas-node';
 import { PricingConfig } from './pricingConfig';
 
 /**
- * One team's monthly budget: an amount in `maas.pricing`'s currency per calendar month (UTC) for a
+ * One team's monthly budget: an amount in `maas.pricing`'s currency per calendar month (in `maas.costs.timeZone`) for a
  * catalog Group, whose spend is its row on the Costs page (its members and its child groups'
  * members, once each). A soft budget: nothing is blocked when it is spent.
  *

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  dayStart,
   DEFAULT_COST_TIME_ZONE,
   monthOf,
   monthRange,
@@ -22,22 +23,34 @@ export interface CostRange {
 export const MAX_RANGE_SECONDS = 367 * 86400;
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DATE =
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseTime(name: string, value: string): number {
-  const ms = DATE.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(ms)) {
+/** A date is its midnight in `timeZone`; a time names its own offset. Unix seconds. */
+function parseTime(name: string, value: string, timeZone: string): number {
+  let seconds = NaN;
+  if (DAY.test(value)) {
+    try {
+      seconds = dayStart(value, timeZone);
+    } catch {
+      // Not a day of the calendar (2026-02-30): said below.
+    }
+  } else if (TIME.test(value)) {
+    seconds = Math.floor(Date.parse(value) / 1000);
+  }
+  if (!Number.isFinite(seconds)) {
     throw new InputError(
-      `${name} "${value}" is not a date: give 2026-11-01 (UTC midnight) or 2026-11-01T08:00:00Z`,
+      `${name} "${value}" is not a date: give 2026-11-01 (midnight in ${timeZone}, maas.costs.timeZone) or 2026-11-01T08:00:00Z`,
     );
   }
-  return Math.floor(ms / 1000);
+  return seconds;
 }
 
 /**
  * The range a request asks for: `month=YYYY-MM` (in `timeZone`, from local midnight on the 1st), or
- * `start` and `end` (dates, which are UTC midnights, or ISO timestamps), or by default the current
+ * `start` and `end` (dates, which are midnights in `timeZone`, or ISO timestamps with their offset),
+ * or by default the current
  * month in `timeZone`. A range ends now at the latest (to 15 s, so that
  * loads within 15 s share Prometheus' answer), and must start before it ends.
  */
@@ -63,8 +76,8 @@ export function costRange(
     );
   }
   if (start !== undefined) {
-    const from = parseTime('start', start as string);
-    const to = Math.min(parseTime('end', end as string), now);
+    const from = parseTime('start', start as string, timeZone);
+    const to = Math.min(parseTime('end', end as string, timeZone), now);
     if (from >= to) {
       throw new InputError(
         `start must be before end, and before now: ${start} to ${end} leaves no time`,

@@ -70,7 +70,7 @@ export interface CostReport {
   month?: string;
   /**
    * `maas.costs.timeZone` (IANA, default `UTC`): the zone calendar months run in, from local
-   * midnight on the 1st. A custom range's dates are UTC midnights whatever it says.
+   * midnight on the 1st, and custom ranges' days, from their midnights.
    */
   timeZone: string;
   scope: CostScope;

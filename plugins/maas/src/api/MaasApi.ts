@@ -83,7 +83,7 @@ export interface AuditQuery extends PageQuery {
 
 /**
  * A calendar month (`YYYY-MM`, in the backend's `maas.costs.timeZone`), or a custom range (dates,
- * UTC midnights); neither: the current month.
+ * midnights in that zone); neither: the current month.
  *
  * @public
  */

@@ -6,7 +6,8 @@ import { currentMonth } from './costFormat';
 
 /**
  * A calendar month in the backend's zone (`timeZone`, as its reports say; UTC until one is read),
- * or a custom range of days, which the backend takes as UTC midnights; the custom range applies on
+ * or a custom range of days in that zone (from the first day's midnight to the midnight after the
+ * last); the custom range applies on
  * "Show", so that half-typed dates ask the backend nothing.
  */
 export function CostRangePicker(props: {
@@ -60,7 +61,7 @@ export function CostRangePicker(props: {
             <TextField
               type="date"
               id="maas-costs-from"
-              label="From (UTC)"
+              label={`From (${timeZone})`}
               value={start}
               onChange={e => setStart(e.target.value)}
               InputLabelProps={{ shrink: true }}
@@ -70,7 +71,7 @@ export function CostRangePicker(props: {
             <TextField
               type="date"
               id="maas-costs-to"
-              label="To (UTC, inclusive)"
+              label={`To (${timeZone}, inclusive)`}
               value={end}
               onChange={e => setEnd(e.target.value)}
               InputLabelProps={{ shrink: true }}

@@ -244,6 +244,15 @@ describe('CostsContent (the Costs page)', () => {
       kolkataMonth,
     );
     expect(screen.queryByLabelText('Month (UTC)')).toBeNull();
+    // A custom range's days are the zone's days too.
+    await userEvent.click(screen.getByLabelText('Range'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Custom range' }),
+    );
+    expect(screen.getByLabelText('From (Asia/Kolkata)')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('To (Asia/Kolkata, inclusive)'),
+    ).toBeInTheDocument();
   });
 
   it('asks for a custom range on "Show", its last day included', async () => {

@@ -1,4 +1,4 @@
-import { isTimeZone, monthOf, monthRange } from './zonedMonths';
+import { dayStart, isTimeZone, monthOf, monthRange } from './zonedCalendar';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
@@ -112,4 +112,32 @@ describe('isTimeZone', () => {
     expect(isTimeZone('Europe/Atlantis')).toBe(false);
     expect(isTimeZone('+05:30 please')).toBe(false);
   });
+});
+
+describe('dayStart', () => {
+  it('is the first instant of a day in the zone, where a clock change skips midnight too', () => {
+    const at = (iso: string) => Date.parse(iso) / 1000;
+    expect(dayStart('2026-11-03', 'UTC')).toBe(at('2026-11-03T00:00:00Z'));
+    expect(dayStart('2026-11-03', 'Asia/Kolkata')).toBe(
+      at('2026-11-02T18:30:00Z'),
+    );
+    expect(dayStart('2026-03-29', 'Europe/Berlin')).toBe(
+      at('2026-03-28T23:00:00Z'),
+    );
+    expect(dayStart('2026-03-30', 'Europe/Berlin')).toBe(
+      at('2026-03-29T22:00:00Z'),
+    );
+    expect(dayStart('2023-10-01', 'America/Asuncion')).toBe(
+      at('2023-10-01T04:00:00Z'),
+    );
+  });
+
+  it.each(['2026-02-30', '2026-13-01', '2026-1-01', '2026-11-01T00:00Z'])(
+    'refuses %s',
+    date => {
+      expect(() => dayStart(date, 'UTC')).toThrow(
+        `"${date}" is not a date (YYYY-MM-DD)`,
+      );
+    },
+  );
 });

@@ -1,7 +1,7 @@
 /**
- * Calendar months in an IANA time zone (`maas.costs.timeZone`), for the Costs report, the budgets
- * and the Costs page's month picker alike: one home, so that the page names the month the backend
- * counts. Browser-safe: only `Intl`.
+ * Calendar months and days in an IANA time zone (`maas.costs.timeZone`), for the Costs report, the
+ * budgets and the Costs page's pickers alike: one home, so that the page names the month and days the
+ * backend counts. Browser-safe: only `Intl`.
  */
 
 /**
@@ -24,6 +24,7 @@ export interface MonthRange {
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 // Building a DateTimeFormat costs far more than using one; a portal has one or two zones.
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -105,6 +106,23 @@ export function monthRange(month: string, timeZone: string): MonthRange {
     start: firstInstantAt(Date.UTC(year, index, 1), timeZone) / 1000,
     end: firstInstantAt(Date.UTC(year, index + 1, 1), timeZone) / 1000,
   };
+}
+
+/**
+ * The first instant (unix seconds) of the day `date` (`YYYY-MM-DD`) in `timeZone`: its local
+ * midnight, or the first instant after it where a clock change skips midnight. Throws on a
+ * malformed or impossible date (2026-02-30) or an unknown zone.
+ *
+ * @public
+ */
+export function dayStart(date: string, timeZone: string): number {
+  const match = DAY.exec(date);
+  const wall = match
+    ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+    : NaN;
+  if (!match || new Date(wall).toISOString().slice(0, 10) !== date)
+    throw new Error(`"${date}" is not a date (YYYY-MM-DD)`);
+  return firstInstantAt(wall, timeZone) / 1000;
 }
 
 /**
