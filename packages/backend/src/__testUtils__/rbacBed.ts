@@ -24,6 +24,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -185,11 +186,75 @@ export function useRbacBed() {
       ...role,
       rules: role.rules.filter((_, i) => i !== index),
     }));
-    await applyManifests(admin, reduced);
+    await applyRolesSeen(reduced);
     try {
       return await probe();
     } finally {
-      await applyManifests(admin, roles);
+      await applyRolesSeen(roles);
+    }
+  }
+
+  let appliedRoles = 0;
+  /**
+   * Applies `roles` and waits until the API server authorizes by them. Its RBAC authorizer reads roles
+   * from an informer, so a rule removed takes effect a moment after the apply (under a full run, once
+   * after the probe's first list). Each role carries a marker rule of its own for this apply; once a
+   * SubjectAccessReview allows the marker to the role's subjects, the authorizer holds this version.
+   */
+  async function applyRolesSeen(
+    roles: Array<KubernetesObject & { rules: V1PolicyRule[] }>,
+  ) {
+    const marker = `rbac-apply-${(appliedRoles += 1)}`;
+    const markerRule: V1PolicyRule = {
+      apiGroups: ['maas.test'],
+      resources: [marker],
+      verbs: ['get'],
+    };
+    await applyManifests(
+      admin,
+      roles.map(role => ({ ...role, rules: [...role.rules, markerRule] })),
+    );
+    const reviews = admin.makeApiClient(AuthorizationV1Api);
+    for (const role of roles) {
+      const namespace = role.metadata!.namespace;
+      const users = rbac
+        .filter(
+          (b: any) =>
+            /Binding$/.test(b.kind!) &&
+            b.roleRef?.kind === role.kind &&
+            b.roleRef?.name === role.metadata!.name &&
+            b.metadata!.namespace === namespace,
+        )
+        .flatMap((b: any) => b.subjects ?? [])
+        .filter((s: any) => s.kind === 'ServiceAccount')
+        .map(
+          (s: any) =>
+            `system:serviceaccount:${s.namespace ?? namespace}:${s.name}`,
+        );
+      expect(users.length).toBeGreaterThan(0);
+      for (const user of users) {
+        await eventually(async () => {
+          const review = await reviews.createSubjectAccessReview({
+            body: {
+              spec: {
+                user,
+                resourceAttributes: {
+                  group: 'maas.test',
+                  resource: marker,
+                  verb: 'get',
+                  namespace,
+                },
+              },
+            },
+          });
+          if (!review.status?.allowed)
+            throw new Error(
+              `the API server does not authorize ${user} by ${role.kind} ${
+                role.metadata!.name
+              } as applied yet`,
+            );
+        }, 30_000);
+      }
     }
   }
 
