@@ -21,6 +21,10 @@ import {
   LiveModel,
   startLiveModel,
 } from '../__testUtils__/liveTraffic';
+import {
+  expectFreeLimitRefusal,
+  playUntilRefused,
+} from '../__testUtils__/playgroundRefusal';
 import { readChatStream } from '../__testUtils__/readChatStream';
 import {
   as,
@@ -156,48 +160,24 @@ describe('the playground through the gateway', () => {
   });
 
   it('answers 429 at the free limit with the limit and when it resets, as Limitador counts them', async () => {
-    const statuses: number[] = [];
-    let refused: request.Response | undefined;
-    while (statuses.length < LIVE_TIERS.free) {
-      const res = await play(DEV_A, hello(key));
-      statuses.push(res.status);
-      if (res.status === 200) {
-        authorized += 1;
-        usages.push(readChatStream(res.text).usage!);
-      }
-      if (res.status === 429) {
-        refused = res;
-        break;
-      }
-    }
+    const { statuses, served, refused, refusedAt } = await playUntilRefused(
+      () => play(DEV_A, hello(key)),
+      LIVE_TIERS.free,
+    );
+    authorized += served.length;
+    usages.push(...served.map(res => readChatStream(res.text).usage!));
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     const [counter] = await janeCounters();
     // Limitador's counter holds the calls it let through: the playground's, no more.
     expect(authorized).toBe(LIVE_TIERS.free);
     expect(counter.remaining).toBe(LIVE_TIERS.free - authorized);
-    const body = refused!.body;
-    expect(body).toMatchObject({
-      source: 'gateway',
-      status: 429,
-      title: 'Rate limit reached (429): the gateway refused the call',
-      quota: {
-        tier: 'free',
-        requests: {
-          limitName: 'free-user-requests',
-          limit: LIVE_TIERS.free,
-          window: '2m',
-          remaining: 0,
-        },
-      },
+    expectFreeLimitRefusal({
+      refused,
+      counter,
+      secondsSinceRefusal: (Date.now() - refusedAt) / 1000,
+      explanation:
+        /^free tier: 5 requests per 2m, all used in this window; resets in about (\d+) s\./,
     });
-    const [, resetsIn] =
-      /^free tier: 5 requests per 2m, all used in this window; resets in about (\d+) s\./.exec(
-        body.explanation,
-      ) ?? [];
-    expect(resetsIn).toBeDefined();
-    expect(
-      Math.abs(Number(resetsIn) - counter.expires_in_seconds),
-    ).toBeLessThanOrEqual(2);
   });
 
   it("reports the tokens the model itself counted: vLLM's counters equal the streamed usage blocks", async () => {

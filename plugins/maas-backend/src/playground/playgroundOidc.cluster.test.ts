@@ -23,6 +23,10 @@ import {
   LiveModel,
   startLiveModel,
 } from '../__testUtils__/liveTraffic';
+import {
+  expectFreeLimitRefusal,
+  playUntilRefused,
+} from '../__testUtils__/playgroundRefusal';
 import { readChatStream } from '../__testUtils__/readChatStream';
 import {
   ADMIN,
@@ -148,48 +152,23 @@ describe('the playground with an OIDC model through the gateway, with tokens of 
 
   it('answers 429 at the free limit, naming the limit and its reset as Limitador counts them', async () => {
     const token = await tokenOf('bob');
-    let authorized = 1;
-    const statuses: number[] = [];
-    let refused: request.Response | undefined;
-    while (statuses.length < LIVE_TIERS.free) {
-      const res = await play(DEV_B, token);
-      statuses.push(res.status);
-      if (res.status === 200) authorized += 1;
-      if (res.status === 429) {
-        refused = res;
-        break;
-      }
-    }
-    const refusedAt = Date.now();
+    const { statuses, served, refused, refusedAt } = await playUntilRefused(
+      () => play(DEV_B, token),
+      LIVE_TIERS.free,
+    );
+    // Bob's first call was the streaming test's.
+    const authorized = 1 + served.length;
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
     const [counter] = await countersOf('bob');
-    const secondsBetween = (Date.now() - refusedAt) / 1000;
     expect(authorized).toBe(LIVE_TIERS.free);
     expect(counter.remaining).toBe(LIVE_TIERS.free - authorized);
-    const body = refused!.body;
-    expect(body).toMatchObject({
-      source: 'gateway',
-      status: 429,
-      title: 'Rate limit reached (429): the gateway refused the call',
-      quota: {
-        tier: 'free',
-        requests: {
-          limitName: 'free-user-requests',
-          limit: LIVE_TIERS.free,
-          window: '2m',
-          remaining: 0,
-        },
-      },
+    expectFreeLimitRefusal({
+      refused,
+      counter,
+      secondsSinceRefusal: (Date.now() - refusedAt) / 1000,
+      explanation:
+        /^free tier: 5 requests per 2m, all used in this window; resets in about (\d+) s\. Calls are counted per person: every token of yours counts against the same limit\.$/,
     });
-    const [, resetsIn] =
-      /^free tier: 5 requests per 2m, all used in this window; resets in about (\d+) s\. Calls are counted per person: every token of yours counts against the same limit\.$/.exec(
-        body.explanation,
-      ) ?? [];
-    expect(resetsIn).toBeDefined();
-    // The counter was read after the refusal: its reset is nearer by the time between the two reads.
-    const drift = Number(resetsIn) - counter.expires_in_seconds;
-    expect(drift).toBeGreaterThanOrEqual(-2);
-    expect(drift).toBeLessThanOrEqual(secondsBetween + 2);
   });
 
   it('explains with 401 an expired token of the harness issuer, that passed before it expired', async () => {
