@@ -24,7 +24,6 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
-  AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -42,6 +41,7 @@ import {
   routeAuthPolicy,
   serviceAccountKubeconfig,
   ServiceAccountCredentials,
+  untilAuthorized,
   vllmInferenceServiceSpec,
 } from '@maas-portal/harness/testing';
 import {
@@ -214,7 +214,6 @@ export function useRbacBed() {
       admin,
       roles.map(role => ({ ...role, rules: [...role.rules, markerRule] })),
     );
-    const reviews = admin.makeApiClient(AuthorizationV1Api);
     for (const role of roles) {
       const namespace = role.metadata!.namespace;
       const users = rbac
@@ -232,29 +231,14 @@ export function useRbacBed() {
             `system:serviceaccount:${s.namespace ?? namespace}:${s.name}`,
         );
       expect(users.length).toBeGreaterThan(0);
-      for (const user of users) {
-        await eventually(async () => {
-          const review = await reviews.createSubjectAccessReview({
-            body: {
-              spec: {
-                user,
-                resourceAttributes: {
-                  group: 'maas.test',
-                  resource: marker,
-                  verb: 'get',
-                  namespace,
-                },
-              },
-            },
-          });
-          if (!review.status?.allowed)
-            throw new Error(
-              `the API server does not authorize ${user} by ${role.kind} ${
-                role.metadata!.name
-              } as applied yet`,
-            );
-        }, 30_000);
-      }
+      for (const user of users)
+        await untilAuthorized(admin, {
+          user,
+          verb: 'get',
+          group: 'maas.test',
+          resource: marker,
+          namespace,
+        });
     }
   }
 

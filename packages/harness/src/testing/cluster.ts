@@ -1,5 +1,6 @@
 /* The harness's API server in tests: its kubeconfigs, a namespace per test file, grants to the limited user. */
 import {
+  AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
   KubernetesObject,
@@ -8,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import type { V1PolicyRule } from '@kubernetes/client-node';
 import crypto from 'node:crypto';
+import { eventually } from './eventually.ts';
 import { harnessEnv } from './harnessEnv.ts';
 
 /** The admin's kubeconfig, or the limited user's with 'MAAS_HARNESS_LIMITED_KUBECONFIG'. */
@@ -43,7 +45,45 @@ export async function deleteTestNamespace(
     .catch(() => undefined);
 }
 
-/** Grants the harness's limited user exactly `rules` in `namespace`; returns the revocation. */
+/**
+ * Waits until the API server authorizes `user` to `verb` `group`/`resource` (in `namespace`, or
+ * cluster-wide), as a SubjectAccessReview answers. Its RBAC authorizer reads Roles and bindings from
+ * informers: a grant or a change takes effect a moment after the write, under a full run after a test's
+ * first call.
+ */
+export async function untilAuthorized(
+  kc: KubeConfig,
+  access: {
+    user: string;
+    verb: string;
+    group: string;
+    resource: string;
+    namespace?: string;
+  },
+): Promise<void> {
+  const { user, ...resourceAttributes } = access;
+  const reviews = kc.makeApiClient(AuthorizationV1Api);
+  await eventually(async () => {
+    const review = await reviews.createSubjectAccessReview({
+      body: { spec: { user, resourceAttributes } },
+    });
+    if (!review.status?.allowed)
+      throw new Error(
+        `the API server does not yet let ${user} ${access.verb} ${
+          access.group || 'core'
+        }/${access.resource}${
+          access.namespace ? ` in ${access.namespace}` : ''
+        }`,
+      );
+  }, 30_000);
+}
+
+/**
+ * Grants the harness's limited user exactly `rules` in `namespace` (and a marker rule that grants
+ * nothing real), once the API server authorizes by this very Role: a SubjectAccessReview allows the
+ * marker. Without the wait, a test's first call could meet no grant yet, or a Role of the same name that
+ * an earlier test revoked. Returns the revocation.
+ */
 export async function grantLimitedUser(
   kc: KubeConfig,
   namespace: string,
@@ -51,23 +91,34 @@ export async function grantLimitedUser(
   name = 'maas-limited-test',
 ): Promise<() => Promise<void>> {
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  const marker = `grant-${crypto.randomBytes(4).toString('hex')}`;
   await rbac.createNamespacedRole({
     namespace,
-    body: { metadata: { name }, rules },
+    body: {
+      metadata: { name },
+      rules: [
+        ...rules,
+        { apiGroups: ['maas.test'], resources: [marker], verbs: ['get'] },
+      ],
+    },
   });
+  const user = harnessEnv('MAAS_HARNESS_LIMITED_USER');
   await rbac.createNamespacedRoleBinding({
     namespace,
     body: {
       metadata: { name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
       subjects: [
-        {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'User',
-          name: harnessEnv('MAAS_HARNESS_LIMITED_USER'),
-        },
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user },
       ],
     },
+  });
+  await untilAuthorized(kc, {
+    user,
+    verb: 'get',
+    group: 'maas.test',
+    resource: marker,
+    namespace,
   });
   return async () => {
     await rbac.deleteNamespacedRoleBinding({ namespace, name });

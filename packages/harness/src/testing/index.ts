@@ -8,6 +8,7 @@ export {
   harnessKubeConfig,
   kubernetesClusterLocators,
   serverSideApply,
+  untilAuthorized,
 } from './cluster.ts';
 export { useTestNamespace } from './testNamespace.ts';
 export { apiRefusal } from './apiRefusal.ts';
