@@ -6,6 +6,7 @@ import {
   applyManifests,
   deleteManifests,
   eventually,
+  untilAuthorized,
 } from '@maas-portal/harness/testing';
 import { DEV_A as DEV } from './__testUtils__/portalTestBackend';
 
@@ -16,7 +17,16 @@ describe('deploy/rbac.yaml on a real API server: bindings revoked while the port
 
   it("drill: the portal's bindings revoked while it runs are named on every page, and it recovers without a restart when they are restored", async () => {
     const bindings = bed.rbac.filter(o => /Binding$/.test(o.kind!));
+    // What the first refusal below needs: the portal's account may no longer read the model.
+    const readModel = {
+      user: `system:serviceaccount:${bed.places.portal}:maas-portal`,
+      verb: 'get',
+      group: 'serving.kserve.io',
+      resource: 'inferenceservices',
+      namespace: bed.places.hand,
+    };
     await deleteManifests(bed.admin, bindings);
+    await untilAuthorized(bed.admin, readModel, { allowed: false });
     let replica: Awaited<ReturnType<typeof bed.startReplica>> | undefined;
     try {
       const refused = await bed.keyOf(DEV, 'free');

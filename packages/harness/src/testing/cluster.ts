@@ -47,9 +47,9 @@ export async function deleteTestNamespace(
 
 /**
  * Waits until the API server authorizes `user` to `verb` `group`/`resource` (in `namespace`, or
- * cluster-wide), as a SubjectAccessReview answers. Its RBAC authorizer reads Roles and bindings from
- * informers: a grant or a change takes effect a moment after the write, under a full run after a test's
- * first call.
+ * cluster-wide), as a SubjectAccessReview answers; with `allowed: false`, until it refuses. Its RBAC
+ * authorizer reads Roles and bindings from informers: a grant, a change or a revocation takes effect a
+ * moment after the write, under a full run after a test's first call.
  */
 export async function untilAuthorized(
   kc: KubeConfig,
@@ -60,18 +60,20 @@ export async function untilAuthorized(
     resource: string;
     namespace?: string;
   },
+  options: { allowed?: boolean } = {},
 ): Promise<void> {
   const { user, ...resourceAttributes } = access;
+  const allowed = options.allowed ?? true;
   const reviews = kc.makeApiClient(AuthorizationV1Api);
   await eventually(async () => {
     const review = await reviews.createSubjectAccessReview({
       body: { spec: { user, resourceAttributes } },
     });
-    if (!review.status?.allowed)
+    if (!!review.status?.allowed !== allowed)
       throw new Error(
-        `the API server does not yet let ${user} ${access.verb} ${
-          access.group || 'core'
-        }/${access.resource}${
+        `the API server still ${allowed ? 'refuses' : 'lets'} ${user} ${
+          access.verb
+        } ${access.group || 'core'}/${access.resource}${
           access.namespace ? ` in ${access.namespace}` : ''
         }`,
       );
